@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The README's test command: set up a fresh machine and run every test.
+#
+# Installs the Debian packages the tests need (when run as root or with sudo),
+# creates .venv with the package and its test extras, then runs ruff and
+# pytest. SYMCONV_REQUIRE_TOOLS=1 (set here) makes a missing external tool a
+# test failure instead of a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[test,docs]"
+
+export SYMCONV_REQUIRE_TOOLS=1
+.venv/bin/ruff check .
+.venv/bin/python -m pytest "$@"

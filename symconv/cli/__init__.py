@@ -1,0 +1,64 @@
+"""The ``symconv`` command line (also ``python -m symconv``).
+
+Each subcommand lives in its own module of this package and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` to a
+function ``(args) -> int`` returning the exit status. Exit statuses: 0 when
+the command did what it says (an identity holds), 1 when an identity is
+refuted, 2 for bad arguments (a message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from symconv._version import __version__
+from symconv.errors import SymconvError
+
+__all__ = ["build_parser", "main"]
+
+#: Modules of this package that add a subcommand, in the order ``--help`` lists them.
+SUBCOMMANDS: tuple[str, ...] = ()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit status is 2 too
+        self.print_usage(sys.stderr)
+        self.exit(2, f"symconv: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every subcommand registered."""
+    parser = _Parser(
+        prog="symconv",
+        description="Exact symbolic convolution arithmetic: operators, identities, LaTeX.",
+    )
+    parser.add_argument("--version", action="version", version=f"symconv {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    for name in SUBCOMMANDS:
+        importlib.import_module(f"symconv.cli.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    Examples
+    --------
+    >>> main(["--version"])
+    Traceback (most recent call last):
+    ...
+    SystemExit: 0
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args))
+    except SymconvError as error:
+        print(f"symconv: error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,340 @@
+"""Numeric NumPy functions of operator expressions.
+
+:func:`symconv.lambdify` compiles an operator expression into a matrix-free NumPy
+function: every operator becomes slicing, zero insertion or a tap loop over
+strided views (never a dense matrix), vectorised over leading batch axes.
+:func:`lambdify_explicit` is the reference path through the exact matrix, for
+small sizes and tests.
+
+Examples
+--------
+>>> import numpy as np
+>>> from symconv import Conv, Upsample, kernel
+>>> q = kernel("q", 3)
+>>> f = lambdify(Conv(q, 4, "same") @ Upsample(2, 2), q)
+>>> f(np.array([1.0, 2.0]), [1, 10, 100])
+array([ 10., 102.,  20., 200.])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import singledispatch
+
+import numpy as np
+import sympy as sp
+from sympy.matrices.expressions import (
+    Identity,
+    MatAdd,
+    MatMul,
+    MatrixExpr,
+    Transpose,
+    ZeroMatrix,
+)
+
+from symconv.errors import ParameterError
+from symconv.matrices import explicit
+from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+
+__all__ = ["lambdify", "lambdify_explicit"]
+
+#: ``apply(x, values)``: x has shape (..., cols); values are the parameters' numbers.
+Apply = Callable[[np.ndarray, Sequence[float]], np.ndarray]
+
+
+class _Parameters:
+    """The symbols a compiled function takes after x, and how to evaluate scalars in them."""
+
+    def __init__(self, params: Sequence[object]) -> None:
+        self.structure: list[int | None] = []  # None: a scalar symbol; k: a kernel of k taps
+        self.symbols: list[sp.Symbol] = []
+        for p in params:
+            if isinstance(p, sp.Symbol):
+                self.structure.append(None)
+                self.symbols.append(p)
+            elif isinstance(p, (tuple, list, sp.Tuple)) and all(
+                isinstance(s, sp.Symbol) for s in p
+            ):
+                self.structure.append(len(p))
+                self.symbols.extend(p)
+            else:
+                raise ParameterError(
+                    "params",
+                    p,
+                    "SymPy Symbols or kernels (sequences of Symbols), e.g. kernel('q', 3)",
+                )
+
+    def compile(self, scalars: Sequence[sp.Expr]) -> Callable[[Sequence[float]], np.ndarray]:
+        """Values of ``scalars`` as an array, given the parameters' values."""
+        unknown = set().union(*(sp.sympify(s).free_symbols for s in scalars)) - set(self.symbols)
+        if unknown:
+            names = ", ".join(sorted(map(str, unknown)))
+            raise ParameterError(
+                "params",
+                tuple(self.symbols),
+                f"every free symbol of the expression; {names} missing "
+                "(pass them, e.g. lambdify(expr, q), or substitute numbers)",
+            )
+        if not any(sp.sympify(s).free_symbols for s in scalars):
+            constant = np.array(
+                [complex(s) if not sp.sympify(s).is_real else float(s) for s in scalars]
+            )
+            return lambda values: constant
+        fn = sp.lambdify(self.symbols, list(scalars), modules="numpy")
+        return lambda values: np.asarray(fn(*values))
+
+    def flatten(self, given: Sequence[object]) -> list[object]:
+        if len(given) != len(self.structure):
+            raise ParameterError(
+                "values", tuple(given), f"{len(self.structure)} value(s) after x, one per parameter"
+            )
+        flat: list[object] = []
+        for value, count in zip(given, self.structure):
+            if count is None:
+                flat.append(value)
+                continue
+            taps = list(np.ravel(value))
+            if len(taps) != count:
+                raise ParameterError("kernel values", value, f"{count} taps")
+            flat.extend(taps)
+        return flat
+
+
+def _size(value: sp.Expr, expr: MatrixExpr) -> int:
+    if not sp.sympify(value).is_Integer:
+        raise ParameterError(
+            "expr", expr, f"concrete sizes for a numeric function, not {value}; substitute first"
+        )
+    return int(value)
+
+
+def _zeros(shape: tuple[int, ...], *arrays: np.ndarray) -> np.ndarray:
+    return np.zeros(shape, dtype=np.result_type(*arrays, np.float64))
+
+
+def correlate_strided(
+    x: np.ndarray, q: np.ndarray, lo: int, hi: int, stride: int, dilation: int
+) -> np.ndarray:
+    """y_i = Σ_t q_t x̃_{i·s + t·d} over the zero-padded x̃, along the last axis."""
+    padded = x
+    if lo or hi:
+        padded = _zeros((*x.shape[:-1], x.shape[-1] + lo + hi), x, q)
+        padded[..., lo : lo + x.shape[-1]] = x
+    span = dilation * (len(q) - 1) + 1
+    length = (padded.shape[-1] - span) // stride + 1
+    out = _zeros((*x.shape[:-1], length), x, q)
+    last = stride * (length - 1) + 1
+    for t, tap in enumerate(q):
+        if tap != 0:
+            out += tap * padded[..., t * dilation : t * dilation + last : stride]
+    return out
+
+
+def scatter_transposed(
+    y: np.ndarray, q: np.ndarray, lo: int, n_out: int, stride: int, dilation: int
+) -> np.ndarray:
+    """The transpose of :func:`correlate_strided`: z_{i·s + t·d − lo} += q_t y_i."""
+    n = y.shape[-1]
+    full = stride * (n - 1) + dilation * (len(q) - 1) + 1
+    buffer = _zeros((*y.shape[:-1], max(full, lo + n_out)), y, q)
+    last = stride * (n - 1) + 1
+    for t, tap in enumerate(q):
+        if tap != 0:
+            buffer[..., t * dilation : t * dilation + last : stride] += tap * y
+    return buffer[..., lo : lo + n_out]
+
+
+def convolve_full(x: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Full true convolution along the last axis (NumPy's ``convolve`` for each row)."""
+    if x.ndim == 1:
+        return np.convolve(x, q, "full")
+    return scatter_transposed(x, q, 0, x.shape[-1] + len(q) - 1, 1, 1)
+
+
+@singledispatch
+def _compile(expr: object, params: _Parameters) -> Apply:
+    raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
+
+
+@_compile.register
+def _(expr: Downsample, params: _Parameters) -> Apply:
+    k = _size(expr.k, expr)
+    return lambda x, values: x[..., ::k]
+
+
+@_compile.register
+def _(expr: Upsample, params: _Parameters) -> Apply:
+    k, length = _size(expr.k, expr), _size(expr.length, expr)
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        out = _zeros((*x.shape[:-1], length), x)
+        out[..., ::k] = x
+        return out
+
+    return apply
+
+
+@_compile.register
+def _(expr: Pad, params: _Parameters) -> Apply:
+    lo, rows = _size(expr.lo, expr), _size(expr.rows, expr)
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        out = _zeros((*x.shape[:-1], rows), x)
+        out[..., lo : lo + x.shape[-1]] = x
+        return out
+
+    return apply
+
+
+@_compile.register
+def _(expr: Crop, params: _Parameters) -> Apply:
+    lo, rows = _size(expr.lo, expr), _size(expr.rows, expr)
+    return lambda x, values: x[..., lo : lo + rows]
+
+
+@_compile.register
+def _(expr: Flip, params: _Parameters) -> Apply:
+    return lambda x, values: x[..., ::-1]
+
+
+@_compile.register
+def _(expr: Conv, params: _Parameters) -> Apply:
+    taps = params.compile(expr.kernel)
+    start, rows = _size(expr.crop[0], expr), _size(expr.rows, expr)
+    return lambda x, values: convolve_full(x, taps(values))[..., start : start + rows]
+
+
+@_compile.register
+def _(expr: Corr, params: _Parameters) -> Apply:
+    taps = params.compile(expr.kernel)
+    lo, hi = (_size(p, expr) for p in expr.padding)
+    s, d = _size(expr.stride, expr), _size(expr.dilation, expr)
+    return lambda x, values: correlate_strided(x, taps(values), lo, hi, s, d)
+
+
+@_compile.register
+def _(expr: ConvTranspose, params: _Parameters) -> Apply:
+    taps = params.compile(expr.kernel)
+    lo, n_out = _size(expr.padding[0], expr), _size(expr.rows, expr)
+    s, d = _size(expr.stride, expr), _size(expr.dilation, expr)
+    return lambda x, values: scatter_transposed(x, taps(values), lo, n_out, s, d)
+
+
+@_compile.register
+def _(expr: Identity, params: _Parameters) -> Apply:
+    return lambda x, values: x
+
+
+@_compile.register
+def _(expr: ZeroMatrix, params: _Parameters) -> Apply:
+    rows = _size(expr.rows, expr)
+    return lambda x, values: _zeros((*x.shape[:-1], rows), x)
+
+
+@_compile.register
+def _(expr: Transpose, params: _Parameters) -> Apply:
+    # An unevaluated transpose (built with Transpose(..)); evaluate it to the
+    # closed-form transposes of the operators inside.
+    evaluated = expr.doit()
+    if isinstance(evaluated, Transpose) and evaluated == expr:
+        return _compile_dense(expr, params)
+    return _compile(evaluated, params)
+
+
+@_compile.register
+def _(expr: MatMul, params: _Parameters) -> Apply:
+    coeff, factors = expr.as_coeff_matrices()
+    steps = [_compile(f, params) for f in reversed(factors)]
+    scale = params.compile([coeff])
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        for step in steps:
+            x = step(x, values)
+        return x if coeff == 1 else scale(values)[0] * x
+
+    return apply
+
+
+@_compile.register
+def _(expr: MatAdd, params: _Parameters) -> Apply:
+    terms = [_compile(arg, params) for arg in expr.args]
+    return lambda x, values: sum(term(x, values) for term in terms)
+
+
+@_compile.register
+def _(expr: sp.MatrixBase, params: _Parameters) -> Apply:
+    return _compile_dense(expr, params)
+
+
+def _compile_dense(expr: MatrixExpr, params: _Parameters) -> Apply:
+    """x ↦ A x through the explicit matrix (the reference path)."""
+    matrix = explicit(expr)
+    rows, cols = matrix.shape
+    entries = params.compile(list(matrix))
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        dense = entries(values).reshape(rows, cols)
+        return x @ dense.T
+
+    return apply
+
+
+def _function(expr: MatrixExpr, params: Sequence[object], apply_of: Callable) -> Callable:
+    parameters = _Parameters(params)
+    cols = _size(expr.cols, expr)
+    apply = apply_of(expr, parameters)
+
+    def function(x: object, *values: object) -> np.ndarray:
+        array = np.asarray(x)
+        if array.ndim == 0 or array.shape[-1] != cols:
+            raise ParameterError(
+                "x", f"array of shape {array.shape}", f"an array of shape (..., {cols})"
+            )
+        return apply(array, parameters.flatten(values))
+
+    function.__doc__ = f"Apply {expr} to x of shape (..., {cols})."
+    return function
+
+
+def lambdify(expr: MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
+    """A matrix-free NumPy function computing ``x ↦ expr · x``.
+
+    Parameters
+    ----------
+    expr : matrix expression
+        Operators, products, sums, scalar multiples and transposes at
+        concrete sizes; kernel taps may be numbers or symbols.
+    *params : sympy.Symbol or sequence of Symbols
+        The symbols whose values the function takes after ``x``, in this
+        order; a kernel (from :func:`symconv.kernel`) is passed as one array.
+
+    Returns
+    -------
+    callable
+        ``f(x, *values)`` with x of shape ``(..., cols)`` returning
+        ``(..., rows)``; a 1-D x gives a 1-D result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symconv import Corr
+    >>> f = lambdify(Corr((1, 2, 3), 5, stride=2))
+    >>> f(np.arange(5.0))
+    array([ 8., 20.])
+    >>> f(np.ones((2, 3, 5))).shape
+    (2, 3, 2)
+    """
+    return _function(expr, params, _compile)
+
+
+def lambdify_explicit(expr: MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
+    """Like :func:`symconv.lambdify`, but through the dense explicit matrix (small sizes only).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symconv import Flip
+    >>> lambdify_explicit(Flip(3))(np.arange(3.0))
+    array([2., 1., 0.])
+    """
+    return _function(expr, params, _compile_dense)
