@@ -43,7 +43,7 @@ from sympy.polys.matrices import DomainMatrix
 from symconv.errors import ParameterError
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
 
-__all__ = ["domain_of", "explicit", "sparse_matrix"]
+__all__ = ["domain_of", "explicit", "register", "sparse_matrix"]
 
 Rows = dict[int, dict[int, object]]
 
@@ -102,6 +102,11 @@ def _sparse(expr: object, K: Domain) -> DomainMatrix:
     if isinstance(expr, MatrixSymbol):
         raise ParameterError("expr", expr, "an expression of symconv operators, not a MatrixSymbol")
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
+
+
+#: Register the sparse builder of a new operator class:
+#: ``@register`` on ``def _(expr: MyOp, K: Domain) -> DomainMatrix``.
+register = _sparse.register
 
 
 @_sparse.register

@@ -36,7 +36,7 @@ from symconv.errors import ParameterError
 from symconv.matrices import explicit
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
 
-__all__ = ["lambdify", "lambdify_explicit"]
+__all__ = ["Apply", "lambdify", "lambdify_explicit", "register"]
 
 #: ``apply(x, values)``: x has shape (..., cols); values are the parameters' numbers.
 Apply = Callable[[np.ndarray, Sequence[float]], np.ndarray]
@@ -154,6 +154,12 @@ def convolve_full(x: np.ndarray, q: np.ndarray) -> np.ndarray:
 @singledispatch
 def _compile(expr: object, params: _Parameters) -> Apply:
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
+
+
+#: Register the numeric compiler of a new operator class:
+#: ``@register`` on ``def _(expr: MyOp, params) -> Apply``; use
+#: ``params.compile(scalars)`` for values that depend on the parameters.
+register = _compile.register
 
 
 @_compile.register
