@@ -22,7 +22,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 
 import sympy as sp
 from sympy.matrices.expressions import Identity, MatAdd, MatMul, Transpose
@@ -32,7 +31,7 @@ from symconv.derivation import Rule
 from symconv.errors import SymconvError
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
 
-__all__ = ["RULES", "RewriteRule", "establish", "mul"]
+__all__ = ["RULES", "RewriteRule", "add_rule", "border", "establish", "mul", "preload"]
 
 Node = sp.Basic
 
@@ -273,12 +272,12 @@ _closed(
     "Corr(q; lo, hi, s, d)ᵀ = ConvTranspose(q; lo, hi, s, d, a) (a Conv for s = d = 1 and a mode's padding)",
     r"(q\star)^{\mathsf{T}} = q\star^{\mathsf{T}}",
     lambda n, m, s, d, lo, hi: Corr(_q(m), n, (lo, hi), s, d),
-    _N,
+    range(1, 9),
     range(1, 4),
     range(1, 4),
     range(1, 3),
-    _P,
-    _P,
+    range(0, 2),
+    range(0, 2),
 )
 _closed(
     "conv-transpose-transpose",
@@ -290,8 +289,8 @@ _closed(
     range(1, 4),
     range(1, 4),
     range(1, 3),
-    _P,
-    _P,
+    range(0, 2),
+    range(0, 2),
     range(0, 3),
 )
 
@@ -362,7 +361,7 @@ _add(
     "Corr(q; s) = ↓ₛ · Corr(q; 1)",
     r"q\star_s = \downarrow_s q\star",
     "closed form: row i of both is Σₜ qₜ x_{is + td − lo}",
-)((_strided, lambda: _pairs(lambda n, m, s, lo, hi: Corr(_q(m), n, (lo, hi), s), "corr-stride", _N, _M, range(2, K_MAX + 1), _P, _P)))
+)((_strided, lambda: _pairs(lambda n, m, s, lo, hi: Corr(_q(m), n, (lo, hi), s), "corr-stride", range(1, 9), range(1, 4), range(2, K_MAX + 1), _P, _P)))
 
 
 def _dilated(node: Node) -> Node | None:
@@ -376,7 +375,7 @@ _add(
     "Corr(q; d) = Corr(↑_d q; 1)",
     r"q\star_d = (\uparrow_d q)\star",
     "closed form: tap t at offset td is tap td of ↑_d q, the others are zero",
-)((_dilated, lambda: _pairs(lambda n, m, d, lo, hi: Corr(_q(m), n, (lo, hi), 1, d), "corr-dilation", _N, _M, range(2, K_MAX + 1), _P, _P)))
+)((_dilated, lambda: _pairs(lambda n, m, d, lo, hi: Corr(_q(m), n, (lo, hi), 1, d), "corr-dilation", range(1, 9), _M, range(2, K_MAX + 1), _P, _P)))
 
 
 def _padding(node: Node) -> Node | None:
@@ -416,7 +415,7 @@ _add(
     r"q\star = \operatorname{flip}(q)*",
     "closed form: row i of Corr reads x_{i+t−lo}, row i + m − 1 − lo of the full flipped "
     "convolution reads the same taps",
-)((_corr_as_conv, lambda: _pairs(lambda n, m, lo, hi: Corr(_q(m), n, (lo, hi)), "corr-as-conv", _N, _M, range(0, M_MAX), range(0, M_MAX))))
+)((_corr_as_conv, lambda: _pairs(lambda n, m, lo, hi: Corr(_q(m), n, (lo, hi)), "corr-as-conv", range(1, 9), _M, range(0, M_MAX), range(0, M_MAX))))
 
 
 def _crop_through(factors: tuple[Node, Node]) -> Node | None:
@@ -462,8 +461,13 @@ def border(n: object, lo: object, hi: object) -> Node:
     Crop(7, 0, 1)*Pad(5, 2, 0)
     """
     lo, hi = sp.sympify(lo), sp.sympify(hi)
-    pad = Pad(n, sp.Max(lo, 0), sp.Max(hi, 0))
-    crop_lo, crop_hi = sp.Max(-lo, 0), sp.Max(-hi, 0)
+    if lo == 0 and hi == 0:
+        return Identity(n)
+    def positive_part(v: sp.Expr) -> sp.Expr:
+        return sp.Integer(max(int(v), 0)) if v.is_Integer else sp.Max(v, 0)
+
+    pad = Pad(n, positive_part(lo), positive_part(hi))
+    crop_lo, crop_hi = positive_part(-lo), positive_part(-hi)
     if crop_lo == 0 and crop_hi == 0:
         return pad
     crop = Crop(pad.rows, crop_lo, crop_hi)
@@ -477,6 +481,9 @@ def _merge(factors: tuple[Node, Node]) -> Node | None:
     if isinstance(a, Pad) and isinstance(b, Pad):
         return Pad(b.n, a.lo + b.lo, a.hi + b.hi)
     if isinstance(a, Crop) and isinstance(b, Pad):
+        # Crop·Pad with nothing to cancel on either side is already a border: stop there.
+        if sp.Min(a.lo, b.lo) == 0 and sp.Min(a.hi, b.hi) == 0:
+            return None
         return border(b.n, b.lo - a.lo, b.hi - a.hi)
     return None
 
@@ -498,9 +505,89 @@ _add(
 )
 
 
-@cache
+def _definition(node: Node) -> Node | None:
+    if isinstance(node, ConvTranspose):
+        return Transpose(node._eval_transpose())
+    return None
+
+
+_add(
+    "conv-transpose-definition",
+    "ConvTranspose(q; lo, hi, s, d, a) = Corr(q; lo, hi, s, d)ᵀ on the output length",
+    r"q\star^{\mathsf{T}} := (q\star)^{\mathsf{T}}",
+    "definition (DESIGN.md §2): ConvTranspose is defined as the transpose of this Corr",
+)((_definition, lambda: _pairs(lambda n, m, s, a: ConvTranspose(_q(m), n, 1, s, 1, a), "conv-transpose-definition", range(1, 7), _M, _K, range(0, 2))))
+
+
+def _scatter(node: Node) -> Node | None:
+    if (
+        isinstance(node, ConvTranspose)
+        and node.dilation == 1
+        and all(p == 0 for p in node.padding)
+        and node.output_padding == 0
+    ):
+        shortest = node.stride * (node.n - 1) + 1
+        return mul(Conv(node.kernel, shortest, "full"), Upsample(node.n, node.stride, shortest))
+    return None
+
+
+_add(
+    "conv-transpose-scatter",
+    "ConvTranspose(q; s) without padding = q ∗ (↑ₛ y), ↑ₛ to length s(n−1)+1",
+    r"q\star_s^{\mathsf{T}} = q * \uparrow_s",
+    "closed form: the scatter z_{is+t} += q_t y_i is the full convolution of q with ↑ₛy",
+)((_scatter, lambda: _pairs(lambda n, m, s: ConvTranspose(_q(m), n, 0, s), "conv-transpose-scatter", _N, _M, _K)))
+
+
+def _associative(factors: tuple[Node, Node]) -> Node | None:
+    a, b = factors
+    if isinstance(a, Conv) and isinstance(b, Conv) and a.mode == b.mode == "full":
+        return Conv(kernels.convolve(a.kernel, b.kernel), b.n, "full")
+    return None
+
+
+_add(
+    "conv-associative",
+    "(q∗)(r∗) = (q∗r)∗ in full mode",
+    r"q*(r*x) = (q*r)*x",
+    "closed form: row i of both is Σ_v (Σ_{t+u=v} q_t r_u) x_{i−v} (the symbolic tier proves it "
+    "for all n)",
+    window=2,
+)(
+    (
+        _associative,
+        lambda: _pairs(
+            lambda n, m, r: MatMul(Conv(_q(m), n + r - 1, "full"), Conv(kernels.kernel("r", r), n, "full")),
+            "conv-associative",
+            _N,
+            _M,
+            range(1, 4),
+        ),
+    )
+)
+
+
+def add_rule(rule: RewriteRule) -> None:
+    """Register a rule defined elsewhere (e.g. for an operator class of the catalogue)."""
+    RULES[rule.name] = rule
+
+
+_ESTABLISHED: dict[str, tuple[bool, int, str]] = {}
+
+
+def preload(name: str, result: tuple[bool, int, str]) -> None:
+    """Record a result of :func:`establish` computed elsewhere (another process)."""
+    _ESTABLISHED[name] = result
+
+
 def establish(name: str) -> tuple[bool, int, str]:
-    """Check a rule exactly on all its instances: ``(holds, count, first failure)``."""
+    """Check a rule exactly on all its instances: ``(holds, count, first failure)``; cached."""
+    if name not in _ESTABLISHED:
+        _ESTABLISHED[name] = _establish(name)
+    return _ESTABLISHED[name]
+
+
+def _establish(name: str) -> tuple[bool, int, str]:
     from symconv.proof.counterexample import first_difference
 
     count = 0

@@ -195,7 +195,28 @@ def _canonical_guards(guards: set, rows: sp.Expr) -> frozenset | None:
         if _holds_on_rows(e, lo, hi, rows):
             continue
         out.add(("range", e, lo, hi))
-    return frozenset(out)
+    return frozenset(_drop_implied(out))
+
+
+def _drop_implied(guards: set) -> set:
+    """Drop a range guard implied by another: e1 = a·e2 + b (a > 0) maps [lo2, hi2) inside [lo1, hi1)."""
+    ranges = [g for g in guards if g[0] == "range"]
+    for g1 in ranges:
+        for g2 in ranges:
+            if g1 is g2 or g2 not in guards or g1 not in guards:
+                continue
+            s1, s2 = sp.diff(g1[1], I), sp.diff(g2[1], I)
+            if s2 == 0 or s1.has(I) or s2.has(I):
+                continue
+            a = sp.simplify(s1 / s2)
+            b = sp.expand(g1[1] - a * g2[1])
+            if b.has(I) or not a.is_positive:
+                continue
+            if _surely_nonnegative(a * g2[2] + b - g1[2]) and _surely_nonnegative(
+                g1[3] - 1 - (a * (g2[3] - 1) + b)
+            ):
+                guards = guards - {g1}
+    return guards
 
 
 def canonical_rows(expr: sp.Basic) -> dict:

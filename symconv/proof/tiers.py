@@ -19,6 +19,8 @@ import numpy as np
 import sympy as sp
 
 from symconv.derivation import Tier, TierResult
+from sympy.polys.domains import ZZ
+
 from symconv.matrices import domain_of
 from symconv.proof import oracle
 from symconv.proof.counterexample import Counterexample, first_difference
@@ -87,15 +89,16 @@ def exhaustive_tier(
 
     Stops at the first failure and returns it as the counterexample.
     """
-    count, K = 0, None
+    count, K, symbols = 0, None, set()
     for instance in instances:
         count += 1
-        if K is None:
-            K = domain_of(instance.lhs, instance.rhs)
-        try:
-            difference = first_difference(instance.lhs, instance.rhs, K)
-        except Exception:  # a new tap symbol outside K: compute in the instance's own domain
-            difference = first_difference(instance.lhs, instance.rhs)
+        new = instance.lhs.free_symbols | instance.rhs.free_symbols
+        if K is None or not new <= symbols:
+            # One domain for all instances, grown only when a new tap appears (building a
+            # domain costs more than comparing two small sparse matrices).
+            symbols |= new
+            K = domain_of(instance.lhs, instance.rhs) if not symbols else ZZ[tuple(sorted(symbols, key=str))]
+        difference = first_difference(instance.lhs, instance.rhs, K)
         if difference is not None:
             sizes = ", ".join(f"{k}={v}" for k, v in instance.sizes.items())
             failure = Counterexample(dict(instance.sizes), difference, instance.lhs, instance.rhs)

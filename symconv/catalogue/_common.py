@@ -1,0 +1,34 @@
+"""Shared pieces of the catalogue modules: symbols, kernels, parameter declarations."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symconv import kernels
+from symconv.catalogue.entry import Param
+
+#: Symbolic sizes for the rewrite and symbolic tiers.
+n, k, N, s = sp.symbols("n k N s", integer=True, positive=True)
+lo, hi, e = sp.symbols("lo hi e", integer=True, nonnegative=True)
+
+#: The issue's minimum exhaustive bounds.
+N_RANGE, M_RANGE, K_RANGE, P_RANGE = range(1, 13), range(1, 6), range(1, 5), range(0, 3)
+
+
+def q(m: int, name: str = "q") -> tuple[sp.Symbol, ...]:
+    """The symbolic kernel (q_0, …, q_{m−1})."""
+    return kernels.kernel(name, m)
+
+
+def param(name: str, default: object, text: str, minimum: int = 1, choices: tuple = ()) -> Param:
+    return Param(name, default, text, minimum, choices)
+
+
+N_PARAM = param("n", 4, "signal length")
+M_PARAM = param("m", 3, "kernel length")
+K_PARAM = param("k", 2, "sampling factor")
+S_PARAM = param("s", 2, "stride")
+D_PARAM = param("d", 1, "dilation")
+LO_PARAM = param("lo", 0, "padding at the start", minimum=0)
+HI_PARAM = param("hi", 0, "padding at the end", minimum=0)
+MODE_PARAM = param("mode", "same", "convolution mode", choices=("full", "valid", "same"))

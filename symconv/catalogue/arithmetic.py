@@ -1,0 +1,222 @@
+"""Dumoulin & Visin's relationships 1–15: the output sizes of conv, pooling, transposed and dilated conv.
+
+Each relationship is a formula in the guide's notation (input i, kernel k,
+stride s, padding p on both sides, dilation d; a transposed conv maps i' back
+to o') with the conditions under which the guide states it. They are proven
+here, not copied:
+
+- *symbolic*: every output formula is reduced to symconv's own size functions
+  (:func:`symconv.sizes.corr_length`, :func:`symconv.sizes.conv_transpose_length`)
+  for symbolic i, k, p, s, d; and every transposed relationship round-trips,
+  o'(o(i)) = i, by case analysis on the residue (i + 2p − k) mod s (s ≤ 8),
+  which is where the floor lives;
+- *exhaustive*: every formula equals the shape of the actual operator
+  (:class:`~symconv.Corr`, :class:`~symconv.ConvTranspose`) at every size up
+  to the bounds where its conditions hold;
+- *numeric*: the independent oracle's output has the formula's length.
+
+Examples
+--------
+>>> [r.number for r in RELATIONSHIPS][:3], RELATIONSHIPS[5].formula
+([1, 2, 3], floor((i + 2*p - k)/s) + 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+
+from symconv import sizes
+from symconv.catalogue.entry import Entry
+from symconv.derivation import Rule, Step, Tier, TierResult
+from symconv.errors import SymconvError
+from symconv.operators import ConvTranspose, Corr
+from symconv.proof import oracle
+
+__all__ = ["ENTRIES", "RELATIONSHIPS", "Relationship"]
+
+i, k, s, p, d, i_ = sp.symbols("i k s p d i'", integer=True, positive=True)
+p = sp.Symbol("p", integer=True, nonnegative=True)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One relationship of the guide: o (or o') as a formula, under conditions.
+
+    ``applies(i, k, s, p, d)`` says whether the guide's conditions hold for
+    concrete values; ``transposed`` relationships express o' in terms of the
+    forward conv's output i' = o(i), and must give back i.
+    """
+
+    number: int
+    name: str
+    formula: sp.Expr
+    conditions: str
+    applies: Callable[[int, int, int, int, int], bool]
+    transposed: bool = False
+    dilated: bool = False
+
+    def value(self, i0: int, k0: int, s0: int, p0: int, d0: int) -> int:
+        forward = sizes.corr_length(i0, k0, (p0, p0), s0, d0)
+        a = sizes.output_padding(i0, k0, (p0, p0), s0, d0)
+        subs = {i: i0, k: k0, s: s0, p: p0, d: d0, i_: forward, sp.Symbol("a"): a}
+        return int(self.formula.xreplace(subs))
+
+
+a = sp.Symbol("a")
+_ALL = lambda *_: True  # noqa: E731
+
+
+RELATIONSHIPS = (
+    Relationship(1, "no padding, unit strides", i - k + 1, "s = 1, p = 0", lambda i0, k0, s0, p0, d0: s0 == 1 and p0 == 0 and d0 == 1),
+    Relationship(2, "arbitrary padding, unit strides", i - k + 2 * p + 1, "s = 1", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1),
+    Relationship(3, "half (same) padding", i, "s = 1, k odd, p = ⌊k/2⌋", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and k0 % 2 == 1 and p0 == k0 // 2),
+    Relationship(4, "full padding", i + k - 1, "s = 1, p = k − 1", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and p0 == k0 - 1),
+    Relationship(5, "no padding, strides", sp.floor((i - k) / s) + 1, "p = 0", lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1),
+    Relationship(6, "padding and strides", sp.floor((i + 2 * p - k) / s) + 1, "any i, k, p, s", lambda i0, k0, s0, p0, d0: d0 == 1),
+    Relationship(7, "pooling", sp.floor((i - k) / s) + 1, "pooling window k, stride s, no padding", lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1),
+    Relationship(8, "transposed: no padding, unit strides", i_ + k - 1, "forward s = 1, p = 0", lambda i0, k0, s0, p0, d0: s0 == 1 and p0 == 0 and d0 == 1, True),
+    Relationship(9, "transposed: padding, unit strides", i_ + k - 1 - 2 * p, "forward s = 1", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1, True),
+    Relationship(10, "transposed: half padding", i_, "forward s = 1, k odd, p = ⌊k/2⌋", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and k0 % 2 == 1 and p0 == k0 // 2, True),
+    Relationship(11, "transposed: full padding", i_ - (k - 1), "forward s = 1, p = k − 1", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and p0 == k0 - 1, True),
+    Relationship(12, "transposed: no padding, strides", s * (i_ - 1) + k, "forward p = 0, s | i − k", lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1 and (i0 - k0) % s0 == 0, True),
+    Relationship(13, "transposed: padding, strides", s * (i_ - 1) + k - 2 * p, "s | i + 2p − k", lambda i0, k0, s0, p0, d0: d0 == 1 and (i0 + 2 * p0 - k0) % s0 == 0, True),
+    Relationship(14, "transposed: padding, strides, odd", s * (i_ - 1) + a + k - 2 * p, "a = (i + 2p − k) mod s", lambda i0, k0, s0, p0, d0: d0 == 1, True),
+    Relationship(15, "dilated convolution", sp.floor((i + 2 * p - k - (k - 1) * (d - 1)) / s) + 1, "dilation d", _ALL, dilated=True),
+)
+
+
+def _forward_symbolic() -> sp.Expr:
+    return sizes.corr_length(i, k, (p, p), s, d)
+
+
+def _symbolic_checks() -> list[tuple[int, bool, str]]:
+    """Each relationship against symconv.sizes, symbolically; transposed ones round-trip."""
+    results = []
+    for r in RELATIONSHIPS:
+        if not r.transposed:
+            # Specialise the general length to the relationship's conditions, then compare.
+            special = {1: {s: 1, p: 0, d: 1}, 2: {s: 1, d: 1}, 3: {s: 1, d: 1, k: 2 * p + 1},
+                       4: {s: 1, d: 1, p: k - 1}, 5: {p: 0, d: 1}, 6: {d: 1}, 7: {p: 0, d: 1}, 15: {}}[r.number]
+            target = _forward_symbolic().xreplace(special)
+            formula = r.formula.xreplace(special)
+            ok = sp.simplify(target - formula) == 0
+            results.append((r.number, ok, f"= corr_length for all values ({', '.join(f'{a_}={b}' for a_, b in special.items()) or 'general'})"))
+            continue
+        # o' = conv_transpose_length(i', k, (p, p), s, 1, a) with the relationship's conditions …
+        special = {8: {s: 1, p: 0, a: 0}, 9: {s: 1, a: 0}, 10: {s: 1, a: 0, k: 2 * p + 1}, 11: {s: 1, a: 0, p: k - 1},
+                   12: {p: 0, a: 0}, 13: {a: 0}, 14: {}}[r.number]
+        length = sizes.conv_transpose_length(i_, k, (p, p), s, 1, a).xreplace(special)
+        ok = sp.simplify(length - r.formula.xreplace(special)) == 0
+        # … and it returns the forward input: i' = o(i), a = (i + 2p − k) mod s, case by case
+        # on the residue r0 (write i = s·u + r0 + k − 2p), for every s ≤ 8 (s = 1 for 8–11).
+        u = sp.Symbol("u", integer=True, nonnegative=True)
+        strides = [1] if r.number <= 11 else range(1, 9)
+        for s0 in strides:
+            residues = [0] if r.number in (12, 13) else range(s0)
+            for r0 in residues:
+                i0 = s0 * u + r0 + k - 2 * p
+                forward = sizes.corr_length(i0, k, (p, p), s0, 1)
+                back = r.formula.xreplace({i_: forward, s: s0, a: r0}).xreplace(special)
+                target = i0.xreplace(special)
+                ok = ok and sp.simplify(back - target) == 0
+        results.append((r.number, ok, "= conv_transpose_length, and o'(o(i)) = i for every residue (s ≤ 8)"))
+    return results
+
+
+def _grid() -> list[tuple[int, int, int, int, int]]:
+    return [
+        (i0, k0, s0, p0, d0)
+        for i0 in range(1, 13)
+        for k0 in range(1, 6)
+        for s0 in range(1, 5)
+        for p0 in range(0, 5)
+        for d0 in range(1, 5)
+    ]
+
+
+def _actual(r: Relationship, i0: int, k0: int, s0: int, p0: int, d0: int) -> int | None:
+    """The operator's own length: Corr's rows, or the rows of the transposed conv (= i)."""
+    try:
+        forward = Corr((1,) * k0, i0, (p0, p0), s0, d0)
+    except SymconvError:
+        return None
+    if not r.transposed:
+        return int(forward.rows)
+    a0 = int(sizes.output_padding(i0, k0, (p0, p0), s0, d0))
+    return int(ConvTranspose((1,) * k0, forward.rows, (p0, p0), s0, d0, a0).rows)
+
+
+def _tiers(**_: object) -> tuple[list, tuple[TierResult, ...]]:
+    symbolic = _symbolic_checks()
+    checked, failures = 0, []
+    for values in _grid():
+        for r in RELATIONSHIPS:
+            if not r.applies(*values):
+                continue
+            actual = _actual(r, *values)
+            if actual is None:
+                continue
+            checked += 1
+            if actual != r.value(*values):
+                failures.append((r.number, values))
+    numeric_checked, numeric_failures = 0, []
+    for values in _grid()[::37]:
+        for r in RELATIONSHIPS:
+            if r.transposed or not r.applies(*values) or _actual(r, *values) is None:
+                continue
+            i0, k0, s0, p0, d0 = values
+            rows = oracle.dense(Corr((1.0,) * k0, i0, (p0, p0), s0, d0), {}).shape[0]
+            numeric_checked += 1
+            if rows != r.value(*values):
+                numeric_failures.append((r.number, values))
+    bad = [n for n, ok, _ in symbolic if not ok]
+    return [], (
+        TierResult(
+            Tier.SYMBOLIC,
+            not bad,
+            "relationships 1–15 for symbolic i, k, p, s, d: " + "; ".join(f"{n}: {t}" for n, ok, t in symbolic if ok)
+            + (f"; NOT shown: {bad}" if bad else ""),
+        ),
+        TierResult(
+            Tier.EXHAUSTIVE,
+            not failures,
+            f"{checked} (relationship, size) pairs equal the operators' shapes (i ≤ 12, k ≤ 5, s ≤ 4, p ≤ 4, d ≤ 4)"
+            + (f"; failures {failures[:3]}" if failures else ""),
+        ),
+        TierResult(
+            Tier.NUMERIC,
+            not numeric_failures,
+            f"the oracle's output length equals the formula in {numeric_checked} cases",
+        ),
+    )
+
+
+def _steps(**_: object) -> list[Step]:
+    return [
+        Step(
+            sp.Eq(sp.Symbol("o'" if r.transposed else "o"), r.formula),
+            Rule(f"relationship-{r.number}", f"{r.name}: {r.conditions}", sp.latex(r.formula)),
+            note=r.conditions,
+        )
+        for r in RELATIONSHIPS
+    ]
+
+
+CONV_ARITHMETIC = Entry(
+    name="conv-arithmetic",
+    statement="Dumoulin & Visin's relationships 1–15 (output sizes of conv, pooling, transposed and "
+    "dilated conv), each under its stated conditions, for all sizes",
+    source="Dumoulin & Visin, \"A guide to convolution arithmetic for deep learning\" (2016/2018); "
+    "seeds/transposed-conv-blog.txt",
+    params=(),
+    sides=lambda: (None, None),
+    chain=_steps,
+    grid=lambda: [],
+    bounds="",
+    extra=_tiers,
+)
+
+ENTRIES = (CONV_ARITHMETIC,)

@@ -1,0 +1,125 @@
+"""Checkerboard artifacts: how many kernel taps reach each output of a transposed conv.
+
+The overlap count of ConvTranspose(1ₘ; stride s) applied to 1ₙ is 1ₘ ∗ (↑ₛ1ₙ).
+Away from the borders, output z receives the taps t ≡ z (mod s), that is
+⌈(m − v)/s⌉ of them at phase v = z mod s; this is the same for every phase
+if and only if s divides m (Odena et al. 2016). For m = 3, s = 2 the pattern
+is [1, 1, 2, 1, 2, …, 2, 1, 1].
+
+Examples
+--------
+>>> overlap(3, 2, 4)
+[1, 1, 2, 1, 2, 1, 2, 1, 1]
+>>> interior_uniform(4, 2), interior_uniform(3, 2)
+(True, False)
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions import MatMul
+
+from symconv import kernels
+from symconv.catalogue._common import N_RANGE, param
+from symconv.catalogue.entry import Entry, chain_from_script, grid
+from symconv.derivation import Rule, Step, Tier, TierResult
+from symconv.matrices import explicit
+from symconv.operators import ConvTranspose
+
+__all__ = ["ENTRIES", "interior_uniform", "overlap"]
+
+
+def _ones(n: int) -> sp.ImmutableMatrix:
+    return sp.ImmutableMatrix([1] * n)
+
+
+def _sides(n: object, m: int, s: int) -> tuple:
+    lhs = MatMul(ConvTranspose(kernels.ones(m), n, 0, s), _ones(n))
+    return lhs, None
+
+
+def overlap(m: int, s: int, n: int) -> list[int]:
+    """The overlap count of each output of ConvTranspose(1ₘ; stride s) on n inputs, exactly."""
+    return [int(v) for v in explicit(MatMul(ConvTranspose(kernels.ones(m), n, 0, s), _ones(n)))]
+
+
+def interior_uniform(m: int, s: int) -> bool:
+    """Whether the counts are equal at every output that all n inputs could reach (n large)."""
+    n = m + 2 * s + 2
+    counts = overlap(m, s, n)
+    interior = counts[m - 1 : s * (n - 1) + 1]  # outputs with every tap t landing inside
+    return len(set(interior)) == 1
+
+
+def _chain(n: int, m: int, s: int) -> list:
+    lhs = _sides(n, m, s)[0]
+    steps = chain_from_script(lhs, [("rule", "conv-transpose-scatter")])
+    counts = overlap(m, s, n)
+    steps.append(
+        Step(
+            sp.ImmutableMatrix(counts),
+            Rule("evaluate", "the exact counts", r"\text{counts}"),
+            note=f"overlap pattern {counts}; interior "
+            f"{'uniform' if interior_uniform(m, s) else 'not uniform'} (s {'|' if m % s == 0 else '∤'} m)",
+        )
+    )
+    return steps
+
+
+def _uniformity(**_: object) -> tuple[list, tuple[TierResult, ...]]:
+    """Interior uniform iff s | m: exhaustively from exact counts, and by a symbolic count."""
+    checked = [(m, s) for m in range(1, 13) for s in range(1, 7)]
+    exhaustive = all(interior_uniform(m, s) == (m % s == 0) for m, s in checked)
+    # Symbolic: with m = s·u + r (0 <= r < s), phase v gets ⌈(m − v)/s⌉ = u + [v < r] taps,
+    # the same for all phases exactly when r = 0.
+    u = sp.Symbol("u", integer=True, positive=True)
+    symbolic = all(
+        (len({sp.ceiling((s * u + r - v) / s) for v in range(s)}) == 1) == (r == 0)
+        for s in range(1, 9)
+        for r in range(s)
+    )
+    return [], (
+        TierResult(
+            Tier.SYMBOLIC,
+            symbolic,
+            "for all m (s ≤ 8): with m = s·u + r, interior phase v receives ⌈(m − v)/s⌉ = u + [v < r] "
+            "taps, uniform iff r = 0, i.e. iff s | m; and 1ₘ∗(↑ₛ1) = ConvTranspose(1ₘ)1 for all n by "
+            "the rule conv-transpose-scatter",
+        ),
+        TierResult(
+            Tier.EXHAUSTIVE,
+            exhaustive,
+            f"interior uniform ⟺ s | m at all {len(checked)} pairs m ≤ 12, s ≤ 6 (exact counts)",
+        ),
+    )
+
+
+def _count_sides(n: int, m: int, s: int) -> tuple:
+    lhs = _sides(n, m, s)[0]
+    return lhs, chain_from_script(lhs, [("rule", "conv-transpose-scatter")])[-1].expr
+
+
+def _general(m: int, s: int, **_: object) -> tuple:
+    from symconv.catalogue._common import n as n_symbol
+
+    lhs = MatMul(ConvTranspose(kernels.ones(m), n_symbol, 0, s), sp.OneMatrix(n_symbol, 1))
+    steps = chain_from_script(lhs, [("rule", "conv-transpose-scatter")])
+    return steps, steps[-1].expr, f"for all n (m = {m}, s = {s})"
+
+
+CHECKERBOARD_OVERLAP = Entry(
+    name="checkerboard-overlap",
+    statement="the overlap count of a transposed conv, ConvTranspose(1ₘ; s)1ₙ = 1ₘ ∗ (↑ₛ1ₙ), is "
+    "uniform away from the borders iff s | m (m=3, s=2: [1,1,2,1,2,…,2,1,1]; m=2 or 4, s=2: uniform)",
+    source="Odena, Dumoulin & Olah, \"Deconvolution and checkerboard artifacts\" (Distill 2016); "
+    "DESIGN.md §7 item 10",
+    params=(param("n", 4, "input length"), param("m", 3, "kernel length"), param("s", 2, "stride")),
+    sides=_count_sides,
+    chain=_chain,
+    grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5)),
+    bounds="n ≤ 12, m ≤ 5, s ≤ 4",
+    general=_general,
+    extra=_uniformity,
+)
+
+ENTRIES = (CHECKERBOARD_OVERLAP,)

@@ -1,0 +1,153 @@
+"""Convolution itself: strides and dilations as factorisations, commutativity, associativity."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions import MatMul
+
+from symconv import kernels, sizes
+from symconv.catalogue._common import (
+    HI_PARAM,
+    LO_PARAM,
+    M_PARAM,
+    MODE_PARAM,
+    N_RANGE,
+    P_RANGE,
+    hi,
+    lo,
+    n,
+    param,
+    q,
+    s,
+)
+from symconv.catalogue.entry import Entry, chain_from_script, grid
+from symconv.derivation import Rule, Step, Tier, TierResult
+from symconv.operators import Conv, Corr, Downsample
+
+__all__ = ["ENTRIES"]
+
+
+def _strided_sides(n: object, m: int, s: object, lo: object, hi: object) -> tuple:
+    inner = Corr(q(m), n, (lo, hi))
+    return Corr(q(m), n, (lo, hi), s), MatMul(Downsample(inner.rows, s), inner)
+
+
+STRIDED_CONV = Entry(
+    name="strided-conv",
+    statement="Corr(q; lo, hi, stride s) = ↓ₛ(q⋆x): a strided conv is the stride-1 conv, decimated; "
+    "for all n, m, s >= 1, lo, hi >= 0 with a non-empty output",
+    source="Dumoulin & Visin (2016) §1 (strides as subsampling); DESIGN.md §2",
+    params=(param("n", 7, "signal length"), M_PARAM, param("s", 2, "stride"), LO_PARAM, HI_PARAM),
+    sides=_strided_sides,
+    chain=lambda **v: chain_from_script(_strided_sides(**v)[0], [("rule", "corr-stride")]),
+    grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(2, 5), lo=P_RANGE, hi=P_RANGE),
+    bounds="n ≤ 12, m ≤ 5, 2 ≤ s ≤ 4, lo, hi ≤ 2",
+    general=lambda m, **_: (
+        chain_from_script(_strided_sides(n, m, s, lo, hi)[0], [("rule", "corr-stride")]),
+        _strided_sides(n, m, s, lo, hi)[1],
+        f"for all n, s, lo, hi (m = {m})",
+    ),
+    symbolic=lambda m, **_: (*_strided_sides(n, m, s, lo, hi), f"for all n, s, lo, hi (m = {m})"),
+    numeric_every=5,
+)
+
+
+def _dilated_sides(n: object, m: int, d: int, lo: object, hi: object) -> tuple:
+    return Corr(q(m), n, (lo, hi), 1, d), Corr(kernels.dilate(q(m), d), n, (lo, hi))
+
+
+DILATED_CONV = Entry(
+    name="dilated-conv",
+    statement="Corr(q; lo, hi, dilation d) = (↑_d q)⋆x: a dilated conv correlates with the kernel "
+    "with d−1 zeros between taps; for all n, m, d >= 1, lo, hi >= 0 with a non-empty output",
+    source="Dumoulin & Visin (2016) §5.1 (dilated convolutions); DESIGN.md §2",
+    params=(param("n", 7, "signal length"), M_PARAM, param("d", 2, "dilation"), LO_PARAM, HI_PARAM),
+    sides=_dilated_sides,
+    chain=lambda **v: chain_from_script(_dilated_sides(**v)[0], [("rule", "corr-dilation")]),
+    grid=lambda: grid(n=N_RANGE, m=range(1, 6), d=range(2, 5), lo=P_RANGE, hi=P_RANGE),
+    bounds="n ≤ 12, m ≤ 5, 2 ≤ d ≤ 4, lo, hi ≤ 2",
+    general=lambda m, d, **_: (
+        chain_from_script(_dilated_sides(n, m, d, lo, hi)[0], [("rule", "corr-dilation")]),
+        _dilated_sides(n, m, d, lo, hi)[1],
+        f"for all n, lo, hi (m = {m}, d = {d})",
+    ),
+    symbolic=lambda m, d, **_: (*_dilated_sides(n, m, d, lo, hi), f"for all n, lo, hi (m = {m}, d = {d})"),
+    numeric_every=5,
+)
+
+
+def _commutative_sides(n: int, m: int, mode: str) -> tuple:
+    x = kernels.kernel("x", n)
+    return (
+        MatMul(Conv(q(m), n, mode), sp.ImmutableMatrix(x)),
+        MatMul(Conv(x, m, mode), sp.ImmutableMatrix(q(m))),
+    )
+
+
+_SWAP = Rule("swap-roles", "Σⱼ q_{i−j} xⱼ = Σₜ x_{i−t} qₜ (t = i − j)", r"q*x = x*q")
+
+
+def _commutative_symbolic(**_: object) -> tuple[list, tuple[TierResult, ...]]:
+    """Entry i of q∗x and x∗q as SymPy sums with symbolic n, m, i; reindex one onto the other."""
+    i, t, j = sp.symbols("i t j", integer=True)
+    m = sp.Symbol("m", integer=True, positive=True)
+    Q, X = sp.IndexedBase("q"), sp.IndexedBase("x")
+    # Full convolution: the summation range is exactly where both factors are defined.
+    qx = sp.Sum(Q[t] * X[i - t], (t, sp.Max(0, i - n + 1), sp.Min(m - 1, i)))
+    xq = sp.Sum(X[j] * Q[i - j], (j, sp.Max(0, i - m + 1), sp.Min(n - 1, i)))
+    reindexed = qx.change_index(t, i - t, j)  # j = i − t
+    # The reindexed bounds are i − Min(i, m−1) and i − Max(0, i−n+1); compare them with
+    # x∗q's bounds as piecewise expressions (exact case analysis by SymPy, no sums).
+    same_range = all(
+        sp.simplify((a - b).rewrite(sp.Piecewise)) == 0
+        for a, b in zip(reindexed.limits[0][1:], xq.limits[0][1:])
+    )
+    same_terms = sp.simplify(reindexed.function - xq.function) == 0
+    symmetric = all(
+        sp.simplify(a - b) == 0
+        for mode in sizes.CONV_MODES
+        for a, b in zip(sizes.conv_crop(n, m, mode), sizes.conv_crop(m, n, mode))
+    )
+    passed = bool(same_range and same_terms and symmetric)
+    detail = (
+        "for all n, m and every mode: entry i of the full convolution, "
+        f"{qx}, becomes {xq} under t = i − j (no delta sums), and every mode keeps the rows "
+        "(first row, length) = conv_crop(n, m) = conv_crop(m, n), symmetric in n and m"
+    )
+    return [], (TierResult(Tier.SYMBOLIC, passed, detail if passed else "reindexing did not match: " + detail),)
+
+
+CONV_COMMUTATIVE = Entry(
+    name="conv-commutative",
+    statement="q∗x = x∗q for all n, m >= 1 in every mode (NumPy's swap of the inputs for n < m "
+    "makes 'valid' and 'same' symmetric too)",
+    source="DSP textbook identity; numpy.convolve documentation (modes)",
+    params=(param("n", 4, "signal length"), M_PARAM, MODE_PARAM),
+    sides=_commutative_sides,
+    chain=lambda **v: [Step(_commutative_sides(**v)[0]), Step(_commutative_sides(**v)[1], _SWAP)],
+    grid=lambda: grid(n=N_RANGE, m=range(1, 6), mode=sizes.CONV_MODES),
+    bounds="n ≤ 12, m ≤ 5, all three modes",
+    extra=_commutative_symbolic,
+)
+
+
+def _associative_sides(n: object, m: int, r: int) -> tuple:
+    return (
+        MatMul(Conv(q(m), n + r - 1, "full"), Conv(q(r, "r"), n, "full")),
+        Conv(kernels.convolve(q(m), q(r, "r")), n, "full"),
+    )
+
+
+CONV_ASSOCIATIVE = Entry(
+    name="conv-associative",
+    statement="q∗(r∗x) = (q∗r)∗x in full mode, for all n, m, r >= 1",
+    source="DSP textbook identity; seeds/transposed-conv-blog.txt (stacked convolutions)",
+    params=(param("n", 4, "signal length"), M_PARAM, param("r", 2, "length of the second kernel")),
+    sides=_associative_sides,
+    chain=lambda **v: chain_from_script(_associative_sides(**v)[0], [("rule", "conv-associative")]),
+    grid=lambda: grid(n=N_RANGE, m=range(1, 6), r=range(1, 5)),
+    bounds="n ≤ 12, m ≤ 5, r ≤ 4",
+    symbolic=lambda m, r, **_: (*_associative_sides(n, m, r), f"for all n (m = {m}, r = {r})"),
+)
+
+ENTRIES = (STRIDED_CONV, DILATED_CONV, CONV_COMMUTATIVE, CONV_ASSOCIATIVE)

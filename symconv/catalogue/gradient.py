@@ -1,0 +1,82 @@
+"""The backward pass of a convolution is the transposed convolution — derived by differentiation."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions import MatMul, MatrixSymbol, Transpose
+
+from symconv import kernels
+from symconv.catalogue._common import HI_PARAM, LO_PARAM, M_PARAM, N_RANGE, param, q
+from symconv.catalogue.entry import Entry, grid
+from symconv.derivation import Rule, Step, Tier, TierResult
+from symconv.matrices import explicit
+from symconv.operators import Corr
+from symconv.proof.rules import RULES
+
+__all__ = ["ENTRIES", "gradient"]
+
+
+def _forward(n: int, m: int, s: int, lo: int, hi: int, d: int) -> Corr:
+    return Corr(q(m), n, (lo, hi), s, d)
+
+
+def gradient(conv: Corr) -> sp.ImmutableMatrix:
+    """∇ₓ⟨g, Cx⟩ computed by SymPy: ∂/∂xⱼ of the expanded scalar, for every j."""
+    inner = _inner(conv)
+    return sp.ImmutableMatrix([sp.diff(inner, xj) for xj in kernels.signal("x", conv.cols)])
+
+
+def _inner(conv: Corr) -> sp.Expr:
+    """⟨g, Cx⟩ = Σᵢⱼ gᵢ Cᵢⱼ xⱼ, summed over the non-zeros of the exact matrix."""
+    g, x = kernels.signal("g", conv.rows), kernels.signal("x", conv.cols)
+    return sp.Add(*(g[i] * v * x[j] for (i, j), v in explicit(conv).todok().items()))
+
+
+def _sides(n: int, m: int, s: int, lo: int, hi: int, d: int) -> tuple:
+    conv = _forward(n, m, s, lo, hi, d)
+    g = kernels.signal("g", conv.rows)
+    return gradient(conv), MatMul(conv.T, g)
+
+
+_COLLECT = Rule("collect", "(Σᵢ gᵢ Cᵢⱼ)ⱼ = Cᵀg", r"\nabla_x \langle g, Cx\rangle = C^{\mathsf{T}} g")
+
+
+def _chain(n: int, m: int, s: int, lo: int, hi: int, d: int) -> list:
+    conv = _forward(n, m, s, lo, hi, d)
+    g, x = kernels.signal("g", conv.rows), kernels.signal("x", conv.cols)
+    inner = _inner(conv)
+    return [
+        Step(gradient(conv), note=f"∂/∂xⱼ of ⟨g, Cx⟩ = {inner}, each by sympy.diff"),
+        Step(MatMul(Transpose(conv), g), _COLLECT),
+        Step(MatMul(conv.T, g), RULES["corr-transpose"].rule),
+    ]
+
+
+def _matrix_calculus(**_: object) -> tuple[list, tuple[TierResult, ...]]:
+    """SymPy's matrix calculus on MatrixSymbols of symbolic shape: d(gᵀCx)/dx = Cᵀg for any C."""
+    L, n = sp.symbols("L n", integer=True, positive=True)
+    g, C, x = MatrixSymbol("g", L, 1), MatrixSymbol("C", L, n), MatrixSymbol("x", n, 1)
+    derivative = (g.T * C * x).diff(x)
+    passed = derivative == C.T * g
+    detail = (
+        f"for all L, n and every L×n matrix C: SymPy matrix calculus gives d(gᵀCx)/dx = {derivative}; "
+        "with C = Corr, Cᵀ = ConvTranspose by the closed form corr-transpose"
+    )
+    return [], (TierResult(Tier.SYMBOLIC, passed, detail),)
+
+
+TRANSPOSED_CONV_IS_GRADIENT = Entry(
+    name="transposed-conv-is-gradient",
+    statement="∇ₓ⟨g, Cx⟩ = Cᵀg for C = Corr(q; lo, hi, s, d): the backward pass of a conv is the "
+    "transposed conv, for all sizes",
+    source="seeds/deconvolutional-layers-qa.txt (backward pass); DESIGN.md §7 item 9",
+    params=(param("n", 6, "input length"), M_PARAM, param("s", 2, "stride"), LO_PARAM, HI_PARAM, param("d", 1, "dilation")),
+    sides=_sides,
+    chain=_chain,
+    grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5), lo=range(0, 2), hi=range(0, 2), d=range(1, 3)),
+    bounds="n ≤ 12, m ≤ 5, s ≤ 4, d ≤ 2, lo, hi ≤ 1",
+    extra=_matrix_calculus,
+    numeric_every=20,
+)
+
+ENTRIES = (TRANSPOSED_CONV_IS_GRADIENT,)

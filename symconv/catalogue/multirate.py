@@ -1,0 +1,142 @@
+"""Multirate identities: the Noble identities, nearest-neighbour up-sampling, sub-pixel conv."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions import MatAdd, MatMul
+
+from symconv import kernels, sizes
+from symconv.catalogue._common import K_PARAM, M_PARAM, N_RANGE, n, param, q
+from symconv.catalogue.entry import Entry, chain_from_script, grid
+from symconv.catalogue.operators import NearestUpsample
+from symconv.derivation import Rule, Step
+from symconv.errors import ParameterError
+from symconv.operators import Conv, ConvTranspose, Downsample, Pad, Upsample
+
+__all__ = ["ENTRIES"]
+
+_INDEX = Rule(
+    "compose-index-maps",
+    "row i of both sides, computed by substituting index maps (divisibility explicit)",
+    r"\text{entrywise}",
+)
+
+
+def _noble_down_sides(n: object, k: int, m: int) -> tuple:
+    h = q(m, "h")
+    up = Conv(kernels.dilate(h, k), n, "full")
+    return (
+        MatMul(Downsample(up.rows, k), up),
+        MatMul(Conv(h, sizes.downsample_length(n, k), "full"), Downsample(n, k)),
+    )
+
+
+NOBLE_DOWN = Entry(
+    name="noble-down",
+    statement="↓ₖ((↑ₖh)∗x) = h∗(↓ₖx), full convolutions, x ∈ ℝⁿ, for all n, k, m >= 1",
+    source="Vaidyanathan, Multirate Systems and Filter Banks (1993), the Noble identities",
+    params=(param("n", 6, "signal length"), K_PARAM, M_PARAM),
+    sides=_noble_down_sides,
+    chain=lambda **v: [Step(_noble_down_sides(**v)[0]), Step(_noble_down_sides(**v)[1], _INDEX)],
+    grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6)),
+    bounds="n ≤ 12, k ≤ 4, m ≤ 5",
+    symbolic=lambda k, m, **_: (*_noble_down_sides(n, k, m), f"for all n (k = {k}, m = {m})"),
+)
+
+
+def _noble_up_sides(n: object, k: int, m: int, e: int) -> tuple:
+    if e >= k:
+        raise ParameterError("e", e, f"0 <= e < k = {k} (trailing zeros of ↑ₖ)")
+    h = q(m, "h")
+    length = k * (n - 1) + 1 + e
+    return (
+        MatMul(Conv(kernels.dilate(h, k), length, "full"), Upsample(n, k, length)),
+        MatMul(Upsample(n + m - 1, k, k * (n + m - 2) + 1 + e), Conv(h, n, "full")),
+    )
+
+
+NOBLE_UP = Entry(
+    name="noble-up",
+    statement="(↑ₖh)∗(↑ₖx) = ↑ₖ(h∗x), full convolutions, for all n, k, m >= 1, when both ↑ₖ keep "
+    "the same number e < k of trailing zeros (lengths k(n−1)+1+e and k(n+m−2)+1+e)",
+    source="Vaidyanathan, Multirate Systems and Filter Banks (1993), the Noble identities",
+    params=(param("n", 3, "signal length"), K_PARAM, M_PARAM, param("e", 0, "trailing zeros of ↑ₖ, e < k", 0)),
+    sides=_noble_up_sides,
+    chain=lambda **v: [Step(_noble_up_sides(**v)[0]), Step(_noble_up_sides(**v)[1], _INDEX)],
+    grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6), e=range(0, 4)),
+    bounds="n ≤ 12, k ≤ 4, m ≤ 5, every e < k",
+    symbolic=lambda k, m, e, **_: (*_noble_up_sides(n, k, m, e), f"for all n (k = {k}, m = {m}, e = {e})"),
+)
+
+
+def _nearest_sides(n: object, k: int, m: int) -> tuple:
+    return (
+        MatMul(Conv(q(m), k * n, "full"), NearestUpsample(n, k)),
+        ConvTranspose(kernels.convolve(q(m), kernels.ones(k)), n, 0, k),
+    )
+
+
+def _nearest_chain(n: object, k: int, m: int) -> list:
+    lhs, rhs = _nearest_sides(n, k, m)
+    return chain_from_script(
+        lhs,
+        [("rule", "nearest-as-box"), ("rule", "conv-associative"), ("to", rhs, "conv-transpose-scatter")],
+    )
+
+
+NEAREST_UPSAMPLE_CONV = Entry(
+    name="nearest-upsample-conv",
+    statement="q∗(nearest up-sampling by k of x) = ConvTranspose(q∗1ₖ; stride k), for all n, k, m >= 1; "
+    "e.g. k=2, m=3: q∗1₂ = (q₀, q₀+q₁, q₁+q₂, q₂)",
+    source="Odena, Dumoulin & Olah, \"Deconvolution and checkerboard artifacts\" (Distill 2016)",
+    params=(param("n", 3, "signal length"), K_PARAM, M_PARAM),
+    sides=_nearest_sides,
+    chain=_nearest_chain,
+    grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6)),
+    bounds="n ≤ 12, k ≤ 4, m ≤ 5",
+    general=lambda k, m, **_: (_nearest_chain(n, k, m), _nearest_sides(n, k, m)[1], f"for all n (k = {k}, m = {m})"),
+)
+
+
+def polyphase(n: object, kernel: tuple, s: int) -> sp.Basic:
+    """Σᵥ Shiftᵥ ↑ₛ (q[v::s] ∗ y): the pixel-shuffle form of a stride-s transposed conv."""
+    m = len(kernel)
+    total = s * (n - 1) + m
+    terms = []
+    for v in range(min(s, m)):
+        phase = kernel[v::s]
+        conv = Conv(phase, n, "full")
+        spread = s * (conv.rows - 1) + 1
+        up = Upsample(conv.rows, s, spread)
+        terms.append(MatMul(Pad(spread, v, total - v - spread), up, conv))
+    return terms[0] if len(terms) == 1 else MatAdd(*terms)
+
+
+def _subpixel_sides(n: object, m: int, s: int) -> tuple:
+    return ConvTranspose(q(m), n, 0, s), polyphase(n, q(m), s)
+
+
+_SHUFFLE = Rule(
+    "polyphase",
+    "q ∗ ↑ₛy = Σᵥ Shiftᵥ ↑ₛ(q[v::s] ∗ y): output z_{v+sw} only sees taps t ≡ v (mod s)",
+    r"q*\uparrow_s = \sum_v S_v\uparrow_s (q_v *)",
+)
+
+SUBPIXEL_CONV = Entry(
+    name="subpixel-conv",
+    statement="ConvTranspose(q; stride s) = Σᵥ Shiftᵥ ↑ₛ(q[v::s] ∗ y): the interleaving (pixel shuffle) "
+    "of s stride-1 full convolutions with the polyphase kernels, for all n, m, s >= 1 "
+    "(phases v >= m are zero and left out)",
+    source="Shi et al. (2016), \"Is the deconvolution layer the same as a convolutional layer?\"",
+    params=(param("n", 3, "input length"), param("m", 4, "kernel length"), param("s", 2, "stride")),
+    sides=_subpixel_sides,
+    chain=lambda n, m, s: [
+        *chain_from_script(_subpixel_sides(n, m, s)[0], [("rule", "conv-transpose-scatter")]),
+        Step(_subpixel_sides(n, m, s)[1], _SHUFFLE),
+    ],
+    grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5)),
+    bounds="n ≤ 12, m ≤ 5, s ≤ 4",
+    symbolic=lambda m, s, **_: (*_subpixel_sides(n, m, s), f"for all n (m = {m}, s = {s})"),
+)
+
+ENTRIES = (NOBLE_DOWN, NOBLE_UP, NEAREST_UPSAMPLE_CONV, SUBPIXEL_CONV)

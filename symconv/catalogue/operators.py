@@ -1,0 +1,123 @@
+"""Two operators that only the catalogue needs, with their exact, symbolic and oracle forms.
+
+- :class:`MultiplesProjector`: the diagonal 0/1 projector onto multiples of k,
+  the right side of ``up-down-projector``.
+- :class:`NearestUpsample`: nearest-neighbour up-sampling by k (each sample
+  repeated k times), ``(Nx)_i = x_{⌊i/k⌋}``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from sympy.polys.domains.domain import Domain
+from sympy.polys.matrices import DomainMatrix
+
+from symconv import _validate, kernels, matrices
+from symconv.derivation import Rule
+from symconv.operators import Conv, Operator, Upsample
+from symconv.proof import oracle, symbolic
+from symconv.proof.rules import N_MAX, RewriteRule, add_rule, mul
+
+__all__ = ["MultiplesProjector", "NearestUpsample"]
+
+
+class MultiplesProjector(Operator):
+    """diag(1, 0, …, 0, 1, 0, …) on ℝᴺ: keeps the samples at multiples of k.
+
+    Examples
+    --------
+    >>> MultiplesProjector(4, 2).as_explicit()
+    Matrix([
+    [1, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 1, 0],
+    [0, 0, 0, 0]])
+    """
+
+    def __new__(cls, n: object, k: object) -> MultiplesProjector:
+        return super().__new__(cls, _validate.size("n", n), _validate.size("k", k))
+
+    n = property(lambda self: self.args[0])
+    k = property(lambda self: self.args[1])
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return self.n, self.n
+
+    def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
+        return sp.KroneckerDelta(sp.Mod(i, self.k), 0) * sp.KroneckerDelta(i, j)
+
+    def _eval_transpose(self) -> MultiplesProjector:
+        return self
+
+
+class NearestUpsample(Operator):
+    """Nearest-neighbour up-sampling by k from ℝⁿ to ℝᵏⁿ: ``(Nx)_i = x_{⌊i/k⌋}``.
+
+    Examples
+    --------
+    >>> NearestUpsample(2, 2).as_explicit().T
+    Matrix([
+    [1, 1, 0, 0],
+    [0, 0, 1, 1]])
+    """
+
+    def __new__(cls, n: object, k: object) -> NearestUpsample:
+        return super().__new__(cls, _validate.size("n", n), _validate.size("k", k))
+
+    n = property(lambda self: self.args[0])
+    k = property(lambda self: self.args[1])
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return self.k * self.n, self.n
+
+    def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
+        return sp.KroneckerDelta(j, sp.floor(i / self.k))
+
+    def _eval_transpose(self) -> sp.MatrixExpr:
+        return sp.Transpose(self)
+
+
+@matrices.register
+def _(expr: MultiplesProjector, K: Domain) -> DomainMatrix:
+    n, k = int(expr.n), int(expr.k)
+    return DomainMatrix({i: {i: K.one} for i in range(0, n, k)}, (n, n), K, fmt="sparse")
+
+
+@matrices.register
+def _(expr: NearestUpsample, K: Domain) -> DomainMatrix:
+    n, k = int(expr.n), int(expr.k)
+    return DomainMatrix({i: {i // k: K.one} for i in range(k * n)}, (k * n, n), K, fmt="sparse")
+
+
+oracle.register("MultiplesProjector", lambda op, v: np.diag([float(i % int(op.k) == 0) for i in range(int(op.n))]))
+oracle.register("NearestUpsample", lambda op, v: np.repeat(np.eye(int(op.n)), int(op.k), axis=0))
+symbolic.ROWS[MultiplesProjector] = lambda op, i: [(1, i, {("div", op.k, i)})]
+symbolic.ROWS[NearestUpsample] = lambda op, i: [(1, sp.floor(i / op.k), set())]
+
+
+def _nearest_as_box(node: sp.Basic) -> sp.Basic | None:
+    if isinstance(node, NearestUpsample):
+        shortest = node.k * (node.n - 1) + 1
+        return mul(Conv(kernels.ones(int(node.k)), shortest, "full"), Upsample(node.n, node.k, shortest))
+    return None
+
+
+add_rule(
+    RewriteRule(
+        Rule(
+            "nearest-as-box",
+            "nearest up-sampling by k = 1ₖ ∗ (↑ₖ x), ↑ₖ to length k(n−1)+1",
+            r"N_k = 1_k * \uparrow_k",
+        ),
+        _nearest_as_box,
+        "closed form: row i of 1ₖ∗↑ₖ has the single tap t = i mod k, column (i − t)/k = ⌊i/k⌋",
+        lambda: (
+            (NearestUpsample(n, k), _nearest_as_box(NearestUpsample(n, k)))
+            for n in range(1, N_MAX + 1)
+            for k in range(1, 5)
+        ),
+    )
+)

@@ -1,0 +1,233 @@
+"""Transposed convolution three ways: as a transpose, as a correlation, as a direct conv.
+
+Also the seed's misprinted variant of ``transposed-conv-as-transpose`` (↑ₖ inside
+the parentheses), which :func:`misprint` refutes with a counterexample.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions import MatMul, Transpose
+
+from symconv import kernels, sizes
+from symconv.catalogue._common import (
+    D_PARAM,
+    HI_PARAM,
+    K_PARAM,
+    LO_PARAM,
+    M_PARAM,
+    MODE_PARAM,
+    N_RANGE,
+    k,
+    n,
+    param,
+    q,
+)
+from symconv.catalogue.entry import Entry, chain_from_script, grid
+from symconv.errors import ParameterError
+from symconv.operators import Conv, ConvTranspose, Corr, Downsample, Upsample
+from symconv.proof.counterexample import Counterexample
+from symconv.derivation import Step
+from symconv.proof.rules import RULES, border, mul
+from symconv.proof.tiers import Instance, exhaustive_tier
+
+__all__ = ["ENTRIES", "misprint"]
+
+# --- transposed-conv-as-transpose -------------------------------------------
+
+
+def _as_transpose_sides(n: int, k: int, m: int, mode: str) -> tuple:
+    conv = Conv(q(m), k * n, mode)
+    lhs = MatMul(conv, Upsample(n, k))
+    return lhs, Transpose(MatMul(Downsample(k * n, k), Transpose(conv)))
+
+
+def _as_transpose_chain(n: object, k: object, m: int, mode: str) -> list:
+    lhs, rhs = _as_transpose_sides(n, k, m, mode)
+    conv = lhs.args[0]
+    return chain_from_script(
+        lhs,
+        [
+            ("to", MatMul(conv, Transpose(Downsample(k * n, k))), "down-transpose"),
+            ("to", MatMul(Transpose(Transpose(conv)), Transpose(Downsample(k * n, k))), "double-transpose"),
+            ("to", rhs, "transpose-product"),
+        ],
+    )
+
+
+TRANSPOSED_CONV_AS_TRANSPOSE = Entry(
+    name="transposed-conv-as-transpose",
+    statement="q∗(↑ₖx) = (↓ₖ(q∗)ᵀ)ᵀx with q∗ on ℝᵏⁿ in any mode and ↑ₖ from ℝⁿ to ℝᵏⁿ, "
+    "for all n, k >= 1 and every kernel",
+    source="seeds/deconvolutional-layers-qa.txt (the chain q∗(↑ₖx) = q∗(↓ₖᵀx) = (↓ₖ(q∗)ᵀ)ᵀx)",
+    params=(param("n", 2, "input length"), K_PARAM, M_PARAM, MODE_PARAM),
+    sides=_as_transpose_sides,
+    chain=_as_transpose_chain,
+    grid=lambda: grid(n=range(1, 7), k=range(1, 5), m=range(1, 6), mode=sizes.CONV_MODES),
+    bounds="n ≤ 6 (k·n ≤ 24), k ≤ 4, m ≤ 5, all three modes",
+    general=lambda m, mode, **_: (
+        _as_transpose_chain(n, k, m, mode),
+        _as_transpose_sides(n, k, m, mode)[1],
+        f"for all n, k (m = {m}, mode {mode})",
+    ),
+    symbolic=lambda m, mode, **_: (*_as_transpose_sides(n, k, m, mode), f"for all n, k (m = {m}, mode {mode})"),
+    numeric_every=3,
+)
+
+
+def misprint(m: int = 3) -> tuple[str, Counterexample | None, str]:
+    """Refute the seed's misprint q∗(↑ₖx) = (↑ₖ(q∗)ᵀ)ᵀx: ``(statement, counterexample, detail)``.
+
+    The search runs over n, k (smallest first) with q∗ 'same' on ℝᵏⁿ; a side
+    that cannot even be formed counts as a difference of shapes.
+
+    Examples
+    --------
+    >>> statement, counterexample, _ = misprint()
+    >>> print(counterexample)
+    at n=1, k=2: shapes differ: left (3, 1), right (3, 4)
+    """
+    from symconv.proof.counterexample import Difference
+
+    statement = "q∗(↑ₖx) = (↑ₖ(q∗)ᵀ)ᵀx  (misprint: ↑ₖ inside the parentheses)"
+    instances = []
+    for values in grid(n=N_RANGE, k=range(1, 5)):
+        conv = Conv(q(m), values["k"] * values["n"], "same")
+        lhs = MatMul(conv, Upsample(values["n"], values["k"]))
+        up = Upsample(conv.cols, values["k"])
+        if up.cols != conv.T.rows:
+            difference = Difference(tuple(lhs.shape), ("undefined", f"↑ₖ has {up.cols} columns, (q∗)ᵀ {conv.T.rows} rows"))
+            return statement, Counterexample(values, difference, lhs, None), str(difference)
+        instances.append(Instance(values, lhs, Transpose(MatMul(up, Transpose(conv)))))
+    result, counterexample = exhaustive_tier(instances, "n ≤ 12, k ≤ 4")
+    return statement, counterexample, result.detail
+
+
+# --- conv-transpose-is-correlation ------------------------------------------
+
+_PARTNER = {"full": "valid", "valid": "full", "same": "same"}
+
+
+def _correlation_sides(n: int, m: int, mode: str) -> tuple:
+    if mode != "full" and sp.sympify(n - m).is_negative:
+        raise ParameterError("n", n, f"n >= m = {m} for mode {mode!r}")
+    if mode == "same" and m % 2 == 0:
+        raise ParameterError("m", m, "an odd kernel length for mode 'same'")
+    conv = Conv(q(m), n, mode)
+    return Transpose(conv), Conv(kernels.flip(q(m)), conv.rows, _PARTNER[mode])
+
+
+def _correlation_chain(n: object, m: int, mode: str) -> list:
+    return chain_from_script(_correlation_sides(n, m, mode)[0], [("rule", "conv-transpose"), ("rule", "corr-as-conv")])
+
+
+_nn = sp.Symbol("n_0", integer=True, nonnegative=True)
+
+
+def _general_n(m: int, mode: str) -> sp.Expr:
+    return n if mode == "full" else m + _nn
+
+
+CONV_TRANSPOSE_IS_CORRELATION = Entry(
+    name="conv-transpose-is-correlation",
+    statement="(q∗)ᵀ = correlation with q = flip(q)∗: full ↔ valid for all n, m; valid ↔ full for "
+    "n >= m; same ↔ same for n >= m and m odd (the matched filter)",
+    source="seeds/transposed-conv-slides.txt, seeds/deconvolutional-layers-qa.txt (\"transpose the filter\")",
+    params=(param("n", 5, "signal length"), M_PARAM, MODE_PARAM),
+    sides=_correlation_sides,
+    chain=_correlation_chain,
+    grid=lambda: grid(n=N_RANGE, m=range(1, 6), mode=sizes.CONV_MODES),
+    bounds="n ≤ 12, m ≤ 5, every mode where it holds",
+    general=lambda m, mode, **_: (
+        _correlation_chain(_general_n(m, mode), m, mode),
+        _correlation_sides(_general_n(m, mode), m, mode)[1],
+        f"for all n{'' if mode == 'full' else ' >= m'} (m = {m}, mode {mode})",
+    ),
+    symbolic=lambda m, mode, **_: (
+        *_correlation_sides(_general_n(m, mode), m, mode),
+        f"for all n{'' if mode == 'full' else ' >= m'} (m = {m}, mode {mode})",
+    ),
+)
+
+
+# --- transposed-conv-as-direct-conv -----------------------------------------
+
+
+def _direct_sides(n: object, m: int, s: int, lo: int, hi: int, d: int, a: int) -> tuple:
+    if a >= s:
+        raise ParameterError("a", a, f"0 <= a < s = {s}")
+    lhs = ConvTranspose(q(m), n, (lo, hi), s, d, a)
+    D = d * (m - 1)
+    stretched = s * (n - 1) + 1
+    kernel = kernels.flip(kernels.dilate(q(m), d))
+    framed = border(stretched, D - lo, D - hi + a)
+    spread = Upsample(n, s, stretched) if s != 1 else sp.Identity(n)
+    rhs = mul(Corr(kernel, framed.rows), framed, spread)
+    return lhs, rhs
+
+
+def _direct_chain(n: object, m: int, s: int, lo: int, hi: int, d: int, a: int) -> list:
+    lhs, rhs = _direct_sides(n, m, s, lo, hi, d, a)
+    D, p = d * (m - 1), kernels.dilate(q(m), d)
+    steps = chain_from_script(
+        lhs,
+        [
+            ("rule", "conv-transpose-definition"),
+            ("rule", "corr-stride"),
+            ("rule", "corr-dilation"),
+            ("rule", "corr-padding"),
+            ("rule", "transpose-product"),
+            ("rule*", "pad-transpose"),
+            ("rule*", "corr-transpose"),
+            ("rule*", "down-transpose"),
+            ("rule", "upsample-length"),
+        ],
+    )
+    current = steps[-1].expr
+    # Read the full convolution backwards: a correlation with the flipped kernel, padded by D.
+    full = next(f for f in _factors(current) if isinstance(f, Conv))
+    flipped = Corr(kernels.flip(p), full.n, (D, D))
+    target = mul(*(flipped if f == full else f for f in _factors(current)))
+    steps.append(Step(target, RULES["corr-as-conv"].rule))
+    steps += chain_from_script(
+        steps[-1].expr,
+        [("rule", "corr-padding"), ("rule", "crop-through-corr"), ("rule*", "pad-crop-merge")],
+    )[1:]
+    return steps
+
+
+def _factors(expr: sp.Basic) -> list:
+    return list(expr.args) if isinstance(expr, MatMul) else [expr]
+
+
+TRANSPOSED_CONV_AS_DIRECT_CONV = Entry(
+    name="transposed-conv-as-direct-conv",
+    statement="ConvTranspose(q; s, lo, hi, d, a) = stride-1 valid correlation with flip(↑_d q) of the "
+    "input with s−1 zeros between samples, bordered by (d(m−1)−lo, d(m−1)−hi+a) (negative: crop); "
+    "for all n, m, s, d >= 1, lo, hi >= 0, 0 <= a < s with a non-empty output",
+    source="seeds/deconvolutions-repo-readme.md (examples 2 and 3, \"fractionally strided\"); "
+    "Dumoulin & Visin (2016), relationships 8–14",
+    params=(
+        param("n", 3, "input length"),
+        M_PARAM,
+        param("s", 2, "stride"),
+        LO_PARAM,
+        HI_PARAM,
+        D_PARAM,
+        param("a", 0, "output padding, 0 <= a < s", minimum=0),
+    ),
+    sides=_direct_sides,
+    chain=_direct_chain,
+    grid=lambda: grid(
+        n=range(1, 13), m=range(1, 6), s=range(1, 5), lo=range(0, 2), hi=range(0, 2), d=range(1, 5), a=range(0, 4)
+    ),
+    bounds="n ≤ 12, m ≤ 5, s ≤ 4, d ≤ 4, lo, hi ≤ 1, every a < s",
+    general=lambda m, s, lo, hi, d, a, **_: (
+        _direct_chain(n, m, s, lo, hi, d, a),
+        _direct_sides(n, m, s, lo, hi, d, a)[1],
+        f"for all n (m = {m}, s = {s}, lo = {lo}, hi = {hi}, d = {d}, a = {a})",
+    ),
+    numeric_every=40,
+)
+
+ENTRIES = (TRANSPOSED_CONV_AS_TRANSPOSE, CONV_TRANSPOSE_IS_CORRELATION, TRANSPOSED_CONV_AS_DIRECT_CONV)

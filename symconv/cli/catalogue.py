@@ -1,0 +1,168 @@
+"""``symconv list`` and ``symconv prove``: the catalogue on the command line.
+
+- ``symconv list``: name, one-line statement, tiers proven.
+- ``symconv prove NAME [--n N --k K ...]``: one identity, every step and tier;
+  exit 0 when it holds, 1 when refuted, 2 for bad arguments.
+- ``symconv prove transposed-conv-as-transpose --misprint``: the seed's
+  misprinted variant, refuted with a counterexample (exit 1).
+- ``symconv prove --all [--out DIR]``: the whole catalogue with a progress
+  display on stderr and a final table; ``--out`` writes ``DIR/<name>.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from symconv import catalogue
+from symconv.derivation import Derivation, Tier
+from symconv.errors import ParameterError
+
+__all__ = ["format_derivation", "register", "tier_marks"]
+
+_ABBREVIATION = {Tier.REWRITE: "R", Tier.SYMBOLIC: "S", Tier.EXHAUSTIVE: "E", Tier.NUMERIC: "N"}
+
+
+def tier_marks(derivation: Derivation) -> str:
+    """``R S E N`` with ``-`` for a tier that did not pass, e.g. ``R - E N``."""
+    passed = {t.tier for t in derivation.tiers if t.passed}
+    return " ".join(_ABBREVIATION[t] if t in passed else "-" for t in Tier)
+
+
+def holds(derivation: Derivation) -> bool:
+    """Exhaustive and numeric must pass (the done-criterion), plus rewrite or symbolic."""
+    passed = {t.tier for t in derivation.tiers if t.passed}
+    return {Tier.EXHAUSTIVE, Tier.NUMERIC} <= passed and bool({Tier.REWRITE, Tier.SYMBOLIC} & passed)
+
+
+def format_derivation(derivation: Derivation, source: str = "") -> str:
+    """The derivation as plain text: statement, numbered steps with rules, tiers."""
+    lines = [derivation.name, "=" * len(derivation.name), derivation.statement]
+    if source:
+        lines.append(f"source: {source}")
+    lines += ["", "steps:"]
+    for number, step in enumerate(derivation.steps):
+        rule = f"   [{step.rule.name}: {step.rule.statement}]" if step.rule else ""
+        expr = str(step.expr).replace("\n", " ")
+        lines.append(f"  {number}. {expr}{rule}")
+        if step.note:
+            lines.append(f"     {step.note}")
+    lines += ["", "tiers:"]
+    for t in derivation.tiers:
+        lines.append(f"  [{'pass' if t.passed else ' -- '}] {t.tier.value}: {t.detail}")
+    lines.append("")
+    lines.append(f"verdict: {'holds' if holds(derivation) else 'NOT PROVEN'} ({tier_marks(derivation)})")
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _list(args: argparse.Namespace) -> int:
+    from symconv.catalogue.runner import prove_all
+
+    results = prove_all(jobs=args.jobs, progress=None if args.quiet else sys.stderr)
+    width = max(len(n) for n in catalogue.names())
+    print(f"{'name':{width}}  tiers    statement")
+    for name, derivation, _ in results:
+        statement = derivation.statement.split(";")[0].split(", for all")[0]
+        print(f"{name:{width}}  {tier_marks(derivation)}  {statement}")
+    print("\ntiers: R rewrite (all sizes), S symbolic (all sizes), E exhaustive (bounded), N numeric (oracle)")
+    return 0
+
+
+def _prove_all(args: argparse.Namespace) -> int:
+    from symconv.catalogue.runner import prove_all
+
+    start = time.perf_counter()
+    results = prove_all(jobs=args.jobs, progress=None if args.quiet else sys.stderr)
+    elapsed = time.perf_counter() - start
+    width = max(len(n) for n in catalogue.names())
+    print(f"{'name':{width}}  tiers    verdict")
+    failed = 0
+    for name, derivation, _ in results:
+        ok = holds(derivation)
+        failed += not ok
+        print(f"{name:{width}}  {tier_marks(derivation)}  {'holds' if ok else 'NOT PROVEN'}")
+        if args.out:
+            text = format_derivation(derivation, catalogue.get(name).source)
+            _write_atomically(Path(args.out) / f"{name}.txt", text)
+    from symconv.catalogue.transposed import misprint
+
+    statement, counterexample, _ = misprint()
+    print(f"\nexpected refutation: {statement}\n  refuted {counterexample}")
+    print(f"\n{len(results) - failed}/{len(results)} identities proven in {elapsed:.1f} s")
+    return 1 if failed or counterexample is None else 0
+
+
+def _prove(args: argparse.Namespace) -> int:
+    if args.all:
+        if args.name:
+            raise ParameterError("NAME", args.name, "no name together with --all")
+        return _prove_all(args)
+    if not args.name:
+        raise ParameterError("NAME", None, f"an identity name or --all; names: {', '.join(catalogue.names())}")
+    entry = catalogue.get(args.name)
+    if args.misprint:
+        if entry.name != "transposed-conv-as-transpose":
+            raise ParameterError("--misprint", True, "only with transposed-conv-as-transpose")
+        from symconv.catalogue.transposed import misprint
+
+        statement, counterexample, detail = misprint(args.m or 3)
+        print(statement)
+        print(f"REFUTED {counterexample}" if counterexample else f"not refuted: {detail}")
+        return 1 if counterexample else 0
+    values = {p.name: getattr(args, p.name, None) for p in entry.params}
+    given = {k: v for k, v in values.items() if v is not None}
+    other = {
+        name: value
+        for name, value in vars(args).items()
+        if name in _PARAMETER_OPTIONS and value is not None and name not in values
+    }
+    if other:
+        name, value = next(iter(other.items()))
+        allowed = ", ".join(f"--{p.name}" for p in entry.params) or "no parameters"
+        raise ParameterError(f"--{name}", value, f"a parameter of {entry.name}: {allowed}")
+    derivation = entry.derivation(**given)
+    print(format_derivation(derivation, entry.source), end="")
+    return 0 if holds(derivation) else 1
+
+
+#: Every parameter any entry takes, as an option of ``symconv prove``.
+_PARAMETER_OPTIONS = ("n", "m", "k", "s", "d", "lo", "hi", "a", "e", "r", "N", "length", "mode")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    listing = subparsers.add_parser("list", help="the identity catalogue with the tiers each is proven at")
+    listing.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2)")
+    listing.add_argument("--quiet", action="store_true", help="no progress display on stderr")
+    listing.set_defaults(func=_list)
+
+    prove = subparsers.add_parser(
+        "prove",
+        help="prove a catalogued identity (or all of them)",
+        description="Prove one identity of the catalogue and print every step and tier. "
+        f"Names: {', '.join(catalogue.names())}.",
+    )
+    prove.add_argument("name", nargs="?", metavar="NAME", help="identity name (see `symconv list`)")
+    prove.add_argument("--all", action="store_true", help="prove the whole catalogue")
+    prove.add_argument("--out", metavar="DIR", help="with --all: write DIR/<name>.txt for each derivation")
+    prove.add_argument("--jobs", type=int, default=None, help="with --all: worker processes (default 2)")
+    prove.add_argument("--quiet", action="store_true", help="with --all: no progress display")
+    prove.add_argument("--misprint", action="store_true", help="refute the seed's misprinted variant")
+    for name in _PARAMETER_OPTIONS:
+        prove.add_argument(f"--{name}", type=int if name != "mode" else str, default=None, metavar=name.upper())
+    prove.set_defaults(func=_prove)
