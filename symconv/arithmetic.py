@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import sympy as sp
-from sympy.matrices.expressions import Identity, MatMul, MatrixExpr
+from sympy.matrices.expressions import Identity, MatMul, MatrixExpr, ZeroMatrix
 
 from symconv import _validate, sizes
 from symconv.derivation import Tier, TierResult
@@ -276,6 +276,9 @@ def window(n: object, start: object, end: object) -> MatrixExpr:
     start, end = _validate.integer("start", start), _validate.integer("end", end)
     factors: list[MatrixExpr] = []
     crop = (sp.Max(start, 0), sp.Max(end, 0))
+    if sp.sympify(n - crop[0] - crop[1] < 1) == sp.true:
+        # Everything is cropped and only padding remains: the zero map.
+        return ZeroMatrix(n - start - end, n)
     if crop != (0, 0):
         factors.append(Crop(n, *crop))
     pad = (sp.Max(-start, 0), sp.Max(-end, 0))
