@@ -75,7 +75,9 @@ __all__ = [
 ]
 
 
-def _pair(padding: object, n: object = None, m: object = 1, stride: object = 1, dilation: object = 1):
+def _pair(
+    padding: object, n: object = None, m: object = 1, stride: object = 1, dilation: object = 1
+):
     """``(lo, hi)`` as SymPy integers from a preset, an integer or a pair."""
     try:
         lo, hi = sizes.resolve_padding(padding, n, m, stride, dilation)
@@ -171,7 +173,7 @@ def input_lengths(
     lo, hi = _pair(padding, None, m, s, dilation)
     base = (L - 1) * s - lo - hi + _span(m, dilation)
     candidates = (Candidate(base + a, sp.Integer(a)) for a in range(int(s)))
-    return tuple(c for c in candidates if not sp.sympify(c.length < 1) == sp.true)
+    return tuple(c for c in candidates if sp.sympify(c.length < 1) != sp.true)
 
 
 def transposed_output_lengths(
@@ -530,8 +532,9 @@ def weight_shape(
         raise ParameterError("framework", framework, f"one of {WEIGHT_LAYOUTS}")
     if op not in ("conv", "conv_transpose"):
         raise ParameterError("op", op, "'conv' or 'conv_transpose'")
-    c_in, c_out = int(_validate.size("in_channels", in_channels)), int(
-        _validate.size("out_channels", out_channels)
+    c_in, c_out = (
+        int(_validate.size("in_channels", in_channels)),
+        int(_validate.size("out_channels", out_channels)),
     )
     g = int(_validate.size("groups", groups))
     k = (kernel_size,) if isinstance(kernel_size, int) else tuple(kernel_size)

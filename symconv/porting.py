@@ -170,7 +170,9 @@ class Layer:
         notes: list[str] = []
         if fw == "tf" and s > 1 and d > 1:
             raise ParameterError(
-                "dilation", d, "1 when stride > 1: TensorFlow rejects strides > 1 with dilations > 1"
+                "dilation",
+                d,
+                "1 when stride > 1: TensorFlow rejects strides > 1 with dilations > 1",
             )
         if preset is None:
             pair = _explicit_pair("padding", self.padding, allow_negative=fw == "jax")
@@ -190,14 +192,18 @@ class Layer:
             _choice("padding", preset, allowed)
             if fw == "torch" and preset == "SAME" and s != 1:
                 raise ParameterError(
-                    "padding", self.padding, "not 'same' with stride > 1: PyTorch rejects "
-                    "padding='same' for strided convolutions"
+                    "padding",
+                    self.padding,
+                    "not 'same' with stride > 1: PyTorch rejects "
+                    "padding='same' for strided convolutions",
                 )
             lo, hi = sizes.resolve_padding(preset.split("_")[0], self.n, self.m, s, d)
             pair = (hi, lo) if preset == "SAME_LOWER" else (lo, hi)
             if preset.startswith("SAME") and pair[0] != pair[1]:
-                notes.append(f"{preset} pads ({pair[0]}, {pair[1]}): the odd extra at the "
-                             + ("start" if preset == "SAME_LOWER" else "end"))
+                notes.append(
+                    f"{preset} pads ({pair[0]}, {pair[1]}): the odd extra at the "
+                    + ("start" if preset == "SAME_LOWER" else "end")
+                )
         if self.n + min(pair[0], 0) + min(pair[1], 0) < 1:
             raise ParameterError("padding", self.padding, f"crops leaving at least 1 of n={self.n}")
         if self.n + pair[0] + pair[1] < self.span:
@@ -223,13 +229,16 @@ class Layer:
                     "output_size", self.output_size, "None: JAX's size is set by the padding"
                 )
             if not self.transpose_kernel:
-                notes.append("without transpose_kernel JAX uses the kernel unflipped: this is "
-                             "the transpose of the conv with the flipped kernel")
+                notes.append(
+                    "without transpose_kernel JAX uses the kernel unflipped: this is "
+                    "the transpose of the conv with the flipped kernel"
+                )
             return (self.span - 1 - plo, self.span - 1 - phi), notes
         if fw == "tf":
             if s > 1 and d > 1:
                 raise ParameterError(
-                    "dilation", d,
+                    "dilation",
+                    d,
                     "1 when stride > 1: TensorFlow rejects strides > 1 with dilations > 1",
                 )
             n_out = self.output_size
@@ -255,7 +264,9 @@ class Layer:
             return (lo, hi - a), notes
         lo, hi = _explicit_pair("padding", self.padding, allow_negative=False)
         if fw == "torch" and lo != hi:
-            raise ParameterError("padding", self.padding, "an integer: PyTorch crops both ends equally")
+            raise ParameterError(
+                "padding", self.padding, "an integer: PyTorch crops both ends equally"
+            )
         least = (n - 1) * s - lo - hi + self.span
         if self.output_size is not None:
             if a:
@@ -283,8 +294,10 @@ class Layer:
                 "output_padding", a, f"0 <= output_padding < stride = {s} (the transpose of a conv)"
             )
         if a >= s:
-            notes.append(f"output_padding {a} >= stride {s}: the length is outside the preimage "
-                         "of n, so this is not the transpose of the conv with these parameters")
+            notes.append(
+                f"output_padding {a} >= stride {s}: the length is outside the preimage "
+                "of n, so this is not the transpose of the conv with these parameters"
+            )
         return (lo, hi - a), notes
 
     def _tf_lengths(self, lo: int, hi: int) -> tuple[Candidate, ...]:
@@ -542,7 +555,9 @@ def port(layer: Layer) -> Port:
             call = Layer("torch", "conv", n_in, m, s, lo, d)
             return Port(layer, call, (-cut[0], -cut[1]), (0, call.output_length - target), False)
         call = Layer("torch", "conv", n_in + hi - lo, m, s, lo, d)
-        return Port(layer, call, (-cut[0], hi - lo - cut[1]), (0, call.output_length - target), False)
+        return Port(
+            layer, call, (-cut[0], hi - lo - cut[1]), (0, call.output_length - target), False
+        )
     start, end = (int(v) for v in layer.geometry)
     a = start - end
     if start >= 0 and 0 <= a < max(s, d):

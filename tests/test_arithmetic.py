@@ -83,8 +83,10 @@ def test_q1_lengths_5_and_6_both_map_to_2():
     assert [tuple(c) for c in transposed_output_lengths(2, 3, 0, stride=2)] == [(5, 0), (6, 1)]
 
 
-@pytest.mark.parametrize(("m", "lo", "hi", "s", "d"), itertools.product(
-    (1, 2, 3, 4), (0, 1, 2), (0, 1), (1, 2, 3), (1, 2)))
+@pytest.mark.parametrize(
+    ("m", "lo", "hi", "s", "d"),
+    itertools.product((1, 2, 3, 4), (0, 1, 2), (0, 1), (1, 2, 3), (1, 2)),
+)
 def test_preimage_equals_bruteforce_enumeration(m, lo, hi, s, d):
     by_length: dict[int, list[int]] = {}
     for n in range(1, 40):
@@ -103,7 +105,9 @@ def test_preimage_same_padding_is_ceil_preimage():
         assert found == [n for n in range(1, 30) if -(-n // s) == L]
 
 
-@pytest.mark.parametrize(("m", "p", "s", "d"), [(3, 0, 2, 1), (4, 1, 3, 2), (1, 0, 1, 1), (5, 2, 4, 3)])
+@pytest.mark.parametrize(
+    ("m", "p", "s", "d"), [(3, 0, 2, 1), (4, 1, 3, 2), (1, 0, 1, 1), (5, 2, 4, 3)]
+)
 def test_preimage_proved_for_symbolic_length(m, p, s, d):
     result = prove_input_lengths(m, p, s, d)
     assert result.passed and "for every L >= 1" in result.detail
@@ -137,7 +141,8 @@ def _conv_transpose_2d(K: sp.Matrix, n: int, p: int, s: int, a: int):
     m = K.rows
     unit = [tuple(int(t == r) for t in range(m)) for r in range(m)]
     terms = [
-        K[r, c] * KroneckerProduct(
+        K[r, c]
+        * KroneckerProduct(
             ConvTranspose(unit[r], n, p, s, 1, a), ConvTranspose(unit[c], n, p, s, 1, a)
         )
         for r in range(m)
@@ -150,7 +155,9 @@ def test_q2_output_padding_keeps_values_and_p0_adds_structural_zeros():
     K = sp.Matrix(3, 3, range(1, 10))
     out = sparse_matrix(_conv_transpose_2d(K, 1, 1, 2, 1)).to_Matrix() * sp.ones(1, 1)
     assert out.reshape(2, 2) == sp.Matrix([[5, 6], [8, 9]])
-    out0 = (sparse_matrix(_conv_transpose_2d(K, 1, 0, 2, 1)).to_Matrix() * sp.ones(1, 1)).reshape(4, 4)
+    out0 = (sparse_matrix(_conv_transpose_2d(K, 1, 0, 2, 1)).to_Matrix() * sp.ones(1, 1)).reshape(
+        4, 4
+    )
     assert out0[:3, :3] == K and out0[3, :] == sp.zeros(1, 4) and out0[:, 3] == sp.zeros(4, 1)
     # structurally zero (zero for every kernel): row/column 3 of each axis, nothing with p=1
     q = kernel("q", 3)
@@ -174,10 +181,14 @@ def test_q2_against_torch():
 # -- 3. padding crops the output of a transposed conv ----------------------------------
 
 
-@pytest.mark.parametrize(("n", "m", "p", "s", "d", "a"), [
-    c for c in itertools.product((1, 2, 4), (1, 2, 3), (0, 1, 2), (1, 2, 3), (1, 2), (0, 1, 2))
-    if c[5] < c[3] and (c[0] - 1) * c[3] - 2 * c[2] + c[4] * (c[1] - 1) + 1 + c[5] >= 1
-])
+@pytest.mark.parametrize(
+    ("n", "m", "p", "s", "d", "a"),
+    [
+        c
+        for c in itertools.product((1, 2, 4), (1, 2, 3), (0, 1, 2), (1, 2, 3), (1, 2), (0, 1, 2))
+        if c[5] < c[3] and (c[0] - 1) * c[3] - 2 * c[2] + c[4] * (c[1] - 1) + 1 + c[5] >= 1
+    ],
+)
 def test_q3_transposed_conv_is_crop_of_full(n, m, p, s, d, a):
     q = kernel("q", m)
     assert transposed_crop(m, p, s, d, a) == (p, p - a)
@@ -203,7 +214,9 @@ def test_window_crops_and_pads():
 
 
 def test_strided_form_equals_corr():
-    for n, m, p, s, d in itertools.product((3, 5, 8), (1, 2, 3), ("same", 0, 1, (0, 2)), (1, 2, 3), (1, 2)):
+    for n, m, p, s, d in itertools.product(
+        (3, 5, 8), (1, 2, 3), ("same", 0, 1, (0, 2)), (1, 2, 3), (1, 2)
+    ):
         q = kernel("q", m)
         try:
             op = Corr(q, n, p, s, d)
@@ -247,8 +260,14 @@ def test_q4_numeric_against_torch():
     f = torch.nn.functional
     rng = np.random.default_rng(4)
     y, w = rng.standard_normal(6), rng.standard_normal(3)
-    ours = _dense(Layer("tf", "conv_transpose", 6, 3, stride=2, padding="SAME", output_size=12)
-                  .operator(tuple(sp.Float(v, 30) for v in w))) @ y
+    ours = (
+        _dense(
+            Layer("tf", "conv_transpose", 6, 3, stride=2, padding="SAME", output_size=12).operator(
+                tuple(sp.Float(v, 30) for v in w)
+            )
+        )
+        @ y
+    )
     ty, tw = torch.tensor(y).reshape(1, 1, 6), torch.tensor(w).reshape(1, 1, 3)
     port_value = f.conv_transpose1d(ty, tw, stride=2)[0, 0, :12].numpy()
     obvious = f.conv_transpose1d(ty, tw, stride=2, padding=1, output_padding=1)[0, 0].numpy()
@@ -256,7 +275,9 @@ def test_q4_numeric_against_torch():
     assert np.allclose(obvious[:-1], port_value[1:])  # shifted by one
 
 
-@pytest.mark.parametrize(("n", "m", "s", "d"), itertools.product((5, 8, 12), (1, 2, 3, 4, 5), (1, 2, 3), (1, 2)))
+@pytest.mark.parametrize(
+    ("n", "m", "s", "d"), itertools.product((5, 8, 12), (1, 2, 3, 4, 5), (1, 2, 3), (1, 2))
+)
 def test_ports_of_tf_layers_are_exact(n, m, s, d):
     if s > 1 and d > 1:
         with pytest.raises(ParameterError, match="TensorFlow rejects"):
@@ -272,8 +293,9 @@ def test_ports_of_tf_layers_are_exact(n, m, s, d):
         lo, hi = conv.geometry
         # SAME's odd extra at the end needs F.pad, except for stride 1 (padding='same')
         assert ported.single_call == (lo == hi or s == 1)
-        transposed = Layer("tf", "conv_transpose", conv.output_length, m, s, padding, d,
-                           output_size=n)
+        transposed = Layer(
+            "tf", "conv_transpose", conv.output_length, m, s, padding, d, output_size=n
+        )
         ported = port(transposed)
         assert ported.check().equal
         # a single call exists iff the SAME total is even or the crop is symmetric
@@ -299,8 +321,9 @@ def test_q5_stride1_dilation2_output_padding_appends_a_zero():
     # with padding 1 the same call is the transpose of a conv padded asymmetrically (1, 0)
     e1 = explain_output_padding(4, 3, padding=1, stride=1, dilation=2, output_padding=1)
     assert e1.transpose_of == ((1, 0), 0)
-    padded = Layer("torch", "conv_transpose", 4, 3, stride=1, padding=1, dilation=2,
-                   output_padding=1)
+    padded = Layer(
+        "torch", "conv_transpose", 4, 3, stride=1, padding=1, dilation=2, output_padding=1
+    )
     assert compare(padded.operator(), Corr(kernel("q", 3), 7, (1, 0), 1, 2).T).equal
     with pytest.raises(ParameterError, match="smaller than either stride or dilation"):
         Layer("torch", "conv_transpose", 4, 3, stride=1, dilation=2, output_padding=2)
@@ -333,8 +356,10 @@ def test_q6_not_an_inverse_but_up_down_are():
     assert projector == sp.diag(*([1, 0] * 4))
 
 
-@pytest.mark.parametrize(("n", "m", "s", "p", "a"), [(4, 3, 2, 0, 0), (4, 3, 2, 1, 1), (5, 4, 2, 1, 0),
-                                                       (3, 5, 3, 2, 2), (6, 2, 2, 0, 1)])
+@pytest.mark.parametrize(
+    ("n", "m", "s", "p", "a"),
+    [(4, 3, 2, 0, 0), (4, 3, 2, 1, 1), (5, 4, 2, 1, 0), (3, 5, 3, 2, 2), (6, 2, 2, 0, 1)],
+)
 def test_q6_transposed_fractionally_strided_and_subpixel_agree(n, m, s, p, a):
     rng = np.random.default_rng(n * 10 + m)
     y, w = rng.standard_normal(n), rng.integers(1, 9, m)
@@ -409,7 +434,9 @@ def test_q8_against_torch_modules():
 
 def test_q8_jax_flips_unless_transpose_kernel():
     flipped = Layer("jax", "conv_transpose", 4, 3, stride=2, padding="VALID")
-    straight = Layer("jax", "conv_transpose", 4, 3, stride=2, padding="VALID", transpose_kernel=True)
+    straight = Layer(
+        "jax", "conv_transpose", 4, 3, stride=2, padding="VALID", transpose_kernel=True
+    )
     q = kernel("q", 3)
     assert compare(flipped.operator(), straight.operator(flip(q))).equal
     assert not compare_layers(flipped, straight).equal
@@ -480,7 +507,9 @@ def _centroids(matrix: np.ndarray, axis: int) -> list[float]:
     return [float(row @ idx / row.sum()) if row.any() else np.nan for row in weights]
 
 
-@pytest.mark.parametrize(("m", "p", "s", "d"), itertools.product((1, 2, 3, 4), (0, 1, 2), (1, 2, 3), (1, 2)))
+@pytest.mark.parametrize(
+    ("m", "p", "s", "d"), itertools.product((1, 2, 3, 4), (0, 1, 2), (1, 2, 3), (1, 2))
+)
 def test_index_map_single_layers(m, p, s, d):
     n = 12
     span = d * (m - 1) + 1
@@ -525,8 +554,15 @@ def test_layers_match_torch_on_a_grid():
     torch = _framework("torch")
     rng = np.random.default_rng(0)
     checked = rejected = 0
-    grid = itertools.product(("conv", "conv_transpose"), range(1, 6), range(1, 5), range(1, 4),
-                             range(0, 3), range(1, 3), range(0, 3))
+    grid = itertools.product(
+        ("conv", "conv_transpose"),
+        range(1, 6),
+        range(1, 5),
+        range(1, 4),
+        range(0, 3),
+        range(1, 3),
+        range(0, 3),
+    )
     for op, n, m, s, p, d, a in grid:
         if op == "conv" and a:
             continue
@@ -558,8 +594,9 @@ def test_layers_match_jax_on_a_grid():
     pads = ("SAME", "VALID", "SAME_LOWER", (0, 0), (1, 0), (0, 2), (-1, 1), (3, 3))
     checked = 0
     # JAX compiles every new shape (~0.2 s each): a small grid, the wide one runs on PyTorch
-    for op, n, m, s, d, p, tk in itertools.product(("conv", "conv_transpose"), (5,), (3,),
-                                                   (1, 2), (1, 2), pads, (False, True)):
+    for op, n, m, s, d, p, tk in itertools.product(
+        ("conv", "conv_transpose"), (5,), (3,), (1, 2), (1, 2), pads, (False, True)
+    ):
         if op == "conv" and tk:
             continue
         try:
@@ -570,10 +607,19 @@ def test_layers_match_jax_on_a_grid():
         padding = [p] if isinstance(p, tuple) else p
         eye = np.eye(n).reshape(n, 1, n)
         if op == "conv":
-            out = lax.conv_general_dilated(eye, w.reshape(1, 1, m), (s,), padding, rhs_dilation=(d,))
+            out = lax.conv_general_dilated(
+                eye, w.reshape(1, 1, m), (s,), padding, rhs_dilation=(d,)
+            )
         else:
-            out = lax.conv_transpose(eye, w.reshape(1, 1, m), (s,), padding, rhs_dilation=(d,),
-                                     dimension_numbers=("NCH", "OIH", "NCH"), transpose_kernel=tk)
+            out = lax.conv_transpose(
+                eye,
+                w.reshape(1, 1, m),
+                (s,),
+                padding,
+                rhs_dilation=(d,),
+                dimension_numbers=("NCH", "OIH", "NCH"),
+                transpose_kernel=tk,
+            )
         expected = np.asarray(out)[:, 0, :].T
         taps = tuple(int(v) for v in w)
         assert np.array_equal(_dense(layer.operator(taps)), expected), (op, n, m, s, d, p, tk)
@@ -585,18 +631,38 @@ def test_layers_match_jax_on_a_grid():
 # -- bad input --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"framework": "torch", "op": "conv", "n": 4, "m": 3, "stride": 2, "padding": "same"},
-     "PyTorch rejects padding='same' for strided"),
-    ({"framework": "torch", "op": "conv", "n": 2, "m": 3}, "shorter than the kernel"),
-    ({"framework": "torch", "op": "conv", "n": 4, "m": 3, "padding": (0, 1)}, "pads both ends"),
-    ({"framework": "tf", "op": "conv_transpose", "n": 6, "m": 3, "stride": 2, "padding": "SAME",
-      "output_size": 13}, "maps back to n=6"),
-    ({"framework": "jax", "op": "conv_transpose", "n": 6, "m": 3, "padding": "SAME_LOWER"},
-     "one of 'SAME', 'VALID'"),
-    ({"framework": "keras", "op": "conv", "n": 6, "m": 3}, "framework='keras'"),
-    ({"framework": "torch", "op": "conv", "n": 6, "m": 3, "output_padding": 1}, "only a PyTorch"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"framework": "torch", "op": "conv", "n": 4, "m": 3, "stride": 2, "padding": "same"},
+            "PyTorch rejects padding='same' for strided",
+        ),
+        ({"framework": "torch", "op": "conv", "n": 2, "m": 3}, "shorter than the kernel"),
+        ({"framework": "torch", "op": "conv", "n": 4, "m": 3, "padding": (0, 1)}, "pads both ends"),
+        (
+            {
+                "framework": "tf",
+                "op": "conv_transpose",
+                "n": 6,
+                "m": 3,
+                "stride": 2,
+                "padding": "SAME",
+                "output_size": 13,
+            },
+            "maps back to n=6",
+        ),
+        (
+            {"framework": "jax", "op": "conv_transpose", "n": 6, "m": 3, "padding": "SAME_LOWER"},
+            "one of 'SAME', 'VALID'",
+        ),
+        ({"framework": "keras", "op": "conv", "n": 6, "m": 3}, "framework='keras'"),
+        (
+            {"framework": "torch", "op": "conv", "n": 6, "m": 3, "output_padding": 1},
+            "only a PyTorch",
+        ),
+    ],
+)
 def test_rejections_name_the_reason(kwargs, message):
     with pytest.raises(ParameterError, match=message):
         Layer(**kwargs)

@@ -28,9 +28,7 @@ output size: 6
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 
-import sympy as sp
 from sympy.matrices.expressions import MatMul
 
 from symconv.arithmetic import explain_output_padding, input_lengths, structural_zeros
@@ -139,7 +137,9 @@ def _describe(layer: Layer) -> list[str]:
             lines.append("transpose of: no conv (it appends zeros no conv's transpose has)")
         else:
             (lo, hi), a = spec
-            extra = f", output_padding {a}" if a and layer.framework not in ("torch", "plain") else ""
+            extra = (
+                f", output_padding {a}" if a and layer.framework not in ("torch", "plain") else ""
+            )
             lines.append(
                 f"transpose of: the conv with padding ({lo}, {hi}), stride {layer.stride}, "
                 f"dilation {layer.dilation} on length {layer.output_length}{extra}"
@@ -196,11 +196,21 @@ def _compare(args: argparse.Namespace, layers: list[Layer]) -> int:
     for item in filter(None, args.compare.split(",")):
         key, sep, value = item.partition("=")
         key = key.strip().replace("-", "_")
-        if not sep or key not in ("framework", "op", "padding", "stride", "dilation",
-                                  "output_padding", "output_size", "transpose_kernel"):
+        if not sep or key not in (
+            "framework",
+            "op",
+            "padding",
+            "stride",
+            "dilation",
+            "output_padding",
+            "output_size",
+            "transpose_kernel",
+        ):
             raise ParameterError(
-                "--compare", item, "key=value with key one of framework, op, padding, stride, "
-                "dilation, output_padding, output_size, transpose_kernel"
+                "--compare",
+                item,
+                "key=value with key one of framework, op, padding, stride, "
+                "dilation, output_padding, output_size, transpose_kernel",
             )
         overrides[key] = value.strip() == "true" if key == "transpose_kernel" else value.strip()
         # output_size and output_padding both fix the length: the one given wins.
@@ -221,8 +231,10 @@ def _compare(args: argparse.Namespace, layers: list[Layer]) -> int:
             print(f"{where}different: shapes {result.shapes[0]} and {result.shapes[1]}")
         else:
             i, j, a, b = result.first_difference
-            print(f"{where}different: shapes {result.shapes[0]}; first differing entry "
-                  f"({i}, {j}): {a} against {b}")
+            print(
+                f"{where}different: shapes {result.shapes[0]}; first differing entry "
+                f"({i}, {j}): {a} against {b}"
+            )
     print("verdict: " + ("the same linear map" if same else "NOT the same linear map"))
     return 0 if same else 1
 
@@ -240,19 +252,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--kernel", required=True, metavar="M", help="kernel size: 3 or 3x3")
     parser.add_argument("--stride", default="1", metavar="S")
     parser.add_argument(
-        "--padding", default="0", metavar="P",
+        "--padding",
+        default="0",
+        metavar="P",
         help="per axis an integer or lo:hi (e.g. 1x0:1), or same/valid/full/same_lower",
     )
     parser.add_argument("--dilation", default="1", metavar="D")
     parser.add_argument("--output-padding", default="0", metavar="A")
     parser.add_argument(
-        "--output-size", default=None, metavar="N",
+        "--output-size",
+        default=None,
+        metavar="N",
         help="transposed conv: PyTorch's output_size or TensorFlow's output_shape",
     )
     parser.add_argument("--transpose-kernel", action="store_true", help="JAX conv_transpose")
     parser.add_argument("--port", action="store_true", help="print the PyTorch call that does it")
     parser.add_argument(
-        "--compare", default=None, metavar="KEY=VALUE,...",
+        "--compare",
+        default=None,
+        metavar="KEY=VALUE,...",
         help="a second parameter set (overrides of this one); exit 1 unless the same linear map",
     )
     parser.set_defaults(func=run)
