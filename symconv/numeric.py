@@ -132,9 +132,11 @@ def _zeros(shape: tuple[int, ...], *arrays: np.ndarray) -> np.ndarray:
     return np.zeros(shape, dtype=dtype)
 
 
-#: Rows at least this long go through :func:`numpy.convolve` (compiled, vectorised
-#: inner loop) one row at a time; shorter rows go through a tap loop over the whole
-#: batch at once, which has no per-row Python overhead.
+#: Correlation rows at least this long go through :func:`numpy.convolve` (compiled,
+#: vectorised inner loop) one row at a time; shorter rows go through a tap loop over
+#: the whole batch at once, which has no per-row Python overhead. (Transposed
+#: convolutions always use the tap loop: the zero-inserted copy that ``convolve``
+#: needs costs more than it saves.)
 LONG_ROW = 16384
 
 
@@ -156,6 +158,8 @@ def _rows(x: np.ndarray) -> bool:
 
 
 def _per_row(x: np.ndarray, length: int, row: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    if x.ndim == 1:
+        return row(x)  # no copy into a fresh output
     out = np.empty((*x.shape[:-1], length), dtype=np.result_type(x, np.float64))
     for index in np.ndindex(*x.shape[:-1]):
         out[index] = row(x[index])
@@ -210,21 +214,8 @@ def scatter_transposed(
 ) -> np.ndarray:
     """The transpose of :func:`correlate_strided`: z_{i·s + t·d − lo} += q_t y_i."""
     n = y.shape[-1]
-    if _rows(y):
-        kernel = _dilated(q, dilation)
-        full = stride * (n - 1) + len(kernel)
-
-        def row(v: np.ndarray) -> np.ndarray:
-            spread = np.zeros(stride * (n - 1) + 1, dtype=np.result_type(v, np.float64))
-            spread[::stride] = v
-            z = np.convolve(spread, kernel, "full")
-            if lo + n_out > full:
-                z = np.concatenate([z, np.zeros(lo + n_out - full)])
-            return z[lo : lo + n_out]
-
-        return _per_row(y, n_out, row)
     out = _zeros((*y.shape[:-1], n_out), y, q)
-    scratch = np.empty((*y.shape[:-1], n), dtype=out.dtype)
+    scratch = np.empty_like(y, dtype=out.dtype)  # in y's layout: no transposing copy
     for t, tap in _as_taps(q):
         # Inputs i with 0 <= i·s + t·d − lo < n_out.
         first = max(0, -(-(lo - t * dilation) // stride))
@@ -370,10 +361,70 @@ def _(expr: MatAdd, params: _Parameters) -> Apply:
     return apply
 
 
+@singledispatch
+def _selection(expr: object) -> tuple[int, slice, slice] | None:
+    """``(rows, out, in)`` when ``expr`` is ``y = 0; y[out] = x[in]``, else None."""
+    return None
+
+
+@_selection.register
+def _(expr: Downsample) -> tuple[int, slice, slice]:
+    return _size(expr.rows, expr), slice(None), slice(None, None, _size(expr.k, expr))
+
+
+@_selection.register
+def _(expr: Upsample) -> tuple[int, slice, slice]:
+    k, n = _size(expr.k, expr), _size(expr.n, expr)
+    return _size(expr.length, expr), slice(0, k * (n - 1) + 1, k), slice(None)
+
+
+@_selection.register
+def _(expr: Pad) -> tuple[int, slice, slice]:
+    lo, n = _size(expr.lo, expr), _size(expr.n, expr)
+    return _size(expr.rows, expr), slice(lo, lo + n), slice(None)
+
+
+@_selection.register
+def _(expr: Crop) -> tuple[int, slice, slice]:
+    lo, rows = _size(expr.lo, expr), _size(expr.rows, expr)
+    return rows, slice(None), slice(lo, lo + rows)
+
+
+@_selection.register
+def _(expr: Flip) -> tuple[int, slice, slice]:
+    return _size(expr.n, expr), slice(None), slice(None, None, -1)
+
+
+@_selection.register
+def _(expr: Identity) -> tuple[int, slice, slice]:
+    return _size(expr.rows, expr), slice(None), slice(None)
+
+
+def _fused_selection(factors: Sequence[MatrixExpr]) -> Apply | None:
+    """A Kronecker product of selections as one multi-axis strided copy (one pass)."""
+    selections = [_selection(f) for f in factors]
+    if any(s is None for s in selections):
+        return None
+    rows = tuple(s[0] for s in selections)
+    cols = tuple(_size(f.cols, f) for f in factors)
+    out_index = (Ellipsis, *(s[1] for s in selections))
+    in_index = (Ellipsis, *(s[2] for s in selections))
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        out = _zeros((*x.shape[:-1], *rows), x)
+        out[out_index] = x.reshape(*x.shape[:-1], *cols)[in_index]
+        return out.reshape(*x.shape[:-1], -1)
+
+    return apply
+
+
 @_compile.register
 def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
     # (A ⊗ B) vec(X) = vec(A X Bᵀ) for row-major X of shape (A.cols, B.cols): B acts
     # along the last axis, A along axis −2 through a swapped view (no transposed copy).
+    fused = _fused_selection(expr.args)
+    if fused is not None:
+        return fused
     left = _compile(expr.args[0], params)
     rest = expr.args[1:]
     right = _compile(rest[0] if len(rest) == 1 else KroneckerProduct(*rest), params)
