@@ -79,8 +79,7 @@ def run(quick: bool) -> dict[str, object]:
     rows = []
     symconv_check(2), dense_check(2)  # warm SymPy's caches once, before the children fork
     symconv_times = {
-        n: median_time(lambda n=n: symconv_check(n), repeats=3)
-        for n in sorted(set(sizes + fine))
+        n: median_time(lambda n=n: symconv_check(n), repeats=3) for n in sorted(set(sizes + fine))
     }
     dense_times = {}
     for n in fine:

@@ -11,15 +11,16 @@ size; the floor is (input + output bytes) / measured copy bandwidth.
 from __future__ import annotations
 
 import argparse
+import statistics
 import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
-from common import median_time, table, write
+from common import interleaved, median_time, table, write
 
 try:
     import torch
-    import torch.nn.functional as F
+    import torch.nn.functional as F  # noqa: N812 (PyTorch's own convention)
 except ImportError:  # the table then says so
     torch = None
 
@@ -28,8 +29,8 @@ def _cases(n: int, side: int, batch: int) -> list[dict[str, object]]:
     import sympy as sp
     from sympy import KroneckerProduct, MatAdd
 
-    from symconv import ConvTranspose, Corr, Downsample, Pad, Upsample, kernel
     from symconv import Conv as TrueConv
+    from symconv import ConvTranspose, Corr, Downsample, Pad, Upsample, kernel
 
     q = kernel("q", 3)
     taps = np.array([0.25, 0.5, -0.75])
@@ -212,7 +213,7 @@ def _torch_call(case: dict[str, object]) -> Callable[[], object] | None:
     x = case["x"]
     two_d = "2-D" in case["name"]
     if two_d:
-        side = int(round((x.shape[-1]) ** 0.5))
+        side = round(x.shape[-1] ** 0.5)
         t = torch.from_numpy(x.reshape(x.shape[0], 1, side, side))
         w = torch.from_numpy(np.outer(case_taps(case), case_taps(case))).view(1, 1, 3, 3)
     else:
@@ -233,6 +234,37 @@ def _check(case, symconv_out) -> None:
         assert np.allclose(np.ravel(symconv_out), np.ravel(torch_out)), case["name"]
 
 
+def _measure(case, f, repeats: int, threads: int | None) -> dict[str, list[float]]:
+    """Interleaved times: symconv with NumPy and PyTorch (default threads), then with
+    single-threaded PyTorch (switching thread counts inside a round would rebuild
+    PyTorch's thread pool on every call)."""
+    x, values = case["x"], case["values"]
+
+    def ours():
+        return f(x, *values)
+
+    best_numpy = min(case["numpy"], key=lambda g: median_time(lambda: g(x), 3))
+    contenders = {"symconv": ours, "numpy": lambda: best_numpy(x)}
+    call = _torch_call(case)
+    if call is None:
+        return interleaved(contenders, repeats)
+    times = interleaved({**contenders, "torch": call}, repeats)
+    torch.set_num_threads(1)
+    single = interleaved({"symconv": ours, "torch1": call}, repeats)
+    torch.set_num_threads(threads)
+    times["torch1"] = single["torch1"]
+    times["symconv_vs_torch1"] = single["symconv"]
+    return times
+
+
+def _ratio(times: dict[str, list[float]], name: str) -> float | None:
+    """Median over rounds of symconv's time / the contender's time in the same round."""
+    if name not in times:
+        return None
+    ours = times["symconv_vs_torch1" if name == "torch1" else "symconv"]
+    return statistics.median(a / b for a, b in zip(ours, times[name]))
+
+
 def bandwidth() -> float:
     """Copy bandwidth in bytes/s (read + write), from copying 256 MB."""
     a = np.ones(2**25)
@@ -245,7 +277,7 @@ def run(quick: bool) -> dict[str, object]:
     from symconv import lambdify
 
     n, side, batch = (10**5, 128, 2) if quick else (10**6, 512, 8)
-    repeats = 5 if quick else 9
+    repeats = 7 if quick else 15
     copy = bandwidth()
     rows = []
     threads = torch.get_num_threads() if torch is not None else None
@@ -254,15 +286,10 @@ def run(quick: bool) -> dict[str, object]:
         x, values = case["x"], case["values"]
         out = f(x, *values)
         _check(case, out)
-        t_symconv = median_time(lambda f=f, x=x, values=values: f(x, *values), repeats)
-        t_numpy = min(median_time(lambda g=g: g(x), repeats) for g in case["numpy"])
-        t_torch1 = t_torch = None
-        call = _torch_call(case)
-        if call is not None:
-            torch.set_num_threads(1)
-            t_torch1 = median_time(call, repeats)
-            torch.set_num_threads(threads)
-            t_torch = median_time(call, repeats)
+        times = _measure(case, f, repeats, threads)
+        t_symconv, t_numpy = (statistics.median(times[k]) for k in ("symconv", "numpy"))
+        t_torch1 = statistics.median(times["torch1"]) if "torch1" in times else None
+        t_torch = statistics.median(times["torch"]) if "torch" in times else None
         tracemalloc.start()
         f(x, *values)
         peak = tracemalloc.get_traced_memory()[1]
@@ -277,9 +304,9 @@ def run(quick: bool) -> dict[str, object]:
                 "torch_1thread_s": t_torch1,
                 "torch_default_s": t_torch,
                 "torch_threads": threads,
-                "vs_numpy": t_symconv / t_numpy,
-                "vs_torch_1thread": t_symconv / t_torch1 if t_torch1 else None,
-                "vs_torch_default": t_symconv / t_torch if t_torch else None,
+                "vs_numpy": _ratio(times, "numpy"),
+                "vs_torch_1thread": _ratio(times, "torch1"),
+                "vs_torch_default": _ratio(times, "torch"),
                 "peak_over_output": peak / out.nbytes,
                 "ns_per_element": 1e9 * t_symconv / out.size,
                 "floor_ns_per_element": 1e9 * floor / out.size,

@@ -31,6 +31,24 @@ def median_time(function: Callable[[], object], repeats: int, warmup: int = 1) -
     return statistics.median(times)
 
 
+def interleaved(functions: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+    """Wall times of each function, called in turn ``repeats`` times after one warm-up.
+
+    Taking turns means a burst of load from elsewhere on the machine slows all
+    contenders of one round alike, so per-round ratios are steadier than ratios
+    of separately measured medians.
+    """
+    for function in functions.values():
+        function()
+    times: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def _child(queue: multiprocessing.Queue, function: Callable[..., float], args: tuple) -> None:
     queue.put(function(*args))
 
