@@ -96,6 +96,14 @@ def _concrete(expr: MatrixExpr) -> tuple[int, int]:
     return int(rows), int(cols)
 
 
+def _require_concrete(expr: object) -> None:
+    """Check every matrix in the tree has concrete sizes, before any builder runs."""
+    if isinstance(expr, MatrixExpr) and not isinstance(expr, sp.MatrixBase):
+        _concrete(expr)
+        for arg in expr.args:
+            _require_concrete(arg)
+
+
 #: ``(value, rows, cols)``: the scalar ``value`` at every position (rows[p], cols[p]).
 Pattern = list[tuple[object, np.ndarray, np.ndarray]]
 
@@ -338,6 +346,7 @@ def sparse_matrix(expr: MatrixExpr, domain: Domain | None = None) -> DomainMatri
     [0, 1],
     [1, 0]])
     """
+    _require_concrete(expr)
     K = domain_of(expr) if domain is None else domain
     fast = _polymatrix(expr, K)
     return _sparse(expr, K) if fast is None else fast.to_domain_matrix(K)
@@ -391,6 +400,7 @@ def first_difference(a: MatrixExpr, b: MatrixExpr) -> tuple[int, int, sp.Expr, s
     >>> first_difference(Conv(q, 3, "valid"), Corr(q, 3))
     (0, 0, q_1, q_0)
     """
+    _require_concrete(a), _require_concrete(b)
     shapes = _concrete(a), _concrete(b)
     if shapes[0] != shapes[1]:
         raise ShapeMismatchError(
@@ -442,6 +452,7 @@ def explicit(expr: MatrixExpr) -> sp.ImmutableSparseMatrix:
     [1, 0, 0, 0],
     [0, 0, 1, 0]])
     """
+    _require_concrete(expr)
     K = domain_of(expr)
     fast = _polymatrix(expr, K)
     if fast is None:
