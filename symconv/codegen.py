@@ -35,6 +35,7 @@ from __future__ import annotations
 import keyword
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
@@ -202,7 +203,8 @@ def python_source(expr: MatrixExpr, *params: object, name: str = "apply") -> str
     if not name.isidentifier():
         raise ParameterError("name", name, "a Python identifier")
     code = entrywise(expr, *params)
-    printer = PythonCodePrinter({"fully_qualified_modules": False}).doprint
+    # Few distinct coefficients, printed once each (printing dominates otherwise).
+    printer = cache(PythonCodePrinter({"fully_qualified_modules": False}).doprint)
     rows, cols = code.shape
     lines = [
         "import numpy as np",
@@ -267,7 +269,7 @@ def c_source(expr: MatrixExpr, *params: object, name: str = "apply") -> str:
     if not name.isidentifier():
         raise ParameterError("name", name, "a C identifier")
     code = entrywise(expr, *params)
-    printer = C99CodePrinter().doprint
+    printer = cache(C99CodePrinter().doprint)
     arguments = ["const double *x"]
     body = []
     for argument, held in _unpacking(params):
