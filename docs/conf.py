@@ -59,3 +59,26 @@ nitpick_ignore_regex = [(r"py:.*", r"(sympy|numpy|np|sp|matplotlib)\..*"), (r"py
 exclude_patterns = ["_build", "_generated", "**/.*"]
 html_theme = "furo"
 html_title = f"symconv {release}"
+
+
+def _resolve_reexport(app, env, node, contnode):
+    """Resolve ``symconv.explicit`` and the like to the module that defines the object.
+
+    The API page documents each function under its defining module (Sphinx's
+    viewcode links break when one source file is documented under two module
+    names), while the docs refer to the short, re-exported names.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("symconv.") or target.count(".") != 1:
+        return None
+    obj = getattr(symconv, target.split(".", 1)[1], None)
+    module, name = getattr(obj, "__module__", None), getattr(obj, "__name__", None)
+    if not (module and name) or f"{module}.{name}" == target:
+        return None
+    return env.get_domain("py").resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], f"{module}.{name}", node, contnode
+    )
+
+
+def setup(app):
+    app.connect("missing-reference", _resolve_reexport)
