@@ -18,7 +18,7 @@ Examples
 --------
 >>> fig = sampling_matrices(n=3, k=2)
 >>> [ax.get_title() for ax in fig.axes][:2]
-['$\\\\downarrow_{2}$ on $\\\\mathbb{R}^{6}$  (3×6)', '$\\\\uparrow_{2}$ to length 6  (6×3)']
+['$\\\\downarrow_{2}$ on ℝ$^{6}$  (3×6)', '$\\\\uparrow_{2}$ to length 6  (6×3)']
 """
 
 from __future__ import annotations

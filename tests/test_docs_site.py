@@ -140,7 +140,7 @@ class _Anchors(HTMLParser):
                 self.links.append(attributes[key])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(path: Path) -> _Anchors:
     parser = _Anchors()
     parser.feed(path.read_text(encoding="utf-8"))
@@ -246,33 +246,41 @@ class DevTools:
 #: Runs in each page once it has loaded: waits for MathJax and the images, then reports.
 PAGE_REPORT = r"""
 (async () => {
+  const commands = 'uparrow|downarrow|mathsf|mathbb|begin|frac|operatorname|up|down';
+  const TEX = String.raw`\\(` + commands + String.raw`)(?![A-Za-z])|\\\(|\\\[`;
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
     await MathJax.startup.promise;
   }
   await Promise.all(Array.from(document.images).map(img => img.complete ? null :
-    new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })));
+    new Promise(done => {
+      img.addEventListener('load', done);
+      img.addEventListener('error', done);
+    })));
   const skip = 'pre, code, script, style, mjx-container, .highlight';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT,
-    {acceptNode: n => n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+    {acceptNode: n => n.parentElement.closest(skip)
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
   let text = '';
   while (walker.nextNode()) text += walker.currentNode.nodeValue + ' ';
   const math = Array.from(document.querySelectorAll('.math'));
   return {
     mathjax: !!(window.MathJax && MathJax.version),
     math: math.length,
-    unrendered: math.filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 80)),
+    unrendered: math.filter(m => !m.querySelector('mjx-container'))
+      .map(m => m.textContent.slice(0, 80)),
     containers: document.querySelectorAll('mjx-container').length,
     errors: Array.from(document.querySelectorAll('mjx-merror, [data-mjx-error]'))
       .map(e => e.getAttribute('data-mjx-error') || e.textContent),
-    tex: (text.match(/\\(uparrow|downarrow|mathsf|mathbb|begin|frac|operatorname|conv|up|down)\b|\\\(|\\\[/g) || []),
-    images: Array.from(document.images).map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0})),
+    tex: text.match(new RegExp(TEX, 'g')) || [],
+    images: Array.from(document.images)
+      .map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0})),
   };
 })()
 """
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -370,7 +378,7 @@ def test_browser_test_detects_broken_math_and_images(
         good.replace(
             "<h1>",
             '<p><span class="math notranslate nohighlight">\\(\\frac{1}\\)</span>'
-            '<img src="_images/missing.png" alt="missing"></p><h1>',
+            '<img src="_images/missing.png" alt="missing"> raw \\uparrow_k</p><h1>',
             1,
         ),
         encoding="utf-8",
@@ -395,3 +403,4 @@ def test_browser_test_detects_broken_math_and_images(
         bad.unlink()
     assert report["errors"], report
     assert any(not i["ok"] and i["src"].endswith("missing.png") for i in report["images"])
+    assert report["tex"] == ["\\uparrow"], report["tex"]

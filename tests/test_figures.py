@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from symconv import ParameterError, figures  # noqa: E402
+from symconv import ParameterError, figures
 
 
 def _oracle_overlap(m: int, s: int, n: int) -> list[int]:
