@@ -125,7 +125,7 @@ class Layer:
     transpose_kernel: bool = False
     #: conv: (lo, hi) padding (negative = crop); conv_transpose: (start, end) window.
     geometry: tuple[int, int] = field(init=False)
-    #: conv_transpose only: the output_padding a when the layer is the transpose of a conv.
+    #: What is worth knowing about this call (asymmetric SAME split, flipped kernel, ...).
     notes: tuple[str, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
