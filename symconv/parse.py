@@ -463,8 +463,8 @@ class _Parser:
                 self.expect(",", "or ')' between arguments")
                 if self.at(")"):
                     break
-            is_keyword = self.token.kind == "name" and self.tokens[self.index + 1].text == "="
-            if is_keyword:
+            following = self.tokens[self.index + 1]
+            if self.token.kind == "name" and following.kind == "op" and following.text == "=":
                 key = self.advance()
                 self.advance()
                 keywords.append((key.text, key.position, self.expression()))

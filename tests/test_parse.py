@@ -182,6 +182,7 @@ SYNTAX_ERRORS = [
     ("Flip(2**3**2)", 9, "chained '**'"),
     ("Flip(n=3, 3)", 10, "positional argument cannot follow"),
     ("Flip(n 3)", 7, "expected ','"),
+    ("Flip(n '=' 3)", 7, "expected ','"),
     ("x = Flip(3)", 2, "unexpected '='"),
     ("1" * 101, 0, "longer than 100 digits"),
 ]
