@@ -463,8 +463,9 @@ class _Parser:
                 self.expect(",", "or ')' between arguments")
                 if self.at(")"):
                     break
-            following = self.tokens[self.index + 1]
-            if self.token.kind == "name" and following.kind == "op" and following.text == "=":
+            # A name token is never last (the end token follows), so index + 1 exists.
+            is_keyword = self.token.kind == "name" and self.tokens[self.index + 1].text == "="
+            if is_keyword and self.tokens[self.index + 1].kind == "op":
                 key = self.advance()
                 self.advance()
                 keywords.append((key.text, key.position, self.expression()))
