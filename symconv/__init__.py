@@ -22,24 +22,33 @@ from symconv.numeric import lambdify
 from symconv.operators import (
     Conv,
     ConvTranspose,
+    ConvTransposeNd,
     Corr,
+    CorrNd,
     Crop,
     Downsample,
     Flip,
     Operator,
     Pad,
+    Permute,
     Upsample,
 )
+
+# Register the N-D operators' exact matrices and numeric functions.
+from symconv import nd_matrices, nd_numeric  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "Conv",
     "ConvTranspose",
+    "ConvTransposeNd",
     "Corr",
+    "CorrNd",
     "Crop",
     "Downsample",
     "Flip",
     "Operator",
     "Pad",
+    "Permute",
     "ParameterError",
     "ShapeMismatchError",
     "SymconvError",
