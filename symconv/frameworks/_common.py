@@ -9,17 +9,18 @@ import sympy as sp
 from sympy.tensor.array import ImmutableDenseNDimArray
 
 from symconv import _validate
-from symconv.errors import ParameterError, ShapeMismatchError
+from symconv.errors import ParameterError
 from symconv.operators.base import check_composable
 from symconv.operators.channels import as_weight, flat
 from symconv.operators.grid import Permute
 
 
-def weight_array(name: str, weight: object, rank: int) -> np.ndarray:
+def weight_array(name: str, weight: object, rank: int | None = None) -> np.ndarray:
     """The weight as a NumPy object array of SymPy scalars, checked to have ``rank`` axes."""
     w = as_weight(name, weight)
-    if w.rank() != rank:
-        raise ParameterError(name, f"array of shape {w.shape}", f"an array with {rank} axes")
+    if w.rank() < 3 or (rank is not None and w.rank() != rank):
+        axes = "at least 3" if rank is None else rank
+        raise ParameterError(name, f"array of shape {w.shape}", f"an array with {axes} axes")
     return np.array(flat(w), dtype=object).reshape(w.shape)
 
 
@@ -76,17 +77,10 @@ def to_layout(spec: str, dims: dict[str, int], order: Sequence[str]) -> Permute 
     return None if forward is None else forward.T
 
 
-def require_shape(condition: bool, name: str, value: object, allowed: str) -> None:
-    if not condition:
-        raise ParameterError(name, value, allowed)
-
-
 __all__ = [
-    "ShapeMismatchError",
     "chain",
     "from_layout",
     "per_axis",
-    "require_shape",
     "same_split",
     "spatial",
     "to_layout",
