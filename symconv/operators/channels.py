@@ -57,7 +57,9 @@ def _indices(shape: Sequence[int]) -> itertools.product:
 def _tap(name: str, value: object) -> sp.Expr:
     # Framework weights are floats; integral ones become exact integers so that
     # matrices built from e.g. torch.ones compare exactly.
-    if isinstance(value, numbers.Real) and not isinstance(value, (numbers.Integral, sp.Basic)):
+    if isinstance(value, (float, sp.Float)) or (
+        isinstance(value, numbers.Real) and not isinstance(value, (numbers.Integral, sp.Basic))
+    ):
         as_float = float(value)
         if as_float.is_integer():
             return sp.Integer(int(as_float))
