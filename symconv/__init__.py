@@ -35,7 +35,7 @@ from symconv.operators import (
 )
 
 # Register the N-D operators' exact matrices and numeric functions.
-from symconv import nd_matrices, nd_numeric  # noqa: E402, F401  isort: skip
+from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
 
 __all__ = [
     "Conv",
@@ -48,8 +48,8 @@ __all__ = [
     "Flip",
     "Operator",
     "Pad",
-    "Permute",
     "ParameterError",
+    "Permute",
     "ShapeMismatchError",
     "SymconvError",
     "Upsample",

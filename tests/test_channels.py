@@ -60,7 +60,7 @@ def test_corr_nd_matrix_transpose_and_numeric(shape, size, pads, stride, dilatio
     got = np.array(explicit(op), dtype=float)
     assert np.array_equal(got, expected)
     assert np.array_equal(np.array(explicit(op.T), dtype=float), expected.T)
-    assert op.T.T == op
+    assert op == op.T.T
     x = rng.standard_normal((2, 3, expected.shape[1]))
     np.testing.assert_allclose(lambdify(op)(x), x @ expected.T, atol=1e-12)
     y = rng.standard_normal((4, expected.shape[0]))
@@ -71,7 +71,7 @@ def test_symbolic_weight_entries_and_numeric_parameters():
     w = weight_tensor("w", (4, 1, 2, 3))
     op = CorrNd(w, (4, 5), ((1, 0), (2, 1)), (2, 1), (1, 2), 2)
     E = explicit(op)
-    assert E == op.as_explicit()  # the structural builder agrees with _entry everywhere
+    assert op.as_explicit() == E  # the structural builder agrees with _entry everywhere
     i, j = sp.symbols("i j", integer=True)
     entry = op[i, j]
     for a, b in [(0, 0), (5, 7), (17, 31), (31, 39), (9, 2)]:
@@ -152,7 +152,10 @@ def test_permute_is_numpy_transpose():
         (lambda: CorrNd(np.ones((1, 1, 3)), (4, 4)), "weight"),
         (lambda: CorrNd([[[1, 2], [3]]], 4), "weight"),
         (lambda: CorrNd(np.ones((1, 1, 3, 3)), (4, 4), stride=(1, 2, 3)), "stride"),
-        (lambda: ConvTransposeNd(np.ones((1, 1, 3)), 4, stride=2, output_padding=2), "output_padding"),
+        (
+            lambda: ConvTransposeNd(np.ones((1, 1, 3)), 4, stride=2, output_padding=2),
+            "output_padding",
+        ),
         (lambda: ConvTransposeNd(np.ones((1, 1, 3)), 4, padding="same"), "padding"),
         (lambda: Permute((2, 3), (0, 0)), "axes"),
     ],

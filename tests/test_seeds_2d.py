@@ -41,7 +41,7 @@ def test_example3_stride_half_padded_between_and_around_to_7x7():
     direct = corr_nd(FLIPPED, (7, 7)) @ around @ between
     assert direct.shape == (25, 4)  # (5, 5) output
     transposed = ConvTransposeNd(W, (2, 2), stride=2)
-    assert transposed.T == CorrNd(W, (5, 5), stride=2)
+    assert CorrNd(W, (5, 5), stride=2) == transposed.T
     assert explicit(direct) == explicit(transposed)
 
 

@@ -191,8 +191,10 @@ def conv_general_dilated(
     ...                      feature_group_count=2).shape
     (36, 50)
     """
-    if isinstance(padding, str) and lhs_dilation is not None and any(
-        factor != 1 for factor in lhs_dilation
+    if (
+        isinstance(padding, str)
+        and lhs_dilation is not None
+        and any(factor != 1 for factor in lhs_dilation)
     ):
         raise ParameterError(
             "padding", padding, "explicit pairs when lhs_dilation is not 1 (JAX refuses it too)"

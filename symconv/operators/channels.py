@@ -40,9 +40,9 @@ __all__ = [
     "CorrNd",
     "as_kronecker_sum",
     "as_weight",
-    "flat",
     "conv_nd",
     "corr_nd",
+    "flat",
     "weight_tensor",
 ]
 
@@ -492,7 +492,9 @@ def corr_nd(
     Matrix([[1, 2, 3, 4]])
     """
     q = as_weight("q", q)
-    return CorrNd(ImmutableDenseNDimArray(flat(q), (1, 1, *q.shape)), size, padding, stride, dilation)
+    return CorrNd(
+        ImmutableDenseNDimArray(flat(q), (1, 1, *q.shape)), size, padding, stride, dilation
+    )
 
 
 def conv_nd(q: object, size: object, mode: str = "full") -> CorrNd:
