@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test,docs]"
+# frameworks: PyTorch (local CPU wheel via pip's find-links), JAX and TensorFlow CPU
+# for tests/conformance, which SYMCONV_REQUIRE_TOOLS=1 turns from skips into failures.
+.venv/bin/python -m pip install --quiet -e ".[test,docs,frameworks]"
 
 export SYMCONV_REQUIRE_TOOLS=1
 .venv/bin/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -53,7 +54,7 @@ def same_split(total: int, lower: bool = False) -> tuple[int, int]:
 def chain(*factors: sp.MatrixExpr | None) -> sp.MatrixExpr:
     """The unevaluated product of the factors that are not None, shapes checked."""
     kept = [f for f in factors if f is not None]
-    for left, right in zip(kept, kept[1:]):
+    for left, right in itertools.pairwise(kept):
         check_composable(left, right)
     return kept[0] if len(kept) == 1 else sp.MatMul(*kept)
 

@@ -546,9 +546,8 @@ def as_kronecker_sum(op: CorrNd) -> sp.MatrixExpr:
     >>> from symconv import explicit
     >>> C = corr_nd([[1, 2], [3, 4]], (3, 3))
     >>> S = as_kronecker_sum(C)
-    >>> S
-    KroneckerProduct(Corr((1, 0), 3, (0, 0), 1, 1), Corr((1, 2), 3, (0, 0), 1, 1))
-    + KroneckerProduct(Corr((0, 1), 3, (0, 0), 1, 1), Corr((3, 4), 3, (0, 0), 1, 1))
+    >>> len(S.args), S.args[0]
+    (2, KroneckerProduct(Corr((0, 1), 3, (0, 0), 1, 1), Corr((3, 4), 3, (0, 0), 1, 1)))
     >>> explicit(S) == explicit(C)
     True
     """

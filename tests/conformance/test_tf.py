@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import exact_array, framework_matrix
+from framework_support import exact_array, framework_matrix
 
 from symconv import CorrNd, ParameterError, lambdify
 from symconv.frameworks import tf as adapters

@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import exact_array, framework_matrix
+from framework_support import exact_array, framework_matrix
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +60,7 @@ def _weight(shape, seed):
 
 @pytest.mark.parametrize("rank, channels, kernel, stride, dilation, padding", CONV_GRID)
 def test_conv(torch, rank, channels, kernel, stride, dilation, padding):
-    import torch.nn.functional as F
+    F = torch.nn.functional
 
     c_in, c_out, groups = channels
     w = _weight((c_out, c_in // groups, *kernel), hash((rank, channels, kernel)) % 1000)
@@ -79,7 +79,7 @@ def test_conv(torch, rank, channels, kernel, stride, dilation, padding):
     "rank, channels, kernel, stride, dilation, padding, output_padding", TRANSPOSE_GRID
 )
 def test_conv_transpose(torch, rank, channels, kernel, stride, dilation, padding, output_padding):
-    import torch.nn.functional as F
+    F = torch.nn.functional
 
     c_in, c_out, groups = channels
     w = _weight((c_in, c_out // groups, *kernel), hash((rank, channels, kernel)) % 1000)
@@ -120,7 +120,7 @@ axis = st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(0, 2), st.int
     transposed=st.booleans(),
 )
 def test_hypothesis_conv2d_and_conv_transpose2d(torch, axes, channels, sizes, transposed):
-    import torch.nn.functional as F
+    F = torch.nn.functional
 
     c_in, c_out, groups = channels
     stride = tuple(a[0] for a in axes)
