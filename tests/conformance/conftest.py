@@ -3,7 +3,8 @@
 import os
 
 import pytest
-from framework_support import load
+
+from conformance.framework_support import load
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ import itertools
 
 import numpy as np
 import pytest
-from framework_support import exact_array, framework_matrix
 
+from conformance.framework_support import exact_array, framework_matrix
 from symconv import ParameterError, lambdify
 from symconv.frameworks import jax as adapters
 

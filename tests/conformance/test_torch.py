@@ -9,10 +9,10 @@ import itertools
 
 import numpy as np
 import pytest
-from framework_support import exact_array, framework_matrix
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.framework_support import exact_array, framework_matrix
 from symconv import ParameterError, lambdify
 from symconv.frameworks import torch as adapters
 
