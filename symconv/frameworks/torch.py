@@ -1,12 +1,12 @@
-"""PyTorch's ``torch.nn.functional`` convolutions as symconv operators.
+r"""PyTorch's ``torch.nn.functional`` convolutions as symconv operators.
 
 Same argument names, order and defaults as PyTorch, with the input tensor
 replaced by its spatial size and no bias (a bias is affine, not linear).
-Inputs are flattened channel-major, ``x.reshape(N, -1)`` of an (N, C, *size)
+Inputs are flattened channel-major, ``x.reshape(N, -1)`` of an (N, C, \*size)
 tensor, exactly PyTorch's memory order.
 
-Weights: ``(C_out, C_in/groups, *k)`` for ``convNd`` and
-``(C_in, C_out/groups, *k)`` for ``conv_transposeNd`` — the same tensor as the
+Weights: ``(C_out, C_in/groups, \*k)`` for ``convNd`` and
+``(C_in, C_out/groups, \*k)`` for ``conv_transposeNd`` — the same tensor as the
 conv weight it transposes, which is why the transposed ops return
 :class:`symconv.ConvTransposeNd` of the *unchanged* weight.
 

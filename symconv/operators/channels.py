@@ -208,7 +208,8 @@ class CorrNd(Operator):
     Parameters
     ----------
     weight : array-like of shape (C_out, C_in/groups, k_1, …, k_N)
-        PyTorch's layout; numbers or SymPy expressions (see :func:`weight_tensor`).
+        PyTorch's layout; numbers or SymPy expressions
+        (see :func:`~symconv.operators.channels.weight_tensor`).
     size : int or sequence of N ints or SymPy integer expressions
         The input's spatial size (n_1, …, n_N), e.g. (H, W).
     padding : "valid", "same", "full", int, or one int or (lo, hi) per axis
@@ -498,7 +499,7 @@ def corr_nd(
 
 
 def conv_nd(q: object, size: object, mode: str = "full") -> CorrNd:
-    """True N-D convolution with kernel ``q``, as :func:`scipy.signal.convolve` computes it.
+    """True N-D convolution with kernel ``q``, as ``scipy.signal.convolve`` computes it.
 
     Convolution is correlation with the flipped kernel: ``full`` pads k − 1
     on both sides, ``valid`` pads nothing, ``same`` pads ⌈(k−1)/2⌉ before and
