@@ -8,7 +8,7 @@ linear operator on one flattened input sample, so that
 ``symconv.lambdify(op)(x.reshape(batch, -1))`` equals the framework's result
 reshaped the same way. Channels-first frameworks (PyTorch, JAX's defaults for
 ``conv_general_dilated``) flatten ``(C, H, W)``; channels-last layouts
-(TensorFlow's NHWC) are handled by :class:`symconv.Permute` factors in the
+(TensorFlow's NHWC) are handled by :class:`~symconv.operators.grid.Permute` factors in the
 returned product, so their ``(H, W, C)`` flattening works as is.
 
 No framework is imported: the adapters work without them installed.

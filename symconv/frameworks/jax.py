@@ -14,7 +14,7 @@ Padding strings: ``VALID``, ``SAME`` (the odd extra at the end) and
 
 ``dimension_numbers``: None (``NCH``/``NCHW``…, ``OIH``/``OIHW``…) or three
 layout strings such as ``("NHWC", "HWIO", "NHWC")``; the batch letter must
-come first. Channels-last layouts get :class:`symconv.Permute` factors, so an
+come first. Channels-last layouts get :class:`~symconv.operators.grid.Permute` factors, so an
 input sample is flattened in its own memory order.
 
 ``conv_transpose`` is JAX's own definition: a ``conv_general_dilated`` with

@@ -8,7 +8,7 @@ tensor, exactly PyTorch's memory order.
 Weights: ``(C_out, C_in/groups, \*k)`` for ``convNd`` and
 ``(C_in, C_out/groups, \*k)`` for ``conv_transposeNd`` — the same tensor as the
 conv weight it transposes, which is why the transposed ops return
-:class:`symconv.ConvTransposeNd` of the *unchanged* weight.
+:class:`~symconv.operators.channels.ConvTransposeNd` of the *unchanged* weight.
 
 PyTorch also accepts ``stride <= output_padding < dilation`` (e.g. stride 1,
 dilation 2, output_padding 1), which is no output padding in the sense of
