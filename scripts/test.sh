@@ -17,8 +17,9 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-# frameworks: PyTorch (local CPU wheel via pip's find-links), JAX and TensorFlow CPU
-# for tests/conformance, which SYMCONV_REQUIRE_TOOLS=1 turns from skips into failures.
+# frameworks extra: PyTorch (the local CPU wheel torch==2.13.0 via pip's find-links;
+# unpinned would pull gigabytes), JAX and TensorFlow CPU, the oracles of tests/conformance,
+# which SYMCONV_REQUIRE_TOOLS=1 turns from skips into failures.
 .venv/bin/python -m pip install --quiet -e ".[test,docs,frameworks]"
 
 export SYMCONV_REQUIRE_TOOLS=1
