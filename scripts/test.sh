@@ -17,9 +17,10 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test,docs]"
-# PyTorch is the conformance oracle (a local CPU wheel; unpinned would pull gigabytes).
-.venv/bin/python -m pip install --quiet torch==2.13.0
+# frameworks extra: PyTorch (the local CPU wheel torch==2.13.0 via pip's find-links;
+# unpinned would pull gigabytes), JAX and TensorFlow CPU, the oracles of tests/conformance,
+# which SYMCONV_REQUIRE_TOOLS=1 turns from skips into failures.
+.venv/bin/python -m pip install --quiet -e ".[test,docs,frameworks]"
 
 export SYMCONV_REQUIRE_TOOLS=1
 .venv/bin/ruff check .

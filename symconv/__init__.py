@@ -22,25 +22,34 @@ from symconv.numeric import lambdify
 from symconv.operators import (
     Conv,
     ConvTranspose,
+    ConvTransposeNd,
     Corr,
+    CorrNd,
     Crop,
     Downsample,
     Flip,
     Operator,
     Pad,
+    Permute,
     Upsample,
 )
+
+# Register the N-D operators' exact matrices and numeric functions.
+from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
 
 __all__ = [
     "Conv",
     "ConvTranspose",
+    "ConvTransposeNd",
     "Corr",
+    "CorrNd",
     "Crop",
     "Downsample",
     "Flip",
     "Operator",
     "Pad",
     "ParameterError",
+    "Permute",
     "ShapeMismatchError",
     "SymconvError",
     "Upsample",
