@@ -8,9 +8,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Headless Chromium for the documentation site's browser test (tests/test_docs_site.py).
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test,docs]"
+# frameworks extra: PyTorch (the local CPU wheel torch==2.13.0 via pip's find-links;
+# unpinned would pull gigabytes), JAX and TensorFlow CPU, the oracles of tests/conformance,
+# which SYMCONV_REQUIRE_TOOLS=1 turns from skips into failures.
+.venv/bin/python -m pip install --quiet -e ".[test,docs,frameworks]"
 
 export SYMCONV_REQUIRE_TOOLS=1
 .venv/bin/ruff check .

@@ -22,25 +22,36 @@ from symconv.numeric import lambdify
 from symconv.operators import (
     Conv,
     ConvTranspose,
+    ConvTransposeNd,
     Corr,
+    CorrNd,
     Crop,
     Downsample,
     Flip,
     Operator,
     Pad,
+    Permute,
     Upsample,
 )
+
+# Register the N-D operators' exact matrices and numeric functions.
+from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
+from symconv.proof import Proof, prove  # isort: skip
 
 __all__ = [
     "Conv",
     "ConvTranspose",
+    "ConvTransposeNd",
     "Corr",
+    "CorrNd",
     "Crop",
     "Downsample",
     "Flip",
     "Operator",
     "Pad",
     "ParameterError",
+    "Permute",
+    "Proof",
     "ShapeMismatchError",
     "SymconvError",
     "Upsample",
@@ -48,5 +59,6 @@ __all__ = [
     "explicit",
     "kernel",
     "lambdify",
+    "prove",
     "signal",
 ]

@@ -156,7 +156,10 @@ class Entry:
             more_steps, more_tiers = self.extra(**values)
             steps = steps + more_steps
             tiers = _merge(tiers, more_tiers)
-        return Derivation(self.name, self.statement, tuple(steps), tuple(tiers))
+        # Record the tiers that were run and are conclusive: a pass, or a refutation by
+        # the exhaustive or numeric tier. "Not attempted" and "not shown" establish nothing.
+        conclusive = [t for t in tiers if t.passed or t.tier in (Tier.EXHAUSTIVE, Tier.NUMERIC)]
+        return Derivation(self.name, self.statement, tuple(steps), tuple(conclusive))
 
     def rewrite_tier(self, **values: object) -> TierResult:
         if self.general is None:

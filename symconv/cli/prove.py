@@ -1,6 +1,5 @@
-"""``symconv list`` and ``symconv prove``: the catalogue on the command line.
+"""``symconv prove``: the identity catalogue on the command line.
 
-- ``symconv list``: name, one-line statement, tiers proven.
 - ``symconv prove NAME [--n N --k K ...]``: one identity, every step and tier;
   exit 0 when it holds, 1 when refuted, 2 for bad arguments.
 - ``symconv prove transposed-conv-as-transpose --misprint``: the seed's
@@ -22,7 +21,7 @@ from symconv import catalogue
 from symconv.derivation import Derivation, Tier
 from symconv.errors import ParameterError
 
-__all__ = ["format_derivation", "register", "tier_marks"]
+__all__ = ["format_derivation", "holds", "register", "tier_marks"]
 
 _ABBREVIATION = {Tier.REWRITE: "R", Tier.SYMBOLIC: "S", Tier.EXHAUSTIVE: "E", Tier.NUMERIC: "N"}
 
@@ -69,19 +68,6 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
-
-
-def _list(args: argparse.Namespace) -> int:
-    from symconv.catalogue.runner import prove_all
-
-    results = prove_all(jobs=args.jobs, progress=None if args.quiet else sys.stderr)
-    width = max(len(n) for n in catalogue.names())
-    print(f"{'name':{width}}  tiers    statement")
-    for name, derivation, _ in results:
-        statement = derivation.statement.split(";")[0].split(", for all")[0]
-        print(f"{name:{width}}  {tier_marks(derivation)}  {statement}")
-    print("\ntiers: R rewrite (all sizes), S symbolic (all sizes), E exhaustive (bounded), N numeric (oracle)")
-    return 0
 
 
 def _prove_all(args: argparse.Namespace) -> int:
@@ -146,11 +132,6 @@ _PARAMETER_OPTIONS = ("n", "m", "k", "s", "d", "lo", "hi", "a", "e", "r", "N", "
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    listing = subparsers.add_parser("list", help="the identity catalogue with the tiers each is proven at")
-    listing.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2)")
-    listing.add_argument("--quiet", action="store_true", help="no progress display on stderr")
-    listing.set_defaults(func=_list)
-
     prove = subparsers.add_parser(
         "prove",
         help="prove a catalogued identity (or all of them)",

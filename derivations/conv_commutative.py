@@ -1,0 +1,23 @@
+"""Convolution is commutative, in every NumPy mode: q∗x = x∗q.
+
+The reindexing t = i − j maps one sum onto the other; NumPy's swap of the
+inputs when the signal is shorter than the kernel makes 'valid' and 'same'
+symmetric as well.
+"""
+
+from __future__ import annotations
+
+from symconv import catalogue
+from symconv.cli.prove import format_derivation
+from symconv.derivation import Derivation
+
+NAME = "conv-commutative"
+
+
+def build() -> Derivation:
+    """The checked derivation of ``conv-commutative`` at the catalogue's default parameters."""
+    return catalogue.get(NAME).derivation()
+
+
+if __name__ == "__main__":
+    print(format_derivation(build(), catalogue.get(NAME).source), end="")

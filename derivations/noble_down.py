@@ -1,0 +1,23 @@
+"""The first Noble identity: filter with ↑ₖh then decimate = decimate then filter with h.
+
+↓ₖ((↑ₖh)∗x) = h∗(↓ₖx) for full convolutions: a filter whose taps sit only at
+multiples of k commutes with decimation. This is the basis of efficient
+polyphase decimators.
+"""
+
+from __future__ import annotations
+
+from symconv import catalogue
+from symconv.cli.prove import format_derivation
+from symconv.derivation import Derivation
+
+NAME = "noble-down"
+
+
+def build() -> Derivation:
+    """The checked derivation of ``noble-down`` at the catalogue's default parameters."""
+    return catalogue.get(NAME).derivation()
+
+
+if __name__ == "__main__":
+    print(format_derivation(build(), catalogue.get(NAME).source), end="")

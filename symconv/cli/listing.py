@@ -1,0 +1,35 @@
+"""``symconv list``: the catalogue with name, tiers proven and a one-line statement.
+
+The tiers are proven on the spot (the same run as ``symconv prove --all``), so
+the table never claims a tier that does not pass on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from symconv import catalogue
+from symconv.cli.prove import tier_marks
+
+__all__ = ["register"]
+
+
+def _list(args: argparse.Namespace) -> int:
+    from symconv.catalogue.runner import prove_all
+
+    results = prove_all(jobs=args.jobs, progress=None if args.quiet else sys.stderr)
+    width = max(len(n) for n in catalogue.names())
+    print(f"{'name':{width}}  tiers    statement")
+    for name, derivation, _ in results:
+        statement = derivation.statement.split(";")[0].split(", for all")[0]
+        print(f"{name:{width}}  {tier_marks(derivation)}  {statement}")
+    print("\ntiers: R rewrite (all sizes), S symbolic (all sizes), E exhaustive (bounded), N numeric (oracle)")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    listing = subparsers.add_parser("list", help="the identity catalogue with the tiers each is proven at")
+    listing.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2)")
+    listing.add_argument("--quiet", action="store_true", help="no progress display on stderr")
+    listing.set_defaults(func=_list)

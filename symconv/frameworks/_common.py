@@ -1,0 +1,90 @@
+"""Helpers shared by the framework adapters: weight layouts, per-axis arguments, layouts."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import sympy as sp
+from sympy.tensor.array import ImmutableDenseNDimArray
+
+from symconv import _validate
+from symconv.errors import ParameterError
+from symconv.operators.base import check_composable
+from symconv.operators.channels import as_weight, flat
+from symconv.operators.grid import Permute
+
+
+def weight_array(name: str, weight: object, rank: int | None = None) -> np.ndarray:
+    """The weight as a NumPy object array of SymPy scalars, checked to have ``rank`` axes."""
+    w = as_weight(name, weight)
+    if w.rank() < 3 or (rank is not None and w.rank() != rank):
+        axes = "at least 3" if rank is None else rank
+        raise ParameterError(name, f"array of shape {w.shape}", f"an array with {axes} axes")
+    return np.array(flat(w), dtype=object).reshape(w.shape)
+
+
+def to_sympy(array: np.ndarray) -> ImmutableDenseNDimArray:
+    return ImmutableDenseNDimArray(array.ravel().tolist(), array.shape)
+
+
+def spatial(name: str, size: object, rank: int) -> tuple[int, ...]:
+    """The input's spatial size: an int (1-D) or ``rank`` ints."""
+    values = list(size) if isinstance(size, (tuple, list)) else [size]
+    if len(values) != rank:
+        raise ParameterError(name, size, f"{rank} spatial size(s)")
+    return tuple(int(_validate.size(name, v)) for v in values)
+
+
+def per_axis(name: str, value: object, rank: int, minimum: int = 1) -> tuple[int, ...]:
+    """An int for every axis, or a sequence of ``rank`` ints."""
+    values = list(value) if isinstance(value, (tuple, list)) else [value] * rank
+    if len(values) != rank:
+        raise ParameterError(name, value, f"an int or a sequence of {rank} ints")
+    return tuple(int(_validate.integer(name, v, minimum)) for v in values)
+
+
+def same_split(total: int, lower: bool = False) -> tuple[int, int]:
+    """Split ``total`` padding: the odd extra at the end, or at the start when ``lower``."""
+    small = total // 2
+    return (total - small, small) if lower else (small, total - small)
+
+
+def chain(*factors: sp.MatrixExpr | None) -> sp.MatrixExpr:
+    """The unevaluated product of the factors that are not None, shapes checked."""
+    kept = [f for f in factors if f is not None]
+    for left, right in itertools.pairwise(kept):
+        check_composable(left, right)
+    return kept[0] if len(kept) == 1 else sp.MatMul(*kept)
+
+
+def from_layout(spec: str, dims: dict[str, int], order: Sequence[str]) -> Permute | None:
+    """The permutation from a sample laid out as ``spec`` (no batch letter) to ``order``.
+
+    None when the two orders already agree on the flattened vector.
+    """
+    axes = [spec.index(letter) for letter in order]
+    if [letter for letter in order if dims[letter] > 1] == [
+        letter for letter in spec if dims[letter] > 1
+    ]:
+        return None  # only size-1 axes move: the identity
+    return Permute([dims[letter] for letter in spec], axes)
+
+
+def to_layout(spec: str, dims: dict[str, int], order: Sequence[str]) -> Permute | None:
+    """The permutation from ``order`` to a sample laid out as ``spec``."""
+    forward = from_layout(spec, dims, order)
+    return None if forward is None else forward.T
+
+
+__all__ = [
+    "chain",
+    "from_layout",
+    "per_axis",
+    "same_split",
+    "spatial",
+    "to_layout",
+    "to_sympy",
+    "weight_array",
+]

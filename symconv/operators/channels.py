@@ -1,0 +1,573 @@
+"""Multi-channel, grouped, N-dimensional convolution layers: what ``convNd`` computes.
+
+- :class:`CorrNd` is a deep-learning convolution layer without bias: for each
+  output channel, the sum over its group's input channels of an N-D
+  cross-correlation with per-axis padding (lo, hi), stride and dilation.
+- :class:`ConvTransposeNd` is its transpose, the framework transposed
+  convolution (``DESIGN.md`` §2), with per-axis output padding.
+
+Layout (the contract every adapter in :mod:`symconv.frameworks` follows):
+signals are flattened **channel-major, then row-major**: the input vector is
+``[channel 0 image, channel 1 image, …]`` and pixel (r, c) of a channel sits
+at r·W + c, i.e. ``x.reshape(C, H, W)`` in NumPy's C order. The weight has
+PyTorch's layout ``(C_out, C_in/groups, k_1, …, k_N)``; a transposed
+convolution takes *the same tensor* as the convolution it transposes, which
+reads ``(C_in, C_out/groups, k_1, …, k_N)`` from its own side.
+
+The matrix is a ``C_out × C_in`` block matrix of N-D single-channel
+correlations; ``groups`` makes it block-diagonal (group g connects output
+channels g·C_out/groups … and input channels g·C_in/groups …). For N = 2
+each block is itself a sum of Kronecker products of 1-D :class:`Corr`
+operators, see :func:`as_kronecker_sum`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from collections.abc import Sequence
+
+import sympy as sp
+from sympy.tensor.array import ImmutableDenseNDimArray
+
+from symconv import _validate, sizes
+from symconv.errors import ParameterError
+from symconv.operators.base import Operator
+from symconv.operators.convolution import Corr
+
+__all__ = [
+    "ConvTransposeNd",
+    "CorrNd",
+    "as_kronecker_sum",
+    "as_weight",
+    "conv_nd",
+    "corr_nd",
+    "flat",
+    "weight_tensor",
+]
+
+
+# --- parameters -------------------------------------------------------------
+
+
+def _indices(shape: Sequence[int]) -> itertools.product:
+    return itertools.product(*map(range, shape))
+
+
+def _tap(name: str, value: object) -> sp.Expr:
+    # Framework weights are floats; integral ones become exact integers so that
+    # matrices built from e.g. torch.ones compare exactly.
+    if isinstance(value, (float, sp.Float)) or (
+        isinstance(value, numbers.Real) and not isinstance(value, (numbers.Integral, sp.Basic))
+    ):
+        as_float = float(value)
+        if as_float.is_integer():
+            return sp.Integer(int(as_float))
+    return _validate.scalar(name, value)
+
+
+def flat(array: ImmutableDenseNDimArray) -> list[sp.Expr]:
+    """The entries of an array in row-major order (iterating an array yields sub-arrays)."""
+    return [array[index] for index in _indices(array.shape)]
+
+
+def as_weight(name: str, value: object) -> ImmutableDenseNDimArray:
+    """Turn a nested list, NumPy array, framework tensor or SymPy array into a SymPy array.
+
+    Integral floats become exact integers; other numbers and SymPy
+    expressions are kept as they are. Framework tensors are read through
+    ``detach()``/``numpy()`` when they have them, without importing the
+    framework.
+
+    Examples
+    --------
+    >>> as_weight("weight", [[1.0, 2.5]])
+    [[1, 2.5]]
+    """
+    if isinstance(value, ImmutableDenseNDimArray):
+        array = value
+    else:
+        for method in ("detach", "cpu", "numpy"):  # torch / tf tensors, duck-typed
+            if hasattr(value, method) and not isinstance(value, sp.Basic):
+                value = getattr(value, method)()
+        if hasattr(value, "tolist") and not isinstance(value, sp.Basic):
+            value = value.tolist()  # NumPy / JAX arrays
+        try:
+            array = ImmutableDenseNDimArray(value)
+        except (ValueError, TypeError, IndexError) as error:
+            raise ParameterError(
+                name, value, f"a rectangular nested list or array of numbers ({error})"
+            ) from None
+    if array.rank() == 0 or 0 in array.shape:
+        raise ParameterError(name, value, "a non-empty array")
+    entries = [_tap(f"{name} entry", v) for v in flat(array)]
+    return ImmutableDenseNDimArray(entries, array.shape)
+
+
+def weight_tensor(name: str, shape: Sequence[int]) -> ImmutableDenseNDimArray:
+    """A symbolic weight: one Symbol ``name_i_j_…`` per entry of an array of ``shape``.
+
+    Use it with any layout; the adapters in :mod:`symconv.frameworks` read it
+    in their framework's layout.
+
+    Examples
+    --------
+    >>> weight_tensor("w", (1, 1, 2, 2))
+    [[[[w_0_0_0_0, w_0_0_0_1], [w_0_0_1_0, w_0_0_1_1]]]]
+    """
+    _validate.name("name", name)
+    dims = tuple(int(_validate.size("shape", s)) for s in shape)
+    if not dims:
+        raise ParameterError("shape", shape, "at least one dimension")
+    symbols = [
+        sp.Symbol(f"{name}_{'_'.join(map(str, index))}")
+        for index in itertools.product(*map(range, dims))
+    ]
+    return ImmutableDenseNDimArray(symbols, dims)
+
+
+def _per_axis(name: str, value: object, rank: int, check: object) -> sp.Tuple:
+    """An int for every axis, or a sequence of ``rank`` of them."""
+    values = value if isinstance(value, (tuple, list, sp.Tuple)) else (value,) * rank
+    if len(values) != rank:
+        raise ParameterError(name, value, f"one value or a sequence of {rank} (one per axis)")
+    return sp.Tuple(*(check(name, v) for v in values))
+
+
+def _padding(
+    padding: object, size: sp.Tuple, kernel: Sequence[int], stride: sp.Tuple, dilation: sp.Tuple
+) -> sp.Tuple:
+    """Per-axis (lo, hi) from a preset, an int, or one int/(lo, hi) per axis."""
+    rank = len(size)
+    if isinstance(padding, str) or not isinstance(padding, (tuple, list, sp.Tuple)):
+        specs = [padding] * rank
+    elif rank == 1 and len(padding) == 2 and not isinstance(padding[0], (tuple, list, sp.Tuple)):
+        specs = [padding]  # a bare (lo, hi) for the single axis
+    else:
+        specs = list(padding)
+    if len(specs) != rank:
+        raise ParameterError(
+            "padding", padding, f"a preset, an int, or {rank} entries (an int or (lo, hi) each)"
+        )
+    pairs = []
+    for spec, n, m, s, d in zip(specs, size, kernel, stride, dilation):
+        try:
+            lo, hi = sizes.resolve_padding(spec, n, m, s, d)
+        except ValueError as error:
+            raise ParameterError("padding", padding, str(error).split("expected ", 1)[1]) from None
+        pairs.append(
+            sp.Tuple(_validate.amount("padding lo", lo), _validate.amount("padding hi", hi))
+        )
+    return sp.Tuple(*pairs)
+
+
+def _unravel(index: sp.Expr, dims: Sequence[sp.Expr]) -> list[sp.Expr]:
+    """Row-major multi-index of a flat index (floor/Mod, so it works symbolically)."""
+    out = []
+    for k in range(len(dims)):
+        inner = sp.Mul(*dims[k + 1 :])
+        out.append(sp.Mod(sp.floor(index / inner), dims[k]))
+    return out
+
+
+def _layer_shape(weight: ImmutableDenseNDimArray, groups: sp.Expr) -> tuple[int, int, int, int]:
+    """(C_out, C_in, C_out per group, C_in per group) of a conv weight."""
+    c_out, c_in_g = weight.shape[:2]
+    g = int(groups)
+    if c_out % g:
+        raise ParameterError(
+            "groups", g, f"a divisor of the weight's first dimension {c_out} (C_out)"
+        )
+    return c_out, c_in_g * g, c_out // g, c_in_g
+
+
+def _weight_for(
+    name: str, weight: object, size: object
+) -> tuple[ImmutableDenseNDimArray, sp.Tuple]:
+    w = as_weight(name, weight)
+    size = size if isinstance(size, (tuple, list, sp.Tuple)) else (size,)
+    if w.rank() != len(size) + 2:
+        raise ParameterError(
+            name,
+            f"array of shape {w.shape}",
+            f"rank {len(size) + 2}: (C_out, C_in/groups) and one kernel size per spatial "
+            f"axis of size={tuple(size)}",
+        )
+    return w, sp.Tuple(*(_validate.size("size", n) for n in size))
+
+
+# --- the operators ------------------------------------------------------------
+
+
+class CorrNd(Operator):
+    """An N-D convolution layer (cross-correlation), multi-channel and grouped, no bias.
+
+    ``y[o, i] = Σ_c Σ_t w[o, c, t] · x[g·C_in/groups + c, i·s + t·d − lo]`` with
+    multi-indices i, t over the N spatial axes and g = o // (C_out/groups).
+
+    Parameters
+    ----------
+    weight : array-like of shape (C_out, C_in/groups, k_1, …, k_N)
+        PyTorch's layout; numbers or SymPy expressions
+        (see :func:`~symconv.operators.channels.weight_tensor`).
+    size : int or sequence of N ints or SymPy integer expressions
+        The input's spatial size (n_1, …, n_N), e.g. (H, W).
+    padding : "valid", "same", "full", int, or one int or (lo, hi) per axis
+        As in :class:`symconv.Corr`, per axis. ``"same"`` is TensorFlow's split.
+    stride, dilation : int or one per axis
+    groups : int
+        Divides C_in and C_out; the matrix is block-diagonal with ``groups`` blocks.
+
+    Notes
+    -----
+    Shape (C_out·Π L_k, C_in·Π n_k), L_k the 1-D :class:`symconv.Corr` output
+    length of axis k. Flattening is channel-major, then row-major.
+
+    Examples
+    --------
+    >>> from symconv import explicit
+    >>> C = CorrNd([[[[1, 2], [3, 4]]]], (2, 3))
+    >>> C.shape
+    (2, 6)
+    >>> explicit(C)
+    Matrix([
+    [1, 2, 0, 3, 4, 0],
+    [0, 1, 2, 0, 3, 4]])
+    >>> CorrNd(weight_tensor("w", (2, 1, 3)), 5, groups=2).shape
+    (6, 10)
+    """
+
+    def __new__(
+        cls,
+        weight: object,
+        size: object,
+        padding: object = "valid",
+        stride: object = 1,
+        dilation: object = 1,
+        groups: object = 1,
+    ) -> CorrNd:
+        w, size = _weight_for("weight", weight, size)
+        rank = len(size)
+        stride = _per_axis("stride", stride, rank, _validate.size)
+        dilation = _per_axis("dilation", dilation, rank, _validate.size)
+        groups = _validate.size("groups", groups)
+        _layer_shape(w, groups)
+        kernel = w.shape[2:]
+        pairs = _padding(padding, size, kernel, stride, dilation)
+        for axis, (n, (lo, hi), m, d) in enumerate(zip(size, pairs, kernel, dilation)):
+            span = d * (m - 1) + 1
+            _validate.require(
+                sp.Ge(n + lo + hi, span),
+                "size",
+                tuple(size),
+                f"n + lo + hi >= d*(k-1) + 1 = {span} on axis {axis} (padding {(lo, hi)}), "
+                "so that the output is not empty",
+            )
+        return super().__new__(cls, w, size, pairs, stride, dilation, groups)
+
+    weight = property(lambda self: self.args[0])
+    size = property(lambda self: tuple(self.args[1]))
+    padding = property(lambda self: tuple(tuple(p) for p in self.args[2]))
+    stride = property(lambda self: tuple(self.args[3]))
+    dilation = property(lambda self: tuple(self.args[4]))
+    groups = property(lambda self: self.args[5])
+    #: Every weight entry, flat (what :func:`symconv.matrices.domain_of` reads).
+    kernel = property(lambda self: tuple(flat(self.weight)))
+
+    @property
+    def kernel_size(self) -> tuple[int, ...]:
+        return tuple(self.weight.shape[2:])
+
+    @property
+    def channels(self) -> tuple[int, int]:
+        """(C_out, C_in)."""
+        return _layer_shape(self.weight, self.groups)[:2]
+
+    @property
+    def output_size(self) -> tuple[sp.Expr, ...]:
+        """The spatial size of the output, per axis."""
+        return tuple(
+            sizes.corr_length(n, m, p, s, d)
+            for n, m, p, s, d in zip(
+                self.size, self.kernel_size, self.padding, self.stride, self.dilation
+            )
+        )
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        c_out, c_in = self.channels
+        return c_out * sp.Mul(*self.output_size), c_in * sp.Mul(*self.size)
+
+    def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
+        out_size, in_size = self.output_size, self.size
+        _, _, c_out_g, c_in_g = _layer_shape(self.weight, self.groups)
+        i, j = sp.sympify(i), sp.sympify(j)
+        o = sp.floor(i / sp.Mul(*out_size))
+        c = sp.floor(j / sp.Mul(*in_size))
+        ys = _unravel(sp.Mod(i, sp.Mul(*out_size)), out_size)
+        xs = _unravel(sp.Mod(j, sp.Mul(*in_size)), in_size)
+        lows = [p[0] for p in self.padding]
+        offsets = [x - y * s + lo for x, y, s, lo in zip(xs, ys, self.stride, lows)]
+        if all(v.is_Integer for v in (o, c, *offsets)):
+            # Concrete indices: look the tap up directly.
+            o, c = int(o), int(c)
+            if o // c_out_g != c // c_in_g:
+                return sp.Integer(0)
+            taps = []
+            for offset, d, m in zip(offsets, self.dilation, self.kernel_size):
+                t, r = divmod(int(offset), int(d))
+                if r or not 0 <= t < m:
+                    return sp.Integer(0)
+                taps.append(t)
+            return self.weight[(o, c % c_in_g, *taps)]
+        # Symbolic indices: the sum over every weight entry of its position's deltas.
+        terms = []
+        for index in itertools.product(*map(range, self.weight.shape)):
+            o_w, c_w, taps = index[0], index[1], index[2:]
+            c_global = (o_w // c_out_g) * c_in_g + c_w
+            factor = sp.KroneckerDelta(o, o_w) * sp.KroneckerDelta(c, c_global)
+            for offset, d, t in zip(offsets, self.dilation, taps):
+                factor *= sp.KroneckerDelta(offset, t * d)
+            terms.append(self.weight[index] * factor)
+        return sp.Add(*terms)
+
+    def _eval_transpose(self) -> ConvTransposeNd:
+        a = [
+            sizes.output_padding(n, m, p, s, d)
+            for n, m, p, s, d in zip(
+                self.size, self.kernel_size, self.padding, self.stride, self.dilation
+            )
+        ]
+        return ConvTransposeNd(
+            self.weight,
+            self.output_size,
+            self.padding,
+            self.stride,
+            self.dilation,
+            a,
+            self.groups,
+        )
+
+    def _display_args(self) -> tuple:
+        return (sp.Tuple(*self.weight.shape), *self.args[1:])
+
+
+class ConvTransposeNd(Operator):
+    """An N-D transposed convolution layer: the transpose of a :class:`CorrNd`.
+
+    Parameters
+    ----------
+    weight : array-like of shape (C_in, C_out/groups, k_1, …, k_N)
+        The *same tensor* as the weight of the :class:`CorrNd` it transposes
+        (PyTorch's ``conv_transposeNd`` layout).
+    size : int or sequence of N ints
+        The input's spatial size (the forward conv's output size).
+    padding : int, or one int or (lo, hi) per axis
+        The forward conv's padding; crops lo at the start and hi − a at the end.
+    stride, dilation : int or one per axis
+    output_padding : int or one per axis
+        a_k with 0 ≤ a_k < s_k: which of the input sizes that share one
+        forward output size is meant (see :class:`symconv.ConvTranspose`).
+    groups : int
+
+    Notes
+    -----
+    Output size per axis (n − 1)s − lo − hi + d(k − 1) + 1 + a. PyTorch also
+    accepts s ≤ a < d; that call is *not* the transpose of any convolution
+    (it appends zeros): :func:`symconv.frameworks.torch.conv_transpose2d`
+    returns it as an explicit zero padding times a :class:`ConvTransposeNd`.
+
+    Examples
+    --------
+    >>> from symconv import explicit
+    >>> T = ConvTransposeNd([[[[1, 1, 1]] * 3]], (2, 2), padding=1, stride=2, output_padding=1)
+    >>> T.shape
+    (16, 4)
+    >>> T.T.shape
+    (4, 16)
+    """
+
+    def __new__(
+        cls,
+        weight: object,
+        size: object,
+        padding: object = 0,
+        stride: object = 1,
+        dilation: object = 1,
+        output_padding: object = 0,
+        groups: object = 1,
+    ) -> ConvTransposeNd:
+        w, size = _weight_for("weight", weight, size)
+        rank = len(size)
+        stride = _per_axis("stride", stride, rank, _validate.size)
+        dilation = _per_axis("dilation", dilation, rank, _validate.size)
+        a = _per_axis("output_padding", output_padding, rank, _validate.amount)
+        groups = _validate.size("groups", groups)
+        _layer_shape(w, groups)
+        if isinstance(padding, str) and padding.lower() != "valid":
+            raise ParameterError(
+                "padding", padding, "'valid', an int, or one int or (lo, hi) per axis"
+            )
+        pairs = _padding(padding, size, w.shape[2:], stride, dilation)
+        for a_k, s_k in zip(a, stride):
+            _validate.require(
+                sp.Lt(a_k, s_k),
+                "output_padding",
+                output_padding,
+                f"0 <= output_padding < stride = {tuple(stride)} on every axis; otherwise the "
+                "result is not the transpose of any convolution",
+            )
+        self = super().__new__(cls, w, size, pairs, stride, dilation, a, groups)
+        for axis, length in enumerate(self.output_size):
+            _validate.require(
+                sp.Ge(length, 1),
+                "padding",
+                self.padding,
+                f"a padding that leaves a non-empty output on axis {axis}",
+            )
+        return self
+
+    weight = property(lambda self: self.args[0])
+    size = property(lambda self: tuple(self.args[1]))
+    padding = property(lambda self: tuple(tuple(p) for p in self.args[2]))
+    stride = property(lambda self: tuple(self.args[3]))
+    dilation = property(lambda self: tuple(self.args[4]))
+    output_padding = property(lambda self: tuple(self.args[5]))
+    groups = property(lambda self: self.args[6])
+    #: Every weight entry, flat (what :func:`symconv.matrices.domain_of` reads).
+    kernel = property(lambda self: tuple(flat(self.weight)))
+
+    @property
+    def kernel_size(self) -> tuple[int, ...]:
+        return tuple(self.weight.shape[2:])
+
+    @property
+    def channels(self) -> tuple[int, int]:
+        """(C_out, C_in) of the transposed layer itself."""
+        c_out_fwd, c_in_fwd = _layer_shape(self.weight, self.groups)[:2]
+        return c_in_fwd, c_out_fwd
+
+    @property
+    def output_size(self) -> tuple[sp.Expr, ...]:
+        return tuple(
+            sizes.conv_transpose_length(n, m, p, s, d, a)
+            for n, m, p, s, d, a in zip(
+                self.size,
+                self.kernel_size,
+                self.padding,
+                self.stride,
+                self.dilation,
+                self.output_padding,
+            )
+        )
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        c_out, c_in = self.channels
+        return c_out * sp.Mul(*self.output_size), c_in * sp.Mul(*self.size)
+
+    def _eval_transpose(self) -> CorrNd:
+        return CorrNd(
+            self.weight, self.output_size, self.padding, self.stride, self.dilation, self.groups
+        )
+
+    def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
+        return self._eval_transpose()._entry(j, i)
+
+    def _display_args(self) -> tuple:
+        return (sp.Tuple(*self.weight.shape), *self.args[1:])
+
+
+# --- single-channel conveniences ------------------------------------------------
+
+
+def corr_nd(
+    q: object, size: object, padding: object = "valid", stride: object = 1, dilation: object = 1
+) -> CorrNd:
+    """Single-channel N-D cross-correlation with an N-D kernel ``q`` (e.g. a 3×3 list).
+
+    Examples
+    --------
+    >>> from symconv import explicit
+    >>> explicit(corr_nd([[1, 2], [3, 4]], (2, 2)))
+    Matrix([[1, 2, 3, 4]])
+    """
+    q = as_weight("q", q)
+    return CorrNd(
+        ImmutableDenseNDimArray(flat(q), (1, 1, *q.shape)), size, padding, stride, dilation
+    )
+
+
+def conv_nd(q: object, size: object, mode: str = "full") -> CorrNd:
+    """True N-D convolution with kernel ``q``, as ``scipy.signal.convolve`` computes it.
+
+    Convolution is correlation with the flipped kernel: ``full`` pads k − 1
+    on both sides, ``valid`` pads nothing, ``same`` pads ⌈(k−1)/2⌉ before and
+    ⌊(k−1)/2⌋ after (the output centred in ``full``, like SciPy). ``valid``
+    and ``same`` need the input at least as large as the kernel on every axis
+    (SciPy's and NumPy's swap of the two inputs does not carry over to N-D).
+
+    Examples
+    --------
+    >>> from symconv import explicit
+    >>> explicit(conv_nd([[1, 2]], (1, 2)))
+    Matrix([
+    [1, 0],
+    [2, 1],
+    [0, 2]])
+    """
+    q = as_weight("q", q)
+    size = size if isinstance(size, (tuple, list, sp.Tuple)) else (size,)
+    if len(size) != q.rank():
+        raise ParameterError("size", size, f"{q.rank()} sizes, one per axis of q")
+    if mode not in sizes.CONV_MODES:
+        raise ParameterError("mode", mode, f"one of {sizes.CONV_MODES}")
+    pads = []
+    for n, m in zip(size, q.shape):
+        if mode == "full":
+            pads.append((m - 1, m - 1))
+            continue
+        _validate.require(
+            sp.Ge(n, m), "size", tuple(size), f"at least the kernel size {q.shape} for '{mode}'"
+        )
+        pads.append((0, 0) if mode == "valid" else (m - 1 - (m - 1) // 2, (m - 1) // 2))
+    flipped = [q[tuple(m - 1 - t for m, t in zip(q.shape, index))] for index in _indices(q.shape)]
+    return CorrNd(ImmutableDenseNDimArray(flipped, (1, 1, *q.shape)), size, pads)
+
+
+def as_kronecker_sum(op: CorrNd) -> sp.MatrixExpr:
+    """A single-channel :class:`CorrNd` as a sum of Kronecker products of 1-D :class:`Corr`.
+
+    ``Σ_{t_1…t_{N−1}} Corr(e_{t_1}) ⊗ … ⊗ Corr(e_{t_{N−1}}) ⊗ Corr(w[t_1, …, :])``,
+    e_t the unit kernel: a general (non-separable) 2-D kernel is a sum of k_1
+    Kronecker products, one per kernel row (all-zero rows are skipped).
+
+    Examples
+    --------
+    >>> from symconv import explicit
+    >>> C = corr_nd([[1, 2], [3, 4]], (3, 3))
+    >>> S = as_kronecker_sum(C)
+    >>> sorted(str(term) for term in S.args)  # doctest: +NORMALIZE_WHITESPACE
+    ['KroneckerProduct(Corr((0, 1), 3, (0, 0), 1, 1), Corr((3, 4), 3, (0, 0), 1, 1))',
+     'KroneckerProduct(Corr((1, 0), 3, (0, 0), 1, 1), Corr((1, 2), 3, (0, 0), 1, 1))']
+    >>> explicit(S) == explicit(C)
+    True
+    """
+    if op.channels != (1, 1):
+        raise ParameterError("op", op, "a single-channel CorrNd (C_out = C_in = 1)")
+    axes = list(zip(op.size, op.padding, op.stride, op.dilation, op.kernel_size))
+    terms = []
+    for lead in _indices(op.kernel_size[:-1]):
+        row = [op.weight[(0, 0, *lead, t)] for t in range(op.kernel_size[-1])]
+        if all(v == 0 for v in row):
+            continue
+        factors = [
+            Corr([int(u == t) for u in range(m)], n, p, s, d)
+            for t, (n, p, s, d, m) in zip(lead, axes[:-1])
+        ]
+        n, p, s, d, _ = axes[-1]
+        factors.append(Corr(row, n, p, s, d))
+        terms.append(sp.KroneckerProduct(*factors) if len(factors) > 1 else factors[0])
+    if not terms:
+        return sp.ZeroMatrix(*op.shape)
+    return sp.MatAdd(*terms) if len(terms) > 1 else terms[0]

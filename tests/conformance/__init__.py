@@ -1,0 +1,1 @@
+"""Conformance suite: symconv against the real PyTorch, JAX and TensorFlow."""
