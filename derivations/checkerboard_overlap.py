@@ -15,7 +15,7 @@ NAME = "checkerboard-overlap"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``checkerboard-overlap`` at the catalogue's default parameters."""
+    """The checked derivation of ``checkerboard-overlap`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

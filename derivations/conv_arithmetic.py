@@ -16,7 +16,7 @@ NAME = "conv-arithmetic"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``conv-arithmetic`` at the catalogue's default parameters."""
+    """The checked derivation of ``conv-arithmetic`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

@@ -14,7 +14,7 @@ NAME = "conv-associative"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``conv-associative`` at the catalogue's default parameters."""
+    """The checked derivation of ``conv-associative`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

@@ -15,7 +15,7 @@ NAME = "conv-commutative"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``conv-commutative`` at the catalogue's default parameters."""
+    """The checked derivation of ``conv-commutative`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

@@ -17,7 +17,7 @@ NAME = "conv-transpose-is-correlation"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``conv-transpose-is-correlation`` at the catalogue's default parameters."""
+    """The checked derivation of ``conv-transpose-is-correlation`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

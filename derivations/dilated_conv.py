@@ -14,7 +14,7 @@ NAME = "dilated-conv"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``dilated-conv`` at the catalogue's default parameters."""
+    """The checked derivation of ``dilated-conv`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

@@ -15,7 +15,7 @@ NAME = "down-up-identity"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``down-up-identity`` at the catalogue's default parameters."""
+    """The checked derivation of ``down-up-identity`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

@@ -16,7 +16,7 @@ NAME = "nearest-upsample-conv"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``nearest-upsample-conv`` at the catalogue's default parameters."""
+    """The checked derivation of ``nearest-upsample-conv`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

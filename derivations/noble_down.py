@@ -15,7 +15,7 @@ NAME = "noble-down"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``noble-down`` at the catalogue's default parameters."""
+    """The checked derivation of ``noble-down`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

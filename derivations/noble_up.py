@@ -15,7 +15,7 @@ NAME = "noble-up"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``noble-up`` at the catalogue's default parameters."""
+    """The checked derivation of ``noble-up`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

@@ -16,7 +16,7 @@ NAME = "strided-conv"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``strided-conv`` at the catalogue's default parameters."""
+    """The checked derivation of ``strided-conv`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

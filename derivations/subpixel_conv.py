@@ -16,7 +16,7 @@ NAME = "subpixel-conv"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``subpixel-conv`` at the catalogue's default parameters."""
+    """The checked derivation of ``subpixel-conv`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

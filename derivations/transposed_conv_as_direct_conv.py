@@ -19,7 +19,7 @@ NAME = "transposed-conv-as-direct-conv"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``transposed-conv-as-direct-conv`` at the catalogue's default parameters."""
+    """The checked derivation of ``transposed-conv-as-direct-conv`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

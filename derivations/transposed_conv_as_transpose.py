@@ -19,7 +19,7 @@ NAME = "transposed-conv-as-transpose"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``transposed-conv-as-transpose`` at the catalogue's default parameters."""
+    """The checked derivation of ``transposed-conv-as-transpose`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

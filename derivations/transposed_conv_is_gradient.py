@@ -15,7 +15,7 @@ NAME = "transposed-conv-is-gradient"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``transposed-conv-is-gradient`` at the catalogue's default parameters."""
+    """The checked derivation of ``transposed-conv-is-gradient`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

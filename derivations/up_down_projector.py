@@ -16,7 +16,7 @@ NAME = "up-down-projector"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``up-down-projector`` at the catalogue's default parameters."""
+    """The checked derivation of ``up-down-projector`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

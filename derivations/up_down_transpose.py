@@ -19,7 +19,7 @@ NAME = "up-down-transpose"
 
 
 def build() -> Derivation:
-    """The checked derivation of ``up-down-transpose`` at the catalogue's default parameters."""
+    """The checked derivation of ``up-down-transpose`` (default parameters)."""
     return catalogue.get(NAME).derivation()
 
 

@@ -1,4 +1,4 @@
-"""Dumoulin & Visin's relationships 1–15: the output sizes of conv, pooling, transposed and dilated conv.
+"""Dumoulin & Visin's relationships 1–15: output sizes of conv, pooling, transposed, dilated conv.
 
 Each relationship is a formula in the guide's notation (input i, kernel k,
 stride s, padding p on both sides, dilation d; a transposed conv maps i' back
@@ -70,21 +70,119 @@ _ALL = lambda *_: True  # noqa: E731
 
 
 RELATIONSHIPS = (
-    Relationship(1, "no padding, unit strides", i - k + 1, "s = 1, p = 0", lambda i0, k0, s0, p0, d0: s0 == 1 and p0 == 0 and d0 == 1),
-    Relationship(2, "arbitrary padding, unit strides", i - k + 2 * p + 1, "s = 1", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1),
-    Relationship(3, "half (same) padding", i, "s = 1, k odd, p = ⌊k/2⌋", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and k0 % 2 == 1 and p0 == k0 // 2),
-    Relationship(4, "full padding", i + k - 1, "s = 1, p = k − 1", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and p0 == k0 - 1),
-    Relationship(5, "no padding, strides", sp.floor((i - k) / s) + 1, "p = 0", lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1),
-    Relationship(6, "padding and strides", sp.floor((i + 2 * p - k) / s) + 1, "any i, k, p, s", lambda i0, k0, s0, p0, d0: d0 == 1),
-    Relationship(7, "pooling", sp.floor((i - k) / s) + 1, "pooling window k, stride s, no padding", lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1),
-    Relationship(8, "transposed: no padding, unit strides", i_ + k - 1, "forward s = 1, p = 0", lambda i0, k0, s0, p0, d0: s0 == 1 and p0 == 0 and d0 == 1, True),
-    Relationship(9, "transposed: padding, unit strides", i_ + k - 1 - 2 * p, "forward s = 1", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1, True),
-    Relationship(10, "transposed: half padding", i_, "forward s = 1, k odd, p = ⌊k/2⌋", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and k0 % 2 == 1 and p0 == k0 // 2, True),
-    Relationship(11, "transposed: full padding", i_ - (k - 1), "forward s = 1, p = k − 1", lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and p0 == k0 - 1, True),
-    Relationship(12, "transposed: no padding, strides", s * (i_ - 1) + k, "forward p = 0, s | i − k", lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1 and (i0 - k0) % s0 == 0, True),
-    Relationship(13, "transposed: padding, strides", s * (i_ - 1) + k - 2 * p, "s | i + 2p − k", lambda i0, k0, s0, p0, d0: d0 == 1 and (i0 + 2 * p0 - k0) % s0 == 0, True),
-    Relationship(14, "transposed: padding, strides, odd", s * (i_ - 1) + a + k - 2 * p, "a = (i + 2p − k) mod s", lambda i0, k0, s0, p0, d0: d0 == 1, True),
-    Relationship(15, "dilated convolution", sp.floor((i + 2 * p - k - (k - 1) * (d - 1)) / s) + 1, "dilation d", _ALL, dilated=True),
+    Relationship(
+        1,
+        "no padding, unit strides",
+        i - k + 1,
+        "s = 1, p = 0",
+        lambda i0, k0, s0, p0, d0: s0 == 1 and p0 == 0 and d0 == 1,
+    ),
+    Relationship(
+        2,
+        "arbitrary padding, unit strides",
+        i - k + 2 * p + 1,
+        "s = 1",
+        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1,
+    ),
+    Relationship(
+        3,
+        "half (same) padding",
+        i,
+        "s = 1, k odd, p = ⌊k/2⌋",
+        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and k0 % 2 == 1 and p0 == k0 // 2,
+    ),
+    Relationship(
+        4,
+        "full padding",
+        i + k - 1,
+        "s = 1, p = k − 1",
+        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and p0 == k0 - 1,
+    ),
+    Relationship(
+        5,
+        "no padding, strides",
+        sp.floor((i - k) / s) + 1,
+        "p = 0",
+        lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1,
+    ),
+    Relationship(
+        6,
+        "padding and strides",
+        sp.floor((i + 2 * p - k) / s) + 1,
+        "any i, k, p, s",
+        lambda i0, k0, s0, p0, d0: d0 == 1,
+    ),
+    Relationship(
+        7,
+        "pooling",
+        sp.floor((i - k) / s) + 1,
+        "pooling window k, stride s, no padding",
+        lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1,
+    ),
+    Relationship(
+        8,
+        "transposed: no padding, unit strides",
+        i_ + k - 1,
+        "forward s = 1, p = 0",
+        lambda i0, k0, s0, p0, d0: s0 == 1 and p0 == 0 and d0 == 1,
+        True,
+    ),
+    Relationship(
+        9,
+        "transposed: padding, unit strides",
+        i_ + k - 1 - 2 * p,
+        "forward s = 1",
+        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1,
+        True,
+    ),
+    Relationship(
+        10,
+        "transposed: half padding",
+        i_,
+        "forward s = 1, k odd, p = ⌊k/2⌋",
+        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and k0 % 2 == 1 and p0 == k0 // 2,
+        True,
+    ),
+    Relationship(
+        11,
+        "transposed: full padding",
+        i_ - (k - 1),
+        "forward s = 1, p = k − 1",
+        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and p0 == k0 - 1,
+        True,
+    ),
+    Relationship(
+        12,
+        "transposed: no padding, strides",
+        s * (i_ - 1) + k,
+        "forward p = 0, s | i − k",
+        lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1 and (i0 - k0) % s0 == 0,
+        True,
+    ),
+    Relationship(
+        13,
+        "transposed: padding, strides",
+        s * (i_ - 1) + k - 2 * p,
+        "s | i + 2p − k",
+        lambda i0, k0, s0, p0, d0: d0 == 1 and (i0 + 2 * p0 - k0) % s0 == 0,
+        True,
+    ),
+    Relationship(
+        14,
+        "transposed: padding, strides, odd",
+        s * (i_ - 1) + a + k - 2 * p,
+        "a = (i + 2p − k) mod s",
+        lambda i0, k0, s0, p0, d0: d0 == 1,
+        True,
+    ),
+    Relationship(
+        15,
+        "dilated convolution",
+        sp.floor((i + 2 * p - k - (k - 1) * (d - 1)) / s) + 1,
+        "dilation d",
+        _ALL,
+        dilated=True,
+    ),
 )
 
 
@@ -98,16 +196,39 @@ def _symbolic_checks() -> list[tuple[int, bool, str]]:
     for r in RELATIONSHIPS:
         if not r.transposed:
             # Specialise the general length to the relationship's conditions, then compare.
-            special = {1: {s: 1, p: 0, d: 1}, 2: {s: 1, d: 1}, 3: {s: 1, d: 1, k: 2 * p + 1},
-                       4: {s: 1, d: 1, p: k - 1}, 5: {p: 0, d: 1}, 6: {d: 1}, 7: {p: 0, d: 1}, 15: {}}[r.number]
+            special = {
+                1: {s: 1, p: 0, d: 1},
+                2: {s: 1, d: 1},
+                3: {s: 1, d: 1, k: 2 * p + 1},
+                4: {s: 1, d: 1, p: k - 1},
+                5: {p: 0, d: 1},
+                6: {d: 1},
+                7: {p: 0, d: 1},
+                15: {},
+            }[r.number]
             target = _forward_symbolic().xreplace(special)
             formula = r.formula.xreplace(special)
             ok = sp.simplify(target - formula) == 0
-            results.append((r.number, ok, f"= corr_length for all values ({', '.join(f'{a_}={b}' for a_, b in special.items()) or 'general'})"))
+            results.append(
+                (
+                    r.number,
+                    ok,
+                    "= corr_length for all values ("
+                    + (", ".join(f"{a_}={b}" for a_, b in special.items()) or "general")
+                    + ")",
+                )
+            )
             continue
         # o' = conv_transpose_length(i', k, (p, p), s, 1, a) with the relationship's conditions …
-        special = {8: {s: 1, p: 0, a: 0}, 9: {s: 1, a: 0}, 10: {s: 1, a: 0, k: 2 * p + 1}, 11: {s: 1, a: 0, p: k - 1},
-                   12: {p: 0, a: 0}, 13: {a: 0}, 14: {}}[r.number]
+        special = {
+            8: {s: 1, p: 0, a: 0},
+            9: {s: 1, a: 0},
+            10: {s: 1, a: 0, k: 2 * p + 1},
+            11: {s: 1, a: 0, p: k - 1},
+            12: {p: 0, a: 0},
+            13: {a: 0},
+            14: {},
+        }[r.number]
         length = sizes.conv_transpose_length(i_, k, (p, p), s, 1, a).xreplace(special)
         ok = sp.simplify(length - r.formula.xreplace(special)) == 0
         # … and it returns the forward input: i' = o(i), a = (i + 2p − k) mod s, case by case
@@ -122,7 +243,9 @@ def _symbolic_checks() -> list[tuple[int, bool, str]]:
                 back = r.formula.xreplace({i_: forward, s: s0, a: r0}).xreplace(special)
                 target = i0.xreplace(special)
                 ok = ok and sp.simplify(back - target) == 0
-        results.append((r.number, ok, "= conv_transpose_length, and o'(o(i)) = i for every residue (s ≤ 8)"))
+        results.append(
+            (r.number, ok, "= conv_transpose_length, and o'(o(i)) = i for every residue (s ≤ 8)")
+        )
     return results
 
 
@@ -177,13 +300,15 @@ def _tiers(**_: object) -> tuple[list, tuple[TierResult, ...]]:
         TierResult(
             Tier.SYMBOLIC,
             not bad,
-            "relationships 1–15 for symbolic i, k, p, s, d: " + "; ".join(f"{n}: {t}" for n, ok, t in symbolic if ok)
+            "relationships 1–15 for symbolic i, k, p, s, d: "
+            + "; ".join(f"{n}: {t}" for n, ok, t in symbolic if ok)
             + (f"; NOT shown: {bad}" if bad else ""),
         ),
         TierResult(
             Tier.EXHAUSTIVE,
             not failures,
-            f"{checked} (relationship, size) pairs equal the operators' shapes (i ≤ 12, k ≤ 5, s ≤ 4, p ≤ 4, d ≤ 4)"
+            f"{checked} (relationship, size) pairs equal the operators' shapes "
+            "(i ≤ 12, k ≤ 5, s ≤ 4, p ≤ 4, d ≤ 4)"
             + (f"; failures {failures[:3]}" if failures else ""),
         ),
         TierResult(
@@ -207,9 +332,10 @@ def _steps(**_: object) -> list[Step]:
 
 CONV_ARITHMETIC = Entry(
     name="conv-arithmetic",
-    statement="Dumoulin & Visin's relationships 1–15 (output sizes of conv, pooling, transposed and "
+    statement="Dumoulin & Visin's relationships 1–15 (output sizes of conv, pooling, transposed "
+    "and "
     "dilated conv), each under its stated conditions, for all sizes",
-    source="Dumoulin & Visin, \"A guide to convolution arithmetic for deep learning\" (2016/2018); "
+    source='Dumoulin & Visin, "A guide to convolution arithmetic for deep learning" (2016/2018); '
     "seeds/transposed-conv-blog.txt",
     params=(),
     sides=lambda: (None, None),

@@ -60,7 +60,8 @@ def _chain(n: int, m: int, s: int) -> list:
             sp.ImmutableMatrix(counts),
             Rule("evaluate", "the exact counts", r"\text{counts}"),
             note=f"overlap pattern {counts}; interior "
-            f"{'uniform' if interior_uniform(m, s) else 'not uniform'} (s {'|' if m % s == 0 else '∤'} m)",
+            f"{'uniform' if interior_uniform(m, s) else 'not uniform'} "
+            f"(s {'|' if m % s == 0 else '∤'} m)",
         )
     )
     return steps
@@ -82,8 +83,9 @@ def _uniformity(**_: object) -> tuple[list, tuple[TierResult, ...]]:
         TierResult(
             Tier.SYMBOLIC,
             symbolic,
-            "for all m (s ≤ 8): with m = s·u + r, interior phase v receives ⌈(m − v)/s⌉ = u + [v < r] "
-            "taps, uniform iff r = 0, i.e. iff s | m; and 1ₘ∗(↑ₛ1) = ConvTranspose(1ₘ)1 for all n by "
+            "for all m (s ≤ 8): with m = s·u + r, interior phase v receives "
+            "⌈(m − v)/s⌉ = u + [v < r] taps, uniform iff r = 0, i.e. iff s | m; "
+            "and 1ₘ∗(↑ₛ1) = ConvTranspose(1ₘ)1 for all n by "
             "the rule conv-transpose-scatter",
         ),
         TierResult(
@@ -110,8 +112,9 @@ def _general(m: int, s: int, **_: object) -> tuple:
 CHECKERBOARD_OVERLAP = Entry(
     name="checkerboard-overlap",
     statement="the overlap count of a transposed conv, ConvTranspose(1ₘ; s)1ₙ = 1ₘ ∗ (↑ₛ1ₙ), is "
-    "uniform away from the borders iff s | m (m=3, s=2: [1,1,2,1,2,…,2,1,1]; m=2 or 4, s=2: uniform)",
-    source="Odena, Dumoulin & Olah, \"Deconvolution and checkerboard artifacts\" (Distill 2016); "
+    "uniform away from the borders iff s | m "
+    "(m=3, s=2: [1,1,2,1,2,…,2,1,1]; m=2 or 4, s=2: uniform)",
+    source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016); '
     "DESIGN.md §7 item 10",
     params=(param("n", 4, "input length"), param("m", 3, "kernel length"), param("s", 2, "stride")),
     sides=_count_sides,

@@ -34,7 +34,8 @@ def _strided_sides(n: object, m: int, s: object, lo: object, hi: object) -> tupl
 
 STRIDED_CONV = Entry(
     name="strided-conv",
-    statement="Corr(q; lo, hi, stride s) = ↓ₛ(q⋆x): a strided conv is the stride-1 conv, decimated; "
+    statement="Corr(q; lo, hi, stride s) = ↓ₛ(q⋆x): a strided conv is the stride-1 conv, "
+    "decimated; "
     "for all n, m, s >= 1, lo, hi >= 0 with a non-empty output",
     source="Dumoulin & Visin (2016) §1 (strides as subsampling); DESIGN.md §2",
     params=(param("n", 7, "signal length"), M_PARAM, param("s", 2, "stride"), LO_PARAM, HI_PARAM),
@@ -71,7 +72,10 @@ DILATED_CONV = Entry(
         _dilated_sides(n, m, d, lo, hi)[1],
         f"for all n, lo, hi (m = {m}, d = {d})",
     ),
-    symbolic=lambda m, d, **_: (*_dilated_sides(n, m, d, lo, hi), f"for all n, lo, hi (m = {m}, d = {d})"),
+    symbolic=lambda m, d, **_: (
+        *_dilated_sides(n, m, d, lo, hi),
+        f"for all n, lo, hi (m = {m}, d = {d})",
+    ),
     numeric_every=5,
 )
 
@@ -114,7 +118,11 @@ def _commutative_symbolic(**_: object) -> tuple[list, tuple[TierResult, ...]]:
         f"{qx}, becomes {xq} under t = i − j (no delta sums), and every mode keeps the rows "
         "(first row, length) = conv_crop(n, m) = conv_crop(m, n), symmetric in n and m"
     )
-    return [], (TierResult(Tier.SYMBOLIC, passed, detail if passed else "reindexing did not match: " + detail),)
+    return [], (
+        TierResult(
+            Tier.SYMBOLIC, passed, detail if passed else "reindexing did not match: " + detail
+        ),
+    )
 
 
 CONV_COMMUTATIVE = Entry(

@@ -83,7 +83,9 @@ def grid(**ranges: Iterable) -> Iterator[dict]:
     def size(values: tuple) -> tuple:
         return (sum(v for v in values if isinstance(v, int)), values)
 
-    for values in sorted(combos, key=lambda v: size(tuple(x if isinstance(x, int) else 0 for x in v))):
+    for values in sorted(
+        combos, key=lambda v: size(tuple(x if isinstance(x, int) else 0 for x in v))
+    ):
         yield dict(zip(names, values))
 
 
@@ -125,7 +127,9 @@ class Entry:
         known = {p.name: p for p in self.params}
         for name in params:
             if name not in known:
-                raise ParameterError(name, params[name], f"a parameter of {self.name}: {', '.join(known) or 'none'}")
+                raise ParameterError(
+                    name, params[name], f"a parameter of {self.name}: {', '.join(known) or 'none'}"
+                )
         values = self.defaults()
         values.update({k: v for k, v in params.items() if v is not None})
         return {k: known[k].check(v) for k, v in values.items()}
@@ -163,13 +167,19 @@ class Entry:
 
     def rewrite_tier(self, **values: object) -> TierResult:
         if self.general is None:
-            return TierResult(Tier.REWRITE, False, "not attempted: no rule chain with symbolic sizes")
+            return TierResult(
+                Tier.REWRITE, False, "not attempted: no rule chain with symbolic sizes"
+            )
         steps, rhs, scope = self.general(**values)
-        for before, after in zip(steps, steps[1:]):
+        for before, after in itertools.pairwise(steps):
             if after.rule is None or after.rule.name not in RULES:
-                return TierResult(Tier.REWRITE, False, f"step {after.expr} is not a named rewrite rule")
+                return TierResult(
+                    Tier.REWRITE, False, f"step {after.expr} is not a named rewrite rule"
+                )
             if not justifies(after.rule.name, before.expr, after.expr):
-                return TierResult(Tier.REWRITE, False, f"{after.rule.name} does not give {after.expr}")
+                return TierResult(
+                    Tier.REWRITE, False, f"{after.rule.name} does not give {after.expr}"
+                )
         if canonical(steps[-1].expr) != canonical(rhs):
             return TierResult(Tier.REWRITE, False, f"chain ends at {steps[-1].expr}, not {rhs}")
         used = sorted({s.rule.name for s in steps[1:]})
@@ -223,7 +233,7 @@ def grid_slice(entry: Entry, index: int, count: int) -> tuple:
     instances = [x for position, x in enumerate(entry.instances()) if position % count == index]
     if not instances:
         return 0, None, None, None
-    exhaustive, counterexample = exhaustive_tier(instances, entry.bounds)
+    exhaustive, _ = exhaustive_tier(instances, entry.bounds)
     numeric = numeric_tier(instances[:: entry.numeric_every])
     return len(instances), exhaustive, numeric, None if exhaustive.passed else index
 
@@ -239,13 +249,19 @@ def preload_grid(entry: Entry, slices: list[tuple]) -> None:
     if failed:
         exhaustive = failed[0][1]
     else:
-        exhaustive = TierResult(Tier.EXHAUSTIVE, True, f"exact at all {total} instances ({entry.bounds})")
+        exhaustive = TierResult(
+            Tier.EXHAUSTIVE, True, f"exact at all {total} instances ({entry.bounds})"
+        )
     numeric_failed = [s[2] for s in done if not s[2].passed]
     counts = [int(s[2].detail.split(" at ")[1].split(" ")[0]) for s in done if s[2].passed]
-    numeric = numeric_failed[0] if numeric_failed else TierResult(
-        Tier.NUMERIC,
-        True,
-        f"oracle agrees at {sum(counts)} instances × 3 random inputs (random taps, rtol 1e-09)",
+    numeric = (
+        numeric_failed[0]
+        if numeric_failed
+        else TierResult(
+            Tier.NUMERIC,
+            True,
+            f"oracle agrees at {sum(counts)} instances × 3 random inputs (random taps, rtol 1e-09)",
+        )
     )
     _GRID[entry.name] = (exhaustive, numeric)
 
@@ -270,11 +286,16 @@ def check_steps(steps: list[Step]) -> None:
     Raises SymconvError naming the first step that fails: a derivation that does
     not check is a bug, never printed as if it held.
     """
-    for number, (before, after) in enumerate(zip(steps, steps[1:]), start=1):
-        if after.rule is not None and after.rule.name in RULES:
-            if not justifies(after.rule.name, before.expr, after.expr):
-                raise SymconvError(f"step {number} is not an application of {after.rule.name}")
+    for number, (before, after) in enumerate(itertools.pairwise(steps), start=1):
+        rule = after.rule
+        if (
+            rule is not None
+            and rule.name in RULES
+            and not justifies(rule.name, before.expr, after.expr)
+        ):
+            raise SymconvError(f"step {number} is not an application of {after.rule.name}")
         if getattr(before.expr, "is_Matrix", False) and getattr(after.expr, "is_Matrix", False):
             difference = first_difference(before.expr, after.expr)
             if difference is not None:
-                raise SymconvError(f"step {number} ({after.rule.name if after.rule else '?'}) changes the value: {difference}")
+                name = rule.name if rule else "?"
+                raise SymconvError(f"step {number} ({name}) changes the value: {difference}")

@@ -38,12 +38,14 @@ def _sides(n: int, m: int, s: int, lo: int, hi: int, d: int) -> tuple:
     return gradient(conv), MatMul(conv.T, g)
 
 
-_COLLECT = Rule("collect", "(Σᵢ gᵢ Cᵢⱼ)ⱼ = Cᵀg", r"\nabla_x \langle g, Cx\rangle = C^{\mathsf{T}} g")
+_COLLECT = Rule(
+    "collect", "(Σᵢ gᵢ Cᵢⱼ)ⱼ = Cᵀg", r"\nabla_x \langle g, Cx\rangle = C^{\mathsf{T}} g"
+)
 
 
 def _chain(n: int, m: int, s: int, lo: int, hi: int, d: int) -> list:
     conv = _forward(n, m, s, lo, hi, d)
-    g, x = kernels.signal("g", conv.rows), kernels.signal("x", conv.cols)
+    g = kernels.signal("g", conv.rows)
     inner = _inner(conv)
     return [
         Step(gradient(conv), note=f"∂/∂xⱼ of ⟨g, Cx⟩ = {inner}, each by sympy.diff"),
@@ -59,7 +61,8 @@ def _matrix_calculus(**_: object) -> tuple[list, tuple[TierResult, ...]]:
     derivative = (g.T * C * x).diff(x)
     passed = derivative == C.T * g
     detail = (
-        f"for all L, n and every L×n matrix C: SymPy matrix calculus gives d(gᵀCx)/dx = {derivative}; "
+        "for all L, n and every L×n matrix C: SymPy matrix calculus gives "
+        f"d(gᵀCx)/dx = {derivative}; "
         "with C = Corr, Cᵀ = ConvTranspose by the closed form corr-transpose"
     )
     return [], (TierResult(Tier.SYMBOLIC, passed, detail),)
@@ -70,10 +73,19 @@ TRANSPOSED_CONV_IS_GRADIENT = Entry(
     statement="∇ₓ⟨g, Cx⟩ = Cᵀg for C = Corr(q; lo, hi, s, d): the backward pass of a conv is the "
     "transposed conv, for all sizes",
     source="seeds/deconvolutional-layers-qa.txt (backward pass); DESIGN.md §7 item 9",
-    params=(param("n", 6, "input length"), M_PARAM, param("s", 2, "stride"), LO_PARAM, HI_PARAM, param("d", 1, "dilation")),
+    params=(
+        param("n", 6, "input length"),
+        M_PARAM,
+        param("s", 2, "stride"),
+        LO_PARAM,
+        HI_PARAM,
+        param("d", 1, "dilation"),
+    ),
     sides=_sides,
     chain=_chain,
-    grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5), lo=range(0, 2), hi=range(0, 2), d=range(1, 3)),
+    grid=lambda: grid(
+        n=N_RANGE, m=range(1, 6), s=range(1, 5), lo=range(0, 2), hi=range(0, 2), d=range(1, 3)
+    ),
     bounds="n ≤ 12, m ≤ 5, s ≤ 4, d ≤ 2, lo, hi ≤ 1",
     extra=_matrix_calculus,
     numeric_every=20,

@@ -60,12 +60,20 @@ NOBLE_UP = Entry(
     statement="(↑ₖh)∗(↑ₖx) = ↑ₖ(h∗x), full convolutions, for all n, k, m >= 1, when both ↑ₖ keep "
     "the same number e < k of trailing zeros (lengths k(n−1)+1+e and k(n+m−2)+1+e)",
     source="Vaidyanathan, Multirate Systems and Filter Banks (1993), the Noble identities",
-    params=(param("n", 3, "signal length"), K_PARAM, M_PARAM, param("e", 0, "trailing zeros of ↑ₖ, e < k", 0)),
+    params=(
+        param("n", 3, "signal length"),
+        K_PARAM,
+        M_PARAM,
+        param("e", 0, "trailing zeros of ↑ₖ, e < k", 0),
+    ),
     sides=_noble_up_sides,
     chain=lambda **v: [Step(_noble_up_sides(**v)[0]), Step(_noble_up_sides(**v)[1], _INDEX)],
     grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6), e=range(0, 4)),
     bounds="n ≤ 12, k ≤ 4, m ≤ 5, every e < k",
-    symbolic=lambda k, m, e, **_: (*_noble_up_sides(n, k, m, e), f"for all n (k = {k}, m = {m}, e = {e})"),
+    symbolic=lambda k, m, e, **_: (
+        *_noble_up_sides(n, k, m, e),
+        f"for all n (k = {k}, m = {m}, e = {e})",
+    ),
 )
 
 
@@ -80,21 +88,30 @@ def _nearest_chain(n: object, k: int, m: int) -> list:
     lhs, rhs = _nearest_sides(n, k, m)
     return chain_from_script(
         lhs,
-        [("rule", "nearest-as-box"), ("rule", "conv-associative"), ("to", rhs, "conv-transpose-scatter")],
+        [
+            ("rule", "nearest-as-box"),
+            ("rule", "conv-associative"),
+            ("to", rhs, "conv-transpose-scatter"),
+        ],
     )
 
 
 NEAREST_UPSAMPLE_CONV = Entry(
     name="nearest-upsample-conv",
-    statement="q∗(nearest up-sampling by k of x) = ConvTranspose(q∗1ₖ; stride k), for all n, k, m >= 1; "
+    statement="q∗(nearest up-sampling by k of x) = ConvTranspose(q∗1ₖ; stride k), "
+    "for all n, k, m >= 1; "
     "e.g. k=2, m=3: q∗1₂ = (q₀, q₀+q₁, q₁+q₂, q₂)",
-    source="Odena, Dumoulin & Olah, \"Deconvolution and checkerboard artifacts\" (Distill 2016)",
+    source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016)',
     params=(param("n", 3, "signal length"), K_PARAM, M_PARAM),
     sides=_nearest_sides,
     chain=_nearest_chain,
     grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6)),
     bounds="n ≤ 12, k ≤ 4, m ≤ 5",
-    general=lambda k, m, **_: (_nearest_chain(n, k, m), _nearest_sides(n, k, m)[1], f"for all n (k = {k}, m = {m})"),
+    general=lambda k, m, **_: (
+        _nearest_chain(n, k, m),
+        _nearest_sides(n, k, m)[1],
+        f"for all n (k = {k}, m = {m})",
+    ),
 )
 
 
@@ -124,10 +141,11 @@ _SHUFFLE = Rule(
 
 SUBPIXEL_CONV = Entry(
     name="subpixel-conv",
-    statement="ConvTranspose(q; stride s) = Σᵥ Shiftᵥ ↑ₛ(q[v::s] ∗ y): the interleaving (pixel shuffle) "
+    statement="ConvTranspose(q; stride s) = Σᵥ Shiftᵥ ↑ₛ(q[v::s] ∗ y): the interleaving "
+    "(pixel shuffle) "
     "of s stride-1 full convolutions with the polyphase kernels, for all n, m, s >= 1 "
     "(phases v >= m are zero and left out)",
-    source="Shi et al. (2016), \"Is the deconvolution layer the same as a convolutional layer?\"",
+    source='Shi et al. (2016), "Is the deconvolution layer the same as a convolutional layer?"',
     params=(param("n", 3, "input length"), param("m", 4, "kernel length"), param("s", 2, "stride")),
     sides=_subpixel_sides,
     chain=lambda n, m, s: [

@@ -92,7 +92,10 @@ def _(expr: NearestUpsample, K: Domain) -> DomainMatrix:
     return DomainMatrix({i: {i // k: K.one} for i in range(k * n)}, (k * n, n), K, fmt="sparse")
 
 
-oracle.register("MultiplesProjector", lambda op, v: np.diag([float(i % int(op.k) == 0) for i in range(int(op.n))]))
+oracle.register(
+    "MultiplesProjector",
+    lambda op, v: np.diag([float(i % int(op.k) == 0) for i in range(int(op.n))]),
+)
 oracle.register("NearestUpsample", lambda op, v: np.repeat(np.eye(int(op.n)), int(op.k), axis=0))
 symbolic.ROWS[MultiplesProjector] = lambda op, i: [(1, i, {("div", op.k, i)})]
 symbolic.ROWS[NearestUpsample] = lambda op, i: [(1, sp.floor(i / op.k), set())]
@@ -101,7 +104,9 @@ symbolic.ROWS[NearestUpsample] = lambda op, i: [(1, sp.floor(i / op.k), set())]
 def _nearest_as_box(node: sp.Basic) -> sp.Basic | None:
     if isinstance(node, NearestUpsample):
         shortest = node.k * (node.n - 1) + 1
-        return mul(Conv(kernels.ones(int(node.k)), shortest, "full"), Upsample(node.n, node.k, shortest))
+        return mul(
+            Conv(kernels.ones(int(node.k)), shortest, "full"), Upsample(node.n, node.k, shortest)
+        )
     return None
 
 

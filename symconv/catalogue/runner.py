@@ -27,6 +27,10 @@ __all__ = ["prove_all"]
 SLICES = {"transposed-conv-as-direct-conv": 6, "transposed-conv-is-gradient": 3}
 
 
+#: Derivations already proven in this process (at the default parameters).
+_DERIVED: dict[str, tuple[str, Derivation, float]] = {}
+
+
 def _rule_task(name: str) -> tuple:
     return ("rule", name, rules.establish(name))
 
@@ -53,11 +57,19 @@ class _Progress:
         if self.stream is not None:
             width = 20
             filled = width * self.done // self.total
-            print(f"[{'#' * filled}{'.' * (width - filled)}] {self.done:3d}/{self.total} {label}", file=self.stream, flush=True)
+            print(
+                f"[{'#' * filled}{'.' * (width - filled)}] {self.done:3d}/{self.total} {label}",
+                file=self.stream,
+                flush=True,
+            )
 
 
 def _pool(jobs: int):
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    context = (
+        multiprocessing.get_context("fork")
+        if "fork" in multiprocessing.get_all_start_methods()
+        else None
+    )
     return (context or multiprocessing).Pool(jobs) if jobs > 1 else None
 
 
@@ -75,6 +87,8 @@ def prove_all(
 ) -> list[tuple[str, Derivation, float]]:
     """Every catalogue derivation, checked: ``[(name, derivation, seconds)]`` in catalogue order."""
     selected = names() if selected is None else selected
+    if all(name in _DERIVED for name in selected):  # already proven in this process
+        return [_DERIVED[name] for name in selected]
     jobs = jobs or min(2, os.cpu_count() or 1)
     slices = [(n, i, SLICES.get(n, 1)) for n in selected for i in range(SLICES.get(n, 1))]
     rule_names = list(rules.RULES)
@@ -115,4 +129,5 @@ def prove_all(
         if pool is not None:
             pool.close()
             pool.join()
+    _DERIVED.update(derived)
     return [derived[name] for name in selected]

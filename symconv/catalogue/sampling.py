@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sympy as sp
 from sympy.matrices.expressions import Identity, MatMul, Transpose
 
 from symconv import sizes
-from symconv.catalogue._common import K_PARAM, K_RANGE, N, N_RANGE, k, n, param
+from symconv.catalogue._common import K_PARAM, K_RANGE, N_RANGE, N, k, n, param
 from symconv.catalogue.entry import Entry, Param, chain_from_script, grid
 from symconv.catalogue.operators import MultiplesProjector
 from symconv.derivation import Rule, Step
@@ -45,7 +44,9 @@ def _length(n: int, k: int, length: int | None) -> int:
     if length is None or length == 0:
         return longest
     if not shortest <= length <= longest:
-        raise ParameterError("length", length, f"an integer from k(n−1)+1 = {shortest} to k·n = {longest}")
+        raise ParameterError(
+            "length", length, f"an integer from k(n−1)+1 = {shortest} to k·n = {longest}"
+        )
     return length
 
 
@@ -70,10 +71,13 @@ def _lengths() -> list[dict]:
 DOWN_UP_IDENTITY = Entry(
     name="down-up-identity",
     statement="↓ₖ↑ₖ = I on ℝⁿ, for all n, k >= 1 and every length N of ↑ₖ (k(n−1)+1 <= N <= k·n)",
-    source="seeds/deconvolutional-layers-qa.txt; DESIGN.md §7 item 6 (deconvolution is not an inverse)",
+    source="seeds/deconvolutional-layers-qa.txt; "
+    "DESIGN.md §7 item 6 (deconvolution is not an inverse)",
     params=(_N, K_PARAM, _LEN),
     sides=_down_up_sides,
-    chain=lambda n, k, length: chain_from_script(_down_up_sides(n, k, length)[0], [("rule", "down-up")]),
+    chain=lambda n, k, length: chain_from_script(
+        _down_up_sides(n, k, length)[0], [("rule", "down-up")]
+    ),
     grid=_lengths,
     bounds="n ≤ 12, k ≤ 4, every length N",
     general=lambda **_: (
@@ -81,7 +85,11 @@ DOWN_UP_IDENTITY = Entry(
         Identity(n),
         "for all n, k (N = k·n)",
     ),
-    symbolic=lambda **_: (MatMul(Downsample(k * n, k), Upsample(n, k)), Identity(n), "for all n, k (N = k·n)"),
+    symbolic=lambda **_: (
+        MatMul(Downsample(k * n, k), Upsample(n, k)),
+        Identity(n),
+        "for all n, k (N = k·n)",
+    ),
 )
 
 
@@ -98,7 +106,8 @@ _PROJECT = Rule(
 
 UP_DOWN_PROJECTOR = Entry(
     name="up-down-projector",
-    statement="↑ₖ↓ₖ on ℝᴺ = diag([k | i]), the 0/1 projector onto multiples of k, for all N, k >= 1",
+    statement="↑ₖ↓ₖ on ℝᴺ = diag([k | i]), the 0/1 projector onto multiples of k, "
+    "for all N, k >= 1",
     source="seeds/deconvolutional-layers-qa.txt; DESIGN.md §7 item 6 (↑₂↓₂ = diag(1,0,1,0,…))",
     params=(_N, K_PARAM, _LEN),
     sides=_projector_sides,

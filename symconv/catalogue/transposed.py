@@ -24,10 +24,10 @@ from symconv.catalogue._common import (
     q,
 )
 from symconv.catalogue.entry import Entry, chain_from_script, grid
+from symconv.derivation import Step
 from symconv.errors import ParameterError
 from symconv.operators import Conv, ConvTranspose, Corr, Downsample, Upsample
 from symconv.proof.counterexample import Counterexample
-from symconv.derivation import Step
 from symconv.proof.rules import RULES, border, mul
 from symconv.proof.tiers import Instance, exhaustive_tier
 
@@ -49,7 +49,11 @@ def _as_transpose_chain(n: object, k: object, m: int, mode: str) -> list:
         lhs,
         [
             ("to", MatMul(conv, Transpose(Downsample(k * n, k))), "down-transpose"),
-            ("to", MatMul(Transpose(Transpose(conv)), Transpose(Downsample(k * n, k))), "double-transpose"),
+            (
+                "to",
+                MatMul(Transpose(Transpose(conv)), Transpose(Downsample(k * n, k))),
+                "double-transpose",
+            ),
             ("to", rhs, "transpose-product"),
         ],
     )
@@ -70,7 +74,10 @@ TRANSPOSED_CONV_AS_TRANSPOSE = Entry(
         _as_transpose_sides(n, k, m, mode)[1],
         f"for all n, k (m = {m}, mode {mode})",
     ),
-    symbolic=lambda m, mode, **_: (*_as_transpose_sides(n, k, m, mode), f"for all n, k (m = {m}, mode {mode})"),
+    symbolic=lambda m, mode, **_: (
+        *_as_transpose_sides(n, k, m, mode),
+        f"for all n, k (m = {m}, mode {mode})",
+    ),
     numeric_every=3,
 )
 
@@ -96,7 +103,10 @@ def misprint(m: int = 3) -> tuple[str, Counterexample | None, str]:
         lhs = MatMul(conv, Upsample(values["n"], values["k"]))
         up = Upsample(conv.cols, values["k"])
         if up.cols != conv.T.rows:
-            difference = Difference(tuple(lhs.shape), ("undefined", f"↑ₖ has {up.cols} columns, (q∗)ᵀ {conv.T.rows} rows"))
+            difference = Difference(
+                tuple(lhs.shape),
+                ("undefined", f"↑ₖ has {up.cols} columns, (q∗)ᵀ {conv.T.rows} rows"),
+            )
             return statement, Counterexample(values, difference, lhs, None), str(difference)
         instances.append(Instance(values, lhs, Transpose(MatMul(up, Transpose(conv)))))
     result, counterexample = exhaustive_tier(instances, "n ≤ 12, k ≤ 4")
@@ -118,7 +128,9 @@ def _correlation_sides(n: int, m: int, mode: str) -> tuple:
 
 
 def _correlation_chain(n: object, m: int, mode: str) -> list:
-    return chain_from_script(_correlation_sides(n, m, mode)[0], [("rule", "conv-transpose"), ("rule", "corr-as-conv")])
+    return chain_from_script(
+        _correlation_sides(n, m, mode)[0], [("rule", "conv-transpose"), ("rule", "corr-as-conv")]
+    )
 
 
 _nn = sp.Symbol("n_0", integer=True, nonnegative=True)
@@ -132,7 +144,8 @@ CONV_TRANSPOSE_IS_CORRELATION = Entry(
     name="conv-transpose-is-correlation",
     statement="(q∗)ᵀ = correlation with q = flip(q)∗: full ↔ valid for all n, m; valid ↔ full for "
     "n >= m; same ↔ same for n >= m and m odd (the matched filter)",
-    source="seeds/transposed-conv-slides.txt, seeds/deconvolutional-layers-qa.txt (\"transpose the filter\")",
+    source="seeds/transposed-conv-slides.txt, "
+    'seeds/deconvolutional-layers-qa.txt ("transpose the filter")',
     params=(param("n", 5, "signal length"), M_PARAM, MODE_PARAM),
     sides=_correlation_sides,
     chain=_correlation_chain,
@@ -167,7 +180,7 @@ def _direct_sides(n: object, m: int, s: int, lo: int, hi: int, d: int, a: int) -
 
 
 def _direct_chain(n: object, m: int, s: int, lo: int, hi: int, d: int, a: int) -> list:
-    lhs, rhs = _direct_sides(n, m, s, lo, hi, d, a)
+    lhs = _direct_sides(n, m, s, lo, hi, d, a)[0]
     D, p = d * (m - 1), kernels.dilate(q(m), d)
     steps = chain_from_script(
         lhs,
@@ -202,10 +215,11 @@ def _factors(expr: sp.Basic) -> list:
 
 TRANSPOSED_CONV_AS_DIRECT_CONV = Entry(
     name="transposed-conv-as-direct-conv",
-    statement="ConvTranspose(q; s, lo, hi, d, a) = stride-1 valid correlation with flip(↑_d q) of the "
+    statement="ConvTranspose(q; s, lo, hi, d, a) = stride-1 valid correlation with flip(↑_d q) "
+    "of the "
     "input with s−1 zeros between samples, bordered by (d(m−1)−lo, d(m−1)−hi+a) (negative: crop); "
     "for all n, m, s, d >= 1, lo, hi >= 0, 0 <= a < s with a non-empty output",
-    source="seeds/deconvolutions-repo-readme.md (examples 2 and 3, \"fractionally strided\"); "
+    source='seeds/deconvolutions-repo-readme.md (examples 2 and 3, "fractionally strided"); '
     "Dumoulin & Visin (2016), relationships 8–14",
     params=(
         param("n", 3, "input length"),
@@ -219,7 +233,13 @@ TRANSPOSED_CONV_AS_DIRECT_CONV = Entry(
     sides=_direct_sides,
     chain=_direct_chain,
     grid=lambda: grid(
-        n=range(1, 13), m=range(1, 6), s=range(1, 5), lo=range(0, 2), hi=range(0, 2), d=range(1, 5), a=range(0, 4)
+        n=range(1, 13),
+        m=range(1, 6),
+        s=range(1, 5),
+        lo=range(0, 2),
+        hi=range(0, 2),
+        d=range(1, 5),
+        a=range(0, 4),
     ),
     bounds="n ≤ 12, m ≤ 5, s ≤ 4, d ≤ 4, lo, hi ≤ 1, every a < s",
     general=lambda m, s, lo, hi, d, a, **_: (
@@ -230,4 +250,8 @@ TRANSPOSED_CONV_AS_DIRECT_CONV = Entry(
     numeric_every=40,
 )
 
-ENTRIES = (TRANSPOSED_CONV_AS_TRANSPOSE, CONV_TRANSPOSE_IS_CORRELATION, TRANSPOSED_CONV_AS_DIRECT_CONV)
+ENTRIES = (
+    TRANSPOSED_CONV_AS_TRANSPOSE,
+    CONV_TRANSPOSE_IS_CORRELATION,
+    TRANSPOSED_CONV_AS_DIRECT_CONV,
+)

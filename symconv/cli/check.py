@@ -60,6 +60,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     check.add_argument("lhs", metavar="LHS", help="left side, in the expression language")
     check.add_argument("rhs", metavar="RHS", help="right side")
-    check.add_argument("--kernel", action="append", metavar="NAME=TAPS", help="declare a kernel, e.g. q=3")
-    check.add_argument("--bound", type=int, default=12, help="largest value of each size name (default 12)")
+    check.add_argument(
+        "--kernel", action="append", metavar="NAME=TAPS", help="declare a kernel, e.g. q=3"
+    )
+    check.add_argument(
+        "--bound", type=int, default=12, help="largest value of each size name (default 12)"
+    )
     check.set_defaults(func=_check)

@@ -24,12 +24,17 @@ def _list(args: argparse.Namespace) -> int:
     for name, derivation, _ in results:
         statement = derivation.statement.split(";")[0].split(", for all")[0]
         print(f"{name:{width}}  {tier_marks(derivation)}  {statement}")
-    print("\ntiers: R rewrite (all sizes), S symbolic (all sizes), E exhaustive (bounded), N numeric (oracle)")
+    print(
+        "\ntiers: R rewrite (all sizes), S symbolic (all sizes), "
+        "E exhaustive (bounded), N numeric (oracle)"
+    )
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    listing = subparsers.add_parser("list", help="the identity catalogue with the tiers each is proven at")
+    listing = subparsers.add_parser(
+        "list", help="the identity catalogue with the tiers each is proven at"
+    )
     listing.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2)")
     listing.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     listing.set_defaults(func=_list)

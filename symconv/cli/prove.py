@@ -35,7 +35,9 @@ def tier_marks(derivation: Derivation) -> str:
 def holds(derivation: Derivation) -> bool:
     """Exhaustive and numeric must pass (the done-criterion), plus rewrite or symbolic."""
     passed = {t.tier for t in derivation.tiers if t.passed}
-    return {Tier.EXHAUSTIVE, Tier.NUMERIC} <= passed and bool({Tier.REWRITE, Tier.SYMBOLIC} & passed)
+    return {Tier.EXHAUSTIVE, Tier.NUMERIC} <= passed and bool(
+        {Tier.REWRITE, Tier.SYMBOLIC} & passed
+    )
 
 
 def format_derivation(derivation: Derivation, source: str = "") -> str:
@@ -54,7 +56,9 @@ def format_derivation(derivation: Derivation, source: str = "") -> str:
     for t in derivation.tiers:
         lines.append(f"  [{'pass' if t.passed else ' -- '}] {t.tier.value}: {t.detail}")
     lines.append("")
-    lines.append(f"verdict: {'holds' if holds(derivation) else 'NOT PROVEN'} ({tier_marks(derivation)})")
+    lines.append(
+        f"verdict: {'holds' if holds(derivation) else 'NOT PROVEN'} ({tier_marks(derivation)})"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -100,7 +104,9 @@ def _prove(args: argparse.Namespace) -> int:
             raise ParameterError("NAME", args.name, "no name together with --all")
         return _prove_all(args)
     if not args.name:
-        raise ParameterError("NAME", None, f"an identity name or --all; names: {', '.join(catalogue.names())}")
+        raise ParameterError(
+            "NAME", None, f"an identity name or --all; names: {', '.join(catalogue.names())}"
+        )
     entry = catalogue.get(args.name)
     if args.misprint:
         if entry.name != "transposed-conv-as-transpose":
@@ -140,10 +146,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     prove.add_argument("name", nargs="?", metavar="NAME", help="identity name (see `symconv list`)")
     prove.add_argument("--all", action="store_true", help="prove the whole catalogue")
-    prove.add_argument("--out", metavar="DIR", help="with --all: write DIR/<name>.txt for each derivation")
-    prove.add_argument("--jobs", type=int, default=None, help="with --all: worker processes (default 2)")
+    prove.add_argument(
+        "--out", metavar="DIR", help="with --all: write DIR/<name>.txt for each derivation"
+    )
+    prove.add_argument(
+        "--jobs", type=int, default=None, help="with --all: worker processes (default 2)"
+    )
     prove.add_argument("--quiet", action="store_true", help="with --all: no progress display")
-    prove.add_argument("--misprint", action="store_true", help="refute the seed's misprinted variant")
+    prove.add_argument(
+        "--misprint", action="store_true", help="refute the seed's misprinted variant"
+    )
     for name in _PARAMETER_OPTIONS:
-        prove.add_argument(f"--{name}", type=int if name != "mode" else str, default=None, metavar=name.upper())
+        prove.add_argument(
+            f"--{name}", type=int if name != "mode" else str, default=None, metavar=name.upper()
+        )
     prove.set_defaults(func=_prove)

@@ -58,7 +58,9 @@ def _shape(expr: object) -> tuple[int, int]:
     return tuple(int(v) if sp.sympify(v).is_Integer else v for v in expr.shape)
 
 
-def first_difference(left: object, right: object, domain: Domain | None = None) -> Difference | None:
+def first_difference(
+    left: object, right: object, domain: Domain | None = None
+) -> Difference | None:
     """None when ``left`` and ``right`` are exactly equal, else their first difference.
 
     Both sides are built as exact sparse matrices in one polynomial domain
@@ -76,5 +78,7 @@ def first_difference(left: object, right: object, domain: Domain | None = None) 
         for j in sorted(set(ra) | set(rb)):
             va, vb = ra.get(j, K.zero), rb.get(j, K.zero)
             if va != vb:
-                return Difference(_shape(left), _shape(right), (i, j), K.to_sympy(va), K.to_sympy(vb))
+                return Difference(
+                    _shape(left), _shape(right), (i, j), K.to_sympy(va), K.to_sympy(vb)
+                )
     raise AssertionError("unequal sparse matrices without a differing entry")  # pragma: no cover

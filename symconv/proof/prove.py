@@ -73,7 +73,9 @@ class Proof:
     def __str__(self) -> str:
         verdict = "holds" if self.holds else "REFUTED"
         lines = [f"{self.statement}: {verdict}"]
-        lines += [f"  [{'pass' if t.passed else 'no  '}] {t.tier.value}: {t.detail}" for t in self.tiers]
+        lines += [
+            f"  [{'pass' if t.passed else 'no  '}] {t.tier.value}: {t.detail}" for t in self.tiers
+        ]
         if self.counterexample is not None:
             lines.append(f"  counterexample {self.counterexample}")
         return "\n".join(lines)
@@ -147,7 +149,8 @@ def prove(
     statement = statement or f"{lhs} = {rhs}"
     symbols = size_symbols(lhs, rhs)
     bounds = (
-        ", ".join(f"{s} ≤ {bound}" for s in symbols) + (f", first {limit} assignments" if len(symbols) > 1 else "")
+        ", ".join(f"{s} ≤ {bound}" for s in symbols)
+        + (f", first {limit} assignments" if len(symbols) > 1 else "")
         if symbols
         else "the given sizes"
     )

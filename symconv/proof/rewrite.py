@@ -27,7 +27,7 @@ from sympy.matrices.expressions import MatAdd, MatMul, Transpose
 from symconv.derivation import Step
 from symconv.proof.rules import RULES, RewriteRule, mul
 
-__all__ = ["NORMALIZING", "canonical", "candidates", "justifies", "normalize"]
+__all__ = ["NORMALIZING", "candidates", "canonical", "justifies", "normalize"]
 
 #: The rules :func:`normalize` applies, in priority order: they push
 #: transposes down to closed forms and cancel ↓ₖ↑ₖ. (The structural rules such as

@@ -93,7 +93,9 @@ N_MAX, M_MAX, K_MAX = 12, 5, 4
 def _add(name: str, statement: str, latex: str, established: str, window: int = 0):
     def decorate(pair: tuple[Callable, Callable]) -> tuple[Callable, Callable]:
         apply, instances = pair
-        RULES[name] = RewriteRule(Rule(name, statement, latex), apply, established, instances, window)
+        RULES[name] = RewriteRule(
+            Rule(name, statement, latex), apply, established, instances, window
+        )
         return pair
 
     return decorate
@@ -113,7 +115,7 @@ def _attempt(build: Callable[[], Node]) -> Node | None:
 def _pairs(build: Callable[..., Node], rule: str, *ranges: Iterable[int]) -> Iterator[tuple]:
     """(before, after) for every combination of the ranges where ``before`` is valid."""
     for values in itertools.product(*ranges):
-        before = _attempt(lambda: build(*values))
+        before = _attempt(lambda values=values: build(*values))
         if before is None:
             continue
         for candidate in _apply_everywhere(before, RULES[rule]):
@@ -138,7 +140,12 @@ def _transpose_product(node: Node) -> Node | None:
 
 _LINEAR = "linear algebra: ((AB)ᵀ)ᵢⱼ = Σₗ AⱼₗBₗᵢ = (BᵀAᵀ)ᵢⱼ for any matrices"
 
-_add("transpose-product", "(AB)ᵀ = BᵀAᵀ", r"(AB)^{\mathsf{T}} = B^{\mathsf{T}}A^{\mathsf{T}}", _LINEAR)(
+_add(
+    "transpose-product",
+    "(AB)ᵀ = BᵀAᵀ",
+    r"(AB)^{\mathsf{T}} = B^{\mathsf{T}}A^{\mathsf{T}}",
+    _LINEAR,
+)(
     (
         _transpose_product,
         lambda: _pairs(
@@ -254,7 +261,9 @@ _closed(
     _K,
 )
 _closed("pad-transpose", Pad, "Pad(lo, hi)ᵀ = Crop(lo, hi)", r"P^{\mathsf{T}} = C", Pad, _N, _P, _P)
-_closed("crop-transpose", Crop, "Crop(lo, hi)ᵀ = Pad(lo, hi)", r"C^{\mathsf{T}} = P", Crop, _N, _P, _P)
+_closed(
+    "crop-transpose", Crop, "Crop(lo, hi)ᵀ = Pad(lo, hi)", r"C^{\mathsf{T}} = P", Crop, _N, _P, _P
+)
 _closed("flip-transpose", Flip, "Jᵀ = J", r"J^{\mathsf{T}} = J", Flip, _N)
 _closed(
     "conv-transpose",
@@ -269,7 +278,8 @@ _closed(
 _closed(
     "corr-transpose",
     Corr,
-    "Corr(q; lo, hi, s, d)ᵀ = ConvTranspose(q; lo, hi, s, d, a) (a Conv for s = d = 1 and a mode's padding)",
+    "Corr(q; lo, hi, s, d)ᵀ = ConvTranspose(q; lo, hi, s, d, a) "
+    "(a Conv for s = d = 1 and a mode's padding)",
     r"(q\star)^{\mathsf{T}} = q\star^{\mathsf{T}}",
     lambda n, m, s, d, lo, hi: Corr(_q(m), n, (lo, hi), s, d),
     range(1, 9),
@@ -314,7 +324,8 @@ _add(
     "down-up",
     "↓ₖ↑ₖ = I",
     r"\downarrow_k\uparrow_k = I",
-    "closed form: (↓ₖ↑ₖ)ᵢⱼ = [k | ki]·δ(ki/k, j) = δᵢⱼ, no delta sum (the divisibility is explicit)",
+    "closed form: (↓ₖ↑ₖ)ᵢⱼ = [k | ki]·δ(ki/k, j) = δᵢⱼ, no delta sum "
+    "(the divisibility is explicit)",
     window=2,
 )(
     (
@@ -343,7 +354,18 @@ _add(
     "↑ₖ to length N = Pad(0, N − k(n−1) − 1) · ↑ₖ to length k(n−1)+1",
     r"\uparrow_k^{N} = P_{0,a}\uparrow_k",
     "closed form: the longer ↑ₖ only appends zero rows",
-)((_upsample_length, lambda: _pairs(lambda n, k, e: Upsample(n, k, k * (n - 1) + 1 + e), "upsample-length", _N, _K, range(1, K_MAX))))
+)(
+    (
+        _upsample_length,
+        lambda: _pairs(
+            lambda n, k, e: Upsample(n, k, k * (n - 1) + 1 + e),
+            "upsample-length",
+            _N,
+            _K,
+            range(1, K_MAX),
+        ),
+    )
+)
 
 
 # --- correlation ------------------------------------------------------------
@@ -361,11 +383,29 @@ _add(
     "Corr(q; s) = ↓ₛ · Corr(q; 1)",
     r"q\star_s = \downarrow_s q\star",
     "closed form: row i of both is Σₜ qₜ x_{is + td − lo}",
-)((_strided, lambda: _pairs(lambda n, m, s, lo, hi: Corr(_q(m), n, (lo, hi), s), "corr-stride", range(1, 9), range(1, 4), range(2, K_MAX + 1), _P, _P)))
+)(
+    (
+        _strided,
+        lambda: _pairs(
+            lambda n, m, s, lo, hi: Corr(_q(m), n, (lo, hi), s),
+            "corr-stride",
+            range(1, 9),
+            range(1, 4),
+            range(2, K_MAX + 1),
+            _P,
+            _P,
+        ),
+    )
+)
 
 
 def _dilated(node: Node) -> Node | None:
-    if isinstance(node, Corr) and node.stride == 1 and node.dilation != 1 and node.dilation.is_Integer:
+    if (
+        isinstance(node, Corr)
+        and node.stride == 1
+        and node.dilation != 1
+        and node.dilation.is_Integer
+    ):
         return Corr(kernels.dilate(node.kernel, int(node.dilation)), node.n, node.padding)
     return None
 
@@ -375,12 +415,28 @@ _add(
     "Corr(q; d) = Corr(↑_d q; 1)",
     r"q\star_d = (\uparrow_d q)\star",
     "closed form: tap t at offset td is tap td of ↑_d q, the others are zero",
-)((_dilated, lambda: _pairs(lambda n, m, d, lo, hi: Corr(_q(m), n, (lo, hi), 1, d), "corr-dilation", range(1, 9), _M, range(2, K_MAX + 1), _P, _P)))
+)(
+    (
+        _dilated,
+        lambda: _pairs(
+            lambda n, m, d, lo, hi: Corr(_q(m), n, (lo, hi), 1, d),
+            "corr-dilation",
+            range(1, 9),
+            _M,
+            range(2, K_MAX + 1),
+            _P,
+            _P,
+        ),
+    )
+)
 
 
 def _padding(node: Node) -> Node | None:
-    if isinstance(node, Corr) and node.stride == 1 and node.dilation == 1 and any(
-        p != 0 for p in node.padding
+    if (
+        isinstance(node, Corr)
+        and node.stride == 1
+        and node.dilation == 1
+        and any(p != 0 for p in node.padding)
     ):
         lo, hi = node.padding
         return mul(Corr(node.kernel, node.n + lo + hi), Pad(node.n, lo, hi))
@@ -392,7 +448,14 @@ _add(
     "Corr(q; lo, hi) = Corr(q; valid) · Pad(lo, hi)",
     r"q\star_{p} = q\star P_{p}",
     "definition of zero padding: the padded input is Pad(lo, hi)x",
-)((_padding, lambda: _pairs(lambda n, m, lo, hi: Corr(_q(m), n, (lo, hi)), "corr-padding", _N, _M, _P, _P)))
+)(
+    (
+        _padding,
+        lambda: _pairs(
+            lambda n, m, lo, hi: Corr(_q(m), n, (lo, hi)), "corr-padding", _N, _M, _P, _P
+        ),
+    )
+)
 
 
 def _corr_as_conv(node: Node) -> Node | None:
@@ -404,7 +467,10 @@ def _corr_as_conv(node: Node) -> Node | None:
                 continue
             # Corr row i reads x_{i+t−lo}; row r of the full flipped convolution reads
             # x_{r−m+1+t}: they agree when the mode starts at row m − 1 − lo.
-            if sp.simplify(conv.crop[0] - (m - 1 - lo)) == 0 and sp.simplify(conv.rows - node.rows) == 0:
+            if (
+                sp.simplify(conv.crop[0] - (m - 1 - lo)) == 0
+                and sp.simplify(conv.rows - node.rows) == 0
+            ):
                 return conv
     return None
 
@@ -415,7 +481,19 @@ _add(
     r"q\star = \operatorname{flip}(q)*",
     "closed form: row i of Corr reads x_{i+t−lo}, row i + m − 1 − lo of the full flipped "
     "convolution reads the same taps",
-)((_corr_as_conv, lambda: _pairs(lambda n, m, lo, hi: Corr(_q(m), n, (lo, hi)), "corr-as-conv", range(1, 9), _M, range(0, M_MAX), range(0, M_MAX))))
+)(
+    (
+        _corr_as_conv,
+        lambda: _pairs(
+            lambda n, m, lo, hi: Corr(_q(m), n, (lo, hi)),
+            "corr-as-conv",
+            range(1, 9),
+            _M,
+            range(0, M_MAX),
+            range(0, M_MAX),
+        ),
+    )
+)
 
 
 def _crop_through(factors: tuple[Node, Node]) -> Node | None:
@@ -463,6 +541,7 @@ def border(n: object, lo: object, hi: object) -> Node:
     lo, hi = sp.sympify(lo), sp.sympify(hi)
     if lo == 0 and hi == 0:
         return Identity(n)
+
     def positive_part(v: sp.Expr) -> sp.Expr:
         return sp.Integer(max(int(v), 0)) if v.is_Integer else sp.Max(v, 0)
 
@@ -498,8 +577,24 @@ _add(
     (
         _merge,
         lambda: itertools.chain(
-            _pairs(lambda n, a, b, c, d: MatMul(Pad(n + c + d, a, b), Pad(n, c, d)), "pad-crop-merge", range(1, 7), _P, _P, _P, _P),
-            _pairs(lambda n, a, b, c, d: MatMul(Crop(n + c + d, a, b), Pad(n, c, d)), "pad-crop-merge", range(1, 7), range(0, 4), range(0, 4), _P, _P),
+            _pairs(
+                lambda n, a, b, c, d: MatMul(Pad(n + c + d, a, b), Pad(n, c, d)),
+                "pad-crop-merge",
+                range(1, 7),
+                _P,
+                _P,
+                _P,
+                _P,
+            ),
+            _pairs(
+                lambda n, a, b, c, d: MatMul(Crop(n + c + d, a, b), Pad(n, c, d)),
+                "pad-crop-merge",
+                range(1, 7),
+                range(0, 4),
+                range(0, 4),
+                _P,
+                _P,
+            ),
         ),
     )
 )
@@ -516,7 +611,19 @@ _add(
     "ConvTranspose(q; lo, hi, s, d, a) = Corr(q; lo, hi, s, d)ᵀ on the output length",
     r"q\star^{\mathsf{T}} := (q\star)^{\mathsf{T}}",
     "definition (DESIGN.md §2): ConvTranspose is defined as the transpose of this Corr",
-)((_definition, lambda: _pairs(lambda n, m, s, a: ConvTranspose(_q(m), n, 1, s, 1, a), "conv-transpose-definition", range(1, 7), _M, _K, range(0, 2))))
+)(
+    (
+        _definition,
+        lambda: _pairs(
+            lambda n, m, s, a: ConvTranspose(_q(m), n, 1, s, 1, a),
+            "conv-transpose-definition",
+            range(1, 7),
+            _M,
+            _K,
+            range(0, 2),
+        ),
+    )
+)
 
 
 def _scatter(node: Node) -> Node | None:
@@ -536,7 +643,14 @@ _add(
     "ConvTranspose(q; s) without padding = q ∗ (↑ₛ y), ↑ₛ to length s(n−1)+1",
     r"q\star_s^{\mathsf{T}} = q * \uparrow_s",
     "closed form: the scatter z_{is+t} += q_t y_i is the full convolution of q with ↑ₛy",
-)((_scatter, lambda: _pairs(lambda n, m, s: ConvTranspose(_q(m), n, 0, s), "conv-transpose-scatter", _N, _M, _K)))
+)(
+    (
+        _scatter,
+        lambda: _pairs(
+            lambda n, m, s: ConvTranspose(_q(m), n, 0, s), "conv-transpose-scatter", _N, _M, _K
+        ),
+    )
+)
 
 
 def _associative(factors: tuple[Node, Node]) -> Node | None:
@@ -557,7 +671,9 @@ _add(
     (
         _associative,
         lambda: _pairs(
-            lambda n, m, r: MatMul(Conv(_q(m), n + r - 1, "full"), Conv(kernels.kernel("r", r), n, "full")),
+            lambda n, m, r: MatMul(
+                Conv(_q(m), n + r - 1, "full"), Conv(kernels.kernel("r", r), n, "full")
+            ),
             "conv-associative",
             _N,
             _M,

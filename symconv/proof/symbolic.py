@@ -41,7 +41,7 @@ from symconv.proof.rewrite import normalize
 __all__ = ["ROWS", "canonical_size", "entrywise_equal", "row_terms"]
 
 #: The symbolic row index.
-I = sp.Symbol("i", integer=True, nonnegative=True)
+I = sp.Symbol("i", integer=True, nonnegative=True)  # noqa: E741  (the index, as in the papers)
 
 Guard = tuple  # ("div", Mod(e, k)) or ("range", e, lo, hi)
 Term = tuple[sp.Expr, sp.Expr, frozenset]
@@ -66,7 +66,9 @@ def _conv(op: Conv, i: sp.Expr) -> list:
 
 def _corr(op: Corr, i: sp.Expr) -> list:
     s, d, lo = op.stride, op.dilation, op.padding[0]
-    return [(q, i * s + t * d - lo, {_range(i * s + t * d - lo, 0, op.n)}) for t, q in _taps(op.kernel)]
+    return [
+        (q, i * s + t * d - lo, {_range(i * s + t * d - lo, 0, op.n)}) for t, q in _taps(op.kernel)
+    ]
 
 
 def _conv_transpose(op: ConvTranspose, i: sp.Expr) -> list:
@@ -93,7 +95,7 @@ ROWS: dict[type, Callable[[object, sp.Expr], list]] = {
 }
 
 
-class _Unsupported(Exception):
+class _UnsupportedError(Exception):
     pass
 
 
@@ -114,7 +116,7 @@ def row_terms(expr: sp.Basic, i: sp.Expr = I) -> list:
         return terms
     if isinstance(expr, MatAdd):
         return [t for a in expr.args for t in row_terms(a, i)]
-    raise _Unsupported(f"no index map for {cls.__name__}")
+    raise _UnsupportedError(f"no index map for {cls.__name__}")
 
 
 def canonical_size(expr: sp.Expr) -> sp.Expr:
@@ -199,7 +201,10 @@ def _canonical_guards(guards: set, rows: sp.Expr) -> frozenset | None:
 
 
 def _drop_implied(guards: set) -> set:
-    """Drop a range guard implied by another: e1 = a·e2 + b (a > 0) maps [lo2, hi2) inside [lo1, hi1)."""
+    """Drop a range guard implied by another one.
+
+    When e1 = a·e2 + b with a > 0, the range [lo2, hi2) of e2 maps into [lo1, hi1).
+    """
     ranges = [g for g in guards if g[0] == "range"]
     for g1 in ranges:
         for g2 in ranges:
@@ -223,7 +228,7 @@ def canonical_rows(expr: sp.Basic) -> dict:
     """{(column, guards): coefficient} for row I of ``expr``, transposes pushed to closed forms."""
     normal, _ = normalize(expr)
     if normal.has(Transpose):
-        raise _Unsupported("a transpose without a closed form remains")
+        raise _UnsupportedError("a transpose without a closed form remains")
     rows = normal.rows
     table: dict = {}
     for c, col, guards in row_terms(normal):
@@ -256,7 +261,7 @@ def entrywise_equal(lhs: sp.Basic, rhs: sp.Basic) -> tuple[bool, str]:
             return False, f"shapes not shown equal: {lhs.shape} vs {rhs.shape}"
     try:
         left, right = canonical_rows(lhs), canonical_rows(rhs)
-    except _Unsupported as reason:
+    except _UnsupportedError as reason:
         return False, f"not applicable: {reason}"
     if left == right:
         return True, f"row i of both sides: {_show(left)}"

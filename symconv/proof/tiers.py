@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-
-from symconv.derivation import Tier, TierResult
 from sympy.polys.domains import ZZ
 
+from symconv.derivation import Tier, TierResult
 from symconv.matrices import domain_of
 from symconv.proof import oracle
 from symconv.proof.counterexample import Counterexample, first_difference
@@ -97,13 +96,19 @@ def exhaustive_tier(
             # One domain for all instances, grown only when a new tap appears (building a
             # domain costs more than comparing two small sparse matrices).
             symbols |= new
-            K = domain_of(instance.lhs, instance.rhs) if not symbols else ZZ[tuple(sorted(symbols, key=str))]
+            K = (
+                domain_of(instance.lhs, instance.rhs)
+                if not symbols
+                else ZZ[tuple(sorted(symbols, key=str))]
+            )
         difference = first_difference(instance.lhs, instance.rhs, K)
         if difference is not None:
             sizes = ", ".join(f"{k}={v}" for k, v in instance.sizes.items())
             failure = Counterexample(dict(instance.sizes), difference, instance.lhs, instance.rhs)
             return (
-                TierResult(Tier.EXHAUSTIVE, False, f"fails at {sizes or 'the given sizes'}: {difference}"),
+                TierResult(
+                    Tier.EXHAUSTIVE, False, f"fails at {sizes or 'the given sizes'}: {difference}"
+                ),
                 failure,
             )
     if count == 0:
@@ -124,7 +129,9 @@ def numeric_tier(
         left, right = oracle.dense(instance.lhs, values), oracle.dense(instance.rhs, values)
         if left.shape != right.shape:
             return TierResult(
-                Tier.NUMERIC, False, f"shapes differ at {dict(instance.sizes)}: {left.shape} vs {right.shape}"
+                Tier.NUMERIC,
+                False,
+                f"shapes differ at {dict(instance.sizes)}: {left.shape} vs {right.shape}",
             )
         x = rng.standard_normal((left.shape[1], trials))
         a, b = left @ x, right @ x
