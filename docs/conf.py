@@ -30,6 +30,9 @@ extensions = [
     "symconv_figure",
 ]
 
+# Every identity of symconv.catalogue must have a script in derivations/.
+derivation_gallery_require_catalogue = True
+
 # --- math: MathJax 3 served from this site (no CDN), with the LaTeX output's macros ----------
 mathjax_path = "mathjax/tex-chtml-full.js"
 

@@ -17,8 +17,10 @@ here, not copied:
 
 Examples
 --------
->>> [r.number for r in RELATIONSHIPS][:3], RELATIONSHIPS[5].formula
-([1, 2, 3], floor((i + 2*p - k)/s) + 1)
+>>> [r.number for r in RELATIONSHIPS][:3], RELATIONSHIPS[5].name
+([1, 2, 3], 'padding and strides')
+>>> RELATIONSHIPS[5].value(5, 3, 2, 1, 1)  # i = 5, k = 3, s = 2, p = 1 (the guide's figure 2.6)
+3
 """
 
 from __future__ import annotations

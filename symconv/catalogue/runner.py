@@ -27,6 +27,10 @@ __all__ = ["prove_all"]
 SLICES = {"transposed-conv-as-direct-conv": 6, "transposed-conv-is-gradient": 3}
 
 
+#: Wall time of the last run's phases: establishing rules, exhaustive/numeric grids,
+#: assembling derivations (rewrite and symbolic tiers, chains).
+TIMINGS: dict[str, float] = {}
+
 #: Derivations already proven in this process (at the default parameters).
 _DERIVED: dict[str, tuple[str, Derivation, float]] = {}
 
@@ -88,6 +92,9 @@ def prove_all(
     """Every catalogue derivation, checked: ``[(name, derivation, seconds)]`` in catalogue order."""
     selected = names() if selected is None else selected
     if all(name in _DERIVED for name in selected):  # already proven in this process
+        bar = _Progress(len(selected), progress)
+        for name in selected:
+            bar.step(f"derivation {name} (proven earlier in this process)")
         return [_DERIVED[name] for name in selected]
     jobs = jobs or min(2, os.cpu_count() or 1)
     slices = [(n, i, SLICES.get(n, 1)) for n in selected for i in range(SLICES.get(n, 1))]
@@ -106,9 +113,12 @@ def prove_all(
             bar.step(f"grid {key[0]} ({key[1] + 1}/{key[2]})")
 
     pool = _pool(jobs)
+    started = time.perf_counter()
     try:
         _run(pool, _rule_task, rule_names, collect)
+        TIMINGS["rules"] = time.perf_counter() - started
         _run(pool, _slice_task, slices, collect)
+        TIMINGS["grids"] = time.perf_counter() - started - TIMINGS["rules"]
     finally:
         if pool is not None:
             pool.close()
@@ -123,11 +133,13 @@ def prove_all(
         bar.step(f"derivation {result[0]}")
 
     pool = _pool(jobs)  # forked now, so the workers inherit the results above
+    started = time.perf_counter()
     try:
         _run(pool, _derive_task, sorted(selected, key=lambda n: -SLICES.get(n, 0)), keep)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
+    TIMINGS["derivations"] = time.perf_counter() - started
     _DERIVED.update(derived)
     return [derived[name] for name in selected]

@@ -94,7 +94,10 @@ def _prove_all(args: argparse.Namespace) -> int:
 
     statement, counterexample, _ = misprint()
     print(f"\nexpected refutation: {statement}\n  refuted {counterexample}")
-    print(f"\n{len(results) - failed}/{len(results)} identities proven in {elapsed:.1f} s")
+    from symconv.catalogue.runner import TIMINGS
+
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in TIMINGS.items())
+    print(f"\n{len(results) - failed}/{len(results)} identities proven in {elapsed:.1f} s ({phases})")
     return 1 if failed or counterexample is None else 0
 
 

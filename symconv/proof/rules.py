@@ -1,11 +1,11 @@
 """The named rewrite rules of the proof engine, and how each one is established.
 
-A rule is a local rewrite: :attr:`RewriteRule.apply` takes one node of an
+A rule is a local rewrite: ``RewriteRule.apply`` takes one node of an
 expression tree (or, for a product, a window of adjacent factors) and returns
 its replacement, or ``None`` where the rule does not apply. Every rule works
-with symbolic sizes. None is taken on trust: :attr:`RewriteRule.established`
+with symbolic sizes. None is taken on trust: ``RewriteRule.established``
 says why it holds (a closed-form transpose written into the operator class, or
-plain linear algebra) and :attr:`RewriteRule.instances` yields concrete cases
+plain linear algebra) and ``RewriteRule.instances`` yields concrete cases
 that :func:`establish` checks exactly, with symbolic taps, for every size up
 to the stated bounds.
 
