@@ -134,9 +134,15 @@ class Entry:
         values.update({k: v for k, v in params.items() if v is not None})
         return {k: known[k].check(v) for k, v in values.items()}
 
-    def instances(self) -> Iterator[Instance]:
-        """Both sides at every parameter combination of the grid that is valid."""
-        for values in self.grid():
+    def instances(self, index: int = 0, count: int = 1) -> Iterator[Instance]:
+        """Both sides at every valid parameter combination of the grid.
+
+        With ``count > 1``, only every ``count``-th grid point from ``index`` (a slice
+        for one worker process), built only for those points.
+        """
+        for position, values in enumerate(self.grid()):
+            if position % count != index:
+                continue
             try:
                 lhs, rhs = self.sides(**values)
             except SymconvError:
@@ -230,7 +236,7 @@ def grid_slice(entry: Entry, index: int, count: int) -> tuple:
 
     Returns ``(instances, exhaustive, numeric, position of the first failure or None)``.
     """
-    instances = [x for position, x in enumerate(entry.instances()) if position % count == index]
+    instances = list(entry.instances(index, count))
     if not instances:
         return 0, None, None, None
     exhaustive, _ = exhaustive_tier(instances, entry.bounds)

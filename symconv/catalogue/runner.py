@@ -24,7 +24,7 @@ from symconv.proof import rules
 __all__ = ["prove_all"]
 
 #: How many slices the exhaustive grid of an expensive entry is cut into.
-SLICES = {"transposed-conv-as-direct-conv": 6, "transposed-conv-is-gradient": 3}
+SLICES = {"transposed-conv-as-direct-conv": 8, "transposed-conv-is-gradient": 3}
 
 
 #: Wall time of the last run's phases: establishing rules, exhaustive/numeric grids,
@@ -97,7 +97,9 @@ def prove_all(
             bar.step(f"derivation {name} (proven earlier in this process)")
         return [_DERIVED[name] for name in selected]
     jobs = jobs or min(2, os.cpu_count() or 1)
-    slices = [(n, i, SLICES.get(n, 1)) for n in selected for i in range(SLICES.get(n, 1))]
+    # The expensive entries' slices first, so that no long task is left for the end.
+    heavy_first = sorted(selected, key=lambda n: -SLICES.get(n, 1))
+    slices = [(n, i, SLICES.get(n, 1)) for n in heavy_first for i in range(SLICES.get(n, 1))]
     rule_names = list(rules.RULES)
     bar = _Progress(len(rule_names) + len(slices) + len(selected), progress)
 
