@@ -725,6 +725,10 @@ def _fused_selection(factors: Sequence[MatrixExpr]) -> Apply | None:
     return apply
 
 
+#: Kronecker products of a batch run over blocks of about this many input entries.
+IMAGE_BLOCK = 2**16
+
+
 @_compile.register
 def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
     # (A ⊗ B) vec(X) = vec(A X Bᵀ) for row-major X of shape (A.cols, B.cols): B acts
@@ -740,10 +744,25 @@ def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
         _size(expr.cols, expr) // _size(expr.args[0].cols, expr),
     )
 
-    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+    def whole(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
         y = right(x.reshape(*x.shape[:-1], outer, inner), values)
         z = left(y.swapaxes(-1, -2), values).swapaxes(-1, -2)
         return z.reshape(*z.shape[:-2], -1)
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        # The intermediate (right factor applied) can be larger than the output; a
+        # batch goes through in blocks of images so that only one block of it is alive.
+        images = x.reshape(-1, x.shape[-1])
+        block = max(1, IMAGE_BLOCK // max(x.shape[-1], 1))
+        if len(images) <= block:
+            return whole(x, values)
+        first = whole(images[:block], values)
+        out = np.empty((len(images), first.shape[-1]), dtype=first.dtype)
+        out[:block] = first
+        del first
+        for start in range(block, len(images), block):
+            out[start : start + block] = whole(images[start : start + block], values)
+        return out.reshape(*x.shape[:-1], -1)
 
     return apply
 

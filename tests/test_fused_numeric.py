@@ -176,3 +176,15 @@ def test_symbolic_scalars_in_fused_products():
     )
     x = rng.normal(size=(3, 4))
     assert np.allclose(lambdify(expr, w, q)(x, 2.5, taps), x @ dense.T)
+
+
+@pytest.mark.parametrize("block", [1, 30, 10**6])
+def test_kronecker_products_of_a_batch_in_blocks(block, monkeypatch):
+    monkeypatch.setattr(numeric, "IMAGE_BLOCK", block)  # 1 image, 2 images, all at once
+    rng = np.random.default_rng(7)
+    u, v = rng.normal(size=3), rng.normal(size=2)
+    expr = sp.KroneckerProduct(Corr(tuple(u), 5, (1, 1), 2), ConvTranspose(tuple(v), 3, (0, 0), 2))
+    a = ref.matrix_of(lambda c: ref.corr(u, c, 1, 1, 2, 1), 5)
+    b = ref.matrix_of(lambda c: ref.conv_transpose(v, c, 0, 0, 2, 1, 0), 3)
+    x = rng.normal(size=(2, 3, 15))
+    assert np.allclose(lambdify(expr)(x), x @ np.kron(a, b).T)
