@@ -45,8 +45,14 @@ import symconv as sc
         (lambda: sc.Corr([1, 2], 4, padding=-1), "padding lo=-1 is not allowed"),
         (
             lambda: sc.ConvTranspose([1, 2, 3], 2, stride=1, dilation=2, output_padding=1),
-            "output_padding=1 is not allowed: expected 0 <= output_padding < stride = 1; with "
-            "output_padding >= stride the result is not the transpose of any convolution",
+            "output_padding=1 is not allowed: expected 0 <= output_padding < stride = 1; rows "
+            "past the full result would be appended zeros, and then the result is not the "
+            "transpose of any convolution",
+        ),
+        (
+            lambda: sc.ConvTranspose([1, 2, 3], 2, padding=1, dilation=2, output_padding=1),
+            "the same map is ConvTranspose(q, n, (1, 0), stride, dilation, output_padding=0), "
+            "the transpose of a conv with that padding",
         ),
         (lambda: sc.ConvTranspose([1, 2, 3], 1, padding=(2, 1)), "so that the output is not empty"),
         (lambda: sc.ConvTranspose([1, 2, 3], 3, padding="same"), "padding='same' is not allowed"),

@@ -117,3 +117,27 @@ def test_symbolic_size_substitutes_to_concrete(factory: Factory, data: st.DataOb
     concrete = factory.build(params, q)
     assert symbolic.subs(n, params["n"]) == concrete
     assert tuple(sp.sympify(s).subs(n, params["n"]) for s in symbolic.shape) == concrete.shape
+
+
+@given(
+    m=st.integers(1, 5),
+    n=st.integers(1, 8),
+    s=st.integers(1, 3),
+    d=st.integers(1, 3),
+    p=st.integers(0, 4),
+    a=st.integers(0, 4),
+    seed=st.integers(0, 2**31),
+)
+def test_output_padding_up_to_hi_is_a_shorter_end_crop(m, n, s, d, p, a, seed) -> None:
+    """The framework scatter with output_padding a ≤ hi equals padding (lo, hi − a), a = 0.
+
+    This is why the error for a ≥ stride can name an equivalent call: such a
+    PyTorch call (accepted when a < dilation) is still the transpose of a conv.
+    """
+    if a > p or (n - 1) * s - 2 * p + d * (m - 1) + 1 + a < 1:
+        return
+    rng = np.random.default_rng(seed)
+    q, y = rng.normal(size=m), rng.normal(size=n)
+    op = sc.ConvTranspose(q.tolist(), n, (p, p - a), stride=s, dilation=d)
+    expected = ref.conv_transpose(q, y, p, p, s, d, a)
+    np.testing.assert_allclose(sc.lambdify(op)(y), expected, rtol=1e-12, atol=1e-12)

@@ -214,14 +214,16 @@ class ConvTranspose(Operator):
         At least 1.
     output_padding : int
         a, with 0 ≤ a < stride: which of the s input lengths that share one
-        forward output length is meant.
+        forward output length is meant. (A larger a is refused with the
+        equivalent call: when a ≤ hi it is the padding (lo, hi − a) with a = 0.)
 
     Notes
     -----
     Output length (n − 1)s − lo − hi + d(m − 1) + 1 + a. As a scatter:
     ``z_{i·s + t·d − lo} += q_t y_i``. PyTorch also accepts a < dilation with
-    stride 1; that call appends zeros and is not the transpose of any
-    convolution, so it is refused here.
+    stride 1: with a ≤ hi that is the transpose of the conv padded
+    (lo, hi − a); with a > hi it appends zeros and is not the transpose of
+    any convolution.
 
     Examples
     --------
@@ -250,13 +252,22 @@ class ConvTranspose(Operator):
             )
         pair = _padding_pair(padding, n, len(q), stride, dilation)
         a = _validate.amount("output_padding", output_padding)
-        _validate.require(
-            sp.Lt(a, stride),
-            "output_padding",
-            output_padding,
-            f"0 <= output_padding < stride = {stride}; with output_padding >= stride the "
-            "result is not the transpose of any convolution",
-        )
+        if sp.Ge(a, stride) == sp.true:
+            # Extra output rows are a shorter end crop when a <= hi: the same map
+            # is the transpose of Corr with padding (lo, hi - a). Only rows past
+            # the full result are zeros that no convolution's transpose has.
+            meaning = (
+                f"the same map is ConvTranspose(q, n, ({pair[0]}, {pair[1] - a}), stride, "
+                "dilation, output_padding=0), the transpose of a conv with that padding"
+                if sp.Le(a, pair[1]) == sp.true
+                else "rows past the full result would be appended zeros, and then the "
+                "result is not the transpose of any convolution"
+            )
+            raise ParameterError(
+                "output_padding",
+                output_padding,
+                f"0 <= output_padding < stride = {stride}; {meaning}",
+            )
         length = sizes.conv_transpose_length(n, len(q), pair, stride, dilation, a)
         _validate.require(
             sp.Ge(length, 1),
