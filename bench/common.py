@@ -36,13 +36,19 @@ def interleaved(functions: dict[str, Callable[[], object]], repeats: int) -> dic
 
     Taking turns means a burst of load from elsewhere on the machine slows all
     contenders of one round alike, so per-round ratios are steadier than ratios
-    of separately measured medians.
+    of separately measured medians. The order rotates from round to round: what
+    the previous call freed decides whether the allocator hands out fresh (lazily
+    zeroed) pages or reused ones that must be cleared, so a fixed order would
+    favour whoever always comes after the same neighbour.
     """
     for function in functions.values():
         function()
+    names = list(functions)
     times: dict[str, list[float]] = {name: [] for name in functions}
-    for _ in range(repeats):
-        for name, function in functions.items():
+    for round_ in range(repeats):
+        turn = round_ % len(names)
+        for name in names[turn:] + names[:turn]:
+            function = functions[name]
             start = time.perf_counter()
             function()
             times[name].append(time.perf_counter() - start)

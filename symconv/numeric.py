@@ -18,8 +18,10 @@ array([ 10., 102.,  20., 200.])
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from functools import singledispatch
+from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -236,6 +238,276 @@ def convolve_full(x: np.ndarray, q: np.ndarray) -> np.ndarray:
     return scatter_transposed(x, q, 0, x.shape[-1] + len(q) - 1, 1, 1)
 
 
+# -- Fused linear maps: sums of scaled strided copies ---------------------------
+#
+# Every operator here is a sum of scaled "strided copies" y[o + p·j] = c · x[i + e·j]
+# (j = 0 … count − 1): a selection (↓ₖ, ↑ₖ, pad, crop, flip) is one copy with c = 1,
+# a convolution is one copy per tap. A product of copies is again a copy (the
+# composition of two affine index maps on sub-ranges), so a chain of selections around
+# at most one convolution, and sums of such chains, run as one list of copies into a
+# single output buffer: no intermediate arrays, no per-operator passes.
+
+
+class _Copy(NamedTuple):
+    """y[out + out_step·j] = x[start + step·j] for j = 0 … count − 1 (steps are non-zero)."""
+
+    out: int
+    out_step: int
+    start: int
+    step: int
+    count: int
+
+    def index(self) -> tuple[slice, slice]:
+        return _slice(self.out, self.out_step, self.count), _slice(
+            self.start, self.step, self.count
+        )
+
+
+def _slice(start: int, step: int, count: int) -> slice:
+    if count <= 0:
+        return slice(0, 0)
+    stop = start + step * (count - 1) + (1 if step > 0 else -1)
+    return slice(start, None if stop < 0 else stop, step)
+
+
+def _copy(out: int, out_step: int, start: int, step: int, count: int) -> _Copy | None:
+    return _Copy(out, out_step, start, step, count) if count > 0 else None
+
+
+def _solve(a: int, b: int, c: int) -> tuple[int, int, int, int] | None:
+    """All integer (u, v) with a·u − b·v = c as (u₀ + M·t, v₀ + δ·t); None if there are none."""
+    g = math.gcd(a, b)
+    if c % g:
+        return None
+    modulus = abs(b) // g
+    u0 = (c // g) * pow(a // g, -1, modulus) % modulus if modulus > 1 else 0
+    v0 = (a * u0 - c) // b
+    return u0, v0, modulus, a * modulus // b
+
+
+def _range(value: int, slope: int, count: int) -> tuple[float, float]:
+    """The t with 0 <= value + slope·t <= count − 1 (slope ≠ 0) as a closed interval."""
+    lo, hi = -value, count - 1 - value
+    if slope < 0:
+        lo, hi, slope = -hi, -lo, -slope
+    return -(-lo // slope), hi // slope
+
+
+def _compose(outer: _Copy, inner: _Copy) -> _Copy | None:
+    """The copy ``outer ∘ inner`` (inner applied first), None when no entry survives."""
+    # outer reads u[outer.start + outer.step·j₂]; inner wrote u[inner.out + inner.out_step·j₁].
+    solution = _solve(outer.step, inner.out_step, inner.out - outer.start)
+    if solution is None:
+        return None
+    j2, j1, modulus, slope = solution
+    lo2, hi2 = _range(j2, modulus, outer.count)
+    lo1, hi1 = _range(j1, slope, inner.count)
+    first, last = max(lo2, lo1), min(hi2, hi1)
+    j2, j1 = j2 + modulus * first, j1 + slope * first
+    return _copy(
+        outer.out + outer.out_step * j2,
+        outer.out_step * modulus,
+        inner.start + inner.step * j1,
+        inner.step * slope,
+        last - first + 1,
+    )
+
+
+def _overlap(a: _Copy, b: _Copy) -> bool:
+    """Whether two copies write a common output position."""
+    target = _Copy(a.out, a.out_step, a.out, a.out_step, a.count)
+    return _compose(_Copy(0, 1, b.out, b.out_step, b.count), target) is not None
+
+
+class _Linear(NamedTuple):
+    """Σ coefficient · copy, a map from ℝ^cols to ℝ^rows."""
+
+    rows: int
+    cols: int
+    terms: tuple[tuple[sp.Expr, _Copy], ...]
+
+
+def _linear_of(rows: int, cols: int, terms: Sequence[tuple[object, _Copy | None]]) -> _Linear:
+    """Merge terms with equal copies (exact coefficients) and drop zero ones."""
+    merged: dict[_Copy, sp.Expr] = {}
+    for coefficient, copy in terms:
+        if copy is not None:
+            merged[copy] = merged.get(copy, sp.S.Zero) + sp.sympify(coefficient)
+    return _Linear(rows, cols, tuple((c, k) for k, c in merged.items() if c != 0))
+
+
+@singledispatch
+def _linear(expr: object) -> _Linear | None:
+    """``expr`` as a sum of scaled strided copies, or None when it is not one."""
+    return None
+
+
+@_linear.register
+def _(expr: Downsample) -> _Linear:
+    k, rows = _size(expr.k, expr), _size(expr.rows, expr)
+    return _linear_of(rows, _size(expr.cols, expr), [(1, _copy(0, 1, 0, k, rows))])
+
+
+@_linear.register
+def _(expr: Upsample) -> _Linear:
+    k, n = _size(expr.k, expr), _size(expr.n, expr)
+    return _linear_of(_size(expr.rows, expr), n, [(1, _copy(0, k, 0, 1, n))])
+
+
+@_linear.register
+def _(expr: Pad) -> _Linear:
+    lo, n = _size(expr.lo, expr), _size(expr.n, expr)
+    return _linear_of(_size(expr.rows, expr), n, [(1, _copy(lo, 1, 0, 1, n))])
+
+
+@_linear.register
+def _(expr: Crop) -> _Linear:
+    lo, rows = _size(expr.lo, expr), _size(expr.rows, expr)
+    return _linear_of(rows, _size(expr.cols, expr), [(1, _copy(0, 1, lo, 1, rows))])
+
+
+@_linear.register
+def _(expr: Flip) -> _Linear:
+    n = _size(expr.n, expr)
+    return _linear_of(n, n, [(1, _copy(0, 1, n - 1, -1, n))])
+
+
+@_linear.register
+def _(expr: Identity) -> _Linear:
+    n = _size(expr.rows, expr)
+    return _linear_of(n, n, [(1, _copy(0, 1, 0, 1, n))])
+
+
+@_linear.register
+def _(expr: ZeroMatrix) -> _Linear:
+    return _linear_of(_size(expr.rows, expr), _size(expr.cols, expr), [])
+
+
+def _tap_copies(rows: int, cols: int, kernel, stride: int, dilation: int, lo: int, forward: bool):
+    """The copies of ``correlate_strided`` (forward) or ``scatter_transposed``, one per tap."""
+    terms = []
+    for t, tap in enumerate(kernel):
+        shift = t * dilation - lo  # forward: x[i·s + shift] → y[i]; else y[i] → z[i·s + shift]
+        short, long = (rows, cols) if forward else (cols, rows)
+        first = max(0, -(shift // stride))
+        last = min(short - 1, (long - 1 - shift) // stride)
+        count = last - first + 1
+        edge = first * stride + shift
+        copy = (
+            _copy(first, 1, edge, stride, count)
+            if forward
+            else _copy(edge, stride, first, 1, count)
+        )
+        terms.append((tap, copy))
+    return _linear_of(rows, cols, terms)
+
+
+@_linear.register
+def _(expr: Corr) -> _Linear:
+    lo = _size(expr.padding[0], expr)
+    s, d = _size(expr.stride, expr), _size(expr.dilation, expr)
+    return _tap_copies(_size(expr.rows, expr), _size(expr.cols, expr), expr.kernel, s, d, lo, True)
+
+
+@_linear.register
+def _(expr: ConvTranspose) -> _Linear:
+    lo = _size(expr.padding[0], expr)
+    s, d = _size(expr.stride, expr), _size(expr.dilation, expr)
+    return _tap_copies(_size(expr.rows, expr), _size(expr.cols, expr), expr.kernel, s, d, lo, False)
+
+
+@_linear.register
+def _(expr: Conv) -> _Linear:
+    # Full convolution z[j + t] += q_t x[j], cropped to z[start : start + rows].
+    start = _size(expr.crop[0], expr)
+    rows, cols = _size(expr.rows, expr), _size(expr.cols, expr)
+    return _tap_copies(rows, cols, expr.kernel, 1, 1, start, False)
+
+
+@_linear.register
+def _(expr: Transpose) -> _Linear | None:
+    evaluated = expr.doit()
+    return None if evaluated == expr else _linear(evaluated)
+
+
+def _product(outer: _Linear, inner: _Linear) -> _Linear | None:
+    # Composing two sums multiplies their term counts: only worth it when one is a
+    # single copy (a selection), otherwise the factors run one after the other.
+    if min(len(outer.terms), len(inner.terms)) > 1:
+        return None
+    return _linear_of(
+        outer.rows,
+        inner.cols,
+        [(a * b, _compose(f, g)) for a, f in outer.terms for b, g in inner.terms],
+    )
+
+
+@_linear.register
+def _(expr: MatMul) -> _Linear | None:
+    coeff, factors = expr.as_coeff_matrices()
+    result = _linear(factors[-1])
+    for factor in reversed(factors[:-1]):
+        outer = _linear(factor)
+        if result is None or outer is None:
+            return None
+        result = _product(outer, result)
+    if result is None:
+        return None
+    return _linear_of(result.rows, result.cols, [(coeff * c, k) for c, k in result.terms])
+
+
+@_linear.register
+def _(expr: MatAdd) -> _Linear | None:
+    parts = [_linear(arg) for arg in expr.args]
+    if any(p is None for p in parts):
+        return None
+    rows, cols = _size(expr.rows, expr), _size(expr.cols, expr)
+    return _linear_of(rows, cols, [term for p in parts for term in p.terms])
+
+
+#: Scaled copies that add into written outputs go through a scratch buffer of at
+#: most this many elements, chunk by chunk: it stays in cache, and peak memory
+#: stays at the output's size.
+CHUNK = 2**14
+
+
+def _compile_linear(linear: _Linear, params: _Parameters) -> Apply:
+    """One output buffer; each copy assigns where no earlier copy wrote, else adds."""
+    coefficients = params.compile([c for c, _ in linear.terms] or [0])
+    plan = []
+    for k, (c, copy) in enumerate(linear.terms):
+        fresh = not any(_overlap(copy, other) for _, other in linear.terms[:k])
+        plan.append((k, *copy.index(), copy.count, fresh, c == 1))
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        scale = coefficients(values)
+        out = _zeros((*x.shape[:-1], linear.rows), x, scale)
+        lead = x.size // max(x.shape[-1], 1)
+        width = max(-(-CHUNK // max(lead, 1)), CHUNK // 64)
+        scratch = None
+        for k, out_index, in_index, count, fresh, unit in plan:
+            target, source = out[..., out_index], x[..., in_index]
+            if fresh and unit:
+                np.copyto(target, source)
+            elif fresh:
+                np.multiply(source, scale[k], out=target)
+            elif unit:
+                np.add(target, source, out=target)
+                continue
+            if fresh:
+                continue
+            if scratch is None:
+                scratch = np.empty_like(x[..., :width], dtype=out.dtype)
+            for j in range(0, count, width):
+                part = target[..., j : j + width]
+                buffer = scratch[..., : part.shape[-1]]
+                np.multiply(source[..., j : j + width], scale[k], out=buffer)
+                np.add(part, buffer, out=part)
+        return out
+
+    return apply
+
+
 @singledispatch
 def _compile(expr: object, params: _Parameters) -> Apply:
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
@@ -290,9 +562,7 @@ def _(expr: Flip, params: _Parameters) -> Apply:
 
 @_compile.register
 def _(expr: Conv, params: _Parameters) -> Apply:
-    taps = params.compile(expr.kernel)
-    start, rows = _size(expr.crop[0], expr), _size(expr.rows, expr)
-    return lambda x, values: convolve_full(x, taps(values))[..., start : start + rows]
+    return _compile_linear(_linear(expr), params)
 
 
 @_compile.register
@@ -300,15 +570,19 @@ def _(expr: Corr, params: _Parameters) -> Apply:
     taps = params.compile(expr.kernel)
     lo, hi = (_size(p, expr) for p in expr.padding)
     s, d = _size(expr.stride, expr), _size(expr.dilation, expr)
-    return lambda x, values: correlate_strided(x, taps(values), lo, hi, s, d)
+    taps_loop = _compile_linear(_linear(expr), params)
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        if _rows(x):
+            return correlate_strided(x, taps(values), lo, hi, s, d)
+        return taps_loop(x, values)
+
+    return apply
 
 
 @_compile.register
 def _(expr: ConvTranspose, params: _Parameters) -> Apply:
-    taps = params.compile(expr.kernel)
-    lo, n_out = _size(expr.padding[0], expr), _size(expr.rows, expr)
-    s, d = _size(expr.stride, expr), _size(expr.dilation, expr)
-    return lambda x, values: scatter_transposed(x, taps(values), lo, n_out, s, d)
+    return _compile_linear(_linear(expr), params)
 
 
 @_compile.register
@@ -332,10 +606,40 @@ def _(expr: Transpose, params: _Parameters) -> Apply:
     return _compile(evaluated, params)
 
 
+def _fused_steps(factors: Sequence[MatrixExpr], params: _Parameters) -> list[Apply]:
+    """The factors' functions, first applied first, fusing each run of factors whose
+    product is a sum of copies into one pass (a lone factor keeps its own function)."""
+    steps: list[Apply] = []
+    run: list[MatrixExpr] = []
+    current: _Linear | None = None
+
+    def flush() -> None:
+        if run:
+            steps.append(
+                _compile(run[0], params) if len(run) == 1 else _compile_linear(current, params)
+            )
+            run.clear()
+
+    for factor in reversed(factors):
+        linear = _linear(factor)
+        product = None if linear is None or current is None else _product(linear, current)
+        if product is None:
+            flush()
+            current = linear
+            if linear is None:
+                steps.append(_compile(factor, params))
+                continue
+        else:
+            current = product
+        run.append(factor)
+    flush()
+    return steps
+
+
 @_compile.register
 def _(expr: MatMul, params: _Parameters) -> Apply:
     coeff, factors = expr.as_coeff_matrices()
-    steps = [_compile(f, params) for f in reversed(factors)]
+    steps = _fused_steps(factors, params)
     scale = params.compile([coeff])
 
     def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
@@ -348,6 +652,9 @@ def _(expr: MatMul, params: _Parameters) -> Apply:
 
 @_compile.register
 def _(expr: MatAdd, params: _Parameters) -> Apply:
+    linear = _linear(expr)
+    if linear is not None:
+        return _compile_linear(linear, params)
     terms = [_compile(arg, params) for arg in expr.args]
 
     def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
@@ -418,6 +725,10 @@ def _fused_selection(factors: Sequence[MatrixExpr]) -> Apply | None:
     return apply
 
 
+#: Kronecker products of a batch run over blocks of about this many input entries.
+IMAGE_BLOCK = 2**16
+
+
 @_compile.register
 def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
     # (A ⊗ B) vec(X) = vec(A X Bᵀ) for row-major X of shape (A.cols, B.cols): B acts
@@ -433,10 +744,25 @@ def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
         _size(expr.cols, expr) // _size(expr.args[0].cols, expr),
     )
 
-    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+    def whole(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
         y = right(x.reshape(*x.shape[:-1], outer, inner), values)
         z = left(y.swapaxes(-1, -2), values).swapaxes(-1, -2)
         return z.reshape(*z.shape[:-2], -1)
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        # The intermediate (right factor applied) can be larger than the output; a
+        # batch goes through in blocks of images so that only one block of it is alive.
+        images = x.reshape(-1, x.shape[-1])
+        block = max(1, IMAGE_BLOCK // max(x.shape[-1], 1))
+        if len(images) <= block:
+            return whole(x, values)
+        first = whole(images[:block], values)
+        out = np.empty((len(images), first.shape[-1]), dtype=first.dtype)
+        out[:block] = first
+        del first
+        for start in range(block, len(images), block):
+            out[start : start + block] = whole(images[start : start + block], values)
+        return out.reshape(*x.shape[:-1], -1)
 
     return apply
 

@@ -1,0 +1,190 @@
+"""Fused numeric paths: chains of selections around at most one convolution, and sums
+of them, run as one list of strided copies into one output buffer. Checked against
+tests/reference.py (plain loops sharing no code with symconv) on every edge case the
+index arithmetic has: empty ranges, k = 1, every up-sampling length, crops at both ends,
+flips, batch axes, chunked scratch buffers."""
+
+import numpy as np
+import pytest
+import reference as ref
+import sympy as sp
+from sympy import MatAdd, MatMul
+
+from symconv import (
+    Conv,
+    ConvTranspose,
+    Corr,
+    Crop,
+    Downsample,
+    Flip,
+    Pad,
+    Upsample,
+    kernel,
+    lambdify,
+    numeric,
+)
+
+
+def random_selection(rng, n):
+    """A random selection on ℝⁿ and its reference function."""
+    kind = rng.integers(5)
+    if kind == 0:
+        k = int(rng.integers(1, 4))
+        return Downsample(n, k), lambda v: ref.downsample(v, k)
+    if kind == 1:
+        k = int(rng.integers(1, 4))
+        length = int(rng.integers(k * (n - 1) + 1, k * n + 1))  # every allowed length
+        return Upsample(n, k, length), lambda v: ref.upsample(v, k, length)
+    if kind == 2:
+        lo, hi = (int(a) for a in rng.integers(0, 3, size=2))
+        return Pad(n, lo, hi), lambda v: ref.pad(v, lo, hi)
+    if kind == 3 and n > 1:
+        lo = int(rng.integers(0, n))
+        hi = int(rng.integers(0, n - lo))  # may leave a single entry
+        return Crop(n, lo, hi), lambda v: ref.crop(v, lo, hi)
+    return Flip(n), ref.flip
+
+
+def reference_matrix(functions, n):
+    def chain(v):
+        for f in functions:
+            v = f(v)
+        return np.asarray(v, dtype=float)
+
+    return ref.matrix_of(chain, n)
+
+
+def check(expr, functions, n, rng, params=(), values=()):
+    dense = reference_matrix(functions, n)
+    f = lambdify(expr, *params)
+    for shape in [(n,), (2, 3, n)]:
+        x = rng.normal(size=shape)
+        assert np.allclose(f(x, *values), x @ dense.T), expr
+        assert f(x, *values).shape == (*shape[:-1], dense.shape[0])
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_chains_of_selections_fuse_into_one_copy(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 9))
+    factors, functions, size = [], [], n
+    for _ in range(int(rng.integers(2, 6))):
+        op, function = random_selection(rng, size)
+        factors.append(op)
+        functions.append(function)
+        size = int(op.rows)
+    expr = MatMul(*reversed(factors), evaluate=False)
+    linear = numeric._linear(expr)
+    assert linear is not None and len(linear.terms) <= 1  # one strided copy (or nothing)
+    check(expr, functions, n, rng)
+
+
+def test_down_up_chain_is_one_strided_copy():
+    expr = MatMul(Downsample(12, 2), Upsample(4, 3), evaluate=False)
+    (term,) = numeric._linear(expr).terms
+    assert term == (1, numeric._Copy(0, 3, 0, 2, 2))  # y[3j] = x[2j], j = 0, 1
+    check(
+        expr,
+        [lambda v: ref.upsample(v, 3, 12), lambda v: ref.downsample(v, 2)],
+        4,
+        np.random.default_rng(1),
+    )
+
+
+def test_chains_with_no_surviving_entry_give_zeros():
+    # ↑₃ then dropping the first entry then ↓₃ keeps only the inserted zeros.
+    expr = MatMul(Downsample(11, 3), Crop(12, 1, 0), Upsample(4, 3), evaluate=False)
+    assert numeric._linear(expr).terms == ()
+    x = np.arange(8.0).reshape(2, 4)
+    assert np.array_equal(lambdify(expr)(x), np.zeros((2, 4)))
+
+
+CONVS = [  # (operator on ℝⁿ from q, n; reference function of (q, v))
+    (lambda q, n: Conv(q, n, "full"), lambda q, v: ref.conv_full(q, v)),
+    (lambda q, n: Corr(q, n, (1, 2), 2), lambda q, v: ref.corr(q, v, 1, 2, 2, 1)),
+    (lambda q, n: Corr(q, n, (0, 0), 1, 2), lambda q, v: ref.corr(q, v, 0, 0, 1, 2)),
+    (
+        lambda q, n: ConvTranspose(q, n, (1, 1), 2, 1, 1),
+        lambda q, v: ref.conv_transpose(q, v, 1, 1, 2, 1, 1),
+    ),
+    (
+        lambda q, n: ConvTranspose(q, n, (2, 0), 3, 2, 0),
+        lambda q, v: ref.conv_transpose(q, v, 2, 0, 3, 2, 0),
+    ),
+]
+
+
+@pytest.mark.parametrize("conv", range(len(CONVS)))
+@pytest.mark.parametrize("seed", range(8))
+def test_selections_around_a_convolution(conv, seed):
+    rng = np.random.default_rng(100 + seed)
+    build, reference_conv = CONVS[conv]
+    m = int(rng.integers(1, 4))
+    q, taps = kernel("q", m), rng.normal(size=m)
+    n = int(rng.integers(5, 9))
+    before, before_f = random_selection(rng, n)
+    middle = build(q, int(before.rows))
+    after, after_f = random_selection(rng, int(middle.rows))
+    expr = MatMul(after, middle, before, evaluate=False)
+    functions = [before_f, lambda v: reference_conv(taps, v), after_f]
+    assert numeric._linear(expr) is not None
+    check(expr, functions, n, rng, (q,), (taps,))
+
+
+def subpixel(q, n, s):
+    """Σ_v shift_v ↑ₛ (q[v::s] ∗ y): the stride-s transposed conv in polyphase form."""
+    m = len(q)
+    length = s * (n - 1) + m
+    terms = []
+    for v in range(min(s, m)):
+        conv = Conv(q[v::s], n)
+        up_len = s * (conv.rows - 1) + 1
+        shift = Pad(up_len, v, length - v - up_len)
+        terms.append(MatMul(shift, Upsample(conv.rows, s, up_len), conv, evaluate=False))
+    return MatAdd(*terms)
+
+
+@pytest.mark.parametrize(
+    "m, n, s", [(3, 5, 2), (4, 6, 2), (5, 4, 3), (1, 3, 2), (2, 1, 2), (3, 7, 1)]
+)
+def test_subpixel_form_is_one_sum_of_tap_copies(m, n, s, monkeypatch):
+    monkeypatch.setattr(numeric, "CHUNK", 2)  # scratch buffers chunk by chunk
+    rng = np.random.default_rng(m * n * s)
+    q, taps = kernel("q", m), rng.normal(size=m)
+    expr = subpixel(q, n, s)
+    assert len(numeric._linear(expr).terms) == m  # one copy per tap, no intermediates
+    check(expr, [lambda v: ref.conv_transpose(taps, v, 0, 0, s, 1, 0)], n, rng, (q,), (taps,))
+
+
+def test_equal_copies_merge_exactly_and_cancel():
+    q = kernel("q", 2)
+    flips = MatMul(Flip(5), Flip(5), Pad(4, 1, 0), evaluate=False)
+    expr = MatAdd(Conv(q, 4), -1 * Conv(q, 4), flips)
+    (term,) = numeric._linear(expr).terms  # the two convolutions cancel symbolically
+    assert term == (1, numeric._Copy(1, 1, 0, 1, 4))
+    x = np.arange(4.0)
+    assert np.array_equal(lambdify(expr, q)(x, [2.0, 3.0]), np.r_[0.0, x])
+
+
+def test_symbolic_scalars_in_fused_products():
+    w, q = sp.Symbol("w"), kernel("q", 2)
+    expr = MatMul(w, Crop(5, 1, 1), Conv(q, 4), evaluate=False)
+    rng = np.random.default_rng(3)
+    taps = rng.normal(size=2)
+    dense = 2.5 * reference_matrix(
+        [lambda v: ref.conv_full(taps, v), lambda v: ref.crop(v, 1, 1)], 4
+    )
+    x = rng.normal(size=(3, 4))
+    assert np.allclose(lambdify(expr, w, q)(x, 2.5, taps), x @ dense.T)
+
+
+@pytest.mark.parametrize("block", [1, 30, 10**6])
+def test_kronecker_products_of_a_batch_in_blocks(block, monkeypatch):
+    monkeypatch.setattr(numeric, "IMAGE_BLOCK", block)  # 1 image, 2 images, all at once
+    rng = np.random.default_rng(7)
+    u, v = rng.normal(size=3), rng.normal(size=2)
+    expr = sp.KroneckerProduct(Corr(tuple(u), 5, (1, 1), 2), ConvTranspose(tuple(v), 3, (0, 0), 2))
+    a = ref.matrix_of(lambda c: ref.corr(u, c, 1, 1, 2, 1), 5)
+    b = ref.matrix_of(lambda c: ref.conv_transpose(v, c, 0, 0, 2, 1, 0), 3)
+    x = rng.normal(size=(2, 3, 15))
+    assert np.allclose(lambdify(expr)(x), x @ np.kron(a, b).T)
