@@ -97,7 +97,8 @@ def _prove_all(args: argparse.Namespace) -> int:
     from symconv.catalogue.runner import TIMINGS
 
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in TIMINGS.items())
-    print(f"\n{len(results) - failed}/{len(results)} identities proven in {elapsed:.1f} s ({phases})")
+    proven = len(results) - failed
+    print(f"\n{proven}/{len(results)} identities proven in {elapsed:.1f} s ({phases})")
     return 1 if failed or counterexample is None else 0
 
 
