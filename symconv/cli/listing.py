@@ -12,7 +12,24 @@ import sys
 from symconv import catalogue
 from symconv.cli.prove import tier_marks
 
-__all__ = ["register"]
+__all__ = ["one_line", "register"]
+
+
+def one_line(statement: str, width: int = 90) -> str:
+    """The statement up to its first top-level ``;`` or ``, for all`` (the ranges), shortened.
+
+    Examples
+    --------
+    >>> one_line("Corr(q; s) = ↓ₛ(q⋆x): decimated; for all n")
+    'Corr(q; s) = ↓ₛ(q⋆x): decimated'
+    """
+    depth = 0
+    for position, char in enumerate(statement):
+        depth += 1 if char in "([" else -1 if char in ")]" else 0
+        if depth == 0 and (char == ";" or statement.startswith(", for all", position)):
+            statement = statement[:position]
+            break
+    return statement if len(statement) <= width else statement[: width - 1] + "…"
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -22,7 +39,7 @@ def _list(args: argparse.Namespace) -> int:
     width = max(len(n) for n in catalogue.names())
     print(f"{'name':{width}}  tiers    statement")
     for name, derivation, _ in results:
-        statement = derivation.statement.split(";")[0].split(", for all")[0]
+        statement = one_line(derivation.statement)
         print(f"{name:{width}}  {tier_marks(derivation)}  {statement}")
     print(
         "\ntiers: R rewrite (all sizes), S symbolic (all sizes), "
