@@ -99,16 +99,16 @@ def matrix_latex(
 
     Examples
     --------
-    >>> from symconv import Downsample
-    >>> print(matrix_latex(Downsample(4096, 2)))  # 2048 × 4096, nothing dense built
+    >>> from symconv import Conv, kernel
+    >>> print(matrix_latex(Conv(kernel("q", 3), 4096, "same")))  # nothing dense is built
     \\begin{bmatrix}
-    1 & 0 & 0 & \\cdots & 0 & 0 & 0 \\\\
-    0 & 0 & 1 & \\cdots & 0 & 0 & 0 \\\\
-    0 & 0 & 0 & \\cdots & 0 & 0 & 0 \\\\
+    q_{1} & q_{0} & 0 & \\cdots & 0 & 0 & 0 \\\\
+    q_{2} & q_{1} & q_{0} & \\cdots & 0 & 0 & 0 \\\\
+    0 & q_{2} & q_{1} & \\cdots & 0 & 0 & 0 \\\\
     \\vdots & \\vdots & \\vdots & \\ddots & \\vdots & \\vdots & \\vdots \\\\
-    0 & 0 & 0 & \\cdots & 0 & 0 & 0 \\\\
-    0 & 0 & 0 & \\cdots & 1 & 0 & 0 \\\\
-    0 & 0 & 0 & \\cdots & 0 & 0 & 1
+    0 & 0 & 0 & \\cdots & q_{1} & q_{0} & 0 \\\\
+    0 & 0 & 0 & \\cdots & q_{2} & q_{1} & q_{0} \\\\
+    0 & 0 & 0 & \\cdots & 0 & q_{2} & q_{1}
     \\end{bmatrix}
     """
     notation = Notation() if notation is None else notation
