@@ -87,6 +87,14 @@ def _concrete(expr: MatrixExpr) -> tuple[int, int]:
     return int(rows), int(cols)
 
 
+def _require_concrete(expr: object) -> None:
+    """Check every matrix in the tree has concrete sizes, before any builder runs."""
+    if isinstance(expr, MatrixExpr) and not isinstance(expr, sp.MatrixBase):
+        _concrete(expr)
+        for arg in expr.args:
+            _require_concrete(arg)
+
+
 def _matrix(rows: Rows, expr: MatrixExpr, K: Domain) -> DomainMatrix:
     return DomainMatrix(rows, _concrete(expr), K, fmt="sparse")
 
@@ -261,6 +269,7 @@ def sparse_matrix(expr: MatrixExpr, domain: Domain | None = None) -> DomainMatri
     [0, 1],
     [1, 0]])
     """
+    _require_concrete(expr)
     return _sparse(expr, domain_of(expr) if domain is None else domain)
 
 

@@ -192,7 +192,7 @@ class Corr(Operator):
         if self.stride == 1 and self.dilation == 1:
             for mode in sizes.CONV_MODES:
                 conv = Conv(self.kernel, self.rows, mode)
-                if _same(conv.cols, self.n) and all(map(_same, conv.crop, self.padding)):
+                if _same(conv.rows, self.n) and all(map(_same, conv.crop, self.padding)):
                     return conv
         a = sizes.output_padding(self.n, len(self.kernel), self.padding, self.stride, self.dilation)
         return ConvTranspose(self.kernel, self.rows, self.padding, self.stride, self.dilation, a)
