@@ -100,7 +100,8 @@ GOLDEN = [
         sp.MatMul(sp.Transpose(sp.MatMul(Downsample(4, 2), sp.Transpose(Conv(q, 4, "same")))), x2),
         r"\left(\mathord{\downarrow}_{2} (\mathbf{q} \ast_{\mathrm{same}})^{\mathsf{T}}\right)"
         r"^{\mathsf{T}} \mathbf{x}",
-        r"\left(\downsample{2} (\vect{q} \conv_{\mathrm{same}})^{\transp}\right)^{\transp} \vect{x}",
+        r"\left(\downsample{2} (\vect{q} \conv_{\mathrm{same}})^{\transp}\right)"
+        r"^{\transp} \vect{x}",
     ),
     (
         sp.MatMul(Upsample(2, 2), Downsample(4, 2), x4),
@@ -145,14 +146,19 @@ GOLDEN = [
     ),
     (
         sp.MatMul(sp.KroneckerProduct(Downsample(4, 2), Downsample(4, 2)), Flip(16)),
-        r"\left(\mathord{\downarrow}_{2} \otimes \mathord{\downarrow}_{2}\right) \operatorname{Flip}",
+        r"\left(\mathord{\downarrow}_{2} \otimes \mathord{\downarrow}_{2}\right) "
+        r"\operatorname{Flip}",
         None,
     ),
     # Kernels: named, dilated, flipped, numeric.
     (Conv(dilate(q, 2), 4), r"(\left(\mathord{\uparrow}_{2} \mathbf{q}\right) \ast)", None),
     (Corr(flip(q), 4), r"(\left(\operatorname{Flip} \mathbf{q}\right) \star)", None),
     (Conv((1, 1), 3), r"(\left(1, 1\right) \ast)", None),
-    (Conv((sp.Rational(1, 2), kernel("w", 1)[0]), 3), r"(\left(\frac{1}{2}, w_{0}\right) \ast)", None),
+    (
+        Conv((sp.Rational(1, 2), kernel("w", 1)[0]), 3),
+        r"(\left(\frac{1}{2}, w_{0}\right) \ast)",
+        None,
+    ),
     # Symbolic sizes never show; symbolic factors do.
     (Downsample(sp.Symbol("n", integer=True, positive=True), 2), r"\mathord{\downarrow}_{2}", None),
     (
@@ -430,7 +436,9 @@ def test_derivation_lines_and_numbering() -> None:
     assert lines[-1].endswith("\\label{eq:chain}\n\\end{align}")
     # The macro form: rule justifications follow the notation too.
     macro = latex(transposed_conv_chain(), macros=True, transpose=r"\top")
-    assert r"\text{by } A = (A^{\transp})^{\transp},\ \upsample{k} = \downsample{k}^{\transp}" in macro
+    assert (
+        r"\text{by } A = (A^{\transp})^{\transp},\ \upsample{k} = \downsample{k}^{\transp}" in macro
+    )
 
 
 def test_seed_chain_is_a_true_derivation() -> None:

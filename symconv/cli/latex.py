@@ -15,19 +15,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from symconv.errors import ParameterError, SymconvError
+from symconv.errors import SymconvError
 from symconv.latex import Notation, document, latex, sty, write_atomic
 from symconv.latex.text import text_math
 
 __all__ = ["register"]
 
 
-def _parameter(text: str) -> tuple[str, int]:
+def _parameter(text: str) -> tuple[str, int | str]:
     name, sep, value = text.partition("=")
+    if not (sep and name and value):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     try:
         return name, int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected NAME=INTEGER, got {text!r}") from None
+    except ValueError:  # a choice such as mode=same
+        return name, value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         type=_parameter,
         default=[],
-        metavar="NAME=INT",
+        metavar="NAME=VALUE",
         help="a parameter of the catalogue entry (repeatable)",
     )
     parser.add_argument("--transpose", help="transpose superscript, e.g. '\\top' or 'T'")
@@ -88,10 +90,11 @@ def _derivation(name: str, parameters: dict[str, int]) -> object:
     except ImportError:  # the catalogue is a separate part of symconv
         raise SymconvError("this symconv has no identity catalogue (symconv.catalogue)") from None
 
-    names = list(catalogue.names())
-    if name not in names:
-        raise ParameterError("NAME", name, f"a catalogue entry: {', '.join(names)}")
-    return catalogue.get(name).derivation(**parameters)
+    entry = catalogue.get(name)  # an unknown name is a SymconvError listing the names
+    try:
+        return entry.derivation(**parameters)
+    except TypeError as error:  # a parameter the entry does not have
+        raise SymconvError(f"{name}: {error}") from None
 
 
 def _expression(text: str) -> object:

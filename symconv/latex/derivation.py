@@ -15,8 +15,8 @@ numbered once (on the last line, where the ``\label`` goes), unnumbered
 MathJax display.
 
 A rule's ``latex`` is a math fragment written in the *default* notation; its
-symbols (``\uparrow_k``, ``\downarrow_k``, ``\mathsf{T}``, ``\ast``, ``\star``,
-``\mathbf{q}``) are rewritten into the chosen notation, so a derivation's
+symbols (``\uparrow_k``, ``\downarrow_k``, ``\mathsf{T}``, ``\ast`` or ``*``,
+``\star``, ``\mathbf{q}``) are rewritten into the chosen notation, so a derivation's
 justifications switch notation together with its expressions. A rule without
 LaTeX is justified by its name.
 """
@@ -43,6 +43,7 @@ _DEFAULT_SYMBOLS = [
     (re.compile(r"\\mathbf\s*" + _ARGUMENT), "vect"),
     (re.compile(r"\\mathsf\s*\{T\}"), "transp"),
     (re.compile(r"\\ast(?![A-Za-z])"), "conv"),
+    (re.compile(r"(?<!\\)\*"), "conv"),
     (re.compile(r"\\star(?![A-Za-z])"), "corr"),
 ]
 _ANY_DEFAULT_SYMBOL = re.compile(
