@@ -8,6 +8,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian packages. Root runs apt-get directly, anyone else through sudo.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+        echo "scripts/test.sh: cannot run '$*' (not root, no sudo)" >&2; return 1; fi
+}
+# pdflatex for the LaTeX tests: texlive-latex-base alone has everything symconv's LaTeX
+# uses (amsmath, amssymb, geometry); about a minute to install, only when missing.
+if ! command -v pdflatex >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends texlive-latex-base
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test,docs]"

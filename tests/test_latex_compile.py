@@ -91,3 +91,15 @@ def test_every_catalogue_derivation_compiles(tmp_path: Path) -> None:
             body = latex(derivation, notation, label=f"eq:{name}", notes=True)
             title = text_math(f"{name}: {derivation.statement}")
             compile_tex(tmp_path, f"{name}-{notation.macros}", document(body, notation, title))
+
+
+def test_readme_example_is_the_printer_output_and_compiles(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## LaTeX for papers", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    source = section.split("```latex\n", 1)[1].split("```", 1)[0]
+    printed: list[str] = []
+    exec(code, {"print": lambda *a: printed.append(" ".join(map(str, a)))})
+    assert "\\[\n" + printed[0].replace(" = ", " =\n") + "\n\\]" in source
+    assert "\\[\n" + printed[1] + "\n\\]" in source
+    compile_tex(tmp_path, "readme", source)

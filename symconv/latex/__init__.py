@@ -1,7 +1,7 @@
 r"""Paper-ready LaTeX for operators, expressions, matrices, kernels and derivations.
 
-:func:`latex` is the entry point (also ``symconv.latex``). The notation is
-configured in one place, :class:`Notation`; the same definitions give the
+:func:`latex` (exported as ``symconv.latex``) is the entry point. The notation
+is configured in one place, :class:`Notation`; the same definitions give the
 printer's output, the ``.sty`` package (:func:`sty`), the document preamble
 (:func:`preamble`) and the MathJax macros of the docs (:func:`mathjax_macros`).
 
@@ -73,7 +73,7 @@ def latex(
         Any :class:`Notation` field (``macros=True``, ``transpose="\\top"``,
         ``vector="plain"``, ``max_rows=8``, …), and for derivations
         ``environment``, ``numbered``, ``label`` and ``notes`` (see
-        :func:`~symconv.latex.derivation.derivation_latex`).
+        :func:`~symconv.latex.derivation_latex`).
 
     Returns
     -------

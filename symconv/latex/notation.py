@@ -146,7 +146,7 @@ class Notation:
         ``\\boldsymbol{q}``, ``\\vec{q}`` or ``q``.
     macros : bool
         Write macro calls (``\\upsample{2}``; needs the preamble from
-        :func:`symconv.latex.preamble.sty`) instead of their expansion.
+        :func:`symconv.latex.sty`) instead of their expansion.
     prefix : str
         Letters put before every macro name (``prefix="sc"`` gives
         ``\\scupsample``), to avoid clashes with a document's own macros.

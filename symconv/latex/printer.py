@@ -41,7 +41,7 @@ With ``explicit=True`` every operator prints as its explicit matrix instead
 
 Every symbol name is checked (ASCII letters and digits, optional ``_``
 indices), so a name cannot inject LaTeX. New operator classes register
-their printing with :func:`register`.
+their printing with :func:`symconv.latex.register`.
 
 Examples
 --------
@@ -399,7 +399,7 @@ def _star(op: Conv | Corr | ConvTranspose, printer: SymconvLatexPrinter) -> str:
 
 @singledispatch
 def operator_form(expr: Operator, printer: SymconvLatexPrinter) -> Printed:
-    """``(latex, kind)`` of one operator in its symbolic form; extend with :func:`register`."""
+    """``(latex, kind)`` of one operator in its symbolic form; extend with :func:`symconv.latex.register`."""
     name = type(expr).__name__
     return rf"\operatorname{{{name}}}", Kind.ATOM
 
