@@ -287,15 +287,22 @@ class _Chain:
 
 @dataclass(frozen=True)
 class _Power:
-    position: int  # of the "**"
+    position: int  # where the base starts
+    operator: int  # position of the "**"
     base: object
     exponent: object
 
 
 @dataclass(frozen=True)
 class _Transpose:
-    position: int  # of the "."
+    """``operand.T.T…``: ``dots`` are the positions of the ``.T`` suffixes.
+
+    One node for the whole run keeps ``X.T.T.T…`` from nesting deeply.
+    """
+
+    position: int
     operand: object
+    dots: tuple
 
 
 class _Parser:
@@ -386,10 +393,11 @@ class _Parser:
             exponent = _Unary(position, negate, exponent)
         if self.at("**"):
             self.fail("chained '**' is ambiguous: add parentheses", self.token.position)
-        return _Power(op.position, base, exponent)
+        return _Power(base.position, op.position, base, exponent)
 
     def postfix(self) -> object:
         node = self.primary()
+        dots = []
         while self.at("."):
             dot = self.advance()
             if self.token.kind != "name" or self.token.text != "T":
@@ -398,8 +406,8 @@ class _Parser:
                     self.token.position if self.token.kind == "name" else dot.position,
                 )
             self.advance()
-            node = _Transpose(dot.position, node)
-        return node
+            dots.append(dot.position)
+        return _Transpose(node.position, node, tuple(dots)) if dots else node
 
     def primary(self) -> object:
         token = self.token
@@ -580,8 +588,10 @@ class _Evaluator:
         if isinstance(node, _Transpose):
             operand = self.value(node.operand, role)
             if _kind(operand) != "matrix":
-                self.fail(f"'.T' transposes a matrix, not a {_kind(operand)}", node.position)
-            return self.run(node.position, "transpose", lambda: operand.T)
+                self.fail(f"'.T' transposes a matrix, not a {_kind(operand)}", node.dots[0])
+            if len(node.dots) % 2 == 0:  # (Xᵀ)ᵀ = X for every matrix expression
+                return operand
+            return self.run(node.dots[-1], "transpose", lambda: operand.T)
         assert isinstance(node, _Power)
         return self.power(node, role)
 
@@ -621,14 +631,15 @@ class _Evaluator:
     def power(self, node: _Power, role: str) -> sp.Expr:
         base = self.value(node.base, role)
         if _kind(base) != "scalar":
-            self.fail(f"'**' raises a scalar to a power, not a {_kind(base)}", node.position)
+            self.fail(f"'**' raises a scalar to a power, not a {_kind(base)}", node.operator)
         exponent = self.value(node.exponent, role)
         if not (isinstance(exponent, sp.Integer) and abs(exponent) <= MAX_EXPONENT):
             self.fail(
                 f"the exponent must be an integer from -{MAX_EXPONENT} to {MAX_EXPONENT}",
                 node.exponent.position,
             )
-        return self.scalar(self.run(node.position, "'**'", lambda: base**exponent), node.position)
+        result = self.run(node.operator, "'**'", lambda: base**exponent)
+        return self.scalar(result, node.operator)
 
     def binary(self, op: str, position: int, left: object, right: object) -> object:
         kinds = _kind(left), _kind(right)
@@ -933,8 +944,11 @@ def _operator_text(expr: Operator) -> str:
         if parameters[key].default is inspect.Parameter.empty:
             break
         trial = {k: v for k, v in values.items() if k != key}
-        if cls(**trial) == expr:
-            values = trial
+        try:
+            if cls(**trial) == expr:
+                values = trial
+        except SymconvError:  # e.g. output_padding=1 needs its stride
+            pass
     shown = [
         _argument_text(key, value)
         if parameters[key].default is inspect.Parameter.empty
@@ -942,6 +956,11 @@ def _operator_text(expr: Operator) -> str:
         for key, value in values.items()
     ]
     return f"{cls.__name__}({', '.join(shown)})"
+
+
+def _is_negative(term: MatrixExpr) -> bool:
+    coefficient = term.as_coeff_mmul()[0] if isinstance(term, sp.MatMul) else 1
+    return bool(isinstance(coefficient, sp.Rational) and coefficient < 0)
 
 
 def _factor_text(expr: MatrixExpr) -> str:
@@ -989,11 +1008,14 @@ def unparse(expr: MatrixExpr) -> str:
         if coefficient == 1:
             return text
         return f"-{text}" if coefficient == -1 else f"{_coefficient_text(coefficient)}*{text}"
+    if isinstance(expr, sp.MatPow) and expr.exp.is_Integer and 1 <= expr.exp <= MAX_EXPONENT:
+        return " @ ".join([_factor_text(expr.base)] * int(expr.exp))
     if isinstance(expr, sp.MatAdd):
-        text = unparse(expr.args[0])
-        for term in expr.args[1:]:
-            coefficient = term.as_coeff_mmul()[0] if isinstance(term, sp.MatMul) else 1
-            negative = isinstance(coefficient, sp.Rational) and coefficient < 0
-            text += f" - {unparse(-term)}" if negative else f" + {unparse(term)}"
+        # Terms with a negative coefficient print as "- term", after the others.
+        negative = [_is_negative(term) for term in expr.args]
+        terms = sorted(zip(negative, expr.args), key=lambda pair: pair[0])
+        text = "-" * terms[0][0] + unparse(-terms[0][1] if terms[0][0] else terms[0][1])
+        for is_negative, term in terms[1:]:
+            text += f" - {unparse(-term)}" if is_negative else f" + {unparse(term)}"
         return text
     raise _unsupported(expr, "symconv operators, I, Zero, sums, products and transposes")
