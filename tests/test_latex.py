@@ -387,7 +387,7 @@ def test_text_is_escaped() -> None:
     step = Step(Flip(2), Rule("flip}\\input{x}", "", ""), note="$x$ & {y}")
     text = derivation_latex(Derivation("d", "", (Step(Flip(2)), step)), notes=True)
     assert r"\text{by flip\}\textbackslash{}input\{x\}}" in text
-    assert r"\text{(\$x\$ \& \{y\})}" in text
+    assert r"(\text{\$x\$ \& \{y\}})" in text
     bad = Rule("bad", "", r"\input{/etc/passwd}")
     with pytest.raises(ParameterError, match="rule latex"):
         derivation_latex(Derivation("d", "", (Step(Flip(2)), Step(Flip(2), bad))))
@@ -411,7 +411,7 @@ def test_derivation_environments() -> None:
     assert latex(d, label="eq:ud") == f"\\begin{{align}}\n{line} \\label{{eq:ud}}\n\\end{{align}}"
     assert latex(d, numbered=False) == f"\\begin{{align*}}\n{line}\n\\end{{align*}}"
     assert latex(d, environment="aligned") == f"\\begin{{aligned}}\n{line}\n\\end{{aligned}}"
-    assert latex(d, notes=True).endswith(r"\quad \text{(N = 4)}" + "\n\\end{align}")
+    assert latex(d, notes=True).endswith(r"\quad (\text{N = 4})" + "\n\\end{align}")
     with pytest.raises(ParameterError, match="label"):
         latex(d, numbered=False, label="eq:x")
     with pytest.raises(ParameterError, match="environment"):

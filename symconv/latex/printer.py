@@ -399,8 +399,12 @@ def _star(op: Conv | Corr | ConvTranspose, printer: SymconvLatexPrinter) -> str:
 
 @singledispatch
 def operator_form(expr: Operator, printer: SymconvLatexPrinter) -> Printed:
-    """``(latex, kind)`` of one operator in its symbolic form; extend with :func:`symconv.latex.register`."""
-    name = type(expr).__name__
+    """``(latex, kind)`` of one operator in its symbolic form.
+
+    Extend with :func:`symconv.latex.register`; an operator class without
+    printing shows as its class name.
+    """
+    name = type(expr).__name__.replace("_", r"\_")
     return rf"\operatorname{{{name}}}", Kind.ATOM
 
 

@@ -34,6 +34,9 @@ _TEXT_ESCAPES = {
     "~": r"\textasciitilde{}",
 }
 
+#: ASCII characters set as math, not text: delimiters, so that (q∗) spaces like math
+_MATH_ASCII = set("()[]")
+
 _SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₖᵢⱼₙₘₛₜₐₑₒₓₕₗₚ₊₋", "0123456789kijnmstaeoxhlp+-"))
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ᵀᴺⁿᵏ⁺⁻", "0123456789TNnk+-"))
 _SUPERSCRIPTS["ᵀ"] = r"\mathsf{T}"
@@ -111,7 +114,7 @@ def text_math(text: str) -> str:
     Examples
     --------
     >>> print(text_math("xₙ₋₁ ∈ ℝᴺ"))
-    \text{x}_{n-1}\text{ }\in\text{ }\mathbb{R}^{N}
+    \text{x}_{n-1}\in\mathbb{R}^{N}
     """
     out: list[str] = []
     run: list[str] = []  # pending ASCII text
@@ -120,9 +123,10 @@ def text_math(text: str) -> str:
 
     def flush(keep: str = "") -> None:
         if run and keep != "text":
-            out.append(r"\text{" + escape_text("".join(run)) + "}")
+            if "".join(run).strip():  # blanks between math pieces: math spacing does it
+                out.append(r"\text{" + escape_text("".join(run)) + "}")
+                scripted.clear()
             run.clear()
-            scripted.clear()
         if script and keep != script[0]:
             if script[0] in scripted:  # a second subscript needs a new (empty) nucleus
                 out.append("{}")
@@ -140,6 +144,10 @@ def text_math(text: str) -> str:
             if not script:
                 script.append(marker)
             script.append(value)
+        elif char in _MATH_ASCII:
+            flush()
+            out.append(char)
+            scripted.clear()
         elif " " <= char <= "~" or char.isspace() or ord(char) < 32:
             flush(keep="text")
             run.append(char if " " <= char <= "~" else " ")
