@@ -494,3 +494,28 @@ def test_repr_latex() -> None:
     assert Conv(q, 4)._repr_latex_() == r"$\displaystyle (\mathbf{q} \ast)$"
     assert _small_derivation()._repr_latex_().startswith("$$\\begin{aligned}\n")
     assert symconv.latex is latex
+
+
+def test_new_operator_classes_print_safely_and_can_register() -> None:
+    from symconv.latex import register
+    from symconv.latex.printer import Kind
+    from symconv.operators.base import Operator
+
+    class Shift_Op(Operator):  # noqa: N801 - an underscore that must not become a subscript
+        shape = property(lambda self: (sp.Integer(3), sp.Integer(3)))
+
+    assert latex(Shift_Op()) == r"\operatorname{Shift\_Op}"
+
+    class Delay(Operator):
+        shape = property(lambda self: (sp.Integer(3), sp.Integer(3)))
+
+    # The kind says how it binds: a superscript already, so a transpose needs parentheses.
+    register(Delay)(lambda expr, printer: ("z^{-1}", Kind.SUPERSCRIPTED))
+    assert latex(sp.Transpose(Delay())) == r"\left(z^{-1}\right)^{\mathsf{T}}"
+    assert latex(sp.MatMul(Delay(), sp.MatrixSymbol("x", 3, 1))) == r"z^{-1} \mathbf{x}"
+
+
+def test_domain_matrix() -> None:
+    dm = sparse_matrix(Conv(q, 2))
+    assert latex(dm) == latex(explicit(Conv(q, 2)))
+    assert latex(dm).startswith("\\begin{bmatrix}\nq_{0} & 0 \\\\\nq_{1} & q_{0}")
