@@ -13,24 +13,62 @@ This is the first step of the seed Q&A's chain q∗(↑ₖx) = q∗(↓ₖᵀx).
 
 from __future__ import annotations
 
-from symconv import Downsample, Upsample, explicit
+import numpy as np
+from sympy.matrices.expressions import Transpose
+
+from symconv import Downsample, Upsample, explicit, lambdify
+from symconv.derivation import Derivation, Rule, Step, Tier, TierResult
 
 #: (N, k) pairs checked exactly; every N from 1 to 12 with every k up to 4.
 SIZES = [(N, k) for k in range(1, 5) for N in range(1, 13)]
 
+DOWN_TRANSPOSE = Rule(
+    "down-transpose",
+    "(↓ₖ on ℝᴺ)ᵀ = ↑ₖ from ℝ^⌈N/k⌉ to length N (closed-form transpose)",
+    r"\downarrow_k^{\mathsf{T}} = \uparrow_k",
+)
 
-def build() -> list[tuple[int, int, bool]]:
-    """Check (↓ₖ on ℝᴺ)ᵀ = ↑ₖ to length N exactly; return (N, k, holds) per size."""
-    results = []
-    for N, k in SIZES:
-        down = Downsample(N, k)
-        up = Upsample(down.rows, k, length=N)
-        results.append((N, k, explicit(up) == explicit(down).T and up == down.T))
-    return results
+
+def _zero_insert(y: np.ndarray, k: int, N: int) -> np.ndarray:
+    """The NumPy oracle: put y at 0, k, 2k, … of a length-N zero vector."""
+    z = np.zeros((*y.shape[:-1], N))
+    z[..., ::k] = y
+    return z
+
+
+def build(N: int = 4, k: int = 2) -> Derivation:
+    """The derivation at (N, k) (the seed's ↑₂ on ℝ²), checked at every size in ``SIZES``."""
+    down = Downsample(N, k)
+    steps = (Step(Transpose(down)), Step(Upsample(down.rows, k, length=N), DOWN_TRANSPOSE))
+    exact = [
+        (n, f) for n, f in SIZES if explicit(Downsample(n, f).T) != explicit(Downsample(n, f)).T
+    ]
+    rng = np.random.default_rng(0)
+    numeric = []
+    for n, f in SIZES:
+        up = Downsample(n, f).T
+        y = rng.standard_normal((3, up.cols))
+        if not np.array_equal(lambdify(up)(y), _zero_insert(y, f, n)):
+            numeric.append((n, f))
+    tiers = (
+        TierResult(
+            Tier.EXHAUSTIVE,
+            not exact,
+            f"explicit (↓ₖ on ℝᴺ)ᵀ equals the explicit ↑ₖ to length N for all {len(SIZES)} "
+            f"sizes N ≤ 12, k ≤ 4" + (f"; differs at {exact}" if exact else ""),
+        ),
+        TierResult(
+            Tier.NUMERIC,
+            not numeric,
+            "the matrix-free ↑ₖ equals NumPy zero insertion z[::k] = y on random batches at "
+            "every size" + (f"; differs at {numeric}" if numeric else ""),
+        ),
+    )
+    return Derivation("up-down-transpose", "(↓ₖ on ℝᴺ)ᵀ = ↑ₖ to length N", steps, tiers)
 
 
 if __name__ == "__main__":
-    checked = build()
-    failed = [(N, k) for N, k, holds in checked if not holds]
-    print(f"(↓ₖ on ℝᴺ)ᵀ = ↑ₖ to length N: checked exactly at {len(checked)} sizes (N ≤ 12, k ≤ 4)")
-    print("holds at every size" if not failed else f"FAILS at {failed}")
+    derivation = build()
+    for result in derivation.tiers:
+        print(f"{result.tier.value}: {'passed' if result.passed else 'FAILED'} — {result.detail}")
+    raise SystemExit(0 if all(t.passed for t in derivation.tiers) else 1)

@@ -1,8 +1,19 @@
-"""Sphinx configuration for the symconv documentation site."""
+"""Sphinx configuration for the symconv documentation site.
+
+Build with ``bash scripts/docs.sh`` (warnings are errors, nitpicky). The site
+renders its math offline (``_ext/offline_mathjax.py``), runs every derivation
+in ``derivations/`` and fails on a failing one (``_ext/derivation_gallery.py``),
+and draws its figures from the operators (``_ext/symconv_figure.py``).
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import symconv
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "symconv"
 author = "the symconv developers"
@@ -14,12 +25,60 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
+    "offline_mathjax",
+    "derivation_gallery",
+    "symconv_figure",
 ]
 
+# --- math: MathJax 3 served from this site (no CDN), with the LaTeX output's macros ----------
+mathjax_path = "mathjax/tex-chtml-full.js"
+
+#: The TeX macros of symconv's LaTeX output, defined once for the site. Transitional: when
+#: symconv.latex lands on main this becomes its macro table (its ``mathjax_macros()``).
+TEX_MACROS: dict[str, str | list[object]] = {
+    "R": r"\mathbb{R}",
+    "T": r"{\mathsf{T}}",
+    "up": [r"{\uparrow_{#1}}", 1],
+    "down": [r"{\downarrow_{#1}}", 1],
+    "conv": r"\ast",
+    "corr": r"\star",
+    "flip": r"\operatorname{flip}",
+    "Pad": r"\operatorname{Pad}",
+    "Crop": r"\operatorname{Crop}",
+    "ones": [r"\mathbf{1}_{#1}", 1],
+}
+mathjax3_config = {"tex": {"macros": TEX_MACROS}}
+
+# --- API reference ---------------------------------------------------------------------------
 numpydoc_show_class_members = False
+numpydoc_xref_param_type = False
 autodoc_typehints = "none"
 nitpicky = True
-nitpick_ignore_regex = [(r"py:.*", r"(sympy|numpy|np|sp)\..*"), (r"py:class", r".*")]
-exclude_patterns = ["_build"]
+nitpick_ignore_regex = [(r"py:.*", r"(sympy|numpy|np|sp|matplotlib)\..*"), (r"py:class", r".*")]
+
+exclude_patterns = ["_build", "_generated", "**/.*"]
 html_theme = "furo"
 html_title = f"symconv {release}"
+
+
+def _resolve_reexport(app, env, node, contnode):
+    """Resolve ``symconv.explicit`` and the like to the module that defines the object.
+
+    The API page documents each function under its defining module (Sphinx's
+    viewcode links break when one source file is documented under two module
+    names), while the docs refer to the short, re-exported names.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("symconv.") or target.count(".") != 1:
+        return None
+    obj = getattr(symconv, target.split(".", 1)[1], None)
+    module, name = getattr(obj, "__module__", None), getattr(obj, "__name__", None)
+    if not (module and name) or f"{module}.{name}" == target:
+        return None
+    return env.get_domain("py").resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], f"{module}.{name}", node, contnode
+    )
+
+
+def setup(app):
+    app.connect("missing-reference", _resolve_reexport)

@@ -1,0 +1,561 @@
+"""Figures of the operators, drawn from their exact matrices with matplotlib.
+
+Every picture here is computed: the cells, their labels and their colours come
+from :func:`symconv.explicit` of operator expressions, never from a drawing
+made by hand, and the figures that illustrate an identity check it exactly
+before drawing it (a wrong identity raises instead of producing a pretty but
+false picture). The documentation site renders them at build time.
+
+Colours are the same in every figure: inputs blue, outputs green, padding
+zeros grey, inserted zeros white with hatching, and one colour per kernel tap.
+
+matplotlib is an optional dependency (the ``docs`` extra). The functions
+return :class:`matplotlib.figure.Figure` objects built without ``pyplot``, so
+they need no display and leave no global state behind; save them with
+``fig.savefig(path)``.
+
+Examples
+--------
+>>> fig = sampling_matrices(n=3, k=2)
+>>> [ax.get_title() for ax in fig.axes][:2]
+['$\\\\downarrow_{2}$ on ℝ$^{6}$  (3×6)', '$\\\\uparrow_{2}$ to length 6  (6×3)']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import sympy as sp
+from sympy.matrices.expressions import KroneckerProduct, MatAdd, MatMul
+
+from symconv import _validate
+from symconv.errors import SymconvError
+from symconv.kernels import ones
+from symconv.matrices import explicit
+from symconv.operators import Conv, ConvTranspose, Corr, Downsample, Pad, Upsample
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "checkerboard_overlap",
+    "checkerboard_overlap_2d",
+    "convolution_matrix",
+    "sampling_matrices",
+    "subpixel_decomposition",
+    "transposed_as_direct",
+]
+
+INPUT = "#9ecae1"  # blue: inputs (as in Dumoulin & Visin's animations)
+OUTPUT = "#a1d99b"  # green: outputs
+PADDING = "#bdbdbd"  # grey: zeros added around the border
+INSERTED = "#ffffff"  # white, hatched: zeros inserted between samples
+HIGHLIGHT = "#e6550d"  # orange outline: the row/column/window a frame is about
+ONE = "#fd8d3c"  # a 1 in a 0/1 matrix
+_TAP_COLOURS = (
+    "#fdd0a2",
+    "#fdae6b",
+    "#fd8d3c",
+    "#dadaeb",
+    "#bcbddc",
+    "#9e9ac8",
+    "#fcbba1",
+    "#fc9272",
+    "#fb6a4a",
+    "#c7e9c0",
+)
+
+
+def _figure(width: float, height: float) -> Figure:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "symconv.figures needs matplotlib; install it with pip install 'symconv[docs]'"
+        ) from error
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _tex(value: object) -> str:
+    """An entry as matplotlib mathtext: ``w_{0 1}`` for a tap, '' for a structural zero."""
+    value = sp.sympify(value)
+    return "" if value == 0 else f"${sp.latex(value)}$"
+
+
+def _grid(
+    ax: Axes,
+    labels: Sequence[Sequence[str]],
+    colours: Sequence[Sequence[str]],
+    title: str = "",
+    hatched: Sequence[tuple[int, int]] = (),
+    outlined: Sequence[tuple[int, int]] = (),
+    fontsize: float = 9,
+) -> None:
+    """Draw a grid of labelled, coloured cells, row 0 at the top."""
+    from matplotlib.patches import Rectangle
+
+    hatched, outlined = set(hatched), set(outlined)
+    for r, row in enumerate(labels):
+        for c, label in enumerate(row):
+            ax.add_patch(
+                Rectangle(
+                    (c, r),
+                    1,
+                    1,
+                    facecolor=colours[r][c],
+                    edgecolor="#636363",
+                    linewidth=0.6,
+                    hatch="//" if (r, c) in hatched else None,
+                )
+            )
+            if label:
+                ax.text(c + 0.5, r + 0.5, label, ha="center", va="center", fontsize=fontsize)
+    for r, c in outlined:
+        ax.add_patch(
+            Rectangle((c, r), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.2, zorder=3)
+        )
+    rows, cols = len(labels), len(labels[0]) if labels else 0
+    ax.set_xlim(-0.05, cols + 0.05)
+    ax.set_ylim(rows + 0.05, -0.05)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def _legend(fig: Figure, entries: Sequence[tuple[str, str, bool]], ncol: int = 4) -> None:
+    """A figure legend of (colour, label, hatched) swatches below the panels.
+
+    The colour :data:`HIGHLIGHT` draws an outline swatch, like the outlined cells.
+    """
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(facecolor="none", edgecolor=HIGHLIGHT, linewidth=2, label=label)
+        if colour == HIGHLIGHT
+        else Patch(
+            facecolor=colour, edgecolor="#636363", hatch="//" if hatch else None, label=label
+        )
+        for colour, label, hatch in entries
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, fontsize=9, frameon=False)
+
+
+def _tap_symbols(name: str, m: int) -> list[list[sp.Symbol]]:
+    return [[sp.Symbol(f"{name}_{{{a}{b}}}") for b in range(m)] for a in range(m)]
+
+
+def _unit(m: int, a: int) -> tuple[int, ...]:
+    return tuple(int(t == a) for t in range(m))
+
+
+def _separable_sum(w: list[list[sp.Expr]], factor) -> MatAdd:
+    """Σ_ab w_ab · (A_a ⊗ B_b): a general 2-D operator from 1-D ones (row-major images).
+
+    ``factor(e)`` is the 1-D operator built from the unit kernel ``e``.
+    """
+    m = len(w)
+    return MatAdd(
+        *(
+            MatMul(w[a][b], KroneckerProduct(factor(_unit(m, a)), factor(_unit(m, b))))
+            for a in range(m)
+            for b in range(m)
+        )
+    )
+
+
+def _tap_colour(value: sp.Expr, taps: list[sp.Symbol]) -> str:
+    for i, tap in enumerate(taps):
+        if value == tap:
+            return _TAP_COLOURS[i % len(_TAP_COLOURS)]
+    return "#ffffff" if value == 0 else "#f0f0f0"
+
+
+def convolution_matrix(n: int = 4, m: int = 3) -> Figure:
+    """The seed's example 1 as still frames: a 2-D convolution C and its transpose Cᵀ.
+
+    A valid, stride-1 "conv" (cross-correlation) of an n×n image with an m×m
+    kernel of symbolic taps w_ab is the matrix C of shape
+    ((n−m+1)², n²) acting on the row-major flattened image. Each frame
+    highlights one output pixel: the kernel window on the input, and the row
+    of C that computes it. The last panel is Cᵀ, which maps the small image
+    back to the large one: column i of Cᵀ is row i of C, so the transposed
+    convolution scatters each input pixel through the same, unflipped taps.
+
+    Parameters
+    ----------
+    n : int
+        Input side (the seed: 4).
+    m : int
+        Kernel side (the seed: 3); at most n.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    n, m = int(_validate.size("n", n)), int(_validate.size("m", m))
+    _validate.require(m <= n, "m", m, f"a kernel side of at most n = {n}")
+    w = _tap_symbols("w", m)
+    taps = [t for row in w for t in row]
+    C = explicit(_separable_sum(w, lambda e: Corr(e, n)))
+    side = n - m + 1
+    frames = min(side * side, 4)
+    fig = _figure(2.2 + 0.42 * n * n, 1.9 * frames + 2.2 + 0.12 * n * n)
+    grid = fig.add_gridspec(
+        frames + 1,
+        3,
+        width_ratios=(n, side, n * n),
+        height_ratios=[*([1] * frames), 0.55 * n * n / max(side, 1) / 2 + 0.5],
+    )
+    for f in range(frames):
+        r0, c0 = divmod(f, side)
+        window = {(r0 + a, c0 + b): w[a][b] for a in range(m) for b in range(m)}
+        ax = fig.add_subplot(grid[f, 0])
+        _grid(
+            ax,
+            [[f"$x_{{{r}{c}}}$" for c in range(n)] for r in range(n)],
+            [
+                [_tap_colour(window[r, c], taps) if (r, c) in window else INPUT for c in range(n)]
+                for r in range(n)
+            ],
+            "input x (window = taps)" if f == 0 else "",
+            outlined=list(window),
+        )
+        ax = fig.add_subplot(grid[f, 1])
+        _grid(
+            ax,
+            [[f"$y_{{{r}{c}}}$" for c in range(side)] for r in range(side)],
+            [[OUTPUT] * side for _ in range(side)],
+            "output y" if f == 0 else "",
+            outlined=[(r0, c0)],
+        )
+        ax = fig.add_subplot(grid[f, 2])
+        _grid(
+            ax,
+            [[_tex(C[i, j]) for j in range(C.cols)] for i in range(C.rows)],
+            [[_tap_colour(C[i, j], taps) for j in range(C.cols)] for i in range(C.rows)],
+            f"C  ({C.rows}×{C.cols}):  y = C x,  row {f} computes $y_{{{r0}{c0}}}$"
+            if f == 0
+            else f"row {f} computes $y_{{{r0}{c0}}}$",
+            outlined=[(f, j) for j in range(C.cols)],
+            fontsize=7,
+        )
+    ax = fig.add_subplot(grid[frames, :])
+    CT = C.T
+    _grid(
+        ax,
+        [[_tex(CT[i, j]) for j in range(CT.cols)] for i in range(CT.rows)],
+        [[_tap_colour(CT[i, j], taps) for j in range(CT.cols)] for i in range(CT.rows)],
+        f"$C^{{\\mathsf{{T}}}}$  ({CT.rows}×{CT.cols}): the transposed convolution, "
+        f"{side}×{side} → {n}×{n}; column 0 is row 0 of C",
+        outlined=[(i, 0) for i in range(CT.rows)],
+        fontsize=7,
+    )
+    _legend(
+        fig,
+        [(INPUT, "input x", False), (OUTPUT, "output y", False)]
+        + [(_tap_colour(t, taps), f"${sp.latex(t)}$", False) for t in taps],
+        ncol=6,
+    )
+    return fig
+
+
+def sampling_matrices(n: int = 3, k: int = 2) -> Figure:
+    """↓ₖ on ℝᵏⁿ, ↑ₖ to length kn and ↑ₖ to length k(n−1)+1, as 0/1 matrices.
+
+    The first two are each other's transpose; the third is the transpose of
+    ↓ₖ on ℝ^{k(n−1)+1}. The length of ↑ₖ is part of the operator
+    (see the conventions page).
+
+    Parameters
+    ----------
+    n : int
+        Length of the short side (samples kept by ↓ₖ).
+    k : int
+        The factor.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    n, k = int(_validate.size("n", n)), int(_validate.size("k", k))
+    long, short = k * n, k * (n - 1) + 1
+    panels = [
+        (Downsample(long, k), f"$\\downarrow_{{{k}}}$ on ℝ$^{{{long}}}$"),
+        (Upsample(n, k), f"$\\uparrow_{{{k}}}$ to length {long}"),
+        (Upsample(n, k, length=short), f"$\\uparrow_{{{k}}}$ to length {short}"),
+    ]
+    if explicit(panels[1][0]) != explicit(panels[0][0]).T:  # the identity the figure shows
+        raise SymconvError("↑ₖ is not ↓ₖᵀ: the operators are wrong")  # pragma: no cover
+    fig = _figure(1.2 + 0.45 * (long + 2 * n + 2), 1.2 + 0.42 * long)
+    grid = fig.add_gridspec(1, 3, width_ratios=(long, n, n))
+    for g, (op, title) in enumerate(panels):
+        M = explicit(op)
+        ax = fig.add_subplot(grid[0, g])
+        _grid(
+            ax,
+            [[str(M[i, j]) if M[i, j] else "" for j in range(M.cols)] for i in range(M.rows)],
+            [[ONE if M[i, j] else "#ffffff" for j in range(M.cols)] for i in range(M.rows)],
+            f"{title}  ({M.rows}×{M.cols})",
+        )
+    _legend(fig, [(ONE, "entry 1", False), ("#ffffff", "entry 0 (blank)", False)])
+    return fig
+
+
+def transposed_as_direct(stride: int = 1, n: int = 2, m: int = 3) -> Figure:
+    """A 2-D transposed convolution as a direct convolution over a padded input.
+
+    The seed's example 2 (stride 1: (2,2) padded to (6,6), 3×3 kernel, output
+    (4,4)) and example 3 (stride 2, "stride ½": (2,2) with a zero inserted
+    between samples and padded around to (7,7), output (5,5)). The transposed
+    convolution with kernel q equals a stride-1 correlation with the
+    *flipped* kernel flip(q) (rotated by 180° in 2-D) over ↑ₛ y padded by m − 1
+    on every side. The function checks that identity exactly on the explicit
+    matrices, with symbolic taps and inputs, before drawing it.
+
+    Parameters
+    ----------
+    stride : int
+        1 for example 2, 2 for example 3.
+    n : int
+        Input side.
+    m : int
+        Kernel side.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    s, n, m = (int(_validate.size(k, v)) for k, v in (("stride", stride), ("n", n), ("m", m)))
+    q = _tap_symbols("q", m)
+    taps = [t for row in q for t in row]
+    flipped = [row[::-1] for row in q[::-1]]
+    inserted = s * (n - 1) + 1
+    side = inserted + 2 * (m - 1)
+    spread = MatMul(Pad(inserted, m - 1, m - 1), Upsample(n, s, length=inserted))
+    padded_op = KroneckerProduct(spread, spread)
+    direct = MatMul(_separable_sum(flipped, lambda e: Corr(e, side)), padded_op)
+    transposed = _separable_sum(q, lambda e: ConvTranspose(e, n, stride=s))
+    if explicit(direct) != explicit(transposed):
+        raise SymconvError(  # pragma: no cover - a wrong operator, not a wrong call
+            "transposed conv ≠ direct conv over the padded input: the operators are wrong"
+        )
+    y = [sp.Symbol(f"y_{{{r}{c}}}") for r in range(n) for c in range(n)]
+    padded = explicit(padded_op) * sp.Matrix(y)
+    # Which zeros are inserted between samples (white) and which pad the border (grey).
+    border = range(m - 1, m - 1 + inserted)
+    labels, colours, hatched = [], [], []
+    for r in range(side):
+        labels.append([]), colours.append([])
+        for c in range(side):
+            v = padded[r * side + c]
+            labels[-1].append(_tex(v) if v != 0 else "0")
+            inside = r in border and c in border
+            colours[-1].append(INPUT if v != 0 else INSERTED if inside else PADDING)
+            if v == 0 and inside:
+                hatched.append((r, c))
+    out = side - m + 1
+    fig = _figure(2.0 + 0.5 * (n + side + 2 * m + out), 1.4 + 0.5 * side)
+    grid = fig.add_gridspec(2, 5, width_ratios=(n, side, m, m, out), height_ratios=(1, 1))
+    _grid(
+        fig.add_subplot(grid[:, 0]),
+        [[_tex(y[r * n + c]) for c in range(n)] for r in range(n)],
+        [[INPUT] * n for _ in range(n)],
+        f"input y ({n}×{n})",
+    )
+    what = "padded" if s == 1 else f"{s - 1} zero(s) inserted, padded"
+    _grid(
+        fig.add_subplot(grid[:, 1]),
+        labels,
+        colours,
+        f"{what}: {side}×{side}",
+        hatched=hatched,
+        outlined=[(a, b) for a in range(m) for b in range(m)],
+        fontsize=8,
+    )
+    _grid(
+        fig.add_subplot(grid[0, 2]),
+        [[_tex(t) for t in row] for row in q],
+        [[_tap_colour(t, taps) for t in row] for row in q],
+        "kernel q",
+    )
+    _grid(
+        fig.add_subplot(grid[1, 2]),
+        [[_tex(t) for t in row] for row in flipped],
+        [[_tap_colour(t, taps) for t in row] for row in flipped],
+        "flip(q): rotated 180°\n(slides over the padded input)",
+    )
+    fig.add_subplot(grid[:, 3]).axis("off")
+    _grid(
+        fig.add_subplot(grid[:, 4]),
+        [[f"$z_{{{r}{c}}}$" for c in range(out)] for r in range(out)],
+        [[OUTPUT] * out for _ in range(out)],
+        f"output z ({out}×{out})",
+        outlined=[(0, 0)],
+    )
+    _legend(
+        fig,
+        [
+            (INPUT, "input samples", False),
+            (INSERTED, "inserted zeros", True),
+            (PADDING, "border padding", False),
+            (OUTPUT, "output", False),
+            (HIGHLIGHT, "window of $z_{00}$ (flipped kernel)", False),
+        ],
+        ncol=5,
+    )
+    return fig
+
+
+def _overlap(m: int, s: int, n: int) -> list[int]:
+    """1ₘ ∗ (↑ₛ 1ₙ): how many taps of a transposed conv reach each output."""
+    counts = explicit(
+        MatMul(Conv(ones(m), s * (n - 1) + 1, "full"), Upsample(n, s, s * (n - 1) + 1))
+    )
+    return [int(sum(counts.row(i))) for i in range(counts.rows)]
+
+
+def checkerboard_overlap(
+    cases: Sequence[tuple[int, int]] = ((3, 2), (2, 2), (4, 2), (3, 3)), n: int = 6
+) -> Figure:
+    """Overlap counts 1ₘ ∗ (↑ₛ1) of 1-D transposed convolutions, one bar chart per (m, s).
+
+    The count at output i is how many (input, tap) pairs a stride-s transposed
+    convolution with an m-tap kernel adds into it. Away from the borders it is
+    uniform exactly when s divides m; otherwise it alternates — the
+    checkerboard of Odena et al. (2016).
+
+    Parameters
+    ----------
+    cases : sequence of (m, s)
+        Kernel length and stride per panel.
+    n : int
+        Input length.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    n = int(_validate.size("n", n))
+    cases = [(int(_validate.size("m", m)), int(_validate.size("s", s))) for m, s in cases]
+    _validate.require(len(cases) > 0, "cases", cases, "at least one (m, s) pair")
+    fig = _figure(7.5, 1.6 * len(cases) + 0.8)
+    for g, (m, s) in enumerate(cases):
+        counts = _overlap(m, s, n)
+        ax = fig.add_subplot(len(cases), 1, g + 1)
+        ax.bar(range(len(counts)), counts, color=OUTPUT, edgecolor="#636363", label="overlap count")
+        ax.set_ylim(0, max(counts) + 1)
+        ax.set_yticks(range(max(counts) + 1))
+        uniform = "uniform inside" if m % s == 0 else "checkerboard"
+        ax.set_title(f"m = {m}, s = {s}, n = {n}: {counts}  ({uniform})", fontsize=9)
+        ax.set_xlabel("output index", fontsize=8)
+    fig.axes[0].legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def checkerboard_overlap_2d(m: int = 3, s: int = 2, n: int = 4) -> Figure:
+    """The 2-D overlap counts of a separable transposed convolution: the outer product.
+
+    The 2-D count at (r, c) is count(r) · count(c) of the 1-D pattern, so a
+    1-D pattern 1, 2 becomes 1, 2, 4 in 2-D.
+
+    Parameters
+    ----------
+    m, s, n : int
+        Kernel side, stride and input side.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    m, s, n = (int(_validate.size(k, v)) for k, v in (("m", m), ("s", s), ("n", n)))
+    counts = _overlap(m, s, n)
+    grid = [[a * b for b in counts] for a in counts]
+    top = max(max(row) for row in grid)
+    fig = _figure(1.0 + 0.42 * len(counts), 1.3 + 0.42 * len(counts))
+    ax = fig.add_subplot()
+    shades = ("#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b")
+    _grid(
+        ax,
+        [[str(v) for v in row] for row in grid],
+        [
+            [shades[min(len(shades) - 1, round((len(shades) - 1) * v / top))] for v in row]
+            for row in grid
+        ],
+        f"2-D overlap, m = {m}, s = {s}, n = {n}",
+    )
+    values = sorted({v for row in grid for v in row})
+    _legend(
+        fig,
+        [
+            (shades[min(len(shades) - 1, round((len(shades) - 1) * v / top))], f"{v} taps", False)
+            for v in values
+        ],
+        ncol=len(values),
+    )
+    return fig
+
+
+def subpixel_decomposition(m: int = 4, s: int = 2, n: int = 3) -> Figure:
+    """A stride-s transposed convolution as s interleaved stride-1 convolutions.
+
+    Row r of the transposed convolution's matrix only meets the taps q_t with
+    t ≡ r (mod s): its rows of phase v form the full convolution with the
+    polyphase kernel q[v::s]. Interleaving the s outputs ("pixel shuffle") is
+    the sub-pixel convolution of Shi et al. (2016). Checked exactly before
+    drawing.
+
+    Parameters
+    ----------
+    m : int
+        Kernel length; a multiple of s (then every phase has m/s taps).
+    s : int
+        Stride.
+    n : int
+        Input length.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    m, s, n = (int(_validate.size(k, v)) for k, v in (("m", m), ("s", s), ("n", n)))
+    _validate.require(m % s == 0, "m", m, f"a multiple of the stride s = {s}")
+    q = [sp.Symbol(f"q_{t}") for t in range(m)]
+    T = explicit(ConvTranspose(q, n, stride=s))
+    phases = [explicit(Conv(q[v::s], n, "full")) for v in range(s)]
+    for v, P in enumerate(phases):
+        if T[v::s, :] != P:
+            raise SymconvError(
+                f"phase {v} is not a convolution with q[{v}::{s}]"
+            )  # pragma: no cover
+    fig = _figure(1.5 + 0.55 * n * (s + 1) + 0.6 * s, 1.6 + 0.45 * T.rows)
+    grid = fig.add_gridspec(1, s + 1, width_ratios=(n, *([n] * s)))
+    phase_colours = [_TAP_COLOURS[(3 * v + 1) % len(_TAP_COLOURS)] for v in range(s)]
+    _grid(
+        fig.add_subplot(grid[0, 0]),
+        [[_tex(T[i, j]) for j in range(T.cols)] for i in range(T.rows)],
+        [
+            [phase_colours[i % s] if T[i, j] != 0 else "#ffffff" for j in range(T.cols)]
+            for i in range(T.rows)
+        ],
+        f"transposed conv, s = {s}  ({T.rows}×{T.cols})",
+    )
+    for v, P in enumerate(phases):
+        kernel_tex = ", ".join(sp.latex(t) for t in q[v::s])
+        _grid(
+            fig.add_subplot(grid[0, v + 1]),
+            [[_tex(P[i, j]) for j in range(P.cols)] for i in range(P.rows)],
+            [
+                [phase_colours[v] if P[i, j] != 0 else "#ffffff" for j in range(P.cols)]
+                for i in range(P.rows)
+            ],
+            f"phase {v}: rows {v}::{s}\n= conv with $({kernel_tex})$",
+        )
+    _legend(
+        fig,
+        [(phase_colours[v], f"output phase {v} (rows ≡ {v} mod {s})", False) for v in range(s)],
+        ncol=s,
+    )
+    return fig

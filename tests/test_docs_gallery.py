@@ -1,0 +1,96 @@
+"""The derivation gallery extension: a failing derivation fails the docs build."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sphinx")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GOOD = '''
+"""A derivation that holds."""
+from sympy.matrices.expressions import Transpose
+from symconv import Downsample, Upsample
+from symconv.derivation import Derivation, Rule, Step, Tier, TierResult
+
+def build():
+    rule = Rule("down-transpose", "(↓ₖ)ᵀ = ↑ₖ", r"\\downarrow_k^T = \\uparrow_k")
+    steps = (Step(Transpose(Downsample(4, 2))), Step(Upsample(2, 2), rule))
+    return Derivation("good", "(↓₂)ᵀ = ↑₂", steps, (TierResult(Tier.EXHAUSTIVE, True, "N = 4"),))
+'''
+
+SCRIPTS = {
+    "failed_tier": GOOD.replace('True, "N = 4"', 'False, "differs at (1, 1)"'),
+    "no_tier": GOOD.replace('(TierResult(Tier.EXHAUSTIVE, True, "N = 4"),)', "()"),
+    "raises": GOOD.replace("    rule =", "    raise ArithmeticError('boom')\n    rule ="),
+    "not_a_derivation": GOOD.replace(
+        "    return Derivation(", "    return [] if True else Derivation("
+    ),
+    "no_docstring": GOOD.replace('"""A derivation that holds."""', ""),
+}
+MESSAGES = {
+    "failed_tier": "failed tier exhaustive: differs at (1, 1)",
+    "no_tier": "was checked at no tier",
+    "raises": "build() raised ArithmeticError('boom')",
+    "not_a_derivation": "returned list, expected symconv.derivation.Derivation",
+    "no_docstring": "has no docstring",
+}
+
+
+def _build(tmp_path: Path, scripts: dict[str, str]) -> subprocess.CompletedProcess:
+    source, derivations = tmp_path / "src", tmp_path / "derivations"
+    source.mkdir()
+    derivations.mkdir()
+    for name, text in scripts.items():
+        (derivations / f"{name}.py").write_text(textwrap.dedent(text), encoding="utf-8")
+    (source / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'docs' / '_ext')!r})\n"
+        "extensions = ['sphinx.ext.mathjax', 'derivation_gallery']\n"
+        f"derivation_gallery_scripts = {str(derivations)!r}\n",
+        encoding="utf-8",
+    )
+    (source / "index.rst").write_text("Test\n====\n\n.. toctree::\n\n   gallery/index\n")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "-q",
+            "-b",
+            "html",
+            str(source),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_a_passing_derivation_gets_a_page(tmp_path: Path) -> None:
+    result = _build(tmp_path, {"good": GOOD})
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "out" / "gallery" / "good.html").read_text(encoding="utf-8")
+    assert "A derivation that holds." in page
+    assert "down-transpose" in page and "exhaustive" in page and "N = 4" in page
+    assert '<span class="nf">build</span>' in page  # the script itself, highlighted
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_a_failing_derivation_fails_the_build(tmp_path: Path, name: str) -> None:
+    result = _build(tmp_path, {"good": GOOD, name: SCRIPTS[name]})
+    assert result.returncode != 0
+    assert f"{name}.py" in result.stderr and MESSAGES[name] in result.stderr, result.stderr
