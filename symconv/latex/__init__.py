@@ -1,9 +1,11 @@
 r"""Paper-ready LaTeX for operators, expressions, matrices, kernels and derivations.
 
 :func:`latex` (exported as ``symconv.latex``) is the entry point. The notation
-is configured in one place, :class:`Notation`; the same definitions give the
-printer's output, the ``.sty`` package (:func:`sty`), the document preamble
-(:func:`preamble`) and the MathJax macros of the docs (:func:`mathjax_macros`).
+is configured in one place, :class:`~symconv.latex.notation.Notation`; the same
+definitions give the printer's output, the ``.sty`` package
+(:func:`~symconv.latex.preamble.sty`), the document preamble
+(:func:`~symconv.latex.preamble.preamble`) and the MathJax macros of the docs
+(:func:`~symconv.latex.preamble.mathjax_macros`).
 
 Examples
 --------
@@ -70,10 +72,10 @@ def latex(
     explicit : bool
         Print every operator as its explicit matrix (concrete sizes only).
     **options
-        Any :class:`Notation` field (``macros=True``, ``transpose="\\top"``,
+        Any :class:`~symconv.latex.notation.Notation` field (``macros=True``, ``transpose="\\top"``,
         ``vector="plain"``, ``max_rows=8``, …), and for derivations
         ``environment``, ``numbered``, ``label`` and ``notes`` (see
-        :func:`~symconv.latex.derivation_latex`).
+        :func:`~symconv.latex.derivation.derivation_latex`).
 
     Returns
     -------

@@ -94,7 +94,7 @@ def matrix_latex(
     Notes
     -----
     amsmath allows 10 columns per matrix unless ``MaxMatrixCols`` is raised;
-    the preamble from :func:`symconv.latex.sty` raises it to
+    the preamble from :func:`symconv.latex.preamble.sty` raises it to
     ``notation.max_cols``, the widest matrix this notation prints.
 
     Examples

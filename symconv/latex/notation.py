@@ -5,7 +5,7 @@ A :class:`Notation` holds every symbol the printer uses (the transpose, the
 options (macro or expanded output, matrix environment, elision sizes).
 From it come three things that therefore always agree:
 
-- the macro definitions (:meth:`Notation.definitions`), from which
+- the macro definitions (:meth:`~symconv.latex.notation.Notation.definitions`), from which
   :mod:`symconv.latex.preamble` writes a ``.sty``/preamble and the MathJax
   macros of the documentation site;
 - the printer's output: with ``macros=True`` it writes ``\\upsample{2}``,
@@ -146,7 +146,7 @@ class Notation:
         ``\\boldsymbol{q}``, ``\\vec{q}`` or ``q``.
     macros : bool
         Write macro calls (``\\upsample{2}``; needs the preamble from
-        :func:`symconv.latex.sty`) instead of their expansion.
+        :func:`symconv.latex.preamble.sty`) instead of their expansion.
     prefix : str
         Letters put before every macro name (``prefix="sc"`` gives
         ``\\scupsample``), to avoid clashes with a document's own macros.

@@ -1,6 +1,6 @@
 r"""The notation's macros as a LaTeX package, a preamble, MathJax macros, a document.
 
-All four come from :meth:`Notation.definitions`, the same definitions the
+All four come from :meth:`~symconv.latex.notation.Notation.definitions`, the same definitions the
 printer expands, so text printed with ``macros=True`` and the package, or
 with ``macros=False`` and nothing, typesets identically — in LaTeX and on the
 documentation site.

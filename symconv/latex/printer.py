@@ -41,7 +41,7 @@ With ``explicit=True`` every operator prints as its explicit matrix instead
 
 Every symbol name is checked (ASCII letters and digits, optional ``_``
 indices), so a name cannot inject LaTeX. New operator classes register
-their printing with :func:`symconv.latex.register`.
+their printing with :func:`symconv.latex.printer.register`.
 
 Examples
 --------
@@ -129,7 +129,7 @@ Printed = tuple[str, Kind]
 
 
 def symbol_latex(name: str) -> str:
-    """The LaTeX of a symbol name, or a :class:`ParameterError` if it could inject markup.
+    """The LaTeX of a symbol name, or a :class:`~symconv.errors.ParameterError` if it could inject markup.
 
     Examples
     --------
@@ -401,7 +401,7 @@ def _star(op: Conv | Corr | ConvTranspose, printer: SymconvLatexPrinter) -> str:
 def operator_form(expr: Operator, printer: SymconvLatexPrinter) -> Printed:
     """``(latex, kind)`` of one operator in its symbolic form.
 
-    Extend with :func:`symconv.latex.register`; an operator class without
+    Extend with :func:`symconv.latex.printer.register`; an operator class without
     printing shows as its class name.
     """
     name = type(expr).__name__.replace("_", r"\_")
