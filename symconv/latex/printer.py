@@ -129,7 +129,7 @@ Printed = tuple[str, Kind]
 
 
 def symbol_latex(name: str) -> str:
-    """The LaTeX of a symbol name, or a :class:`~symconv.errors.ParameterError` if it could inject markup.
+    """The LaTeX of a symbol name; a :class:`~symconv.errors.ParameterError` if it could inject.
 
     Examples
     --------
