@@ -34,6 +34,8 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test,docs]"
+# PyTorch is the conformance oracle (a local CPU wheel; unpinned would pull gigabytes).
+.venv/bin/python -m pip install --quiet torch==2.13.0
 
 export SYMCONV_REQUIRE_TOOLS=1
 .venv/bin/ruff check .

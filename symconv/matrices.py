@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import singledispatch
 
+import numpy as np
 import sympy as sp
 from sympy.matrices.expressions import (
     Identity,
@@ -40,10 +41,18 @@ from sympy.polys.domains import ZZ
 from sympy.polys.domains.domain import Domain
 from sympy.polys.matrices import DomainMatrix
 
-from symconv.errors import ParameterError
+from symconv._polymatrix import CoefficientOverflowError, PolyMatrix, supports
+from symconv.errors import ParameterError, ShapeMismatchError
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
 
-__all__ = ["domain_of", "explicit", "register", "sparse_matrix"]
+__all__ = [
+    "domain_of",
+    "explicit",
+    "first_difference",
+    "register",
+    "same_matrix",
+    "sparse_matrix",
+]
 
 Rows = dict[int, dict[int, object]]
 
@@ -95,18 +104,114 @@ def _require_concrete(expr: object) -> None:
             _require_concrete(arg)
 
 
-def _matrix(rows: Rows, expr: MatrixExpr, K: Domain) -> DomainMatrix:
-    return DomainMatrix(rows, _concrete(expr), K, fmt="sparse")
+#: ``(value, rows, cols)``: the scalar ``value`` at every position (rows[p], cols[p]).
+Pattern = list[tuple[object, np.ndarray, np.ndarray]]
 
 
 def _taps(kernel: sp.Tuple, K: Domain) -> list[tuple[int, object]]:
-    """(t, q_t) for the non-zero taps, in the domain (SDM stores no zeros)."""
+    """(t, q_t) for the non-zero taps, in the domain (sparse formats store no zeros)."""
     converted = ((t, K.from_sympy(tap)) for t, tap in enumerate(kernel))
     return [(t, v) for t, v in converted if not K.is_zero(v)]
 
 
+def _band(rows: int, cols: int, offset: int, step: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, i·step + offset) inside a rows × cols matrix."""
+    i = np.arange(rows, dtype=np.int64)
+    j = i * step + offset
+    keep = (j >= 0) & (j < cols)
+    return i[keep], j[keep]
+
+
+@singledispatch
+def _pattern(expr: object, K: Domain) -> Pattern | None:
+    """The non-zeros of a core operator as a :data:`Pattern`; None for other expressions."""
+    return None
+
+
+@_pattern.register
+def _(expr: Downsample, K: Domain) -> Pattern:
+    rows, cols = _concrete(expr)
+    return [(K.one, *_band(rows, cols, 0, int(expr.k)))]
+
+
+@_pattern.register
+def _(expr: Upsample, K: Domain) -> Pattern:
+    rows, cols = _concrete(expr)
+    j, i = _band(cols, rows, 0, int(expr.k))
+    return [(K.one, i, j)]
+
+
+@_pattern.register
+def _(expr: Pad, K: Domain) -> Pattern:
+    rows, cols = _concrete(expr)
+    j, i = _band(cols, rows, int(expr.lo))
+    return [(K.one, i, j)]
+
+
+@_pattern.register
+def _(expr: Crop, K: Domain) -> Pattern:
+    rows, cols = _concrete(expr)
+    return [(K.one, *_band(rows, cols, int(expr.lo)))]
+
+
+@_pattern.register
+def _(expr: Flip, K: Domain) -> Pattern:
+    n, _ = _concrete(expr)
+    i = np.arange(n, dtype=np.int64)
+    return [(K.one, i, n - 1 - i)]
+
+
+@_pattern.register
+def _(expr: Identity, K: Domain) -> Pattern:
+    n, _ = _concrete(expr)
+    i = np.arange(n, dtype=np.int64)
+    return [(K.one, i, i)]
+
+
+@_pattern.register
+def _(expr: ZeroMatrix, K: Domain) -> Pattern:
+    _concrete(expr)
+    return []
+
+
+@_pattern.register
+def _(expr: Conv, K: Domain) -> Pattern:
+    # Entry (i, j) = q_{i + start − j}: tap t sits on the band j = i + start − t.
+    rows, cols = _concrete(expr)
+    start = int(expr.crop[0])
+    return [(v, *_band(rows, cols, start - t)) for t, v in _taps(expr.kernel, K)]
+
+
+def _corr_pattern(expr: Corr | ConvTranspose, rows: int, cols: int, K: Domain) -> Pattern:
+    """y_i = Σ_t q_t x_{i·s + t·d − lo}: tap t on the band j = i·s + t·d − lo."""
+    s, d, lo = int(expr.stride), int(expr.dilation), int(expr.padding[0])
+    return [(v, *_band(rows, cols, t * d - lo, s)) for t, v in _taps(expr.kernel, K)]
+
+
+@_pattern.register
+def _(expr: Corr, K: Domain) -> Pattern:
+    return _corr_pattern(expr, *_concrete(expr), K)
+
+
+@_pattern.register
+def _(expr: ConvTranspose, K: Domain) -> Pattern:
+    n_out, n_in = _concrete(expr)
+    return [(v, j, i) for v, i, j in _corr_pattern(expr, n_in, n_out, K)]
+
+
+# -- the DomainMatrix path: any domain, one Python object per entry -------------
+
+
 @singledispatch
 def _sparse(expr: object, K: Domain) -> DomainMatrix:
+    pattern = _pattern(expr, K)
+    if pattern is not None:
+        rows: Rows = {}
+        for value, i, j in pattern:
+            for r, c in zip(i.tolist(), j.tolist()):
+                row = rows.setdefault(r, {})
+                row[c] = row[c] + value if c in row else value
+        return DomainMatrix(rows, _concrete(expr), K, fmt="sparse")
     if isinstance(expr, MatrixSymbol):
         raise ParameterError("expr", expr, "an expression of symconv operators, not a MatrixSymbol")
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
@@ -118,94 +223,13 @@ register = _sparse.register
 
 
 @_sparse.register
-def _(expr: Downsample, K: Domain) -> DomainMatrix:
-    rows, _ = _concrete(expr)
-    k = int(expr.k)
-    return _matrix({i: {k * i: K.one} for i in range(rows)}, expr, K)
-
-
-@_sparse.register
-def _(expr: Upsample, K: Domain) -> DomainMatrix:
-    k = int(expr.k)
-    return _matrix({k * j: {j: K.one} for j in range(int(expr.n))}, expr, K)
-
-
-@_sparse.register
-def _(expr: Pad, K: Domain) -> DomainMatrix:
-    lo = int(expr.lo)
-    return _matrix({j + lo: {j: K.one} for j in range(int(expr.n))}, expr, K)
-
-
-@_sparse.register
-def _(expr: Crop, K: Domain) -> DomainMatrix:
-    rows, _ = _concrete(expr)
-    lo = int(expr.lo)
-    return _matrix({i: {i + lo: K.one} for i in range(rows)}, expr, K)
-
-
-@_sparse.register
-def _(expr: Flip, K: Domain) -> DomainMatrix:
-    n = int(expr.n)
-    return _matrix({i: {n - 1 - i: K.one} for i in range(n)}, expr, K)
-
-
-@_sparse.register
-def _(expr: Conv, K: Domain) -> DomainMatrix:
-    rows, n = _concrete(expr)
-    start = int(expr.crop[0])
-    taps = _taps(expr.kernel, K)
-    out: Rows = {}
-    for i in range(rows):
-        row = {i + start - t: v for t, v in taps if 0 <= i + start - t < n}
-        if row:
-            out[i] = row
-    return _matrix(out, expr, K)
-
-
-def _corr_rows(expr: Corr | ConvTranspose, rows: int, n: int, K: Domain) -> Rows:
-    """Rows of the correlation: y_i = Σ_t q_t x_{i·s + t·d − lo}."""
-    s, d, lo = int(expr.stride), int(expr.dilation), int(expr.padding[0])
-    taps = _taps(expr.kernel, K)
-    out: Rows = {}
-    for i in range(rows):
-        row = {i * s + t * d - lo: v for t, v in taps if 0 <= i * s + t * d - lo < n}
-        if row:
-            out[i] = row
-    return out
-
-
-@_sparse.register
-def _(expr: Corr, K: Domain) -> DomainMatrix:
-    rows, n = _concrete(expr)
-    return _matrix(_corr_rows(expr, rows, n, K), expr, K)
-
-
-@_sparse.register
-def _(expr: ConvTranspose, K: Domain) -> DomainMatrix:
-    n_out, n_in = _concrete(expr)
-    forward = DomainMatrix(_corr_rows(expr, n_in, n_out, K), (n_in, n_out), K, fmt="sparse")
-    return forward.transpose()
-
-
-@_sparse.register
-def _(expr: Identity, K: Domain) -> DomainMatrix:
-    n, _ = _concrete(expr)
-    return _matrix({i: {i: K.one} for i in range(n)}, expr, K)
-
-
-@_sparse.register
-def _(expr: ZeroMatrix, K: Domain) -> DomainMatrix:
-    return _matrix({}, expr, K)
-
-
-@_sparse.register
 def _(expr: sp.MatrixBase, K: Domain) -> DomainMatrix:
     out: Rows = {}
     for (i, j), value in expr.todok().items():
         converted = K.from_sympy(value)
         if not K.is_zero(converted):
             out.setdefault(i, {})[j] = converted
-    return _matrix(out, expr, K)
+    return DomainMatrix(out, _concrete(expr), K, fmt="sparse")
 
 
 @_sparse.register
@@ -248,6 +272,59 @@ def _(expr: KroneckerProduct, K: Domain) -> DomainMatrix:
     return result
 
 
+# -- the fast path: ZZ[taps] as one SciPy integer matrix per monomial -----------
+
+
+@singledispatch
+def _poly(expr: object, K: Domain) -> PolyMatrix:
+    pattern = _pattern(expr, K)
+    if pattern is not None:
+        return PolyMatrix.from_pattern(_concrete(expr), pattern, K)
+    # A class registered by another module, or an explicit matrix: its own builder.
+    return PolyMatrix.from_domain_matrix(_sparse(expr, K))
+
+
+@_poly.register
+def _(expr: Transpose, K: Domain) -> PolyMatrix:
+    return _poly(expr.arg, K).transpose()
+
+
+@_poly.register
+def _(expr: MatMul, K: Domain) -> PolyMatrix:
+    coeff, factors = expr.as_coeff_matrices()
+    result = _poly(factors[-1], K)
+    for factor in reversed(factors[:-1]):
+        result = _poly(factor, K) @ result
+    return result if coeff == 1 else result.scale(K.from_sympy(coeff), K)
+
+
+@_poly.register
+def _(expr: MatAdd, K: Domain) -> PolyMatrix:
+    terms = [_poly(arg, K) for arg in expr.args]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+@_poly.register
+def _(expr: KroneckerProduct, K: Domain) -> PolyMatrix:
+    result = _poly(expr.args[0], K)
+    for factor in expr.args[1:]:
+        result = result.kron(_poly(factor, K))
+    return result
+
+
+def _polymatrix(expr: MatrixExpr, K: Domain) -> PolyMatrix | None:
+    """The fast form of ``expr`` over ``K``, or None when only the DomainMatrix path can."""
+    if not supports(K):
+        return None
+    try:
+        return _poly(expr, K)
+    except CoefficientOverflowError:
+        return None
+
+
 def sparse_matrix(expr: MatrixExpr, domain: Domain | None = None) -> DomainMatrix:
     """The exact matrix of ``expr`` as a sparse :class:`DomainMatrix`.
 
@@ -270,7 +347,94 @@ def sparse_matrix(expr: MatrixExpr, domain: Domain | None = None) -> DomainMatri
     [1, 0]])
     """
     _require_concrete(expr)
-    return _sparse(expr, domain_of(expr) if domain is None else domain)
+    K = domain_of(expr) if domain is None else domain
+    fast = _polymatrix(expr, K)
+    return _sparse(expr, K) if fast is None else fast.to_domain_matrix(K)
+
+
+def _entry_of(matrix: PolyMatrix | DomainMatrix, i: int, j: int, K: Domain) -> sp.Expr:
+    if isinstance(matrix, DomainMatrix):
+        return K.to_sympy(matrix.rep.to_dod().get(i, {}).get(j, K.zero))
+    return _to_sympy(matrix.entry(i, j), K)
+
+
+def _to_sympy(terms: dict[tuple[int, ...], int], K: Domain) -> sp.Expr:
+    symbols = K.symbols if K.is_PolynomialRing else ()
+    return sp.Add(
+        *(
+            sp.Integer(c) * sp.Mul(*(s**e for s, e in zip(symbols, m) if e))
+            for m, c in terms.items()
+        )
+    )
+
+
+def first_difference(a: MatrixExpr, b: MatrixExpr) -> tuple[int, int, sp.Expr, sp.Expr] | None:
+    """Where the exact matrices of ``a`` and ``b`` first differ, or None when they are equal.
+
+    Exact and canonical (polynomial arithmetic in the kernel taps), computed
+    in O(non-zeros) through compiled sparse products, without building a
+    SymPy expression per entry.
+
+    Parameters
+    ----------
+    a, b : matrix expression
+        As for :func:`sparse_matrix`, with equal concrete shapes.
+
+    Returns
+    -------
+    tuple or None
+        ``(i, j, a_ij, b_ij)`` for the first differing entry in row-major
+        order (a counterexample), or None.
+
+    Raises
+    ------
+    ShapeMismatchError
+        When the shapes differ (then no entry can be compared).
+
+    Examples
+    --------
+    >>> from symconv import Conv, Corr, kernel
+    >>> q = kernel("q", 2)
+    >>> first_difference(Conv(q, 3).T, Corr(q, 4)) is None
+    True
+    >>> first_difference(Conv(q, 3, "valid"), Corr(q, 3))
+    (0, 0, q_1, q_0)
+    """
+    _require_concrete(a), _require_concrete(b)
+    shapes = _concrete(a), _concrete(b)
+    if shapes[0] != shapes[1]:
+        raise ShapeMismatchError(
+            f"cannot compare {a} of shape {shapes[0]} with {b} of shape {shapes[1]}"
+        )
+    K = domain_of(a, b)
+    fast_a, fast_b = _polymatrix(a, K), _polymatrix(b, K)
+    if fast_a is not None and fast_b is not None:
+        at = fast_a.difference(fast_b)
+        left, right = fast_a, fast_b
+    else:
+        left, right = _sparse(a, K), _sparse(b, K)
+        delta = (left - right).rep.to_dod()
+        cells = [(i, j) for i, row in delta.items() for j, v in row.items() if not K.is_zero(v)]
+        at = min(cells) if cells else None
+    if at is None:
+        return None
+    return (*at, _entry_of(left, *at, K), _entry_of(right, *at, K))
+
+
+def same_matrix(a: MatrixExpr, b: MatrixExpr) -> bool:
+    """Whether ``a`` and ``b`` have the same shape and exactly the same matrix.
+
+    Examples
+    --------
+    >>> from symconv import Downsample, Upsample
+    >>> same_matrix(Downsample(5, 2).T, Upsample(3, 2, length=5))
+    True
+    >>> same_matrix(Downsample(4, 2).T, Upsample(2, 2, length=3))
+    False
+    """
+    if _concrete(a) != _concrete(b):
+        return False
+    return first_difference(a, b) is None
 
 
 def explicit(expr: MatrixExpr) -> sp.ImmutableSparseMatrix:
@@ -288,7 +452,19 @@ def explicit(expr: MatrixExpr) -> sp.ImmutableSparseMatrix:
     [1, 0, 0, 0],
     [0, 0, 1, 0]])
     """
-    dm = sparse_matrix(expr)
-    K = dm.domain
-    entries = {(i, j): K.to_sympy(v) for i, row in dm.rep.to_dod().items() for j, v in row.items()}
-    return sp.ImmutableSparseMatrix(*dm.shape, entries)
+    _require_concrete(expr)
+    K = domain_of(expr)
+    fast = _polymatrix(expr, K)
+    if fast is None:
+        dm = _sparse(expr, K)
+        entries = {
+            (i, j): K.to_sympy(v) for i, row in dm.rep.to_dod().items() for j, v in row.items()
+        }
+        return sp.ImmutableSparseMatrix(*dm.shape, entries)
+    cells: dict[tuple[int, int], dict[tuple[int, ...], int]] = {}
+    for monomial, matrix in fast.terms.items():
+        coo = matrix.tocoo()
+        for i, j, c in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()):
+            cells.setdefault((i, j), {})[monomial] = c
+    entries = {cell: _to_sympy(terms, K) for cell, terms in cells.items()}
+    return sp.ImmutableSparseMatrix(*fast.shape, entries)

@@ -25,6 +25,7 @@ import numpy as np
 import sympy as sp
 from sympy.matrices.expressions import (
     Identity,
+    KroneckerProduct,
     MatAdd,
     MatMul,
     MatrixExpr,
@@ -36,7 +37,15 @@ from symconv.errors import ParameterError
 from symconv.matrices import explicit
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
 
-__all__ = ["Apply", "lambdify", "lambdify_explicit", "register"]
+__all__ = [
+    "DENSE_LIMIT",
+    "Apply",
+    "correlate_strided",
+    "lambdify",
+    "lambdify_explicit",
+    "register",
+    "scatter_transposed",
+]
 
 #: ``apply(x, values)``: x has shape (..., cols); values are the parameters' numbers.
 Apply = Callable[[np.ndarray, Sequence[float]], np.ndarray]
@@ -109,24 +118,94 @@ def _size(value: sp.Expr, expr: MatrixExpr) -> int:
 
 
 def _zeros(shape: tuple[int, ...], *arrays: np.ndarray) -> np.ndarray:
-    return np.zeros(shape, dtype=np.result_type(*arrays, np.float64))
+    """Zeros of ``shape`` laid out like ``arrays[0]`` in its last two axes.
+
+    Kronecker products apply an operator along axis −2 through a swapped view;
+    allocating the result in the same swapped layout makes the final swap back
+    a free view instead of a copy.
+    """
+    dtype = np.result_type(*arrays, np.float64)
+    first = arrays[0] if arrays else None
+    if first is not None and first.ndim >= 2 and first.strides[-1] > first.strides[-2] > 0:
+        swapped = (*shape[:-2], shape[-1], shape[-2])
+        return np.zeros(swapped, dtype=dtype).swapaxes(-1, -2)
+    return np.zeros(shape, dtype=dtype)
+
+
+#: Correlation rows at least this long go through :func:`numpy.convolve` (compiled,
+#: vectorised inner loop) one row at a time; shorter rows go through a tap loop over
+#: the whole batch at once, which has no per-row Python overhead. (Transposed
+#: convolutions always use the tap loop: the zero-inserted copy that ``convolve``
+#: needs costs more than it saves.)
+LONG_ROW = 16384
+
+
+def _as_taps(q: np.ndarray) -> list[tuple[int, object]]:
+    return [(t, tap) for t, tap in enumerate(np.ravel(q).tolist()) if tap != 0]
+
+
+def _dilated(q: np.ndarray, dilation: int) -> np.ndarray:
+    if dilation == 1:
+        return np.asarray(q)
+    out = np.zeros(dilation * (len(q) - 1) + 1, dtype=np.asarray(q).dtype)
+    out[::dilation] = q
+    return out
+
+
+def _rows(x: np.ndarray) -> bool:
+    """Whether ``x`` is one long row (or a few), best served by ``numpy.convolve``."""
+    return x.shape[-1] >= LONG_ROW and x.size // x.shape[-1] <= 16
+
+
+def _per_row(x: np.ndarray, length: int, row: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    if x.ndim == 1:
+        return row(x)  # no copy into a fresh output
+    out = np.empty((*x.shape[:-1], length), dtype=np.result_type(x, np.float64))
+    for index in np.ndindex(*x.shape[:-1]):
+        out[index] = row(x[index])
+    return out
 
 
 def correlate_strided(
     x: np.ndarray, q: np.ndarray, lo: int, hi: int, stride: int, dilation: int
 ) -> np.ndarray:
-    """y_i = Σ_t q_t x̃_{i·s + t·d} over the zero-padded x̃, along the last axis."""
-    padded = x
-    if lo or hi:
-        padded = _zeros((*x.shape[:-1], x.shape[-1] + lo + hi), x, q)
-        padded[..., lo : lo + x.shape[-1]] = x
-    span = dilation * (len(q) - 1) + 1
-    length = (padded.shape[-1] - span) // stride + 1
+    """y_i = Σ_t q_t x̃_{i·s + t·d} over the zero-padded x̃, along the last axis.
+
+    No padded copy of x is made: each tap adds into the output range where
+    it meets x, through one scratch buffer (peak memory: two outputs).
+    """
+    n, m = x.shape[-1], len(q)
+    length = (n + lo + hi - dilation * (m - 1) - 1) // stride + 1
+    if _rows(x):
+        # Full true convolution with the flipped, dilated kernel holds every
+        # correlation value; row r of it is the correlation at offset r − span + 1.
+        kernel = _dilated(np.asarray(q)[::-1], dilation)
+        start = len(kernel) - 1 - lo
+        last = start + stride * (length - 1)
+        pad_lo = max(0, -start)
+        pad_hi = max(0, last - (n + len(kernel) - 2))
+
+        def row(v: np.ndarray) -> np.ndarray:
+            full = np.convolve(v, kernel, "full")
+            if pad_lo or pad_hi:
+                full = np.concatenate([np.zeros(pad_lo), full, np.zeros(pad_hi)])
+            return full[start + pad_lo : last + pad_lo + 1 : stride]
+
+        return _per_row(x, length, row)
     out = _zeros((*x.shape[:-1], length), x, q)
-    last = stride * (length - 1) + 1
-    for t, tap in enumerate(q):
-        if tap != 0:
-            out += tap * padded[..., t * dilation : t * dilation + last : stride]
+    scratch = np.empty_like(out)
+    for t, tap in _as_taps(q):
+        # Outputs i with 0 <= i·s + t·d − lo < n.
+        first = max(0, -(-(lo - t * dilation) // stride))
+        last = min(length - 1, (n - 1 + lo - t * dilation) // stride)
+        if last < first:
+            continue
+        j = first * stride + t * dilation - lo
+        count = last - first + 1
+        target = out[..., first : last + 1]
+        buffer = scratch[..., :count]
+        np.multiply(x[..., j : j + stride * (count - 1) + 1 : stride], tap, out=buffer)
+        np.add(target, buffer, out=target)
     return out
 
 
@@ -135,19 +214,25 @@ def scatter_transposed(
 ) -> np.ndarray:
     """The transpose of :func:`correlate_strided`: z_{i·s + t·d − lo} += q_t y_i."""
     n = y.shape[-1]
-    full = stride * (n - 1) + dilation * (len(q) - 1) + 1
-    buffer = _zeros((*y.shape[:-1], max(full, lo + n_out)), y, q)
-    last = stride * (n - 1) + 1
-    for t, tap in enumerate(q):
-        if tap != 0:
-            buffer[..., t * dilation : t * dilation + last : stride] += tap * y
-    return buffer[..., lo : lo + n_out]
+    out = _zeros((*y.shape[:-1], n_out), y, q)
+    scratch = np.empty_like(y, dtype=out.dtype)  # in y's layout: no transposing copy
+    for t, tap in _as_taps(q):
+        # Inputs i with 0 <= i·s + t·d − lo < n_out.
+        first = max(0, -(-(lo - t * dilation) // stride))
+        last = min(n - 1, (n_out - 1 + lo - t * dilation) // stride)
+        if last < first:
+            continue
+        z = first * stride + t * dilation - lo
+        count = last - first + 1
+        target = out[..., z : z + stride * (count - 1) + 1 : stride]
+        buffer = scratch[..., :count]
+        np.multiply(y[..., first : last + 1], tap, out=buffer)
+        np.add(target, buffer, out=target)
+    return out
 
 
 def convolve_full(x: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Full true convolution along the last axis (NumPy's ``convolve`` for each row)."""
-    if x.ndim == 1:
-        return np.convolve(x, q, "full")
     return scatter_transposed(x, q, 0, x.shape[-1] + len(q) - 1, 1, 1)
 
 
@@ -264,7 +349,96 @@ def _(expr: MatMul, params: _Parameters) -> Apply:
 @_compile.register
 def _(expr: MatAdd, params: _Parameters) -> Apply:
     terms = [_compile(arg, params) for arg in expr.args]
-    return lambda x, values: sum(term(x, values) for term in terms)
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        # The first sum is a fresh array (a term may return a view of x, which
+        # must not be written); the others accumulate into it in place.
+        total = terms[0](x, values) + terms[1](x, values)
+        for term in terms[2:]:
+            total += term(x, values)
+        return total
+
+    return apply
+
+
+@singledispatch
+def _selection(expr: object) -> tuple[int, slice, slice] | None:
+    """``(rows, out, in)`` when ``expr`` is ``y = 0; y[out] = x[in]``, else None."""
+    return None
+
+
+@_selection.register
+def _(expr: Downsample) -> tuple[int, slice, slice]:
+    return _size(expr.rows, expr), slice(None), slice(None, None, _size(expr.k, expr))
+
+
+@_selection.register
+def _(expr: Upsample) -> tuple[int, slice, slice]:
+    k, n = _size(expr.k, expr), _size(expr.n, expr)
+    return _size(expr.length, expr), slice(0, k * (n - 1) + 1, k), slice(None)
+
+
+@_selection.register
+def _(expr: Pad) -> tuple[int, slice, slice]:
+    lo, n = _size(expr.lo, expr), _size(expr.n, expr)
+    return _size(expr.rows, expr), slice(lo, lo + n), slice(None)
+
+
+@_selection.register
+def _(expr: Crop) -> tuple[int, slice, slice]:
+    lo, rows = _size(expr.lo, expr), _size(expr.rows, expr)
+    return rows, slice(None), slice(lo, lo + rows)
+
+
+@_selection.register
+def _(expr: Flip) -> tuple[int, slice, slice]:
+    return _size(expr.n, expr), slice(None), slice(None, None, -1)
+
+
+@_selection.register
+def _(expr: Identity) -> tuple[int, slice, slice]:
+    return _size(expr.rows, expr), slice(None), slice(None)
+
+
+def _fused_selection(factors: Sequence[MatrixExpr]) -> Apply | None:
+    """A Kronecker product of selections as one multi-axis strided copy (one pass)."""
+    selections = [_selection(f) for f in factors]
+    if any(s is None for s in selections):
+        return None
+    rows = tuple(s[0] for s in selections)
+    cols = tuple(_size(f.cols, f) for f in factors)
+    out_index = (Ellipsis, *(s[1] for s in selections))
+    in_index = (Ellipsis, *(s[2] for s in selections))
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        out = _zeros((*x.shape[:-1], *rows), x)
+        out[out_index] = x.reshape(*x.shape[:-1], *cols)[in_index]
+        return out.reshape(*x.shape[:-1], -1)
+
+    return apply
+
+
+@_compile.register
+def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
+    # (A ⊗ B) vec(X) = vec(A X Bᵀ) for row-major X of shape (A.cols, B.cols): B acts
+    # along the last axis, A along axis −2 through a swapped view (no transposed copy).
+    fused = _fused_selection(expr.args)
+    if fused is not None:
+        return fused
+    left = _compile(expr.args[0], params)
+    rest = expr.args[1:]
+    right = _compile(rest[0] if len(rest) == 1 else KroneckerProduct(*rest), params)
+    outer, inner = (
+        _size(expr.args[0].cols, expr),
+        _size(expr.cols, expr) // _size(expr.args[0].cols, expr),
+    )
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        y = right(x.reshape(*x.shape[:-1], outer, inner), values)
+        z = left(y.swapaxes(-1, -2), values).swapaxes(-1, -2)
+        return z.reshape(*z.shape[:-2], -1)
+
+    return apply
 
 
 @_compile.register
@@ -272,14 +446,31 @@ def _(expr: sp.MatrixBase, params: _Parameters) -> Apply:
     return _compile_dense(expr, params)
 
 
+#: The dense reference path refuses matrices with more entries than this
+#: (8·10⁶ float64 entries are 64 MB, and building them symbolically takes minutes).
+DENSE_LIMIT = 2**22
+
+
 def _compile_dense(expr: MatrixExpr, params: _Parameters) -> Apply:
-    """x ↦ A x through the explicit matrix (the reference path)."""
+    """x ↦ A x through the explicit matrix (the reference path, small sizes only)."""
+    rows, cols = _size(expr.rows, expr), _size(expr.cols, expr)
+    if rows * cols > DENSE_LIMIT:
+        raise ParameterError(
+            "expr",
+            f"{expr} of shape ({rows}, {cols})",
+            f"at most {DENSE_LIMIT} entries for a dense matrix ({rows * cols} asked); "
+            "use symconv.lambdify (matrix-free) or symconv.explicit (sparse) instead",
+        )
     matrix = explicit(expr)
-    rows, cols = matrix.shape
-    entries = params.compile(list(matrix))
+    cells = matrix.todok()
+    positions = tuple(np.array(index, dtype=np.intp).reshape(-1) for index in zip(*cells))
+    entries = params.compile(list(cells.values()) or [0])
 
     def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
-        dense = entries(values).reshape(rows, cols)
+        computed = entries(values)
+        dense = np.zeros((rows, cols), dtype=np.result_type(computed, np.float64))
+        if cells:
+            dense[positions] = computed
         return x @ dense.T
 
     return apply

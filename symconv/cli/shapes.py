@@ -1,0 +1,276 @@
+"""``symconv shapes``: what a conv / transposed conv layer does to sizes, exactly.
+
+Given a layer in a framework's own terms, prints per axis the output size,
+the operator, the equivalent form (``↓ₛ(q ⋆ x)`` for a conv, the crop of
+``q ∗ ↑ₛy`` for a transposed conv), the sizes that map to each other (the
+preimage of the size map, with the output_padding for each), and the outputs
+that are structurally zero. ``--port`` prints the PyTorch call that reproduces
+the layer; ``--compare`` decides whether a second parameter set is the same
+linear map (exit 1 when it is not). Impossible combinations exit 2 with the
+reason the framework gives.
+
+Examples
+--------
+>>> from symconv.cli import main
+>>> main(["shapes", "--op", "conv_transpose", "--input", "2", "--kernel", "3",
+...       "--stride", "2", "--output-padding", "1"])
+torch conv_transpose: input 2, kernel 3, stride 2, padding 0, dilation 1, output_padding 1
+output size: 6
+  operator: ConvTranspose((q_0, q_1, q_2), 2, (0, 0), 2, 1, 1)
+  form: Pad(5, 0, 1) · Conv((q_0, q_1, q_2), 3, 'full') · Upsample(2, 2, 3)
+  crop of the full q ∗ ↑ₛy (length 5): 0 at the start, -1 at the end (1 zero appended)
+  transpose of: the conv with padding (0, 0), stride 2, dilation 1 on length 6
+  possible output sizes for input 2: 5 (output_padding=0), 6 (output_padding=1)
+  structurally zero outputs: [5]
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sympy.matrices.expressions import MatMul
+
+from symconv.arithmetic import explain_output_padding, input_lengths, structural_zeros
+from symconv.errors import ParameterError
+from symconv.porting import FRAMEWORKS, OPS, Layer, compare_layers, port
+
+__all__ = ["register", "run"]
+
+_PRESETS = ("same", "valid", "full", "same_lower")
+
+
+def _ints(name: str, text: str) -> list[int]:
+    """``"4"`` or ``"4x4"`` → a list of integers, one per axis."""
+    try:
+        return [int(v) for v in text.lower().split("x")]
+    except ValueError:
+        raise ParameterError(name, text, "integers per axis, e.g. 3 or 3x3") from None
+
+
+def _paddings(text: str) -> list[object]:
+    """Per axis: an integer, ``lo:hi``, or a preset word (``same``, ``valid``, …)."""
+    if text.lower() in _PRESETS:
+        return [text]
+    out: list[object] = []
+    for part in text.split("x"):
+        try:
+            if ":" in part:
+                lo, hi = part.split(":")
+                out.append((int(lo), int(hi)))
+            else:
+                out.append(int(part))
+        except ValueError:
+            raise ParameterError(
+                "--padding", text, f"per axis an integer or lo:hi, or one of {_PRESETS}"
+            ) from None
+    return out
+
+
+def _per_axis(name: str, values: list, axes: int) -> list:
+    if len(values) == 1:
+        return values * axes
+    if len(values) != axes:
+        raise ParameterError(name, "x".join(map(str, values)), f"1 or {axes} values (one per axis)")
+    return values
+
+
+def _layers(args: argparse.Namespace) -> list[Layer]:
+    sizes = _ints("--input", args.input)
+    axes = len(sizes)
+    columns = {
+        "m": _per_axis("--kernel", _ints("--kernel", args.kernel), axes),
+        "stride": _per_axis("--stride", _ints("--stride", args.stride), axes),
+        "padding": _per_axis("--padding", _paddings(args.padding), axes),
+        "dilation": _per_axis("--dilation", _ints("--dilation", args.dilation), axes),
+        "output_padding": _per_axis(
+            "--output-padding", _ints("--output-padding", args.output_padding), axes
+        ),
+    }
+    if args.output_size is not None:
+        columns["output_size"] = _per_axis(
+            "--output-size", _ints("--output-size", args.output_size), axes
+        )
+    return [
+        Layer(
+            args.framework,
+            args.op,
+            n,
+            transpose_kernel=args.transpose_kernel,
+            **{key: values[axis] for key, values in columns.items()},
+        )
+        for axis, n in enumerate(sizes)
+    ]
+
+
+def _show(expr: object) -> str:
+    if isinstance(expr, MatMul):
+        return " · ".join(str(f) for f in expr.args)
+    return str(expr)
+
+
+def _joined(values: list) -> str:
+    texts = [str(v) for v in values]
+    return texts[0] if len(set(texts)) == 1 else "x".join(texts)
+
+
+def _describe(layer: Layer) -> list[str]:
+    lines = [f"operator: {_show(layer.operator())}", f"form: {_show(layer.form())}"]
+    if layer.op == "conv":
+        lo, hi = layer.geometry
+        lines.append(f"padding (lo, hi): ({lo}, {hi})")
+        pad = "same" if str(layer.padding).lower() == "same" and lo >= 0 else (max(lo, 0), hi)
+        if lo >= 0 and hi >= 0:
+            found = input_lengths(layer.output_length, layer.m, pad, layer.stride, layer.dilation)
+            listed = ", ".join(str(c.length) for c in found)
+            lines.append(f"input sizes giving output {layer.output_length}: {listed}")
+    else:
+        start, end = layer.crop
+        full = layer.output_length + start + end
+        tail = f" ({-end} zero{'s' if end < -1 else ''} appended)" if end < 0 else ""
+        lines.append(
+            f"crop of the full q ∗ ↑ₛy (length {full}): {start} at the start, {end} at the "
+            f"end{tail}"
+        )
+        spec = layer.transpose_of
+        if spec is None:
+            lines.append("transpose of: no conv (it appends zeros no conv's transpose has)")
+        else:
+            (lo, hi), a = spec
+            extra = (
+                f", output_padding {a}" if a and layer.framework not in ("torch", "plain") else ""
+            )
+            lines.append(
+                f"transpose of: the conv with padding ({lo}, {hi}), stride {layer.stride}, "
+                f"dilation {layer.dilation} on length {layer.output_length}{extra}"
+            )
+        options = layer.possible_output_lengths()
+        if options and layer.framework == "tf":
+            listed = ", ".join(str(c.length) for c in options)
+            lines.append(f"possible output_shape values for input {layer.n}: {listed}")
+        elif options:
+            listed = ", ".join(f"{c.length} (output_padding={c.output_padding})" for c in options)
+            lines.append(f"possible output sizes for input {layer.n}: {listed}")
+        if layer.framework == "torch" and layer.output_padding >= layer.stride:
+            explained = explain_output_padding(
+                layer.n, layer.m, layer.padding, layer.stride, layer.dilation, layer.output_padding
+            )
+            lines.append(f"output_padding: {explained.reason}")
+        lines.append(f"structurally zero outputs: {structural_zeros(layer.operator())}")
+    lines.extend(f"note: {note}" for note in layer.notes)
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the report for one layer; returns the exit status."""
+    layers = _layers(args)
+    first = layers[0]
+    head = [
+        f"input {_joined([x.n for x in layers])}",
+        f"kernel {_joined([x.m for x in layers])}",
+        f"stride {_joined([x.stride for x in layers])}",
+        f"padding {_joined([x.padding for x in layers])}",
+        f"dilation {_joined([x.dilation for x in layers])}",
+    ]
+    if first.op == "conv_transpose" and first.framework in ("torch", "plain"):
+        head.append(f"output_padding {_joined([x.output_padding for x in layers])}")
+    print(f"{first.framework} {first.op}: {', '.join(head)}")
+    print(f"output size: {'x'.join(str(x.output_length) for x in layers)}")
+    for axis, layer in enumerate(layers):
+        if len(layers) > 1:
+            print(f"axis {axis} (n={layer.n} -> {layer.output_length}):")
+        for line in _describe(layer):
+            print(f"  {line}")
+        if args.port:
+            ported = port(layer)
+            verdict = "checked exactly" if ported.check().equal else "CHECK FAILED"
+            single = "" if ported.single_call else " (no single PyTorch call does it)"
+            print(f"  PyTorch: {ported.describe()}{single} [{verdict}]")
+    if args.compare is None:
+        return 0
+    return _compare(args, layers)
+
+
+def _compare(args: argparse.Namespace, layers: list[Layer]) -> int:
+    overrides = dict(vars(args))
+    for item in filter(None, args.compare.split(",")):
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in (
+            "framework",
+            "op",
+            "padding",
+            "stride",
+            "dilation",
+            "output_padding",
+            "output_size",
+            "transpose_kernel",
+        ):
+            raise ParameterError(
+                "--compare",
+                item,
+                "key=value with key one of framework, op, padding, stride, "
+                "dilation, output_padding, output_size, transpose_kernel",
+            )
+        overrides[key] = value.strip() == "true" if key == "transpose_kernel" else value.strip()
+        # output_size and output_padding both fix the length: the one given wins.
+        if key == "output_padding":
+            overrides["output_size"] = None
+        elif key == "output_size":
+            overrides["output_padding"] = "0"
+    others = _layers(argparse.Namespace(**overrides))
+    same = True
+    for axis, (left, right) in enumerate(zip(layers, others)):
+        result = compare_layers(left, right)
+        where = f"axis {axis}: " if len(layers) > 1 else ""
+        if result.equal:
+            print(f"{where}same linear map (exact, symbolic taps)")
+            continue
+        same = False
+        if result.first_difference is None:
+            print(f"{where}different: shapes {result.shapes[0]} and {result.shapes[1]}")
+        else:
+            i, j, a, b = result.first_difference
+            print(
+                f"{where}different: shapes {result.shapes[0]}; first differing entry "
+                f"({i}, {j}): {a} against {b}"
+            )
+    print("verdict: " + ("the same linear map" if same else "NOT the same linear map"))
+    return 0 if same else 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``shapes`` subcommand."""
+    parser = subparsers.add_parser(
+        "shapes",
+        help="output sizes, crops and equivalent forms of a conv layer",
+        description=__doc__.split("\n\n")[1],
+    )
+    parser.add_argument("--framework", choices=FRAMEWORKS, default="torch")
+    parser.add_argument("--op", choices=OPS, default="conv")
+    parser.add_argument("--input", required=True, metavar="N", help="input size: 12 or 4x4")
+    parser.add_argument("--kernel", required=True, metavar="M", help="kernel size: 3 or 3x3")
+    parser.add_argument("--stride", default="1", metavar="S")
+    parser.add_argument(
+        "--padding",
+        default="0",
+        metavar="P",
+        help="per axis an integer or lo:hi (e.g. 1x0:1), or same/valid/full/same_lower",
+    )
+    parser.add_argument("--dilation", default="1", metavar="D")
+    parser.add_argument("--output-padding", default="0", metavar="A")
+    parser.add_argument(
+        "--output-size",
+        default=None,
+        metavar="N",
+        help="transposed conv: PyTorch's output_size or TensorFlow's output_shape",
+    )
+    parser.add_argument("--transpose-kernel", action="store_true", help="JAX conv_transpose")
+    parser.add_argument("--port", action="store_true", help="print the PyTorch call that does it")
+    parser.add_argument(
+        "--compare",
+        default=None,
+        metavar="KEY=VALUE,...",
+        help="a second parameter set (overrides of this one); exit 1 unless the same linear map",
+    )
+    parser.set_defaults(func=run)

@@ -1,0 +1,40 @@
+"""Smoke test of the benchmark scripts at tiny sizes: every case computes the same map as
+its baselines (NumPy/SciPy, and PyTorch when installed), and the exact check holds."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import bench_codegen
+import bench_exact
+import bench_numeric
+from common import slope, table
+
+from symconv import explicit, lambdify
+
+
+def test_exact_benchmark_identity_holds_at_a_small_size():
+    assert bench_exact.symconv_check(3) >= 0
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_numeric_benchmark_cases_agree_with_their_baselines(index):
+    case = bench_numeric._cases(60, 8, 2)[index]
+    out = lambdify(case["expr"], *case["params"])(case["x"], *case["values"])
+    for baseline in case["numpy"]:
+        assert np.allclose(np.ravel(out), np.ravel(baseline(case["x"]))), case["name"]
+    bench_numeric._check(case, out)  # includes PyTorch when it is installed
+
+
+def test_codegen_benchmark_counts_the_matrix_nonzeros():
+    expr, _ = bench_codegen.expression(16)
+    assert bench_codegen.nonzeros(16) == len(explicit(expr).todok())
+
+
+def test_helpers():
+    assert slope([1, 10, 100], [2, 20, 200]) == pytest.approx(1.0)
+    assert "—" in table(["a", "b"], [[1.0, None]])
