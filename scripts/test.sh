@@ -8,11 +8,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian packages the tests need, installed only when missing (one apt-get run).
+# Root runs apt-get directly, anyone else through sudo.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+        echo "scripts/test.sh: cannot run '$*' (not root, no sudo)" >&2; return 1; fi
+}
+need_chromium=false need_tex=false
 # Headless Chromium for the documentation site's browser test (tests/test_docs_site.py).
-if ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+command -v chromium >/dev/null 2>&1 || need_chromium=true
+# pdflatex for the LaTeX tests: texlive-latex-base alone has everything symconv's LaTeX
+# uses (amsmath, amssymb, geometry); about a minute to install.
+command -v pdflatex >/dev/null 2>&1 || need_tex=true
+if $need_chromium || $need_tex; then
+    as_root apt-get update -qq
+fi
+if $need_chromium; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+if $need_tex; then
+    as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends texlive-latex-base
 fi
 
 python3 -m venv .venv

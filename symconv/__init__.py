@@ -17,6 +17,7 @@ True
 from symconv._version import __version__
 from symconv.errors import ParameterError, ShapeMismatchError, SymconvError
 from symconv.kernels import kernel, signal
+from symconv.latex import latex
 from symconv.matrices import explicit
 from symconv.numeric import lambdify
 from symconv.operators import (
@@ -60,5 +61,6 @@ __all__ = [
     "kernel",
     "lambdify",
     "prove",
+    "latex",
     "signal",
 ]

@@ -110,3 +110,9 @@ class Derivation:
     def rhs(self) -> sp.Basic:
         """The last expression of the chain."""
         return self.steps[-1].expr
+
+    def _repr_latex_(self) -> str:
+        # Printing lives in symconv.latex; imported here to avoid an import cycle.
+        from symconv.latex import repr_latex
+
+        return repr_latex(self)

@@ -20,7 +20,7 @@ from symconv.errors import SymconvError
 __all__ = ["build_parser", "main"]
 
 #: Modules of this package that add a subcommand, in the order ``--help`` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("shapes", "listing", "prove", "check")
+SUBCOMMANDS: tuple[str, ...] = ("listing", "prove", "check", "shapes", "latex")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -117,3 +117,9 @@ class Operator(MatrixExpr):
 
     def _display_args(self) -> tuple:
         return self.args
+
+    def _repr_latex_(self) -> str:
+        # Printing lives in symconv.latex; imported here to avoid an import cycle.
+        from symconv.latex import repr_latex
+
+        return repr_latex(self)

@@ -1,0 +1,171 @@
+r"""Derivations as ``align``/``aligned`` blocks: one step per line, each with its rule.
+
+A :class:`symconv.derivation.Derivation` prints as
+
+.. code-block:: latex
+
+    \begin{align}
+    \mathbf{q} \ast \left(\uparrow_{2} \mathbf{x}\right)
+      &= \dots && \text{by } \uparrow_{k} = \downarrow_{k}^{\mathsf{T}} \notag \\
+      &= \dots && \text{by } \dots \label{eq:name}
+    \end{align}
+
+numbered once (on the last line, where the ``\label`` goes), unnumbered
+(``align*``), or as a bare ``aligned`` block to put inside ``\[ … \]`` or a
+MathJax display.
+
+A rule's ``latex`` is a math fragment written in the *default* notation; its
+symbols (``\uparrow_k``, ``\downarrow_k``, ``\mathsf{T}``, ``\ast`` or ``*``,
+``\star``, ``\mathbf{q}``) are rewritten into the chosen notation, so a derivation's
+justifications switch notation together with its expressions. A rule without
+LaTeX is justified by its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from symconv.derivation import Derivation, Rule, Step
+from symconv.errors import ParameterError
+from symconv.latex.notation import Notation, check_fragment, check_label
+from symconv.latex.printer import SymconvLatexPrinter
+from symconv.latex.text import escape_text, text_math
+
+__all__ = ["ENVIRONMENTS", "derivation_latex", "rule_latex", "translate_fragment"]
+
+#: The block environments :func:`derivation_latex` writes.
+ENVIRONMENTS = ("align", "aligned")
+
+_ARGUMENT = r"(\{[^{}]*\}|[A-Za-z0-9])"
+_DEFAULT_SYMBOLS = [
+    (re.compile(r"\\uparrow\s*_\s*" + _ARGUMENT), "upsample"),
+    (re.compile(r"\\downarrow\s*_\s*" + _ARGUMENT), "downsample"),
+    (re.compile(r"\\mathbf\s*" + _ARGUMENT), "vect"),
+    (re.compile(r"\\mathsf\s*\{T\}"), "transp"),
+    (re.compile(r"\\ast(?![A-Za-z])"), "conv"),
+    (re.compile(r"(?<!\\)\*"), "conv"),
+    (re.compile(r"\\star(?![A-Za-z])"), "corr"),
+]
+_ANY_DEFAULT_SYMBOL = re.compile(
+    "|".join(f"(?P<g{i}>{regex.pattern})" for i, (regex, _) in enumerate(_DEFAULT_SYMBOLS))
+)
+
+
+def translate_fragment(fragment: str, notation: Notation) -> str:
+    r"""Rewrite a default-notation math fragment into ``notation``.
+
+    Examples
+    --------
+    >>> translate_fragment(r"\uparrow_k = \downarrow_k^{\mathsf{T}}", Notation(macros=True))
+    '\\upsample{k} = \\downsample{k}^{\\transp}'
+    >>> translate_fragment(r"\uparrow_k", Notation(upsample=r"\Uparrow"))
+    '\\mathord{\\Uparrow}_{k}'
+    """
+    check_fragment("rule latex", fragment)
+
+    def replace(match: re.Match) -> str:
+        # The outer named group closes last, so lastgroup names the alternative.
+        regex, name = _DEFAULT_SYMBOLS[int(match.lastgroup[1:])]
+        args = regex.fullmatch(match.group()).groups()
+        text = notation.call(name, *(a[1:-1] if a.startswith("{") else a for a in args))
+        # A control word directly followed by a letter would merge with it.
+        merges = text[-1:].isalpha() and fragment[match.end() : match.end() + 1].isalpha()
+        return text + " " if merges else text
+
+    # One pass over the string, so that an inserted symbol is never rewritten again.
+    return _ANY_DEFAULT_SYMBOL.sub(replace, fragment)
+
+
+def rule_latex(rule: Rule, notation: Notation) -> str:
+    r"""The justification of a step: ``\text{by } …``.
+
+    Examples
+    --------
+    >>> rule_latex(Rule("flip", "", ""), Notation())
+    '\\text{by flip}'
+    """
+    if rule.latex:
+        return r"\text{by } " + translate_fragment(rule.latex, notation)
+    return r"\text{by " + escape_text(rule.name) + "}"
+
+
+def derivation_latex(
+    derivation: Derivation,
+    notation: Notation | None = None,
+    *,
+    environment: str = "align",
+    numbered: bool = True,
+    label: str | None = None,
+    explicit: bool = False,
+    notes: bool = False,
+) -> str:
+    r"""A derivation as an ``align`` (``align*``) or ``aligned`` block.
+
+    Parameters
+    ----------
+    derivation : Derivation
+        The chain to print; every step after the first is one ``&= …`` line.
+    notation : Notation, optional
+        Symbols and layout; default ``Notation()``.
+    environment : {"align", "aligned"}
+        ``align`` is a complete display; ``aligned`` goes inside one.
+    numbered : bool
+        For ``align``: one equation number on the last line (``False``:
+        ``align*``). An ``aligned`` block is never numbered itself.
+    label : str, optional
+        ``\label`` on the numbered line (letters, digits and ``:._-``).
+    explicit : bool
+        Print operators as explicit matrices (concrete sizes only).
+    notes : bool
+        Append each step's note to its justification.
+
+    Examples
+    --------
+    >>> from symconv import Downsample, Upsample
+    >>> import sympy as sp
+    >>> rule = Rule("down-transpose", "", r"\downarrow_k^{\mathsf{T}} = \uparrow_k")
+    >>> steps = (Step(sp.Transpose(Downsample(4, 2))), Step(Upsample(2, 2), rule))
+    >>> d = Derivation("demo", "", steps)
+    >>> print(derivation_latex(d, Notation(macros=True), numbered=False))
+    \begin{align*}
+    \downsample{2}^{\transp} &= \upsample{2} && \text{by } \downsample{k}^{\transp} = \upsample{k}
+    \end{align*}
+    """
+    notation = Notation() if notation is None else notation
+    if not isinstance(derivation, Derivation) or not derivation.steps:
+        raise ParameterError("derivation", derivation, "a Derivation with at least one step")
+    if environment not in ENVIRONMENTS:
+        raise ParameterError("environment", environment, "one of 'align', 'aligned'")
+    if not isinstance(numbered, bool):
+        raise ParameterError("numbered", numbered, "True or False")
+    numbered = numbered and environment == "align"
+    if label is not None:
+        check_label(label)
+        if not numbered:
+            raise ParameterError(
+                "label", label, "no label, or a numbered align (a label needs an equation number)"
+            )
+    printer = SymconvLatexPrinter(notation, explicit=explicit)
+    lines = []
+    steps: tuple[Step, ...] = derivation.steps
+    for index, step in enumerate(steps):
+        text = printer.doprint(step.expr)
+        if index == 0:
+            lines.append(text if len(steps) == 1 else f"{text} &= ")
+            continue
+        line = ("" if index == 1 else "&= ") + text
+        reasons = [rule_latex(step.rule, notation)] if step.rule is not None else []
+        if notes and step.note:
+            reasons.append(text_math(f"({step.note})"))
+        if reasons:
+            line += " && " + r" \quad ".join(reasons)
+        lines.append(line)
+    if len(steps) > 1:
+        lines = [lines[0] + lines[1], *lines[2:]]
+    if environment == "align" and numbered:
+        lines = [line + r" \notag" for line in lines[:-1]] + [lines[-1]]
+        if label is not None:
+            lines[-1] += rf" \label{{{label}}}"
+    name = {"aligned": "aligned", "align": "align" if numbered else "align*"}[environment]
+    body = " \\\\\n".join(lines)
+    return f"\\begin{{{name}}}\n{body}\n\\end{{{name}}}"
