@@ -60,7 +60,7 @@ __all__ = [
     "explicit",
     "kernel",
     "lambdify",
-    "prove",
     "latex",
+    "prove",
     "signal",
 ]

@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.relational import Relational
 from sympy.matrices.expressions import MatrixExpr
 from sympy.polys.matrices import DomainMatrix
 
@@ -110,12 +111,13 @@ def latex(
     if isinstance(obj, (tuple, list, sp.Tuple)):
         taps = _validate.taps("kernel", obj)
         return r"\left(" + ", ".join(printer.doprint(t) for t in taps) + r"\right)"
-    if isinstance(obj, (int, sp.Expr)) and not isinstance(obj, bool):
+    # Relations are steps of size-arithmetic derivations (conv-arithmetic).
+    if isinstance(obj, (int, sp.Expr, Relational)) and not isinstance(obj, bool):
         return printer.doprint(sp.sympify(obj))
     raise ParameterError(
         "obj",
         obj,
-        "an operator expression, a SymPy matrix or scalar, a DomainMatrix, a kernel "
+        "an operator expression, a SymPy matrix, scalar or relation, a DomainMatrix, a kernel "
         "(sequence of taps) or a Derivation",
     )
 

@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import re
 
+import sympy as sp
+from sympy.core.relational import Relational
+
 from symconv.derivation import Derivation, Rule, Step
 from symconv.errors import ParameterError
 from symconv.latex.notation import Notation, check_fragment, check_label
@@ -146,8 +149,42 @@ def derivation_latex(
                 "label", label, "no label, or a numbered align (a label needs an equation number)"
             )
     printer = SymconvLatexPrinter(notation, explicit=explicit)
-    lines = []
     steps: tuple[Step, ...] = derivation.steps
+    if all(isinstance(step.expr, Relational) for step in steps):
+        lines = _relation_lines(steps, printer)
+    else:
+        lines = _chain_lines(steps, printer, notation, notes)
+    if environment == "align" and numbered:
+        lines = [line + r" \notag" for line in lines[:-1]] + [lines[-1]]
+        if label is not None:
+            lines[-1] += rf" \label{{{label}}}"
+    name = {"aligned": "aligned", "align": "align" if numbered else "align*"}[environment]
+    body = " \\\\\n".join(lines)
+    return f"\\begin{{{name}}}\n{body}\n\\end{{{name}}}"
+
+
+def _relation_lines(steps: tuple[Step, ...], printer: SymconvLatexPrinter) -> list[str]:
+    """A list of separate relations (size formulas), each aligned at its sign.
+
+    These are not a chain: each line holds on its own, under its rule's
+    conditions, which stand beside it as the justification.
+    """
+    lines = []
+    for step in steps:
+        lhs, rhs = printer.doprint(step.expr.lhs), printer.doprint(step.expr.rhs)
+        sign = printer.doprint(type(step.expr)(sp.Symbol("a"), sp.Symbol("b"))).split(" ")[1]
+        line = f"{lhs} &{sign} {rhs}"
+        if step.rule is not None and step.rule.statement:
+            line += " && " + text_math(f"({step.rule.statement})")
+        lines.append(line)
+    return lines
+
+
+def _chain_lines(
+    steps: tuple[Step, ...], printer: SymconvLatexPrinter, notation: Notation, notes: bool
+) -> list[str]:
+    """A chain lhs = … = rhs, one step per line with its rule as justification."""
+    lines = []
     for index, step in enumerate(steps):
         text = printer.doprint(step.expr)
         if index == 0:
@@ -162,10 +199,4 @@ def derivation_latex(
         lines.append(line)
     if len(steps) > 1:
         lines = [lines[0] + lines[1], *lines[2:]]
-    if environment == "align" and numbered:
-        lines = [line + r" \notag" for line in lines[:-1]] + [lines[-1]]
-        if label is not None:
-            lines[-1] += rf" \label{{{label}}}"
-    name = {"aligned": "aligned", "align": "align" if numbered else "align*"}[environment]
-    body = " \\\\\n".join(lines)
-    return f"\\begin{{{name}}}\n{body}\n\\end{{{name}}}"
+    return lines

@@ -90,10 +90,11 @@ from symconv.operators import (
 
 __all__ = ["Kind", "SymconvLatexPrinter", "kernel_latex", "register", "symbol_latex"]
 
-_SYMBOL = re.compile(r"([A-Za-z][A-Za-z0-9]*)((?:_[0-9]+)*)\Z")
+# Trailing primes name the transposed side's sizes (i', o') in conv-arithmetic.
+_SYMBOL = re.compile(r"([A-Za-z][A-Za-z0-9]*)((?:_[0-9]+)*)('*)\Z")
 _SYMBOL_RULE = (
     "a name of ASCII letters and digits starting with a letter, optionally followed by "
-    "_-separated integer indices (q_0, w_1_2)"
+    "_-separated integer indices (q_0, w_1_2) and primes (o')"
 )
 
 
@@ -135,6 +136,8 @@ def symbol_latex(name: str) -> str:
     --------
     >>> symbol_latex("q_1"), symbol_latex("w_0_2"), symbol_latex("alpha_0"), symbol_latex("xy")
     ('q_{1}', 'w_{0,2}', '\\\\alpha_{0}', '\\\\mathit{xy}')
+    >>> symbol_latex("o'")
+    "o'"
     >>> symbol_latex("q}\\\\input{x}")
     Traceback (most recent call last):
     ...
@@ -143,12 +146,13 @@ def symbol_latex(name: str) -> str:
     match = _SYMBOL.match(name) if isinstance(name, str) else None
     if match is None:
         raise ParameterError("symbol name", name, _SYMBOL_RULE)
-    base, indices = match.groups()
+    base, indices, primes = match.groups()
     if base.lower() in greek_letters_set:
         base = translate(base)
     elif len(base) > 1:
         base = rf"\mathit{{{base}}}"
-    return base + (f"_{{{','.join(indices[1:].split('_'))}}}" if indices else "")
+    subscript = f"_{{{','.join(indices[1:].split('_'))}}}" if indices else ""
+    return base + subscript + "'" * len(primes)
 
 
 def _indexed_name(tap: sp.Expr) -> tuple[str, int] | None:
