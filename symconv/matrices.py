@@ -41,6 +41,7 @@ from sympy.polys.domains import ZZ
 from sympy.polys.domains.domain import Domain
 from sympy.polys.matrices import DomainMatrix
 
+from symconv._densepoly import DensePolyMatrix, TooLargeError
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix, supports
 from symconv.errors import ParameterError, ShapeMismatchError
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
@@ -315,6 +316,78 @@ def _(expr: KroneckerProduct, K: Domain) -> PolyMatrix:
     return result
 
 
+# -- the small path: ZZ[taps] as one dense array per monomial -------------------
+
+#: Dense forms of operators already built, by (operator, domain): the exhaustive tier
+#: meets the same ↑ₛ, pads and kernels in many instances. Operators are immutable, and
+#: so are the cached matrices (every operation returns a new one).
+_DENSE_CACHE: dict[tuple[object, Domain], DensePolyMatrix] = {}
+_DENSE_CACHE_SIZE = 4096
+
+
+@singledispatch
+def _dense(expr: object, K: Domain) -> DensePolyMatrix:
+    key = (expr, K)
+    cached = _DENSE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    pattern = _pattern(expr, K)
+    if pattern is not None:
+        result = DensePolyMatrix.from_pattern(_concrete(expr), pattern, K)
+    else:
+        # A class registered by another module, or an explicit matrix: its own builder.
+        dm = _sparse(expr, K)
+        rows = dm.rep.to_dod()
+        result = DensePolyMatrix.from_entries(
+            dm.shape, ((i, j, v) for i, row in rows.items() for j, v in row.items()), K
+        )
+    if len(_DENSE_CACHE) >= _DENSE_CACHE_SIZE:
+        _DENSE_CACHE.clear()
+    _DENSE_CACHE[key] = result
+    return result
+
+
+@_dense.register
+def _(expr: Transpose, K: Domain) -> DensePolyMatrix:
+    return _dense(expr.arg, K).transpose()
+
+
+@_dense.register
+def _(expr: MatMul, K: Domain) -> DensePolyMatrix:
+    coeff, factors = expr.as_coeff_matrices()
+    result = _dense(factors[-1], K)
+    for factor in reversed(factors[:-1]):
+        result = _dense(factor, K) @ result
+    return result if coeff == 1 else result.scale(K.from_sympy(coeff), K)
+
+
+@_dense.register
+def _(expr: MatAdd, K: Domain) -> DensePolyMatrix:
+    terms = [_dense(arg, K) for arg in expr.args]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+@_dense.register
+def _(expr: KroneckerProduct, K: Domain) -> DensePolyMatrix:
+    result = _dense(expr.args[0], K)
+    for factor in expr.args[1:]:
+        result = result.kron(_dense(factor, K))
+    return result
+
+
+def _densematrix(expr: MatrixExpr, K: Domain) -> DensePolyMatrix | None:
+    """The small dense form of ``expr`` over ``K``, or None when it is too large for it."""
+    if not supports(K):
+        return None
+    try:
+        return _dense(expr, K)
+    except (CoefficientOverflowError, TooLargeError):
+        return None
+
+
 def _polymatrix(expr: MatrixExpr, K: Domain) -> PolyMatrix | None:
     """The fast form of ``expr`` over ``K``, or None when only the DomainMatrix path can."""
     if not supports(K):
@@ -352,7 +425,9 @@ def sparse_matrix(expr: MatrixExpr, domain: Domain | None = None) -> DomainMatri
     return _sparse(expr, K) if fast is None else fast.to_domain_matrix(K)
 
 
-def _entry_of(matrix: PolyMatrix | DomainMatrix, i: int, j: int, K: Domain) -> sp.Expr:
+def _entry_of(
+    matrix: DensePolyMatrix | PolyMatrix | DomainMatrix, i: int, j: int, K: Domain
+) -> sp.Expr:
     if isinstance(matrix, DomainMatrix):
         return K.to_sympy(matrix.rep.to_dod().get(i, {}).get(j, K.zero))
     return _to_sympy(matrix.entry(i, j), K)
@@ -406,11 +481,26 @@ def first_difference(a: MatrixExpr, b: MatrixExpr) -> tuple[int, int, sp.Expr, s
         raise ShapeMismatchError(
             f"cannot compare {a} of shape {shapes[0]} with {b} of shape {shapes[1]}"
         )
-    K = domain_of(a, b)
-    fast_a, fast_b = _polymatrix(a, K), _polymatrix(b, K)
-    if fast_a is not None and fast_b is not None:
-        at = fast_a.difference(fast_b)
-        left, right = fast_a, fast_b
+    return difference_in(a, b, domain_of(a, b))
+
+
+def difference_in(
+    a: MatrixExpr, b: MatrixExpr, K: Domain
+) -> tuple[int, int, sp.Expr, sp.Expr] | None:
+    """:func:`first_difference` of two concrete expressions of equal shape, computed over ``K``.
+
+    ``K`` must hold every entry of both (e.g. :func:`domain_of` ``(a, b)``, or a larger
+    polynomial ring shared by many comparisons). Small matrices are compared as dense
+    stacks (:mod:`symconv._densepoly`), larger ones as sparse integer matrices per
+    monomial, and anything else (other domains, coefficients beyond int64) as
+    ``DomainMatrix``; all three are exact and find the same first entry.
+    """
+    left: DensePolyMatrix | PolyMatrix | DomainMatrix | None = _densematrix(a, K)
+    right = _densematrix(b, K) if left is not None else None
+    if left is None or right is None:
+        left, right = _polymatrix(a, K), _polymatrix(b, K)
+    if left is not None and right is not None:
+        at = left.difference(right)
     else:
         left, right = _sparse(a, K), _sparse(b, K)
         delta = (left - right).rep.to_dod()

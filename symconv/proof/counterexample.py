@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.polys.domains.domain import Domain
 
-from symconv.matrices import domain_of, sparse_matrix
+from symconv.matrices import difference_in, domain_of
 
 __all__ = ["Counterexample", "Difference", "first_difference"]
 
@@ -63,22 +63,15 @@ def first_difference(
 ) -> Difference | None:
     """None when ``left`` and ``right`` are exactly equal, else their first difference.
 
-    Both sides are built as exact sparse matrices in one polynomial domain
-    (the kernel taps stay symbolic), so equality is exact and canonical.
+    Both sides are built as exact matrices in one polynomial domain (the kernel
+    taps stay symbolic), so equality is exact and canonical
+    (:func:`symconv.matrices.difference_in`).
     """
     if _shape(left) != _shape(right):
         return Difference(_shape(left), _shape(right))
     K = domain_of(left, right) if domain is None else domain
-    a, b = sparse_matrix(left, K), sparse_matrix(right, K)
-    if a == b:
+    found = difference_in(left, right, K)
+    if found is None:
         return None
-    da, db = a.rep.to_dod(), b.rep.to_dod()
-    for i in sorted(set(da) | set(db)):
-        ra, rb = da.get(i, {}), db.get(i, {})
-        for j in sorted(set(ra) | set(rb)):
-            va, vb = ra.get(j, K.zero), rb.get(j, K.zero)
-            if va != vb:
-                return Difference(
-                    _shape(left), _shape(right), (i, j), K.to_sympy(va), K.to_sympy(vb)
-                )
-    raise AssertionError("unequal sparse matrices without a differing entry")  # pragma: no cover
+    i, j, a, b = found
+    return Difference(_shape(left), _shape(right), (i, j), a, b)

@@ -40,7 +40,16 @@ Values = Mapping[sp.Symbol, float]
 
 
 def _number(value: object, values: Values) -> float:
-    return float(sp.sympify(value).subs(values))
+    # A tap is almost always a symbol or a number: look it up rather than ``subs`` (which
+    # walks the whole mapping and dominated the numeric tier's time).
+    if value in values:
+        return float(values[value])
+    value = sp.sympify(value)
+    if value.is_Number:
+        return float(value)
+    return float(
+        value.xreplace({s: sp.Float(values[s]) for s in value.free_symbols if s in values})
+    )
 
 
 def _int(value: object) -> int:
@@ -155,7 +164,10 @@ def dense(expr: object, values: Values) -> np.ndarray:
     if name in _OPERATORS:
         return _OPERATORS[name](expr, values)
     if isinstance(expr, sp.MatrixBase):
-        return np.array(expr.subs(values).tolist(), dtype=float).reshape(expr.shape)
+        out = np.zeros(_int(expr.rows) * _int(expr.cols))
+        for (i, j), v in expr.todok().items():
+            out[i * expr.cols + j] = _number(v, values)
+        return out.reshape(expr.shape)
     if isinstance(expr, Identity):
         return np.eye(_int(expr.rows))
     if isinstance(expr, ZeroMatrix):
