@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from sympy.polys.domains.domain import Domain
+from sympy.polys.matrices import DomainMatrix
 
 from symconv._polymatrix import CoefficientOverflowError, _terms
 
@@ -113,6 +114,19 @@ class DensePolyMatrix:
         if not layers:
             return cls(shape, (), np.zeros((0, *shape)))
         return cls(shape, tuple(layers), np.stack(list(layers.values())))
+
+    def to_domain_matrix(self, K: Domain) -> DomainMatrix:
+        """The same matrix as a sparse ``DomainMatrix`` over ``K``."""
+        rows: dict[int, dict[int, object]] = {}
+        nonzero = (self.data != 0).any(axis=0) if self.monomials else np.zeros(self.shape, bool)
+        for i, j in zip(*(a.tolist() for a in np.nonzero(nonzero))):
+            terms = self.entry(i, j)
+            if K.is_ZZ:
+                value = K(terms[()])
+            else:
+                value = K.ring.from_dict({m: K.domain(c) for m, c in terms.items()})
+            rows.setdefault(i, {})[j] = value
+        return DomainMatrix(rows, self.shape, K, fmt="sparse")
 
     def transpose(self) -> DensePolyMatrix:
         return DensePolyMatrix(self.shape[::-1], self.monomials, self.data.transpose(0, 2, 1))

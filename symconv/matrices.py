@@ -81,8 +81,19 @@ def domain_of(*exprs: object) -> Domain:
     >>> domain_of(Conv(kernel("q", 2), 3), Conv((1, 2), 3))
     ZZ[q_0,q_1]
     """
-    values = [v for e in exprs for v in _scalars(e)]
-    return construct_domain(values)[0] if values else ZZ
+    values = tuple(dict.fromkeys(v for e in exprs for v in _scalars(e)))
+    if not values:
+        return ZZ
+    # The proofs ask for the same few domains thousands of times; building one is slow.
+    K = _DOMAINS.get(values)
+    if K is None:
+        if len(_DOMAINS) >= 1024:
+            _DOMAINS.clear()
+        K = _DOMAINS[values] = construct_domain(list(values))[0]
+    return K
+
+
+_DOMAINS: dict[tuple[sp.Expr, ...], Domain] = {}
 
 
 def _concrete(expr: MatrixExpr) -> tuple[int, int]:
@@ -421,7 +432,7 @@ def sparse_matrix(expr: MatrixExpr, domain: Domain | None = None) -> DomainMatri
     """
     _require_concrete(expr)
     K = domain_of(expr) if domain is None else domain
-    fast = _polymatrix(expr, K)
+    fast = _densematrix(expr, K) or _polymatrix(expr, K)
     return _sparse(expr, K) if fast is None else fast.to_domain_matrix(K)
 
 

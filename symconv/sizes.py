@@ -39,6 +39,14 @@ def _int(value: object) -> sp.Expr:
     return sp.sympify(value)
 
 
+def _min_max(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    # Concrete sizes take Python's min/max: sp.Min/sp.Max cost ~60 µs each, and the
+    # exhaustive proofs build tens of thousands of operators.
+    if a.is_Integer and b.is_Integer:
+        return min(a, b), max(a, b)
+    return sp.Min(a, b), sp.Max(a, b)
+
+
 def downsample_length(n: object, k: object) -> sp.Expr:
     """Length of ↓ₖ applied to ℝⁿ: ⌈n/k⌉ (samples 0, k, 2k, … below n)."""
     return sp.ceiling(_int(n) / _int(k))
@@ -64,7 +72,7 @@ def conv_crop(n: object, m: object, mode: str) -> tuple[sp.Expr, sp.Expr]:
     n, m = _int(n), _int(m)
     if mode == "full":
         return sp.Integer(0), n + m - 1
-    shorter, longer = sp.Min(n, m), sp.Max(n, m)
+    shorter, longer = _min_max(n, m)
     if mode == "valid":
         return shorter - 1, longer - shorter + 1
     if mode == "same":
@@ -102,7 +110,7 @@ def same_padding(
     """
     n, m, s, d = _int(n), _int(m), _int(stride), _int(dilation)
     out = sp.ceiling(n / s)
-    total = sp.Max((out - 1) * s + d * (m - 1) + 1 - n, 0)
+    total = _min_max((out - 1) * s + d * (m - 1) + 1 - n, sp.Integer(0))[1]
     lo = sp.floor(total / 2)
     return lo, total - lo
 

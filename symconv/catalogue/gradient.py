@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
+from sympy.polys.domains import ZZ
+from sympy.polys.rings import PolyElement
 from sympy.matrices.expressions import MatMul, MatrixSymbol, Transpose
 
 from symconv import kernels
 from symconv.catalogue._common import HI_PARAM, LO_PARAM, M_PARAM, N_RANGE, param, q
 from symconv.catalogue.entry import Entry, grid
 from symconv.derivation import Rule, Step, Tier, TierResult
-from symconv.matrices import explicit
+from symconv.matrices import sparse_matrix
 from symconv.operators import Corr
 from symconv.proof.rules import RULES
 
 __all__ = ["ENTRIES", "gradient"]
+
+#: The column vectors g and x, built once per length (immutable; built at every grid point).
+_signal = functools.lru_cache(maxsize=None)(kernels.signal)
 
 
 def _forward(n: int, m: int, s: int, lo: int, hi: int, d: int) -> Corr:
@@ -21,20 +28,51 @@ def _forward(n: int, m: int, s: int, lo: int, hi: int, d: int) -> Corr:
 
 
 def gradient(conv: Corr) -> sp.ImmutableMatrix:
-    """∇ₓ⟨g, Cx⟩ computed by SymPy: ∂/∂xⱼ of the expanded scalar, for every j."""
-    inner = _inner(conv)
-    return sp.ImmutableMatrix([sp.diff(inner, xj) for xj in kernels.signal("x", conv.cols)])
+    """∇ₓ⟨g, Cx⟩ computed by SymPy: ∂/∂xⱼ of the expanded scalar, for every j.
+
+    The scalar ⟨g, Cx⟩ is expanded as a polynomial in the taps, g and x (a
+    ``sympy.polys`` ring element) and differentiated there with SymPy's
+    polynomial ``diff``: exact, and two orders of magnitude cheaper than
+    ``sympy.diff`` on an ``Add`` of thousands of terms, which matters because
+    the exhaustive tier differentiates at every grid point.
+
+    Examples
+    --------
+    >>> from symconv.catalogue._common import q
+    >>> gradient(Corr(q(2), 3)).T
+    Matrix([[g_0*q_0, g_0*q_1 + g_1*q_0, g_1*q_1]])
+    """
+    inner, x = _inner(conv)
+    return sp.ImmutableMatrix([inner.diff(xj).as_expr() for xj in x])
 
 
-def _inner(conv: Corr) -> sp.Expr:
-    """⟨g, Cx⟩ = Σᵢⱼ gᵢ Cᵢⱼ xⱼ, summed over the non-zeros of the exact matrix."""
-    g, x = kernels.signal("g", conv.rows), kernels.signal("x", conv.cols)
-    return sp.Add(*(g[i] * v * x[j] for (i, j), v in explicit(conv).todok().items()))
+def _inner(conv: Corr) -> tuple[PolyElement, list[PolyElement]]:
+    """⟨g, Cx⟩ = Σᵢⱼ gᵢ Cᵢⱼ xⱼ over the non-zeros of the exact matrix, and the xⱼ.
+
+    A polynomial in ZZ[taps, g, x], with the taps the generators of C's own domain.
+    """
+    C = sparse_matrix(conv)
+    taps = tuple(C.domain.symbols) if C.domain.is_PolynomialRing else ()
+    g, x = _signal("g", conv.rows), _signal("x", conv.cols)
+    ring, *generators = sp.ring((*taps, *g, *x), ZZ)
+    gs, xs = generators[len(taps) : len(taps) + len(g)], generators[len(taps) + len(g) :]
+    pad = (0,) * (len(g) + len(x))
+
+    def lift(value: object) -> PolyElement:
+        if not taps:
+            return ring(int(value))
+        return ring.from_dict({tuple(m) + pad: int(c) for m, c in value.terms()})
+
+    inner = ring.zero
+    for i, row in C.rep.to_dod().items():
+        for j, value in row.items():
+            inner += gs[i] * lift(value) * xs[j]
+    return inner, xs
 
 
 def _sides(n: int, m: int, s: int, lo: int, hi: int, d: int) -> tuple:
     conv = _forward(n, m, s, lo, hi, d)
-    g = kernels.signal("g", conv.rows)
+    g = _signal("g", conv.rows)
     return gradient(conv), MatMul(conv.T, g)
 
 
@@ -45,10 +83,10 @@ _COLLECT = Rule(
 
 def _chain(n: int, m: int, s: int, lo: int, hi: int, d: int) -> list:
     conv = _forward(n, m, s, lo, hi, d)
-    g = kernels.signal("g", conv.rows)
-    inner = _inner(conv)
+    g = _signal("g", conv.rows)
+    inner = _inner(conv)[0].as_expr()
     return [
-        Step(gradient(conv), note=f"∂/∂xⱼ of ⟨g, Cx⟩ = {inner}, each by sympy.diff"),
+        Step(gradient(conv), note=f"∂/∂xⱼ of ⟨g, Cx⟩ = {inner}, each by SymPy's polynomial diff"),
         Step(MatMul(Transpose(conv), g), _COLLECT),
         Step(MatMul(conv.T, g), RULES["corr-transpose"].rule),
     ]

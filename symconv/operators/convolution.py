@@ -157,7 +157,7 @@ class Corr(Operator):
         pair = _padding_pair(padding, n, len(q), stride, dilation)
         span = dilation * (len(q) - 1) + 1
         _validate.require(
-            sp.Ge(n + pair[0] + pair[1], span),
+            n + pair[0] + pair[1] >= span,
             "n",
             n,
             f"n + lo + hi >= d*(m-1) + 1 = {span} for padding {tuple(pair)}, so that the "
@@ -252,14 +252,14 @@ class ConvTranspose(Operator):
             )
         pair = _padding_pair(padding, n, len(q), stride, dilation)
         a = _validate.amount("output_padding", output_padding)
-        if sp.Ge(a, stride) == sp.true:
+        if (a >= stride) == sp.true:
             # Extra output rows are a shorter end crop when a <= hi: the same map
             # is the transpose of Corr with padding (lo, hi - a). Only rows past
             # the full result are zeros that no convolution's transpose has.
             meaning = (
                 f"the same map is ConvTranspose(q, n, ({pair[0]}, {pair[1] - a}), stride, "
                 "dilation, output_padding=0), the transpose of a conv with that padding"
-                if sp.Le(a, pair[1]) == sp.true
+                if (a <= pair[1]) == sp.true
                 else "rows past the full result would be appended zeros, and then the "
                 "result is not the transpose of any convolution"
             )
@@ -270,7 +270,7 @@ class ConvTranspose(Operator):
             )
         length = sizes.conv_transpose_length(n, len(q), pair, stride, dilation, a)
         _validate.require(
-            sp.Ge(length, 1),
+            length >= 1,
             "padding",
             tuple(pair),
             f"lo + hi <= {length + pair[0] + pair[1] - 1} so that the output is not empty",

@@ -60,7 +60,7 @@ class Crop(Operator):
     def __new__(cls, n: object, lo: object = 0, hi: object = 0) -> Crop:
         n, lo, hi = _validate.size("n", n), _validate.amount("lo", lo), _validate.amount("hi", hi)
         _validate.require(
-            sp.Ge(n - lo - hi, 1),
+            n - lo - hi >= 1,
             "lo + hi",
             lo + hi,
             f"at most n - 1 = {n - 1} (something must remain)",

@@ -91,8 +91,8 @@ class Upsample(Operator):
         shortest, longest = sizes.upsample_length_range(n, k)
         length = longest if length is None else _validate.size("length", length)
         allowed = f"an integer from k*(n-1)+1 = {shortest} to k*n = {longest}"
-        _validate.require(sp.Ge(length, shortest), "length", length, allowed)
-        _validate.require(sp.Le(length, longest), "length", length, allowed)
+        _validate.require(length >= shortest, "length", length, allowed)
+        _validate.require(length <= longest, "length", length, allowed)
         return super().__new__(cls, n, k, length)
 
     n = property(lambda self: self.args[0])
