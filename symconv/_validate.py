@@ -101,6 +101,12 @@ def taps(name: str, values: object) -> sp.Tuple:
     """A kernel: a non-empty sequence of scalars, as a SymPy ``Tuple``."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise ParameterError(name, values, "a non-empty sequence of numbers or SymPy expressions")
+    if (
+        isinstance(values, sp.Tuple)
+        and values
+        and all(isinstance(v, sp.Expr) and not v.is_Matrix for v in values)
+    ):
+        return values  # already a checked kernel (operators rebuilt from their args)
     items = list(values)
     if not items:
         raise ParameterError(name, values, "a non-empty sequence of numbers or SymPy expressions")

@@ -96,7 +96,15 @@ def domain_of(*exprs: object) -> Domain:
 _DOMAINS: dict[tuple[sp.Expr, ...], Domain] = {}
 
 
+#: Concrete shapes already computed, by expression (an operator's shape is SymPy size
+#: arithmetic, recomputed on every access; the proofs ask tens of thousands of times).
+_SHAPES: dict[object, tuple[int, int]] = {}
+
+
 def _concrete(expr: MatrixExpr) -> tuple[int, int]:
+    known = _SHAPES.get(expr)
+    if known is not None:
+        return known
     rows, cols = expr.shape
     if not (sp.sympify(rows).is_Integer and sp.sympify(cols).is_Integer):
         raise ParameterError(
@@ -105,7 +113,10 @@ def _concrete(expr: MatrixExpr) -> tuple[int, int]:
             f"concrete sizes for an explicit matrix, but the shape is ({rows}, {cols}); "
             "substitute values first, e.g. expr.subs(n, 8)",
         )
-    return int(rows), int(cols)
+    if len(_SHAPES) >= 8192:
+        _SHAPES.clear()
+    known = _SHAPES[expr] = int(rows), int(cols)
+    return known
 
 
 def _require_concrete(expr: object) -> None:
@@ -122,8 +133,18 @@ Pattern = list[tuple[object, np.ndarray, np.ndarray]]
 
 def _taps(kernel: sp.Tuple, K: Domain) -> list[tuple[int, object]]:
     """(t, q_t) for the non-zero taps, in the domain (sparse formats store no zeros)."""
-    converted = ((t, K.from_sympy(tap)) for t, tap in enumerate(kernel))
-    return [(t, v) for t, v in converted if not K.is_zero(v)]
+    known = _TAPS.get((kernel, K))
+    if known is None:
+        converted = ((t, K.from_sympy(tap)) for t, tap in enumerate(kernel))
+        known = [(t, v) for t, v in converted if not K.is_zero(v)]
+        if len(_TAPS) >= 1024:
+            _TAPS.clear()
+        _TAPS[kernel, K] = known
+    return known
+
+
+#: Kernels already converted into a domain (``from_sympy`` is slow; kernels repeat).
+_TAPS: dict[tuple[sp.Tuple, Domain], list[tuple[int, object]]] = {}
 
 
 def _band(rows: int, cols: int, offset: int, step: int = 1) -> tuple[np.ndarray, np.ndarray]:

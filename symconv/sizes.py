@@ -36,7 +36,7 @@ CONV_MODES = ("full", "valid", "same")
 
 
 def _int(value: object) -> sp.Expr:
-    return sp.sympify(value)
+    return value if isinstance(value, sp.Integer) else sp.sympify(value)
 
 
 def _min_max(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
@@ -98,6 +98,8 @@ def corr_length(
     """
     lo, hi = (_int(p) for p in padding)
     n, m, s, d = _int(n), _int(m), _int(stride), _int(dilation)
+    if all(isinstance(v, sp.Integer) for v in (n, m, s, d, lo, hi)):
+        return sp.Integer((int(n + lo + hi) - int(d) * (int(m) - 1) - 1) // int(s) + 1)
     return sp.floor((n + lo + hi - d * (m - 1) - 1) / s) + 1
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 
 import sympy as sp
+from sympy.matrices.expressions import MatMul, MatrixSymbol, Transpose
 from sympy.polys.domains import ZZ
 from sympy.polys.rings import PolyElement
-from sympy.matrices.expressions import MatMul, MatrixSymbol, Transpose
 
 from symconv import kernels
 from symconv.catalogue._common import HI_PARAM, LO_PARAM, M_PARAM, N_RANGE, param, q

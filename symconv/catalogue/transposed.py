@@ -6,6 +6,8 @@ the parentheses), which :func:`misprint` refutes with a counterexample.
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 from sympy.matrices.expressions import MatMul, Transpose
 
@@ -166,16 +168,23 @@ CONV_TRANSPOSE_IS_CORRELATION = Entry(
 # --- transposed-conv-as-direct-conv -----------------------------------------
 
 
+# The exhaustive grid (~10⁴ points) meets the same kernels, borders, correlations and
+# up-samplings many times over: build each once (all immutable).
+_flipped = functools.lru_cache(maxsize=None)(lambda m, d: kernels.flip(kernels.dilate(q(m), d)))
+_border = functools.lru_cache(maxsize=4096)(border)
+_corr = functools.lru_cache(maxsize=4096)(Corr)
+_upsample = functools.lru_cache(maxsize=4096)(Upsample)
+
+
 def _direct_sides(n: object, m: int, s: int, lo: int, hi: int, d: int, a: int) -> tuple:
     if a >= s:
         raise ParameterError("a", a, f"0 <= a < s = {s}")
     lhs = ConvTranspose(q(m), n, (lo, hi), s, d, a)
     D = d * (m - 1)
     stretched = s * (n - 1) + 1
-    kernel = kernels.flip(kernels.dilate(q(m), d))
-    framed = border(stretched, D - lo, D - hi + a)
-    spread = Upsample(n, s, stretched) if s != 1 else sp.Identity(n)
-    rhs = mul(Corr(kernel, framed.rows), framed, spread)
+    framed = _border(stretched, D - lo, D - hi + a)
+    spread = _upsample(n, s, stretched) if s != 1 else sp.Identity(n)
+    rhs = mul(_corr(_flipped(m, d), framed.rows), framed, spread)
     return lhs, rhs
 
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.polys.domains.domain import Domain
 
-from symconv.matrices import difference_in, domain_of
+from symconv.errors import SymconvError
+from symconv.matrices import _concrete, difference_in, domain_of
 
 __all__ = ["Counterexample", "Difference", "first_difference"]
 
@@ -55,7 +56,10 @@ class Counterexample:
 
 
 def _shape(expr: object) -> tuple[int, int]:
-    return tuple(int(v) if sp.sympify(v).is_Integer else v for v in expr.shape)
+    try:
+        return _concrete(expr)  # cached: the exhaustive tier asks for thousands of shapes
+    except SymconvError:
+        return tuple(int(v) if sp.sympify(v).is_Integer else v for v in expr.shape)
 
 
 def first_difference(

@@ -103,18 +103,22 @@ def _conv(op: object, values: Values) -> np.ndarray:
 
 
 def _correlation(q: np.ndarray, n: int, lo: int, hi: int, s: int, d: int) -> np.ndarray:
-    """y_i = Σ_t q_t x_{i·s + t·d − lo}, looping over the definition."""
+    """y_i = Σ_t q_t x_{i·s + t·d − lo}, looping over the definition.
 
-    def apply(x: np.ndarray) -> np.ndarray:
-        padded = np.concatenate([np.zeros(lo), x, np.zeros(hi)])
-        out = []
-        i = 0
-        while i * s + d * (len(q) - 1) < len(padded):
-            out.append(sum(q[t] * padded[i * s + t * d] for t in range(len(q))))
-            i += 1
-        return np.array(out)
-
-    return _columns(apply, n)
+    Applied to all unit vectors at once (the columns of the identity), so that
+    the loops run over outputs and taps only.
+    """
+    x = np.eye(n)
+    padded = np.concatenate([np.zeros((lo, n)), x, np.zeros((hi, n))])
+    out = []
+    i = 0
+    while i * s + d * (len(q) - 1) < len(padded):
+        row = np.zeros(n)
+        for t in range(len(q)):
+            row += q[t] * padded[i * s + t * d]
+        out.append(row)
+        i += 1
+    return np.array(out).reshape(-1, n)
 
 
 def _corr(op: object, values: Values) -> np.ndarray:

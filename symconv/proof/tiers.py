@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 from sympy.polys.domains import ZZ
+from sympy.polys.domains.domain import Domain
+from sympy.polys.polyerrors import CoercionFailed
 
 from symconv.derivation import Tier, TierResult
 from symconv.matrices import domain_of
@@ -81,6 +83,22 @@ def symbolic_tier(lhs: sp.Basic, rhs: sp.Basic) -> TierResult:
     return TierResult(Tier.SYMBOLIC, holds, f"{_scope((lhs, rhs))}: {detail}" if holds else detail)
 
 
+def _common_domain(shared: Domain, own: Domain) -> Domain | None:
+    """A polynomial ring over ZZ holding both, or None when ``own`` is not of that kind.
+
+    The exhaustive tier keeps one domain for all its instances, grown only when a
+    new tap appears: building a domain costs more than comparing two small matrices.
+    """
+    if own.is_ZZ:
+        return shared
+    if not (own.is_PolynomialRing and own.domain.is_ZZ):
+        return None
+    known = set(shared.symbols) if shared.is_PolynomialRing else set()
+    if set(own.symbols) <= known:
+        return shared
+    return ZZ[tuple(sorted(known | set(own.symbols), key=str))]
+
+
 def exhaustive_tier(
     instances: Iterable[Instance], bounds: str
 ) -> tuple[TierResult, Counterexample | None]:
@@ -88,20 +106,21 @@ def exhaustive_tier(
 
     Stops at the first failure and returns it as the counterexample.
     """
-    count, K, symbols = 0, None, set()
+    count, shared = 0, ZZ
     for instance in instances:
         count += 1
-        new = instance.lhs.free_symbols | instance.rhs.free_symbols
-        if K is None or not new <= symbols:
-            # One domain for all instances, grown only when a new tap appears (building a
-            # domain costs more than comparing two small sparse matrices).
-            symbols |= new
-            K = (
-                domain_of(instance.lhs, instance.rhs)
-                if not symbols
-                else ZZ[tuple(sorted(symbols, key=str))]
-            )
-        difference = first_difference(instance.lhs, instance.rhs, K)
+        try:
+            difference = first_difference(instance.lhs, instance.rhs, shared)
+        except (CoercionFailed, ValueError):
+            # An entry outside the shared domain (a new tap, or not over ZZ). SymPy's rings
+            # say so with a ValueError; any other error recurs below in the own domain.
+            own = domain_of(instance.lhs, instance.rhs)
+            K = _common_domain(shared, own)
+            if K is None:
+                K = own  # not a polynomial ring over ZZ: this instance in its own domain
+            else:
+                shared = K
+            difference = first_difference(instance.lhs, instance.rhs, K)
         if difference is not None:
             sizes = ", ".join(f"{k}={v}" for k, v in instance.sizes.items())
             failure = Counterexample(dict(instance.sizes), difference, instance.lhs, instance.rhs)
