@@ -29,7 +29,10 @@ def integer(name: str, value: object, minimum: int | None = None) -> sp.Expr:
     if isinstance(value, bool):
         raise ParameterError(name, value, allowed)
     if isinstance(value, numbers.Integral):
-        result: sp.Expr = sp.Integer(int(value))
+        result: sp.Expr = value if isinstance(value, sp.Integer) else sp.Integer(int(value))
+        if minimum is not None and int(result) < minimum:  # decided in Python: the common case
+            raise ParameterError(name, value, allowed)
+        return result
     elif isinstance(value, sp.Basic) and isinstance(value, sp.Expr):
         if value.is_integer is not True:
             raise ParameterError(

@@ -105,6 +105,11 @@ def _concrete(expr: MatrixExpr) -> tuple[int, int]:
     known = _SHAPES.get(expr)
     if known is not None:
         return known
+    if isinstance(expr, MatMul):  # from the factors' (cached) shapes, not SymPy's arithmetic
+        factors = expr.as_coeff_matrices()[1]
+        return _concrete(factors[0])[0], _concrete(factors[-1])[1]
+    if isinstance(expr, Transpose):
+        return _concrete(expr.arg)[::-1]
     rows, cols = expr.shape
     if not (sp.sympify(rows).is_Integer and sp.sympify(cols).is_Integer):
         raise ParameterError(

@@ -140,7 +140,10 @@ class Entry:
         With ``count > 1``, only every ``count``-th grid point from ``index`` (a slice
         for one worker process), built only for those points.
         """
-        for position, values in enumerate(self.grid()):
+        points = _POINTS.get(self.grid)
+        if points is None:  # enumerated (and sorted) once per process, not once per slice
+            points = _POINTS[self.grid] = list(self.grid())
+        for position, values in enumerate(points):
             if position % count != index:
                 continue
             try:
@@ -229,6 +232,9 @@ def _merge(tiers: list[TierResult], more: Sequence[TierResult]) -> list[TierResu
 
 
 _GRID: dict[str, tuple[TierResult, TierResult]] = {}
+
+#: Each entry's grid points in order, by its grid function (see :meth:`Entry.instances`).
+_POINTS: dict[Callable, list[dict]] = {}
 
 
 def grid_slice(entry: Entry, index: int, count: int) -> tuple:

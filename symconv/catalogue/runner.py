@@ -1,9 +1,10 @@
 """Run the whole catalogue, in parallel, with progress: the engine of ``symconv prove --all``.
 
 Work is split into independent tasks — establishing each rewrite rule, and
-checking each slice of each entry's exhaustive grid — run in a process pool
-(forked, so nothing is pickled but the results), and then every derivation is
-assembled in a second pool forked *after* the results are in the parent's
+checking each slice of each entry's exhaustive grid — run together in one
+process pool (forked, so nothing is pickled but the results; the longest
+tasks first, so that no worker idles at the end), and then every derivation
+is assembled in a second pool forked *after* the results are in the parent's
 caches. A progress counter goes to ``progress`` after each finished task.
 """
 
@@ -24,30 +25,37 @@ from symconv.proof import rules
 __all__ = ["prove_all"]
 
 #: How many slices the exhaustive grid of an expensive entry is cut into.
-SLICES = {"transposed-conv-as-direct-conv": 8, "transposed-conv-is-gradient": 3}
+SLICES = {"transposed-conv-as-direct-conv": 8, "transposed-conv-is-gradient": 4}
 
+#: Derivations that take longest to assemble (their own extra tiers), started first.
+SLOW_DERIVATIONS = ("conv-arithmetic", "transposed-conv-as-transpose", "checkerboard-overlap")
 
-#: Wall time of the last run's phases: establishing rules, exhaustive/numeric grids,
-#: assembling derivations (rewrite and symbolic tiers, chains).
+#: Wall time of the last run's phases: establishing rules together with the
+#: exhaustive/numeric grids, then assembling derivations (rewrite and symbolic tiers, chains).
 TIMINGS: dict[str, float] = {}
+
+#: CPU time of the last run's work by kind, summed over the worker processes.
+CPU: dict[str, float] = {}
 
 #: Derivations already proven in this process (at the default parameters).
 _DERIVED: dict[str, tuple[str, Derivation, float]] = {}
 
 
-def _rule_task(name: str) -> tuple:
-    return ("rule", name, rules.establish(name))
+def _task(task: tuple) -> tuple:
+    """A rule (``("rule", name)``) or a grid slice (``("slice", (name, index, count))``)."""
+    kind, key = task
+    start = time.process_time()
+    if kind == "rule":
+        value = rules.establish(key)
+    else:
+        value = entry_module.grid_slice(get(key[0]), key[1], key[2])
+    return kind, key, value, time.process_time() - start
 
 
-def _slice_task(args: tuple[str, int, int]) -> tuple:
-    name, index, count = args
-    return ("slice", (name, index, count), entry_module.grid_slice(get(name), index, count))
-
-
-def _derive_task(name: str) -> tuple[str, Derivation, float]:
-    start = time.perf_counter()
+def _derive_task(name: str) -> tuple[str, Derivation, float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
     derivation = get(name).derivation()
-    return name, derivation, time.perf_counter() - start
+    return name, derivation, time.perf_counter() - start, time.process_time() - cpu
 
 
 class _Progress:
@@ -100,13 +108,16 @@ def prove_all(
     # The expensive entries' slices first, so that no long task is left for the end.
     heavy_first = sorted(selected, key=lambda n: -SLICES.get(n, 1))
     slices = [(n, i, SLICES.get(n, 1)) for n in heavy_first for i in range(SLICES.get(n, 1))]
-    rule_names = list(rules.RULES)
-    bar = _Progress(len(rule_names) + len(slices) + len(selected), progress)
+    tasks = [("slice", key) for key in slices] + [("rule", name) for name in rules.RULES]
+    bar = _Progress(len(tasks) + len(selected), progress)
+    CPU.clear()
+    TIMINGS.clear()
 
     slice_results: dict[str, list] = {}
 
     def collect(result: tuple) -> None:
-        kind, key, value = result
+        kind, key, value, seconds = result
+        CPU[f"{kind}s"] = CPU.get(f"{kind}s", 0.0) + seconds
         if kind == "rule":
             rules.preload(key, value)
             bar.step(f"rule {key}")
@@ -117,27 +128,28 @@ def prove_all(
     pool = _pool(jobs)
     started = time.perf_counter()
     try:
-        _run(pool, _rule_task, rule_names, collect)
-        TIMINGS["rules"] = time.perf_counter() - started
-        _run(pool, _slice_task, slices, collect)
-        TIMINGS["grids"] = time.perf_counter() - started - TIMINGS["rules"]
+        _run(pool, _task, tasks, collect)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
+    TIMINGS["rules and grids"] = time.perf_counter() - started
     for name, parts in slice_results.items():
         entry_module.preload_grid(get(name), [v for _, v in sorted(parts, key=lambda p: p[0])])
 
     derived: dict[str, tuple] = {}
 
     def keep(result: tuple) -> None:
-        derived[result[0]] = result
-        bar.step(f"derivation {result[0]}")
+        name, derivation, seconds, cpu = result
+        CPU["derivations"] = CPU.get("derivations", 0.0) + cpu
+        derived[name] = (name, derivation, seconds)
+        bar.step(f"derivation {name}")
 
     pool = _pool(jobs)  # forked now, so the workers inherit the results above
     started = time.perf_counter()
+    order = sorted(selected, key=lambda n: n not in SLOW_DERIVATIONS)
     try:
-        _run(pool, _derive_task, sorted(selected, key=lambda n: -SLICES.get(n, 0)), keep)
+        _run(pool, _derive_task, order, keep)
     finally:
         if pool is not None:
             pool.close()

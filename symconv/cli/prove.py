@@ -94,9 +94,11 @@ def _prove_all(args: argparse.Namespace) -> int:
 
     statement, counterexample, _ = misprint()
     print(f"\nexpected refutation: {statement}\n  refuted {counterexample}")
-    from symconv.catalogue.runner import TIMINGS
+    from symconv.catalogue.runner import CPU, TIMINGS
 
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in TIMINGS.items())
+    if CPU:
+        phases += "; CPU " + ", ".join(f"{k} {v:.1f} s" for k, v in CPU.items())
     proven = len(results) - failed
     print(f"\n{proven}/{len(results)} identities proven in {elapsed:.1f} s ({phases})")
     return 1 if failed or counterexample is None else 0
