@@ -70,6 +70,7 @@ class DensePolyMatrix:
     def __init__(
         self, shape: tuple[int, int], monomials: tuple[Monomial, ...], data: np.ndarray
     ) -> None:
+        data.setflags(write=False)  # shared through the operator cache: never modified
         self.shape, self.monomials, self.data = shape, monomials, data
         self.peak = float(np.abs(data).max()) if data.size else 0.0
 
