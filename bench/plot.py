@@ -134,7 +134,20 @@ def tables(quick: bool) -> str:
     if prove:
         parts += ["Whole catalogue (target 4)", "~~~~~~~~~~~~~~~~~~~~~~~~~~", ""]
         if prove.get("available"):
-            parts.append(f"``symconv prove --all``: {_fmt(prove['seconds'])} s.")
+            cpu = f", {_fmt(prove['cpu_seconds'])} s CPU" if "cpu_seconds" in prove else ""
+            parts.append(f"``symconv prove --all``: {_fmt(prove['seconds'])} s wall{cpu}.")
+            if prove.get("phases"):
+                parts += ["", f"Phases: {prove['phases']}."]
+            if prove.get("top_own"):
+                parts += [
+                    "",
+                    "Most own time, profiling the same work in one process:",
+                    "",
+                    _rst_table(
+                        ["function", "own s"],
+                        [[r["function"], r["own_s"]] for r in prove["top_own"][:8]],
+                    ),
+                ]
         else:
             parts.append(f"Not measured: {prove['note']}.")
         parts.append("")

@@ -69,7 +69,7 @@ def first_difference(
 
     Both sides are built as exact matrices in one polynomial domain (the kernel
     taps stay symbolic), so equality is exact and canonical
-    (:func:`symconv.matrices.difference_in`).
+    (``symconv.matrices.difference_in``).
     """
     if _shape(left) != _shape(right):
         return Difference(_shape(left), _shape(right))
