@@ -173,7 +173,8 @@ def _chain(derivation: Derivation, notation: Notation) -> list[str]:
 def _tiers(derivation: Derivation) -> str:
     """The tiers passed as letters in strength order, ``-`` for one not claimed: ``R - E N``."""
     passed = {r.tier for r in derivation.tiers if r.passed}
-    return " ".join(t.value[0].upper() if t in passed else "-" for t in Tier)
+    # A literal: a cell starting with "- " would otherwise become a bullet list.
+    return "``" + " ".join(t.value[0].upper() if t in passed else "-" for t in Tier) + "``"
 
 
 def render_page(
