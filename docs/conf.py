@@ -33,6 +33,8 @@ extensions = [
 
 # Every identity of symconv.catalogue must have a script in derivations/.
 derivation_gallery_require_catalogue = True
+# The gallery's index links here for what the tiers R, S, E, N mean.
+derivation_gallery_tiers_doc = "catalogue"
 
 # --- math: MathJax 3 served from this site (no CDN), with the LaTeX output's macros ----------
 mathjax_path = "mathjax/tex-chtml-full.js"

@@ -257,14 +257,15 @@ def generate(app: Sphinx) -> None:
         (f":doc:`{pages[stem][0].name} <{stem}>`", pages[stem][0].statement, _tiers(pages[stem][0]))
         for stem in order
     ]
+    tiers_doc = app.config.derivation_gallery_tiers_doc
     index = [
         ".. _gallery:\n",
         _heading("Derivation gallery", "="),
         "Every identity of the catalogue, derived step by step and checked when this site "
         "was built (a failing derivation stops the build). Each page shows the named rule "
         "behind every step, the explicit matrices, the tiers of checking it passed, and the "
-        "script that produced it. The tiers (R rewrite, S symbolic, E exhaustive, N numeric) "
-        "are explained in :doc:`../catalogue`, with how to check an identity of your own.\n",
+        "script that produced it. The tiers: R rewrite, S symbolic, E exhaustive, N numeric"
+        + (f" (see :doc:`/{tiers_doc}`).\n" if tiers_doc else ".\n"),
         _list_table("26 64 10", ("identity", "statement", "tiers"), rows),
         ".. toctree::\n   :hidden:\n",
         *(f"   {stem}" for stem in order),
@@ -289,5 +290,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("derivation_gallery_require_catalogue", False, "env")
     # A symconv.latex.Notation; None prints expanded LaTeX in the default notation.
     app.add_config_value("derivation_gallery_notation", None, "env")
+    # A document that explains the tiers, linked from the gallery's index ("" for none).
+    app.add_config_value("derivation_gallery_tiers_doc", "", "env")
     app.connect("builder-inited", generate)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
