@@ -171,10 +171,10 @@ def _chain(derivation: Derivation, notation: Notation) -> list[str]:
 
 
 def _tiers(derivation: Derivation) -> str:
-    """The tiers passed as letters in strength order, ``-`` for one not claimed: ``R - E N``."""
+    """The tiers passed as letters in strength order, ``-`` for one not claimed: ``R-EN``."""
     passed = {r.tier for r in derivation.tiers if r.passed}
     # A literal: a cell starting with "- " would otherwise become a bullet list.
-    return "``" + " ".join(t.value[0].upper() if t in passed else "-" for t in Tier) + "``"
+    return "``" + "".join(t.value[0].upper() if t in passed else "-" for t in Tier) + "``"
 
 
 def render_page(
