@@ -34,7 +34,10 @@ def _ints(values: object) -> list[int]:
 
 def _forward(op: object, size: list[int], values: oracle.Values) -> np.ndarray:
     """Dense matrix of the grouped N-D correlation with ``op``'s weight on ``size``."""
-    weight = op.weight
+    # Evaluate every tap once; the loops below then only do float arithmetic.
+    weight = np.array([float(sp.sympify(v).subs(values)) for v in op.kernel]).reshape(
+        tuple(int(k) for k in op.weight.shape)
+    )
     c_out, c_in_g = int(weight.shape[0]), int(weight.shape[1])
     groups = int(op.groups)
     c_out_g = c_out // groups
@@ -61,12 +64,9 @@ def _forward(op: object, size: list[int], values: oracle.Values) -> np.ndarray:
                     ]
                     if all(0 <= x < n for x, n in zip(source, size)):
                         col = channel * p_in + int(np.ravel_multi_index(source, size))
-                        tap = weight[(o, c, *taps)]
-                        matrix[row, col] += float(sp.sympify(tap).subs(values))
+                        matrix[row, col] += weight[(o, c, *taps)]
     return matrix
 
 
 oracle.register("CorrNd", lambda op, values: _forward(op, _ints(op.size), values))
-oracle.register(
-    "ConvTransposeNd", lambda op, values: _forward(op, _ints(op.output_size), values).T
-)
+oracle.register("ConvTransposeNd", lambda op, values: _forward(op, _ints(op.output_size), values).T)

@@ -117,7 +117,11 @@ def _axis_terms(op: sp.Basic, i: sp.Expr) -> list:
         coeff, factors = op.as_coeff_matrices()
         terms = [(coeff, i, set())]
         for factor in factors:
-            terms = [(c * c2, col2, g | g2) for c, col, g in terms for c2, col2, g2 in _axis_terms(factor, col)]
+            terms = [
+                (c * c2, col2, g | g2)
+                for c, col, g in terms
+                for c2, col2, g2 in _axis_terms(factor, col)
+            ]
         return terms
     try:
         return symbolic.row_terms(op, i)
@@ -145,9 +149,7 @@ def _layer_terms(op: CorrNd | ConvTransposeNd, index: tuple) -> list:
             if value == 0:
                 continue
             cols, guards = [], set()
-            for i, t, s, d, lo, n in zip(
-                positions, taps, op.stride, op.dilation, lows, op.size
-            ):
+            for i, t, s, d, lo, n in zip(positions, taps, op.stride, op.dilation, lows, op.size):
                 if forward:
                     col = i * s + t * d - lo
                 else:

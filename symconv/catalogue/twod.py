@@ -42,8 +42,8 @@ from symconv.catalogue.nd_symbolic import entrywise_equal_nd
 from symconv.catalogue.operators import NearestUpsample
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import ParameterError
-from symconv.matrices import explicit
-from symconv.operators import ConvTranspose, Pad, Upsample
+from symconv.matrices import sparse_matrix
+from symconv.operators import Conv, ConvTranspose, Pad, Upsample
 from symconv.operators.channels import ConvTransposeNd, CorrNd, conv_nd, weight_tensor
 from symconv.proof.rules import border, mul
 
@@ -112,7 +112,9 @@ def direct_weight(weight: ImmutableDenseNDimArray, groups: int, dilation: Pair) 
     c_in_g = c_in // groups
     span = [d * (m - 1) for d, m in zip(dilation, (kh, kw))]
     shape = (c_out_g * groups, c_in_g, span[0] + 1, span[1] + 1)
-    out = [[[[0] * shape[3] for _ in range(shape[2])] for _ in range(c_in_g)] for _ in range(shape[0])]
+    out = [
+        [[[0] * shape[3] for _ in range(shape[2])] for _ in range(c_in_g)] for _ in range(shape[0])
+    ]
     for g, c, o, t1, t2 in itertools.product(
         range(groups), range(c_in_g), range(c_out_g), range(kh), range(kw)
     ):
@@ -122,7 +124,16 @@ def direct_weight(weight: ImmutableDenseNDimArray, groups: int, dilation: Pair) 
 
 
 def _direct_sides(
-    n: Pair, m: Pair, s: Pair, lo: Pair, hi: Pair, d: Pair, a: Pair, cin: int, cout: int, groups: int
+    n: Pair,
+    m: Pair,
+    s: Pair,
+    lo: Pair,
+    hi: Pair,
+    d: Pair,
+    a: Pair,
+    cin: int,
+    cout: int,
+    groups: int,
 ) -> tuple:
     if any(ak >= sk for ak, sk in zip(a, s)):
         raise ParameterError("a", a, f"0 <= a < s = {s} on each axis")
@@ -164,8 +175,9 @@ def _direct_chain(**values: object) -> list:
 def _direct_minimum(m: Pair, s: Pair, lo: Pair, hi: Pair, d: Pair, a: Pair) -> Pair:
     return tuple(
         _smallest_input(
-            lambda n, k=k: sizes.conv_transpose_length(n, m[k], (lo[k], hi[k]), s[k], d[k], a[k])
-            >= 1
+            lambda n, k=k: (
+                sizes.conv_transpose_length(n, m[k], (lo[k], hi[k]), s[k], d[k], a[k]) >= 1
+            )
         )
         for k in range(2)
     )
@@ -295,6 +307,8 @@ def _subpixel_chain(n: Pair, m: Pair, s: Pair) -> list:
     return [Step(lhs), Step(rhs, _SHUFFLE)]
 
 
+_SUBPIXEL_STRIDES = ((1, 1), (2, 2), (3, 3), (2, 3))
+
 SUBPIXEL_CONV_2D = Entry(
     name="subpixel-conv-2d",
     statement="ConvTransposeNd(q; stride (s₁, s₂)) = Σ_{u,v} Shift_{u,v} ↑ₛ(q[u::s₁, v::s₂] ∗ y): "
@@ -309,12 +323,12 @@ SUBPIXEL_CONV_2D = Entry(
     sides=_subpixel_sides,
     chain=_subpixel_chain,
     grid=lambda: (
-        {"n": n, "m": m, "s": s}
-        for n in ((1, 2), (2, 3))
+        {"n": (2, 3), "m": m, "s": s}
         for m in itertools.product(range(1, 5), repeat=2)
-        for s in itertools.product(range(1, 4), repeat=2)
+        for s in _SUBPIXEL_STRIDES
     ),
-    bounds="(n₁, n₂) in (1, 2), (2, 3); every kernel size ≤ 4×4; every stride pair ≤ (3, 3)",
+    bounds="(n₁, n₂) = (2, 3); every kernel size ≤ 4×4; strides "
+    + ", ".join(map(str, _SUBPIXEL_STRIDES)),
     extra=lambda **v: ([], (_symbolic_tier(_subpixel_sides, (1, 1), **v),)),
     numeric_every=6,
 )
@@ -336,15 +350,18 @@ def _checkerboard_sides(n: Pair, m: Pair, s: Pair) -> tuple:
 
 def overlap_2d(m: Pair, s: Pair, n: Pair) -> list[list[int]]:
     """The overlap count of every output of the 2-D transposed conv with an all-ones kernel."""
-    lhs = _checkerboard_sides(n, m, s)[0]
-    counts = [int(v) for v in explicit(lhs)]
+    op = _checkerboard_sides(n, m, s)[0].args[0]
+    # Row sums of the exact sparse matrix (the transposed conv applied to all-ones).
+    dod = sparse_matrix(op).rep.to_dod()
+    counts = [int(sum(dod.get(i, {}).values())) for i in range(int(op.rows))]
     width = s[1] * (n[1] - 1) + m[1]
     return [counts[r : r + width] for r in range(0, len(counts), width)]
 
 
 def interior_uniform_2d(m: Pair, s: Pair) -> bool:
     """Whether the counts are equal at every output that every tap reaches from inside."""
-    n = tuple(mk + 2 * sk + 2 for mk, sk in zip(m, s))
+    # ⌈m/s⌉ + 2 inputs leave an interior of more than s outputs per axis: every phase.
+    n = tuple(-(-mk // sk) + 2 for mk, sk in zip(m, s))
     counts = overlap_2d(m, s, n)
     rows = range(m[0] - 1, s[0] * (n[0] - 1) + 1)
     cols = range(m[1] - 1, s[1] * (n[1] - 1) + 1)
@@ -397,7 +414,7 @@ def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]
         return sp.ceiling((s * u[axis] + r - v) / s)
 
     symbolic = True
-    for s1, s2 in itertools.product(range(1, 7), repeat=2):
+    for s1, s2 in itertools.product(range(1, 5), repeat=2):
         for r1, r2 in itertools.product(range(s1), range(s2)):
             grid = {
                 (v1, v2): sp.expand(count(0, s1, r1, v1) * count(1, s2, r2, v2))
@@ -407,14 +424,14 @@ def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]
                 symbolic &= len(set(grid.values())) == 1
             else:
                 first, other = ((0, 0), (r1, 0)) if r1 else ((0, 0), (0, r2))
-                symbolic &= bool(sp.simplify(grid[first] - grid[other]).is_positive)
+                symbolic &= bool(sp.expand(grid[first] - grid[other]).is_positive)
     minimum = (1, 1)
     return [], (
         _symbolic_tier(_checkerboard_sides, minimum, **values),
         TierResult(
             Tier.SYMBOLIC,
             symbolic,
-            "for all m (s₁, s₂ ≤ 6): with m = s·u + r per axis, interior phase (v₁, v₂) "
+            "for all m (s₁, s₂ ≤ 4): with m = s·u + r per axis, interior phase (v₁, v₂) "
             "receives (u₁ + [v₁ < r₁])(u₂ + [v₂ < r₂]) taps, uniform iff r₁ = r₂ = 0, "
             "i.e. iff s divides m on each axis",
         ),
@@ -452,12 +469,11 @@ CHECKERBOARD_OVERLAP_2D = Entry(
     sides=_checkerboard_sides,
     chain=_checkerboard_chain,
     grid=lambda: (
-        {"n": n, "m": m, "s": s}
-        for n in ((1, 2), (3, 2))
+        {"n": (3, 2), "m": m, "s": s}
         for m in itertools.product(range(1, 5), repeat=2)
         for s in itertools.product(range(1, 4), repeat=2)
     ),
-    bounds="(n₁, n₂) in (1, 2), (3, 2); every kernel size ≤ 4×4; every stride pair ≤ (3, 3)",
+    bounds="(n₁, n₂) = (3, 2); every kernel size ≤ 4×4; every stride pair ≤ (3, 3)",
     extra=lambda **v: ([], _merge_same_tier(_checkerboard_extra(**v)[1])),
     numeric_every=6,
 )
@@ -478,6 +494,56 @@ def _nearest_sides(n: Pair, k: Pair, m: Pair) -> tuple:
     nearest = KroneckerProduct(*(NearestUpsample(nk, kk) for nk, kk in zip(n, k)))
     lhs = MatMul(conv_nd(q, tuple(kk * nk for nk, kk in zip(n, k)), "full"), nearest)
     return lhs, ConvTransposeNd(_layer(box_kernel(q, k)), n, stride=k)
+
+
+def _nearest_symbolic(n: Pair, k: Pair, m: Pair) -> TierResult:
+    """By linearity in q and separability: the 2-D identity from the 1-D one, for all sizes.
+
+    Row forms of the two sides differ (⌊i/k⌋ against divisibility guards), so they are
+    not compared with each other. Instead each side is shown, term by term, to be
+    Σ q_ab · (its 1-D form with the unit kernel e_a) ⊗ (the same with e_b); the 1-D
+    identity holds for all n and every kernel by the rewrite tier of
+    ``nearest-upsample-conv``, so the two sums are equal factor by factor.
+    """
+    from symconv import catalogue
+
+    sizes_, scope = _symbolic_sizes((1, 1))
+    q = kernel_2d("q", m)
+    lhs, rhs = _nearest_sides(sizes_, k, m)
+
+    def unit(length: int, index: int) -> tuple:
+        return tuple(sp.Integer(int(t == index)) for t in range(length))
+
+    def one_d(side: int, axis: int, e: tuple) -> sp.MatrixExpr:
+        nk, kk = sizes_[axis], k[axis]
+        if side == 0:
+            return MatMul(Conv(e, kk * nk, "full"), NearestUpsample(nk, kk))
+        return ConvTranspose(kernels.convolve(e, kernels.ones(kk)), nk, 0, kk)
+
+    checks = []
+    for side, whole in enumerate((lhs, rhs)):
+        terms = [
+            MatMul(
+                q[a][b],
+                KroneckerProduct(one_d(side, 0, unit(m[0], a)), one_d(side, 1, unit(m[1], b))),
+            )
+            for a, b in itertools.product(range(m[0]), range(m[1]))
+        ]
+        checks.append(entrywise_equal_nd(whole, MatAdd(*terms) if len(terms) > 1 else terms[0], 2))
+    entry = catalogue.get("nearest-upsample-conv")
+    one_dim = [entry.rewrite_tier(n=1, k=kk, m=mk) for kk, mk in zip(k, m)]
+    holds = all(ok for ok, _ in checks) and all(t.passed for t in one_dim)
+    if not holds:
+        why = [d for ok, d in checks if not ok] + [t.detail for t in one_dim if not t.passed]
+        return TierResult(Tier.SYMBOLIC, False, f"not shown: {why[0]}")
+    return TierResult(
+        Tier.SYMBOLIC,
+        True,
+        f"{scope} (k = {k}, m = {m}): both sides are linear in q, and each equals "
+        "Σ q_ab · (1-D side with e_a) ⊗ (1-D side with e_b) term by term (per-axis index maps); "
+        "the 1-D identity holds for all n and every kernel (nearest-upsample-conv, rewrite tier "
+        f"at k = {k[0]}, m = {m[0]} and k = {k[1]}, m = {m[1]})",
+    )
 
 
 _NEAREST = Rule(
@@ -504,13 +570,12 @@ NEAREST_UPSAMPLE_CONV_2D = Entry(
         Step(_nearest_sides(n, k, m)[1], _NEAREST),
     ],
     grid=lambda: (
-        {"n": n, "k": k, "m": m}
-        for n in ((1, 2), (2, 3))
+        {"n": (2, 3), "k": k, "m": m}
         for k in itertools.product(range(1, 4), repeat=2)
         for m in itertools.product(range(1, 4), repeat=2)
     ),
-    bounds="(n₁, n₂) in (1, 2), (2, 3); every factor pair ≤ (3, 3); every kernel size ≤ 3×3",
-    extra=lambda **v: ([], (_symbolic_tier(_nearest_sides, (1, 1), **v),)),
+    bounds="(n₁, n₂) = (2, 3); every factor pair ≤ (3, 3); every kernel size ≤ 3×3",
+    extra=lambda **v: ([], (_nearest_symbolic(**v),)),
     numeric_every=6,
 )
 
