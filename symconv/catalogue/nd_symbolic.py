@@ -206,7 +206,7 @@ def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
             if sum(any(sp.sympify(x).has(i) for x in g[1:]) for i in indices) > 1:
                 raise UnsupportedError(f"a guard over two axes: {g}")
         simplified = set()
-        for axis, (i, n) in enumerate(zip(indices, rows)):
+        for i, n in zip(indices, rows):
             own = {g for g in guards if any(sp.sympify(x).has(i) for x in g[1:])}
             if not own:
                 continue
@@ -225,7 +225,9 @@ def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
 
 
 def entrywise_equal_nd(lhs: sp.Basic, rhs: sp.Basic, rank: int) -> tuple[bool, str]:
-    """``(True, detail)`` when every output channel's rows agree term by term, else ``(False, why)``.
+    """``(True, detail)`` when the rows of every output channel agree term by term.
+
+    Otherwise ``(False, why)``.
 
     ``False`` means *not shown*, not refuted (the canonical forms may differ
     for equal matrices).
