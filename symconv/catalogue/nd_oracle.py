@@ -1,8 +1,8 @@
 """The independent NumPy oracle for the N-D layers, registered with :mod:`symconv.proof.oracle`.
 
 Like the rest of the oracle, this reads the definition in ``DESIGN.md`` §2
-directly and shares no code with :mod:`symconv.nd_matrices` or
-:mod:`symconv.nd_numeric`: every (output channel, output position, input
+directly and shares no code with ``symconv.nd_matrices`` or
+``symconv.nd_numeric``: every (output channel, output position, input
 channel in the group, tap) is visited in plain loops, and the tap lands on
 input position i·s + t·d − lo when that lies inside the input. The
 transposed layer is the transpose of the forward layer on its output size.
