@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import symconv
+from symconv.latex import Notation, mathjax_macros
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
@@ -32,25 +33,19 @@ extensions = [
 
 # Every identity of symconv.catalogue must have a script in derivations/.
 derivation_gallery_require_catalogue = True
+# The gallery's index links here for what the tiers R, S, E, N mean.
+derivation_gallery_tiers_doc = "catalogue"
 
 # --- math: MathJax 3 served from this site (no CDN), with the LaTeX output's macros ----------
 mathjax_path = "mathjax/tex-chtml-full.js"
 
-#: The TeX macros of symconv's LaTeX output, defined once for the site. Transitional: when
-#: symconv.latex lands on main this becomes its macro table (its ``mathjax_macros()``).
-TEX_MACROS: dict[str, str | list[object]] = {
-    "R": r"\mathbb{R}",
-    "T": r"{\mathsf{T}}",
-    "up": [r"{\uparrow_{#1}}", 1],
-    "down": [r"{\downarrow_{#1}}", 1],
-    "conv": r"\ast",
-    "corr": r"\star",
-    "flip": r"\operatorname{flip}",
-    "Pad": r"\operatorname{Pad}",
-    "Crop": r"\operatorname{Crop}",
-    "ones": [r"\mathbf{1}_{#1}", 1],
-}
-mathjax3_config = {"tex": {"macros": TEX_MACROS}}
+#: The notation of the whole site: the gallery prints its derivations with it (as macro
+#: calls), and MathJax gets the macro definitions from the same object, so the site, the
+#: ``.sty`` of :func:`symconv.latex.preamble.sty` and the printer's output always agree.
+#: Hand-written math on the pages uses these macro names too (``\upsample{k}``, ``\transp``).
+symconv_notation = Notation(macros=True)
+derivation_gallery_notation = symconv_notation
+mathjax3_config = {"tex": {"macros": mathjax_macros(symconv_notation)}}
 
 # --- API reference ---------------------------------------------------------------------------
 numpydoc_show_class_members = False
@@ -62,6 +57,8 @@ nitpick_ignore_regex = [(r"py:.*", r"(sympy|numpy|np|sp|matplotlib)\..*"), (r"py
 exclude_patterns = ["_build", "_generated", "**/.*"]
 html_theme = "furo"
 html_title = f"symconv {release}"
+html_static_path = ["_static"]
+html_css_files = ["symconv.css"]
 
 
 def _resolve_reexport(app, env, node, contnode):

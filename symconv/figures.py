@@ -357,15 +357,15 @@ def transposed_as_direct(stride: int = 1, n: int = 2, m: int = 3) -> Figure:
             if v == 0 and inside:
                 hatched.append((r, c))
     out = side - m + 1
-    fig = _figure(2.0 + 0.5 * (n + side + 2 * m + out), 1.4 + 0.5 * side)
-    grid = fig.add_gridspec(2, 5, width_ratios=(n, side, m, m, out), height_ratios=(1, 1))
+    fig = _figure(2.0 + 0.5 * (n + side + m + out), 1.4 + 0.5 * side)
+    grid = fig.add_gridspec(2, 4, width_ratios=(n, side, m, out), height_ratios=(1, 1))
     _grid(
         fig.add_subplot(grid[:, 0]),
         [[_tex(y[r * n + c]) for c in range(n)] for r in range(n)],
         [[INPUT] * n for _ in range(n)],
         f"input y ({n}×{n})",
     )
-    what = "padded" if s == 1 else f"{s - 1} zero(s) inserted, padded"
+    what = "padded" if s == 1 else f"{s - 1} zero{'s' * (s > 2)} inserted, padded"
     _grid(
         fig.add_subplot(grid[:, 1]),
         labels,
@@ -385,11 +385,10 @@ def transposed_as_direct(stride: int = 1, n: int = 2, m: int = 3) -> Figure:
         fig.add_subplot(grid[1, 2]),
         [[_tex(t) for t in row] for row in flipped],
         [[_tap_colour(t, taps) for t in row] for row in flipped],
-        "flip(q): rotated 180°\n(slides over the padded input)",
+        "flip(q): q rotated 180°",
     )
-    fig.add_subplot(grid[:, 3]).axis("off")
     _grid(
-        fig.add_subplot(grid[:, 4]),
+        fig.add_subplot(grid[:, 3]),
         [[f"$z_{{{r}{c}}}$" for c in range(out)] for r in range(out)],
         [[OUTPUT] * out for _ in range(out)],
         f"output z ({out}×{out})",
@@ -399,10 +398,10 @@ def transposed_as_direct(stride: int = 1, n: int = 2, m: int = 3) -> Figure:
         fig,
         [
             (INPUT, "input samples", False),
-            (INSERTED, "inserted zeros", True),
+            *([(INSERTED, "inserted zeros", True)] if s > 1 else []),
             (PADDING, "border padding", False),
             (OUTPUT, "output", False),
-            (HIGHLIGHT, "window of $z_{00}$ (flipped kernel)", False),
+            (HIGHLIGHT, "window of $z_{00}$ (flip(q) slides here)", False),
         ],
         ncol=5,
     )

@@ -76,10 +76,10 @@ def test_prove_all_writes_every_derivation(capsys: pytest.CaptureFixture, tmp_pa
     catalogue_run.results()  # the session's run: the CLI below reuses its caches
     status, out, err = run(capsys, "prove", "--all", "--out", str(tmp_path))
     assert status == 0
-    assert "17/17 identities proven" in out and "refuted at n=1, k=2" in out
+    assert "21/21 identities proven" in out and "refuted at n=1, k=2" in out
     assert "derivation conv-arithmetic" in err and "/" in err  # the progress display
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 17 and "noble-up.txt" in written
+    assert len(written) == 21 and "noble-up.txt" in written
     assert "verdict: holds" in (tmp_path / "noble-up.txt").read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
 

@@ -44,16 +44,16 @@ MESSAGES = {
 }
 
 
-def _build(tmp_path: Path, scripts: dict[str, str]) -> subprocess.CompletedProcess:
+def _build(tmp_path: Path, scripts: dict[str, str], conf: str = "") -> subprocess.CompletedProcess:
     source, derivations = tmp_path / "src", tmp_path / "derivations"
-    source.mkdir()
+    source.mkdir(parents=True)
     derivations.mkdir()
     for name, text in scripts.items():
         (derivations / f"{name}.py").write_text(textwrap.dedent(text), encoding="utf-8")
     (source / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / 'docs' / '_ext')!r})\n"
         "extensions = ['sphinx.ext.mathjax', 'derivation_gallery']\n"
-        f"derivation_gallery_scripts = {str(derivations)!r}\n",
+        f"derivation_gallery_scripts = {str(derivations)!r}\n" + conf,
         encoding="utf-8",
     )
     (source / "index.rst").write_text("Test\n====\n\n.. toctree::\n\n   gallery/index\n")
@@ -87,6 +87,20 @@ def test_a_passing_derivation_gets_a_page(tmp_path: Path) -> None:
     assert "A derivation that holds." in page
     assert "down-transpose" in page and "exhaustive" in page and "N = 4" in page
     assert '<span class="nf">build</span>' in page  # the script itself, highlighted
+
+
+def test_the_page_is_printed_in_the_configured_notation(tmp_path: Path) -> None:
+    # Default: expanded LaTeX, no macros needed. With the site's notation: its macro calls.
+    result = _build(tmp_path / "expanded", {"good": GOOD})
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "expanded" / "out" / "gallery" / "good.html").read_text(encoding="utf-8")
+    assert r"\mathord{\downarrow}_{2}^{\mathsf{T}} &amp;= \mathord{\uparrow}_{2}" in page
+    conf = "from symconv.latex import Notation\n"
+    conf += "derivation_gallery_notation = Notation(macros=True)\n"
+    result = _build(tmp_path / "macros", {"good": GOOD}, conf)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "macros" / "out" / "gallery" / "good.html").read_text(encoding="utf-8")
+    assert r"\downsample{2}^{\transp} &amp;= \upsample{2}" in page
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))

@@ -9,7 +9,9 @@ statement, the chain of steps as aligned math with the rule of each step,
 the explicit matrices of both sides when they are small, the tiers with what
 each checked, and the script itself. ``gallery/`` is generated: not committed.
 
-LaTeX of the steps comes from the project's LaTeX printer, :func:`step_latex`.
+Steps, rules and matrices are printed by :mod:`symconv.latex` in the site's
+notation (config value ``derivation_gallery_notation``), the same printer and
+macros as symconv's LaTeX output.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ import sympy as sp
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
-from sympy.printing.latex import LatexPrinter
+from sympy.core.relational import Relational
 
-import symconv
-from symconv.derivation import Derivation
+from symconv.derivation import Derivation, Tier
+from symconv.latex import Notation, derivation_latex, latex
+from symconv.latex.derivation import translate_fragment
 from symconv.matrices import explicit
 
 logger = logging.getLogger(__name__)
@@ -39,59 +42,20 @@ MATRIX_LIMIT = 12
 
 
 # --- LaTeX ------------------------------------------------------------------------------------
-# Transitional: symconv.latex (the LaTeX helper's printer) replaces this fallback when it lands.
-class _FallbackPrinter(LatexPrinter):
-    """Operators as the conventions page writes them; only what the gallery needs."""
+def _notation(app: Sphinx) -> Notation:
+    """The site's notation (``derivation_gallery_notation``), expanded output by default.
 
-    def _print_Downsample(self, e):
-        return rf"{{\downarrow_{{{self._print(e.k)}}}}}"
-
-    def _print_Upsample(self, e):
-        return rf"{{\uparrow_{{{self._print(e.k)}}}}}"
-
-    def _kernel(self, e):
-        return r"\left(" + ", ".join(self._print(t) for t in e.kernel) + r"\right)"
-
-    def _print_Conv(self, e):
-        return rf"\operatorname{{Conv}}_{{\text{{{e.mode}}}}}{self._kernel(e)}"
-
-    def _print_Corr(self, e):
-        return rf"\operatorname{{Corr}}_{{s={self._print(e.stride)}}}{self._kernel(e)}"
-
-    def _print_ConvTranspose(self, e):
-        return rf"\operatorname{{ConvT}}_{{s={self._print(e.stride)}}}{self._kernel(e)}"
-
-    def _print_Pad(self, e):
-        return r"\operatorname{Pad}_{" + ",".join(map(self._print, e.args[1:])) + "}"
-
-    def _print_Crop(self, e):
-        return r"\operatorname{Crop}_{" + ",".join(map(self._print, e.args[1:])) + "}"
-
-    def _print_Flip(self, e):
-        return r"\operatorname{Flip}"
-
-    def _print_Transpose(self, e):
-        inner = self._print(e.arg)
-        if (
-            not isinstance(e.arg, (sp.MatrixSymbol, sp.matrices.expressions.MatrixExpr))
-            or e.arg.args
-        ):
-            inner = rf"\left({inner}\right)" if isinstance(e.arg, (sp.MatMul, sp.MatAdd)) else inner
-        return rf"{{{inner}}}^{{\mathsf{{T}}}}"
-
-
-def step_latex(expr: sp.Basic) -> str:
-    """LaTeX of one derivation step (the project's printer when there is one)."""
-    printer = getattr(symconv, "latex", None)
-    if isinstance(printer, ModuleType):
-        printer = getattr(printer, "latex", None)
-    if callable(printer):
-        return printer(expr)
-    return _FallbackPrinter().doprint(expr)
-
-
-def matrix_latex(matrix: sp.MatrixBase) -> str:
-    return sp.latex(matrix, mat_str="bmatrix", mat_delim="")
+    A site that sets a notation with ``macros=True`` must give MathJax the same
+    notation's :func:`~symconv.latex.preamble.mathjax_macros` (symconv's own conf.py does).
+    """
+    notation = app.config.derivation_gallery_notation
+    if notation is None:
+        return Notation()
+    if not isinstance(notation, Notation):
+        raise ExtensionError(
+            f"derivation_gallery_notation must be a symconv.latex.Notation, got {notation!r}"
+        )
+    return notation
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -164,38 +128,76 @@ def _small_explicit(expr: sp.Basic) -> sp.MatrixBase | None:
     return explicit(expr)
 
 
+def _list_table(widths: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = [f".. list-table::\n   :header-rows: 1\n   :widths: {widths}\n"]
+    for row in (header, *rows):
+        cells = (f"   {'*' if i == 0 else ' '} - {cell}" for i, cell in enumerate(row))
+        lines.append("\n".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _relations(derivation: Derivation, notation: Notation) -> str:
+    """Separate formulas (conv-arithmetic) as a table: name, formula, conditions.
+
+    On a web page a table wraps where an ``aligned`` block would scroll sideways.
+    """
+    rows = [
+        (
+            f"**{step.rule.name}**" if step.rule else "",
+            f":math:`{latex(step.expr, notation)}`",
+            (step.rule.statement if step.rule else "") or "—",
+        )
+        for step in derivation.steps
+    ]
+    return _list_table("20 35 45", ("relation", "formula", "holds when"), rows)
+
+
+def _chain(derivation: Derivation, notation: Notation) -> list[str]:
+    """A chain of equal expressions as aligned math, then its rules and notes."""
+    lines = [_math(derivation_latex(derivation, notation, environment="aligned"))]
+    rules = {s.rule.name: s.rule for s in derivation.steps if s.rule}
+    if rules:
+        lines.append("Rules used:\n")
+        for rule in rules.values():
+            formula = f" — :math:`{translate_fragment(rule.latex, notation)}`" if rule.latex else ""
+            lines.append(f"- **{rule.name}**: {rule.statement}{formula}")
+        lines.append("")
+    notes = [(i, s) for i, s in enumerate(derivation.steps, 1) if s.note]
+    if notes:
+        lines.append("Notes on the steps:\n")
+        lines += [f"- *line {i}*: {step.note}" for i, step in notes]
+        lines.append("")
+    return lines
+
+
+def _tiers(derivation: Derivation) -> str:
+    """The tiers passed as letters in strength order, ``-`` for one not claimed: ``R-EN``."""
+    passed = {r.tier for r in derivation.tiers if r.passed}
+    # A literal: a cell starting with "- " would otherwise become a bullet list.
+    return "``" + "".join(t.value[0].upper() if t in passed else "-" for t in Tier) + "``"
+
+
 def render_page(
     name: str,
     script: Path,
     page_dir: Path,
     module: ModuleType,
     derivation: Derivation,
+    notation: Notation,
     source: str = "",
 ) -> str:
-    title = derivation.statement or name
     doc = inspect.cleandoc(module.__doc__)
-    lines = [f".. _gallery-{name}:\n", _heading(title, "="), doc, ""]
-    lines.append(f"*Catalogue name* ``{derivation.name}`` · *script* ``derivations/{script.name}``")
-    if source:
-        lines.append(f" · *source* {source}")
-    lines.append("\n")
+    lines = [f".. _gallery-{name}:\n", _heading(derivation.name, "=")]
+    if derivation.statement:
+        lines.append(f"**Statement:** {derivation.statement}\n")
+    lines += [doc, ""]
+    where = f"*Catalogue name* ``{derivation.name}`` · *script* ``derivations/{script.name}``"
+    lines.append(where + (f" · *source* {source}" if source else "") + "\n")
     lines.append(_heading("The derivation", "-"))
-    chain = [rf"&{step_latex(derivation.steps[0].expr)} \\"]
-    for step in derivation.steps[1:]:
-        why = rf"&& \text{{{step.rule.name}}}" if step.rule else ""
-        chain.append(rf"={{}}&{step_latex(step.expr)} {why} \\")
-    lines.append(_math("\\begin{aligned}\n" + "\n".join(chain) + "\n\\end{aligned}"))
-    rules = {s.rule.name: s.rule for s in derivation.steps if s.rule}
-    if rules:
-        lines.append("Rules used:\n")
-        for rule in rules.values():
-            lines.append(f"- **{rule.name}**: {rule.statement} — :math:`{rule.latex}`")
-        lines.append("")
-    notes = [s.note for s in derivation.steps if s.note]
-    for note in notes:
-        lines.append(f"- {note}")
-    if notes:
-        lines.append("")
+    if all(isinstance(step.expr, Relational) for step in derivation.steps):
+        lines.append(_relations(derivation, notation))
+    else:
+        lines += _chain(derivation, notation)
     sides = [
         (label, _small_explicit(expr))
         for label, expr in (("left side", derivation.lhs), ("right side", derivation.rhs))
@@ -205,16 +207,12 @@ def render_page(
         rows, cols = sides[0][1].shape
         lines.append(f"Both sides as exact {rows}×{cols} matrices, any kernel taps symbolic:\n")
         body = r" \quad ".join(
-            rf"\underbrace{{{matrix_latex(m)}}}_{{\text{{{label}}}}}" for label, m in sides
+            rf"\underbrace{{{latex(m, notation)}}}_{{\text{{{label}}}}}" for label, m in sides
         )
         lines.append(_math(body))
     lines.append(_heading("What was checked", "-"))
-    lines.append(".. list-table::\n   :header-rows: 1\n   :widths: 15 10 75\n")
-    lines.append("   * - tier\n     - result\n     - what exactly was checked")
-    for result in derivation.tiers:
-        detail = " ".join(result.detail.split()) or "—"
-        lines.append(f"   * - {result.tier.value}\n     - passed\n     - {detail}")
-    lines.append("")
+    rows = [(r.tier.value, "passed", " ".join(r.detail.split()) or "—") for r in derivation.tiers]
+    lines.append(_list_table("15 10 75", ("tier", "result", "what exactly was checked"), rows))
     lines.append(_heading("The script", "-"))
     relative = Path(os.path.relpath(script, page_dir)).as_posix()
     lines.append(f".. literalinclude:: {relative}\n   :language: python\n")
@@ -233,6 +231,7 @@ def generate(app: Sphinx) -> None:
         missing = sorted(expected - {p.stem for p in scripts})
         if missing:
             raise ExtensionError(f"catalogue identities without a derivation script: {missing}")
+    notation = _notation(app)
     pages = {}
     for script in scripts:
         module, derivation = checked_derivation(script)
@@ -243,22 +242,34 @@ def generate(app: Sphinx) -> None:
             source = getattr(catalogue.get(derivation.name), "source", "") or ""
         pages[script.stem] = (
             derivation,
-            render_page(script.stem, script, page_dir.resolve(), module, derivation, source),
+            render_page(
+                script.stem, script, page_dir.resolve(), module, derivation, notation, source
+            ),
         )
         logger.info(
             f"derivation gallery: {script.name} checked at "
             f"{', '.join(t.tier.value for t in derivation.tiers)}"
         )
+    # Catalogue order (it introduces the ideas one after the other), other scripts after it.
+    rank = {n.replace("-", "_"): i for i, n in enumerate(names or ())}
+    order = sorted(pages, key=lambda stem: (rank.get(stem, len(rank)), stem))
+    rows = [
+        (f":doc:`{pages[stem][0].name} <{stem}>`", pages[stem][0].statement, _tiers(pages[stem][0]))
+        for stem in order
+    ]
+    tiers_doc = app.config.derivation_gallery_tiers_doc
     index = [
         ".. _gallery:\n",
         _heading("Derivation gallery", "="),
         "Every identity of the catalogue, derived step by step and checked when this site "
         "was built (a failing derivation stops the build). Each page shows the named rule "
         "behind every step, the explicit matrices, the tiers of checking it passed, and the "
-        "script that produced it.\n",
-        ".. toctree::\n   :maxdepth: 1\n",
+        "script that produced it. The tiers: R rewrite, S symbolic, E exhaustive, N numeric"
+        + (f" (see :doc:`/{tiers_doc}`).\n" if tiers_doc else ".\n"),
+        _list_table("26 64 10", ("identity", "statement", "tiers"), rows),
+        ".. toctree::\n   :hidden:\n",
+        *(f"   {stem}" for stem in order),
     ]
-    index += [f"   {stem}" for stem in pages]
     pages["index"] = (None, "\n".join(index) + "\n")
     # Regenerate the directory whole, rewriting only changed files so Sphinx re-reads only them.
     page_dir.mkdir(parents=True, exist_ok=True)
@@ -277,5 +288,9 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("derivation_gallery_dir", "gallery", "env")
     # Require a script for every catalogue identity (the project's own docs set this).
     app.add_config_value("derivation_gallery_require_catalogue", False, "env")
+    # A symconv.latex.Notation; None prints expanded LaTeX in the default notation.
+    app.add_config_value("derivation_gallery_notation", None, "env")
+    # A document that explains the tiers, linked from the gallery's index ("" for none).
+    app.add_config_value("derivation_gallery_tiers_doc", "", "env")
     app.connect("builder-inited", generate)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

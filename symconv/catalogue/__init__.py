@@ -31,6 +31,7 @@ def _entries() -> dict[str, Entry]:
         multirate,
         sampling,
         transposed,
+        twod,
     )
 
     order = [
@@ -38,6 +39,7 @@ def _entries() -> dict[str, Entry]:
         transposed.TRANSPOSED_CONV_AS_TRANSPOSE,
         transposed.CONV_TRANSPOSE_IS_CORRELATION,
         transposed.TRANSPOSED_CONV_AS_DIRECT_CONV,
+        twod.TRANSPOSED_CONV_AS_DIRECT_CONV_2D,
         convolution.STRIDED_CONV,
         convolution.DILATED_CONV,
         sampling.DOWN_UP_IDENTITY,
@@ -45,9 +47,12 @@ def _entries() -> dict[str, Entry]:
         multirate.NOBLE_DOWN,
         multirate.NOBLE_UP,
         multirate.NEAREST_UPSAMPLE_CONV,
+        twod.NEAREST_UPSAMPLE_CONV_2D,
         multirate.SUBPIXEL_CONV,
+        twod.SUBPIXEL_CONV_2D,
         gradient.TRANSPOSED_CONV_IS_GRADIENT,
         checkerboard.CHECKERBOARD_OVERLAP,
+        twod.CHECKERBOARD_OVERLAP_2D,
         convolution.CONV_COMMUTATIVE,
         convolution.CONV_ASSOCIATIVE,
         arithmetic.CONV_ARITHMETIC,

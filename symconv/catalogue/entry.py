@@ -35,15 +35,30 @@ class Param:
     help: str
     minimum: int = 1
     choices: tuple[str, ...] = ()
+    #: For a per-axis parameter of an N-D entry, N: the value is one integer for every
+    #: axis or a sequence of N of them, and is resolved to a tuple of N.
+    axes: int = 1
 
     def check(self, value: object) -> object:
         if self.choices:
             if value not in self.choices:
                 raise ParameterError(self.name, value, f"one of {', '.join(self.choices)}")
             return value
-        if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:
+        if self.axes > 1:
+            values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * self.axes
+            if len(values) != self.axes or not all(self._valid(v) for v in values):
+                raise ParameterError(
+                    self.name,
+                    value,
+                    f"an integer >= {self.minimum} or {self.axes} of them (one per axis)",
+                )
+            return values
+        if not self._valid(value):
             raise ParameterError(self.name, value, f"an integer >= {self.minimum}")
         return value
+
+    def _valid(self, value: object) -> bool:
+        return not isinstance(value, bool) and isinstance(value, int) and value >= self.minimum
 
 
 #: A derivation script: ("rule", name) applies a named rule once (first position, in

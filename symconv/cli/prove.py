@@ -140,7 +140,19 @@ def _prove(args: argparse.Namespace) -> int:
 
 
 #: Every parameter any entry takes, as an option of ``symconv prove``.
-_PARAMETER_OPTIONS = ("n", "m", "k", "s", "d", "lo", "hi", "a", "e", "r", "N", "length", "mode")
+_PARAMETER_OPTIONS = (
+    "n", "m", "k", "s", "d", "lo", "hi", "a", "e", "r", "N", "length", "mode", "cin", "cout",
+    "groups",
+)  # fmt: skip
+
+
+def _integers(text: str) -> int | tuple[int, ...]:
+    """``3`` or, for the per-axis parameters of the 2-D entries, ``3,2``."""
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer or integers a,b") from None
+    return values[0] if len(values) == 1 else values
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -164,6 +176,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     for name in _PARAMETER_OPTIONS:
         prove.add_argument(
-            f"--{name}", type=int if name != "mode" else str, default=None, metavar=name.upper()
+            f"--{name}",
+            type=_integers if name != "mode" else str,
+            default=None,
+            metavar=name.upper(),
         )
     prove.set_defaults(func=_prove)

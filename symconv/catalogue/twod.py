@@ -1,0 +1,587 @@
+"""The 2-D forms of four catalogue identities, for images flattened channel-major, row-major.
+
+- ``transposed-conv-as-direct-conv-2d``: the framework 2-D transposed conv (per-axis
+  stride, padding, dilation and output padding; channels and groups) is a stride-1
+  correlation with the spatially flipped, dilated kernel, its two channel axes swapped
+  per group, over the input with s − 1 zeros between samples and bordered by
+  (d(m−1) − lo, d(m−1) − hi + a) on each axis.
+- ``subpixel-conv-2d``: a strided 2-D transposed conv is the pixel shuffle of
+  s₁·s₂ stride-1 convolutions with the polyphase kernels q[u::s₁, v::s₂].
+- ``checkerboard-overlap-2d``: the overlap counts are the outer product of the
+  1-D counts; uniform in the interior iff s divides m on each axis.
+- ``nearest-upsample-conv-2d``: nearest-neighbour up-sampling by (k₁, k₂), then
+  a 2-D convolution with q, is the transposed conv with kernel q ∗ 1_{k₁×k₂}.
+
+Every entry is checked exactly at concrete sizes (:mod:`symconv.proof.tiers`),
+numerically against the N-D oracle (:mod:`symconv.catalogue.nd_oracle`), and with
+symbolic spatial sizes by the per-axis index maps of
+:mod:`symconv.catalogue.nd_symbolic`.
+
+Examples
+--------
+>>> overlap_2d((3, 3), (2, 2), (2, 2))
+[[1, 1, 2, 1, 1], [1, 1, 2, 1, 1], [2, 2, 4, 2, 2], [1, 1, 2, 1, 1], [1, 1, 2, 1, 1]]
+>>> interior_uniform_2d((4, 3), (2, 3)), interior_uniform_2d((4, 3), (2, 2))
+(True, False)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+
+import sympy as sp
+from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMul, Transpose
+from sympy.tensor.array import ImmutableDenseNDimArray
+
+from symconv import kernels, sizes
+from symconv.catalogue import nd_oracle  # noqa: F401  (registers the N-D layers with the oracle)
+from symconv.catalogue._common import param
+from symconv.catalogue.entry import Entry, Param
+from symconv.catalogue.nd_symbolic import entrywise_equal_nd
+from symconv.catalogue.operators import NearestUpsample
+from symconv.derivation import Rule, Step, Tier, TierResult
+from symconv.errors import ParameterError
+from symconv.matrices import sparse_matrix
+from symconv.operators import Conv, ConvTranspose, Pad, Upsample
+from symconv.operators.channels import ConvTransposeNd, CorrNd, conv_nd, weight_tensor
+from symconv.proof.rules import border, mul
+
+__all__ = ["ENTRIES", "interior_uniform_2d", "overlap_2d"]
+
+Pair = tuple[int, int]
+
+
+def _pair(name: str, default: object, text: str, minimum: int = 1) -> Param:
+    return Param(name, default, text, minimum, axes=2)
+
+
+def kernel_2d(name: str, shape: Pair) -> list[list[sp.Symbol]]:
+    """A general (non-separable) symbolic 2-D kernel: ``q_a_b`` at row a, column b."""
+    return [[sp.Symbol(f"{name}_{a}_{b}") for b in range(shape[1])] for a in range(shape[0])]
+
+
+def _layer(q: Sequence[Sequence[object]]) -> ImmutableDenseNDimArray:
+    """A single-channel weight (1, 1, kh, kw) from a 2-D kernel."""
+    return ImmutableDenseNDimArray([v for row in q for v in row], (1, 1, len(q), len(q[0])))
+
+
+def _kron(*factors: sp.MatrixExpr) -> sp.MatrixExpr:
+    """A Kronecker product, or the identity when every factor is one (SymPy would merge them)."""
+    if all(isinstance(f, Identity) for f in factors):
+        return Identity(sp.Mul(*(f.rows for f in factors)))
+    return KroneckerProduct(*factors)
+
+
+def _ones(n: object) -> sp.MatrixExpr:
+    """The column of ones: explicit at a concrete size, ``OneMatrix`` at a symbolic one."""
+    n = sp.sympify(n)
+    return sp.ImmutableMatrix([1] * int(n)) if n.is_Integer else sp.OneMatrix(n, 1)
+
+
+def _symbolic_sizes(minimum: Pair) -> tuple[tuple[sp.Expr, sp.Expr], str]:
+    """Sizes n_k + (c_k − 1) for all n_k >= 1 (so n >= c_k), and the scope in words."""
+    symbols = sp.symbols("n_1 n_2", integer=True, positive=True)
+    values = tuple(s + c - 1 for s, c in zip(symbols, minimum))
+    return values, f"for all n₁ >= {minimum[0]}, n₂ >= {minimum[1]}"
+
+
+def _symbolic_tier(sides: Callable[..., tuple], minimum: Pair, **values: object) -> TierResult:
+    """The N-D symbolic tier at the other parameters of ``values``, spatial sizes symbolic."""
+    n, scope = _symbolic_sizes(minimum)
+    fixed = ", ".join(f"{k} = {v}" for k, v in values.items() if k != "n")
+    lhs, rhs = sides(**{**values, "n": n})
+    holds, detail = entrywise_equal_nd(lhs, rhs, 2)
+    return TierResult(Tier.SYMBOLIC, holds, f"{scope} ({fixed}): {detail}" if holds else detail)
+
+
+def _smallest_input(valid: Callable[[int], bool]) -> int:
+    return next(n for n in range(1, 64) if valid(n))
+
+
+# --- transposed-conv-as-direct-conv-2d ------------------------------------------
+
+
+def direct_weight(weight: ImmutableDenseNDimArray, groups: int, dilation: Pair) -> list:
+    """The direct conv's weight: each kernel flipped and dilated, channel axes swapped per group.
+
+    ``weight`` is the transposed conv's (C_in, C_out/groups, kh, kw); the result is
+    the stride-1 correlation's (C_out, C_in/groups, d₁(kh−1)+1, d₂(kw−1)+1).
+    """
+    c_in, c_out_g, kh, kw = weight.shape
+    c_in_g = c_in // groups
+    span = [d * (m - 1) for d, m in zip(dilation, (kh, kw))]
+    shape = (c_out_g * groups, c_in_g, span[0] + 1, span[1] + 1)
+    out = [
+        [[[0] * shape[3] for _ in range(shape[2])] for _ in range(c_in_g)] for _ in range(shape[0])
+    ]
+    for g, c, o, t1, t2 in itertools.product(
+        range(groups), range(c_in_g), range(c_out_g), range(kh), range(kw)
+    ):
+        r, col = span[0] - dilation[0] * t1, span[1] - dilation[1] * t2
+        out[g * c_out_g + o][c][r][col] = weight[g * c_in_g + c, o, t1, t2]
+    return out
+
+
+def _direct_sides(
+    n: Pair,
+    m: Pair,
+    s: Pair,
+    lo: Pair,
+    hi: Pair,
+    d: Pair,
+    a: Pair,
+    cin: int,
+    cout: int,
+    groups: int,
+) -> tuple:
+    if any(ak >= sk for ak, sk in zip(a, s)):
+        raise ParameterError("a", a, f"0 <= a < s = {s} on each axis")
+    if cin % groups or cout % groups:
+        raise ParameterError("groups", groups, f"a divisor of cin = {cin} and cout = {cout}")
+    weight = weight_tensor("w", (cin, cout // groups, *m))
+    lhs = ConvTransposeNd(weight, n, tuple(zip(lo, hi)), s, d, a, groups)
+    framed, spread = [], []
+    for nk, mk, sk, lok, hik, dk, ak in zip(n, m, s, lo, hi, d, a):
+        span, stretched = dk * (mk - 1), sk * (nk - 1) + 1
+        framed.append(border(stretched, span - lok, span - hik + ak))
+        spread.append(Upsample(nk, sk, stretched) if sk != 1 else Identity(nk))
+    channel = [Identity(cin)] if cin > 1 else []
+    direct = CorrNd(direct_weight(weight, groups, d), tuple(f.rows for f in framed), groups=groups)
+    return lhs, mul(direct, _kron(*channel, *framed), _kron(*channel, *spread))
+
+
+_DIRECT_DEFAULTS = dict(n=(2, 2), m=(3, 3), s=(2, 2), lo=(0, 0), hi=(0, 0), d=(1, 1), a=(0, 0))
+
+_DEFINITION = Rule(
+    "conv-transpose-nd-definition",
+    "ConvTransposeNd(w) = CorrNd(w)ᵀ, the forward layer on the output size",
+    r"T = C^{\mathsf{T}}",
+)
+_DIRECT_FORM = Rule(
+    "direct-form-2d",
+    "on each axis: s − 1 zeros between samples, border (d(m−1) − lo, d(m−1) − hi + a), "
+    "stride-1 correlation with the flipped, dilated kernel; channel axes swapped per group",
+    r"\text{fractionally strided form}",
+)
+
+
+def _direct_chain(**values: object) -> list:
+    lhs, rhs = _direct_sides(**values)
+    forward = CorrNd(lhs.weight, lhs.output_size, lhs.padding, lhs.stride, lhs.dilation, lhs.groups)
+    return [Step(lhs), Step(Transpose(forward), _DEFINITION), Step(rhs, _DIRECT_FORM)]
+
+
+def _direct_minimum(m: Pair, s: Pair, lo: Pair, hi: Pair, d: Pair, a: Pair) -> Pair:
+    return tuple(
+        _smallest_input(
+            lambda n, k=k: (
+                sizes.conv_transpose_length(n, m[k], (lo[k], hi[k]), s[k], d[k], a[k]) >= 1
+            )
+        )
+        for k in range(2)
+    )
+
+
+def _direct_symbolic(**values: object) -> tuple[list, tuple[TierResult, ...]]:
+    args = {k: values[k] for k in ("m", "s", "lo", "hi", "d", "a")}
+    return [], (_symbolic_tier(_direct_sides, _direct_minimum(**args), **values),)
+
+
+#: Per-axis configurations (n, m, s, lo, hi, d, a) of the exhaustive grid: seed examples 2 and
+#: 3, strides 1–3, dilation 2, every a < s, borders that pad, vanish and crop (m = 1 with lo = 1).
+DIRECT_AXES = (
+    (2, 3, 1, 0, 0, 1, 0),
+    (2, 3, 2, 0, 0, 1, 0),
+    (3, 2, 2, 1, 0, 1, 1),
+    (2, 3, 2, 1, 1, 1, 1),
+    (3, 1, 3, 0, 1, 1, 2),
+    (2, 2, 1, 0, 0, 2, 0),
+    (3, 2, 2, 2, 0, 2, 0),
+    (2, 1, 2, 1, 0, 1, 0),
+    (4, 3, 3, 2, 2, 1, 1),
+    (1, 3, 2, 0, 0, 1, 1),
+)
+#: (cin, cout, groups) layouts checked on a few axis pairs.
+DIRECT_CHANNELS = ((2, 1, 1), (1, 2, 1), (2, 2, 2), (2, 4, 2), (4, 2, 2))
+_CHANNEL_AXIS_PAIRS = ((1, 1), (2, 5), (3, 0), (9, 4))
+
+
+def _axes_values(first: tuple, second: tuple) -> dict:
+    keys = ("n", "m", "s", "lo", "hi", "d", "a")
+    return {k: (x, y) for k, x, y in zip(keys, first, second)}
+
+
+def _direct_grid() -> Iterator[dict]:
+    for first, second in itertools.product(DIRECT_AXES, repeat=2):
+        yield {**_axes_values(first, second), "cin": 1, "cout": 1, "groups": 1}
+    for (cin, cout, groups), (i, j) in itertools.product(DIRECT_CHANNELS, _CHANNEL_AXIS_PAIRS):
+        values = _axes_values(DIRECT_AXES[i], DIRECT_AXES[j])
+        yield {**values, "cin": cin, "cout": cout, "groups": groups}
+
+
+TRANSPOSED_CONV_AS_DIRECT_CONV_2D = Entry(
+    name="transposed-conv-as-direct-conv-2d",
+    statement="ConvTransposeNd(w; per axis s, lo, hi, d, a; groups) on (n₁, n₂) = stride-1 "
+    "CorrNd with each kernel flipped on both axes and dilated, channel axes swapped per group, "
+    "of the input with s−1 zeros between samples on each axis, bordered by "
+    "(d(m−1)−lo, d(m−1)−hi+a) per axis (negative: crop); for all n₁, n₂ with a non-empty output",
+    source='seeds/deconvolutions-repo-readme.md (examples 2 and 3, "fractionally strided"); '
+    "Dumoulin & Visin (2016), relationships 8–14",
+    params=(
+        _pair("n", (2, 2), "input size (H, W)"),
+        _pair("m", (3, 3), "kernel size (kh, kw)"),
+        _pair("s", (2, 2), "stride per axis"),
+        _pair("lo", (0, 0), "padding at the start, per axis", 0),
+        _pair("hi", (0, 0), "padding at the end, per axis", 0),
+        _pair("d", (1, 1), "dilation per axis"),
+        _pair("a", (0, 0), "output padding per axis, a < s", 0),
+        param("cin", 1, "input channels of the transposed conv"),
+        param("cout", 1, "output channels of the transposed conv"),
+        param("groups", 1, "groups (divides cin and cout)"),
+    ),
+    sides=_direct_sides,
+    chain=_direct_chain,
+    grid=_direct_grid,
+    bounds=f"all {len(DIRECT_AXES) ** 2} ordered pairs of {len(DIRECT_AXES)} per-axis "
+    "configurations (n ≤ 4, m ≤ 3, s ≤ 3, d ≤ 2, lo, hi ≤ 2, a < s; borders that pad, "
+    "vanish and crop) with a general 3×3 symbolic kernel, and (cin, cout, groups) in "
+    f"{', '.join(map(str, DIRECT_CHANNELS))} on {len(_CHANNEL_AXIS_PAIRS)} axis pairs",
+    extra=_direct_symbolic,
+    numeric_every=4,
+)
+
+
+def seed_example(number: int) -> tuple:
+    """The deconvolutions README's 2-D examples 2 and 3 as instances: ``(lhs, rhs)``.
+
+    Example 2: (2, 2) zero-padded by 2 to (6, 6), 3×3 conv → (4, 4), the transpose of
+    the (4, 4) → (2, 2) conv. Example 3 ("stride ½"): (2, 2) padded between and around
+    to (7, 7), 3×3 conv → (5, 5), the transpose of the stride-2 conv (5, 5) → (2, 2).
+    """
+    if number not in (2, 3):
+        raise ParameterError("number", number, "2 or 3")
+    values = {**_DIRECT_DEFAULTS, "s": (number - 1,) * 2, "cin": 1, "cout": 1, "groups": 1}
+    return _direct_sides(**values)
+
+
+# --- subpixel-conv-2d -----------------------------------------------------------------
+
+
+def pixel_shuffle(n: Sequence[object], q: Sequence[Sequence[object]], s: Pair) -> sp.MatrixExpr:
+    """Σ_{u,v} Shift_{u,v} ↑_{s} (q[u::s₁, v::s₂] ∗ y): the sub-pixel form of a 2-D transposed conv.
+
+    Phase (u, v) is a stride-1 full 2-D convolution with the polyphase kernel,
+    spread by ↑ₛ on each axis and shifted by (u, v) into the output: the outputs
+    z = (u + s₁w₁, v + s₂w₂) only see the taps t ≡ (u, v) (mod s).
+    """
+    shape = (len(q), len(q[0]))
+    terms = []
+    for u, v in itertools.product(range(min(s[0], shape[0])), range(min(s[1], shape[1]))):
+        phase = [row[v :: s[1]] for row in q[u :: s[0]]]
+        pads, ups = [], []
+        for nk, mk, sk, shift, length in zip(n, shape, s, (u, v), (len(phase), len(phase[0]))):
+            rows = nk + length - 1
+            spread, total = sk * (rows - 1) + 1, sk * (nk - 1) + mk
+            ups.append(Upsample(rows, sk, spread))
+            pads.append(Pad(spread, shift, total - shift - spread))
+        terms.append(mul(_kron(*pads), _kron(*ups), conv_nd(phase, tuple(n), "full")))
+    return terms[0] if len(terms) == 1 else MatAdd(*terms)
+
+
+def _subpixel_sides(n: Pair, m: Pair, s: Pair) -> tuple:
+    q = kernel_2d("q", m)
+    return ConvTransposeNd(_layer(q), n, stride=s), pixel_shuffle(n, q, s)
+
+
+_SHUFFLE = Rule(
+    "polyphase-2d",
+    "q ∗ ↑ₛy = Σ_{u,v} Shift_{u,v} ↑ₛ(q[u::s₁, v::s₂] ∗ y): output (u + s₁w₁, v + s₂w₂) only "
+    "sees the taps t ≡ (u, v) (mod s)",
+    r"q*\uparrow_s = \sum_{u,v} S_{u,v}\uparrow_s (q_{u,v} *)",
+)
+
+
+def _subpixel_chain(n: Pair, m: Pair, s: Pair) -> list:
+    lhs, rhs = _subpixel_sides(n, m, s)
+    return [Step(lhs), Step(rhs, _SHUFFLE)]
+
+
+_SUBPIXEL_STRIDES = ((1, 1), (2, 2), (3, 3), (2, 3))
+
+SUBPIXEL_CONV_2D = Entry(
+    name="subpixel-conv-2d",
+    statement="ConvTransposeNd(q; stride (s₁, s₂)) = Σ_{u,v} Shift_{u,v} ↑ₛ(q[u::s₁, v::s₂] ∗ y): "
+    "the pixel shuffle of s₁·s₂ stride-1 full 2-D convolutions with the polyphase kernels, "
+    "for all n₁, n₂ >= 1, every kh×kw kernel (phases beyond the kernel are zero and left out)",
+    source='Shi et al. (2016), "Is the deconvolution layer the same as a convolutional layer?"',
+    params=(
+        _pair("n", (2, 2), "input size (H, W)"),
+        _pair("m", (4, 4), "kernel size (kh, kw)"),
+        _pair("s", (2, 2), "stride per axis"),
+    ),
+    sides=_subpixel_sides,
+    chain=_subpixel_chain,
+    grid=lambda: (
+        {"n": (2, 3), "m": m, "s": s}
+        for m in itertools.product(range(1, 5), repeat=2)
+        for s in _SUBPIXEL_STRIDES
+    ),
+    bounds="(n₁, n₂) = (2, 3); every kernel size ≤ 4×4; strides "
+    + ", ".join(map(str, _SUBPIXEL_STRIDES)),
+    extra=lambda **v: ([], (_symbolic_tier(_subpixel_sides, (1, 1), **v),)),
+    numeric_every=6,
+)
+
+
+# --- checkerboard-overlap-2d ----------------------------------------------------------
+
+
+def _count_1d(n: object, m: int, s: int) -> sp.MatrixExpr:
+    return MatMul(ConvTranspose(kernels.ones(m), n, 0, s), _ones(n))
+
+
+def _checkerboard_sides(n: Pair, m: Pair, s: Pair) -> tuple:
+    ones = _layer([[1] * m[1] for _ in range(m[0])])
+    lhs = MatMul(ConvTransposeNd(ones, n, stride=s), KroneckerProduct(_ones(n[0]), _ones(n[1])))
+    rhs = KroneckerProduct(*(_count_1d(nk, mk, sk) for nk, mk, sk in zip(n, m, s)))
+    return lhs, rhs
+
+
+def overlap_2d(m: Pair, s: Pair, n: Pair) -> list[list[int]]:
+    """The overlap count of every output of the 2-D transposed conv with an all-ones kernel."""
+    op = _checkerboard_sides(n, m, s)[0].args[0]
+    # Row sums of the exact sparse matrix (the transposed conv applied to all-ones).
+    dod = sparse_matrix(op).rep.to_dod()
+    counts = [int(sum(dod.get(i, {}).values())) for i in range(int(op.rows))]
+    width = s[1] * (n[1] - 1) + m[1]
+    return [counts[r : r + width] for r in range(0, len(counts), width)]
+
+
+def interior_uniform_2d(m: Pair, s: Pair) -> bool:
+    """Whether the counts are equal at every output that every tap reaches from inside."""
+    # ⌈m/s⌉ + 2 inputs leave an interior of more than s outputs per axis: every phase.
+    n = tuple(-(-mk // sk) + 2 for mk, sk in zip(m, s))
+    counts = overlap_2d(m, s, n)
+    rows = range(m[0] - 1, s[0] * (n[0] - 1) + 1)
+    cols = range(m[1] - 1, s[1] * (n[1] - 1) + 1)
+    return len({counts[r][c] for r in rows for c in cols}) == 1
+
+
+_OUTER = Rule(
+    "overlap-outer-product",
+    "the 2-D all-ones transposed conv of all-ones counts taps per axis: the outer product "
+    "of the 1-D counts 1ₘ ∗ (↑ₛ1ₙ)",
+    r"c_{2D} = c_1 \otimes c_2",
+)
+
+
+def _checkerboard_chain(n: Pair, m: Pair, s: Pair) -> list:
+    lhs, rhs = _checkerboard_sides(n, m, s)
+    counts = overlap_2d(m, s, n)
+    values = sorted({v for row in counts for v in row})
+    uniform = interior_uniform_2d(m, s)
+    divides = " and ".join(f"s{k + 1} {'|' if m[k] % s[k] == 0 else '∤'} m{k + 1}" for k in (0, 1))
+    return [
+        Step(lhs),
+        Step(rhs, _OUTER),
+        Step(
+            sp.ImmutableMatrix([v for row in counts for v in row]),
+            Rule("evaluate", "the exact counts", r"\text{counts}"),
+            note=f"overlap counts {counts} (values {values}); interior "
+            f"{'uniform' if uniform else 'not uniform'} ({divides})",
+        ),
+    ]
+
+
+def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]:
+    """Interior uniform iff s | m on both axes: exactly, and by a symbolic count argument."""
+    checked = [
+        (m1, s1, m2, s2)
+        for m1, m2 in itertools.product(range(1, 5), repeat=2)
+        for s1, s2 in itertools.product(range(1, 4), repeat=2)
+    ]
+    exhaustive = all(
+        interior_uniform_2d((m1, m2), (s1, s2)) == (m1 % s1 == 0 and m2 % s2 == 0)
+        for m1, s1, m2, s2 in checked
+    )
+    # With m = s·u + r per axis, interior phase v receives ⌈(m − v)/s⌉ = u + [v < r] taps on
+    # that axis and the 2-D count is the product. r₁ = r₂ = 0 gives u₁u₂ at every phase;
+    # r₁ > 0 gives phases 0 and r₁ (same column phase) whose counts differ by a positive amount.
+    u = sp.symbols("u_1 u_2", integer=True, positive=True)
+
+    def count(axis: int, s: int, r: int, v: int) -> sp.Expr:
+        return sp.ceiling((s * u[axis] + r - v) / s)
+
+    symbolic = True
+    for s1, s2 in itertools.product(range(1, 5), repeat=2):
+        for r1, r2 in itertools.product(range(s1), range(s2)):
+            grid = {
+                (v1, v2): sp.expand(count(0, s1, r1, v1) * count(1, s2, r2, v2))
+                for v1, v2 in itertools.product(range(s1), range(s2))
+            }
+            if r1 == 0 and r2 == 0:
+                symbolic &= len(set(grid.values())) == 1
+            else:
+                first, other = ((0, 0), (r1, 0)) if r1 else ((0, 0), (0, r2))
+                symbolic &= bool(sp.expand(grid[first] - grid[other]).is_positive)
+    minimum = (1, 1)
+    return [], (
+        _symbolic_tier(_checkerboard_sides, minimum, **values),
+        TierResult(
+            Tier.SYMBOLIC,
+            symbolic,
+            "for all m (s₁, s₂ ≤ 4): with m = s·u + r per axis, interior phase (v₁, v₂) "
+            "receives (u₁ + [v₁ < r₁])(u₂ + [v₂ < r₂]) taps, uniform iff r₁ = r₂ = 0, "
+            "i.e. iff s divides m on each axis",
+        ),
+        TierResult(
+            Tier.EXHAUSTIVE,
+            exhaustive,
+            f"interior uniform ⟺ s₁ | m₁ and s₂ | m₂ at all {len(checked)} combinations "
+            "m ≤ 4, s ≤ 3 per axis (exact 2-D counts)",
+        ),
+    )
+
+
+def _merge_same_tier(tiers: tuple[TierResult, ...]) -> tuple[TierResult, ...]:
+    out: dict[Tier, TierResult] = {}
+    for t in tiers:
+        if t.tier in out:
+            first = out[t.tier]
+            t = TierResult(t.tier, first.passed and t.passed, f"{first.detail}; {t.detail}")
+        out[t.tier] = t
+    return tuple(out.values())
+
+
+CHECKERBOARD_OVERLAP_2D = Entry(
+    name="checkerboard-overlap-2d",
+    statement="the overlap counts of a 2-D transposed conv, ConvTransposeNd(1_{m₁×m₂}; s)1, are "
+    "the outer product of the 1-D counts 1ₘ ∗ (↑ₛ1ₙ) of the two axes, for all n₁, n₂ >= 1; "
+    "uniform in the interior iff s divides m on each axis (m = 3, s = 2: counts 1, 2, 4)",
+    source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016); '
+    "DESIGN.md §7 item 10",
+    params=(
+        _pair("n", (3, 3), "input size (H, W)"),
+        _pair("m", (3, 3), "kernel size (kh, kw)"),
+        _pair("s", (2, 2), "stride per axis"),
+    ),
+    sides=_checkerboard_sides,
+    chain=_checkerboard_chain,
+    grid=lambda: (
+        {"n": (3, 2), "m": m, "s": s}
+        for m in itertools.product(range(1, 5), repeat=2)
+        for s in itertools.product(range(1, 4), repeat=2)
+    ),
+    bounds="(n₁, n₂) = (3, 2); every kernel size ≤ 4×4; every stride pair ≤ (3, 3)",
+    extra=lambda **v: ([], _merge_same_tier(_checkerboard_extra(**v)[1])),
+    numeric_every=6,
+)
+
+
+# --- nearest-upsample-conv-2d ----------------------------------------------------------
+
+
+def box_kernel(q: Sequence[Sequence[object]], k: Pair) -> list[list[sp.Expr]]:
+    """q ∗ 1_{k₁×k₂}: the full 2-D convolution of q with the k₁×k₂ box, expanded."""
+    rows = [kernels.convolve(row, kernels.ones(k[1])) for row in q]
+    columns = [kernels.convolve(col, kernels.ones(k[0])) for col in zip(*rows)]
+    return [list(row) for row in zip(*columns)]
+
+
+def _nearest_sides(n: Pair, k: Pair, m: Pair) -> tuple:
+    q = kernel_2d("q", m)
+    nearest = KroneckerProduct(*(NearestUpsample(nk, kk) for nk, kk in zip(n, k)))
+    lhs = MatMul(conv_nd(q, tuple(kk * nk for nk, kk in zip(n, k)), "full"), nearest)
+    return lhs, ConvTransposeNd(_layer(box_kernel(q, k)), n, stride=k)
+
+
+def _nearest_symbolic(n: Pair, k: Pair, m: Pair) -> TierResult:
+    """By linearity in q and separability: the 2-D identity from the 1-D one, for all sizes.
+
+    Row forms of the two sides differ (⌊i/k⌋ against divisibility guards), so they are
+    not compared with each other. Instead each side is shown, term by term, to be
+    Σ q_ab · (its 1-D form with the unit kernel e_a) ⊗ (the same with e_b); the 1-D
+    identity holds for all n and every kernel by the rewrite tier of
+    ``nearest-upsample-conv``, so the two sums are equal factor by factor.
+    """
+    from symconv import catalogue
+
+    sizes_, scope = _symbolic_sizes((1, 1))
+    q = kernel_2d("q", m)
+    lhs, rhs = _nearest_sides(sizes_, k, m)
+
+    def unit(length: int, index: int) -> tuple:
+        return tuple(sp.Integer(int(t == index)) for t in range(length))
+
+    def one_d(side: int, axis: int, e: tuple) -> sp.MatrixExpr:
+        nk, kk = sizes_[axis], k[axis]
+        if side == 0:
+            return MatMul(Conv(e, kk * nk, "full"), NearestUpsample(nk, kk))
+        return ConvTranspose(kernels.convolve(e, kernels.ones(kk)), nk, 0, kk)
+
+    checks = []
+    for side, whole in enumerate((lhs, rhs)):
+        terms = [
+            MatMul(
+                q[a][b],
+                KroneckerProduct(one_d(side, 0, unit(m[0], a)), one_d(side, 1, unit(m[1], b))),
+            )
+            for a, b in itertools.product(range(m[0]), range(m[1]))
+        ]
+        checks.append(entrywise_equal_nd(whole, MatAdd(*terms) if len(terms) > 1 else terms[0], 2))
+    entry = catalogue.get("nearest-upsample-conv")
+    one_dim = [entry.rewrite_tier(n=1, k=kk, m=mk) for kk, mk in zip(k, m)]
+    holds = all(ok for ok, _ in checks) and all(t.passed for t in one_dim)
+    if not holds:
+        why = [d for ok, d in checks if not ok] + [t.detail for t in one_dim if not t.passed]
+        return TierResult(Tier.SYMBOLIC, False, f"not shown: {why[0]}")
+    return TierResult(
+        Tier.SYMBOLIC,
+        True,
+        f"{scope} (k = {k}, m = {m}): both sides are linear in q, and each equals "
+        "Σ q_ab · (1-D side with e_a) ⊗ (1-D side with e_b) term by term (per-axis index maps); "
+        "the 1-D identity holds for all n and every kernel (nearest-upsample-conv, rewrite tier "
+        f"at k = {k[0]}, m = {m[0]} and k = {k[1]}, m = {m[1]})",
+    )
+
+
+_NEAREST = Rule(
+    "nearest-as-box-2d",
+    "nearest up-sampling by (k₁, k₂) = 1_{k₁×k₂} ∗ (↑ₖ y); then q ∗ (1 ∗ ↑ₖy) = (q ∗ 1) ∗ ↑ₖy, "
+    "the transposed conv with kernel q ∗ 1_{k₁×k₂}",
+    r"q * N_k = (q * 1_{k\times k}) * \uparrow_k",
+)
+
+NEAREST_UPSAMPLE_CONV_2D = Entry(
+    name="nearest-upsample-conv-2d",
+    statement="q∗(nearest up-sampling by (k₁, k₂) of y) = ConvTransposeNd(q∗1_{k₁×k₂}; stride k), "
+    "full 2-D convolution, for all n₁, n₂ >= 1, every kernel; e.g. k = (2, 2), q 1×1: the "
+    "2×2 box",
+    source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016)',
+    params=(
+        _pair("n", (2, 2), "input size (H, W)"),
+        _pair("k", (2, 2), "up-sampling factor per axis"),
+        _pair("m", (3, 3), "kernel size (kh, kw)"),
+    ),
+    sides=_nearest_sides,
+    chain=lambda n, k, m: [
+        Step(_nearest_sides(n, k, m)[0]),
+        Step(_nearest_sides(n, k, m)[1], _NEAREST),
+    ],
+    grid=lambda: (
+        {"n": (2, 3), "k": k, "m": m}
+        for k in itertools.product(range(1, 4), repeat=2)
+        for m in itertools.product(range(1, 4), repeat=2)
+    ),
+    bounds="(n₁, n₂) = (2, 3); every factor pair ≤ (3, 3); every kernel size ≤ 3×3",
+    extra=lambda **v: ([], (_nearest_symbolic(**v),)),
+    numeric_every=6,
+)
+
+ENTRIES = (
+    TRANSPOSED_CONV_AS_DIRECT_CONV_2D,
+    SUBPIXEL_CONV_2D,
+    CHECKERBOARD_OVERLAP_2D,
+    NEAREST_UPSAMPLE_CONV_2D,
+)
