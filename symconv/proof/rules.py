@@ -280,7 +280,8 @@ _closed(
     Corr,
     "Corr(q; lo, hi, s, d)ᵀ = ConvTranspose(q; lo, hi, s, d, a) "
     "(a Conv for s = d = 1 and a mode's padding)",
-    r"(q\star)^{\mathsf{T}} = q\star^{\mathsf{T}}",
+    # The transposed conv is the scatter Crop·((↑_d q) ∗ ↑ₛ): say so, not a tautology.
+    r"(q\star_{s,d})^{\mathsf{T}} = \operatorname{Crop}\,((\uparrow_{d} q) \ast \uparrow_{s})",
     lambda n, m, s, d, lo, hi: Corr(_q(m), n, (lo, hi), s, d),
     range(1, 9),
     range(1, 4),
