@@ -8,7 +8,7 @@ here, not copied:
 - *symbolic*: every output formula is reduced to symconv's own size functions
   (:func:`symconv.sizes.corr_length`, :func:`symconv.sizes.conv_transpose_length`)
   for symbolic i, k, p, s, d; and every transposed relationship round-trips,
-  o'(o(i)) = i, by case analysis on the residue (i + 2p − k) mod s (s ≤ 8),
+  o'(o(i)) = i for every stride, by s·⌊x/s⌋ + (x mod s) = x,
   which is where the floor lives;
 - *exhaustive*: every formula equals the shape of the actual operator
   (:class:`~symconv.Corr`, :class:`~symconv.ConvTranspose`) at every size up
@@ -233,21 +233,18 @@ def _symbolic_checks() -> list[tuple[int, bool, str]]:
         }[r.number]
         length = sizes.conv_transpose_length(i_, k, (p, p), s, 1, a).xreplace(special)
         ok = sp.simplify(length - r.formula.xreplace(special)) == 0
-        # … and it returns the forward input: i' = o(i), a = (i + 2p − k) mod s, case by case
-        # on the residue r0 (write i = s·u + r0 + k − 2p), for every s ≤ 8 (s = 1 for 8–11).
+        # … and it returns the forward input, i' = o(i) ↦ i, for every stride s at once:
+        # relationship 14 for any i with a = (i + 2p − k) mod s, where the step is
+        # s·⌊x/s⌋ + (x mod s) = x; 8–13 where s divides x = i + 2p − k (i = s·u + k − 2p).
         u = sp.Symbol("u", integer=True, nonnegative=True)
-        strides = [1] if r.number <= 11 else range(1, 9)
-        for s0 in strides:
-            residues = [0] if r.number in (12, 13) else range(s0)
-            for r0 in residues:
-                i0 = s0 * u + r0 + k - 2 * p
-                forward = sizes.corr_length(i0, k, (p, p), s0, 1)
-                back = r.formula.xreplace({i_: forward, s: s0, a: r0}).xreplace(special)
-                target = i0.xreplace(special)
-                ok = ok and sp.simplify(back - target) == 0
-        results.append(
-            (r.number, ok, "= conv_transpose_length, and o'(o(i)) = i for every residue (s ≤ 8)")
-        )
+        if r.number == 14:
+            i0, a0 = i, sp.Mod(i + 2 * p - k, s)
+        else:
+            i0, a0 = s * u + k - 2 * p, sp.Integer(0)
+        forward = sizes.corr_length(i0, k, (p, p), s, 1)
+        back = r.formula.xreplace({i_: forward, a: a0}).xreplace(special)
+        ok = ok and sp.simplify((back - i0.xreplace(special)).rewrite(sp.floor)) == 0
+        results.append((r.number, ok, "= conv_transpose_length, and o'(o(i)) = i for all s"))
     return results
 
 
