@@ -21,8 +21,9 @@ Matrix([
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import singledispatch
+from typing import TypeVar
 
 import numpy as np
 import sympy as sp
@@ -45,6 +46,9 @@ from symconv._densepoly import DensePolyMatrix, TooLargeError
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix, supports
 from symconv.errors import ParameterError, ShapeMismatchError
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+
+#: Either fast representation; both support transpose, @, +, scale and kron.
+Matrix = TypeVar("Matrix", PolyMatrix, DensePolyMatrix)
 
 __all__ = [
     "domain_of",
@@ -313,8 +317,39 @@ def _(expr: KroneckerProduct, K: Domain) -> DomainMatrix:
 # -- the fast path: ZZ[taps] as one SciPy integer matrix per monomial -----------
 
 
-@singledispatch
-def _poly(expr: object, K: Domain) -> PolyMatrix:
+def _fold(expr: object, K: Domain, leaf: Callable[[object, Domain], Matrix]) -> Matrix:
+    """Combine the matrices ``leaf`` builds for the operators of ``expr`` along its tree.
+
+    The fast representations (:class:`PolyMatrix`, :class:`DensePolyMatrix`)
+    share the operations transpose, ``@``, ``+``, ``scale`` and ``kron``, so
+    one walk serves both; only how an operator becomes a matrix differs.
+    """
+    if isinstance(expr, Transpose):
+        return _fold(expr.arg, K, leaf).transpose()
+    if isinstance(expr, MatMul):
+        coeff, factors = expr.as_coeff_matrices()
+        result = _fold(factors[-1], K, leaf)
+        for factor in reversed(factors[:-1]):
+            result = _fold(factor, K, leaf) @ result
+        return result if coeff == 1 else result.scale(K.from_sympy(coeff), K)
+    if isinstance(expr, MatAdd):
+        terms = [_fold(arg, K, leaf) for arg in expr.args]
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
+    if isinstance(expr, KroneckerProduct):
+        result = _fold(expr.args[0], K, leaf)
+        for factor in expr.args[1:]:
+            result = result.kron(_fold(factor, K, leaf))
+        return result
+    return leaf(expr, K)
+
+
+# -- the fast path: ZZ[taps] as one SciPy integer matrix per monomial -----------
+
+
+def _poly_leaf(expr: object, K: Domain) -> PolyMatrix:
     pattern = _pattern(expr, K)
     if pattern is not None:
         return PolyMatrix.from_pattern(_concrete(expr), pattern, K)
@@ -322,35 +357,8 @@ def _poly(expr: object, K: Domain) -> PolyMatrix:
     return PolyMatrix.from_domain_matrix(_sparse(expr, K))
 
 
-@_poly.register
-def _(expr: Transpose, K: Domain) -> PolyMatrix:
-    return _poly(expr.arg, K).transpose()
-
-
-@_poly.register
-def _(expr: MatMul, K: Domain) -> PolyMatrix:
-    coeff, factors = expr.as_coeff_matrices()
-    result = _poly(factors[-1], K)
-    for factor in reversed(factors[:-1]):
-        result = _poly(factor, K) @ result
-    return result if coeff == 1 else result.scale(K.from_sympy(coeff), K)
-
-
-@_poly.register
-def _(expr: MatAdd, K: Domain) -> PolyMatrix:
-    terms = [_poly(arg, K) for arg in expr.args]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
-@_poly.register
-def _(expr: KroneckerProduct, K: Domain) -> PolyMatrix:
-    result = _poly(expr.args[0], K)
-    for factor in expr.args[1:]:
-        result = result.kron(_poly(factor, K))
-    return result
+def _poly(expr: object, K: Domain) -> PolyMatrix:
+    return _fold(expr, K, _poly_leaf)
 
 
 # -- the small path: ZZ[taps] as one dense array per monomial -------------------
@@ -362,8 +370,7 @@ _DENSE_CACHE: dict[tuple[object, Domain], DensePolyMatrix] = {}
 _DENSE_CACHE_SIZE = 4096
 
 
-@singledispatch
-def _dense(expr: object, K: Domain) -> DensePolyMatrix:
+def _dense_leaf(expr: object, K: Domain) -> DensePolyMatrix:
     key = (expr, K)
     cached = _DENSE_CACHE.get(key)
     if cached is not None:
@@ -384,35 +391,8 @@ def _dense(expr: object, K: Domain) -> DensePolyMatrix:
     return result
 
 
-@_dense.register
-def _(expr: Transpose, K: Domain) -> DensePolyMatrix:
-    return _dense(expr.arg, K).transpose()
-
-
-@_dense.register
-def _(expr: MatMul, K: Domain) -> DensePolyMatrix:
-    coeff, factors = expr.as_coeff_matrices()
-    result = _dense(factors[-1], K)
-    for factor in reversed(factors[:-1]):
-        result = _dense(factor, K) @ result
-    return result if coeff == 1 else result.scale(K.from_sympy(coeff), K)
-
-
-@_dense.register
-def _(expr: MatAdd, K: Domain) -> DensePolyMatrix:
-    terms = [_dense(arg, K) for arg in expr.args]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
-@_dense.register
-def _(expr: KroneckerProduct, K: Domain) -> DensePolyMatrix:
-    result = _dense(expr.args[0], K)
-    for factor in expr.args[1:]:
-        result = result.kron(_dense(factor, K))
-    return result
+def _dense(expr: object, K: Domain) -> DensePolyMatrix:
+    return _fold(expr, K, _dense_leaf)
 
 
 def _densematrix(expr: MatrixExpr, K: Domain) -> DensePolyMatrix | None:
