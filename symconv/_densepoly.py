@@ -24,7 +24,7 @@ import numpy as np
 from sympy.polys.domains.domain import Domain
 from sympy.polys.matrices import DomainMatrix
 
-from symconv._polymatrix import CoefficientOverflowError, _terms
+from symconv._polymatrix import CoefficientOverflowError, _terms, element
 
 __all__ = ["DensePolyMatrix", "TooLargeError"]
 
@@ -121,12 +121,7 @@ class DensePolyMatrix:
         rows: dict[int, dict[int, object]] = {}
         nonzero = (self.data != 0).any(axis=0) if self.monomials else np.zeros(self.shape, bool)
         for i, j in zip(*(a.tolist() for a in np.nonzero(nonzero))):
-            terms = self.entry(i, j)
-            if K.is_ZZ:
-                value = K(terms[()])
-            else:
-                value = K.ring.from_dict({m: K.domain(c) for m, c in terms.items()})
-            rows.setdefault(i, {})[j] = value
+            rows.setdefault(i, {})[j] = element(self.entry(i, j), K)
         return DomainMatrix(rows, self.shape, K, fmt="sparse")
 
     def transpose(self) -> DensePolyMatrix:

@@ -39,6 +39,13 @@ def supports(K: Domain) -> bool:
     return bool(K.is_ZZ or (K.is_PolynomialRing and K.domain.is_ZZ))
 
 
+def element(terms: dict[Monomial, int], K: Domain) -> object:
+    """The element of ``K`` (ZZ, or a polynomial ring over it) with these monomial terms."""
+    if K.is_ZZ:
+        return K(terms[()])
+    return K.ring.from_dict({m: K.domain(c) for m, c in terms.items()})
+
+
 def _terms(value: object, K: Domain) -> list[tuple[Monomial, int]]:
     """(monomial, integer coefficient) pairs of one element of ``K``."""
     if K.is_ZZ:
@@ -122,11 +129,7 @@ class PolyMatrix:
                 entries.setdefault((i, j), {})[monomial] = c
         rows: dict[int, dict[int, object]] = {}
         for (i, j), poly in entries.items():
-            if K.is_ZZ:
-                value = K(poly[()])
-            else:
-                value = K.ring.from_dict({m: K.domain(c) for m, c in poly.items()})
-            rows.setdefault(i, {})[j] = value
+            rows.setdefault(i, {})[j] = element(poly, K)
         return DomainMatrix(rows, self.shape, K, fmt="sparse")
 
     def transpose(self) -> PolyMatrix:
