@@ -20,11 +20,12 @@ Examples
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import sympy as sp
 
-__all__ = ["Derivation", "Rule", "Step", "Tier", "TierResult"]
+__all__ = ["Derivation", "Rule", "Step", "Tier", "TierResult", "Verdict", "verdict_of"]
 
 
 class Tier(enum.Enum):
@@ -71,13 +72,120 @@ class Step:
     note: str = ""
 
 
+class Verdict(str, enum.Enum):
+    """What a proof established, never more than was shown.
+
+    - ``PROVEN``: a rewrite or symbolic argument valid for every value of every free
+      parameter satisfying the stated conditions, shapes proven equal.
+    - ``VERIFIED``: exact and numeric agreement at every instance up to the stated
+      bounds, with no all-sizes argument.
+    - ``REFUTED``: a concrete counterexample (smallest sizes, first differing entry, or
+      a side that is undefined / shapes that differ).
+    - ``UNKNOWN``: none of the above could be decided.
+    """
+
+    PROVEN = "proven"
+    VERIFIED = "verified"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class TierResult:
-    """The outcome of one tier of a proof, with what exactly was checked."""
+    """The outcome of one tier of a proof, with what exactly was checked, and its scope.
+
+    Attributes
+    ----------
+    tier : Tier
+    passed : bool
+        The tier ran and established its claim.
+    detail : str
+        What exactly was checked (or why the tier failed or did not apply).
+    scope : str
+        ``"all"``: the claim holds for every value of every parameter not in ``fixed``
+        (a rewrite or symbolic argument); ``"bounded"``: only at the instances checked.
+    fixed : mapping of str to value
+        Statement parameters held at one value for this tier (empty when every
+        parameter was free or ranged over the stated bounds).
+    applicable : bool
+        False when the tier was not run at all (no rule chain, no index map, …): its
+        ``result`` is then ``"n/a"``, neither a pass nor a failure.
+    """
 
     tier: Tier
     passed: bool
     detail: str
+    scope: str = "bounded"
+    fixed: Mapping[str, object] = field(default_factory=dict)
+    applicable: bool = True
+
+    def __post_init__(self) -> None:
+        if self.scope not in ("all", "bounded"):
+            raise ValueError(f"scope must be 'all' or 'bounded', not {self.scope!r}")
+        if self.passed and not self.applicable:
+            raise ValueError("a tier that was not applicable cannot have passed")
+
+    @property
+    def result(self) -> str:
+        """``"passed"``, ``"failed"`` or ``"n/a"`` (not run)."""
+        if not self.applicable:
+            return "n/a"
+        return "passed" if self.passed else "failed"
+
+    @property
+    def proves_all(self) -> bool:
+        """Passed with scope "all" and nothing fixed: valid for every parameter value."""
+        return self.passed and self.scope == "all" and not self.fixed
+
+    def as_dict(self) -> dict:
+        """The JSON form: ``{"result", "scope", "fixed", "detail"}``."""
+        return {
+            "result": self.result,
+            "scope": self.scope,
+            "fixed": {str(k): _plain(v) for k, v in self.fixed.items()},
+            "detail": self.detail,
+        }
+
+
+def _plain(value: object) -> object:
+    """A JSON-friendly copy of a parameter value (ints, strings, lists)."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, sp.Integer):
+        return int(value)
+    return str(value)
+
+
+def verdict_of(tiers: Iterable[TierResult], refuted: bool = False) -> Verdict:
+    """The verdict that ``tiers`` support.
+
+    Refuted when ``refuted`` (a confirmed counterexample); proven when a rewrite or
+    symbolic tier passed with scope "all" and nothing fixed; verified when the
+    exhaustive and numeric tiers both passed; unknown otherwise.
+
+    Examples
+    --------
+    >>> bounded = TierResult(Tier.EXHAUSTIVE, True, "exact at 5 instances")
+    >>> numeric = TierResult(Tier.NUMERIC, True, "agrees at 5 instances")
+    >>> verdict_of([bounded, numeric]).value
+    'verified'
+    >>> at_one_point = TierResult(Tier.SYMBOLIC, True, "for all n", "all", {"k": 2})
+    >>> verdict_of([at_one_point, bounded, numeric]).value
+    'verified'
+    >>> verdict_of([TierResult(Tier.SYMBOLIC, True, "for all n, k", "all")]).value
+    'proven'
+    """
+    tiers = list(tiers)
+    if refuted:
+        return Verdict.REFUTED
+    if any(t.tier in (Tier.REWRITE, Tier.SYMBOLIC) and t.proves_all for t in tiers):
+        return Verdict.PROVEN
+    passed = {t.tier for t in tiers if t.passed}
+    if {Tier.EXHAUSTIVE, Tier.NUMERIC} <= passed:
+        return Verdict.VERIFIED
+    return Verdict.UNKNOWN
 
 
 @dataclass(frozen=True)
