@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 if ! .venv/bin/python -c "import sphinx, furo, numpydoc, matplotlib, symconv" 2>/dev/null \
     || ! .venv/bin/python -c "import importlib.util as u; assert u.find_spec('mathjax')" 2>/dev/null; then
     python3 -m venv .venv
-    .venv/bin/python -m pip install --quiet -e ".[docs]"
+    .venv/bin/python -m pip install --quiet -c scripts/constraints.txt -e ".[docs]"
 fi
 .venv/bin/python -m sphinx -W -n --keep-going -b html docs docs/_build/html "$@"
 echo "built docs/_build/html/index.html"

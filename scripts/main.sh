@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
-.venv/bin/python -m pip install --quiet -e .
+.venv/bin/python -m pip install --quiet -c scripts/constraints.txt -e .
 .venv/bin/symconv prove --all --out build/derivations

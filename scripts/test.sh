@@ -32,11 +32,14 @@ if $need_tex; then
 fi
 
 python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
+# Exact versions from scripts/constraints.txt (what the suite was run against), unless
+# SYMCONV_CONSTRAINTS names another file or is set empty (the newest releases allowed).
+constraints=${SYMCONV_CONSTRAINTS-scripts/constraints.txt}
+.venv/bin/python -m pip install --quiet pip==26.3
 # frameworks extra: PyTorch (the local CPU wheel torch==2.13.0 via pip's find-links;
 # unpinned would pull gigabytes), JAX and TensorFlow CPU, the oracles of tests/conformance,
 # which SYMCONV_REQUIRE_TOOLS=1 turns from skips into failures.
-.venv/bin/python -m pip install --quiet -e ".[test,docs,frameworks]"
+.venv/bin/python -m pip install --quiet ${constraints:+-c "$constraints"} -e ".[test,docs,frameworks]"
 
 export SYMCONV_REQUIRE_TOOLS=1
 .venv/bin/ruff check .

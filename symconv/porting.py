@@ -168,12 +168,6 @@ class Layer:
     def _conv(self) -> tuple[tuple[int, int], list[str]]:
         fw, s, d, preset = self.framework, self.stride, self.dilation, _preset(self.padding)
         notes: list[str] = []
-        if fw == "tf" and s > 1 and d > 1:
-            raise ParameterError(
-                "dilation",
-                d,
-                "1 when stride > 1: TensorFlow rejects strides > 1 with dilations > 1",
-            )
         if preset is None:
             pair = _explicit_pair("padding", self.padding, allow_negative=fw == "jax")
             if fw == "torch" and pair[0] != pair[1]:
@@ -235,12 +229,6 @@ class Layer:
                 )
             return (self.span - 1 - plo, self.span - 1 - phi), notes
         if fw == "tf":
-            if s > 1 and d > 1:
-                raise ParameterError(
-                    "dilation",
-                    d,
-                    "1 when stride > 1: TensorFlow rejects strides > 1 with dilations > 1",
-                )
             n_out = self.output_size
             if n_out is None:
                 n_out = n * s if preset == "SAME" else (n - 1) * s + max(self.span, s)

@@ -182,3 +182,26 @@ def test_jax_conv_transpose_flip_is_reported(capsys):
 def test_bad_arguments_exit_2(capsys, argv, message):
     status, _out, err = _run(capsys, *argv)
     assert status == 2 and message in err and "Traceback" not in err
+
+
+def test_tf_stride_with_dilation_is_accepted_like_tf_nn(capsys):
+    """tf.nn.conv1d(ones(9), ones(3), stride=2, dilations=2, 'VALID') = [3, 3, 3]: 3 outputs."""
+    common = ("--framework", "tf", "--kernel", "3", "--stride", "2", "--dilation", "2")
+    status, out, err = _run(capsys, *common, "--input", "9", "--padding", "valid")
+    assert status == 0, err
+    assert "output size: 3" in out and "input sizes giving output 3: 9, 10" in out
+    # Its transpose: output_shape 9 maps back to 3 under the forward conv.
+    status, out, err = _run(
+        capsys,
+        *common,
+        "--op",
+        "conv_transpose",
+        "--input",
+        "3",
+        "--padding",
+        "valid",
+        "--output-size",
+        "9",
+    )
+    assert status == 0, err
+    assert "output size: 9" in out
