@@ -22,10 +22,10 @@ Conv((1, 2, 3), 6, 'same')*Upsample(3, 2, 6)
 from __future__ import annotations
 
 import sympy as sp
-from sympy.matrices.expressions import MatAdd, MatMul, Transpose
+from sympy.matrices.expressions import MatAdd, MatMul, MatPow, Transpose
 
 from symconv.derivation import Step
-from symconv.proof.rules import RULES, RewriteRule, mul
+from symconv.proof.rules import RULES, RewriteRule, expand_power, mul
 
 __all__ = ["NORMALIZING", "candidates", "canonical", "justifies", "normalize"]
 
@@ -50,7 +50,19 @@ NORMALIZING = (
 
 
 def canonical(expr: sp.Basic) -> sp.Basic:
-    """Flatten nested products everywhere (the form rules are matched against)."""
+    """Flatten nested products everywhere (the form rules are matched against).
+
+    A power ``Aᵉ`` with a literal exponent e >= 0 is the product of e copies of A (SymPy
+    writes ``A @ A`` as ``MatPow(A, 2)``); by definition, so no rule is recorded for it.
+
+    Examples
+    --------
+    >>> from symconv import Flip
+    >>> canonical(Flip(3) @ Flip(3))
+    Flip(3)*Flip(3)
+    """
+    if isinstance(expr, MatPow):
+        return mul(*expand_power(expr))
     if isinstance(expr, MatMul):
         return mul(*(canonical(a) for a in expr.args))
     if isinstance(expr, MatAdd):
