@@ -53,7 +53,7 @@ def check_composable(left: object, right: object) -> None:
     verdict = sizes_equal(left.cols, right.rows)
     if verdict is True:
         return
-    reason = "cannot be shown equal" if verdict is None else "against"
+    reason = "cannot be shown equal to" if verdict is None else "against"
     raise ShapeMismatchError(
         f"cannot compose {left} of shape {_shape_text(left)} with {right} of shape "
         f"{_shape_text(right)}: {left.cols} columns {reason} {right.rows} rows"

@@ -199,9 +199,7 @@ def _compositions(total: int, starts: list[int], top: int) -> Iterator[tuple[int
             yield (first, *tail)
 
 
-def _critical(
-    symbols: list[sp.Symbol], exprs: tuple[sp.Basic, ...], top: int
-) -> Iterator[dict]:
+def _critical(symbols: list[sp.Symbol], exprs: tuple[sp.Basic, ...], top: int) -> Iterator[dict]:
     """One symbol at a time near each integer constant of ``exprs`` above ``top``, the others
     at their smallest values: where a size such as ``c − n`` or ``⌈n/c⌉`` changes behaviour.
     """
