@@ -140,8 +140,8 @@ def _rebuild(expr: sp.Basic, assignment: dict) -> sp.Basic:
     operator refuses its parameters, or a product, sum or power does not fit. (Products
     are checked here, before SymPy's own check, which raises a bare ``ShapeError``.)
     """
-    if not getattr(expr, "is_Matrix", False) or not expr.args:
-        return expr.xreplace(assignment)
+    if not getattr(expr, "is_Matrix", False) or not expr.args or isinstance(expr, sp.MatrixBase):
+        return expr.xreplace(assignment)  # a scalar, a size, a kernel, an explicit matrix
     args = [_rebuild(a, assignment) if isinstance(a, sp.Basic) else a for a in expr.args]
     _check_node(expr, args)
     rebuilt = MatMul(*expand_power(MatPow(*args))) if isinstance(expr, MatPow) else expr.func(*args)
