@@ -214,13 +214,21 @@ def late_failures(draw: st.DrawFn) -> tuple[object, object, int, int]:
     """``(lhs, rhs, bound, smallest failing n)``, true for every n up to ``bound``."""
     bound = draw(st.integers(2, 8))
     c = draw(st.integers(bound + 1, 300))
-    kind = draw(st.sampled_from(["downsample-is-crop", "guarded-crop-pad", "guarded-pad-pad"]))
+    kind = draw(
+        st.sampled_from(["downsample-is-crop", "guarded-crop-pad", "guarded-pad-pad", "halved"])
+    )
     if kind == "downsample-is-crop":
         # ↓_c keeps x_0 alone while n ≤ c: one row, as Crop(n, 0, n−1); ⌈n/c⌉ = 2 at n = c + 1
         return Downsample(n, c), Crop(n, 0, n - 1), bound, c + 1
     if kind == "guarded-crop-pad":
         # Crop·Pad by c − n is the identity, but exists only while c − n >= 0
         return MatMul(Crop(c, 0, c - n), Pad(n, 0, c - n)), Identity(n), bound, c + 1
+    if kind == "halved":
+        # the same guarded by c − 2n >= 0: the first failure, n = ⌊c/2⌋ + 1, lies between
+        # the constants of the statement
+        c = draw(st.integers(2 * bound + 2, 300))
+        body = MatMul(Crop(c, 0, c - 2 * n), Pad(2 * n, 0, c - 2 * n))
+        return body, Identity(2 * n), bound, c // 2 + 1
     # PᵀP = I for a zero padding P, which exists only while c − n >= 0
     pad = Pad(n, c - n, 0)
     return MatMul(Transpose(pad), pad), Identity(n), bound, c + 1

@@ -200,16 +200,19 @@ def _compositions(total: int, starts: list[int], top: int) -> Iterator[tuple[int
 
 
 def _critical(symbols: list[sp.Symbol], exprs: tuple[sp.Basic, ...], top: int) -> Iterator[dict]:
-    """One symbol at a time near each integer constant of ``exprs`` above ``top``, the others
-    at their smallest values: where a size such as ``c − n`` or ``⌈n/c⌉`` changes behaviour.
+    """Sizes above ``top`` where a size such as ``c − n``, ``c − 2n`` or ``⌈n/c⌉`` changes
+    behaviour: c/d, c/d + 1, c/d + 2 for every integer constant c of ``exprs`` and every
+    small one d (d = 1 included), smallest first; one symbol at a time, the others at
+    their smallest values.
     """
-    constants = sorted(
-        {abs(int(c)) for e in exprs for c in e.atoms(sp.Integer) if abs(int(c)) > top - 1}
+    constants = {abs(int(c)) for e in exprs for c in e.atoms(sp.Integer)}
+    divisors = {1} | {d for d in constants if 1 < d <= 16}
+    values = sorted(
+        {c // d + o for c in constants for d in divisors for o in (0, 1, 2)} - set(range(top + 1))
     )
-    for c in constants[:64]:
+    for value in values[:256]:
         for symbol in symbols:
-            for value in (c, c + 1, c + 2):
-                yield {s: value if s is symbol else _start(s) for s in symbols}
+            yield {s: value if s is symbol else _start(s) for s in symbols}
 
 
 def _shape_scan(lhs: sp.Basic, rhs: sp.Basic, assignments: Iterator[dict]) -> Counterexample | None:
@@ -276,9 +279,10 @@ def prove(
         How to print the statement; default ``"lhs = rhs"``.
     scan_bound, scan_limit : int
         Beyond ``bound``, sizes up to ``scan_bound`` (at most ``scan_limit``
-        assignments), and each size near every integer constant of the statement
-        (c, c + 1, c + 2), are scanned for a side that does not exist or shapes that
-        differ, without comparing entries (cheap: no matrix is built).
+        assignments), and each size near every integer constant c of the statement
+        (c/d, c/d + 1, c/d + 2 for d = 1 and each small constant d), are scanned for a
+        side that does not exist or shapes that differ, without comparing entries
+        (cheap: no matrix is built).
 
     Returns
     -------
