@@ -117,6 +117,15 @@ def test_f5_scalar_multiples_and_powers_of_flips_are_proven() -> None:
     assert prove(MatMul(Flip(n), Flip(n)), Flip(n) ** 3).verdict is Verdict.REFUTED
 
 
+def test_f5_a_symbolic_exponent_is_checked_at_sizes_but_not_claimed_for_all() -> None:
+    even = prove(sp.MatPow(Flip(n), 2 * k), Identity(n))
+    assert even.verdict is Verdict.VERIFIED  # J²ᵏ = I, but no rule multiplies out Jᵏ
+    assert [t.result for t in even.tiers[:2]] == ["n/a", "n/a"]
+    assert "literal integer" in even.tiers[0].detail
+    odd = prove(sp.MatPow(Flip(n), k), Identity(n))
+    assert str(odd.counterexample) == "at k=1, n=2: entry (0, 0): left 0, right 1"
+
+
 def test_f5_matpow_in_explicit_lambdify_latex_and_parse() -> None:
     square = Flip(4) @ Flip(4)
     assert isinstance(square, sp.MatPow)

@@ -85,7 +85,7 @@ def expand_power(power: MatPow) -> list[MatrixExpr]:
     >>> expand_power(sp.MatPow(Flip(3), -1))
     Traceback (most recent call last):
     ...
-    symconv.errors.ParameterError: exponent=-1 is not allowed: expected an integer >= 0 \
+    symconv.errors.ParameterError: exponent=-1 is not allowed: expected a literal integer >= 0 \
 (a power of Flip(3) is a product of copies of it)
     """
     base, exponent = power.args
@@ -93,7 +93,7 @@ def expand_power(power: MatPow) -> list[MatrixExpr]:
         raise ParameterError(
             "exponent",
             exponent,
-            f"an integer >= 0 (a power of {base} is a product of copies of it)",
+            f"a literal integer >= 0 (a power of {base} is a product of copies of it)",
         )
     if exponent == 0:
         return [sp.Identity(base.rows)]

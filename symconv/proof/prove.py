@@ -235,11 +235,17 @@ def _shape_scan(lhs: sp.Basic, rhs: sp.Basic, assignments: Iterator[dict]) -> Co
 
 def _all_sizes_obstacle(lhs: sp.Basic, rhs: sp.Basic) -> str | None:
     """Why no all-sizes argument may be made, or None: every product of both sides must
-    be composable and the two shapes equal, shown for every value of the size symbols."""
+    be composable and the two shapes equal, shown for every value of the size symbols.
+
+    Raises :class:`ShapeMismatchError` when a product or sum of a side cannot be shown
+    to fit: that side is not a well-formed statement for all sizes.
+    """
     for name, side in (("left", lhs), ("right", rhs)):
         try:
             _check_structure(side)
-        except SymconvError as error:
+        except ShapeMismatchError as error:
+            raise ShapeMismatchError(f"{name} side: {error}") from None
+        except SymconvError as error:  # e.g. a power with a symbolic exponent
             return f"{name} side: {error}"
     for axis, a, b in zip(("rows", "columns"), lhs.shape, rhs.shape):
         if sizes_equal(a, b) is not True:
@@ -330,11 +336,12 @@ def prove(
             # counterexample, exact and beyond the bound, supersedes it)
     if counterexample is not None:
         return Proof(statement, lhs, rhs, Verdict.REFUTED, (exhaustive,), counterexample)
-    obstacle = _all_sizes_obstacle(lhs, rhs)
-    if obstacle is not None and obstacle.startswith(("left side", "right side")):
+    try:
+        obstacle = _all_sizes_obstacle(lhs, rhs)
+    except ShapeMismatchError as error:
         raise ShapeMismatchError(
-            f"{obstacle}; and no size up to the bounds ({bounds}) where only one side exists"
-        )
+            f"{error}; and no size up to the bounds ({bounds}) where only one side exists"
+        ) from None
     if obstacle is None:
         tiers = [rewrite_tier(lhs, rhs), symbolic_tier(lhs, rhs)]
     else:
