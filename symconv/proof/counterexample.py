@@ -31,7 +31,14 @@ from sympy.polys.domains.domain import Domain
 from symconv.errors import SymconvError
 from symconv.matrices import _concrete, difference_in, differing_entries, domain_of
 
-__all__ = ["Counterexample", "Difference", "Undefined", "first_difference", "zero_test"]
+__all__ = [
+    "Counterexample",
+    "Difference",
+    "Undefined",
+    "concrete_shape",
+    "first_difference",
+    "zero_test",
+]
 
 #: ``simplify`` is tried only on differences of at most this many operations (it can
 #: take minutes on large expressions): beyond it an entry is left undecided.
@@ -95,7 +102,8 @@ class Counterexample:
         return f"at {where}: {self.difference}"
 
 
-def _shape(expr: object) -> tuple[int, int]:
+def concrete_shape(expr: object) -> tuple[int, int]:
+    """The shape of ``expr`` as integers when they are (cached), else as given."""
     try:
         return _concrete(expr)  # cached: the exhaustive tier asks for thousands of shapes
     except SymconvError:
@@ -163,8 +171,8 @@ def first_difference(
     through :func:`zero_test`, and the first one that is not zero is returned, with
     ``decided=False`` when it could not be shown non-zero.
     """
-    if _shape(left) != _shape(right):
-        return Difference(_shape(left), _shape(right))
+    if concrete_shape(left) != concrete_shape(right):
+        return Difference(concrete_shape(left), concrete_shape(right))
     K = domain_of(left, right) if domain is None else domain
     if _independent(K):
         found = difference_in(left, right, K)
@@ -174,5 +182,7 @@ def first_difference(
     for i, j, a, b in candidates:
         zero = zero_test(a - b)
         if zero is not True:
-            return Difference(_shape(left), _shape(right), (i, j), a, b, decided=zero is False)
+            return Difference(
+                concrete_shape(left), concrete_shape(right), (i, j), a, b, decided=zero is False
+            )
     return None

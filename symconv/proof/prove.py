@@ -52,6 +52,7 @@ from symconv.proof.tiers import (
     numeric_tier,
     rewrite_tier,
     size_symbols,
+    structural_failure,
     symbolic_tier,
 )
 
@@ -218,15 +219,9 @@ def _critical(symbols: list[sp.Symbol], exprs: tuple[sp.Basic, ...], top: int) -
 def _shape_scan(lhs: sp.Basic, rhs: sp.Basic, assignments: Iterator[dict]) -> Counterexample | None:
     """The first assignment where exactly one side exists or the shapes differ."""
     for assignment in assignments:
-        instance = _instance(lhs, rhs, assignment)
-        left, right = instance.lhs, instance.rhs
-        if isinstance(left, Undefined) and isinstance(right, Undefined):
-            continue
-        if not instance.defined:
-            side = left if isinstance(left, Undefined) else right
-            return Counterexample(dict(instance.sizes), side, left, right)
-        if tuple(left.shape) != tuple(right.shape):
-            return exhaustive_tier([instance], "")[1]  # the Difference of the two shapes
+        failure = structural_failure(_instance(lhs, rhs, assignment))
+        if failure is not None:
+            return failure
     return None
 
 
@@ -331,7 +326,10 @@ def prove(
             ),
         )
         if counterexample is not None:
-            exhaustive = TierResult(Tier.EXHAUSTIVE, False, f"fails: {counterexample}")
+            where = ", ".join(f"{k}={v}" for k, v in counterexample.sizes.items())
+            exhaustive = TierResult(
+                Tier.EXHAUSTIVE, False, f"fails at {where}: {counterexample.difference}"
+            )
             # (a failed exhaustive tier without a counterexample was undecided: the scan's
             # counterexample, exact and beyond the bound, supersedes it)
     if counterexample is not None:

@@ -27,7 +27,13 @@ from sympy.polys.polyerrors import CoercionFailed
 from symconv.derivation import Tier, TierResult
 from symconv.matrices import domain_of
 from symconv.proof import oracle
-from symconv.proof.counterexample import Counterexample, Undefined, first_difference
+from symconv.proof.counterexample import (
+    Counterexample,
+    Difference,
+    Undefined,
+    concrete_shape,
+    first_difference,
+)
 from symconv.proof.rewrite import canonical, normalize
 from symconv.proof.rules import establish
 from symconv.proof.symbolic import entrywise_equal
@@ -39,6 +45,7 @@ __all__ = [
     "rewrite_tier",
     "scope_text",
     "size_symbols",
+    "structural_failure",
     "symbolic_tier",
 ]
 
@@ -136,6 +143,22 @@ def _common_domain(shared: Domain, own: Domain) -> Domain | None:
     return ZZ[tuple(sorted(known | set(own.symbols), key=str))]
 
 
+def structural_failure(instance: Instance) -> Counterexample | None:
+    """The counterexample an instance is without comparing entries: exactly one side
+    undefined there, or shapes that differ; None otherwise (and when neither side exists).
+    """
+    left, right = instance.lhs, instance.rhs
+    if isinstance(left, Undefined) and isinstance(right, Undefined):
+        return None
+    if isinstance(left, Undefined) or isinstance(right, Undefined):
+        side = left if isinstance(left, Undefined) else right
+        return Counterexample(dict(instance.sizes), side, left, right)
+    shapes = concrete_shape(left), concrete_shape(right)
+    if shapes[0] != shapes[1]:
+        return Counterexample(dict(instance.sizes), Difference(*shapes), left, right)
+    return None
+
+
 def exhaustive_tier(
     instances: Iterable[Instance], bounds: str
 ) -> tuple[TierResult, Counterexample | None]:
@@ -150,13 +173,13 @@ def exhaustive_tier(
     count, skipped, shared = 0, 0, ZZ
     for instance in instances:
         sizes = ", ".join(f"{k}={v}" for k, v in instance.sizes.items()) or "the given sizes"
-        if not instance.defined:
-            if isinstance(instance.lhs, Undefined) and isinstance(instance.rhs, Undefined):
-                skipped += 1
-                continue
-            side = instance.lhs if isinstance(instance.lhs, Undefined) else instance.rhs
-            failure = Counterexample(dict(instance.sizes), side, instance.lhs, instance.rhs)
-            return TierResult(Tier.EXHAUSTIVE, False, f"fails: {failure}"), failure
+        if isinstance(instance.lhs, Undefined) and isinstance(instance.rhs, Undefined):
+            skipped += 1
+            continue
+        failure = structural_failure(instance)
+        if failure is not None:
+            detail = f"fails at {sizes}: {failure.difference}"
+            return TierResult(Tier.EXHAUSTIVE, False, detail), failure
         count += 1
         try:
             difference = first_difference(instance.lhs, instance.rhs, shared)
