@@ -198,7 +198,12 @@ def exhaustive_tier(
         if difference is not None:
             failure = Counterexample(dict(instance.sizes), difference, instance.lhs, instance.rhs)
             return TierResult(Tier.EXHAUSTIVE, False, f"fails at {sizes}: {difference}"), failure
-    neither = f"; {skipped} where neither side exists skipped" if skipped else ""
+    neither = (
+        f"; {skipped} where neither side exists skipped (the statement is about sizes where "
+        "the sides exist)"
+        if skipped
+        else ""
+    )
     if count == 0:
         return TierResult(
             Tier.EXHAUSTIVE, False, f"no valid instance within {bounds}{neither}"
