@@ -21,6 +21,7 @@ from symconv import (
     Downsample,
     Flip,
     Pad,
+    ParameterError,
     ShapeMismatchError,
     Upsample,
     explicit,
@@ -251,3 +252,8 @@ def test_late_failures_are_never_proven_and_refuted_at_the_smallest_size(case) -
     assert proof.verdict is not Verdict.PROVEN and not proof
     assert proof.verdict is Verdict.REFUTED
     assert dict(proof.counterexample.sizes) == {"n": smallest}
+
+
+def test_prove_refuses_bad_bounds() -> None:
+    with pytest.raises(ParameterError, match="bound=0"):
+        prove(Flip(n), Flip(n), bound=0)

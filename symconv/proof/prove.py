@@ -300,6 +300,9 @@ def prove(
     for name, side in (("lhs", lhs), ("rhs", rhs)):
         if not getattr(side, "is_Matrix", False):
             raise ParameterError(name, side, "a matrix expression built from symconv operators")
+    for name, value in (("bound", bound), ("limit", limit), ("trials", trials)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ParameterError(name, value, "an integer >= 1")
     statement = statement or f"{lhs} = {rhs}"
     symbols = size_symbols(lhs, rhs)
     bounds = (
