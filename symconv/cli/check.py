@@ -5,7 +5,7 @@ Python) and handed to :func:`symconv.prove`. Sizes may be names (``n``), which
 then range over 1 … ``--bound``; kernels are declared with ``--kernel q=3``
 or written inline (``kernel(q, 3)``, ``[1, 2, 3]``).
 
-The first line says the verdict: ``proven`` (an argument for all sizes),
+The first line says the verdict: ``proven`` (an argument for all sizes at which both sides exist),
 ``verified`` (exact and numeric agreement up to the bounds only), ``refuted``
 (with the counterexample) or ``unknown``; then one line per tier, ``n/a`` for a
 tier that did not apply.

@@ -101,7 +101,7 @@ class Proof:
         lines = [f"{self.statement}: {self.verdict.value}"]
         for t in self.tiers:
             mark = {"passed": "pass", "failed": "fail", "n/a": "n/a "}[t.result]
-            scope = f" ({'all sizes' if t.scope == 'all' else 'bounded'})" if t.passed else ""
+            scope = f" (scope {t.scope})" if t.passed else ""
             lines.append(f"  [{mark}] {t.tier.value}{scope}: {t.detail}")
         if self.counterexample is not None:
             lines.append(f"  counterexample {self.counterexample}")
