@@ -36,7 +36,7 @@ from symconv.latex import latex
 from symconv.parse import parse
 from symconv.proof.counterexample import Undefined, zero_test
 from symconv.proof.rewrite import normalize
-from symconv.proof.rules import mul
+from symconv.proof.rules import establish, mul
 from symconv.proof.tiers import rewrite_tier
 
 n, k = sp.symbols("n k", integer=True, positive=True)
@@ -114,7 +114,10 @@ def test_f5_scalar_multiples_and_powers_of_flips_are_proven() -> None:
     both = MatAdd(Flip(n), -Identity(n))
     proof = prove(both, both)
     assert proof.verdict is Verdict.PROVEN and "identical as written" in proof.tiers[0].detail
-    assert prove(Flip(n) @ Flip(n), Identity(n)).verdict is Verdict.PROVEN
+    involution = prove(Flip(n) @ Flip(n), Identity(n))
+    assert involution.verdict is Verdict.PROVEN
+    assert involution.tiers[0].detail.endswith("(rules: flip-involution)")
+    assert establish("flip-involution")[0]
     assert prove(MatMul(Flip(n), Flip(n)), Flip(n) ** 3).verdict is Verdict.REFUTED
 
 

@@ -30,7 +30,7 @@ from symconv.proof.rules import RULES, RewriteRule, expand_power, mul
 __all__ = ["NORMALIZING", "candidates", "canonical", "justifies", "normalize"]
 
 #: The rules :func:`normalize` applies, in priority order: they push
-#: transposes down to closed forms and cancel ↓ₖ↑ₖ. (The structural rules such as
+#: transposes down to closed forms and cancel ↓ₖ↑ₖ and JJ. (The structural rules such as
 #: corr-stride or corr-as-conv are used in derivations, in both directions.)
 NORMALIZING = (
     "double-transpose",
@@ -45,6 +45,7 @@ NORMALIZING = (
     "corr-transpose",
     "conv-transpose-transpose",
     "down-up",
+    "flip-involution",
     "identity",
 )
 

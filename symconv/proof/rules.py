@@ -253,6 +253,27 @@ _add("identity", "IA = AI = A", r"IA = A", "linear algebra", window=2)(
 )
 
 
+def _flip_flip(factors: tuple[Node, Node]) -> Node | None:
+    a, b = factors
+    if isinstance(a, Flip) and isinstance(b, Flip) and sp.simplify(a.n - b.n) == 0:
+        return Identity(b.n)
+    return None
+
+
+_add(
+    "flip-involution",
+    "JJ = I",
+    r"JJ = I",
+    "closed form: (JJx)ᵢ = (Jx)_{n−1−i} = x_{n−1−(n−1−i)} = xᵢ",
+    window=2,
+)(
+    (
+        _flip_flip,
+        lambda: ((MatMul(Flip(n), Flip(n)), Identity(n)) for n in range(1, N_MAX + 1)),
+    )
+)
+
+
 # --- closed-form transposes -------------------------------------------------
 
 
