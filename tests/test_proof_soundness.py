@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import reference as ref
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from sympy import Identity, MatAdd, MatMul, OneMatrix, Transpose, cos, floor, sin
 
@@ -260,3 +261,95 @@ def test_late_failures_are_never_proven_and_refuted_at_the_smallest_size(case) -
 def test_prove_refuses_bad_bounds() -> None:
     with pytest.raises(ParameterError, match="bound=0"):
         prove(Flip(n), Flip(n), bound=0)
+
+
+# -- proven means equal wherever either side exists (independent reference) ---------
+
+#: Operators as (symconv builder on a symbolic input length, reference function on a
+#: concrete one, concrete output length or None where the operator does not exist).
+_OPERATORS = {
+    "down": lambda p: (
+        lambda s: Downsample(s, p),
+        lambda x: ref.downsample(x, p),
+        lambda s: -(-s // p),
+    ),
+    "up": lambda p: (lambda s: Upsample(s, p), lambda x: ref.upsample(x, p, p * len(x)), None),
+    "pad": lambda p: (lambda s: Pad(s, p, 1), lambda x: ref.pad(x, p, 1), lambda s: s + p + 1),
+    "crop": lambda p: (
+        lambda s: Crop(s, p, 1),
+        lambda x: ref.crop(x, p, 1),
+        lambda s: s - p - 1 if s - p - 1 >= 1 else None,
+    ),
+    "flip": lambda p: (lambda s: Flip(s), ref.flip, lambda s: s),
+    "conv": lambda p: (
+        lambda s: Conv((1, -p, 2), s),
+        lambda x: ref.conv_full(np.array([1.0, -p, 2.0]), x),
+        lambda s: s + 2,
+    ),
+}
+
+
+def _symbolic(chain: list, size: sp.Expr) -> sp.Basic:
+    """The chain (first applied first) as an unevaluated product of symconv operators."""
+    factors = []
+    for kind, p in chain:
+        factor = _OPERATORS[kind](p)[0](size)
+        factors.append(factor)
+        size = factor.rows
+    return factors[0] if len(factors) == 1 else MatMul(*reversed(factors))
+
+
+def _reference(chain: list, transposed: bool, n_value: int, offset: int) -> np.ndarray | None:
+    """The matrix by the reference's loops, or None where the expression does not exist."""
+    sizes = [n_value + offset]
+    for kind, p in chain:
+        length = _OPERATORS[kind](p)[2]
+        sizes.append(p * sizes[-1] if length is None else length(sizes[-1]))
+        if sizes[-1] is None:
+            return None
+
+    def apply(x: np.ndarray) -> np.ndarray:
+        for kind, p in chain:
+            x = _OPERATORS[kind](p)[1](x)
+        return x
+
+    matrix = ref.matrix_of(apply, sizes[0])
+    return matrix.T if transposed else matrix
+
+
+chains = st.lists(
+    st.tuples(st.sampled_from(sorted(_OPERATORS)), st.integers(1, 3)), min_size=1, max_size=3
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(chains, chains, st.integers(0, 2), st.booleans(), st.booleans())
+def test_every_verdict_agrees_with_an_independent_reference(
+    left: list, right: list, offset: int, transposed: bool, rewritten: bool
+) -> None:
+    """Proven: equal wherever either side exists, well beyond the bounds the prover used.
+    Refuted: the reference confirms the counterexample."""
+    size = n + offset
+    lhs = _symbolic(left, size)
+    if rewritten:  # the same map written another way: ((A)ᵀ)ᵀ with the factors transposed
+        right = left
+        factors = [f.T for f in reversed(lhs.args if isinstance(lhs, MatMul) else (lhs,))]
+        rhs = Transpose(MatMul(*factors) if len(factors) > 1 else factors[0])
+    else:
+        rhs = _symbolic(right, size)
+    if transposed:
+        lhs, rhs = Transpose(lhs), Transpose(rhs)
+    proof = prove(lhs, rhs, bound=3, scan_bound=4)
+    event(proof.verdict.value)
+
+    def both(v: int) -> tuple:
+        return (_reference(left, transposed, v, offset), _reference(right, transposed, v, offset))
+
+    if proof.verdict is Verdict.PROVEN:
+        for v in range(1, 25):
+            a, b = both(v)
+            assert (a is None) == (b is None), f"only one side exists at n={v}"
+            assert a is None or (a.shape == b.shape and np.allclose(a, b)), f"differ at n={v}"
+    elif proof.verdict is Verdict.REFUTED:
+        a, b = both(proof.counterexample.sizes["n"])
+        assert (a is None) != (b is None) or a.shape != b.shape or not np.allclose(a, b)
