@@ -56,7 +56,7 @@ from symconv.proof.tiers import (
     symbolic_tier,
 )
 
-__all__ = ["Proof", "prove"]
+__all__ = ["EXIT_STATUS", "Proof", "prove"]
 
 #: The exit status of ``symconv check`` and ``symconv prove`` for each verdict.
 EXIT_STATUS = {Verdict.PROVEN: 0, Verdict.REFUTED: 1, Verdict.VERIFIED: 3, Verdict.UNKNOWN: 4}
