@@ -21,7 +21,7 @@ Matrix([
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import singledispatch
 from typing import TypeVar
 
@@ -32,6 +32,7 @@ from sympy.matrices.expressions import (
     KroneckerProduct,
     MatAdd,
     MatMul,
+    MatPow,
     MatrixExpr,
     MatrixSymbol,
     Transpose,
@@ -46,11 +47,13 @@ from symconv._densepoly import DensePolyMatrix, TooLargeError
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix, supports
 from symconv.errors import ParameterError, ShapeMismatchError
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+from symconv.operators.base import expand_power
 
 #: Either fast representation; both support transpose, @, +, scale and kron.
 Matrix = TypeVar("Matrix", PolyMatrix, DensePolyMatrix)
 
 __all__ = [
+    "differing_entries",
     "domain_of",
     "explicit",
     "first_difference",
@@ -114,6 +117,8 @@ def _concrete(expr: MatrixExpr) -> tuple[int, int]:
         return _concrete(factors[0])[0], _concrete(factors[-1])[1]
     if isinstance(expr, Transpose):
         return _concrete(expr.arg)[::-1]
+    if isinstance(expr, MatPow):
+        return _concrete(expr.base)
     rows, cols = expr.shape
     if not (sp.sympify(rows).is_Integer and sp.sympify(cols).is_Integer):
         raise ParameterError(
@@ -289,6 +294,11 @@ def _(expr: MatMul, K: Domain) -> DomainMatrix:
 
 
 @_sparse.register
+def _(expr: MatPow, K: Domain) -> DomainMatrix:
+    return _sparse(MatMul(*expand_power(expr)), K)
+
+
+@_sparse.register
 def _(expr: MatAdd, K: Domain) -> DomainMatrix:
     terms = [_sparse(arg, K) for arg in expr.args]
     total = terms[0]
@@ -332,6 +342,8 @@ def _fold(expr: object, K: Domain, leaf: Callable[[object, Domain], Matrix]) -> 
         for factor in reversed(factors[:-1]):
             result = _fold(factor, K, leaf) @ result
         return result if coeff == 1 else result.scale(K.from_sympy(coeff), K)
+    if isinstance(expr, MatPow):
+        return _fold(MatMul(*expand_power(expr)), K, leaf)
     if isinstance(expr, MatAdd):
         terms = [_fold(arg, K, leaf) for arg in expr.args]
         total = terms[0]
@@ -528,6 +540,32 @@ def difference_in(
     return (*at, _entry_of(left, *at, K), _entry_of(right, *at, K))
 
 
+def differing_entries(
+    a: MatrixExpr, b: MatrixExpr, K: Domain
+) -> Iterator[tuple[int, int, sp.Expr, sp.Expr]]:
+    """Every entry where ``a`` and ``b`` differ *as elements of* ``K``, in row-major order.
+
+    For a domain whose generators are not independent (``ZZ[sin(t), cos(t)]``),
+    entries that differ here may still be equal numbers: the caller decides each one
+    (:func:`symconv.proof.counterexample.first_difference`).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symconv import Conv
+    >>> t = sp.Symbol("t")
+    >>> a, b = Conv((sp.sin(t) ** 2 + sp.cos(t) ** 2,), 2), Conv((1,), 2)
+    >>> list(differing_entries(a, b, domain_of(a, b)))
+    [(0, 0, sin(t)**2 + cos(t)**2, 1), (1, 1, sin(t)**2 + cos(t)**2, 1)]
+    """
+    left, right = _sparse(a, K).rep.to_dod(), _sparse(b, K).rep.to_dod()
+    cells = {(i, j) for rows in (left, right) for i, row in rows.items() for j in row}
+    for i, j in sorted(cells):
+        x, y = left.get(i, {}).get(j, K.zero), right.get(i, {}).get(j, K.zero)
+        if x != y:
+            yield i, j, K.to_sympy(x), K.to_sympy(y)
+
+
 def same_matrix(a: MatrixExpr, b: MatrixExpr) -> bool:
     """Whether ``a`` and ``b`` have the same shape and exactly the same matrix.
 
@@ -558,6 +596,14 @@ def explicit(expr: MatrixExpr) -> sp.ImmutableSparseMatrix:
     Matrix([
     [1, 0, 0, 0],
     [0, 0, 1, 0]])
+
+    ``A @ A`` is SymPy's ``MatPow``, read as the product:
+
+    >>> from symconv import Flip
+    >>> explicit(Flip(2) @ Flip(2))
+    Matrix([
+    [1, 0],
+    [0, 1]])
     """
     _require_concrete(expr)
     K = domain_of(expr)

@@ -30,6 +30,7 @@ from sympy.matrices.expressions import (
     KroneckerProduct,
     MatAdd,
     MatMul,
+    MatPow,
     MatrixExpr,
     Transpose,
     ZeroMatrix,
@@ -38,6 +39,7 @@ from sympy.matrices.expressions import (
 from symconv.errors import ParameterError
 from symconv.matrices import explicit
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+from symconv.operators.base import expand_power
 
 __all__ = [
     "DENSE_LIMIT",
@@ -457,6 +459,11 @@ def _(expr: MatMul) -> _Linear | None:
 
 
 @_linear.register
+def _(expr: MatPow) -> _Linear | None:
+    return _linear(MatMul(*expand_power(expr)))
+
+
+@_linear.register
 def _(expr: MatAdd) -> _Linear | None:
     parts = [_linear(arg) for arg in expr.args]
     if any(p is None for p in parts):
@@ -648,6 +655,11 @@ def _(expr: MatMul, params: _Parameters) -> Apply:
         return x if coeff == 1 else scale(values)[0] * x
 
     return apply
+
+
+@_compile.register
+def _(expr: MatPow, params: _Parameters) -> Apply:
+    return _compile(MatMul(*expand_power(expr)), params)
 
 
 @_compile.register

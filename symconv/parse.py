@@ -1,8 +1,11 @@
 """The expression language of ``symconv check``: text to operators and back.
 
 :func:`parse` turns a line such as ``Conv(kernel(q, 3), 4, "same") @ Upsample(2, 2)``
-into the SymPy matrix expression that the same Python code would build;
-:func:`unparse` prints an expression back in the language. The grammar and
+into a SymPy matrix expression *as written*: ``@`` is an unevaluated ``MatMul``, ``.T``
+an unevaluated ``Transpose``, ``+`` an unevaluated ``MatAdd`` (Python's ``@`` and ``.T``
+evaluate at once, firing the closed-form transposes, so a proof could not show its
+rules); ``.doit()`` gives what the same Python code would build. :func:`unparse`
+prints an expression back in the language. The grammar and
 every built-in are described in ``docs/expressions.rst``.
 
 The input is never handed to Python or SymPy as text (no ``eval``, ``exec``,
@@ -15,8 +18,10 @@ exhaust memory or time.
 Examples
 --------
 >>> from symconv import Conv, Downsample, Upsample, kernel
->>> lhs = parse('Conv(kernel(q, 3), 4, "same") @ Upsample(2, 2)')
->>> lhs == Conv(kernel("q", 3), 4, "same") @ Upsample(2, 2)
+>>> lhs = parse('(Downsample(4, 2) @ Conv(kernel(q, 3), 4, "same").T).T')
+>>> lhs
+(Downsample(4, 2)*Conv((q_0, q_1, q_2), 4, 'same').T).T
+>>> lhs.doit() == (Downsample(4, 2) @ Conv(kernel("q", 3), 4, "same").T).T
 True
 >>> unparse(Downsample(4, 2).T)
 'Upsample(2, 2)'
@@ -585,14 +590,18 @@ class _Evaluator:
             operand = self.operand(node.operand, role, "a sign")
             if not node.negate:
                 return operand
+            if _kind(operand) == "matrix":
+                return _scaled(-1, operand)
             return self.run(node.position, "negation", lambda: -operand)
         if isinstance(node, _Transpose):
             operand = self.value(node.operand, role)
             if _kind(operand) != "matrix":
                 self.fail(f"'.T' transposes a matrix, not a {_kind(operand)}", node.dots[0])
-            if len(node.dots) % 2 == 0:  # (Xᵀ)ᵀ = X for every matrix expression
-                return operand
-            return self.run(node.dots[-1], "transpose", lambda: operand.T)
+            # As written, but a run of more than two: (Xᵀ)ᵀ = X keeps X.T.T.T… shallow.
+            count = len(node.dots) if len(node.dots) <= 2 else 2 - len(node.dots) % 2
+            for _ in range(count):
+                operand = sp.Transpose(operand)
+            return operand
         assert isinstance(node, _Power)
         return self.power(node, role)
 
@@ -629,11 +638,22 @@ class _Evaluator:
             sp.Symbol(node.name, integer=True, positive=True) if is_size else sp.Symbol(node.name)
         )
 
-    def power(self, node: _Power, role: str) -> sp.Expr:
+    def power(self, node: _Power, role: str) -> sp.Expr | MatrixExpr:
         base = self.value(node.base, role)
-        if _kind(base) != "scalar":
-            self.fail(f"'**' raises a scalar to a power, not a {_kind(base)}", node.operator)
+        if _kind(base) not in ("scalar", "matrix"):
+            self.fail(
+                f"'**' raises a scalar or a matrix to a power, not a {_kind(base)}", node.operator
+            )
         exponent = self.value(node.exponent, role)
+        if _kind(base) == "matrix":
+            # A ** e: the product of e copies of A (SymPy's MatPow, what A @ A builds).
+            if not (isinstance(exponent, sp.Integer) and 1 <= exponent <= MAX_EXPONENT):
+                self.fail(
+                    f"a matrix power needs an integer exponent from 1 to {MAX_EXPONENT}",
+                    node.exponent.position,
+                )
+            self.run(node.operator, "'**'", lambda: check_composable(base, base))
+            return sp.MatPow(base, exponent)
         if not (isinstance(exponent, sp.Integer) and abs(exponent) <= MAX_EXPONENT):
             self.fail(
                 f"the exponent must be an integer from -{MAX_EXPONENT} to {MAX_EXPONENT}",
@@ -652,7 +672,7 @@ class _Evaluator:
                 self.fail(f"{op!r} composes two matrices; use '*' for a scalar factor", position)
             check = lambda: check_composable(left, right)  # noqa: E731
             self.run(position, "composition", check)
-            return self.run(position, "composition", lambda: left @ right)
+            return self.run(position, "composition", lambda: _product(left, right))
         if op in ("+", "-"):
             if kinds == ("scalar", "scalar"):
                 result = left + right if op == "+" else left - right
@@ -660,17 +680,21 @@ class _Evaluator:
             if kinds != ("matrix", "matrix"):
                 self.fail(f"{op!r} cannot combine a matrix and a scalar", position)
             self.run(position, "sum", lambda: check_same_shape(left, right))
-            return self.run(position, "sum", lambda: left + right if op == "+" else left - right)
+            term = right if op == "+" else _scaled(-1, right)
+            return self.run(position, "sum", lambda: _sum(left, term))
         if op == "*":
-            result = self.run(position, "'*'", lambda: left * right)
-            return self.scalar(result, position) if kinds == ("scalar", "scalar") else result
+            if kinds == ("scalar", "scalar"):
+                return self.scalar(self.run(position, "'*'", lambda: left * right), position)
+            scalar, matrix = (left, right) if kinds[0] == "scalar" else (right, left)
+            return _scaled(scalar, matrix)
         if kinds[1] == "matrix":
             self.fail(f"{op!r} cannot divide by a matrix", position)
         if right.is_zero:
             self.fail("division by zero", position)
         if op == "/":
-            result = self.run(position, "'/'", lambda: left / right)
-            return self.scalar(result, position) if kinds[0] == "scalar" else result
+            if kinds[0] == "matrix":
+                return _scaled(1 / right, left)
+            return self.scalar(self.run(position, "'/'", lambda: left / right), position)
         if kinds[0] == "matrix":
             self.fail(f"{op!r} applies to scalars only", position)
         action = (lambda: sp.floor(left / right)) if op == "//" else (lambda: sp.Mod(left, right))
@@ -705,6 +729,32 @@ class _Evaluator:
     def kernel(self, node: object) -> tuple:
         value = self.value(node, _KERNEL)
         return self.run(node.position, "kernel", lambda: kernels.as_kernel(value))
+
+
+def _factors(expr: MatrixExpr) -> tuple:
+    return expr.args if isinstance(expr, sp.MatMul) else (expr,)
+
+
+def _product(left: MatrixExpr, right: MatrixExpr) -> MatrixExpr:
+    """``left @ right`` unevaluated, one flat product (``a @ b @ c`` as written)."""
+    return sp.MatMul(*_factors(left), *_factors(right))
+
+
+def _scaled(scalar: sp.Expr, matrix: MatrixExpr) -> MatrixExpr:
+    """``scalar * matrix`` unevaluated, the scalar in front of the product."""
+    coefficient, factors = (
+        matrix.as_coeff_matrices() if isinstance(matrix, sp.MatMul) else (1, [matrix])
+    )
+    coefficient *= scalar
+    if coefficient == 1:
+        return factors[0] if len(factors) == 1 else sp.MatMul(*factors)
+    return sp.MatMul(coefficient, *factors)
+
+
+def _sum(left: MatrixExpr, right: MatrixExpr) -> MatrixExpr:
+    """``left + right`` unevaluated, one flat sum."""
+    terms = (left.args if isinstance(left, sp.MatAdd) else (left,)) + (right,)
+    return sp.MatAdd(*terms)
 
 
 def _operator(cls: type) -> Callable[[_Evaluator, _Call, str], object]:
@@ -844,8 +894,10 @@ def parse(
 ) -> MatrixExpr:
     """Parse an expression of symconv operators into a SymPy matrix expression.
 
-    The result is the expression the same code would build in Python, for
-    example ``Conv(kernel(q, 3), 4, "same") @ Upsample(2, 2)``. The language is
+    The result is the expression as written: products, transposes, sums and
+    powers stay unevaluated (``MatMul``, ``Transpose``, ``MatAdd``, ``MatPow``), so
+    that :func:`symconv.prove` shows the rules that relate two sides; its
+    ``.doit()`` is what the same code would build in Python. The language is
     described in ``docs/expressions.rst``; nothing is evaluated as Python.
 
     Parameters
@@ -874,12 +926,16 @@ def parse(
     Examples
     --------
     >>> parse("Downsample(n, 2).T")
+    Downsample(n, 2).T
+    >>> parse("Downsample(n, 2).T").doit()
     Upsample(ceiling(n/2), 2, n)
     >>> parse("Corr([1, 1/2], 8, padding='same', stride=2).T").shape
     (8, 4)
     >>> from symconv import kernel
-    >>> parse("Conv(q, 4) - Conv(q, 4)", symbols={"q": kernel("q", 2)})
+    >>> parse("Conv(q, 4) - Conv(q, 4)", symbols={"q": kernel("q", 2)}).doit()
     0
+    >>> parse("Flip(n) @ Flip(n)"), parse("Flip(n) ** 2")
+    (Flip(n)*Flip(n), Flip(n)**2)
     >>> parse("Flip(3) @ Flip(3")
     Traceback (most recent call last):
     ...
@@ -976,8 +1032,8 @@ def unparse(expr: MatrixExpr) -> str:
 
     ``parse(unparse(e)) == e`` for every expression :func:`parse` can build
     (sizes must be positive integer symbols and kernel taps plain symbols, as
-    :func:`parse` makes them). Unevaluated forms such as
-    ``Transpose(Flip(3))`` print as written and parse back evaluated.
+    :func:`parse` makes them), up to the order of the terms of a sum. Unevaluated
+    forms such as ``Transpose(Flip(3))`` print and parse back as written.
 
     Raises
     ------
@@ -1010,7 +1066,7 @@ def unparse(expr: MatrixExpr) -> str:
             return text
         return f"-{text}" if coefficient == -1 else f"{_coefficient_text(coefficient)}*{text}"
     if isinstance(expr, sp.MatPow) and expr.exp.is_Integer and 1 <= expr.exp <= MAX_EXPONENT:
-        return " @ ".join([_factor_text(expr.base)] * int(expr.exp))
+        return f"{_factor_text(expr.base)} ** {expr.exp}"
     if isinstance(expr, sp.MatAdd):
         # Terms with a negative coefficient print as "- term", after the others.
         negative = [_is_negative(term) for term in expr.args]

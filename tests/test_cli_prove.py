@@ -65,7 +65,7 @@ def test_check_caret_points_at_the_offending_character(capsys: pytest.CaptureFix
 
 def test_check_holds_and_refutes(capsys: pytest.CaptureFixture) -> None:
     status, out, _ = run(capsys, "check", "Downsample(n, 2).T", "Upsample(ceiling(n/2), 2, n)")
-    assert status == 0 and ": holds" in out
+    assert status == 0 and ": proven" in out
     status, out, _ = run(
         capsys, "check", "--kernel", "q=3", 'Conv(q, 4, "full").T', 'Conv(q, 6, "valid")'
     )

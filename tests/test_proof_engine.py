@@ -6,7 +6,7 @@ import sympy as sp
 from sympy import Identity, MatMul, Transpose
 
 from symconv import Conv, Corr, Downsample, Flip, Pad, Upsample, kernel, prove
-from symconv.derivation import Rule, Tier
+from symconv.derivation import Rule, Tier, Verdict
 from symconv.proof.rewrite import justifies, normalize
 from symconv.proof.rules import RULES, RewriteRule, _establish, border
 from symconv.proof.symbolic import entrywise_equal
@@ -76,18 +76,20 @@ def test_border_pads_first_then_crops() -> None:
 
 def test_prove_holds_with_all_tiers_for_symbolic_sizes() -> None:
     proof = prove(Transpose(Flip(n)), Flip(n))
-    assert proof.holds and proof.passed == (
+    assert proof.verdict is Verdict.PROVEN and bool(proof)
+    assert proof.passed == (
         Tier.REWRITE,
         Tier.SYMBOLIC,
         Tier.EXHAUSTIVE,
         Tier.NUMERIC,
     )
-    assert "holds" in str(proof)
+    assert str(proof).startswith("Flip(n).T = Flip(n): proven")
+    assert [t.scope for t in proof.tiers] == ["all", "all", "bounded", "bounded"]
 
 
 def test_prove_refutes_with_the_smallest_counterexample() -> None:
     proof = prove(MatMul(Upsample(n, k), Downsample(k * n, k)), Identity(k * n))
-    assert not proof.holds
+    assert proof.verdict is Verdict.REFUTED and not proof
     assert dict(proof.counterexample.sizes) == {"k": 2, "n": 1}
     assert proof.counterexample.difference.entry == (1, 1)
     assert (
@@ -98,12 +100,12 @@ def test_prove_refutes_with_the_smallest_counterexample() -> None:
 
 def test_prove_refutes_unflipped_transpose_and_shape_mismatch() -> None:
     wrong = prove(Transpose(Conv(q, n, "full")), Conv(q, n + 2, "valid"))
-    assert not wrong.holds
+    assert wrong.verdict is Verdict.REFUTED
     diff = wrong.counterexample.difference
     assert dict(wrong.counterexample.sizes) == {"n": 1} and diff.entry == (0, 0)
     assert (diff.left_value, diff.right_value) == (q[0], q[2])
     shapes = prove(Upsample(2, 2), Upsample(2, 2, 3))
-    assert not shapes.holds and shapes.counterexample.difference.entry is None
+    assert shapes.verdict is Verdict.REFUTED and shapes.counterexample.difference.entry is None
     assert shapes.counterexample.difference.left_shape == (4, 2)
 
 

@@ -5,9 +5,13 @@ Python) and handed to :func:`symconv.prove`. Sizes may be names (``n``), which
 then range over 1 … ``--bound``; kernels are declared with ``--kernel q=3``
 or written inline (``kernel(q, 3)``, ``[1, 2, 3]``).
 
-Exit status: 0 when the identity holds, 1 when refuted (the counterexample is
-printed), 2 for a malformed expression (with a caret under the offending
-character) or bad options.
+The first line says the verdict: ``proven`` (an argument for all sizes at which both sides exist),
+``verified`` (exact and numeric agreement up to the bounds only), ``refuted``
+(with the counterexample) or ``unknown``; then one line per tier, ``n/a`` for a
+tier that did not apply.
+
+Exit status: 0 proven, 1 refuted, 3 verified only, 4 unknown, 2 for a malformed
+expression (with a caret under the offending character) or bad options.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ def _check(args: argparse.Namespace) -> int:
         raise ParameterError("--bound", args.bound, "an integer >= 1")
     proof = prove(*sides, bound=args.bound, statement=f"{args.lhs} = {args.rhs}")
     print(proof)
-    return 0 if proof.holds else 1
+    return proof.exit_status
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,7 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check",
         help="prove or refute your own identity between two expressions",
         description='Prove or refute LHS = RHS, e.g. symconv check "Downsample(n, 2).T" '
-        '"Upsample(ceiling(n/2), 2, n)". Nothing is evaluated as Python.',
+        '"Upsample(ceiling(n/2), 2, n)". Nothing is evaluated as Python. Exit status: '
+        "0 proven, 1 refuted, 3 verified only, 4 unknown, 2 usage error.",
     )
     check.add_argument("lhs", metavar="LHS", help="left side, in the expression language")
     check.add_argument("rhs", metavar="RHS", help="right side")

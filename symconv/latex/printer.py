@@ -15,6 +15,7 @@ expression                                printed (default notation, expanded)
 ``Corr(q, n, padding, s, d) @ x``         ``\mathbf{q} \star_{s=2,\,p=(0,1),\,d=2} \mathbf{x}``
 ``ConvTranspose(q, …, a)``                ``(\mathbf{q} \star_{s=2,\,a=1})^{\mathsf{T}}``
 ``A.T`` (unevaluated ``Transpose``)       ``A^{\mathsf{T}}``, parenthesised when needed
+``A @ A`` (SymPy's ``MatPow``)            ``A^{2}``, parenthesised as a transpose is
 ``MatrixSymbol("x", n, 1)``               ``\mathbf{x}`` (a column vector)
 explicit SymPy matrix                     ``bmatrix``, elided when large
 ========================================  ==========================================
@@ -66,6 +67,7 @@ from sympy.matrices.expressions import (
     KroneckerProduct,
     MatAdd,
     MatMul,
+    MatPow,
     MatrixExpr,
     MatrixSymbol,
     Transpose,
@@ -244,6 +246,9 @@ class SymconvLatexPrinter(LatexPrinter):
             return self._sum(expr), Kind.SUM
         if isinstance(expr, Transpose):
             return self._transpose(expr.arg), Kind.SUPERSCRIPTED
+        if isinstance(expr, MatPow):  # A @ A: A², parenthesised as a transpose would be
+            base = self._wrap(self.form(expr.base), set(Kind) - _TRANSPOSABLE)
+            return f"{base}^{{{self._print(expr.exp)}}}", Kind.SUPERSCRIPTED
         if isinstance(expr, KroneckerProduct):
             parts = [self._wrap(self.form(a), _WRAP_IN_KRONECKER) for a in expr.args]
             return r" \otimes ".join(parts), Kind.KRONECKER
@@ -270,7 +275,7 @@ class SymconvLatexPrinter(LatexPrinter):
         return self.form(expr)[0]
 
     # SymPy dispatches on class names; every matrix expression goes to form().
-    _print_MatMul = _print_MatAdd = _print_Transpose = _print_MatrixExpr  # noqa: N815
+    _print_MatMul = _print_MatAdd = _print_Transpose = _print_MatPow = _print_MatrixExpr  # noqa: N815
     _print_KroneckerProduct = _print_MatrixSymbol = _print_MatrixExpr  # noqa: N815
     _print_Identity = _print_ZeroMatrix = _print_Operator = _print_MatrixExpr  # noqa: N815
     _print_MatrixBase = _print_MatrixExpr  # noqa: N815

@@ -9,15 +9,23 @@ addition that check shapes for symbolic sizes too and say what mismatched.
 from __future__ import annotations
 
 import sympy as sp
+from sympy.matrices.expressions import MatPow
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from symconv.errors import ShapeMismatchError
+from symconv.errors import ParameterError, ShapeMismatchError
 
-__all__ = ["Operator", "check_composable", "check_same_shape"]
+__all__ = ["Operator", "check_composable", "check_same_shape", "expand_power", "sizes_equal"]
 
 
-def _equal(a: sp.Expr, b: sp.Expr) -> bool | None:
-    """True/False when SymPy can decide ``a == b``, None when it cannot."""
+def sizes_equal(a: sp.Expr, b: sp.Expr) -> bool | None:
+    """True/False when SymPy can decide ``a == b`` for all values, None when it cannot.
+
+    Examples
+    --------
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> sizes_equal(n + 1, 1 + n), sizes_equal(n - 12, n), sizes_equal(sp.ceiling(n / 13), 1)
+    (True, False, None)
+    """
     difference = sp.simplify(sp.sympify(a) - sp.sympify(b))
     if difference == 0:
         return True
@@ -42,10 +50,10 @@ def check_composable(left: object, right: object) -> None:
     """
     if not (getattr(left, "is_Matrix", False) and getattr(right, "is_Matrix", False)):
         return
-    verdict = _equal(left.cols, right.rows)
+    verdict = sizes_equal(left.cols, right.rows)
     if verdict is True:
         return
-    reason = "cannot be shown equal" if verdict is None else "against"
+    reason = "cannot be shown equal to" if verdict is None else "against"
     raise ShapeMismatchError(
         f"cannot compose {left} of shape {_shape_text(left)} with {right} of shape "
         f"{_shape_text(right)}: {left.cols} columns {reason} {right.rows} rows"
@@ -56,11 +64,40 @@ def check_same_shape(left: object, right: object) -> None:
     """Raise :class:`ShapeMismatchError` unless ``left + right`` has equal shapes."""
     if not (getattr(left, "is_Matrix", False) and getattr(right, "is_Matrix", False)):
         raise ShapeMismatchError(f"cannot add the scalar to a matrix: {left} + {right}")
-    if all(_equal(a, b) for a, b in zip(left.shape, right.shape)):
+    if all(sizes_equal(a, b) for a, b in zip(left.shape, right.shape)):
         return
     raise ShapeMismatchError(
         f"cannot add {left} of shape {_shape_text(left)} and {right} of shape {_shape_text(right)}"
     )
+
+
+def expand_power(power: MatPow) -> list[MatrixExpr]:
+    """The factors of ``Aᵉ``: e copies of A, or ``[I]`` for e = 0.
+
+    SymPy turns ``A @ A`` into ``MatPow(A, 2)``; every consumer of expressions
+    (explicit matrices, NumPy functions, proofs) reads it as this product.
+
+    Examples
+    --------
+    >>> from symconv import Flip
+    >>> expand_power(Flip(3) @ Flip(3))
+    [Flip(3), Flip(3)]
+    >>> expand_power(sp.MatPow(Flip(3), -1))
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParameterError: exponent=-1 is not allowed: expected a literal integer >= 0 \
+(a power of Flip(3) is a product of copies of it)
+    """
+    base, exponent = power.args
+    if not (sp.sympify(exponent).is_Integer and exponent >= 0):
+        raise ParameterError(
+            "exponent",
+            exponent,
+            f"a literal integer >= 0 (a power of {base} is a product of copies of it)",
+        )
+    if exponent == 0:
+        return [sp.Identity(base.rows)]
+    return [base] * int(exponent)
 
 
 class Operator(MatrixExpr):

@@ -33,6 +33,14 @@ class Downsample(Operator):
     [0, 0, 1, 0]])
     >>> Downsample(5, 2).T
     Upsample(3, 2, 5)
+
+    The entry keeps the divisibility explicit, so SymPy's sums stay right:
+
+    >>> import sympy as sp
+    >>> n, k, j = sp.symbols("n k j", integer=True, positive=True)
+    >>> column_sum = sp.MatMul(sp.OneMatrix(1, n), Downsample(k * n, k))[0, j].doit()
+    >>> column_sum.subs({k: 2, n: 3, j: 1}), column_sum.subs({k: 2, n: 3, j: 2})
+    (0, 1)
     """
 
     def __new__(cls, n: object, k: object) -> Downsample:
@@ -46,7 +54,9 @@ class Downsample(Operator):
         return sizes.downsample_length(self.n, self.k), self.n
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
-        return sp.KroneckerDelta(j, self.k * i)
+        # [j = k·i] written as [k | j]·[i = ⌊j/k⌋]: a bare δ(j, k·i) loses the divisibility
+        # when SymPy sums over i (Σᵢ δ(j, k·i) comes out 1 for every j), as for Upsample.
+        return sp.KroneckerDelta(sp.Mod(j, self.k), 0) * sp.KroneckerDelta(i, sp.floor(j / self.k))
 
     def _eval_transpose(self) -> Upsample:
         return Upsample(self.rows, self.k, self.n)

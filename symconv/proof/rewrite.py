@@ -22,15 +22,15 @@ Conv((1, 2, 3), 6, 'same')*Upsample(3, 2, 6)
 from __future__ import annotations
 
 import sympy as sp
-from sympy.matrices.expressions import MatAdd, MatMul, Transpose
+from sympy.matrices.expressions import MatAdd, MatMul, MatPow, Transpose
 
 from symconv.derivation import Step
-from symconv.proof.rules import RULES, RewriteRule, mul
+from symconv.proof.rules import RULES, RewriteRule, expand_power, mul
 
 __all__ = ["NORMALIZING", "candidates", "canonical", "justifies", "normalize"]
 
 #: The rules :func:`normalize` applies, in priority order: they push
-#: transposes down to closed forms and cancel ↓ₖ↑ₖ. (The structural rules such as
+#: transposes down to closed forms and cancel ↓ₖ↑ₖ and JJ. (The structural rules such as
 #: corr-stride or corr-as-conv are used in derivations, in both directions.)
 NORMALIZING = (
     "double-transpose",
@@ -45,12 +45,25 @@ NORMALIZING = (
     "corr-transpose",
     "conv-transpose-transpose",
     "down-up",
+    "flip-involution",
     "identity",
 )
 
 
 def canonical(expr: sp.Basic) -> sp.Basic:
-    """Flatten nested products everywhere (the form rules are matched against)."""
+    """Flatten nested products everywhere (the form rules are matched against).
+
+    A power ``Aᵉ`` with a literal exponent e >= 0 is the product of e copies of A (SymPy
+    writes ``A @ A`` as ``MatPow(A, 2)``); by definition, so no rule is recorded for it.
+
+    Examples
+    --------
+    >>> from symconv import Flip
+    >>> canonical(Flip(3) @ Flip(3))
+    Flip(3)*Flip(3)
+    """
+    if isinstance(expr, MatPow):
+        return mul(*expand_power(expr))
     if isinstance(expr, MatMul):
         return mul(*(canonical(a) for a in expr.args))
     if isinstance(expr, MatAdd):

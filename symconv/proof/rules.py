@@ -30,25 +30,61 @@ from symconv import kernels, sizes
 from symconv.derivation import Rule
 from symconv.errors import SymconvError
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+from symconv.operators.base import expand_power
 
-__all__ = ["RULES", "RewriteRule", "add_rule", "border", "establish", "mul", "preload"]
+__all__ = [
+    "RULES",
+    "RewriteRule",
+    "add_rule",
+    "border",
+    "establish",
+    "expand_power",
+    "mul",
+    "preload",
+]
 
 Node = sp.Basic
 
 
 def mul(*factors: Node) -> Node:
-    """An unevaluated product, nested products flattened, identities dropped."""
+    """An unevaluated product, nested products flattened, identities dropped.
+
+    A product of identities and scalars keeps its size: ``c·Iₙ`` stays ``c·Iₙ``, never the
+    bare scalar ``c`` (which has no size, and would make ``2·I₃`` equal ``2·I₅``).
+
+    Examples
+    --------
+    >>> from sympy import Identity
+    >>> from symconv import Flip
+    >>> mul(2, Identity(3), Identity(3))
+    2*I
+    >>> mul(2, Identity(3), Identity(3)).shape
+    (3, 3)
+    >>> mul(Identity(4), Flip(4))
+    Flip(4)
+    """
     flat: list[Node] = []
     coeff = sp.Integer(1)
+    identity: Node | None = None  # the last identity dropped: the size of an all-identity product
     for f in factors:
         if isinstance(f, MatMul):
             c, fs = f.as_coeff_matrices()
             coeff *= c
-            flat.extend(x for x in fs if not isinstance(x, Identity))
-        elif not isinstance(f, Identity):
+            for x in fs:
+                if isinstance(x, Identity):
+                    identity = x
+                else:
+                    flat.append(x)
+        elif isinstance(f, Identity):
+            identity = f
+        elif getattr(f, "is_Matrix", False):
             flat.append(f)
+        else:
+            coeff *= f
     if not flat:
-        return factors[0] if len(factors) == 1 else Identity(factors[0].rows)
+        if identity is None:
+            raise ValueError(f"a product needs a matrix factor: {factors}")
+        flat = [identity]
     if len(flat) == 1 and coeff == 1:
         return flat[0]
     return MatMul(*([coeff] if coeff != 1 else []), *flat)
@@ -213,6 +249,27 @@ _add("identity", "IA = AI = A", r"IA = A", "linear algebra", window=2)(
     (
         _identity_unit,
         lambda: ((MatMul(Identity(n), Flip(n)), Flip(n)) for n in range(1, N_MAX + 1)),
+    )
+)
+
+
+def _flip_flip(factors: tuple[Node, Node]) -> Node | None:
+    a, b = factors
+    if isinstance(a, Flip) and isinstance(b, Flip) and sp.simplify(a.n - b.n) == 0:
+        return Identity(b.n)
+    return None
+
+
+_add(
+    "flip-involution",
+    "JJ = I",
+    r"JJ = I",
+    "closed form: (JJx)ᵢ = (Jx)_{n−1−i} = x_{n−1−(n−1−i)} = xᵢ",
+    window=2,
+)(
+    (
+        _flip_flip,
+        lambda: ((MatMul(Flip(n), Flip(n)), Identity(n)) for n in range(1, N_MAX + 1)),
     )
 )
 

@@ -1,13 +1,16 @@
 """The four tiers of a proof, each a function returning a :class:`TierResult`.
 
 - :func:`rewrite_tier`: both sides normalise to one form by named rules, every
-  rule used established (:func:`symconv.proof.rules.establish`).
-- :func:`symbolic_tier`: entrywise with symbolic sizes (:mod:`symconv.proof.symbolic`).
-- :func:`exhaustive_tier`: exact equality with symbolic taps at every instance.
-- :func:`numeric_tier`: random taps and inputs through the independent oracle.
+  rule used established (:func:`symconv.proof.rules.establish`); scope "all".
+- :func:`symbolic_tier`: entrywise with symbolic sizes (:mod:`symconv.proof.symbolic`);
+  scope "all".
+- :func:`exhaustive_tier`: exact equality with symbolic taps at every instance;
+  scope "bounded".
+- :func:`numeric_tier`: random taps and inputs through the independent oracle;
+  scope "bounded".
 
-Each reports exactly what it checked; a tier that does not apply is reported
-as not passed, with the reason.
+Each reports exactly what it checked; a tier that does not apply (no index map
+for an operator, …) is reported with ``applicable=False``, neither passed nor failed.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ from sympy.polys.polyerrors import CoercionFailed
 from symconv.derivation import Tier, TierResult
 from symconv.matrices import domain_of
 from symconv.proof import oracle
-from symconv.proof.counterexample import Counterexample, first_difference
+from symconv.proof.counterexample import (
+    Counterexample,
+    Difference,
+    Undefined,
+    concrete_shape,
+    first_difference,
+)
 from symconv.proof.rewrite import canonical, normalize
 from symconv.proof.rules import establish
 from symconv.proof.symbolic import entrywise_equal
@@ -34,18 +43,28 @@ __all__ = [
     "exhaustive_tier",
     "numeric_tier",
     "rewrite_tier",
+    "scope_text",
     "size_symbols",
+    "structural_failure",
     "symbolic_tier",
 ]
 
 
 @dataclass(frozen=True)
 class Instance:
-    """One concrete case of a statement: its sizes and both sides."""
+    """One concrete case of a statement: its sizes and both sides.
+
+    A side that does not exist at these sizes is an :class:`Undefined`.
+    """
 
     sizes: Mapping[str, object]
-    lhs: sp.Basic
-    rhs: sp.Basic
+    lhs: sp.Basic | Undefined
+    rhs: sp.Basic | Undefined
+
+    @property
+    def defined(self) -> bool:
+        """Both sides exist."""
+        return not isinstance(self.lhs, Undefined) and not isinstance(self.rhs, Undefined)
 
 
 def size_symbols(*exprs: sp.Basic) -> list[sp.Symbol]:
@@ -54,15 +73,33 @@ def size_symbols(*exprs: sp.Basic) -> list[sp.Symbol]:
     return sorted((s for s in found if s.is_integer), key=lambda s: s.name)
 
 
-def _scope(exprs: tuple[sp.Basic, ...]) -> str:
+def scope_text(*exprs: sp.Basic) -> str:
+    """What an all-sizes argument about ``exprs`` covers, in words.
+
+    Examples
+    --------
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> scope_text(sp.Identity(n))
+    'for all n (wherever both sides are defined)'
+    >>> scope_text(sp.Identity(3))
+    'at these sizes'
+    """
     symbols = size_symbols(*exprs)
     if not symbols:
         return "at these sizes"
-    return "for all " + ", ".join(str(s) for s in symbols)
+    return "for all " + ", ".join(str(s) for s in symbols) + " (wherever both sides are defined)"
 
 
 def rewrite_tier(lhs: sp.Basic, rhs: sp.Basic) -> TierResult:
-    """Normalise both sides with the named rules; passed when the forms coincide."""
+    """Normalise both sides with the named rules; passed when the forms coincide.
+
+    Passing is an argument for every value of every size symbol (scope "all"): each rule
+    holds for all sizes. Two sides that are the same expression as written pass with
+    exactly that said, and no rule.
+    """
+    scope = scope_text(lhs, rhs)
+    if lhs == rhs:
+        return TierResult(Tier.REWRITE, True, f"{scope}: identical as written", "all")
     left, left_steps = normalize(lhs)
     right, right_steps = normalize(rhs)
     used = sorted({s.rule.name for s in left_steps + right_steps})
@@ -71,16 +108,23 @@ def rewrite_tier(lhs: sp.Basic, rhs: sp.Basic) -> TierResult:
     failed = [name for name in used if not establish(name)[0]]
     if failed:
         return TierResult(Tier.REWRITE, False, f"rules not established: {', '.join(failed)}")
-    rules = ", ".join(used) if used else "none needed (identical)"
+    rules = ", ".join(used) if used else "none (equal once products are flattened)"
     return TierResult(
-        Tier.REWRITE, True, f"{_scope((lhs, rhs))}: both sides normalise to {left} (rules: {rules})"
+        Tier.REWRITE, True, f"{scope}: both sides normalise to {left} (rules: {rules})", "all"
     )
 
 
 def symbolic_tier(lhs: sp.Basic, rhs: sp.Basic) -> TierResult:
-    """Entrywise equality with a symbolic row index and divisibility kept explicit."""
+    """Entrywise equality with a symbolic row index and divisibility kept explicit.
+
+    Scope "all" (symbolic sizes); not applicable when an operator has no index map.
+    """
     holds, detail = entrywise_equal(lhs, rhs)
-    return TierResult(Tier.SYMBOLIC, holds, f"{_scope((lhs, rhs))}: {detail}" if holds else detail)
+    if holds:
+        return TierResult(Tier.SYMBOLIC, True, f"{scope_text(lhs, rhs)}: {detail}", "all")
+    return TierResult(
+        Tier.SYMBOLIC, False, detail, applicable=not detail.startswith("not applicable")
+    )
 
 
 def _common_domain(shared: Domain, own: Domain) -> Domain | None:
@@ -99,15 +143,43 @@ def _common_domain(shared: Domain, own: Domain) -> Domain | None:
     return ZZ[tuple(sorted(known | set(own.symbols), key=str))]
 
 
+def structural_failure(instance: Instance) -> Counterexample | None:
+    """The counterexample an instance is without comparing entries: exactly one side
+    undefined there, or shapes that differ; None otherwise (and when neither side exists).
+    """
+    left, right = instance.lhs, instance.rhs
+    if isinstance(left, Undefined) and isinstance(right, Undefined):
+        return None
+    if isinstance(left, Undefined) or isinstance(right, Undefined):
+        side = left if isinstance(left, Undefined) else right
+        return Counterexample(dict(instance.sizes), side, left, right)
+    shapes = concrete_shape(left), concrete_shape(right)
+    if shapes[0] != shapes[1]:
+        return Counterexample(dict(instance.sizes), Difference(*shapes), left, right)
+    return None
+
+
 def exhaustive_tier(
     instances: Iterable[Instance], bounds: str
 ) -> tuple[TierResult, Counterexample | None]:
     """Exact equality with symbolic taps at every instance, smallest first.
 
-    Stops at the first failure and returns it as the counterexample.
+    Stops at the first failure and returns it as the counterexample: a side that is
+    undefined where the other exists, different shapes, or a differing entry. An
+    instance where neither side exists is skipped (the statement is conditional on
+    the sides existing). An entry that can be shown neither equal nor different stops
+    the tier, failed, without a counterexample.
     """
-    count, shared = 0, ZZ
+    count, skipped, shared = 0, 0, ZZ
     for instance in instances:
+        sizes = ", ".join(f"{k}={v}" for k, v in instance.sizes.items()) or "the given sizes"
+        if isinstance(instance.lhs, Undefined) and isinstance(instance.rhs, Undefined):
+            skipped += 1
+            continue
+        failure = structural_failure(instance)
+        if failure is not None:
+            detail = f"fails at {sizes}: {failure.difference}"
+            return TierResult(Tier.EXHAUSTIVE, False, detail), failure
         count += 1
         try:
             difference = first_difference(instance.lhs, instance.rhs, shared)
@@ -121,18 +193,25 @@ def exhaustive_tier(
             else:
                 shared = K
             difference = first_difference(instance.lhs, instance.rhs, K)
+        if difference is not None and not difference.decided:
+            return TierResult(Tier.EXHAUSTIVE, False, f"undecided at {sizes}: {difference}"), None
         if difference is not None:
-            sizes = ", ".join(f"{k}={v}" for k, v in instance.sizes.items())
             failure = Counterexample(dict(instance.sizes), difference, instance.lhs, instance.rhs)
-            return (
-                TierResult(
-                    Tier.EXHAUSTIVE, False, f"fails at {sizes or 'the given sizes'}: {difference}"
-                ),
-                failure,
-            )
+            return TierResult(Tier.EXHAUSTIVE, False, f"fails at {sizes}: {difference}"), failure
+    neither = (
+        f"; {skipped} where neither side exists skipped (the statement is about sizes where "
+        "the sides exist)"
+        if skipped
+        else ""
+    )
     if count == 0:
-        return TierResult(Tier.EXHAUSTIVE, False, f"no valid instance within {bounds}"), None
-    return TierResult(Tier.EXHAUSTIVE, True, f"exact at all {count} instances ({bounds})"), None
+        return TierResult(
+            Tier.EXHAUSTIVE, False, f"no valid instance within {bounds}{neither}"
+        ), None
+    return (
+        TierResult(Tier.EXHAUSTIVE, True, f"exact at all {count} instances ({bounds}){neither}"),
+        None,
+    )
 
 
 def numeric_tier(
