@@ -1,0 +1,158 @@
+"""The scope of an entry's rewrite and symbolic tiers is derived from their expressions.
+
+Fake entries (built here, with known sides) check that a parameter the tier holds
+at a number is reported fixed, that the words say so, and that such an entry is never
+labelled proven; and that a choice parameter is free only when every choice passed.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions import Transpose
+
+from symconv import Downsample, Upsample, sizes
+from symconv.catalogue.entry import Entry, Param, chain_from_script, grid
+from symconv.cli.prove import entry_json, tier_marks
+from symconv.derivation import Tier, Verdict
+
+N, K = sp.symbols("N k", integer=True, positive=True)
+PARAMS = (Param("N", 4, "length"), Param("k", 2, "factor"))
+
+
+def _sides(N: object, k: object) -> tuple:
+    return Transpose(Downsample(N, k)), Upsample(sizes.downsample_length(N, k), k, N)
+
+
+def _fake(name: str, **tiers: object) -> Entry:
+    return Entry(
+        name=name,
+        statement="(↓ₖ on ℝᴺ)ᵀ = ↑ₖ, for all N, k >= 1",
+        source="a test",
+        params=PARAMS,
+        sides=_sides,
+        chain=lambda N, k: chain_from_script(_sides(N, k)[0], [("rule", "down-transpose")]),
+        grid=lambda: grid(N=range(1, 6), k=range(1, 3)),
+        bounds="N ≤ 5, k ≤ 2",
+        **tiers,
+    )
+
+
+def test_a_symbolic_tier_that_silently_fixes_a_parameter_is_not_proven() -> None:
+    # The entry's own words claim "for all N, k", but k is a number in its sides.
+    entry = _fake("fake-fixes-k", symbolic=lambda k, **_: (*_sides(N, k), "for all N, k"))
+    derivation = entry.derivation(k=3)
+    symbolic = derivation.tiers[1]
+    assert symbolic.tier is Tier.SYMBOLIC and symbolic.passed
+    assert (symbolic.scope, dict(symbolic.fixed), symbolic.free) == ("all", {"k": 3}, ("N",))
+    assert symbolic.detail.startswith("for all N, at k = 3: ")
+    assert derivation.verdict is Verdict.VERIFIED
+    assert tier_marks(derivation) == "- s E N"
+    document = entry_json(entry.name, derivation, entry.resolve(k=3))
+    assert document["verdict"] == "verified"
+    assert document["parameters"] == {"N": 4, "k": 3}
+    assert document["tiers"]["symbolic"]["fixed"] == {"k": 3}
+    assert document["tiers"]["rewrite"] == {
+        "result": "n/a",
+        "scope": "bounded",
+        "fixed": {},
+        "detail": "n/a: no rule chain with symbolic sizes",
+    }
+
+
+def test_a_tier_symbolic_in_every_parameter_is_proven() -> None:
+    general = lambda **_: (  # noqa: E731
+        chain_from_script(_sides(N, K)[0], [("rule", "down-transpose")]),
+        _sides(N, K)[1],
+        "",
+    )
+    entry = _fake("fake-all-free", general=general)
+    derivation = entry.derivation()
+    rewrite = derivation.tiers[0]
+    assert (rewrite.passed, rewrite.scope, dict(rewrite.fixed)) == (True, "all", {})
+    assert rewrite.detail.startswith("for all N, k: 1 rule applications")
+    assert derivation.verdict is Verdict.PROVEN and tier_marks(derivation) == "R - E N"
+
+
+def test_a_tier_with_no_parameter_free_is_only_at_a_point() -> None:
+    entry = _fake("fake-point", symbolic=lambda N, k: (*_sides(N, k), "for all N, k"))
+    result = entry.symbolic_tier(N=5, k=2)
+    assert dict(result.fixed) == {"N": 5, "k": 2} and result.free == ()
+    assert result.detail.startswith("only at N = 5, k = 2: ")
+
+
+def _choice_entry(name: str) -> Entry:
+    n = sp.Symbol("n", integer=True, positive=True)
+
+    def sides(n: object, mode: str) -> tuple:
+        lhs = Transpose(Downsample(n, 1))
+        return lhs, Downsample(n, 1) if mode == "odd" else Upsample(n, 1, n)
+
+    return Entry(
+        name=name,
+        statement="a test statement over two modes",
+        source="a test",
+        params=(Param("n", 3, "length"), Param("mode", "even", "mode", choices=("even", "odd"))),
+        sides=sides,
+        chain=lambda n, mode: chain_from_script(sides(n, mode)[0], []),
+        grid=lambda: grid(n=range(1, 4), mode=("even",)),
+        bounds="n ≤ 3",
+        symbolic=lambda mode, **_: (*sides(n, mode), ""),
+    )
+
+
+def test_a_choice_parameter_is_free_only_when_every_choice_passed() -> None:
+    # Both modes hold (↓₁ᵀ = ↓₁ = ↑₁ = I): the tier runs for each, so mode is free.
+    entry = _choice_entry("fake-modes")
+    result = entry.symbolic_tier(n=3, mode="even")
+    assert result.passed
+    assert "mode" in result.free and "mode = even: " in result.detail
+    assert "mode = odd: " in result.detail
+
+
+def test_a_choice_that_fails_keeps_the_parameter_fixed() -> None:
+    n = sp.Symbol("n", integer=True, positive=True)
+
+    def symbolic(mode: str, **_: object) -> tuple:
+        right = Upsample(n, 1, n) if mode == "even" else Upsample(n, 2, 2 * n)
+        return Transpose(Downsample(n, 1)), right, ""
+
+    entry = Entry(
+        name="fake-one-mode",
+        statement="a test statement over two modes",
+        source="a test",
+        params=(Param("n", 3, "length"), Param("mode", "even", "mode", choices=("even", "odd"))),
+        sides=lambda n, mode: (Transpose(Downsample(n, 1)), Upsample(n, 1, n)),
+        chain=lambda n, mode: chain_from_script(Transpose(Downsample(n, 1)), []),
+        grid=lambda: grid(n=range(1, 4), mode=("even", "odd")),
+        bounds="n ≤ 3",
+        symbolic=symbolic,
+    )
+    result = entry.symbolic_tier(n=3, mode="even")
+    assert result.passed and dict(result.fixed) == {"mode": "even"} and result.free == ("n",)
+    assert result.detail.startswith("for all n, at mode = even: ")
+    assert "(not shown for mode = odd)" in result.detail
+
+
+def test_a_choice_the_tier_does_not_take_is_fixed() -> None:
+    n = sp.Symbol("n", integer=True, positive=True)
+    entry = Entry(
+        name="fake-ignores-mode",
+        statement="a test statement over two modes",
+        source="a test",
+        params=(Param("n", 3, "length"), Param("mode", "even", "mode", choices=("even", "odd"))),
+        sides=lambda n, mode: (Transpose(Downsample(n, 1)), Upsample(n, 1, n)),
+        chain=lambda n, mode: chain_from_script(Transpose(Downsample(n, 1)), []),
+        grid=lambda: grid(n=range(1, 4), mode=("even", "odd")),
+        bounds="n ≤ 3",
+        symbolic=lambda **_: (Transpose(Downsample(n, 1)), Upsample(n, 1, n), ""),
+    )
+    result = entry.symbolic_tier(n=3, mode="odd")
+    assert result.passed and dict(result.fixed) == {"mode": "odd"}
+
+
+def test_grid_tiers_are_bounded_with_the_ranges_of_every_parameter() -> None:
+    derivation = _fake("fake-grid").derivation()
+    exhaustive, numeric = derivation.tiers[2], derivation.tiers[3]
+    for t in (exhaustive, numeric):
+        assert t.passed and t.scope == "bounded" and "N ∈ 1..5, k ∈ 1..2" in t.detail
+    assert exhaustive.detail.startswith("exact at all 10 instances")
