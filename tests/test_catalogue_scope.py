@@ -12,7 +12,7 @@ from sympy.matrices.expressions import Transpose
 
 from symconv import Downsample, Upsample, sizes
 from symconv.catalogue.entry import Entry, Param, chain_from_script, grid
-from symconv.cli.prove import entry_json, tier_marks
+from symconv.cli.prove import entry_json, exit_status, tier_marks
 from symconv.derivation import Tier, Verdict
 
 N, K = sp.symbols("N k", integer=True, positive=True)
@@ -156,3 +156,39 @@ def test_grid_tiers_are_bounded_with_the_ranges_of_every_parameter() -> None:
     for t in (exhaustive, numeric):
         assert t.passed and t.scope == "bounded" and "N ∈ 1..5, k ∈ 1..2" in t.detail
     assert exhaustive.detail.startswith("exact at all 10 instances")
+
+
+def test_a_false_entry_is_refuted_and_exits_1() -> None:
+    # ↓₂ᵀ is not ↑₁: the exhaustive tier finds a concrete counterexample.
+    entry = Entry(
+        name="fake-false",
+        statement="(↓₂ on ℝᴺ)ᵀ = I (false)",
+        source="a test",
+        params=(Param("N", 4, "length"),),
+        sides=lambda N: (Transpose(Downsample(N, 2)), Upsample(N, 1, N)),
+        chain=lambda N: chain_from_script(Transpose(Downsample(N, 2)), []),
+        grid=lambda: grid(N=range(1, 5)),
+        bounds="N ≤ 4",
+    )
+    derivation = entry.derivation()
+    assert derivation.refuted and derivation.verdict is Verdict.REFUTED
+    assert [t.result for t in derivation.tiers] == ["n/a", "n/a", "failed", "failed"]
+    assert exit_status([Verdict.PROVEN, derivation.verdict], "verified") == 1
+
+
+def test_an_entry_with_no_bounded_check_and_a_fixed_argument_is_unknown() -> None:
+    entry = Entry(
+        name="fake-unknown",
+        statement="(↓ₖ on ℝᴺ)ᵀ = ↑ₖ, for all N, k >= 1",
+        source="a test",
+        params=PARAMS,
+        sides=_sides,
+        chain=lambda N, k: chain_from_script(_sides(N, k)[0], []),
+        grid=lambda: [],
+        bounds="",
+        symbolic=lambda k, **_: (*_sides(N, k), ""),
+    )
+    derivation = entry.derivation()
+    assert [t.result for t in derivation.tiers] == ["n/a", "passed", "n/a", "n/a"]
+    assert derivation.verdict is Verdict.UNKNOWN and not derivation.refuted
+    assert exit_status([derivation.verdict], "verified") == 4
