@@ -192,3 +192,24 @@ def test_an_entry_with_no_bounded_check_and_a_fixed_argument_is_unknown() -> Non
     assert [t.result for t in derivation.tiers] == ["n/a", "passed", "n/a", "n/a"]
     assert derivation.verdict is Verdict.UNKNOWN and not derivation.refuted
     assert exit_status([derivation.verdict], "verified") == 4
+
+
+def test_an_entrys_own_tier_counts_with_the_scope_it_states() -> None:
+    from symconv.derivation import TierResult
+
+    def own(scope: str) -> object:
+        return lambda **_: ([], (TierResult(Tier.SYMBOLIC, True, "by an argument", scope),))
+
+    fixes_k = lambda k, **_: (*_sides(N, k), "")  # noqa: E731
+    # Stated for all parameters: the wider scope wins, the entry is proven.
+    derivation = _fake("fake-own-all", symbolic=fixes_k, extra=own("all")).derivation()
+    symbolic = derivation.tiers[1]
+    assert (symbolic.scope, dict(symbolic.fixed), symbolic.free) == ("all", {}, ("N", "k"))
+    assert derivation.verdict is Verdict.PROVEN
+    # Not stated (the default, bounded): only the derived scope, k fixed.
+    derivation = _fake("fake-own-bounded", symbolic=fixes_k, extra=own("bounded")).derivation()
+    assert dict(derivation.tiers[1].fixed) == {"k": 2}
+    assert derivation.verdict is Verdict.VERIFIED
+    # An entry's own tier alone, bounded by default: never proven.
+    derivation = _fake("fake-own-only", extra=own("bounded")).derivation()
+    assert derivation.tiers[1].scope == "bounded" and derivation.verdict is Verdict.VERIFIED

@@ -187,7 +187,7 @@ class Entry:
         if self.extra is not None:
             more_steps, more_tiers = self.extra(**values)
             steps = steps + more_steps
-            tiers = _merge(tiers, more_tiers, self.params, values)
+            tiers = _merge(tiers, more_tiers, self.params)
         refuted = any(
             t.tier in (Tier.EXHAUSTIVE, Tier.NUMERIC) and t.applicable and not t.passed
             for t in tiers
@@ -351,14 +351,14 @@ def _check_sides(made: tuple) -> tuple[bool, str, tuple]:
 
 
 def _merge(
-    tiers: list[TierResult], more: Sequence[TierResult], params: Sequence[Param], values: dict
+    tiers: list[TierResult], more: Sequence[TierResult], params: Sequence[Param]
 ) -> list[TierResult]:
     """Combine an entry's own results with the generic ones for the same tier.
 
     A generic tier that was not applicable is replaced; one that ran is kept and
-    both must pass, and the scope is what both cover. An entry's own tier states its
-    scope itself (``scope`` and ``fixed``); "all" with nothing fixed covers every
-    parameter.
+    both must pass, with the wider of the two scopes. An entry's own tier states its
+    scope itself (``scope`` and ``fixed``; the default is "bounded"); "all" with
+    nothing fixed covers every parameter.
     """
     own = {t.tier: _with_free(t, params) for t in more}
     out = []
@@ -369,21 +369,17 @@ def _merge(
         elif not t.applicable:
             out.append(extra)
         else:
-            both_all = t.scope == "all" and extra.scope == "all"
-            free = tuple(name for name in t.free if name in extra.free) if both_all else ()
-            fixed = (
-                {p.name: values[p.name] for p in params if p.name not in free}
-                if both_all
-                else {**extra.fixed, **t.fixed}
-            )
+            # Both ran: the tier passes only if both did; then the statement holds on the
+            # wider of the two scopes (each is an argument for its own).
+            wider = min((t, extra), key=lambda r: (r.scope != "all", len(r.fixed)))
             out.append(
                 TierResult(
                     t.tier,
                     t.passed and extra.passed,
                     f"{t.detail}; {extra.detail}",
-                    "all" if both_all else "bounded",
-                    fixed,
-                    free=free,
+                    wider.scope,
+                    wider.fixed,
+                    free=wider.free,
                 )
             )
     return out
@@ -471,7 +467,7 @@ def preload_grid(entry: Entry, slices: list[tuple]) -> None:
     if numeric_failed:
         numeric = dataclasses.replace(numeric_failed[0], scope="bounded", fixed=fixed)
     else:
-        every = f"every {entry.numeric_every}th of " if entry.numeric_every > 1 else ""
+        every = f"1 in {entry.numeric_every} points of " if entry.numeric_every > 1 else ""
         numeric = TierResult(
             Tier.NUMERIC,
             True,
