@@ -213,3 +213,15 @@ def test_an_entrys_own_tier_counts_with_the_scope_it_states() -> None:
     # An entry's own tier alone, bounded by default: never proven.
     derivation = _fake("fake-own-only", extra=own("bounded")).derivation()
     assert derivation.tiers[1].scope == "bounded" and derivation.verdict is Verdict.VERIFIED
+
+
+def test_the_text_says_verdict_scope_and_the_entrys_note() -> None:
+    from symconv.cli.prove import format_derivation
+
+    entry = _fake("fake-text", symbolic=lambda k, **_: (*_sides(N, k), ""))
+    text = format_derivation(entry.derivation(), "a test", ("k is fixed: no rule for all k yet",))
+    assert "  symbolic   passed  scope: for all N, at k = 2\n" in text
+    assert "  rewrite    n/a     scope: n/a\n" in text
+    assert "  exhaustive passed  scope: bounded\n" in text
+    assert "verdict: verified (- s E N) — the symbolic argument fixes k = 2\n" in text
+    assert text.endswith("note: k is fixed: no rule for all k yet\n")

@@ -209,6 +209,7 @@ def render_page(
     derivation: Derivation,
     notation: Notation,
     source: str = "",
+    notes: tuple[str, ...] = (),
 ) -> str:
     doc = inspect.cleandoc(module.__doc__)
     lines = [f".. _gallery-{name}:\n", _heading(derivation.name, "=")]
@@ -216,6 +217,7 @@ def render_page(
         lines.append(f"**Statement:** {derivation.statement}\n")
     verdict = derivation.verdict
     lines.append(f"**Verdict:** {verdict.value} {_tiers(derivation)} — {_VERDICTS[verdict]}.\n")
+    lines += [f"*Note:* {note}\n" for note in notes]
     lines += [doc, ""]
     where = f"*Catalogue name* ``{derivation.name}`` · *script* ``derivations/{script.name}``"
     lines.append(where + (f" · *source* {source}" if source else "") + "\n")
@@ -262,15 +264,23 @@ def generate(app: Sphinx) -> None:
     pages = {}
     for script in scripts:
         module, derivation = checked_derivation(script)
-        source = ""
+        source, notes = "", ()
         if names is not None and derivation.name in names:
             from symconv import catalogue
 
-            source = getattr(catalogue.get(derivation.name), "source", "") or ""
+            entry = catalogue.get(derivation.name)
+            source, notes = entry.source or "", tuple(entry.notes)
         pages[script.stem] = (
             derivation,
             render_page(
-                script.stem, script, page_dir.resolve(), module, derivation, notation, source
+                script.stem,
+                script,
+                page_dir.resolve(),
+                module,
+                derivation,
+                notation,
+                source,
+                notes,
             ),
         )
         logger.info(

@@ -22,7 +22,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from symconv import catalogue
@@ -130,8 +130,11 @@ def verdict_line(derivation: Derivation) -> str:
     return line
 
 
-def format_derivation(derivation: Derivation, source: str = "") -> str:
-    """The derivation as plain text: statement, numbered steps with rules, tiers with scope."""
+def format_derivation(derivation: Derivation, source: str = "", notes: Sequence[str] = ()) -> str:
+    """The derivation as plain text: statement, numbered steps with rules, tiers with scope.
+
+    ``notes`` (an entry's notes, e.g. why it is only verified) follow the verdict.
+    """
     lines = [derivation.name, "=" * len(derivation.name), derivation.statement]
     if source:
         lines.append(f"source: {source}")
@@ -147,6 +150,7 @@ def format_derivation(derivation: Derivation, source: str = "") -> str:
         lines.append(f"  {t.tier.value:<10} {t.result:<6}  scope: {t.scope_text()}")
         lines.append(f"      {_detail(t)}")
     lines += ["", verdict_line(derivation)]
+    lines += [f"note: {note}" for note in notes]
     return "\n".join(lines) + "\n"
 
 
@@ -195,7 +199,8 @@ def _prove_all(args: argparse.Namespace) -> int:
         status = EXIT[Verdict.UNKNOWN]
     if args.out:
         for name, derivation, _ in results:
-            text = format_derivation(derivation, catalogue.get(name).source)
+            entry = catalogue.get(name)
+            text = format_derivation(derivation, entry.source, entry.notes)
             _write_atomically(Path(args.out) / f"{name}.txt", text)
     if args.json:
         document = {
@@ -270,7 +275,7 @@ def _prove(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(format_derivation(derivation, entry.source), end="")
+        print(format_derivation(derivation, entry.source, entry.notes), end="")
     return exit_status([derivation.verdict], args.require)
 
 
