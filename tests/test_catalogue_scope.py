@@ -225,3 +225,13 @@ def test_the_text_says_verdict_scope_and_the_entrys_note() -> None:
     assert "  exhaustive passed  scope: bounded\n" in text
     assert "verdict: verified (- s E N) — the symbolic argument fixes k = 2\n" in text
     assert text.endswith("note: k is fixed: no rule for all k yet\n")
+
+
+def test_a_per_axis_parameter_is_free_only_when_every_axis_is_symbolic() -> None:
+    from symconv.catalogue.entry import parameter_scope
+
+    params = (Param("n", (2, 2), "size", axes=2), Param("m", (3, 3), "kernel", axes=2))
+    values = {"n": (2, 2), "m": (3, 3)}
+    n1, n2, m1 = sp.symbols("n₁ n_2 m_1", integer=True, positive=True)
+    assert parameter_scope(params, values, [n1 + n2 + m1]) == (("n",), {"m": (3, 3)})
+    assert parameter_scope(params, values, [n1]) == ((), values)

@@ -249,6 +249,10 @@ class Entry:
         return TierResult(tier, True, f"{draft.scope_text()}: {detail}", "all", fixed, free=free)
 
 
+#: ``n₁`` names the same per-axis parameter as ``n_1``.
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
 def parameter_scope(
     params: Sequence[Param],
     values: dict,
@@ -270,7 +274,7 @@ def parameter_scope(
     (('n',), {'m': 4})
     """
     names = {
-        symbol.name
+        symbol.name.translate(_SUBSCRIPT_DIGITS)
         for expr in exprs
         for symbol in getattr(expr, "free_symbols", ())
         if isinstance(symbol, sp.Symbol)
@@ -331,6 +335,8 @@ def _check_chain(made: tuple) -> tuple[bool, str, tuple]:
     failed = [u for u in used if not establish(u)[0]]
     if failed:
         return False, f"rules not established: {', '.join(failed)}", exprs
+    if not used:
+        return True, "both sides are identical as written (no rule needed)", exprs
     return (
         True,
         f"{len(steps) - 1} rule applications checked with symbolic sizes "
