@@ -218,7 +218,7 @@ class Entry:
         ``build`` returns) are not used: the scope text is generated from the same
         free/fixed data that the JSON form reports.
         """
-        runs = _choice_runs(self.params, build, values)
+        runs, looped = _choice_runs(self.params, build, values)
         outcomes = []
         for run in runs:
             try:
@@ -230,9 +230,6 @@ class Entry:
         if not requested[1]:
             return TierResult(tier, False, requested[2])
         shown = [o for o in outcomes if o[1]] if all(o[1] for o in outcomes) else [requested]
-        looped = {p.name for p in self.params if p.choices} & {
-            name for run in runs[1:] for name in run if run[name] != values[name]
-        }
         # A choice is free only when the tier passed for every one of its values.
         every_choice = looped if len(shown) == len(outcomes) else set()
         per_run = [parameter_scope(self.params, values, o[3], every_choice) for o in shown]
@@ -297,11 +294,14 @@ def parameter_scope(
     return tuple(free), fixed
 
 
-def _choice_runs(params: Sequence[Param], build: Callable, values: dict) -> list[dict]:
+def _choice_runs(
+    params: Sequence[Param], build: Callable, values: dict
+) -> tuple[list[dict], set[str]]:
     """``values`` first, then every other combination of the choice parameters ``build`` names.
 
-    A choice parameter that ``build`` does not take by name (only through ``**kwargs``)
-    is not looped over: the tier did not use it, so it stays fixed.
+    Returns the runs and the names of the choice parameters looped over. A choice
+    parameter that ``build`` does not take by name (only through ``**kwargs``) is not
+    looped over: the tier did not use it, so it stays fixed.
     """
     try:
         named = set(inspect.signature(build).parameters)
@@ -313,7 +313,7 @@ def _choice_runs(params: Sequence[Param], build: Callable, values: dict) -> list
         run = {**values, **{p.name: c for p, c in zip(looped, combination)}}
         if run != values:
             runs.append(run)
-    return runs
+    return runs, {p.name for p in looped}
 
 
 def _choice_label(run: dict, looped: set[str]) -> str:
