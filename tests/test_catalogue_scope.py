@@ -201,18 +201,28 @@ def test_an_entrys_own_tier_counts_with_the_scope_it_states() -> None:
         return lambda **_: ([], (TierResult(Tier.SYMBOLIC, True, "by an argument", scope),))
 
     fixes_k = lambda k, **_: (*_sides(N, k), "")  # noqa: E731
-    # Stated for all parameters: the wider scope wins, the entry is proven.
-    derivation = _fake("fake-own-all", symbolic=fixes_k, extra=own("all")).derivation()
+    all_free = lambda **_: (*_sides(N, K), "")  # noqa: E731
+    # Both parts for all parameters: proven.
+    derivation = _fake("fake-own-all", symbolic=all_free, extra=own("all")).derivation()
     symbolic = derivation.tiers[1]
     assert (symbolic.scope, dict(symbolic.fixed), symbolic.free) == ("all", {}, ("N", "k"))
+    assert symbolic.detail.startswith("for all N, k: ") and "; by an argument" in symbolic.detail
     assert derivation.verdict is Verdict.PROVEN
-    # Not stated (the default, bounded): only the derived scope, k fixed.
-    derivation = _fake("fake-own-bounded", symbolic=fixes_k, extra=own("bounded")).derivation()
-    assert dict(derivation.tiers[1].fixed) == {"k": 2}
+    # The generic part fixed k: the combined tier covers only what both cover.
+    derivation = _fake("fake-own-k", symbolic=fixes_k, extra=own("all")).derivation()
+    assert (derivation.tiers[1].scope, dict(derivation.tiers[1].fixed)) == ("all", {"k": 2})
+    assert derivation.tiers[1].detail.startswith("for all N, at k = 2: ")
     assert derivation.verdict is Verdict.VERIFIED
+    # The entry's own part does not state its scope (bounded by default): not proven.
+    derivation = _fake("fake-own-bounded", symbolic=all_free, extra=own("bounded")).derivation()
+    assert derivation.tiers[1].scope == "bounded" and derivation.verdict is Verdict.VERIFIED
+    assert derivation.tiers[1].detail.startswith("bounded: row i of both sides")
     # An entry's own tier alone, bounded by default: never proven.
     derivation = _fake("fake-own-only", extra=own("bounded")).derivation()
     assert derivation.tiers[1].scope == "bounded" and derivation.verdict is Verdict.VERIFIED
+    # ... and stated for all parameters: proven.
+    derivation = _fake("fake-own-only-all", extra=own("all")).derivation()
+    assert derivation.tiers[1].free == ("N", "k") and derivation.verdict is Verdict.PROVEN
 
 
 def test_the_text_says_verdict_scope_and_the_entrys_note() -> None:

@@ -187,7 +187,7 @@ class Entry:
         if self.extra is not None:
             more_steps, more_tiers = self.extra(**values)
             steps = steps + more_steps
-            tiers = _merge(tiers, more_tiers, self.params)
+            tiers = _merge(tiers, more_tiers, self.params, values)
         refuted = any(
             t.tier in (Tier.EXHAUSTIVE, Tier.NUMERIC) and t.applicable and not t.passed
             for t in tiers
@@ -357,14 +357,15 @@ def _check_sides(made: tuple) -> tuple[bool, str, tuple]:
 
 
 def _merge(
-    tiers: list[TierResult], more: Sequence[TierResult], params: Sequence[Param]
+    tiers: list[TierResult], more: Sequence[TierResult], params: Sequence[Param], values: dict
 ) -> list[TierResult]:
     """Combine an entry's own results with the generic ones for the same tier.
 
-    A generic tier that was not applicable is replaced; one that ran is kept and
-    both must pass, with the wider of the two scopes. An entry's own tier states its
-    scope itself (``scope`` and ``fixed``; the default is "bounded"); "all" with
-    nothing fixed covers every parameter.
+    A generic tier that was not applicable is replaced. When both ran, each checked a
+    part of the statement (the identity of the two sides; the entry's own claim, such
+    as "uniform iff s | m"): both must pass, and the scope is what both cover. An
+    entry's own tier states its scope itself (``scope`` and ``fixed``; the default is
+    "bounded"); "all" with nothing fixed covers every parameter.
     """
     own = {t.tier: _with_free(t, params) for t in more}
     out = []
@@ -375,18 +376,20 @@ def _merge(
         elif not t.applicable:
             out.append(extra)
         else:
-            # Both ran: the tier passes only if both did; then the statement holds on the
-            # wider of the two scopes (each is an argument for its own).
-            wider = min((t, extra), key=lambda r: (r.scope != "all", len(r.fixed)))
+            # Both ran, each checking its part of the statement: the tier passes only if
+            # both did, and covers only what both cover (the narrower scope).
+            both_all = t.scope == "all" and extra.scope == "all"
+            free = tuple(name for name in t.free if name in extra.free) if both_all else ()
+            fixed = {**extra.fixed, **t.fixed}
+            if both_all:
+                fixed.update({p.name: values[p.name] for p in params if p.name not in free})
+            scope = "all" if both_all else "bounded"
+            words = TierResult(t.tier, False, "", scope, fixed, free=free).scope_text()
+            own_words = t.scope_text() + ": "
+            generic = t.detail[len(own_words) :] if t.detail.startswith(own_words) else t.detail
+            detail = f"{words}: {generic}; {extra.detail}"
             out.append(
-                TierResult(
-                    t.tier,
-                    t.passed and extra.passed,
-                    f"{t.detail}; {extra.detail}",
-                    wider.scope,
-                    wider.fixed,
-                    free=wider.free,
-                )
+                TierResult(t.tier, t.passed and extra.passed, detail, scope, fixed, free=free)
             )
     return out
 
