@@ -194,3 +194,14 @@ def test_require_takes_only_proven_or_verified(capsys: pytest.CaptureFixture) ->
         main(["prove", "--all", "--require", "unknown"])
     assert caught.value.code == 2
     assert "--require: invalid choice: 'unknown'" in capsys.readouterr().err
+
+
+def test_prove_all_exits_4_when_the_misprint_is_not_refuted(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue_run.results()
+    from symconv.catalogue import transposed
+
+    monkeypatch.setattr(transposed, "misprint", lambda m=3: ("a misprint", None, "no difference"))
+    status, out, _ = run(capsys, "prove", "--all", "--quiet", "--require", "verified")
+    assert status == 4 and "NOT refuted: no difference" in out
