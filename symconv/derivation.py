@@ -25,7 +25,16 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-__all__ = ["Derivation", "Rule", "Step", "Tier", "TierResult", "Verdict", "verdict_of"]
+__all__ = [
+    "Derivation",
+    "Rule",
+    "Step",
+    "Tier",
+    "TierResult",
+    "Verdict",
+    "json_value",
+    "verdict_of",
+]
 
 
 class Tier(enum.Enum):
@@ -110,6 +119,9 @@ class TierResult:
     applicable : bool
         False when the tier was not run at all (no rule chain, no index map, …): its
         ``result`` is then ``"n/a"``, neither a pass nor a failure.
+    free : tuple of str
+        Statement parameters that were symbolic (free) in this tier, when known; only
+        used to say the scope in words (:meth:`scope_text`).
     """
 
     tier: Tier
@@ -118,6 +130,7 @@ class TierResult:
     scope: str = "bounded"
     fixed: Mapping[str, object] = field(default_factory=dict)
     applicable: bool = True
+    free: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.scope not in ("all", "bounded"):
@@ -137,24 +150,61 @@ class TierResult:
         """Passed with scope "all" and nothing fixed: valid for every parameter value."""
         return self.passed and self.scope == "all" and not self.fixed
 
+    def scope_text(self) -> str:
+        """The scope in words, from ``scope``, ``free`` and ``fixed`` alone.
+
+        Examples
+        --------
+        >>> TierResult(Tier.SYMBOLIC, True, "", "all", {"m": 3, "s": 2}, free=("n",)).scope_text()
+        'for all n, at m = 3, s = 2'
+        >>> TierResult(Tier.REWRITE, True, "", "all", free=("n", "k")).scope_text()
+        'for all n, k'
+        >>> TierResult(Tier.SYMBOLIC, True, "", "all", {"n": 4, "k": 2}).scope_text()
+        'only at n = 4, k = 2'
+        >>> TierResult(Tier.EXHAUSTIVE, True, "exact at 5 instances").scope_text()
+        'bounded'
+        """
+        if not self.applicable:
+            return "n/a"
+        at = ", ".join(f"{name} = {_shown(value)}" for name, value in self.fixed.items())
+        if self.scope == "bounded":
+            return f"bounded, at {at}" if at else "bounded"
+        if self.free:
+            everything = "for all " + ", ".join(self.free)
+            return f"{everything}, at {at}" if at else everything
+        return f"only at {at}" if at else "for all values"
+
     def as_dict(self) -> dict:
         """The JSON form: ``{"result", "scope", "fixed", "detail"}``."""
         return {
             "result": self.result,
             "scope": self.scope,
-            "fixed": {str(k): _plain(v) for k, v in self.fixed.items()},
+            "fixed": {str(k): json_value(v) for k, v in self.fixed.items()},
             "detail": self.detail,
         }
 
 
-def _plain(value: object) -> object:
-    """A JSON-friendly copy of a parameter value (ints, strings, lists)."""
+def json_value(value: object) -> object:
+    """A JSON-friendly copy of a parameter value (ints, strings, lists).
+
+    Examples
+    --------
+    >>> json_value((2, 3)), json_value("same")
+    ([2, 3], 'same')
+    """
     if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
+        return [json_value(v) for v in value]
     if isinstance(value, (bool, int, float, str)) or value is None:
         return value
     if isinstance(value, sp.Integer):
         return int(value)
+    return str(value)
+
+
+def _shown(value: object) -> str:
+    """A parameter value as printed in a scope: ``3``, ``(2, 2)``, ``same``."""
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(_shown(v) for v in value) + ")"
     return str(value)
 
 
@@ -202,12 +252,20 @@ class Derivation:
         From the left side to the right side.
     tiers : tuple of TierResult
         What the proof established, in the order the tiers were run.
+    refuted : bool
+        A concrete counterexample was found (a failed exhaustive or numeric check).
     """
 
     name: str
     statement: str
     steps: tuple[Step, ...]
     tiers: tuple[TierResult, ...] = field(default=())
+    refuted: bool = False
+
+    @property
+    def verdict(self) -> Verdict:
+        """What the tiers support: :func:`verdict_of` of ``tiers`` and ``refuted``."""
+        return verdict_of(self.tiers, self.refuted)
 
     @property
     def lhs(self) -> sp.Basic:

@@ -34,7 +34,7 @@ def test_2d_entry_is_proven_symbolically_exhaustively_and_numerically(name: str)
     derivation = catalogue_run.results()[name]
     passed = {t.tier for t in derivation.tiers if t.passed}
     assert passed == {Tier.SYMBOLIC, Tier.EXHAUSTIVE, Tier.NUMERIC}, derivation.tiers
-    assert all(t.passed for t in derivation.tiers)
+    assert all(t.passed or not t.applicable for t in derivation.tiers)  # the rest is n/a
     symbolic = next(t for t in derivation.tiers if t.tier is Tier.SYMBOLIC)
     assert "for all n₁ >= 1, n₂ >= 1" in symbolic.detail
 

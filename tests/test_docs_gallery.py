@@ -89,6 +89,30 @@ def test_a_passing_derivation_gets_a_page(tmp_path: Path) -> None:
     assert '<span class="nf">build</span>' in page  # the script itself, highlighted
 
 
+SCOPED = GOOD.replace(
+    '(TierResult(Tier.EXHAUSTIVE, True, "N = 4"),)',
+    """(
+        TierResult(Tier.REWRITE, False, "n/a: no chain", applicable=False),
+        TierResult(Tier.SYMBOLIC, True, "for all n, at m = 3: rows agree", "all", {"m": 3},
+                   free=("n",)),
+        TierResult(Tier.EXHAUSTIVE, True, "exact at all 9 instances (grid n ∈ 1..3)"),
+        TierResult(Tier.NUMERIC, True, "oracle agrees at 9 instances"),
+    )""",
+)
+
+
+def test_the_page_shows_the_verdict_and_each_tiers_scope(tmp_path: Path) -> None:
+    result = _build(tmp_path, {"scoped": SCOPED})
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "out" / "gallery" / "scoped.html").read_text(encoding="utf-8")
+    # A symbolic tier with m fixed is not an argument for all sizes: verified, lowercase s.
+    assert "Verdict:</strong> verified" in page and "-sEN" in page
+    assert "for all n, at m = 3" in page and "rows agree" in page
+    assert "n/a" in page and "no chain" in page
+    index = (tmp_path / "out" / "gallery" / "index.html").read_text(encoding="utf-8")
+    assert "<p>verified</p>" in index and "-sEN" in index
+
+
 def test_the_page_is_printed_in_the_configured_notation(tmp_path: Path) -> None:
     # Default: expanded LaTeX, no macros needed. With the site's notation: its macro calls.
     result = _build(tmp_path / "expanded", {"good": GOOD})

@@ -1,13 +1,15 @@
 """The derivation gallery: one page per script in ``derivations/``, generated at build time.
 
 For every ``derivations/<name>.py`` the extension imports the script, calls its
-``build()`` and requires a :class:`symconv.derivation.Derivation` whose tiers
-all passed; anything else (an exception, a failed or missing tier, a catalogue
+``build()`` and requires a :class:`symconv.derivation.Derivation` with at least
+one passed tier and no failed one (a tier that was not run, "n/a", is shown as
+such); anything else (an exception, a failed or missing tier, a catalogue
 identity without a script) stops the build with an error naming the script.
 It then writes ``gallery/<name>.rst``: the script's docstring as prose, the
-statement, the chain of steps as aligned math with the rule of each step,
-the explicit matrices of both sides when they are small, the tiers with what
-each checked, and the script itself. ``gallery/`` is generated: not committed.
+statement, the verdict (proven, verified, …), the chain of steps as aligned math
+with the rule of each step, the explicit matrices of both sides when they are
+small, every tier with its result, its scope ("for all n, at m = 3") and what it
+checked, and the script itself. ``gallery/`` is generated: not committed.
 
 Steps, rules and matrices are printed by :mod:`symconv.latex` in the site's
 notation (config value ``derivation_gallery_notation``), the same printer and
@@ -30,7 +32,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sympy.core.relational import Relational
 
-from symconv.derivation import Derivation, Tier
+from symconv.cli.prove import LEGEND, tier_mark
+from symconv.derivation import Derivation, Tier, Verdict
 from symconv.latex import Notation, derivation_latex, latex
 from symconv.latex.derivation import translate_fragment
 from symconv.matrices import explicit
@@ -91,13 +94,13 @@ def checked_derivation(path: Path) -> tuple[ModuleType, Derivation]:
         )
     if not derivation.steps:
         raise ExtensionError(f"derivation {path.name} has no steps")
-    if not derivation.tiers:
-        raise ExtensionError(f"derivation {path.name} was checked at no tier")
     for result in derivation.tiers:
-        if not result.passed:
+        if result.applicable and not result.passed:
             raise ExtensionError(
                 f"derivation {path.name} failed tier {result.tier.value}: {result.detail}"
             )
+    if not any(result.passed for result in derivation.tiers):
+        raise ExtensionError(f"derivation {path.name} was checked at no tier")
     return module, derivation
 
 
@@ -171,10 +174,31 @@ def _chain(derivation: Derivation, notation: Notation) -> list[str]:
 
 
 def _tiers(derivation: Derivation) -> str:
-    """The tiers passed as letters in strength order, ``-`` for one not claimed: ``R-EN``."""
-    passed = {r.tier for r in derivation.tiers if r.passed}
+    """The tiers as letters in strength order, as ``symconv list`` prints them: ``-sEN``.
+
+    Uppercase R/S only for an argument over every parameter; lowercase when it fixed one.
+    """
+    by_tier = {r.tier: r for r in derivation.tiers}
+    letters = "".join(tier_mark(by_tier[t]) if t in by_tier else "-" for t in Tier)
     # A literal: a cell starting with "- " would otherwise become a bullet list.
-    return "``" + "".join(t.value[0].upper() if t in passed else "-" for t in Tier) + "``"
+    return f"``{letters}``"
+
+
+#: What each verdict means, in one sentence for the page.
+_VERDICTS = {
+    Verdict.PROVEN: "a rewrite or symbolic argument holds for every value of every parameter",
+    Verdict.VERIFIED: "exact and numeric agreement up to the stated bounds; no argument covers "
+    "every parameter",
+    Verdict.REFUTED: "a counterexample was found",
+    Verdict.UNKNOWN: "neither an argument for all sizes nor agreement at every bounded tier",
+}
+
+
+def _detail(result: object) -> str:
+    """A tier's detail without the copy of its scope words at the front (shown beside it)."""
+    detail = " ".join(result.detail.split())
+    scope = result.scope_text()
+    return detail[len(scope) + 2 :] if detail.startswith(scope + ": ") else detail or "—"
 
 
 def render_page(
@@ -185,11 +209,15 @@ def render_page(
     derivation: Derivation,
     notation: Notation,
     source: str = "",
+    notes: tuple[str, ...] = (),
 ) -> str:
     doc = inspect.cleandoc(module.__doc__)
     lines = [f".. _gallery-{name}:\n", _heading(derivation.name, "=")]
     if derivation.statement:
         lines.append(f"**Statement:** {derivation.statement}\n")
+    verdict = derivation.verdict
+    lines.append(f"**Verdict:** {verdict.value} {_tiers(derivation)} — {_VERDICTS[verdict]}.\n")
+    lines += [f"*Note:* {note}\n" for note in notes]
     lines += [doc, ""]
     where = f"*Catalogue name* ``{derivation.name}`` · *script* ``derivations/{script.name}``"
     lines.append(where + (f" · *source* {source}" if source else "") + "\n")
@@ -211,8 +239,9 @@ def render_page(
         )
         lines.append(_math(body))
     lines.append(_heading("What was checked", "-"))
-    rows = [(r.tier.value, "passed", " ".join(r.detail.split()) or "—") for r in derivation.tiers]
-    lines.append(_list_table("15 10 75", ("tier", "result", "what exactly was checked"), rows))
+    rows = [(r.tier.value, r.result, r.scope_text(), _detail(r)) for r in derivation.tiers]
+    header = ("tier", "result", "scope", "what exactly was checked")
+    lines.append(_list_table("12 8 20 60", header, rows))
     lines.append(_heading("The script", "-"))
     relative = Path(os.path.relpath(script, page_dir)).as_posix()
     lines.append(f".. literalinclude:: {relative}\n   :language: python\n")
@@ -235,26 +264,40 @@ def generate(app: Sphinx) -> None:
     pages = {}
     for script in scripts:
         module, derivation = checked_derivation(script)
-        source = ""
+        source, notes = "", ()
         if names is not None and derivation.name in names:
             from symconv import catalogue
 
-            source = getattr(catalogue.get(derivation.name), "source", "") or ""
+            entry = catalogue.get(derivation.name)
+            source, notes = entry.source or "", tuple(entry.notes)
         pages[script.stem] = (
             derivation,
             render_page(
-                script.stem, script, page_dir.resolve(), module, derivation, notation, source
+                script.stem,
+                script,
+                page_dir.resolve(),
+                module,
+                derivation,
+                notation,
+                source,
+                notes,
             ),
         )
         logger.info(
             f"derivation gallery: {script.name} checked at "
-            f"{', '.join(t.tier.value for t in derivation.tiers)}"
+            f"{', '.join(t.tier.value for t in derivation.tiers if t.passed)} "
+            f"(verdict {derivation.verdict.value})"
         )
     # Catalogue order (it introduces the ideas one after the other), other scripts after it.
     rank = {n.replace("-", "_"): i for i, n in enumerate(names or ())}
     order = sorted(pages, key=lambda stem: (rank.get(stem, len(rank)), stem))
     rows = [
-        (f":doc:`{pages[stem][0].name} <{stem}>`", pages[stem][0].statement, _tiers(pages[stem][0]))
+        (
+            f":doc:`{pages[stem][0].name} <{stem}>`",
+            pages[stem][0].statement,
+            pages[stem][0].verdict.value,
+            _tiers(pages[stem][0]),
+        )
         for stem in order
     ]
     tiers_doc = app.config.derivation_gallery_tiers_doc
@@ -263,10 +306,14 @@ def generate(app: Sphinx) -> None:
         _heading("Derivation gallery", "="),
         "Every identity of the catalogue, derived step by step and checked when this site "
         "was built (a failing derivation stops the build). Each page shows the named rule "
-        "behind every step, the explicit matrices, the tiers of checking it passed, and the "
-        "script that produced it. The tiers: R rewrite, S symbolic, E exhaustive, N numeric"
+        "behind every step, the explicit matrices, each tier's result and scope, and the "
+        "script that produced it. The verdict is *proven* only when a rewrite or symbolic "
+        "argument covers every value of every parameter; *verified* when exact and numeric "
+        "agreement was checked up to stated bounds only. "
+        + LEGEND[0].upper()
+        + LEGEND[1:]
         + (f" (see :doc:`/{tiers_doc}`).\n" if tiers_doc else ".\n"),
-        _list_table("26 64 10", ("identity", "statement", "tiers"), rows),
+        _list_table("24 56 10 10", ("identity", "statement", "verdict", "tiers"), rows),
         ".. toctree::\n   :hidden:\n",
         *(f"   {stem}" for stem in order),
     ]

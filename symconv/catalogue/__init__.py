@@ -8,6 +8,9 @@ Examples
 >>> d = entry.derivation(n=3, k=2)
 >>> [t.tier.value for t in d.tiers if t.passed]
 ['rewrite', 'symbolic', 'exhaustive', 'numeric']
+>>> d = get("up-down-transpose").derivation()
+>>> d.verdict.value, d.tiers[0].scope, dict(d.tiers[0].fixed), d.tiers[0].detail[:13]
+('proven', 'all', {}, 'for all N, k:')
 >>> get("no-such-identity")
 Traceback (most recent call last):
 ...

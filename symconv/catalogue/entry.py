@@ -10,7 +10,10 @@ with symbolic sizes (the symbolic tier).
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -23,7 +26,7 @@ from symconv.proof.rewrite import candidates, canonical, justifies
 from symconv.proof.rules import RULES, establish
 from symconv.proof.tiers import Instance, exhaustive_tier, numeric_tier, symbolic_tier
 
-__all__ = ["Entry", "Param", "Script", "chain_from_script", "grid"]
+__all__ = ["Entry", "Param", "Script", "chain_from_script", "grid", "grid_scope", "parameter_scope"]
 
 
 @dataclass(frozen=True)
@@ -155,10 +158,7 @@ class Entry:
         With ``count > 1``, only every ``count``-th grid point from ``index`` (a slice
         for one worker process), built only for those points.
         """
-        points = _POINTS.get(self.grid)
-        if points is None:  # enumerated (and sorted) once per process, not once per slice
-            points = _POINTS[self.grid] = list(self.grid())
-        for position, values in enumerate(points):
+        for position, values in enumerate(_points(self)):
             if position % count != index:
                 continue
             try:
@@ -168,7 +168,11 @@ class Entry:
             yield Instance(values, lhs, rhs)
 
     def derivation(self, **params: object) -> Derivation:
-        """The checked derivation at ``params``, every tier run and recorded.
+        """The checked derivation at ``params``, every tier run and recorded with its scope.
+
+        All four tiers are recorded, in strength order: passed, failed, or not
+        applicable (``result == "n/a"``); the verdict (:attr:`Derivation.verdict`) is
+        what they support, and a failed exhaustive or numeric tier is a refutation.
 
         Raises
         ------
@@ -183,73 +187,259 @@ class Entry:
         if self.extra is not None:
             more_steps, more_tiers = self.extra(**values)
             steps = steps + more_steps
-            tiers = _merge(tiers, more_tiers)
-        # Record the tiers that were run and are conclusive: a pass, or a refutation by
-        # the exhaustive or numeric tier. "Not attempted" and "not shown" establish nothing.
-        conclusive = [t for t in tiers if t.passed or t.tier in (Tier.EXHAUSTIVE, Tier.NUMERIC)]
-        return Derivation(self.name, self.statement, tuple(steps), tuple(conclusive))
+            tiers = _merge(tiers, more_tiers, self.params, values)
+        refuted = any(
+            t.tier in (Tier.EXHAUSTIVE, Tier.NUMERIC) and t.applicable and not t.passed
+            for t in tiers
+        )
+        return Derivation(self.name, self.statement, tuple(steps), tuple(tiers), refuted)
 
     def rewrite_tier(self, **values: object) -> TierResult:
+        """The rule chain with symbolic sizes (:attr:`general`), with its derived scope."""
         if self.general is None:
             return TierResult(
-                Tier.REWRITE, False, "not attempted: no rule chain with symbolic sizes"
+                Tier.REWRITE, False, "n/a: no rule chain with symbolic sizes", applicable=False
             )
-        steps, rhs, scope = self.general(**values)
-        for before, after in itertools.pairwise(steps):
-            if after.rule is None or after.rule.name not in RULES:
-                return TierResult(
-                    Tier.REWRITE, False, f"step {after.expr} is not a named rewrite rule"
-                )
-            if not justifies(after.rule.name, before.expr, after.expr):
-                return TierResult(
-                    Tier.REWRITE, False, f"{after.rule.name} does not give {after.expr}"
-                )
-        if canonical(steps[-1].expr) != canonical(rhs):
-            return TierResult(Tier.REWRITE, False, f"chain ends at {steps[-1].expr}, not {rhs}")
-        used = sorted({s.rule.name for s in steps[1:]})
-        failed = [u for u in used if not establish(u)[0]]
-        if failed:
-            return TierResult(Tier.REWRITE, False, f"rules not established: {', '.join(failed)}")
-        return TierResult(
-            Tier.REWRITE,
-            True,
-            f"{scope}: {len(steps) - 1} rule applications checked with symbolic sizes "
-            f"(rules: {', '.join(used)}; each established)",
-        )
+        return self._scoped(Tier.REWRITE, self.general, _check_chain, values)
 
     def symbolic_tier(self, **values: object) -> TierResult:
+        """Both sides with symbolic sizes compared entrywise (:attr:`symbolic`), with its scope."""
         if self.symbolic is None:
-            return TierResult(Tier.SYMBOLIC, False, "not attempted")
-        lhs, rhs, scope = self.symbolic(**values)
-        result = symbolic_tier(lhs, rhs)
-        if result.passed:
-            return TierResult(Tier.SYMBOLIC, True, f"{scope}: {result.detail.split(': ', 1)[1]}")
-        return result
+            return TierResult(
+                Tier.SYMBOLIC, False, "n/a: no sides with symbolic sizes", applicable=False
+            )
+        return self._scoped(Tier.SYMBOLIC, self.symbolic, _check_sides, values)
+
+    def _scoped(self, tier: Tier, build: Callable, check: Callable, values: dict) -> TierResult:
+        """Run ``check(build(**values))`` and derive its scope from the expressions it used.
+
+        A choice parameter that ``build`` takes by name is run for every choice, and is
+        free only when every choice passes. The entry's own scope words (the last item
+        ``build`` returns) are not used: the scope text is generated from the same
+        free/fixed data that the JSON form reports.
+        """
+        runs, looped = _choice_runs(self.params, build, values)
+        outcomes = []
+        for run in runs:
+            try:
+                passed, detail, exprs = check(build(**run))
+            except SymconvError as error:
+                passed, detail, exprs = False, f"cannot be built: {error}", ()
+            outcomes.append((run, passed, detail, exprs))
+        requested = outcomes[0]
+        if not requested[1]:
+            return TierResult(tier, False, requested[2])
+        shown = [o for o in outcomes if o[1]] if all(o[1] for o in outcomes) else [requested]
+        # A choice is free only when the tier passed for every one of its values.
+        every_choice = looped if len(shown) == len(outcomes) else set()
+        per_run = [parameter_scope(self.params, values, o[3], every_choice) for o in shown]
+        free = tuple(name for name in per_run[0][0] if all(name in f for f, _ in per_run))
+        fixed = {p.name: values[p.name] for p in self.params if p.name not in free}
+        draft = TierResult(tier, True, "", "all", fixed, free=free)
+        if len(shown) > 1:
+            detail = "; ".join(f"{_choice_label(run, looped)}: {d}" for run, _, d, _ in shown)
+        else:
+            detail = requested[2]
+        not_shown = [_choice_label(o[0], looped) for o in outcomes if not o[1]]
+        if not_shown:
+            detail += f" (not shown for {', '.join(not_shown)})"
+        return TierResult(tier, True, f"{draft.scope_text()}: {detail}", "all", fixed, free=free)
 
 
-def _merge(tiers: list[TierResult], more: Sequence[TierResult]) -> list[TierResult]:
+#: ``n₁`` names the same per-axis parameter as ``n_1``.
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def parameter_scope(
+    params: Sequence[Param],
+    values: dict,
+    exprs: Iterable[object],
+    choices_run: Iterable[str] = (),
+) -> tuple[tuple[str, ...], dict]:
+    """Which statement parameters a tier left free, and which it fixed (at ``values``).
+
+    A parameter is free when a Symbol of its name occurs free in ``exprs`` (for a
+    per-axis parameter of an N-D entry: ``name_1``, ``name_2``, … one per axis); a choice
+    parameter is free only when the tier was run for every choice (``choices_run``).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> n = sp.Symbol("n")
+    >>> params = (Param("n", 3, "length"), Param("m", 3, "kernel length"))
+    >>> parameter_scope(params, {"n": 3, "m": 4}, [sp.Matrix([[n, 1]])])
+    (('n',), {'m': 4})
+    """
+    names = {
+        symbol.name.translate(_SUBSCRIPT_DIGITS)
+        for expr in exprs
+        for symbol in getattr(expr, "free_symbols", ())
+        if isinstance(symbol, sp.Symbol)
+    }
+    choices_run = set(choices_run)
+    free, fixed = [], {}
+    for p in params:
+        if p.choices:
+            is_free = p.name in choices_run
+        elif p.axes > 1:
+            pattern = re.compile(rf"{re.escape(p.name)}_?(\d+)")
+            axes = {m.group(1) for m in map(pattern.fullmatch, names) if m}
+            is_free = len(axes) >= p.axes
+        else:
+            is_free = p.name in names
+        if is_free:
+            free.append(p.name)
+        else:
+            fixed[p.name] = values[p.name]
+    return tuple(free), fixed
+
+
+def _choice_runs(
+    params: Sequence[Param], build: Callable, values: dict
+) -> tuple[list[dict], set[str]]:
+    """``values`` first, then every other combination of the choice parameters ``build`` names.
+
+    Returns the runs and the names of the choice parameters looped over. A choice
+    parameter that ``build`` does not take by name (only through ``**kwargs``) is not
+    looped over: the tier did not use it, so it stays fixed.
+    """
+    try:
+        named = set(inspect.signature(build).parameters)
+    except (TypeError, ValueError):
+        named = set()
+    looped = [p for p in params if p.choices and p.name in named]
+    runs = [values]
+    for combination in itertools.product(*(p.choices for p in looped)):
+        run = {**values, **{p.name: c for p, c in zip(looped, combination)}}
+        if run != values:
+            runs.append(run)
+    return runs, {p.name for p in looped}
+
+
+def _choice_label(run: dict, looped: set[str]) -> str:
+    return ", ".join(f"{name} = {run[name]}" for name in sorted(looped)) or "as given"
+
+
+def _check_chain(made: tuple) -> tuple[bool, str, tuple]:
+    """A rule chain with symbolic sizes: each step a named, established rule ending at rhs."""
+    steps, rhs = made[0], made[1]
+    exprs = (*(s.expr for s in steps), rhs)
+    for before, after in itertools.pairwise(steps):
+        if after.rule is None or after.rule.name not in RULES:
+            return False, f"step {after.expr} is not a named rewrite rule", exprs
+        if not justifies(after.rule.name, before.expr, after.expr):
+            return False, f"{after.rule.name} does not give {after.expr}", exprs
+    if canonical(steps[-1].expr) != canonical(rhs):
+        return False, f"chain ends at {steps[-1].expr}, not {rhs}", exprs
+    used = sorted({s.rule.name for s in steps[1:]})
+    failed = [u for u in used if not establish(u)[0]]
+    if failed:
+        return False, f"rules not established: {', '.join(failed)}", exprs
+    if not used:
+        return True, "both sides are identical as written (no rule needed)", exprs
+    return (
+        True,
+        f"{len(steps) - 1} rule applications checked with symbolic sizes "
+        f"(rules: {', '.join(used)}; each established)",
+        exprs,
+    )
+
+
+def _check_sides(made: tuple) -> tuple[bool, str, tuple]:
+    """Both sides with symbolic sizes, compared entrywise by the symbolic tier."""
+    lhs, rhs = made[0], made[1]
+    result = symbolic_tier(lhs, rhs)
+    detail = result.detail
+    # The generic tier words its own scope ("for all n, k: …"); ours is derived instead.
+    if result.passed and (detail.startswith("for all") or detail.startswith("at these")):
+        detail = detail.split(": ", 1)[-1]
+    return result.passed, detail, (lhs, rhs)
+
+
+def _merge(
+    tiers: list[TierResult], more: Sequence[TierResult], params: Sequence[Param], values: dict
+) -> list[TierResult]:
     """Combine an entry's own results with the generic ones for the same tier.
 
-    A generic tier that was not attempted is replaced; one that ran is kept and
-    both must pass.
+    A generic tier that was not applicable is replaced. When both ran, each checked a
+    part of the statement (the identity of the two sides; the entry's own claim, such
+    as "uniform iff s | m"): both must pass, and the scope is what both cover. An
+    entry's own tier states its scope itself (``scope`` and ``fixed``; the default is
+    "bounded"); "all" with nothing fixed covers every parameter.
     """
-    own = {t.tier: t for t in more}
+    own = {t.tier: _with_free(t, params) for t in more}
     out = []
     for t in tiers:
         extra = own.get(t.tier)
-        if extra is None:
+        if extra is None or not extra.applicable:
             out.append(t)
-        elif t.detail.startswith("not attempted"):
+        elif not t.applicable:
             out.append(extra)
         else:
-            out.append(TierResult(t.tier, t.passed and extra.passed, f"{t.detail}; {extra.detail}"))
+            # Both ran, each checking its part of the statement: the tier passes only if
+            # both did, and covers only what both cover (the narrower scope).
+            both_all = t.scope == "all" and extra.scope == "all"
+            free = tuple(name for name in t.free if name in extra.free) if both_all else ()
+            fixed = {**extra.fixed, **t.fixed}
+            if both_all:
+                fixed.update({p.name: values[p.name] for p in params if p.name not in free})
+            scope = "all" if both_all else "bounded"
+            words = TierResult(t.tier, False, "", scope, fixed, free=free).scope_text()
+            own_words = t.scope_text() + ": "
+            generic = t.detail[len(own_words) :] if t.detail.startswith(own_words) else t.detail
+            detail = f"{words}: {generic}; {extra.detail}"
+            out.append(
+                TierResult(t.tier, t.passed and extra.passed, detail, scope, fixed, free=free)
+            )
     return out
+
+
+def _with_free(result: TierResult, params: Sequence[Param]) -> TierResult:
+    """An entry's own tier with ``free`` filled in: every parameter it does not fix."""
+    if result.scope != "all" or result.free:
+        return result
+    free = tuple(p.name for p in params if p.name not in result.fixed)
+    return dataclasses.replace(result, free=free)
 
 
 _GRID: dict[str, tuple[TierResult, TierResult]] = {}
 
 #: Each entry's grid points in order, by its grid function (see :meth:`Entry.instances`).
 _POINTS: dict[Callable, list[dict]] = {}
+
+
+def _points(entry: Entry) -> list[dict]:
+    points = _POINTS.get(entry.grid)
+    if points is None:  # enumerated (and sorted) once per process, not once per slice
+        points = _POINTS[entry.grid] = list(entry.grid())
+    return points
+
+
+def grid_scope(entry: Entry) -> tuple[str, dict]:
+    """The ranges of every parameter over the entry's grid, and those it holds at one value.
+
+    Returns ``(words, fixed)``: e.g. ``("n ∈ 1..12, k ∈ 1..4", {})``. A parameter that
+    the grid does not vary (or does not set: the default is used) is fixed.
+    """
+    points = _points(entry)
+    parts, fixed = [], {}
+    for p in entry.params:
+        seen = [point[p.name] for point in points if p.name in point]
+        if not seen:
+            fixed[p.name] = p.default
+            continue
+        distinct = sorted(set(seen), key=str)
+        if len(distinct) == 1:
+            fixed[p.name] = distinct[0]
+        elif all(isinstance(v, int) for v in distinct):
+            parts.append(f"{p.name} ∈ {min(distinct)}..{max(distinct)}")
+        elif all(isinstance(v, tuple) for v in distinct):
+            axes = zip(*distinct)
+            parts.append(f"{p.name} ∈ " + " × ".join(f"{min(a)}..{max(a)}" for a in axes))
+        else:
+            parts.append(f"{p.name} ∈ {{{', '.join(map(str, distinct))}}}")
+    parts += [f"{name} = {value}" for name, value in fixed.items()]
+    return ", ".join(parts), fixed
 
 
 def grid_slice(entry: Entry, index: int, count: int) -> tuple:
@@ -266,37 +456,42 @@ def grid_slice(entry: Entry, index: int, count: int) -> tuple:
 
 
 def preload_grid(entry: Entry, slices: list[tuple]) -> None:
-    """Combine grid slices computed elsewhere into the entry's two grid tiers."""
+    """Combine grid slices computed elsewhere into the entry's two grid tiers (scope bounded)."""
     total = sum(s[0] for s in slices)
     done = [s for s in slices if s[0]]
     if not done:
-        _GRID[entry.name] = _not_attempted()
+        _GRID[entry.name] = _not_applicable()
         return
+    ranges, fixed = grid_scope(entry)
+    bounds = f"grid {ranges}" + (f"; {entry.bounds}" if entry.bounds else "")
     failed = [s for s in done if not s[1].passed]
     if failed:
-        exhaustive = failed[0][1]
+        exhaustive = dataclasses.replace(failed[0][1], scope="bounded", fixed=fixed)
     else:
         exhaustive = TierResult(
-            Tier.EXHAUSTIVE, True, f"exact at all {total} instances ({entry.bounds})"
+            Tier.EXHAUSTIVE, True, f"exact at all {total} instances ({bounds})", fixed=fixed
         )
     numeric_failed = [s[2] for s in done if not s[2].passed]
     counts = [int(s[2].detail.split(" at ")[1].split(" ")[0]) for s in done if s[2].passed]
-    numeric = (
-        numeric_failed[0]
-        if numeric_failed
-        else TierResult(
+    if numeric_failed:
+        numeric = dataclasses.replace(numeric_failed[0], scope="bounded", fixed=fixed)
+    else:
+        every = f"1 in {entry.numeric_every} points of " if entry.numeric_every > 1 else ""
+        numeric = TierResult(
             Tier.NUMERIC,
             True,
-            f"oracle agrees at {sum(counts)} instances × 3 random inputs (random taps, rtol 1e-09)",
+            f"oracle agrees at {sum(counts)} instances ({every}{bounds}) × 3 random inputs "
+            "(random taps, rtol 1e-09)",
+            fixed=fixed,
         )
-    )
     _GRID[entry.name] = (exhaustive, numeric)
 
 
-def _not_attempted() -> tuple[TierResult, TierResult]:
+def _not_applicable() -> tuple[TierResult, TierResult]:
+    why = "n/a: no matrix instances"
     return (
-        TierResult(Tier.EXHAUSTIVE, False, "not attempted: no matrix instances"),
-        TierResult(Tier.NUMERIC, False, "not attempted: no matrix instances"),
+        TierResult(Tier.EXHAUSTIVE, False, why, applicable=False),
+        TierResult(Tier.NUMERIC, False, why, applicable=False),
     )
 
 

@@ -1,7 +1,9 @@
-"""``symconv list``: the catalogue with name, tiers proven and a one-line statement.
+"""``symconv list``: the catalogue with name, tier letters, verdict and a one-line statement.
 
 The tiers are proven on the spot (the same run as ``symconv prove --all``), so
-the table never claims a tier that does not pass on this machine.
+the table never claims a tier that does not pass on this machine. ``R``/``S`` mean a
+rewrite/symbolic argument for all values of every parameter; a lowercase ``r``/``s``
+one that fixed a parameter (see :data:`symconv.cli.prove.LEGEND`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import argparse
 import sys
 
 from symconv import catalogue
-from symconv.cli.prove import tier_marks
+from symconv.cli.prove import LEGEND, tier_marks
 
 __all__ = ["one_line", "register"]
 
@@ -37,20 +39,22 @@ def _list(args: argparse.Namespace) -> int:
 
     results = prove_all(jobs=args.jobs, progress=None if args.quiet else sys.stderr)
     width = max(len(n) for n in catalogue.names())
-    print(f"{'name':{width}}  tiers    statement")
+    print(f"{'name':{width}}  tiers    verdict   statement")
     for name, derivation, _ in results:
-        statement = one_line(derivation.statement)
-        print(f"{name:{width}}  {tier_marks(derivation)}  {statement}")
-    print(
-        "\ntiers: R rewrite (all sizes), S symbolic (all sizes), "
-        "E exhaustive (bounded), N numeric (oracle)"
-    )
+        statement = one_line(derivation.statement, 80)
+        verdict = derivation.verdict.value
+        print(f"{name:{width}}  {tier_marks(derivation)}  {verdict:<8}  {statement}")
+    print(f"\n{LEGEND}")
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     listing = subparsers.add_parser(
-        "list", help="the identity catalogue with the tiers each is proven at"
+        "list",
+        help="the identity catalogue with each entry's verdict and tiers",
+        description="The identity catalogue: name, tier letters, verdict (proven, verified, "
+        "refuted, unknown) and statement.",
+        epilog=LEGEND,
     )
     listing.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2)")
     listing.add_argument("--quiet", action="store_true", help="no progress display on stderr")

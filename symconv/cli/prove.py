@@ -1,47 +1,140 @@
 """``symconv prove``: the identity catalogue on the command line.
 
-- ``symconv prove NAME [--n N --k K ...]``: one identity, every step and tier;
-  exit 0 when it holds, 1 when refuted, 2 for bad arguments.
+- ``symconv prove NAME [--n N --k K ...]``: one identity, every step and every tier
+  (passed, failed or n/a) with its scope, and the verdict word.
 - ``symconv prove transposed-conv-as-transpose --misprint``: the seed's
   misprinted variant, refuted with a counterexample (exit 1).
 - ``symconv prove --all [--out DIR]``: the whole catalogue with a progress
   display on stderr and a final table; ``--out`` writes ``DIR/<name>.txt``.
+- ``--json``: the same as JSON on stdout (see :func:`entry_json`); with ``--all`` an
+  object ``{"entries": [...], "misprint": {...}}``.
+
+Exit statuses (:func:`exit_status`): 0 proven, 1 refuted, 3 verified only, 4 unknown,
+2 usage error. With ``--all`` the weakest verdict among the entries decides;
+``--require verified`` accepts "verified" (exit 0 when every entry is at least verified).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from symconv import catalogue
-from symconv.derivation import Derivation, Tier
+from symconv.derivation import Derivation, Tier, TierResult, Verdict, json_value
 from symconv.errors import ParameterError
 
-__all__ = ["format_derivation", "holds", "register", "tier_marks"]
+__all__ = [
+    "EXIT",
+    "entry_json",
+    "exit_status",
+    "format_derivation",
+    "register",
+    "tier_mark",
+    "tier_marks",
+]
+
+#: Exit status of ``symconv prove`` (and ``check``) by verdict; 2 is a usage error.
+EXIT = {Verdict.PROVEN: 0, Verdict.REFUTED: 1, Verdict.VERIFIED: 3, Verdict.UNKNOWN: 4}
+
+#: Verdicts from weakest to strongest, for "the weakest verdict decides".
+_STRENGTH = (Verdict.REFUTED, Verdict.UNKNOWN, Verdict.VERIFIED, Verdict.PROVEN)
 
 _ABBREVIATION = {Tier.REWRITE: "R", Tier.SYMBOLIC: "S", Tier.EXHAUSTIVE: "E", Tier.NUMERIC: "N"}
 
+#: The legend of :func:`tier_marks`, printed under the tables and in ``--help``.
+LEGEND = (
+    "tiers: R/S rewrite/symbolic argument for all values of every parameter; "
+    "r/s passed with a parameter fixed (or only bounded), so not for all sizes; "
+    "E exhaustive and N numeric (oracle) passed up to the grid's bounds; "
+    "x failed; - n/a (not run)"
+)
+
+
+def tier_mark(result: TierResult) -> str:
+    """One letter for a tier: ``R`` for all values, ``r`` with a parameter fixed, ``x``, ``-``.
+
+    Examples
+    --------
+    >>> tier_mark(TierResult(Tier.SYMBOLIC, True, "", "all", {"m": 3}))
+    's'
+    >>> tier_mark(TierResult(Tier.SYMBOLIC, True, "", "all"))
+    'S'
+    """
+    if not result.applicable:
+        return "-"
+    if not result.passed:
+        return "x"
+    letter = _ABBREVIATION[result.tier]
+    if result.tier in (Tier.REWRITE, Tier.SYMBOLIC) and not result.proves_all:
+        return letter.lower()
+    return letter
+
 
 def tier_marks(derivation: Derivation) -> str:
-    """``R S E N`` with ``-`` for a tier that did not pass, e.g. ``R - E N``."""
-    passed = {t.tier for t in derivation.tiers if t.passed}
-    return " ".join(_ABBREVIATION[t] if t in passed else "-" for t in Tier)
+    """The four tiers in strength order, e.g. ``R S E N`` or ``- s E N`` (see :data:`LEGEND`)."""
+    by_tier = {t.tier: t for t in derivation.tiers}
+    return " ".join(tier_mark(by_tier[t]) if t in by_tier else "-" for t in Tier)
 
 
-def holds(derivation: Derivation) -> bool:
-    """Exhaustive and numeric must pass (the done-criterion), plus rewrite or symbolic."""
-    passed = {t.tier for t in derivation.tiers if t.passed}
-    return {Tier.EXHAUSTIVE, Tier.NUMERIC} <= passed and bool(
-        {Tier.REWRITE, Tier.SYMBOLIC} & passed
-    )
+def exit_status(verdicts: Iterable[Verdict], require: str = "proven") -> int:
+    """The exit status for ``verdicts``: the weakest decides; ``require="verified"`` accepts it.
+
+    Examples
+    --------
+    >>> exit_status([Verdict.PROVEN, Verdict.VERIFIED])
+    3
+    >>> exit_status([Verdict.PROVEN, Verdict.VERIFIED], require="verified")
+    0
+    >>> exit_status([Verdict.VERIFIED, Verdict.REFUTED], require="verified")
+    1
+    """
+    weakest = min(verdicts, key=_STRENGTH.index, default=Verdict.PROVEN)
+    if weakest is Verdict.VERIFIED and require == "verified":
+        return 0
+    return EXIT[weakest]
 
 
-def format_derivation(derivation: Derivation, source: str = "") -> str:
-    """The derivation as plain text: statement, numbered steps with rules, tiers."""
+def _detail(result: TierResult) -> str:
+    """The detail without a leading copy of the scope words (they are printed beside it)."""
+    scope = result.scope_text()
+    detail = " ".join(result.detail.split())
+    return detail[len(scope) + 2 :] if detail.startswith(scope + ": ") else detail
+
+
+def _why_not_proven(derivation: Derivation) -> str:
+    """For a verdict short of proven: which parameters no all-sizes argument covered."""
+    arguments = [
+        t for t in derivation.tiers if t.tier in (Tier.REWRITE, Tier.SYMBOLIC) and t.passed
+    ]
+    if not arguments:
+        return "no rewrite or symbolic argument passed"
+    best = min(arguments, key=lambda t: (t.scope != "all", len(t.fixed)))
+    if best.scope != "all":
+        return f"the {best.tier.value} argument is bounded"
+    fixed = ", ".join(f"{k} = {json_value(v)}" for k, v in best.fixed.items())
+    return f"the {best.tier.value} argument fixes {fixed}"
+
+
+def verdict_line(derivation: Derivation) -> str:
+    """``verdict: proven (R S E N)``, with the reason when it is not proven."""
+    verdict = derivation.verdict
+    line = f"verdict: {verdict.value} ({tier_marks(derivation)})"
+    if verdict is not Verdict.PROVEN:
+        line += f" — {_why_not_proven(derivation)}"
+    return line
+
+
+def format_derivation(derivation: Derivation, source: str = "", notes: Sequence[str] = ()) -> str:
+    """The derivation as plain text: statement, numbered steps with rules, tiers with scope.
+
+    ``notes`` (an entry's notes, e.g. why it is only verified) follow the verdict.
+    """
     lines = [derivation.name, "=" * len(derivation.name), derivation.statement]
     if source:
         lines.append(f"source: {source}")
@@ -54,12 +147,29 @@ def format_derivation(derivation: Derivation, source: str = "") -> str:
             lines.append(f"     {step.note}")
     lines += ["", "tiers:"]
     for t in derivation.tiers:
-        lines.append(f"  [{'pass' if t.passed else ' -- '}] {t.tier.value}: {t.detail}")
-    lines.append("")
-    lines.append(
-        f"verdict: {'holds' if holds(derivation) else 'NOT PROVEN'} ({tier_marks(derivation)})"
-    )
+        lines.append(f"  {t.tier.value:<10} {t.result:<6}  scope: {t.scope_text()}")
+        lines.append(f"      {_detail(t)}")
+    lines += ["", verdict_line(derivation)]
+    lines += [f"note: {note}" for note in notes]
     return "\n".join(lines) + "\n"
+
+
+def entry_json(name: str, derivation: Derivation, parameters: dict) -> dict:
+    """The JSON form of one entry's derivation.
+
+    ``{"name", "statement", "parameters", "verdict", "tiers"}``, where ``tiers`` maps
+    ``rewrite``, ``symbolic``, ``exhaustive`` and ``numeric`` to
+    :meth:`symconv.derivation.TierResult.as_dict`.
+    """
+    by_tier = {t.tier: t for t in derivation.tiers}
+    missing = TierResult(Tier.REWRITE, False, "n/a: not run", applicable=False)
+    return {
+        "name": name,
+        "statement": derivation.statement,
+        "parameters": {k: json_value(v) for k, v in parameters.items()},
+        "verdict": derivation.verdict.value,
+        "tiers": {t.value: by_tier.get(t, missing).as_dict() for t in Tier},
+    }
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -75,33 +185,54 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def _prove_all(args: argparse.Namespace) -> int:
-    from symconv.catalogue.runner import prove_all
+    from symconv.catalogue.runner import CPU, TIMINGS, prove_all
+    from symconv.catalogue.transposed import misprint
 
     start = time.perf_counter()
     results = prove_all(jobs=args.jobs, progress=None if args.quiet else sys.stderr)
     elapsed = time.perf_counter() - start
+    statement, counterexample, detail = misprint()
+    verdicts = [derivation.verdict for _, derivation, _ in results]
+    # The misprint must be refuted: if not, the engine could not decide it (unknown).
+    status = exit_status(verdicts, args.require)
+    if counterexample is None and status != EXIT[Verdict.REFUTED]:
+        status = EXIT[Verdict.UNKNOWN]
+    if args.out:
+        for name, derivation, _ in results:
+            entry = catalogue.get(name)
+            text = format_derivation(derivation, entry.source, entry.notes)
+            _write_atomically(Path(args.out) / f"{name}.txt", text)
+    if args.json:
+        document = {
+            "entries": [
+                entry_json(name, d, catalogue.get(name).resolve()) for name, d, _ in results
+            ],
+            "misprint": {
+                "statement": statement,
+                "refuted": counterexample is not None,
+                "counterexample": str(counterexample) if counterexample else detail,
+            },
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return status
     width = max(len(n) for n in catalogue.names())
     print(f"{'name':{width}}  tiers    verdict")
-    failed = 0
     for name, derivation, _ in results:
-        ok = holds(derivation)
-        failed += not ok
-        print(f"{name:{width}}  {tier_marks(derivation)}  {'holds' if ok else 'NOT PROVEN'}")
-        if args.out:
-            text = format_derivation(derivation, catalogue.get(name).source)
-            _write_atomically(Path(args.out) / f"{name}.txt", text)
-    from symconv.catalogue.transposed import misprint
-
-    statement, counterexample, _ = misprint()
-    print(f"\nexpected refutation: {statement}\n  refuted {counterexample}")
-    from symconv.catalogue.runner import CPU, TIMINGS
-
+        print(f"{name:{width}}  {tier_marks(derivation)}  {derivation.verdict.value}")
+    print(LEGEND)
+    refutation = f"refuted {counterexample}" if counterexample else f"NOT refuted: {detail}"
+    print(f"\nexpected refutation: {statement}\n  {refutation}")
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in TIMINGS.items())
     if CPU:
         phases += "; CPU " + ", ".join(f"{k} {v:.1f} s" for k, v in CPU.items())
-    proven = len(results) - failed
-    print(f"\n{proven}/{len(results)} identities proven in {elapsed:.1f} s ({phases})")
-    return 1 if failed or counterexample is None else 0
+    counts = ", ".join(
+        f"{sum(v is verdict for v in verdicts)} {verdict.value}"
+        for verdict in reversed(_STRENGTH)
+        if verdict in verdicts
+    )
+    print(f"\n{len(results)} identities: {counts}, in {elapsed:.1f} s ({phases})")
+    print(f"exit status {status} (required: {args.require})")
+    return status
 
 
 def _prove(args: argparse.Namespace) -> int:
@@ -135,8 +266,17 @@ def _prove(args: argparse.Namespace) -> int:
         allowed = ", ".join(f"--{p.name}" for p in entry.params) or "no parameters"
         raise ParameterError(f"--{name}", value, f"a parameter of {entry.name}: {allowed}")
     derivation = entry.derivation(**given)
-    print(format_derivation(derivation, entry.source), end="")
-    return 0 if holds(derivation) else 1
+    if args.json:
+        print(
+            json.dumps(
+                entry_json(entry.name, derivation, entry.resolve(**given)),
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(format_derivation(derivation, entry.source, entry.notes), end="")
+    return exit_status([derivation.verdict], args.require)
 
 
 #: Every parameter any entry takes, as an option of ``symconv prove``.
@@ -159,8 +299,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prove = subparsers.add_parser(
         "prove",
         help="prove a catalogued identity (or all of them)",
-        description="Prove one identity of the catalogue and print every step and tier. "
+        description="Prove one identity of the catalogue and print every step, every tier "
+        "with its scope (for all n, k, at m = 3: m was fixed) and the verdict: proven (an "
+        "argument for all values of every parameter), verified (exact and numeric agreement "
+        "up to the stated bounds only), refuted (a counterexample) or unknown. "
         f"Names: {', '.join(catalogue.names())}.",
+        epilog=LEGEND + ". Exit status: 0 proven, 1 refuted, 3 verified only, 4 unknown, "
+        "2 usage error; with --all the weakest verdict decides (--require verified: exit 0 "
+        "when every entry is at least verified). --json prints {name, statement, parameters, "
+        "verdict, tiers} per entry; with --all an object {entries: [...], misprint: {...}}.",
     )
     prove.add_argument("name", nargs="?", metavar="NAME", help="identity name (see `symconv list`)")
     prove.add_argument("--all", action="store_true", help="prove the whole catalogue")
@@ -171,6 +318,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--jobs", type=int, default=None, help="with --all: worker processes (default 2)"
     )
     prove.add_argument("--quiet", action="store_true", help="with --all: no progress display")
+    prove.add_argument("--json", action="store_true", help="print the result as JSON")
+    prove.add_argument(
+        "--require",
+        choices=("proven", "verified"),
+        default="proven",
+        help="the weakest verdict that exits 0 (default proven; verified exits 3 otherwise)",
+    )
     prove.add_argument(
         "--misprint", action="store_true", help="refute the seed's misprinted variant"
     )
