@@ -487,14 +487,19 @@ def shape(expr: object) -> Shape:
         shapes = [shape(f) for f in expr.args if getattr(f, "is_Matrix", False)]
         for left, right in itertools.pairwise(shapes):
             if left[1] != right[0]:
+                # Named by its shapes: SymPy cannot even print a product that does not exist.
                 raise ParameterError(
-                    "expr", expr, f"a product whose inner sizes agree (here {left} times {right})"
+                    "expr",
+                    f"a product of shapes {' times '.join(map(str, shapes))}",
+                    f"a product whose inner sizes agree (here {left} times {right})",
                 )
         return shapes[0][0], shapes[-1][1]
     if isinstance(expr, MatAdd):
         shapes = {shape(term) for term in expr.args}
         if len(shapes) > 1:
-            raise ParameterError("expr", expr, f"a sum of one shape (here {sorted(shapes)})")
+            raise ParameterError(
+                "expr", f"a sum of shapes {sorted(shapes)}", "a sum of terms of one shape"
+            )
         return shapes.pop()
     if isinstance(expr, KroneckerProduct):
         shapes = [shape(f) for f in expr.args]
@@ -578,7 +583,9 @@ def _block(name: str, block: object, length: int) -> tuple[np.ndarray, bool]:
     single = array.ndim == 1
     array = array[:, None] if single else array
     if array.ndim != 2 or array.shape[0] != length:
-        raise ParameterError(name, f"array of shape {np.shape(block)}", f"({length}, trials)")
+        raise ParameterError(
+            name, f"array of shape {np.shape(block)}", f"an array of shape ({length}, trials)"
+        )
     return array, single
 
 
