@@ -71,7 +71,9 @@ def _int(value: object) -> int:
     return int(value)
 
 
-def _number(value: object, values: Values) -> float:
+def _number(value: object, values: Values | None) -> float:
+    if values is None:  # only the shape is wanted: any number will do
+        return 1.0
     # A tap is almost always a symbol or a number: look it up rather than ``subs``.
     if value in values:
         return float(values[value])
@@ -87,11 +89,11 @@ def _number(value: object, values: Values) -> float:
         raise ParameterError("values", missing, f"a value for every symbol of {value}") from None
 
 
-def _taps(kernel: object, values: Values) -> np.ndarray:
+def _taps(kernel: object, values: Values | None) -> np.ndarray:
     return np.array([_number(t, values) for t in kernel])
 
 
-def _weight(array: object, values: Values) -> np.ndarray:
+def _weight(array: object, values: Values | None) -> np.ndarray:
     """A SymPy N-D array of taps as a float array of the same shape."""
     dims = tuple(int(d) for d in array.shape)
     entries = [_number(array[index], values) for index in itertools.product(*map(range, dims))]
@@ -179,14 +181,14 @@ def _transposed_size(size: object, weight: np.ndarray, layer_args: tuple) -> tup
     )
 
 
-def _corr_1d(op: object, values: Values) -> _Layer:
+def _corr_1d(op: object, values: Values | None) -> _Layer:
     q, n, pads, s, d = op.args
     return _Layer(
         _taps(q, values).reshape(1, 1, -1), (_int(n),), (_pair(pads),), (_int(s),), (_int(d),), 1
     )
 
 
-def _conv_transpose_1d(op: object, values: Values) -> _Layer:
+def _conv_transpose_1d(op: object, values: Values | None) -> _Layer:
     """The forward correlation that ``ConvTranspose`` is defined as the transpose of."""
     q, n, pads, s, d, a = op.args
     w = _taps(q, values).reshape(1, 1, -1)
@@ -194,7 +196,7 @@ def _conv_transpose_1d(op: object, values: Values) -> _Layer:
     return _Layer(w, _transposed_size((_int(n),), w, args), *args[:3], 1)
 
 
-def _corr_nd(op: object, values: Values) -> _Layer:
+def _corr_nd(op: object, values: Values | None) -> _Layer:
     weight, size, pads, stride, dilation, groups = op.args
     return _Layer(
         _weight(weight, values),
@@ -206,7 +208,7 @@ def _corr_nd(op: object, values: Values) -> _Layer:
     )
 
 
-def _conv_transpose_nd(op: object, values: Values) -> _Layer:
+def _conv_transpose_nd(op: object, values: Values | None) -> _Layer:
     """The forward layer: the same weight, on the transposed conv's output size."""
     weight, size, pads, stride, dilation, extra, groups = op.args
     w = _weight(weight, values)
@@ -305,32 +307,19 @@ def _lo_hi(op: object) -> tuple[int, int]:
 
 
 def _layer_reference(
-    build: Callable[[object, Values], _Layer], transposed: bool = False
+    build: Callable[[object, Values | None], _Layer], transposed: bool = False
 ) -> Reference:
     """A convolution layer, or the transpose of its forward layer (``transposed``)."""
     forward = lambda op, x, v: build(op, v).forward(x)  # noqa: E731
     backward = lambda op, y, v: build(op, v).backward(y)  # noqa: E731
 
     def shape_of(op: object) -> Shape:
-        rows, cols = _layer_shape(build(op, _ANY_TAPS))
+        rows, cols = _layer_shape(build(op, None))  # the taps play no part in the shape
         return (cols, rows) if transposed else (rows, cols)
 
     if transposed:
         return Reference(shape_of, backward, forward)
     return Reference(shape_of, forward, backward)
-
-
-class _AnyTaps(dict):
-    """Tap values for when only the shape is wanted: every tap reads as 1."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __getitem__(self, key: object) -> float:
-        return 1.0
-
-
-_ANY_TAPS = _AnyTaps()
 
 
 def _permute_reference() -> Reference:
