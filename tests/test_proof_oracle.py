@@ -21,6 +21,8 @@ import numpy as np
 import pytest
 import reference
 import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 from sympy import Identity, KroneckerProduct, MatAdd, MatMul, MatPow, OneMatrix, Transpose
 
 import symconv.catalogue  # noqa: F401  (loads every Operator subclass, for the coverage test)
@@ -350,3 +352,46 @@ def test_nd_identity_is_proven_without_importing_the_catalogue() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+# --- random compositions ------------------------------------------------------------
+
+
+@st.composite
+def chains(draw: st.DrawFn) -> sp.MatrixExpr:
+    """A product of 1–4 random 1-D operators whose sizes fit, possibly transposed."""
+    n = draw(st.integers(1, 8))
+    factors = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["down", "up", "pad", "crop", "flip", "conv", "corr", "convT"]))
+        m = draw(st.integers(1, 3))
+        s, d = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+        lo, hi = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+        if kind == "down":
+            op = Downsample(n, s)
+        elif kind == "up":
+            op = Upsample(n, s, s * (n - 1) + 1 + draw(st.integers(0, s - 1)))
+        elif kind == "pad":
+            op = Pad(n, lo, hi)
+        elif kind == "crop" and n > lo + hi:
+            op = Crop(n, lo, hi)
+        elif kind == "conv":
+            op = Conv(TAPS[:m], n, draw(st.sampled_from(["full", "valid", "same"])))
+        elif kind == "corr" and n + lo + hi >= d * (m - 1) + 1:
+            op = Corr(TAPS[:m], n, (lo, hi), s, d)
+        elif kind == "convT" and (n - 1) * s - lo - hi + d * (m - 1) + 1 >= 1:
+            op = ConvTranspose(TAPS[:m], n, (lo, hi), s, d, draw(st.integers(0, s - 1)))
+        else:
+            op = Flip(n)
+        factors.insert(0, op)
+        n = int(op.rows)
+    expr = MatMul(*factors) if len(factors) > 1 else factors[0]
+    return Transpose(expr) if draw(st.booleans()) else expr
+
+
+@given(expr=chains())
+def test_random_chains_match_the_exact_matrices(expr: sp.MatrixExpr) -> None:
+    exact = np.array(sparse_matrix(expr).to_Matrix().tolist(), dtype=float)
+    assert oracle.shape(expr) == exact.shape
+    assert np.array_equal(oracle.dense(expr, {}), exact)
+    assert np.array_equal(oracle.adjoint(expr, np.eye(exact.shape[0]), {}), exact.T)
