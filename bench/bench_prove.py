@@ -9,7 +9,9 @@ functions with the most cumulative and the most own time.
 Then ``prove`` of q∗(↑₂x) = (↓₂(q∗)ᵀ)ᵀx at concrete sizes (target: under 2 s each), in 1-D
 (``Conv(q, 2n, "same")``, q of length 3, n = 4096 and 8192) and in 2-D (a 3×3 kernel of
 symbols, ``conv_nd(q, (64, 64), "same")`` after ``upsample_nd((32, 32), 2)``, against the
-transpose of ``downsample_nd`` times the transposed convolution): each ``prove`` call timed
+transpose of ``downsample_nd`` times the transposed convolution), and the 2-D transposed
+conv itself, ``ConvTransposeNd`` from 32×32 to 64×64 with stride 2 (padding 1, output
+padding 1), against its definition, the transpose of the strided ``CorrNd``: each call timed
 in a fresh process (imports excluded, nothing cached), next to the same call on the
 baseline commit (``BASELINE``, whose numeric tier built dense float matrices), extracted
 with ``git archive`` and run the same way in the same run.
@@ -52,7 +54,12 @@ _CONCRETE = textwrap.dedent(
     from symconv.operators.grid import downsample_nd, upsample_nd
     if sys.argv[4] == "baseline":
         import symconv.catalogue.twod  # the baseline registered its N-D oracle on import
-    if case == "2d":
+    if case == "2dT":
+        from symconv.operators.channels import ConvTransposeNd, CorrNd
+        q = [[[[sp.Symbol(f"q_{a}_{b}") for b in range(3)] for a in range(3)]]]
+        lhs = ConvTransposeNd(q, (size, size), 1, 2, 1, 1)
+        rhs = Transpose(CorrNd(q, (2 * size, 2 * size), 1, 2))
+    elif case == "2d":
         q = [[sp.Symbol(f"q_{a}_{b}") for b in range(3)] for a in range(3)]
         conv = conv_nd(q, (2 * size, 2 * size), "same")
         lhs = MatMul(conv, upsample_nd((size, size), 2))
@@ -155,12 +162,20 @@ def _baseline_tree(directory: str) -> Path | None:
 
 def concrete_sizes(quick: bool) -> list[dict[str, object]]:
     """``prove`` at concrete sizes, this tree against the baseline commit."""
-    cases = [("2d", 16), ("1d", 1024)] if quick else [("2d", 32), ("1d", 4096), ("1d", 8192)]
+    cases = (
+        [("2d", 16), ("2dT", 16), ("1d", 1024)]
+        if quick
+        else [("2d", 32), ("2dT", 32), ("1d", 4096), ("1d", 8192)]
+    )
     rows = []
     with tempfile.TemporaryDirectory() as directory:
         baseline = _baseline_tree(directory)
         for case, size in cases:
-            name = f"2-D {2 * size}×{2 * size}, 3×3 taps" if case == "2d" else f"1-D n = {size}"
+            name = {
+                "2d": f"2-D {2 * size}×{2 * size}, 3×3 taps",
+                "2dT": f"2-D ConvTransposeNd {size}² → {2 * size}², s = 2",
+                "1d": f"1-D n = {size}",
+            }[case]
             now = _time_prove(ROOT, case, size, "current")
             before = (
                 _time_prove(baseline, case, size, "baseline")
