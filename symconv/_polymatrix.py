@@ -105,9 +105,15 @@ class PolyMatrix:
         """Convert a sparse ``DomainMatrix`` over ZZ or ZZ[gens] (O(non-zeros))."""
         K = matrix.domain
         coordinates: dict[Monomial, tuple[list[int], list[int], list[int]]] = {}
+        # A convolution's matrix repeats a few taps thousands of times: split each
+        # distinct value into its terms once (elements of K are hashable).
+        split: dict[object, list[tuple[Monomial, int]]] = {}
         for i, row in matrix.rep.to_dod().items():
             for j, value in row.items():
-                for monomial, coefficient in _terms(value, K):
+                terms = split.get(value)
+                if terms is None:
+                    terms = split[value] = _terms(value, K)
+                for monomial, coefficient in terms:
                     rows, cols, data = coordinates.setdefault(monomial, ([], [], []))
                     rows.append(i)
                     cols.append(j)

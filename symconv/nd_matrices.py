@@ -40,7 +40,8 @@ def _ints(values: tuple, expr: object) -> tuple[int, ...]:
 
 def _corr_nonzeros(expr: CorrNd | ConvTransposeNd, n_in: tuple, n_out: tuple, K: Domain) -> dict:
     """Rows {row: {col: value}} of the forward correlation from n_in to n_out."""
-    c_out, _, c_out_g, c_in_g = _layer_shape(expr.weight, expr.groups)
+    # Python ints: the weight's shape holds SymPy Integers, slow as sparse-matrix keys.
+    c_out, _, c_out_g, c_in_g = map(int, _layer_shape(expr.weight, expr.groups))
     stride, dilation = _ints(expr.stride, expr), _ints(expr.dilation, expr)
     lows = np.array([int(p[0]) for p in expr.padding])
     grid = np.indices(n_out).reshape(len(n_out), -1).T  # every output position

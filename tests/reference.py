@@ -1,12 +1,14 @@
-"""A small, obviously-correct reference implementation of every 1-D operator.
+"""A small, obviously-correct reference implementation of every operator, 1-D and N-D.
 
-Plain Python loops over the definitions in DESIGN.md §2. It shares no code
+Plain Python loops over the definitions of the conventions. It shares no code
 with symconv (it does not import it), so tests can use it as an oracle for
 both the exact matrices and the numeric functions. Speed is irrelevant here;
 clarity is everything.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
@@ -74,6 +76,105 @@ def conv_transpose(
             if 0 <= position < length:
                 out[position] += q[t] * y[i]
     return np.array(out)
+
+
+def multiples_projector(x: np.ndarray, k: int) -> np.ndarray:
+    """diag(1 if k divides i else 0) x."""
+    return np.array([x[i] if i % k == 0 else 0.0 for i in range(len(x))])
+
+
+def nearest_upsample(x: np.ndarray, k: int) -> np.ndarray:
+    """(Nx)_i = x_{⌊i/k⌋} for i < k·n."""
+    return np.array([x[i // k] for i in range(k * len(x))])
+
+
+def _positions(shape: tuple[int, ...]) -> itertools.product:
+    return itertools.product(*(range(n) for n in shape))
+
+
+def corr_nd(
+    w: np.ndarray,
+    x: np.ndarray,
+    pads: list[tuple[int, int]],
+    stride: list[int],
+    dilation: list[int],
+    groups: int = 1,
+) -> np.ndarray:
+    """A conv layer: y[o, i] = Σ_c Σ_t w[o, c, t] x[g·C_in/groups + c, i·s + t·d − lo].
+
+    ``w`` has shape (C_out, C_in/groups, k_1, …); ``x`` has shape (C_in, n_1, …);
+    g = o // (C_out/groups); positions outside the input read zero.
+    """
+    c_out, c_in_group = w.shape[:2]
+    kernel, size = w.shape[2:], x.shape[1:]
+    out_size = [
+        (n + lo + hi - d * (k - 1) - 1) // s + 1
+        for n, (lo, hi), s, d, k in zip(size, pads, stride, dilation, kernel)
+    ]
+    y = np.zeros((c_out, *out_size))
+    for o in range(c_out):
+        group = o // (c_out // groups)
+        for i in _positions(tuple(out_size)):
+            total = 0.0
+            for c in range(c_in_group):
+                for t in _positions(kernel):
+                    source = [
+                        i_k * s + t_k * d - lo
+                        for i_k, t_k, s, d, (lo, _) in zip(i, t, stride, dilation, pads)
+                    ]
+                    if all(0 <= p < n for p, n in zip(source, size)):
+                        total += w[(o, c, *t)] * x[(group * c_in_group + c, *source)]
+            y[(o, *i)] = total
+    return y
+
+
+def conv_transpose_nd(
+    w: np.ndarray,
+    y: np.ndarray,
+    pads: list[tuple[int, int]],
+    stride: list[int],
+    dilation: list[int],
+    output_padding: list[int],
+    groups: int = 1,
+) -> np.ndarray:
+    """The frameworks' scatter form: z[g·C_out/groups + c, i·s + t·d − lo] += w[ci, c, t] y[ci, i].
+
+    ``w`` has shape (C_in, C_out/groups, k_1, …) (the same tensor as the conv it
+    transposes); output size (n − 1)s − lo − hi + d(k − 1) + 1 + a per axis;
+    positions outside it are dropped (the crop).
+    """
+    c_in, c_out_group = w.shape[:2]
+    kernel, size = w.shape[2:], y.shape[1:]
+    out_size = [
+        (n - 1) * s - lo - hi + d * (k - 1) + 1 + a
+        for n, (lo, hi), s, d, k, a in zip(size, pads, stride, dilation, kernel, output_padding)
+    ]
+    z = np.zeros((c_out_group * groups, *out_size))
+    for ci in range(c_in):
+        group = ci // (c_in // groups)
+        for i in _positions(tuple(size)):
+            for c in range(c_out_group):
+                for t in _positions(kernel):
+                    target = [
+                        i_k * s + t_k * d - lo
+                        for i_k, t_k, s, d, (lo, _) in zip(i, t, stride, dilation, pads)
+                    ]
+                    if all(0 <= p < n for p, n in zip(target, out_size)):
+                        z[(group * c_out_group + c, *target)] += w[(ci, c, *t)] * y[(ci, *i)]
+    return z
+
+
+def permute(x: np.ndarray, shape: tuple[int, ...], axes: tuple[int, ...]) -> np.ndarray:
+    """out[i_0, i_1, …] = x[j] with j the source multi-index, j[axes[k]] = i_k; flattened."""
+    source = x.reshape(shape)
+    out_shape = tuple(shape[a] for a in axes)
+    out = np.zeros(out_shape)
+    for i in _positions(out_shape):
+        j = [0] * len(shape)
+        for k, a in enumerate(axes):
+            j[a] = i[k]
+        out[i] = source[tuple(j)]
+    return out.ravel()
 
 
 def matrix_of(function, n: int) -> np.ndarray:

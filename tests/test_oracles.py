@@ -74,3 +74,36 @@ def test_filter_then_downsample_matches_scipy_upfirdn(n: int, k: int, m: int, se
     np.testing.assert_allclose(
         sc.lambdify(op)(x), scipy.signal.upfirdn(h, x, down=k), rtol=1e-12, atol=1e-12
     )
+
+
+@modes
+@given(
+    h=st.integers(3, 7), w=st.integers(3, 7), kh=st.integers(1, 3), kw=st.integers(1, 3),
+    seed=st.integers(0, 2**31),
+)  # fmt: skip
+def test_reference_oracle_matches_scipy_convolve_in_2d(
+    mode: str, h: int, w: int, kh: int, kw: int, seed: int
+) -> None:
+    """The proof engine's matrix-free oracle on N-D layers against scipy.signal, both ways."""
+    from symconv.operators.channels import conv_nd, corr_nd
+    from symconv.proof import oracle
+
+    rng = np.random.default_rng(seed)
+    q, x = rng.normal(size=(kh, kw)), rng.normal(size=(h, w))
+    expected = scipy.signal.convolve(x, q, mode)
+    got = oracle.apply(conv_nd(q.tolist(), (h, w), mode), x.ravel(), {})
+    np.testing.assert_allclose(got, expected.ravel(), rtol=1e-12, atol=1e-12)
+    # A stride-2 correlation is the full-resolution correlation decimated on both axes,
+    # and its transpose applied to y is the gradient of ⟨y, C x⟩, i.e. correlate's adjoint.
+    strided = corr_nd(q.tolist(), (h, w), "valid", stride=2)
+    decimated = scipy.signal.correlate(x, q, "valid")[::2, ::2]
+    np.testing.assert_allclose(oracle.apply(strided, x.ravel(), {}), decimated.ravel(), rtol=1e-12)
+    y = rng.normal(size=decimated.shape)
+    spread = np.zeros((h - kh + 1, w - kw + 1))
+    spread[::2, ::2] = y
+    np.testing.assert_allclose(
+        oracle.adjoint(strided, y.ravel(), {}),
+        scipy.signal.convolve(spread, q, "full").ravel(),
+        rtol=1e-12,
+        atol=1e-12,
+    )

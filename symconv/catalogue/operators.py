@@ -1,4 +1,4 @@
-"""Two operators that only the catalogue needs, with their exact, symbolic and oracle forms.
+"""Two operators that only the catalogue needs, with their exact and symbolic forms.
 
 - :class:`MultiplesProjector`: the diagonal 0/1 projector onto multiples of k,
   the right side of ``up-down-projector``.
@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import sympy as sp
 from sympy.polys.domains.domain import Domain
 from sympy.polys.matrices import DomainMatrix
@@ -16,7 +15,7 @@ from sympy.polys.matrices import DomainMatrix
 from symconv import _validate, kernels, matrices
 from symconv.derivation import Rule
 from symconv.operators import Conv, Operator, Upsample
-from symconv.proof import oracle, symbolic
+from symconv.proof import symbolic
 from symconv.proof.rules import N_MAX, RewriteRule, add_rule, mul
 
 __all__ = ["MultiplesProjector", "NearestUpsample"]
@@ -92,11 +91,6 @@ def _(expr: NearestUpsample, K: Domain) -> DomainMatrix:
     return DomainMatrix({i: {i // k: K.one} for i in range(k * n)}, (k * n, n), K, fmt="sparse")
 
 
-oracle.register(
-    "MultiplesProjector",
-    lambda op, v: np.diag([float(i % int(op.k) == 0) for i in range(int(op.n))]),
-)
-oracle.register("NearestUpsample", lambda op, v: np.repeat(np.eye(int(op.n)), int(op.k), axis=0))
 symbolic.ROWS[MultiplesProjector] = lambda op, i: [(1, i, {("div", op.k, i)})]
 symbolic.ROWS[NearestUpsample] = lambda op, i: [(1, sp.floor(i / op.k), set())]
 

@@ -13,7 +13,7 @@
   a 2-D convolution with q, is the transposed conv with kernel q ∗ 1_{k₁×k₂}.
 
 Every entry is checked exactly at concrete sizes (:mod:`symconv.proof.tiers`),
-numerically against the N-D oracle (:mod:`symconv.catalogue.nd_oracle`), and with
+numerically against the reference oracle (:mod:`symconv.proof.oracle`), and with
 symbolic spatial sizes by the per-axis index maps of
 :mod:`symconv.catalogue.nd_symbolic`.
 
@@ -35,7 +35,6 @@ from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMu
 from sympy.tensor.array import ImmutableDenseNDimArray
 
 from symconv import kernels, sizes
-from symconv.catalogue import nd_oracle  # noqa: F401  (registers the N-D layers with the oracle)
 from symconv.catalogue._common import param
 from symconv.catalogue.entry import Entry, Param
 from symconv.catalogue.nd_symbolic import entrywise_equal_nd

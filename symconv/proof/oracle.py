@@ -1,25 +1,42 @@
-"""An independent NumPy oracle: the dense float matrix of an expression, from the definitions.
+"""The reference oracle: every operator applied to a block of vectors, matrix-free.
 
-The numeric tier checks identities against this module, so it deliberately
-shares no code with :mod:`symconv.numeric` or :mod:`symconv.matrices`: each
-operator is applied to the unit vectors by a direct reading of its
-definition in ``DESIGN.md`` §2 (``numpy.convolve`` for true convolution,
-explicit loops for correlation), and products, sums and transposes are plain
-NumPy algebra on the resulting dense matrices. Small sizes only.
+The numeric tier checks identities against this module, so it is written
+like JAX's ``lax_reference.py``: small NumPy code read directly off the index
+formulas of the conventions (0-indexed, row-major, channel-major), sharing
+no code with :mod:`symconv.operators`, :mod:`symconv.matrices`,
+:mod:`symconv.numeric` or :mod:`symconv.sizes`. An operator is read only
+through its constructor arguments (``op.args``); its shape, its action
+``A x`` and its transpose's action ``Aᵀ y`` are computed here from the
+formulas, so the oracle also checks the package's shapes.
+
+Nothing is materialised: applying ``A`` costs about as much as ``A`` has
+non-zeros, so a 64×64 image or a length-8192 signal takes milliseconds.
+The transpose is a reference adjoint (the scatter that mirrors each gather),
+never a transposed matrix.
+
+Registration is explicit: :data:`REFERENCES` below names every operator
+class the package has, including the catalogue's own operators (by class
+name, so this module imports none of them and importing it changes
+nothing elsewhere).
 
 Examples
 --------
+>>> import numpy as np
 >>> from symconv import Conv, Upsample
->>> dense((Conv((1, 2), 3, "full") @ Upsample(2, 2, length=3)), {})
-array([[1., 0.],
-       [2., 0.],
-       [0., 1.],
-       [0., 2.]])
+>>> expr = Conv((1, 2), 3, "full") @ Upsample(2, 2, length=3)
+>>> shape(expr)
+(4, 2)
+>>> apply(expr, np.array([[1.0], [10.0]]), {}).ravel()
+array([ 1.,  2., 10., 20.])
+>>> adjoint(expr, np.array([[1.0], [0.0], [0.0], [1.0]]), {}).ravel()
+array([1., 2.])
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -28,28 +45,23 @@ from sympy.matrices.expressions import (
     KroneckerProduct,
     MatAdd,
     MatMul,
+    MatPow,
+    OneMatrix,
     Transpose,
     ZeroMatrix,
 )
 
 from symconv.errors import ParameterError
 
-__all__ = ["dense", "register"]
+__all__ = ["REFERENCES", "Reference", "adjoint", "apply", "dense", "shape"]
 
+#: Values of the kernel taps (and any other scalar symbols) of an expression.
 Values = Mapping[sp.Symbol, float]
+#: Shape (rows, cols) of an operator.
+Shape = tuple[int, int]
 
 
-def _number(value: object, values: Values) -> float:
-    # A tap is almost always a symbol or a number: look it up rather than ``subs`` (which
-    # walks the whole mapping and dominated the numeric tier's time).
-    if value in values:
-        return float(values[value])
-    value = sp.sympify(value)
-    if value.is_Number:
-        return float(value)
-    return float(
-        value.xreplace({s: sp.Float(values[s]) for s in value.free_symbols if s in values})
-    )
+# --- parameters ----------------------------------------------------------------------
 
 
 def _int(value: object) -> int:
@@ -59,136 +71,548 @@ def _int(value: object) -> int:
     return int(value)
 
 
-def _taps(kernel: object, values: Values) -> np.ndarray:
+def _number(value: object, values: Values | None) -> float:
+    if values is None:  # only the shape is wanted: any number will do
+        return 1.0
+    # A tap is almost always a symbol or a number: look it up rather than ``subs``.
+    if value in values:
+        return float(values[value])
+    value = sp.sympify(value)
+    if value.is_Number:
+        return float(value)
+    known = {s: sp.Float(values[s]) for s in value.free_symbols if s in values}
+    result = value.xreplace(known)
+    try:
+        return float(result)
+    except TypeError:
+        missing = sorted(str(s) for s in result.free_symbols)
+        raise ParameterError("values", missing, f"a value for every symbol of {value}") from None
+
+
+def _taps(kernel: object, values: Values | None) -> np.ndarray:
     return np.array([_number(t, values) for t in kernel])
 
 
-def _columns(apply: Callable[[np.ndarray], np.ndarray], n: int) -> np.ndarray:
-    """The matrix of a linear map given by its action, column by column."""
-    return np.column_stack([apply(e) for e in np.eye(n)])
+def _weight(array: object, values: Values | None) -> np.ndarray:
+    """A SymPy N-D array of taps as a float array of the same shape."""
+    dims = tuple(int(d) for d in array.shape)
+    entries = [_number(array[index], values) for index in itertools.product(*map(range, dims))]
+    return np.array(entries).reshape(dims)
 
 
-def _downsample(op: object, values: Values) -> np.ndarray:
-    return _columns(lambda x: x[:: _int(op.k)], _int(op.n))
+def _pair(value: object) -> tuple[int, int]:
+    lo, hi = value
+    return _int(lo), _int(hi)
 
 
-def _upsample(op: object, values: Values) -> np.ndarray:
-    k, length = _int(op.k), _int(op.length)
-
-    def apply(x: np.ndarray) -> np.ndarray:
-        out = np.zeros(length)
-        for j, v in enumerate(x):
-            out[j * k] = v
-        return out
-
-    return _columns(apply, _int(op.n))
+# --- the N-D correlation layer, the one loop everything convolutional reads ---------
 
 
-def _pad(op: object, values: Values) -> np.ndarray:
-    return _columns(lambda x: np.pad(x, (_int(op.lo), _int(op.hi))), _int(op.n))
+@dataclass(frozen=True)
+class _Layer:
+    """y[o, i] = Σ_c Σ_t w[o, c, t] · x[g·C_in/groups + c, i·s + t·d − lo] (zero outside)."""
+
+    weight: np.ndarray  # (C_out, C_in/groups, k_1, …, k_N)
+    size: tuple[int, ...]  # input spatial size
+    pads: tuple[tuple[int, int], ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    groups: int
+
+    @property
+    def out_size(self) -> tuple[int, ...]:
+        # L = ⌊(n + lo + hi − d(k − 1) − 1)/s⌋ + 1 on every axis.
+        return tuple(
+            (n + lo + hi - d * (k - 1) - 1) // s + 1
+            for n, (lo, hi), s, d, k in zip(
+                self.size, self.pads, self.stride, self.dilation, self.weight.shape[2:]
+            )
+        )
+
+    @property
+    def channels(self) -> tuple[int, int]:
+        return self.weight.shape[0], self.weight.shape[1] * self.groups
+
+    def _windows(self) -> itertools.product:
+        """Each (o, input channel, weight index, slices of the padded input it reads)."""
+        c_out, c_in_group = self.weight.shape[:2]
+        per_group = c_out // self.groups
+        for o, c, *taps in itertools.product(*map(range, self.weight.shape)):
+            channel = (o // per_group) * c_in_group + c
+            # Output i reads padded position i·s + t·d: a strided slice starting at t·d.
+            slices = tuple(
+                slice(t * d, t * d + (length - 1) * s + 1, s)
+                for t, s, d, length in zip(taps, self.stride, self.dilation, self.out_size)
+            )
+            yield o, channel, (o, c, *taps), slices
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x of shape (C_in·Π n, T) → y of shape (C_out·Π L, T)."""
+        trials = x.shape[-1]
+        c_out, c_in = self.channels
+        image = x.reshape(c_in, *self.size, trials)
+        padded = np.pad(image, [(0, 0), *self.pads, (0, 0)])
+        y = np.zeros((c_out, *self.out_size, trials))
+        for o, channel, index, slices in self._windows():
+            if self.weight[index]:
+                y[o] += self.weight[index] * padded[(channel, *slices)]
+        return y.reshape(-1, trials)
+
+    def backward(self, y: np.ndarray) -> np.ndarray:
+        """The adjoint: scatter every y[o, i]·w back onto the position it was read from."""
+        trials = y.shape[-1]
+        c_out, c_in = self.channels
+        image = y.reshape(c_out, *self.out_size, trials)
+        padded_size = tuple(n + lo + hi for n, (lo, hi) in zip(self.size, self.pads))
+        padded = np.zeros((c_in, *padded_size, trials))
+        for o, channel, index, slices in self._windows():
+            if self.weight[index]:
+                padded[(channel, *slices)] += self.weight[index] * image[o]
+        inside = tuple(slice(lo, lo + n) for n, (lo, _) in zip(self.size, self.pads))
+        return padded[(slice(None), *inside)].reshape(-1, trials)
 
 
-def _crop(op: object, values: Values) -> np.ndarray:
-    n, lo, hi = _int(op.n), _int(op.lo), _int(op.hi)
-    return _columns(lambda x: x[lo : n - hi], n)
+def _transposed_size(size: object, weight: np.ndarray, layer_args: tuple) -> tuple[int, ...]:
+    """n_out = (n − 1)s − lo − hi + d(k − 1) + 1 + a per axis: the transposed conv's output."""
+    pads, stride, dilation, extra = layer_args
+    return tuple(
+        (n - 1) * s - lo - hi + d * (k - 1) + 1 + a
+        for n, (lo, hi), s, d, k, a in zip(size, pads, stride, dilation, weight.shape[2:], extra)
+    )
 
 
-def _flip(op: object, values: Values) -> np.ndarray:
-    return _columns(lambda x: x[::-1], _int(op.n))
+def _corr_1d(op: object, values: Values | None) -> _Layer:
+    q, n, pads, s, d = op.args
+    return _Layer(
+        _taps(q, values).reshape(1, 1, -1), (_int(n),), (_pair(pads),), (_int(s),), (_int(d),), 1
+    )
 
 
-def _conv(op: object, values: Values) -> np.ndarray:
-    q = _taps(op.kernel, values)
-    return _columns(lambda x: np.convolve(x, q, op.mode), _int(op.n))
+def _conv_transpose_1d(op: object, values: Values | None) -> _Layer:
+    """The forward correlation that ``ConvTranspose`` is defined as the transpose of."""
+    q, n, pads, s, d, a = op.args
+    w = _taps(q, values).reshape(1, 1, -1)
+    args = ((_pair(pads),), (_int(s),), (_int(d),), (_int(a),))
+    return _Layer(w, _transposed_size((_int(n),), w, args), *args[:3], 1)
 
 
-def _correlation(q: np.ndarray, n: int, lo: int, hi: int, s: int, d: int) -> np.ndarray:
-    """y_i = Σ_t q_t x_{i·s + t·d − lo}, looping over the definition.
+def _corr_nd(op: object, values: Values | None) -> _Layer:
+    weight, size, pads, stride, dilation, groups = op.args
+    return _Layer(
+        _weight(weight, values),
+        tuple(map(_int, size)),
+        tuple(map(_pair, pads)),
+        tuple(map(_int, stride)),
+        tuple(map(_int, dilation)),
+        _int(groups),
+    )
 
-    Applied to all unit vectors at once (the columns of the identity), so that
-    the loops run over outputs and taps only.
+
+def _conv_transpose_nd(op: object, values: Values | None) -> _Layer:
+    """The forward layer: the same weight, on the transposed conv's output size."""
+    weight, size, pads, stride, dilation, extra, groups = op.args
+    w = _weight(weight, values)
+    args = (
+        tuple(map(_pair, pads)),
+        tuple(map(_int, stride)),
+        tuple(map(_int, dilation)),
+        tuple(map(_int, extra)),
+    )
+    return _Layer(w, _transposed_size(tuple(map(_int, size)), w, args), *args[:3], _int(groups))
+
+
+def _layer_shape(layer: _Layer) -> Shape:
+    c_out, c_in = layer.channels
+    return c_out * int(np.prod(layer.out_size)), c_in * int(np.prod(layer.size))
+
+
+# --- true convolution (numpy.convolve's modes) ---------------------------------------
+
+
+def _conv_window(n: int, m: int, mode: str) -> tuple[int, int]:
+    """(first row, length) of the mode's rows within the full convolution, as NumPy has them.
+
+    full: all n + m − 1 rows; valid: rows min − 1 … max − 1; same: max(n, m) rows from
+    (min − 1)//2 (NumPy swaps the two inputs when n < m, which moves nothing here).
     """
-    x = np.eye(n)
-    padded = np.concatenate([np.zeros((lo, n)), x, np.zeros((hi, n))])
-    out = []
-    i = 0
-    while i * s + d * (len(q) - 1) < len(padded):
-        row = np.zeros(n)
-        for t in range(len(q)):
-            row += q[t] * padded[i * s + t * d]
-        out.append(row)
-        i += 1
-    return np.array(out).reshape(-1, n)
+    short, long = min(n, m), max(n, m)
+    return {
+        "full": (0, n + m - 1),
+        "valid": (short - 1, long - short + 1),
+        "same": ((short - 1) // 2, long),
+    }[mode]
 
 
-def _corr(op: object, values: Values) -> np.ndarray:
-    lo, hi = (_int(p) for p in op.padding)
-    q = _taps(op.kernel, values)
-    return _correlation(q, _int(op.n), lo, hi, _int(op.stride), _int(op.dilation))
+def _conv_shape(op: object) -> Shape:
+    q, n, mode = op.args
+    return _conv_window(_int(n), len(q), mode.name)[1], _int(n)
 
 
-def _conv_transpose(op: object, values: Values) -> np.ndarray:
-    # Defined as the transpose of the forward correlation on the output length.
-    lo, hi = (_int(p) for p in op.padding)
-    q = _taps(op.kernel, values)
-    forward = _correlation(q, _int(op.rows), lo, hi, _int(op.stride), _int(op.dilation))
-    return forward.T
+def _conv_apply(op: object, x: np.ndarray, values: Values) -> np.ndarray:
+    # (q ∗ x)_i = Σ_j q_{i−j} x_j: tap t adds q_t · x shifted down by t.
+    q, n, mode = _taps(op.args[0], values), _int(op.args[1]), op.args[2].name
+    full = np.zeros((n + len(q) - 1, x.shape[-1]))
+    for t, tap in enumerate(q):
+        full[t : t + n] += tap * x
+    start, length = _conv_window(n, len(q), mode)
+    return full[start : start + length]
 
 
-_OPERATORS: dict[str, Callable[[object, Values], np.ndarray]] = {
-    "Downsample": _downsample,
-    "Upsample": _upsample,
-    "Pad": _pad,
-    "Crop": _crop,
-    "Flip": _flip,
-    "Conv": _conv,
-    "Corr": _corr,
-    "ConvTranspose": _conv_transpose,
+def _conv_adjoint(op: object, y: np.ndarray, values: Values) -> np.ndarray:
+    # Place y at its rows of the full result, then x_j = Σ_t q_t full_{j+t}.
+    q, n, mode = _taps(op.args[0], values), _int(op.args[1]), op.args[2].name
+    start, length = _conv_window(n, len(q), mode)
+    full = np.zeros((n + len(q) - 1, y.shape[-1]))
+    full[start : start + length] = y
+    return sum(tap * full[t : t + n] for t, tap in enumerate(q))
+
+
+# --- the references -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """How the oracle reads one operator class: its shape, ``A x`` and ``Aᵀ y``.
+
+    ``apply`` and ``adjoint`` take the operator, a block of vectors (one per
+    column, shape (cols, trials) resp. (rows, trials)) and the tap values.
+    """
+
+    shape: Callable[[object], Shape]
+    apply: Callable[[object, np.ndarray, Values], np.ndarray]
+    adjoint: Callable[[object, np.ndarray, Values], np.ndarray]
+
+
+def _zeros(rows: int, block: np.ndarray) -> np.ndarray:
+    return np.zeros((rows, block.shape[-1]))
+
+
+def _placed(rows: int, where: object, block: np.ndarray) -> np.ndarray:
+    """A zero block of ``rows`` rows with ``block`` written at rows ``where``."""
+    out = _zeros(rows, block)
+    out[where] = block
+    return out
+
+
+def _n(op: object) -> int:
+    return _int(op.args[0])
+
+
+def _k(op: object) -> int:
+    return _int(op.args[1])
+
+
+def _lo_hi(op: object) -> tuple[int, int]:
+    return _int(op.args[1]), _int(op.args[2])
+
+
+def _layer_reference(
+    build: Callable[[object, Values | None], _Layer], transposed: bool = False
+) -> Reference:
+    """A convolution layer, or the transpose of its forward layer (``transposed``)."""
+    forward = lambda op, x, v: build(op, v).forward(x)  # noqa: E731
+    backward = lambda op, y, v: build(op, v).backward(y)  # noqa: E731
+
+    def shape_of(op: object) -> Shape:
+        rows, cols = _layer_shape(build(op, None))  # the taps play no part in the shape
+        return (cols, rows) if transposed else (rows, cols)
+
+    if transposed:
+        return Reference(shape_of, backward, forward)
+    return Reference(shape_of, forward, backward)
+
+
+def _permute_reference() -> Reference:
+    def dims_axes(op: object) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return tuple(map(_int, op.args[0])), tuple(map(_int, op.args[1]))
+
+    def forward(op: object, x: np.ndarray, values: Values) -> np.ndarray:
+        # vec(x.reshape(dims).transpose(axes)), one column per trial.
+        dims, axes = dims_axes(op)
+        cube = x.reshape(*dims, x.shape[-1]).transpose(*axes, len(dims))
+        return cube.reshape(-1, x.shape[-1])
+
+    def backward(op: object, y: np.ndarray, values: Values) -> np.ndarray:
+        dims, axes = dims_axes(op)
+        inverse = tuple(int(a) for a in np.argsort(axes))
+        cube = y.reshape(*(dims[a] for a in axes), y.shape[-1]).transpose(*inverse, len(dims))
+        return cube.reshape(-1, y.shape[-1])
+
+    def shape_of(op: object) -> Shape:
+        total = int(np.prod(dims_axes(op)[0]))
+        return total, total
+
+    return Reference(shape_of, forward, backward)
+
+
+def _multiples(op: object, x: np.ndarray, values: Values) -> np.ndarray:
+    # diag(1 if k | i else 0): keep rows 0, k, 2k, …; symmetric.
+    return _placed(_n(op), slice(None, None, _k(op)), x[:: _k(op)])
+
+
+def _upsample_rows(op: object) -> np.ndarray:
+    # (↑ₖx)_i = x_{i/k} when k | i: input j lands on row k·j.
+    return _k(op) * np.arange(_n(op))
+
+
+#: Every operator class the package has, by class name (so nothing needs importing).
+REFERENCES: dict[str, Reference] = {
+    # (↓ₖx)_i = x_{k·i}, i < ⌈n/k⌉.
+    "Downsample": Reference(
+        lambda op: (-(-_n(op) // _k(op)), _n(op)),
+        lambda op, x, v: x[:: _k(op)],
+        lambda op, y, v: _placed(_n(op), slice(None, None, _k(op)), y),
+    ),
+    # (↑ₖx)_i = x_{i/k} if k | i else 0, i < length.
+    "Upsample": Reference(
+        lambda op: (_int(op.args[2]), _n(op)),
+        lambda op, x, v: _placed(_int(op.args[2]), _upsample_rows(op), x),
+        lambda op, y, v: y[_upsample_rows(op)],
+    ),
+    # lo zeros, x, hi zeros.
+    "Pad": Reference(
+        lambda op: (_n(op) + sum(_lo_hi(op)), _n(op)),
+        lambda op, x, v: np.concatenate([_zeros(_lo_hi(op)[0], x), x, _zeros(_lo_hi(op)[1], x)]),
+        lambda op, y, v: y[_lo_hi(op)[0] : _lo_hi(op)[0] + _n(op)],
+    ),
+    # x_lo … x_{n−hi−1}.
+    "Crop": Reference(
+        lambda op: (_n(op) - sum(_lo_hi(op)), _n(op)),
+        lambda op, x, v: x[_lo_hi(op)[0] : _n(op) - _lo_hi(op)[1]],
+        lambda op, y, v: _placed(_n(op), slice(_lo_hi(op)[0], _n(op) - _lo_hi(op)[1]), y),
+    ),
+    # (Jx)_i = x_{n−1−i}; J is symmetric.
+    "Flip": Reference(
+        lambda op: (_n(op), _n(op)), lambda op, x, v: x[::-1], lambda op, y, v: y[::-1]
+    ),
+    "Conv": Reference(_conv_shape, _conv_apply, _conv_adjoint),
+    "Corr": _layer_reference(_corr_1d),
+    # Defined as the transpose of Corr(q, n_out, (lo, hi), s, d).
+    "ConvTranspose": _layer_reference(_conv_transpose_1d, transposed=True),
+    "CorrNd": _layer_reference(_corr_nd),
+    "ConvTransposeNd": _layer_reference(_conv_transpose_nd, transposed=True),
+    "Permute": _permute_reference(),
+    # The catalogue's operators (symconv.catalogue.operators).
+    "MultiplesProjector": Reference(lambda op: (_n(op), _n(op)), _multiples, _multiples),
+    # (Nx)_i = x_{⌊i/k⌋}: repeat each sample k times; the adjoint sums each run of k.
+    "NearestUpsample": Reference(
+        lambda op: (_k(op) * _n(op), _n(op)),
+        lambda op, x, v: np.repeat(x, _k(op), axis=0),
+        lambda op, y, v: y.reshape(_n(op), _k(op), y.shape[-1]).sum(axis=1),
+    ),
 }
 
 
-def register(class_name: str, builder: Callable[[object, Values], np.ndarray]) -> None:
-    """Teach the oracle a new operator class (by class name, to stay import-free)."""
-    _OPERATORS[class_name] = builder
+# --- expressions: products, sums, transposes, powers, Kronecker products ------------
 
 
-def dense(expr: object, values: Values) -> np.ndarray:
-    """The dense float matrix of ``expr`` with the symbols in ``values`` substituted.
+def _explicit(matrix: sp.MatrixBase, values: Values) -> tuple[np.ndarray, ...]:
+    """(rows, cols, values) of the non-zero entries of an explicit SymPy matrix."""
+    entries = matrix.todok()
+    rows = np.array([i for i, _ in entries], dtype=int)
+    cols = np.array([j for _, j in entries], dtype=int)
+    return rows, cols, np.array([_number(v, values) for v in entries.values()])
+
+
+def _gather(
+    count: int, targets: np.ndarray, sources: np.ndarray, weights: np.ndarray, block: np.ndarray
+) -> np.ndarray:
+    """out[targets[e]] += weights[e] · block[sources[e]] for every entry e."""
+    out = _zeros(count, block)
+    np.add.at(out, targets, weights[:, None] * block[sources])
+    return out
+
+
+def _power(expr: MatPow) -> tuple[sp.MatrixExpr, int]:
+    base, exponent = expr.args
+    exponent = sp.sympify(exponent)
+    if not (exponent.is_Integer and exponent >= 0):
+        raise ParameterError("exponent", exponent, "an integer >= 0 (the oracle has no inverses)")
+    return base, int(exponent)
+
+
+def _kronecker(
+    factors: tuple, block: np.ndarray, values: Values, act: Callable, side: int
+) -> np.ndarray:
+    """(A ⊗ B ⊗ …) on a row-major flattened cube: each factor acts along its own axis.
+
+    ``side`` is 1 for ``A x`` (the cube has the factors' column counts) and 0 for
+    ``Aᵀ y`` (their row counts); ``act`` is :func:`_apply` or :func:`_adjoint`.
+    """
+    trials = block.shape[-1]
+    cube = block.reshape(*(shape(f)[side] for f in factors), trials)
+    for axis, factor in enumerate(factors):
+        moved = np.moveaxis(cube, axis, 0)
+        out = act(factor, moved.reshape(moved.shape[0], -1), values)
+        cube = np.moveaxis(out.reshape(out.shape[0], *moved.shape[1:]), 0, axis)
+    return cube.reshape(-1, trials)
+
+
+def shape(expr: object) -> Shape:
+    """The (rows, cols) of ``expr`` from the formulas; an error if it is not defined.
+
+    A product whose inner sizes differ or a sum of different shapes is an error
+    naming both shapes (the numeric tier reports it as "undefined").
+
+    Examples
+    --------
+    >>> from symconv import Downsample, Flip
+    >>> shape(Downsample(5, 2))
+    (3, 5)
+    >>> shape(Downsample(5, 2) @ Flip(5))
+    (3, 5)
+    """
+    name = type(expr).__name__
+    if name in REFERENCES:
+        return REFERENCES[name].shape(expr)
+    if isinstance(expr, sp.MatrixBase):
+        return expr.shape
+    if isinstance(expr, (Identity, ZeroMatrix, OneMatrix)):
+        return _int(expr.rows), _int(expr.cols)
+    if isinstance(expr, Transpose):
+        rows, cols = shape(expr.arg)
+        return cols, rows
+    if isinstance(expr, MatMul):
+        shapes = [shape(f) for f in expr.args if getattr(f, "is_Matrix", False)]
+        for left, right in itertools.pairwise(shapes):
+            if left[1] != right[0]:
+                # Named by its shapes: SymPy cannot even print a product that does not exist.
+                raise ParameterError(
+                    "expr",
+                    f"a product of shapes {' times '.join(map(str, shapes))}",
+                    f"a product whose inner sizes agree (here {left} times {right})",
+                )
+        return shapes[0][0], shapes[-1][1]
+    if isinstance(expr, MatAdd):
+        shapes = {shape(term) for term in expr.args}
+        if len(shapes) > 1:
+            raise ParameterError(
+                "expr", f"a sum of shapes {sorted(shapes)}", "a sum of terms of one shape"
+            )
+        return shapes.pop()
+    if isinstance(expr, KroneckerProduct):
+        shapes = [shape(f) for f in expr.args]
+        return int(np.prod([r for r, _ in shapes])), int(np.prod([c for _, c in shapes]))
+    if isinstance(expr, MatPow):
+        base, _ = _power(expr)
+        rows, cols = shape(base)
+        if rows != cols:
+            raise ParameterError("expr", expr, f"a power of a square matrix (here {(rows, cols)})")
+        return rows, cols
+    raise ParameterError("expr", expr, "an expression the reference oracle knows")
+
+
+def _apply(expr: object, x: np.ndarray, values: Values) -> np.ndarray:
+    name = type(expr).__name__
+    if name in REFERENCES:
+        return REFERENCES[name].apply(expr, x, values)
+    if isinstance(expr, sp.MatrixBase):
+        rows, cols, weights = _explicit(expr, values)
+        return _gather(expr.rows, rows, cols, weights, x)
+    if isinstance(expr, Identity):
+        return x
+    if isinstance(expr, ZeroMatrix):
+        return _zeros(_int(expr.rows), x)
+    if isinstance(expr, OneMatrix):
+        return np.repeat(x.sum(axis=0, keepdims=True), _int(expr.rows), axis=0)
+    if isinstance(expr, Transpose):
+        return _adjoint(expr.arg, x, values)
+    if isinstance(expr, MatMul):
+        coeff, factors = expr.as_coeff_matrices()
+        for factor in reversed(factors):  # the rightmost factor acts first
+            x = _apply(factor, x, values)
+        return _number(coeff, values) * x
+    if isinstance(expr, MatAdd):
+        return sum(_apply(term, x, values) for term in expr.args)
+    if isinstance(expr, KroneckerProduct):
+        return _kronecker(expr.args, x, values, _apply, 1)
+    if isinstance(expr, MatPow):
+        base, exponent = _power(expr)
+        for _ in range(exponent):
+            x = _apply(base, x, values)
+        return x
+    raise ParameterError("expr", expr, "an expression the reference oracle knows")
+
+
+def _adjoint(expr: object, y: np.ndarray, values: Values) -> np.ndarray:
+    name = type(expr).__name__
+    if name in REFERENCES:
+        return REFERENCES[name].adjoint(expr, y, values)
+    if isinstance(expr, sp.MatrixBase):
+        rows, cols, weights = _explicit(expr, values)
+        return _gather(expr.cols, cols, rows, weights, y)
+    if isinstance(expr, Identity):
+        return y
+    if isinstance(expr, ZeroMatrix):
+        return _zeros(_int(expr.cols), y)
+    if isinstance(expr, OneMatrix):
+        return np.repeat(y.sum(axis=0, keepdims=True), _int(expr.cols), axis=0)
+    if isinstance(expr, Transpose):
+        return _apply(expr.arg, y, values)
+    if isinstance(expr, MatMul):
+        coeff, factors = expr.as_coeff_matrices()
+        for factor in factors:  # (F₁F₂…)ᵀy = …F₂ᵀ(F₁ᵀy)
+            y = _adjoint(factor, y, values)
+        return _number(coeff, values) * y
+    if isinstance(expr, MatAdd):
+        return sum(_adjoint(term, y, values) for term in expr.args)
+    if isinstance(expr, KroneckerProduct):
+        return _kronecker(expr.args, y, values, _adjoint, 0)
+    if isinstance(expr, MatPow):
+        base, exponent = _power(expr)
+        for _ in range(exponent):
+            y = _adjoint(base, y, values)
+        return y
+    raise ParameterError("expr", expr, "an expression the reference oracle knows")
+
+
+def _block(name: str, block: object, length: int) -> tuple[np.ndarray, bool]:
+    """A float block of shape (length, trials); a single vector becomes one column."""
+    array = np.asarray(block, dtype=float)
+    single = array.ndim == 1
+    array = array[:, None] if single else array
+    if array.ndim != 2 or array.shape[0] != length:
+        raise ParameterError(
+            name, f"array of shape {np.shape(block)}", f"an array of shape ({length}, trials)"
+        )
+    return array, single
+
+
+def apply(expr: object, x: object, values: Values) -> np.ndarray:
+    """``expr @ x`` for a block ``x`` of shape (cols, trials) (or one vector), matrix-free.
 
     Parameters
     ----------
     expr : matrix expression
-        symconv operators, explicit SymPy matrices, ``Identity``, ``ZeroMatrix``,
-        products, sums, scalar multiples, transposes and Kronecker products, at
-        concrete sizes.
+        symconv operators (the catalogue's included), explicit SymPy matrices,
+        ``Identity``, ``ZeroMatrix``, ``OneMatrix``, products, sums, scalar
+        multiples, transposes, powers and Kronecker products, at concrete sizes.
+    x : array of shape (cols, trials) or (cols,)
     values : mapping of Symbol to float
         Values of the kernel taps and any other scalar symbols.
     """
-    name = type(expr).__name__
-    if name in _OPERATORS:
-        return _OPERATORS[name](expr, values)
-    if isinstance(expr, sp.MatrixBase):
-        out = np.zeros(_int(expr.rows) * _int(expr.cols))
-        for (i, j), v in expr.todok().items():
-            out[i * expr.cols + j] = _number(v, values)
-        return out.reshape(expr.shape)
-    if isinstance(expr, Identity):
-        return np.eye(_int(expr.rows))
-    if isinstance(expr, ZeroMatrix):
-        return np.zeros((_int(expr.rows), _int(expr.cols)))
-    if isinstance(expr, Transpose):
-        return dense(expr.arg, values).T
-    if isinstance(expr, MatMul):
-        coeff, factors = expr.as_coeff_matrices()
-        result = dense(factors[0], values)
-        for factor in factors[1:]:
-            result = result @ dense(factor, values)
-        return _number(coeff, values) * result
-    if isinstance(expr, MatAdd):
-        return sum(dense(arg, values) for arg in expr.args)
-    if isinstance(expr, KroneckerProduct):
-        result = dense(expr.args[0], values)
-        for factor in expr.args[1:]:
-            result = np.kron(result, dense(factor, values))
-        return result
-    raise ParameterError("expr", expr, "an expression the NumPy oracle knows")
+    block, single = _block("x", x, shape(expr)[1])
+    out = _apply(expr, block, values)
+    return out[:, 0] if single else out
+
+
+def adjoint(expr: object, y: object, values: Values) -> np.ndarray:
+    """``exprᵀ @ y`` for a block ``y`` of shape (rows, trials), by reference adjoints."""
+    block, single = _block("y", y, shape(expr)[0])
+    out = _adjoint(expr, block, values)
+    return out[:, 0] if single else out
+
+
+def dense(expr: object, values: Values) -> np.ndarray:
+    """The dense float matrix of ``expr``: :func:`apply` to the identity. Small sizes only.
+
+    For tests and quick looks; the numeric tier never builds it.
+
+    Examples
+    --------
+    >>> from symconv import Downsample
+    >>> dense(Downsample(4, 2), {})
+    array([[1., 0., 0., 0.],
+           [0., 0., 1., 0.]])
+    """
+    return apply(expr, np.eye(shape(expr)[1]), values)
