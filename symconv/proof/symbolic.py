@@ -57,10 +57,19 @@ import sympy as sp
 from sympy.matrices.expressions import Identity, MatAdd, MatMul, Transpose
 
 from symconv.kernels import KernelFamily
+from symconv.kernels import length as kernel_length
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
 from symconv.proof.rewrite import normalize
 
-__all__ = ["ROWS", "BoundedSymbol", "bounded", "canonical_size", "entrywise_equal", "row_terms"]
+__all__ = [
+    "ROWS",
+    "BoundedSymbol",
+    "bounded",
+    "canonical_size",
+    "entrywise_equal",
+    "row_terms",
+    "undefined",
+]
 
 #: The symbolic row index.
 I = sp.Symbol("i", integer=True, nonnegative=True)  # noqa: E741  (the index, as in the papers)
@@ -245,11 +254,28 @@ def _decide_min_max(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace(replacements) if replacements else expr
 
 
+def _exact_floors(expr: sp.Expr) -> sp.Expr:
+    """⌊p/q⌋ = (p − r)/q when the assumptions say q divides p − r, 0 <= r < q
+    (q a small number; e.g. ⌊(m − 1)/2⌋ = (m − 1)/2 for an odd symbol m)."""
+    replacements = {}
+    for atom in expr.atoms(sp.floor, sp.ceiling):
+        p, q = sp.fraction(sp.together(atom.args[0]))
+        if not (q.is_Integer and 0 < q <= 16 and p.is_integer):
+            continue
+        if isinstance(atom, sp.ceiling):
+            p = p + q - 1
+        for r in range(int(q)):
+            if sp.Mod(sp.expand(p - r), q) == 0:
+                replacements[atom] = sp.expand((p - r) / q)
+                break
+    return expr.xreplace(replacements) if replacements else expr
+
+
 def _resolve(expr: object) -> sp.Expr:
     """``expr`` with pad-minus-crop pairs, decidable Min/Max and bounded ⌊⌋/⌈⌉ evaluated."""
     expr = sp.sympify(expr)
     for _ in range(4):
-        new = _max_pairs(_decide_min_max(_collapse_bounded(expr)))
+        new = _max_pairs(_decide_min_max(_exact_floors(_collapse_bounded(expr))))
         if new == expr:
             break
         expr = new
@@ -305,10 +331,10 @@ def _normal_floors(expr: sp.Expr) -> sp.Expr:
                     continue
                 w2, p2, _ = other
                 # c·(w + ⌊p/q⌋) = c·w − c·⌊(−p+q−1)/q⌋ = c·w − c·(w2 + ⌊p2/q⌋)
-                new = coeff * (whole - w2) - coeff * sp.floor(p2 / q, evaluate=False)
+                new = coeff * (whole - w2) - coeff * sp.floor(p2 / q)
                 expr = sp.expand(expr - coeff * atom + new)
             else:
-                expr = sp.expand(expr.xreplace({atom: whole + sp.floor(p / q, evaluate=False)}))
+                expr = sp.expand(expr.xreplace({atom: whole + sp.floor(p / q)}))
             changed = True
         if not changed:
             break
@@ -328,23 +354,43 @@ def canonical_size(expr: sp.Expr) -> sp.Expr:
 
 
 def _lower_bound(expr: sp.Expr) -> sp.Expr:
-    """A value <= expr: ⌈z⌉ → z, ⌊z⌋ → z − 1, Max(a, b) → a, −Min(a, b) → −a (positive
-    coefficient for ⌈⌉, ⌊⌋, Max; negative for Min), and a bounded symbol by the bound
-    its coefficient's sign asks for."""
+    """A value <= expr, by replacing each ⌊⌋, ⌈⌉, Max, Min by a bound in the right direction.
+
+    For integers p, q > 0: (p − q + 1)/q <= ⌊p/q⌋ <= p/q <= ⌈p/q⌉ <= (p + q − 1)/q (for other
+    arguments z − 1 < ⌊z⌋ <= z <= ⌈z⌉ < z + 1); Max(a, b) >= a, Min(a, b) <= a; and a bounded
+    symbol by the bound its coefficient's sign asks for.
+    """
     expr = sp.expand(expr)
     replacements = {}
     for atom in expr.atoms(sp.ceiling, sp.floor, sp.Max, sp.Min):
         coeff = expr.coeff(atom)
-        if isinstance(atom, sp.ceiling) and coeff.is_positive:
-            replacements[atom] = atom.args[0]
-        elif isinstance(atom, sp.floor) and coeff.is_positive:
-            replacements[atom] = atom.args[0] - 1
-        elif (isinstance(atom, sp.Max) and coeff.is_positive) or (
-            isinstance(atom, sp.Min) and coeff.is_negative
-        ):
+        up = coeff.is_positive
+        if not (up or coeff.is_negative):
+            continue
+        if isinstance(atom, (sp.floor, sp.ceiling)):
+            z = atom.args[0]
+            p, q = sp.fraction(sp.together(z))
+            slack = (q - 1) / q if (p.is_integer and q.is_integer and q.is_positive) else 1
+            if isinstance(atom, sp.floor):
+                replacements[atom] = z - slack if up else z
+            else:
+                replacements[atom] = z if up else z + slack
+        elif (isinstance(atom, sp.Max) and up) or (isinstance(atom, sp.Min) and not up):
             replacements[atom] = atom.args[0]
     expr = sp.expand(expr.xreplace(replacements))
-    for b in _bounded_symbols(expr):
+    # A symbol whose bound mentions another bounded symbol goes first (n >= f(a), then a).
+    done: set = set()
+    while True:
+        present = [b for b in _bounded_symbols(expr) if b not in done]
+        ready = [
+            b
+            for b in present
+            if not any(b in (c.lower.free_symbols | c.upper.free_symbols) for c in present)
+        ]
+        if not ready:
+            return expr
+        b = ready[0]
+        done.add(b)
         slope = sp.diff(expr, b)
         if slope.has(b):
             continue
@@ -352,7 +398,6 @@ def _lower_bound(expr: sp.Expr) -> sp.Expr:
             expr = sp.expand(expr.xreplace({b: b.lower}))
         elif slope.is_nonpositive:
             expr = sp.expand(expr.xreplace({b: b.upper}))
-    return expr
 
 
 def _surely_nonnegative(expr: sp.Expr) -> bool:
@@ -378,7 +423,13 @@ def _variables(expr: sp.Expr, variables: tuple) -> bool:
 
 
 def _sign_normal(e: sp.Expr) -> tuple[sp.Expr, bool]:
-    """(±e, whether negated): the one of e, −e that sorts first."""
+    """(±e, whether negated): positive coefficient of i (else of u) when it is a number,
+    otherwise the one of e, −e that sorts first."""
+    e = sp.expand(e)
+    for v in (I, U):
+        slope = sp.diff(e, v)
+        if slope.is_number and slope != 0:
+            return (sp.expand(-e), True) if slope < 0 else (e, False)
     neg = sp.expand(-e)
     if sp.default_sort_key(neg) < sp.default_sort_key(e):
         return neg, True
@@ -428,7 +479,7 @@ def _extremes(form: sp.Expr, box: dict) -> tuple[sp.Expr, sp.Expr] | None:
             low, high = low.xreplace({v: b}), high.xreplace({v: a})
         else:
             return None
-    if low.has(*box) or high.has(*box):
+    if low.has(I, U, *box) or high.has(I, U, *box):
         return None
     return low, high
 
@@ -516,7 +567,7 @@ def canonical_rows(expr: sp.Basic) -> dict:
     normal, _ = normalize(expr)
     if normal.has(Transpose):
         raise _UnsupportedError("a transpose without a closed form remains")
-    rows = normal.rows
+    rows = _resolve(normal.rows)
     table: dict = {}
     for c, col, guards in row_terms(normal):
         parts = [c, col, *(x for g in guards for x in g[1:])]
@@ -550,6 +601,37 @@ def _show(table: dict) -> str:
     return "[" + ", ".join(f"({v}, {col}, [{', '.join(g)}])" for v, col, g in terms) + "]"
 
 
+def _conditions(op: sp.Basic) -> list[tuple[str, sp.Expr]]:
+    """``[(what, expression that must be >= 0)]``: when ``op`` exists (its constructor's checks)."""
+    if isinstance(op, Upsample):
+        shortest, longest = op.k * (op.n - 1) + 1, op.k * op.n
+        return [
+            ("k(n−1)+1 <= length", op.length - shortest),
+            ("length <= k·n", longest - op.length),
+        ]
+    if isinstance(op, Crop):
+        return [("n − lo − hi >= 1", op.n - op.lo - op.hi - 1)]
+    if isinstance(op, Corr):
+        span = op.dilation * (kernel_length(op.kernel) - 1) + 1
+        return [("n + lo + hi >= d(m−1)+1", op.n + sum(op.padding) - span)]
+    if isinstance(op, ConvTranspose):
+        return [
+            ("a < s", op.stride - 1 - op.output_padding),
+            ("a non-empty output", op.rows - 1),
+        ]
+    return []
+
+
+def undefined(expr: sp.Basic) -> str | None:
+    """Why some operator in ``expr`` is not shown to exist for every value of the parameters
+    within their stated bounds, or None when every one is."""
+    for node in sp.preorder_traversal(expr):
+        for what, value in _conditions(node):
+            if not _surely_nonnegative(_resolve(value)):
+                return f"{node} is not shown to exist for every value ({what})"
+    return None
+
+
 def entrywise_equal(lhs: sp.Basic, rhs: sp.Basic) -> tuple[bool, str]:
     """``(True, row form)`` when both sides have the same canonical rows, else ``(False, why)``.
 
@@ -559,6 +641,10 @@ def entrywise_equal(lhs: sp.Basic, rhs: sp.Basic) -> tuple[bool, str]:
     for a, b in zip(lhs.shape, rhs.shape):
         if canonical_size(a - b) != 0:
             return False, f"shapes not shown equal: {lhs.shape} vs {rhs.shape}"
+    for side in (lhs, rhs):
+        why = undefined(side)
+        if why is not None:
+            return False, f"not applicable: {why}"
     try:
         left, right = canonical_rows(lhs), canonical_rows(rhs)
     except _UnsupportedError as reason:

@@ -1,0 +1,224 @@
+"""The symbolic tier with every parameter free: kernels of symbolic length, bounded parameters.
+
+Each catalogue entry whose symbolic tier is now free in all its parameters is
+checked three ways here: the tier passes and every parameter occurs as a free
+symbol of the sides it used; wrong variants (off-by-one borders or paddings, a
+wrong length range, a wrong stride) are *not* proven by the same machinery; and
+the operators built on a kernel of symbolic length agree, once the sizes are
+substituted, with the operators built on concrete taps (an independent check of
+the index maps the tier reasons about).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import sympy as sp
+from sympy import Identity, MatMul
+
+from symconv import Conv, ConvTranspose, Corr, Downsample, SymconvError, Upsample, catalogue
+from symconv.catalogue._common import at_least
+from symconv.catalogue.operators import MultiplesProjector
+from symconv.kernels import KernelFamily, family
+from symconv.proof.rules import border, mul
+from symconv.proof.symbolic import BoundedSymbol, bounded, canonical_size, entrywise_equal
+
+n, k, m, s, d = sp.symbols("n k m s d", integer=True, positive=True)
+lo, hi, a = sp.symbols("lo hi a", integer=True, nonnegative=True)
+q = family("q", m)
+
+#: Entries whose symbolic tier is free in every parameter of the entry.
+ALL_PARAMETERS = [
+    "up-down-transpose",
+    "transposed-conv-as-transpose",
+    "conv-transpose-is-correlation",
+    "transposed-conv-as-direct-conv",
+    "strided-conv",
+    "dilated-conv",
+    "down-up-identity",
+    "up-down-projector",
+    "noble-down",
+    "noble-up",
+]
+
+
+def _choices(entry) -> list[dict]:
+    """Every combination of the entry's choice parameters (a mode is not a symbol)."""
+    choices = [p for p in entry.params if p.choices]
+    return [
+        dict(zip((p.name for p in choices), combo))
+        for combo in itertools.product(*(p.choices for p in choices))
+    ]
+
+
+@pytest.mark.parametrize("name", ALL_PARAMETERS)
+def test_symbolic_tier_is_free_in_every_parameter(name: str) -> None:
+    entry = catalogue.get(name)
+    for choice in _choices(entry):
+        values = entry.resolve(**choice)
+        lhs, rhs, scope = entry.symbolic(**values)
+        free = {str(x) for x in lhs.free_symbols | rhs.free_symbols}
+        assert {p.name for p in entry.params if not p.choices} <= free, (free, scope)
+        result = entry.symbolic_tier(**values)
+        assert result.passed, (choice, result.detail)
+
+
+# --- soundness: the wrong variants are not proven ----------------------------------------
+
+
+def _not_shown(lhs: sp.Basic, rhs: sp.Basic) -> None:
+    holds, detail = entrywise_equal(lhs, rhs)
+    assert not holds, detail
+
+
+def test_down_up_needs_the_stated_length_range() -> None:
+    good = bounded("length", k * (n - 1) + 1, k * n)
+    assert entrywise_equal(MatMul(Downsample(good, k), Upsample(n, k, good)), Identity(n))[0]
+    # One too short: ↓ₖ on ℝ^{k(n−1)} has only n − 1 rows.
+    short = bounded("length", k * (n - 1), k * n)
+    _not_shown(MatMul(Downsample(short, k), Upsample(n, k, short)), Identity(n))
+    # One too long: ⌈N/k⌉ = n + 1 at N = k·n + 1.
+    long = bounded("length", k * (n - 1) + 1, k * n + 1)
+    _not_shown(MatMul(Downsample(long, k), Upsample(n, k, long)), Identity(n))
+    # No condition at all.
+    free = sp.Symbol("length", integer=True, positive=True)
+    _not_shown(MatMul(Downsample(free, k), Upsample(n, k, free)), Identity(n))
+
+
+def test_up_down_projector_is_not_the_identity() -> None:
+    N = bounded("length", k * (n - 1) + 1, k * n)
+    product = MatMul(Upsample(n, k, N), Downsample(N, k))
+    assert entrywise_equal(product, MultiplesProjector(N, k))[0]
+    _not_shown(product, Identity(N))
+    _not_shown(product, MultiplesProjector(N, k + 1))
+
+
+def test_strided_conv_wrong_variants() -> None:
+    size = at_least("n", m - lo - hi)
+    inner = Corr(q, size, (lo, hi))
+    assert entrywise_equal(Corr(q, size, (lo, hi), s), MatMul(Downsample(inner.rows, s), inner))[0]
+    # Without the condition n + lo + hi >= m, Corr does not exist for every n: not claimed.
+    plain = Corr(q, n, (lo, hi))
+    holds, why = entrywise_equal(Corr(q, n, (lo, hi), s), MatMul(Downsample(plain.rows, s), plain))
+    assert not holds and "not shown to exist" in why
+    # The same total padding split one off: same shapes, shifted columns.
+    size = at_least("n", m - lo - hi - 1)
+    shifted = Corr(q, size, (lo, hi + 1))
+    _not_shown(Corr(q, size, (lo + 1, hi), s), MatMul(Downsample(shifted.rows, s), shifted))
+    # A different stride on the right.
+    size = at_least("n", m - lo - hi)
+    inner = Corr(q, size, (lo, hi))
+    _not_shown(Corr(q, size, (lo, hi), s), MatMul(Downsample(inner.rows, s + 1), inner))
+
+
+def test_dilated_conv_wrong_variants() -> None:
+    size = at_least("n", d * (m - 1) + 1 - lo - hi)
+    assert entrywise_equal(Corr(q, size, (lo, hi), 1, d), Corr(q.dilated(d), size, (lo, hi)))[0]
+    size = at_least("n", d * (m - 1) - lo - hi)
+    _not_shown(Corr(q, size, (lo + 1, hi), 1, d), Corr(q.dilated(d), size, (lo, hi + 1)))
+    _not_shown(Corr(q, size, (lo, hi + 1), 1, d), Corr(q.dilated(d).flipped(), size, (lo, hi + 1)))
+
+
+_a = BoundedSymbol("a", 0, s - 1, integer=True, nonnegative=True)
+_n = at_least("n", 1 + (lo + hi - d * (m - 1) - _a) / s)
+
+
+def _direct(shift=0, stride=None, a=_a):
+    D = d * (m - 1)
+    stretched = s * (_n - 1) + 1
+    framed = border(stretched, D - lo + shift, D - hi + a - shift)
+    spread = Upsample(_n, stride or s, stretched)
+    return mul(Corr(q.dilated(d).flipped(), framed.rows), framed, spread)
+
+
+def test_transposed_conv_as_direct_conv_wrong_variants() -> None:
+    lhs = ConvTranspose(q, _n, (lo, hi), s, d, _a)
+    assert entrywise_equal(lhs, _direct())[0]
+    _not_shown(lhs, _direct(shift=1))  # off-by-one border
+    _not_shown(lhs, _direct(shift=-1))
+    # Without the flip: the kernel read forwards.
+    D = d * (m - 1)
+    stretched = s * (_n - 1) + 1
+    framed = border(stretched, D - lo, D - hi + _a)
+    unflipped = mul(Corr(q.dilated(d), framed.rows), framed, Upsample(_n, s, stretched))
+    _not_shown(lhs, unflipped)
+    # Without the condition a < s the transposed conv is not shown to exist.
+    free_a = sp.Symbol("a", integer=True, nonnegative=True)
+    holds, why = entrywise_equal(ConvTranspose(q, _n, (lo, hi), s, d, free_a), _direct(a=free_a))
+    assert not holds and "a < s" in why
+
+
+def test_noble_wrong_variants() -> None:
+    h = family("h", m)
+    up = Conv(h.dilated(k), n, "full")
+    lhs = MatMul(Downsample(up.rows, k), up)
+    right = MatMul(Conv(h, sp.ceiling(n / k), "full"), Downsample(n, k))
+    assert entrywise_equal(lhs, right)[0]
+    _not_shown(MatMul(Downsample(up.rows, k), Conv(h.dilated(k).flipped(), n, "full")), right)
+    # noble-up with e allowed up to k: ↑ₖ to length k·n + 1 does not exist.
+    e = BoundedSymbol("e", 0, k, integer=True, nonnegative=True)
+    length = k * (n - 1) + 1 + e
+    holds, why = entrywise_equal(
+        MatMul(Conv(h.dilated(k), length, "full"), Upsample(n, k, length)),
+        MatMul(Upsample(n + m - 1, k, k * (n + m - 2) + 1 + e), Conv(h, n, "full")),
+    )
+    assert not holds and "length <= k·n" in why
+
+
+def test_correlation_needs_its_conditions() -> None:
+    odd = sp.Symbol("m", integer=True, positive=True, odd=True)
+    size = BoundedSymbol("n", odd, sp.oo, integer=True, positive=True)
+    kernel = family("q", odd)
+    conv = Conv(kernel, size, "same")
+    assert entrywise_equal(conv.T, Conv(kernel.flipped(), conv.rows, "same"))[0]
+    # Even m: 'same' is not its own partner (the crop is off by one).
+    even = sp.Symbol("m", integer=True, positive=True, even=True)
+    size = BoundedSymbol("n", even, sp.oo, integer=True, positive=True)
+    conv = Conv(family("q", even), size, "same")
+    _not_shown(conv.T, Conv(family("q", even).flipped(), conv.rows, "same"))
+
+
+def test_sizes_are_compared_with_the_bounds_only() -> None:
+    N = bounded("length", k * (n - 1) + 1, k * n)
+    assert canonical_size(sp.ceiling(N / k) - n) == 0
+    assert canonical_size(sp.ceiling(sp.Symbol("N", integer=True, positive=True) / k) - n) != 0
+    assert canonical_size(sp.floor(-n / 2) + 1 + sp.floor((n - 1) / 2)) == 0
+    assert canonical_size(sp.floor(-n / 2) + sp.floor((n - 1) / 2)) != 0
+
+
+# --- kernels of symbolic length, substituted, are the concrete operators ------------------
+
+
+def _concrete(kernel: KernelFamily, values: dict) -> tuple:
+    return kernel.subs(values).taps()
+
+
+CASES = [
+    lambda K: Conv(K, n, "full"),
+    lambda K: Conv(K, n, "valid"),
+    lambda K: Corr(K, n, (lo, hi), s, d),
+    lambda K: ConvTranspose(K, n, (lo, hi), s, d, a),
+]
+
+
+@pytest.mark.parametrize("build", CASES)
+def test_family_operators_match_concrete_ones(build) -> None:
+    kinds = [q, q.flipped(), q.dilated(d), q.dilated(d).flipped(), q.phase(1, 2)]
+    compared = 0
+    for kernel, (m_, n_, s_, d_, lo_, hi_) in itertools.product(
+        kinds, [(3, 6, 2, 2, 1, 0), (2, 5, 3, 1, 0, 2), (4, 7, 1, 2, 2, 1)]
+    ):
+        values = {m: m_, n: n_, s: s_, d: d_, lo: lo_, hi: hi_, a: 0}
+        op = build(kernel)
+        try:
+            concrete = build(_concrete(kernel, values)).subs(values)
+        except SymconvError:  # a size that does not exist for these values
+            continue
+        assert op.subs(values).shape == concrete.shape
+        rows, cols = (int(x) for x in concrete.shape)
+        symbolic = op.subs(values)
+        for i, j in itertools.product(range(rows), range(cols)):
+            assert sp.simplify(symbolic._entry(i, j) - concrete._entry(i, j)) == 0, (op, i, j)
+            compared += 1
+    assert compared > 100
