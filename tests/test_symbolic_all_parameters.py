@@ -22,7 +22,13 @@ from symconv.catalogue._common import at_least
 from symconv.catalogue.operators import MultiplesProjector
 from symconv.kernels import KernelFamily, family
 from symconv.proof.rules import border, mul
-from symconv.proof.symbolic import BoundedSymbol, bounded, canonical_size, entrywise_equal
+from symconv.proof.symbolic import (
+    BoundedSymbol,
+    bounded,
+    canonical_size,
+    entrywise_equal,
+    surely_positive,
+)
 
 n, k, m, s, d = sp.symbols("n k m s d", integer=True, positive=True)
 lo, hi, a = sp.symbols("lo hi a", integer=True, nonnegative=True)
@@ -40,6 +46,7 @@ ALL_PARAMETERS = [
     "up-down-projector",
     "noble-down",
     "noble-up",
+    "checkerboard-overlap",
 ]
 
 
@@ -177,6 +184,33 @@ def test_correlation_needs_its_conditions() -> None:
     size = BoundedSymbol("n", even, sp.oo, integer=True, positive=True)
     conv = Conv(family("q", even), size, "same")
     _not_shown(conv.T, Conv(family("q", even).flipped(), conv.rows, "same"))
+
+
+def test_checkerboard_wrong_variants() -> None:
+    ones = family("*", m)
+    stretched = s * (n - 1) + 1
+    lhs = MatMul(ConvTranspose(ones, n, 0, s), sp.OneMatrix(n, 1))
+    rhs = MatMul(Conv(ones, stretched, "full"), Upsample(n, s, stretched), sp.OneMatrix(n, 1))
+    assert entrywise_equal(lhs, rhs)[0]
+    # The up-sampling to the longest length k·n: one more row, not the same counts.
+    longer = MatMul(Conv(ones, s * n, "full"), Upsample(n, s), sp.OneMatrix(n, 1))
+    _not_shown(lhs, longer)
+    # A kernel one tap longer.
+    other = family("*", m + 1)
+    _not_shown(
+        lhs, MatMul(Conv(other, stretched, "full"), Upsample(n, s, stretched), sp.OneMatrix(n, 1))
+    )
+
+
+def test_uniformity_argument_rejects_wrong_claims() -> None:
+    u = sp.Symbol("u", integer=True)
+    v = BoundedSymbol("v", 0, s - 1, integer=True, nonnegative=True)
+    assert canonical_size(sp.ceiling((s * u - v) / s) - u) == 0  # s | m: uniform
+    assert canonical_size(sp.ceiling((s * u + 1 - v) / s) - u) != 0  # r = 1: not shown uniform
+    r = BoundedSymbol("r", 1, s - 1, integer=True, positive=True)
+    assert surely_positive(sp.ceiling((s * u + r) / s) - sp.ceiling(s * u / s))
+    r0 = BoundedSymbol("r", 0, s - 1, integer=True, nonnegative=True)  # r = 0 allowed: no
+    assert not surely_positive(sp.ceiling((s * u + r0) / s) - sp.ceiling(s * u / s))
 
 
 def test_sizes_are_compared_with_the_bounds_only() -> None:

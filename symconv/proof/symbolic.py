@@ -68,6 +68,7 @@ __all__ = [
     "canonical_size",
     "entrywise_equal",
     "row_terms",
+    "surely_positive",
     "undefined",
 ]
 
@@ -150,6 +151,12 @@ def _conv_transpose(op: ConvTranspose, i: sp.Expr) -> list:
     return out
 
 
+def _ones_column(op: sp.OneMatrix) -> list:
+    if op.cols != 1:
+        raise _UnsupportedError("a matrix of ones with more than one column")
+    return [(1, sp.Integer(0), set())]
+
+
 #: Row maps of the operator classes: ``(op, i) -> [(coeff, column, guards)]``. Guards that
 #: hold by construction whenever 0 <= i < rows are left out (e.g. ki < N for ↓ₖ on ℝᴺ).
 ROWS: dict[type, Callable[[object, sp.Expr], list]] = {
@@ -159,6 +166,7 @@ ROWS: dict[type, Callable[[object, sp.Expr], list]] = {
     Crop: lambda op, i: [(1, i + op.lo, set())],
     Flip: lambda op, i: [(1, op.n - 1 - i, set())],
     Identity: lambda op, i: [(1, i, set())],
+    sp.OneMatrix: lambda op, i: _ones_column(op),
     Conv: _conv,
     Corr: _corr,
     ConvTranspose: _conv_transpose,
@@ -400,9 +408,26 @@ def _lower_bound(expr: sp.Expr) -> sp.Expr:
             expr = sp.expand(expr.xreplace({b: b.upper}))
 
 
+def _nonnegative_polynomial(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is a polynomial that is >= 0 because, with every positive integer
+    symbol x written 1 + x' (x' >= 0), all its coefficients are >= 0."""
+    symbols = expr.free_symbols
+    if not all(x.is_integer and x.is_nonnegative for x in symbols):
+        return False
+    shifted = {x: x + 1 for x in symbols if x.is_positive}
+    poly = sp.expand(expr.xreplace(shifted))
+    if not poly.is_polynomial(*symbols):
+        return False
+    return (
+        all(c.is_number and c >= 0 for c in sp.Poly(poly, *symbols).coeffs())
+        if symbols
+        else (poly.is_nonnegative is True)
+    )
+
+
 def _surely_nonnegative(expr: sp.Expr) -> bool:
     expr = sp.simplify(expr)
-    if expr.is_nonnegative:
+    if expr.is_nonnegative or _nonnegative_polynomial(expr):
         return True
     bound = expr
     for _ in range(3):  # nested bounds (a ⌈⌉ of a bounded symbol) need more than one pass
@@ -410,7 +435,19 @@ def _surely_nonnegative(expr: sp.Expr) -> bool:
         if new == bound:
             break
         bound = new
-        if sp.simplify(bound).is_nonnegative:
+        simple = sp.simplify(bound)
+        if simple.is_nonnegative or _nonnegative_polynomial(simple):
+            return True
+    return False
+
+
+def surely_positive(expr: sp.Expr) -> bool:
+    """Whether ``expr`` > 0 for every value within the stated bounds (shown, not guessed)."""
+    expr = canonical_size(expr)
+    bound = expr
+    for _ in range(3):
+        bound = sp.simplify(_lower_bound(bound))
+        if bound.is_positive:
             return True
     return False
 
