@@ -25,6 +25,7 @@ import sympy as sp
 from symconv import _validate
 
 __all__ = [
+    "KernelConvolution",
     "KernelFamily",
     "convolve",
     "dilate",
@@ -214,6 +215,49 @@ class KernelFamily(sp.Basic):
         return tuple(sp.sympify(self.at(sp.Integer(t))) for t in range(int(self.length)))
 
 
+class KernelConvolution(sp.Basic):
+    """The full convolution f ∗ g of two kernels, at least one of symbolic length.
+
+    Tap τ is Σ f_a g_b over a + b = τ; its length is L_f + L_g − 1. Kept
+    unexpanded (a sum of a symbolic number of products); the symbolic proof tier
+    reads it as the taps of both factors with their positions added.
+
+    Examples
+    --------
+    >>> m = sp.Symbol("m", integer=True, positive=True)
+    >>> qr = KernelConvolution(family("q", m), family("r", 2))
+    >>> qr.length
+    m + 1
+    >>> qr.subs(m, 2).taps()
+    (q[0]*r[0], q[0]*r[1] + q[1]*r[0], q[1]*r[1])
+    """
+
+    def __new__(cls, f: object, g: object) -> KernelConvolution:
+        f, g = (
+            x if isinstance(x, (KernelFamily, KernelConvolution)) else as_kernel(x) for x in (f, g)
+        )
+        return super().__new__(cls, *(sp.Tuple(*x) if isinstance(x, tuple) else x for x in (f, g)))
+
+    factors = property(lambda self: self.args)
+
+    @property
+    def length(self) -> sp.Expr:
+        return length(self.args[0]) + length(self.args[1]) - 1
+
+    def taps(self) -> Kernel:
+        """The concrete kernel, once every length is a number."""
+        f, g = (x.taps() if hasattr(x, "taps") else tuple(x) for x in self.args)
+        return convolve(f, g)
+
+    def at(self, t: sp.Expr) -> sp.Expr:
+        """The tap at position t (a concrete t and concrete lengths)."""
+        taps = self.taps()
+        t = sp.sympify(t)
+        if t.is_Integer:
+            return taps[int(t)] if 0 <= int(t) < len(taps) else sp.Integer(0)
+        return sp.Add(*(v * sp.KroneckerDelta(t, i) for i, v in enumerate(taps)))
+
+
 def family(name: str, m: object) -> KernelFamily:
     """The kernel (q[0], …, q[m−1]) of symbolic length m; ``"*"`` for 1ₘ.
 
@@ -229,4 +273,8 @@ def family(name: str, m: object) -> KernelFamily:
 
 def length(q: object) -> sp.Expr:
     """The number of taps of a kernel or of a :class:`KernelFamily` (maybe symbolic)."""
-    return q.length if isinstance(q, KernelFamily) else sp.Integer(len(q))
+    return q.length if isinstance(q, SYMBOLIC_KERNELS) else sp.Integer(len(q))
+
+
+#: Kernels whose length may be symbolic (accepted by the convolution operators as they are).
+SYMBOLIC_KERNELS = (KernelFamily, KernelConvolution)

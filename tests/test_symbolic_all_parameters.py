@@ -20,7 +20,7 @@ from sympy import Identity, MatMul
 from symconv import Conv, ConvTranspose, Corr, Downsample, SymconvError, Upsample, catalogue
 from symconv.catalogue._common import at_least
 from symconv.catalogue.operators import MultiplesProjector
-from symconv.kernels import KernelFamily, family
+from symconv.kernels import KernelConvolution, KernelFamily, family
 from symconv.proof.rules import border, mul
 from symconv.proof.symbolic import (
     BoundedSymbol,
@@ -47,6 +47,7 @@ ALL_PARAMETERS = [
     "noble-down",
     "noble-up",
     "checkerboard-overlap",
+    "conv-associative",
 ]
 
 
@@ -211,6 +212,34 @@ def test_uniformity_argument_rejects_wrong_claims() -> None:
     assert surely_positive(sp.ceiling((s * u + r) / s) - sp.ceiling(s * u / s))
     r0 = BoundedSymbol("r", 0, s - 1, integer=True, nonnegative=True)  # r = 0 allowed: no
     assert not surely_positive(sp.ceiling((s * u + r0) / s) - sp.ceiling(s * u / s))
+
+
+def test_conv_associative_wrong_variants() -> None:
+    r = sp.Symbol("r", integer=True, positive=True)
+    second = family("r", r)
+    lhs = MatMul(Conv(q, n + r - 1, "full"), Conv(second, n, "full"))
+    assert entrywise_equal(lhs, Conv(KernelConvolution(q, second), n, "full"))[0]
+    _not_shown(lhs, Conv(KernelConvolution(q, second.flipped()), n, "full"))
+    _not_shown(lhs, Conv(KernelConvolution(q.flipped(), second), n, "full"))
+    # q ∗ q: one family twice in a product is not claimed.
+    holds, why = entrywise_equal(
+        MatMul(Conv(q, n + m - 1, "full"), Conv(q, n, "full")),
+        Conv(KernelConvolution(q, q), n, "full"),
+    )
+    assert not holds and "twice" in why
+
+
+def test_a_bound_is_dropped_only_when_implied() -> None:
+    from symconv.proof.symbolic import I, _canonical_guards
+
+    r = sp.Symbol("r", integer=True, positive=True)
+    u, v = sp.Symbol("u", integer=True), sp.Symbol("u_r", integer=True)
+    ranges = {("range", u, 0, m), ("range", v, 0, r), ("range", I - u - v, 0, n)}
+    rows = n + m + r - 2
+    implied = _canonical_guards(ranges | {("range", I - u, 0, n + r - 1)}, rows, (I, u, v))
+    assert implied == _canonical_guards(ranges, rows, (I, u, v))
+    tighter = _canonical_guards(ranges | {("range", I - u, 0, n + r - 2)}, rows, (I, u, v))
+    assert tighter != _canonical_guards(ranges, rows, (I, u, v))
 
 
 def test_sizes_are_compared_with_the_bounds_only() -> None:

@@ -153,10 +153,13 @@ CONV_COMMUTATIVE = Entry(
 )
 
 
-def _associative_sides(n: object, m: int, r: int) -> tuple:
+def _associative_sides(n: object, m: object, r: object) -> tuple:
+    first, second = taps(m), taps(r, "r")
+    symbolic = any(isinstance(x, kernels.KernelFamily) for x in (first, second))
+    both = kernels.KernelConvolution(first, second) if symbolic else kernels.convolve(first, second)
     return (
-        MatMul(Conv(q(m), n + r - 1, "full"), Conv(q(r, "r"), n, "full")),
-        Conv(kernels.convolve(q(m), q(r, "r")), n, "full"),
+        MatMul(Conv(first, n + r - 1, "full"), Conv(second, n, "full")),
+        Conv(both, n, "full"),
     )
 
 
@@ -169,7 +172,10 @@ CONV_ASSOCIATIVE = Entry(
     chain=lambda **v: chain_from_script(_associative_sides(**v)[0], [("rule", "conv-associative")]),
     grid=lambda: grid(n=N_RANGE, m=range(1, 6), r=range(1, 5)),
     bounds="n ≤ 12, m ≤ 5, r ≤ 4",
-    symbolic=lambda m, r, **_: (*_associative_sides(n, m, r), f"for all n (m = {m}, r = {r})"),
+    symbolic=lambda **_: (
+        *_associative_sides(n, m, sp.Symbol("r", integer=True, positive=True)),
+        "for all n, m, r >= 1",
+    ),
 )
 
 ENTRIES = (STRIDED_CONV, DILATED_CONV, CONV_COMMUTATIVE, CONV_ASSOCIATIVE)

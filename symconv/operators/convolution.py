@@ -42,12 +42,12 @@ def _padding_pair(padding: object, n: object, m: int, stride: object, dilation: 
 
 def _taps(q: object) -> sp.Tuple | kernels.KernelFamily:
     """A checked kernel: a sequence of taps, or a family of symbolic length (kept as is)."""
-    return q if isinstance(q, kernels.KernelFamily) else _validate.taps("q", q)
+    return q if isinstance(q, kernels.SYMBOLIC_KERNELS) else _validate.taps("q", q)
 
 
 def _tap_sum(q: sp.Tuple | kernels.KernelFamily, offset: sp.Expr) -> sp.Expr:
     """Σ_t q_t δ(offset, t): the tap at ``offset``, 0 outside the kernel."""
-    if isinstance(q, kernels.KernelFamily):
+    if isinstance(q, kernels.SYMBOLIC_KERNELS):
         return q.at(offset)
     return sp.Add(*(tap * sp.KroneckerDelta(offset, t) for t, tap in enumerate(q)))
 

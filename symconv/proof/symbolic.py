@@ -56,7 +56,7 @@ from collections.abc import Callable
 import sympy as sp
 from sympy.matrices.expressions import Identity, MatAdd, MatMul, Transpose
 
-from symconv.kernels import KernelFamily
+from symconv.kernels import KernelConvolution, KernelFamily
 from symconv.kernels import length as kernel_length
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
 from symconv.proof.rewrite import normalize
@@ -115,14 +115,22 @@ def _range(e: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> Guard:
 
 def _kernel_taps(kernel: object) -> list[tuple[sp.Expr, sp.Expr, set]]:
     """``[(tap value, tap position, guards)]``: the non-zero concrete taps, or for a family
-    one term with a fresh bound base index u (0 <= u < m, position τ(u) inside the kernel)."""
+    one term with a fresh bound base index (0 <= u < m, position τ(u) inside the kernel),
+    named after the family so that terms of two sides can be matched."""
     if isinstance(kernel, KernelFamily):
-        u = sp.Dummy("u", integer=True)
+        u = sp.Dummy(f"u_{kernel.name}", integer=True)
         tau = kernel.position(u)
         guards = {_range(u, 0, kernel.m), _range(tau, 0, kernel.length)}
         if kernel.c != 1:
             guards.add(_div(kernel.c, kernel.a + kernel.b * u))
         return [(kernel.value(u), tau, guards)]
+    if isinstance(kernel, KernelConvolution):  # (f ∗ g)_τ = Σ f_a g_b over a + b = τ
+        f, g = (_kernel_taps(x) for x in kernel.factors)
+        return [
+            (cf * cg, tf + tg, gf | gg | {_range(tf + tg, 0, kernel.length)})
+            for cf, tf, gf in f
+            for cg, tg, gg in g
+        ]
     return [(q, t, set()) for t, q in enumerate(kernel) if q != 0]
 
 
@@ -459,11 +467,11 @@ def _variables(expr: sp.Expr, variables: tuple) -> bool:
     return sp.sympify(expr).has(*variables)
 
 
-def _sign_normal(e: sp.Expr) -> tuple[sp.Expr, bool]:
-    """(±e, whether negated): positive coefficient of i (else of u) when it is a number,
-    otherwise the one of e, −e that sorts first."""
+def _sign_normal(e: sp.Expr, variables: tuple = (I, U)) -> tuple[sp.Expr, bool]:
+    """(±e, whether negated): positive coefficient of the first variable (i, then the bound
+    tap indices) whose coefficient is a number, otherwise the one of e, −e that sorts first."""
     e = sp.expand(e)
-    for v in (I, U):
+    for v in variables:
         slope = sp.diff(e, v)
         if slope.is_number and slope != 0:
             return (sp.expand(-e), True) if slope < 0 else (e, False)
@@ -495,13 +503,13 @@ def _linear_range(e: sp.Expr, lo: sp.Expr, hi: sp.Expr, variables: tuple, diviso
         rest = sp.expand(form / c)
         if c != 1 and rest.is_integer:
             form, lo, hi = rest, sp.ceiling(lo / c), sp.ceiling(hi / c)
-    form, negated = _sign_normal(form)
+    form, negated = _sign_normal(form, variables)
     if negated:
         lo, hi = 1 - hi, 1 - lo
     return form, lo, hi
 
 
-def _extremes(form: sp.Expr, box: dict) -> tuple[sp.Expr, sp.Expr] | None:
+def _extremes(form: sp.Expr, box: dict, variables: tuple) -> tuple[sp.Expr, sp.Expr] | None:
     """(min, max) of a form linear in the boxed variables over the box, or None."""
     low = high = form
     for v, (a, b) in box.items():
@@ -516,7 +524,7 @@ def _extremes(form: sp.Expr, box: dict) -> tuple[sp.Expr, sp.Expr] | None:
             low, high = low.xreplace({v: b}), high.xreplace({v: a})
         else:
             return None
-    if low.has(I, U, *box) or high.has(I, U, *box):
+    if low.has(*variables) or high.has(*variables):
         return None
     return low, high
 
@@ -542,8 +550,9 @@ def _undominated(values: set, keep_larger: bool) -> list:
 def _canonical_guards(guards: set, rows: sp.Expr, variables: tuple = (I,)) -> frozenset | None:
     """Simplified guards, or None when they can never hold.
 
-    ``variables`` are the row index and (when present) the bound base index ``U``,
-    whose range guard 0 <= u < m defines its domain and is always kept.
+    ``variables`` are the row index and (when present) the bound base tap indices,
+    whose range guards 0 <= u < m define their domain and are always kept. A bound
+    implied by the domain box, or by another kept bound plus the box, is dropped.
     """
     out = set()
     divisors = []
@@ -557,7 +566,7 @@ def _canonical_guards(guards: set, rows: sp.Expr, variables: tuple = (I,)) -> fr
         if residue.is_number:
             return None
         x = residue.args[0] if isinstance(residue, sp.Mod) and residue.args[1] == g[1] else e
-        x = _sign_normal(sp.expand(x))[0]
+        x = _sign_normal(sp.expand(x), variables)[0]
         divisors.append((g[1], x))
         out.add(("div", g[1], x))
     forms: dict = {}
@@ -576,30 +585,67 @@ def _canonical_guards(guards: set, rows: sp.Expr, variables: tuple = (I,)) -> fr
         lows.add(canonical_size(lo))
         highs.add(canonical_size(hi))
     box = {I: (sp.Integer(0), rows - 1)} if I in variables else {}
-    if U in forms:
-        lows, highs = forms[U]
+    bound = variables[1:]
+    for b in bound:
+        if b in forms:
+            low, high = _undominated(forms[b][0], True), _undominated(forms[b][1], False)
+            if len(low) == 1 and len(high) == 1:
+                box[b] = (low[0], high[0] - 1)
+    kept = []  # (form, lower or None, upper or None): one bound each
+    for form, (lows, highs) in sorted(forms.items(), key=lambda f: sp.default_sort_key(f[0])):
         low, high = _undominated(lows, True), _undominated(highs, False)
-        if len(low) == 1 and len(high) == 1:
-            box[U] = (low[0], high[0] - 1)
-    for form, (lows, highs) in forms.items():
-        low, high = _undominated(lows, True), _undominated(highs, False)
-        if form != U:
-            ends = _extremes(form, box)
+        if form not in bound:
+            ends = _extremes(form, box, variables)
             if ends is not None:
                 low = [a for a in low if not _surely_nonnegative(ends[0] - a)]
                 high = [b for b in high if not _surely_nonnegative(b - 1 - ends[1])]
-        for a in low:
-            out.add(("range", form, a, sp.oo))
-        for b in high:
-            out.add(("range", form, -sp.oo, b))
+        kept += [(form, a, None) for a in low] + [(form, None, b) for b in high]
+    for item in list(kept):
+        if item[0] not in bound and _implied(
+            item, [k for k in kept if k is not item], box, variables
+        ):
+            kept.remove(item)
+    for form, a, b in kept:
+        out.add(("range", form, a, sp.oo) if b is None else ("range", form, -sp.oo, b))
     return frozenset(out)
+
+
+def _implied(item: tuple, others: list, box: dict, variables: tuple) -> bool:
+    """Whether the bound ``item`` on form f follows from another kept bound on a form g and
+    the box: f = g + (f − g), with f − g between its extremes over the box."""
+    form, low, high = item
+    for other, other_low, other_high in others:
+        if other == form:
+            continue
+        ends = _extremes(sp.expand(form - other), box, variables)
+        if ends is None:
+            continue
+        if (
+            low is not None
+            and other_low is not None
+            and _surely_nonnegative(other_low + ends[0] - low)
+        ):
+            return True
+        if (
+            high is not None
+            and other_high is not None
+            and _surely_nonnegative(high - 1 - (other_high - 1 + ends[1]))
+        ):
+            return True
+    return False
+
+
+def _bound_symbol(name: str) -> sp.Symbol:
+    """The canonical name of the bound base tap index of a family: ``u`` for q, else u_name."""
+    return U if name == "u_q" else sp.Symbol(name, integer=True)
 
 
 def canonical_rows(expr: sp.Basic) -> dict:
     """{(column, guards): coefficient} for row I of ``expr``, transposes pushed to closed forms.
 
-    A term with a bound base index (a kernel of symbolic length) has it renamed ``u``;
-    a term with more than one bound index (a product of two such kernels) is not supported.
+    A term with a bound base index (a kernel of symbolic length) has it renamed after its
+    family (``u`` for q, ``u_r`` for r): terms of the two sides then match by name. A term
+    with one family twice (q ∗ q) is not supported.
     """
     normal, _ = normalize(expr)
     if normal.has(Transpose):
@@ -609,15 +655,13 @@ def canonical_rows(expr: sp.Basic) -> dict:
     for c, col, guards in row_terms(normal):
         parts = [c, col, *(x for g in guards for x in g[1:])]
         bound = set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts))
-        if len(bound) > 1:
-            raise _UnsupportedError("a product of two kernels of symbolic length")
-        variables = (I,)
-        if bound:
-            (u,) = bound
-            rename = {u: U}
-            c, col = sp.sympify(c).xreplace(rename), sp.sympify(col).xreplace(rename)
-            guards = {(g[0], *(sp.sympify(x).xreplace(rename) for x in g[1:])) for g in guards}
-            variables = (I, U)
+        names = sorted(u.name for u in bound)
+        if len(set(names)) < len(names):
+            raise _UnsupportedError("one kernel of symbolic length twice in one product")
+        rename = {u: _bound_symbol(u.name) for u in bound}
+        c, col = sp.sympify(c).xreplace(rename), sp.sympify(col).xreplace(rename)
+        guards = {(g[0], *(sp.sympify(x).xreplace(rename) for x in g[1:])) for g in guards}
+        variables = (I, *(_bound_symbol(name) for name in names))
         g = _canonical_guards(guards, rows, variables)
         if g is None:
             continue
