@@ -48,6 +48,7 @@ ALL_PARAMETERS = [
     "noble-up",
     "checkerboard-overlap",
     "conv-associative",
+    "nearest-upsample-conv",
 ]
 
 
@@ -227,6 +228,31 @@ def test_conv_associative_wrong_variants() -> None:
         Conv(KernelConvolution(q, q), n, "full"),
     )
     assert not holds and "twice" in why
+
+
+def test_nearest_upsample_conv_wrong_variants() -> None:
+    from symconv.catalogue.operators import NearestUpsample
+
+    lhs = MatMul(Conv(q, k * n, "full"), NearestUpsample(n, k))
+    box = KernelConvolution(q, family("*", k))
+    assert entrywise_equal(lhs, ConvTranspose(box, n, 0, k))[0]
+    # Zero insertion instead of repetition: the kernel q itself, not q ∗ 1ₖ.
+    _not_shown(MatMul(Conv(q, k * n, "full"), Upsample(n, k)), ConvTranspose(box, n, 0, k))
+    # The kernel read backwards.
+    _not_shown(lhs, ConvTranspose(KernelConvolution(q.flipped(), family("*", k)), n, 0, k))
+
+
+def test_remainder_rule_needs_multiples_of_k() -> None:
+    """lo <= e < hi ⟺ lo <= e − r < hi only when k divides lo and hi."""
+    from symconv.proof.symbolic import I, _canonical_guards
+
+    r = sp.Symbol("u_*", integer=True)
+    base = {("range", r, 0, k), ("div", k, I - r)}
+    rows = k * n
+    moved = _canonical_guards(base | {("range", I, 0, k * n)}, rows + 5, (I, r))
+    assert ("range", I - r, -sp.oo, k * n) in moved
+    kept = _canonical_guards(base | {("range", I, 1, k * n)}, rows + 5, (I, r))
+    assert ("range", I, 1, sp.oo) in kept  # 1 is not a multiple of k: left alone
 
 
 def test_a_bound_is_dropped_only_when_implied() -> None:

@@ -86,10 +86,15 @@ NOBLE_UP = Entry(
 )
 
 
-def _nearest_sides(n: object, k: int, m: int) -> tuple:
+def _nearest_sides(n: object, k: object, m: object) -> tuple:
+    kernel = taps(m)
+    if isinstance(kernel, kernels.KernelFamily) or not sp.sympify(k).is_Integer:
+        box = kernels.KernelConvolution(kernel, kernels.family("*", k))
+    else:
+        box = kernels.convolve(kernel, kernels.ones(k))
     return (
-        MatMul(Conv(q(m), k * n, "full"), NearestUpsample(n, k)),
-        ConvTranspose(kernels.convolve(q(m), kernels.ones(k)), n, 0, k),
+        MatMul(Conv(kernel, k * n, "full"), NearestUpsample(n, k)),
+        ConvTranspose(box, n, 0, k),
     )
 
 
@@ -121,6 +126,7 @@ NEAREST_UPSAMPLE_CONV = Entry(
         _nearest_sides(n, k, m)[1],
         f"for all n (k = {k}, m = {m})",
     ),
+    symbolic=lambda **_: (*_nearest_sides(n, k, m), "for all n, k, m >= 1"),
 )
 
 

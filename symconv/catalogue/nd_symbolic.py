@@ -199,28 +199,52 @@ def _rename(guard: tuple, old: sp.Symbol, new: sp.Symbol) -> tuple:
 
 
 def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
-    """{(column index, guards): coeff} with each axis's guards simplified on their own."""
+    """{(column index, guards): coeff} with each axis's guards simplified on their own.
+
+    A bound index (the remainder of nearest up-sampling, the tap of a kernel of symbolic
+    length) belongs to the axis whose column it appears in; it is renamed after its name
+    and axis so that the terms of two sides match.
+    """
     table: dict = {}
     for coeff, cols, guards in terms:
         for g in guards:
             if sum(any(sp.sympify(x).has(i) for x in g[1:]) for i in indices) > 1:
                 raise UnsupportedError(f"a guard over two axes: {g}")
+        bound: dict = {}  # axis -> {dummy: canonical symbol}
+        for axis, col in enumerate(cols[1:]):
+            for u in sorted(sp.sympify(col).atoms(sp.Dummy), key=str):
+                bound.setdefault(axis, {})[u] = sp.Symbol(f"{u.name}_{axis + 1}", integer=True)
+        owner = {u: axis for axis, names in bound.items() for u in names}
+        rename = {u: s for names in bound.values() for u, s in names.items()}
         simplified = set()
-        for i, n in zip(indices, rows):
-            own = {g for g in guards if any(sp.sympify(x).has(i) for x in g[1:])}
+        for axis, (i, n) in enumerate(zip(indices, rows)):
+            mine = {u for u, a in owner.items() if a == axis}
+
+            def belongs(g: tuple, i: sp.Symbol = i, mine: set = mine) -> bool:
+                return any(sp.sympify(x).has(i, *mine) for x in g[1:])
+
+            own = {g for g in guards if belongs(g)}
             if not own:
                 continue
             # The 1-D simplifier works on its own index symbol: rename there and back.
-            canon = symbolic._canonical_guards({_rename(g, i, symbolic.I) for g in own}, n)
+            local = {i: symbolic.I, **{u: rename[u] for u in mine}}
+            variables = (symbolic.I, *sorted((rename[u] for u in mine), key=str))
+            renamed = {(g[0], *(sp.sympify(x).xreplace(local) for x in g[1:])) for g in own}
+            canon = symbolic._canonical_guards(renamed, n, variables)
             if canon is None:
                 break
             simplified |= {_rename(g, symbolic.I, i) for g in canon}
         else:
-            rest = [g for g in guards if not any(sp.sympify(x).has(*indices) for x in g[1:])]
+            every = (*indices, *owner)
+            rest = [g for g in guards if not any(sp.sympify(x).has(*every) for x in g[1:])]
             if rest:  # a guard free of every index: constant sizes only
                 raise UnsupportedError(f"guards without an index: {rest}")
-            key = (tuple(sp.expand(c) for c in cols), frozenset(simplified))
-            table[key] = sp.expand(table.get(key, 0) + coeff)
+            unowned = set().union(*(sp.sympify(x).atoms(sp.Dummy) for g in guards for x in g[1:]))
+            if unowned - set(owner):
+                raise UnsupportedError("a bound index outside every column")
+            columns = tuple(sp.expand(sp.sympify(c).xreplace(rename)) for c in cols)
+            key = (columns, frozenset(simplified))
+            table[key] = sp.expand(table.get(key, 0) + sp.sympify(coeff).xreplace(rename))
     return {k: v for k, v in table.items() if v != 0}
 
 

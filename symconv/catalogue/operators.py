@@ -98,7 +98,19 @@ oracle.register(
 )
 oracle.register("NearestUpsample", lambda op, v: np.repeat(np.eye(int(op.n)), int(op.k), axis=0))
 symbolic.ROWS[MultiplesProjector] = lambda op, i: [(1, i, {("div", op.k, i)})]
-symbolic.ROWS[NearestUpsample] = lambda op, i: [(1, sp.floor(i / op.k), set())]
+
+
+def _nearest_rows(op: NearestUpsample, i: sp.Expr) -> list:
+    """Row i reads x_{⌊i/k⌋} = x_{(i − r)/k} for the one r in [0, k) with k | i − r.
+
+    Written with a bound r (as the taps of the box 1ₖ, whose bound index has the same
+    name) rather than ⌊i/k⌋, so that it composes with kernels of symbolic length.
+    """
+    r = sp.Dummy("u_*", integer=True)
+    return [(1, (i - r) / op.k, {("range", r, 0, op.k), ("div", op.k, i - r)})]
+
+
+symbolic.ROWS[NearestUpsample] = _nearest_rows
 
 
 def _nearest_as_box(node: sp.Basic) -> sp.Basic | None:

@@ -531,7 +531,7 @@ def _nearest_symbolic(n: Pair, k: Pair, m: Pair) -> TierResult:
         ]
         checks.append(entrywise_equal_nd(whole, MatAdd(*terms) if len(terms) > 1 else terms[0], 2))
     entry = catalogue.get("nearest-upsample-conv")
-    one_dim = [entry.rewrite_tier(n=1, k=kk, m=mk) for kk, mk in zip(k, m)]
+    one_dim = [entry.symbolic_tier(**entry.resolve())]  # free in n, k and m
     holds = all(ok for ok, _ in checks) and all(t.passed for t in one_dim)
     if not holds:
         why = [d for ok, d in checks if not ok] + [t.detail for t in one_dim if not t.passed]
@@ -541,8 +541,8 @@ def _nearest_symbolic(n: Pair, k: Pair, m: Pair) -> TierResult:
         True,
         f"{scope} (k = {k}, m = {m}): both sides are linear in q, and each equals "
         "Σ q_ab · (1-D side with e_a) ⊗ (1-D side with e_b) term by term (per-axis index maps); "
-        "the 1-D identity holds for all n and every kernel (nearest-upsample-conv, rewrite tier "
-        f"at k = {k[0]}, m = {m[0]} and k = {k[1]}, m = {m[1]})",
+        "the 1-D identity holds for all n, k, m and every kernel (nearest-upsample-conv, "
+        "symbolic tier)",
     )
 
 

@@ -509,6 +509,29 @@ def _linear_range(e: sp.Expr, lo: sp.Expr, hi: sp.Expr, variables: tuple, diviso
     return form, lo, hi
 
 
+def _through_remainder(e: sp.Expr, lo: sp.Expr, hi: sp.Expr, guards: set, variables: tuple):
+    """lo <= e < hi as lo <= e − r < hi, when k | e − r for a bound r in [0, k) and k | lo, hi.
+
+    With e = k·w + r, 0 <= r < k: k·w + r >= k·α ⟺ w >= α ⟺ e − r >= k·α, and
+    k·w + r < k·β ⟺ w < β ⟺ e − r < k·β. (⌊i/k⌋ written with a bound remainder r.)
+    """
+    for r in variables[1:]:
+        if not sp.expand(e).has(r):
+            for g in guards:
+                if g[0] != "range" or g[1] != r or g[2] != 0:
+                    continue
+                k = g[3]
+                divisible = any(
+                    d[0] == "div"
+                    and d[1] == k
+                    and sp.Mod(sp.expand(_resolve(d[2]) - (e - r)), k) == 0
+                    for d in guards
+                )
+                if divisible and sp.Mod(lo, k) == 0 and sp.Mod(hi, k) == 0:
+                    return sp.expand(e - r), lo, hi
+    return e, lo, hi
+
+
 def _extremes(form: sp.Expr, box: dict, variables: tuple) -> tuple[sp.Expr, sp.Expr] | None:
     """(min, max) of a form linear in the boxed variables over the box, or None."""
     low = high = form
@@ -573,9 +596,10 @@ def _canonical_guards(guards: set, rows: sp.Expr, variables: tuple = (I,)) -> fr
     for g in guards:
         if g[0] != "range":
             continue
-        form, lo, hi = _linear_range(
-            _resolve(g[1]), _resolve(g[2]), _resolve(g[3]), variables, divisors
+        e, lo, hi = _through_remainder(
+            _resolve(g[1]), _resolve(g[2]), _resolve(g[3]), guards, variables
         )
+        form, lo, hi = _linear_range(e, lo, hi, variables, divisors)
         if not form.has(*variables):
             if _surely_nonnegative(form - lo) and _surely_nonnegative(hi - 1 - form):
                 continue
