@@ -311,3 +311,43 @@ def test_family_operators_match_concrete_ones(build) -> None:
             assert sp.simplify(symbolic._entry(i, j) - concrete._entry(i, j)) == 0, (op, i, j)
             compared += 1
     assert compared > 100
+
+
+# --- the symbolic sides, at concrete values, are the statement's sides -------------------
+
+
+def _at(expr: sp.Basic, values: dict) -> sp.Basic:
+    """``expr`` with every parameter symbol set by name and every kernel family made concrete."""
+    known = {x: values[x.name] for x in expr.free_symbols if x.name in values}
+    ones = {
+        x: sp.ImmutableMatrix.ones(*(int(d.xreplace(known)) for d in x.shape))
+        for x in expr.atoms(sp.OneMatrix)
+    }
+    expr = expr.xreplace(ones).xreplace(known)
+    expr = expr.replace(
+        lambda x: isinstance(x, (KernelFamily, KernelConvolution)),
+        lambda x: sp.Tuple(*x.taps()),
+    )
+    taps = {x: sp.Symbol(f"{x.base}_{x.indices[0]}") for x in expr.atoms(sp.Indexed)}
+    return expr.xreplace(taps)
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_PARAMETERS if catalogue.get(n).symbolic])
+def test_symbolic_sides_at_grid_points_are_the_concrete_sides(name: str) -> None:
+    from symconv import explicit
+
+    entry = catalogue.get(name)
+    points = list(entry.grid())
+    points = points[:: max(1, len(points) // 8)]
+    checked = 0
+    for point in points:
+        values = entry.resolve(**point)
+        try:
+            lhs, rhs = entry.sides(**values)
+        except SymconvError:
+            continue
+        symbolic_lhs, symbolic_rhs, _ = entry.symbolic(**values)
+        for symbolic, concrete in ((symbolic_lhs, lhs), (symbolic_rhs, rhs)):
+            assert explicit(_at(symbolic, values)) == explicit(concrete), (name, values)
+        checked += 1
+    assert checked >= 3
