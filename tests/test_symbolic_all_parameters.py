@@ -19,7 +19,7 @@ from sympy import Identity, MatMul
 
 from symconv import Conv, ConvTranspose, Corr, Downsample, SymconvError, Upsample, catalogue
 from symconv.catalogue._common import at_least
-from symconv.catalogue.operators import MultiplesProjector
+from symconv.catalogue.operators import MultiplesProjector, PhaseSum
 from symconv.kernels import KernelConvolution, KernelFamily, family
 from symconv.proof.rules import border, mul
 from symconv.proof.symbolic import (
@@ -49,6 +49,7 @@ ALL_PARAMETERS = [
     "checkerboard-overlap",
     "conv-associative",
     "nearest-upsample-conv",
+    "subpixel-conv",
 ]
 
 
@@ -242,6 +243,48 @@ def test_nearest_upsample_conv_wrong_variants() -> None:
     _not_shown(lhs, ConvTranspose(KernelConvolution(q.flipped(), family("*", k)), n, 0, k))
 
 
+def test_subpixel_wrong_variants() -> None:
+    lhs = ConvTranspose(q, n, 0, s)
+    assert entrywise_equal(lhs, PhaseSum(q, n, s))[0]
+    _not_shown(ConvTranspose(q.flipped(), n, 0, s), PhaseSum(q, n, s))
+    _not_shown(ConvTranspose(q, n, (1, 0), s), PhaseSum(q, n, s).T.T)  # cropped by one
+
+    # A phase sum over s − 1 phases only (one phase missing) is not the transposed conv.
+    class Fewer(PhaseSum):
+        pass
+
+    from symconv.proof import symbolic
+
+    def fewer_rows(op, i):
+        v = sp.Dummy("phase", integer=True)
+        terms = symbolic.row_terms(op.phase(v), i)
+        return [(c, col, g | {("range", v, 0, op.s - 1)}) for c, col, g in terms]
+
+    symbolic.ROWS[Fewer] = fewer_rows
+    try:
+        _not_shown(lhs, Fewer(q, n, s))
+    finally:
+        del symbolic.ROWS[Fewer]
+
+
+def test_row_map_check_catches_a_wrong_index_map(monkeypatch) -> None:
+    """The rebuild check is not vacuous: a wrong Upsample row map is caught."""
+    from symconv.proof import symbolic
+
+    entry = catalogue.get("noble-up")
+    values = entry.resolve(n=3, k=2, m=2, e=0)
+    lhs, _ = entry.sides(**values)
+    symbolic_lhs, _, _ = entry.symbolic(**values)
+    from symconv import explicit
+
+    assert _dense_from_rows(symbolic_lhs, values) == explicit(lhs)
+    monkeypatch.setitem(  # the divisibility guard dropped (SymPy's delta-sum trap)
+        symbolic.ROWS, Upsample, lambda op, i: [(1, i / op.k, set())]
+    )
+    with pytest.raises(AssertionError):
+        assert _dense_from_rows(symbolic_lhs, values) == explicit(lhs)
+
+
 def test_remainder_rule_needs_multiples_of_k() -> None:
     """lo <= e < hi ⟺ lo <= e − r < hi only when k divides lo and hi."""
     from symconv.proof.symbolic import I, _canonical_guards
@@ -324,6 +367,7 @@ def _at(expr: sp.Basic, values: dict) -> sp.Basic:
         for x in expr.atoms(sp.OneMatrix)
     }
     expr = expr.xreplace(ones).xreplace(known)
+    expr = expr.replace(lambda x: isinstance(x, PhaseSum), lambda x: x.doit())
     expr = expr.replace(
         lambda x: isinstance(x, (KernelFamily, KernelConvolution)),
         lambda x: sp.Tuple(*x.taps()),
@@ -351,3 +395,65 @@ def test_symbolic_sides_at_grid_points_are_the_concrete_sides(name: str) -> None
             assert explicit(_at(symbolic, values)) == explicit(concrete), (name, values)
         checked += 1
     assert checked >= 3
+
+
+# --- the row maps the tier reasons about are the matrices --------------------------------
+
+
+def _holds(guard: tuple, env: dict) -> bool:
+    values = [sp.sympify(x).xreplace(env) for x in guard[1:]]
+    if guard[0] == "div":
+        k, e = values
+        return bool(sp.Mod(e, k) == 0)
+    e, lo, hi = values
+    return bool(lo <= e) and bool(e < hi)
+
+
+def _dense_from_rows(expr: sp.Basic, values: dict) -> sp.Matrix:
+    """The matrix of ``expr`` rebuilt from its symbolic row map alone, bound indices
+    enumerated: an independent check of every index map (and of the phase sum)."""
+    from symconv.proof.rewrite import normalize
+    from symconv.proof.symbolic import I, row_terms
+
+    normal = normalize(expr)[0]
+    sub = {x: sp.Integer(values[x.name]) for x in normal.free_symbols if x.name in values}
+    rows, cols = (int(sp.sympify(d).xreplace(sub)) for d in normal.shape)
+    dense = sp.zeros(rows, cols)
+    for c, col, guards in row_terms(normal):
+        parts = [c, col, *(x for g in guards for x in g[1:])]
+        dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
+        for i in range(rows):
+            for combo in itertools.product(range(-8, 16), repeat=len(dummies)):
+                env = {
+                    **sub,
+                    I: sp.Integer(i),
+                    **{u: sp.Integer(v) for u, v in zip(dummies, combo)},
+                }
+                if not all(_holds(g, env) for g in guards):
+                    continue
+                j = sp.sympify(col).xreplace(env)
+                assert j.is_Integer and 0 <= j < cols, (expr, i, combo, j)
+                dense[i, int(j)] += sp.sympify(c).xreplace(env)
+    taps = {x: sp.Symbol(f"{x.base}_{x.indices[0]}") for x in dense.atoms(sp.Indexed)}
+    return dense.xreplace(taps)
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_PARAMETERS if catalogue.get(n).symbolic])
+def test_row_maps_rebuild_the_concrete_matrices(name: str) -> None:
+    from symconv import explicit
+
+    entry = catalogue.get(name)
+    points = list(entry.grid())
+    points = points[:: max(1, len(points) // 4)]
+    checked = 0
+    for point in points:
+        values = entry.resolve(**point)
+        try:
+            lhs, rhs = entry.sides(**values)
+        except SymconvError:
+            continue
+        symbolic_lhs, symbolic_rhs, _ = entry.symbolic(**values)
+        for symbolic, concrete in ((symbolic_lhs, lhs), (symbolic_rhs, rhs)):
+            assert _dense_from_rows(symbolic, values) == explicit(concrete), (name, values)
+        checked += 1
+    assert checked >= 2

@@ -8,7 +8,7 @@ from sympy.matrices.expressions import MatAdd, MatMul
 from symconv import kernels, sizes
 from symconv.catalogue._common import K_PARAM, M_PARAM, N_RANGE, k, m, n, param, q, taps
 from symconv.catalogue.entry import Entry, chain_from_script, grid
-from symconv.catalogue.operators import NearestUpsample
+from symconv.catalogue.operators import NearestUpsample, PhaseSum
 from symconv.derivation import Rule, Step
 from symconv.errors import ParameterError
 from symconv.operators import Conv, ConvTranspose, Downsample, Pad, Upsample
@@ -154,6 +154,8 @@ _SHUFFLE = Rule(
     r"q*\uparrow_s = \sum_v S_v\uparrow_s (q_v *)",
 )
 
+_stride = sp.Symbol("s", integer=True, positive=True)
+
 SUBPIXEL_CONV = Entry(
     name="subpixel-conv",
     statement="ConvTranspose(q; stride s) = Σᵥ Shiftᵥ ↑ₛ(q[v::s] ∗ y): the interleaving "
@@ -169,7 +171,12 @@ SUBPIXEL_CONV = Entry(
     ],
     grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5)),
     bounds="n ≤ 12, m ≤ 5, s ≤ 4",
-    symbolic=lambda m, s, **_: (*_subpixel_sides(n, m, s), f"for all n (m = {m}, s = {s})"),
+    symbolic=lambda **_: (
+        ConvTranspose(taps(m), n, 0, _stride),
+        PhaseSum(taps(m), n, _stride),
+        "for all n, m, s >= 1 (the s phases summed with the phase a bound index; "
+        "phases v >= m have no taps)",
+    ),
 )
 
 ENTRIES = (NOBLE_DOWN, NOBLE_UP, NEAREST_UPSAMPLE_CONV, SUBPIXEL_CONV)

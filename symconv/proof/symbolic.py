@@ -482,14 +482,19 @@ def _sign_normal(e: sp.Expr, variables: tuple = (I, U)) -> tuple[sp.Expr, bool]:
 
 
 def _linear_range(e: sp.Expr, lo: sp.Expr, hi: sp.Expr, variables: tuple, divisors: list):
-    """``(form, lo, hi)`` with lo <= form < hi equivalent to lo <= e < hi (e integer)."""
+    """``(form, lo, hi, step)`` with lo <= form < hi equivalent to lo <= e < hi (e integer).
+
+    ``step`` k > 1 says that form ≡ lo ≡ hi (mod k): form is on a lattice of step k and
+    both bounds are lattice points (so form <= hi − k).
+    """
     e = sp.expand(e)
     numer, denom = sp.fraction(sp.together(e))
     if denom != 1 and not denom.has(*variables) and denom.is_positive:
         e, lo, hi = sp.expand(numer), lo * denom, hi * denom
+    step = sp.Integer(1)
     for k, x in divisors:  # a multiple of k lies in [lo, hi) iff in [k⌈lo/k⌉, k⌈hi/k⌉)
         if sp.Mod(sp.expand(e - x), k) == 0 or sp.Mod(sp.expand(e + x), k) == 0:
-            lo, hi = k * sp.ceiling(lo / k), k * sp.ceiling(hi / k)
+            lo, hi, step = k * sp.ceiling(lo / k), k * sp.ceiling(hi / k), k
             break
     constant = sp.Add(*(t for t in sp.Add.make_args(e) if not t.has(*variables)))
     form, lo, hi = sp.expand(e - constant), lo - constant, hi - constant
@@ -502,11 +507,11 @@ def _linear_range(e: sp.Expr, lo: sp.Expr, hi: sp.Expr, variables: tuple, diviso
         )
         rest = sp.expand(form / c)
         if c != 1 and rest.is_integer:
-            form, lo, hi = rest, sp.ceiling(lo / c), sp.ceiling(hi / c)
+            form, lo, hi, step = rest, sp.ceiling(lo / c), sp.ceiling(hi / c), sp.Integer(1)
     form, negated = _sign_normal(form, variables)
-    if negated:
-        lo, hi = 1 - hi, 1 - lo
-    return form, lo, hi
+    if negated:  # lo <= f <= hi − k ⟺ k − hi <= −f <= −lo: lattice points again
+        lo, hi = step - hi, step - lo
+    return form, lo, hi, step
 
 
 def _through_remainder(e: sp.Expr, lo: sp.Expr, hi: sp.Expr, guards: set, variables: tuple):
@@ -599,64 +604,121 @@ def _canonical_guards(guards: set, rows: sp.Expr, variables: tuple = (I,)) -> fr
         e, lo, hi = _through_remainder(
             _resolve(g[1]), _resolve(g[2]), _resolve(g[3]), guards, variables
         )
-        form, lo, hi = _linear_range(e, lo, hi, variables, divisors)
+        form, lo, hi, step = _linear_range(e, lo, hi, variables, divisors)
         if not form.has(*variables):
             if _surely_nonnegative(form - lo) and _surely_nonnegative(hi - 1 - form):
                 continue
             if _surely_nonnegative(lo - form - 1) or _surely_nonnegative(form - hi):
                 return None
         lows, highs = forms.setdefault(form, (set(), set()))
-        lows.add(canonical_size(lo))
-        highs.add(canonical_size(hi))
+        lows.add((canonical_size(lo), step))
+        highs.add((canonical_size(hi), step))
     box = {I: (sp.Integer(0), rows - 1)} if I in variables else {}
     bound = variables[1:]
     for b in bound:
         if b in forms:
-            low, high = _undominated(forms[b][0], True), _undominated(forms[b][1], False)
+            low = _undominated({v for v, _ in forms[b][0]}, True)
+            high = _undominated({v for v, _ in forms[b][1]}, False)
             if len(low) == 1 and len(high) == 1:
                 box[b] = (low[0], high[0] - 1)
-    kept = []  # (form, lower or None, upper or None): one bound each
+    kept = []  # (form, lower or None, upper or None, lattice step): one bound each
     for form, (lows, highs) in sorted(forms.items(), key=lambda f: sp.default_sort_key(f[0])):
-        low, high = _undominated(lows, True), _undominated(highs, False)
+        steps = {v: k for v, k in lows | highs}
+        low = _undominated({v for v, _ in lows}, True)
+        high = _undominated({v for v, _ in highs}, False)
         if form not in bound:
             ends = _extremes(form, box, variables)
             if ends is not None:
                 low = [a for a in low if not _surely_nonnegative(ends[0] - a)]
                 high = [b for b in high if not _surely_nonnegative(b - 1 - ends[1])]
-        kept += [(form, a, None) for a in low] + [(form, None, b) for b in high]
+        kept += [(form, a, None, steps[a]) for a in low] + [(form, None, b, steps[b]) for b in high]
     for item in list(kept):
         if item[0] not in bound and _implied(
             item, [k for k in kept if k is not item], box, variables
         ):
             kept.remove(item)
-    for form, a, b in kept:
+    for form, a, b, _ in kept:
         out.add(("range", form, a, sp.oo) if b is None else ("range", form, -sp.oo, b))
     return frozenset(out)
 
 
 def _implied(item: tuple, others: list, box: dict, variables: tuple) -> bool:
-    """Whether the bound ``item`` on form f follows from another kept bound on a form g and
-    the box: f = g + (f − g), with f − g between its extremes over the box."""
-    form, low, high = item
-    for other, other_low, other_high in others:
+    """Whether the bound ``item`` on form f follows from one or two other kept bounds on
+    forms g (each with a sign σ) and the box: f = Σ σ·g + d, with d kept symbolic (valid
+    for every integer value of its variables) or between its extremes over the box.
+
+    Lattice steps make the bounds exact: a form of step k below hi is at most hi − k, and
+    a bound L derived for f of step k gives f >= low as soon as L > low − k.
+    """
+    form, low, high, step = item
+    parts = []  # (σ, form, lowest value or None, largest value or None)
+    for other, other_low, other_high, other_step in others:
         if other == form:
             continue
-        ends = _extremes(sp.expand(form - other), box, variables)
-        if ends is None:
-            continue
-        if (
-            low is not None
-            and other_low is not None
-            and _surely_nonnegative(other_low + ends[0] - low)
-        ):
-            return True
-        if (
-            high is not None
-            and other_high is not None
-            and _surely_nonnegative(high - 1 - (other_high - 1 + ends[1]))
-        ):
-            return True
+        largest = None if other_high is None else other_high - other_step
+        parts.append((1, other, other_low, largest))
+        parts.append(
+            (
+                -1,
+                other,
+                None if largest is None else -largest,
+                None if other_low is None else -other_low,
+            )
+        )
+    singles = [[p] for p in parts]
+    pairs = [[p, q] for p, q in itertools.combinations(parts, 2) if p[1] != q[1]]
+    for combo in singles + pairs:
+        d = sp.expand(form - sum(sigma * g for sigma, g, _, _ in combo))
+        ranges = [(d, d)]
+        ends = _extremes(d, box, variables)
+        if ends is not None:
+            ranges.append(ends)
+        for d_low, d_high in ranges:
+            if low is not None and all(c[2] is not None for c in combo):
+                derived = sum(c[2] for c in combo) + d_low
+                if _surely_nonnegative(derived - low + step - 1):
+                    return True
+            if high is not None and all(c[3] is not None for c in combo):
+                derived = sum(c[3] for c in combo) + d_high
+                if _surely_nonnegative(high - 1 - derived):
+                    return True
     return False
+
+
+def _sum_over_phase(guards: frozenset, v: sp.Symbol, variables: tuple) -> frozenset:
+    """Sum a term over its phase v when only [0 <= v < k] and k | ±(v − X) still involve v.
+
+    Given k | v − X, every other divisibility by k may read X for v (v ≡ X mod k). Then
+    Σ_v [0 <= v < k][k | v − X] = 1 for every integer X: the two guards go, the term stays.
+    Otherwise the guards are returned unchanged (nothing is claimed about them).
+    """
+    anchors = [
+        g
+        for g in guards
+        if g[0] == "div" and sp.diff(g[2], v) in (1, -1) and not sp.diff(g[2], v).has(v)
+    ]
+    if not anchors:
+        return guards
+    anchor = min(anchors, key=sp.default_sort_key)
+    k, x = anchor[1], anchor[2]
+    value = sp.expand(v - x / sp.diff(x, v))  # v ≡ value (mod k)
+    out = set()
+    for g in guards:
+        if g is anchor or g[0] != "div" or g[1] != k or not g[2].has(v):
+            out.add(g)
+            continue
+        residue = sp.Mod(sp.expand(g[2].xreplace({v: value})), k)
+        if residue == 0:
+            continue
+        if residue.is_number:
+            return guards
+        y = residue.args[0] if isinstance(residue, sp.Mod) and residue.args[1] == k else residue
+        out.add(("div", k, _sign_normal(sp.expand(y), variables)[0]))
+    own = {("range", v, 0, sp.oo), ("range", v, -sp.oo, k)}
+    rest = out - own - {anchor}
+    if own <= out and not any(x.has(v) for g in rest for x in g[1:]):
+        return frozenset(rest)
+    return guards
 
 
 def _bound_symbol(name: str) -> sp.Symbol:
@@ -689,6 +751,10 @@ def canonical_rows(expr: sp.Basic) -> dict:
         g = _canonical_guards(guards, rows, variables)
         if g is None:
             continue
+        col = _resolve(col)
+        for v in variables[1:]:
+            if v.name == "phase" and not sp.sympify(c).has(v) and not col.has(v):
+                g = _sum_over_phase(g, v, variables)
         key = (_resolve(col), g)
         table[key] = sp.expand(table.get(key, 0) + c)
     return {k: v for k, v in table.items() if v != 0}
