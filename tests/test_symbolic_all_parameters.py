@@ -457,3 +457,61 @@ def test_row_maps_rebuild_the_concrete_matrices(name: str) -> None:
             assert _dense_from_rows(symbolic, values) == explicit(concrete), (name, values)
         checked += 1
     assert checked >= 2
+
+
+# --- 2-D: checkerboard-overlap-2d with every size, kernel size and stride free ----------
+
+
+def _counts_2d(m_: tuple, s_: tuple, swap: bool = False):
+    from sympy.matrices.expressions import KroneckerProduct
+
+    from symconv.catalogue.twod import _checkerboard_sides, _count_1d
+
+    n_ = sp.symbols("n_1 n_2", integer=True, positive=True)
+    lhs, rhs = _checkerboard_sides(n_, m_, s_)
+    if swap:
+        rhs = KroneckerProduct(_count_1d(n_[0], m_[1], s_[0]), _count_1d(n_[1], m_[0], s_[1]))
+    return lhs, rhs
+
+
+def test_checkerboard_2d_is_free_in_every_size() -> None:
+    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
+
+    m_ = sp.symbols("m_1 m_2", integer=True, positive=True)
+    s_ = sp.symbols("s_1 s_2", integer=True, positive=True)
+    assert entrywise_equal_nd(*_counts_2d(m_, s_), 2)[0]
+    assert not entrywise_equal_nd(*_counts_2d(m_, s_, swap=True), 2)[0]
+    lhs, _ = _counts_2d(m_, s_)
+    _, wrong = _counts_2d(m_, (s_[0], s_[1] + 1))
+    assert not entrywise_equal_nd(lhs, wrong, 2)[0]
+    result = catalogue.get("checkerboard-overlap-2d").derivation().tiers
+    symbolic = [t for t in result if t.tier.value == "symbolic"]
+    assert symbolic and symbolic[0].passed and "m₁, m₂, s₁, s₂" in symbolic[0].detail
+
+
+def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
+    """Row (0, i₁, i₂) of ConvTransposeNd(1_{m₁×m₂}) 1, bound taps enumerated, is the matrix."""
+    from symconv import explicit
+    from symconv.catalogue.nd_symbolic import row_terms_nd
+    from symconv.catalogue.twod import _checkerboard_sides
+
+    i1, i2 = sp.symbols("i_1 i_2", integer=True, nonnegative=True)
+    for n_, m_, s_ in [((2, 3), (3, 2), (2, 1)), ((3, 2), (2, 4), (3, 2))]:
+        symbols = sp.symbols("n_1 n_2 m_1 m_2 s_1 s_2", integer=True, positive=True)
+        lhs, _ = _checkerboard_sides(symbols[:2], symbols[2:4], symbols[4:])
+        values = dict(zip(symbols, map(sp.Integer, (*n_, *m_, *s_))))
+        concrete = explicit(_checkerboard_sides(n_, m_, s_)[0])
+        op = lhs.xreplace(values)
+        terms = row_terms_nd(op, (sp.Integer(0), i1, i2))
+        width = s_[1] * (n_[1] - 1) + m_[1]
+        dense = sp.zeros(*concrete.shape)
+        for c, cols, guards in terms:
+            parts = [c, *cols, *(x for g in guards for x in g[1:])]
+            dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
+            for r, q_ in itertools.product(range(concrete.shape[0] // width), range(width)):
+                for combo in itertools.product(range(-6, 10), repeat=len(dummies)):
+                    env = {i1: sp.Integer(r), i2: sp.Integer(q_)}
+                    env.update({u: sp.Integer(v) for u, v in zip(dummies, combo)})
+                    if all(_holds(g, env) for g in guards):
+                        dense[r * width + q_, 0] += sp.sympify(c).xreplace(env)
+        assert dense == concrete, (n_, m_, s_)

@@ -42,7 +42,7 @@ import itertools
 import sympy as sp
 from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMul, Transpose
 
-from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape
+from symconv.operators.channels import ConvTransposeNd, CorrNd, WeightFamily, _layer_shape
 from symconv.proof import symbolic
 
 __all__ = ["axis_shape", "entrywise_equal_nd", "row_terms_nd"]
@@ -142,13 +142,21 @@ def _layer_terms(op: CorrNd | ConvTransposeNd, index: tuple) -> list:
     else:
         group = channel // c_in_g
         pairs = [(o, o, channel % c_in_g) for o in range(group * c_out_g, (group + 1) * c_out_g)]
+    family = isinstance(op.weight, WeightFamily)
+    if family:  # one term per channel pair, a bound tap index per axis
+        bound = [sp.Dummy(f"u_{op.weight.name}", integer=True) for _ in op.kernel_size]
+        tap_sets = [tuple(bound)]
+    else:
+        tap_sets = list(itertools.product(*map(range, op.kernel_size)))
     terms = []
     for w_out, col_channel, w_in in pairs:
-        for taps in itertools.product(*map(range, op.kernel_size)):
-            value = op.weight[(w_out, w_in, *taps)]
+        for taps in tap_sets:
+            value = op.weight.value(taps) if family else op.weight[(w_out, w_in, *taps)]
             if value == 0:
                 continue
             cols, guards = [], set()
+            if family:
+                guards |= {("range", t, 0, m) for t, m in zip(taps, op.kernel_size)}
             for i, t, s, d, lo, n in zip(positions, taps, op.stride, op.dilation, lows, op.size):
                 if forward:
                     col = i * s + t * d - lo
@@ -198,6 +206,10 @@ def _rename(guard: tuple, old: sp.Symbol, new: sp.Symbol) -> tuple:
     return (guard[0], *(sp.sympify(x).xreplace({old: new}) for x in guard[1:]))
 
 
+def _dummies(guard: tuple) -> set:
+    return set().union(*(sp.sympify(x).atoms(sp.Dummy) for x in guard[1:]))
+
+
 def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
     """{(column index, guards): coeff} with each axis's guards simplified on their own.
 
@@ -213,6 +225,20 @@ def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
         bound: dict = {}  # axis -> {dummy: canonical symbol}
         for axis, col in enumerate(cols[1:]):
             for u in sorted(sp.sympify(col).atoms(sp.Dummy), key=str):
+                bound.setdefault(axis, {})[u] = sp.Symbol(f"{u.name}_{axis + 1}", integer=True)
+        # A bound index no column mentions (a row sum) belongs to the one axis whose index
+        # shares a guard with it.
+        seen = {u for names in bound.values() for u in names}
+        for u in sorted(set().union(*(_dummies(g) for g in guards)) - seen, key=str):
+            axes = {
+                axis
+                for g in guards
+                if u in _dummies(g)
+                for axis, i in enumerate(indices)
+                if any(sp.sympify(x).has(i) for x in g[1:])
+            }
+            if len(axes) == 1:
+                axis = axes.pop()
                 bound.setdefault(axis, {})[u] = sp.Symbol(f"{u.name}_{axis + 1}", integer=True)
         owner = {u: axis for axis, names in bound.items() for u in names}
         rename = {u: s for names in bound.values() for u, s in names.items()}

@@ -44,7 +44,13 @@ from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.matrices import sparse_matrix
 from symconv.operators import Conv, ConvTranspose, Pad, Upsample
-from symconv.operators.channels import ConvTransposeNd, CorrNd, conv_nd, weight_tensor
+from symconv.operators.channels import (
+    ConvTransposeNd,
+    CorrNd,
+    WeightFamily,
+    conv_nd,
+    weight_tensor,
+)
 from symconv.proof.rules import border, mul
 
 __all__ = ["ENTRIES", "interior_uniform_2d", "overlap_2d"]
@@ -337,12 +343,16 @@ SUBPIXEL_CONV_2D = Entry(
 # --- checkerboard-overlap-2d ----------------------------------------------------------
 
 
-def _count_1d(n: object, m: int, s: int) -> sp.MatrixExpr:
-    return MatMul(ConvTranspose(kernels.ones(m), n, 0, s), _ones(n))
+def _count_1d(n: object, m: object, s: object) -> sp.MatrixExpr:
+    ones = kernels.ones(m) if sp.sympify(m).is_Integer else kernels.family("*", m)
+    return MatMul(ConvTranspose(ones, n, 0, s), _ones(n))
 
 
 def _checkerboard_sides(n: Pair, m: Pair, s: Pair) -> tuple:
-    ones = _layer([[1] * m[1] for _ in range(m[0])])
+    if all(sp.sympify(mk).is_Integer for mk in m):
+        ones = _layer([[1] * m[1] for _ in range(m[0])])
+    else:
+        ones = WeightFamily("*", m)
     lhs = MatMul(ConvTransposeNd(ones, n, stride=s), KroneckerProduct(_ones(n[0]), _ones(n[1])))
     rhs = KroneckerProduct(*(_count_1d(nk, mk, sk) for nk, mk, sk in zip(n, m, s)))
     return lhs, rhs
@@ -405,36 +415,17 @@ def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]
         interior_uniform_2d((m1, m2), (s1, s2)) == (m1 % s1 == 0 and m2 % s2 == 0)
         for m1, s1, m2, s2 in checked
     )
-    # With m = s·u + r per axis, interior phase v receives ⌈(m − v)/s⌉ = u + [v < r] taps on
-    # that axis and the 2-D count is the product. r₁ = r₂ = 0 gives u₁u₂ at every phase;
-    # r₁ > 0 gives phases 0 and r₁ (same column phase) whose counts differ by a positive amount.
-    u = sp.symbols("u_1 u_2", integer=True, positive=True)
-
-    def count(axis: int, s: int, r: int, v: int) -> sp.Expr:
-        return sp.ceiling((s * u[axis] + r - v) / s)
-
-    symbolic = True
-    for s1, s2 in itertools.product(range(1, 5), repeat=2):
-        for r1, r2 in itertools.product(range(s1), range(s2)):
-            grid = {
-                (v1, v2): sp.expand(count(0, s1, r1, v1) * count(1, s2, r2, v2))
-                for v1, v2 in itertools.product(range(s1), range(s2))
-            }
-            if r1 == 0 and r2 == 0:
-                symbolic &= len(set(grid.values())) == 1
-            else:
-                first, other = ((0, 0), (r1, 0)) if r1 else ((0, 0), (0, r2))
-                symbolic &= bool(sp.expand(grid[first] - grid[other]).is_positive)
-    minimum = (1, 1)
+    n, m, s = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
+    lhs, rhs = _checkerboard_sides(n, m, s)
+    holds, detail = entrywise_equal_nd(lhs, rhs, 2)
+    counts = TierResult(
+        Tier.SYMBOLIC,
+        holds,
+        f"for all n₁, n₂, m₁, m₂, s₁, s₂ >= 1: {detail}" if holds else f"not shown: {detail}",
+    )
     return [], (
-        _symbolic_tier(_checkerboard_sides, minimum, **values),
-        TierResult(
-            Tier.SYMBOLIC,
-            symbolic,
-            "for all m (s₁, s₂ ≤ 4): with m = s·u + r per axis, interior phase (v₁, v₂) "
-            "receives (u₁ + [v₁ < r₁])(u₂ + [v₂ < r₂]) taps, uniform iff r₁ = r₂ = 0, "
-            "i.e. iff s divides m on each axis",
-        ),
+        counts,
+        TierResult(Tier.SYMBOLIC, uniform_iff_divides_2d(), _UNIFORM_2D),
         TierResult(
             Tier.EXHAUSTIVE,
             exhaustive,
@@ -442,6 +433,44 @@ def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]
             "m ≤ 4, s ≤ 3 per axis (exact 2-D counts)",
         ),
     )
+
+
+_UNIFORM_2D = (
+    "for all m₁, m₂, s₁, s₂ >= 1: with m = s·u + r per axis (0 <= r < s), interior phase "
+    "(v₁, v₂) receives c₁(v₁)·c₂(v₂) taps, c(v) = ⌈(m − v)/s⌉ = u + ⌈(r − v)/s⌉; r₁ = r₂ = 0 "
+    "gives u₁u₂ at every phase, and r₁ >= 1 gives phases (0, 0) and (r₁, 0) the counts "
+    "c₁(0)c₂(0) > c₁(r₁)c₂(0) (c₁(0) − c₁(r₁) > 0 and c₂(0) = ⌈m₂/s₂⌉ > 0), likewise r₂ >= 1: "
+    "uniform iff s divides m on both axes"
+)
+
+
+def uniform_iff_divides_2d() -> bool:
+    """The count argument of :data:`_UNIFORM_2D` with every size, factor and phase symbolic.
+
+    Examples
+    --------
+    >>> uniform_iff_divides_2d()
+    True
+    """
+    from symconv.proof.symbolic import BoundedSymbol, canonical_size, surely_positive
+
+    s = sp.symbols("s_1 s_2", integer=True, positive=True)
+    m = sp.symbols("m_1 m_2", integer=True, positive=True)
+    u = sp.symbols("u_1 u_2", integer=True)
+    v = [BoundedSymbol(f"v_{a + 1}", 0, s[a] - 1, integer=True, nonnegative=True) for a in (0, 1)]
+
+    def count(axis: int, r: sp.Expr, phase: sp.Expr) -> sp.Expr:
+        return sp.ceiling((s[axis] * u[axis] + r - phase) / s[axis])
+
+    uniform = canonical_size(count(0, 0, v[0]) * count(1, 0, v[1]) - u[0] * u[1]) == 0
+    differs = True
+    for axis in (0, 1):
+        other = 1 - axis
+        r = BoundedSymbol(f"r_{axis + 1}", 1, s[axis] - 1, integer=True, positive=True)
+        # (c(0) − c(r))·c_other(0): the first factor > 0, and c_other(0) = ⌈m/s⌉ > 0.
+        differs &= surely_positive(count(axis, r, 0) - count(axis, r, r))
+        differs &= surely_positive(sp.ceiling(m[other] / s[other]))
+    return bool(uniform and differs)
 
 
 def _merge_same_tier(tiers: tuple[TierResult, ...]) -> tuple[TierResult, ...]:

@@ -38,6 +38,7 @@ from symconv.operators.convolution import Corr
 __all__ = [
     "ConvTransposeNd",
     "CorrNd",
+    "WeightFamily",
     "as_kronecker_sum",
     "as_weight",
     "conv_nd",
@@ -181,9 +182,58 @@ def _layer_shape(weight: ImmutableDenseNDimArray, groups: sp.Expr) -> tuple[int,
     return c_out, c_in_g * g, c_out // g, c_in_g
 
 
+class WeightFamily(sp.Basic):
+    """A single-channel weight (1, 1, m_1, …, m_N) whose kernel sizes may be symbols.
+
+    Tap (t_1, …, t_N) is q[t_1, …, t_N] (or 1 for the name ``"*"``, the all-ones
+    kernel). :class:`CorrNd` and :class:`ConvTransposeNd` accept it as their weight
+    for the symbolic proof tier (:mod:`symconv.catalogue.nd_symbolic`), which reads
+    the taps with one bound index per axis; exact matrices need :meth:`array`.
+
+    Examples
+    --------
+    >>> m = sp.Symbol("m", integer=True, positive=True)
+    >>> WeightFamily("*", (m, 2)).shape
+    (1, 1, m, 2)
+    >>> WeightFamily("q", (1, 2)).array()
+    [[[[q[0, 0], q[0, 1]]]]]
+    """
+
+    def __new__(cls, name: str, sizes: Sequence[object]) -> WeightFamily:
+        from sympy.core.symbol import Str
+
+        name = name.name if isinstance(name, Str) else name
+        if name != "*":
+            _validate.name("name", name)
+        return super().__new__(cls, Str(name), sp.Tuple(*(_validate.size("m", m) for m in sizes)))
+
+    name = property(lambda self: self.args[0].name)
+    shape = property(lambda self: (1, 1, *self.args[1]))
+
+    def rank(self) -> int:
+        return len(self.shape)
+
+    def value(self, taps: Sequence[sp.Expr]) -> sp.Expr:
+        """The tap at ``taps`` (one index per axis, inside the kernel)."""
+        return sp.Integer(1) if self.name == "*" else sp.IndexedBase(self.name)[tuple(taps)]
+
+    def array(self) -> ImmutableDenseNDimArray:
+        """The concrete weight, once every kernel size is a number."""
+        dims = tuple(int(m) for m in self.shape)
+        return ImmutableDenseNDimArray([self.value(t[2:]) for t in _indices(dims)], dims)
+
+    def __getitem__(self, index: tuple) -> sp.Expr:
+        return self.array()[index]
+
+
 def _weight_for(
     name: str, weight: object, size: object
 ) -> tuple[ImmutableDenseNDimArray, sp.Tuple]:
+    if isinstance(weight, WeightFamily):
+        size = size if isinstance(size, (tuple, list, sp.Tuple)) else (size,)
+        if weight.rank() != len(size) + 2:
+            raise ParameterError(name, weight, f"rank {len(size) + 2} for size={tuple(size)}")
+        return weight, sp.Tuple(*(_validate.size("size", n) for n in size))
     w = as_weight(name, weight)
     size = size if isinstance(size, (tuple, list, sp.Tuple)) else (size,)
     if w.rank() != len(size) + 2:
