@@ -515,3 +515,48 @@ def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
                     if all(_holds(g, env) for g in guards):
                         dense[r * width + q_, 0] += sp.sympify(c).xreplace(env)
         assert dense == concrete, (n_, m_, s_)
+
+
+def _dense_from_rows_nd(expr: sp.Basic, values: dict) -> sp.Matrix:
+    """The matrix of a single-channel 2-D ``expr`` rebuilt from its N-D row map alone."""
+    from symconv.catalogue.nd_symbolic import axis_shape, row_terms_nd
+
+    sub = {x: sp.Integer(values[x.name]) for x in expr.free_symbols if x.name in values}
+    op = expr.xreplace(sub)
+    (_, *out), (_, *inp) = axis_shape(op, 2)
+    out, inp = [int(x) for x in out], [int(x) for x in inp]
+    i1, i2 = sp.symbols("i_1 i_2", integer=True, nonnegative=True)
+    dense = sp.zeros(out[0] * out[1], inp[0] * inp[1])
+    for c, cols, guards in row_terms_nd(op, (sp.Integer(0), i1, i2)):
+        parts = [c, *cols, *(x for g in guards for x in g[1:])]
+        dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
+        for r, w in itertools.product(range(out[0]), range(out[1])):
+            for combo in itertools.product(range(-1, 4), repeat=len(dummies)):
+                env = {i1: sp.Integer(r), i2: sp.Integer(w)}
+                env.update({u: sp.Integer(v) for u, v in zip(dummies, combo)})
+                if not all(_holds(g, env) for g in guards):
+                    continue
+                a, b = (sp.sympify(x).xreplace(env) for x in cols[1:])
+                assert a.is_Integer and b.is_Integer and 0 <= a < inp[0] and 0 <= b < inp[1]
+                dense[r * out[1] + w, int(a) * inp[1] + int(b)] += sp.sympify(c).xreplace(env)
+    taps = {
+        x: sp.Symbol(f"{x.base}_" + "_".join(map(str, x.indices))) for x in dense.atoms(sp.Indexed)
+    }
+    return dense.xreplace(taps)
+
+
+def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
+    from symconv import explicit
+    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
+    from symconv.catalogue.twod import _nearest_sides
+
+    n_, k_, m_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nkm")
+    lhs, rhs = _nearest_sides(n_, k_, m_)
+    assert entrywise_equal_nd(lhs, rhs, 2)[0]
+    _, swapped = _nearest_sides(n_, k_[::-1], m_)
+    assert not entrywise_equal_nd(lhs, swapped, 2)[0]
+    for n0, k0, m0 in [((2, 1), (2, 3), (2, 2)), ((1, 2), (3, 1), (1, 3))]:
+        values = {f"{x}_{a + 1}": v[a] for x, v in zip("nkm", (n0, k0, m0)) for a in (0, 1)}
+        concrete = _nearest_sides(n0, k0, m0)
+        for symbolic, side in zip((lhs, rhs), concrete):
+            assert _dense_from_rows_nd(symbolic, values) == explicit(side), (n0, k0, m0)

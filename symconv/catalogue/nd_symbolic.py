@@ -143,20 +143,31 @@ def _layer_terms(op: CorrNd | ConvTransposeNd, index: tuple) -> list:
         group = channel // c_in_g
         pairs = [(o, o, channel % c_in_g) for o in range(group * c_out_g, (group + 1) * c_out_g)]
     family = isinstance(op.weight, WeightFamily)
-    if family:  # one term per channel pair, a bound tap index per axis
-        bound = [sp.Dummy(f"u_{op.weight.name}", integer=True) for _ in op.kernel_size]
-        tap_sets = [tuple(bound)]
+    if family:  # per axis the bound taps of that axis's kernel: (base index, position, guards)
+        per_axis = []
+        for axis in op.weight.axes:
+            options = []
+            for _, tau, g in symbolic._kernel_taps(axis):
+                dummies = set().union(*(sp.sympify(x).atoms(sp.Dummy) for x in (tau, *_flat(g))))
+                base = [u for u in dummies if not u.name.endswith("*")]
+                options.append((base[0] if base else None, tau, g))
+            per_axis.append(options)
+        tap_sets = list(itertools.product(*per_axis))
     else:
         tap_sets = list(itertools.product(*map(range, op.kernel_size)))
     terms = []
     for w_out, col_channel, w_in in pairs:
         for taps in tap_sets:
-            value = op.weight.value(taps) if family else op.weight[(w_out, w_in, *taps)]
+            guards = set()
+            if family:
+                value = op.weight.value([u for u, _, _ in taps])
+                guards = set().union(*(g for _, _, g in taps))
+                taps = [tau for _, tau, _ in taps]
+            else:
+                value = op.weight[(w_out, w_in, *taps)]
             if value == 0:
                 continue
-            cols, guards = [], set()
-            if family:
-                guards |= {("range", t, 0, m) for t, m in zip(taps, op.kernel_size)}
+            cols = []
             for i, t, s, d, lo, n in zip(positions, taps, op.stride, op.dilation, lows, op.size):
                 if forward:
                     col = i * s + t * d - lo
@@ -204,6 +215,10 @@ def row_terms_nd(expr: sp.Basic, index: tuple) -> list:
 
 def _rename(guard: tuple, old: sp.Symbol, new: sp.Symbol) -> tuple:
     return (guard[0], *(sp.sympify(x).xreplace({old: new}) for x in guard[1:]))
+
+
+def _flat(guards: set) -> list:
+    return [x for g in guards for x in g[1:]]
 
 
 def _dummies(guard: tuple) -> set:

@@ -64,6 +64,7 @@ from symconv.proof.rewrite import normalize
 __all__ = [
     "ROWS",
     "BoundedSymbol",
+    "base_taps",
     "bounded",
     "canonical_size",
     "entrywise_equal",
@@ -132,6 +133,32 @@ def _kernel_taps(kernel: object) -> list[tuple[sp.Expr, sp.Expr, set]]:
             for cg, tg, gg in g
         ]
     return [(q, t, set()) for t, q in enumerate(kernel) if q != 0]
+
+
+def base_taps(kernel: object) -> list[tuple[sp.Expr, sp.Expr]]:
+    """``[(base index of q, position)]`` of a kernel family of concrete length, by
+    enumerating its bound indices (ones contribute no base index, positions add up)."""
+    out = []
+    for _, tau, guards in _kernel_taps(kernel):
+        dummies = sorted(
+            set().union(*(sp.sympify(x).atoms(sp.Dummy) for g in guards for x in g[1:])),
+            key=str,
+        )
+        reach = int(kernel.length) + 2
+        for combo in itertools.product(range(-reach, reach), repeat=len(dummies)):
+            env = dict(zip(dummies, map(sp.Integer, combo)))
+            if all(_guard_holds(g, env) for g in guards):
+                base = [u for u in dummies if not u.name.endswith("*")]
+                index = env[base[0]] if base else sp.Integer(0)
+                out.append((index, sp.sympify(tau).xreplace(env)))
+    return out
+
+
+def _guard_holds(guard: Guard, env: dict) -> bool:
+    values = [sp.sympify(x).xreplace(env) for x in guard[1:]]
+    if guard[0] == "div":
+        return bool(sp.Mod(values[1], values[0]) == 0)
+    return bool(values[1] <= values[0]) and bool(values[0] < values[2])
 
 
 def _conv(op: Conv, i: sp.Expr) -> list:
