@@ -560,3 +560,22 @@ def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
         concrete = _nearest_sides(n0, k0, m0)
         for symbolic, side in zip((lhs, rhs), concrete):
             assert _dense_from_rows_nd(symbolic, values) == explicit(side), (n0, k0, m0)
+
+
+def test_subpixel_2d_row_maps_rebuild_the_concrete_matrices() -> None:
+    from symconv import explicit
+    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
+    from symconv.catalogue.twod import _subpixel_sides
+
+    n_, m_, s_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
+    lhs, rhs = _subpixel_sides(n_, m_, s_)
+    assert entrywise_equal_nd(lhs, rhs, 2)[0]
+    _, wrong = _subpixel_sides(n_, m_, (s_[0] + 1, s_[1]))
+    assert not entrywise_equal_nd(lhs, wrong, 2)[0]
+    _, swapped = _subpixel_sides(n_, m_[::-1], s_)
+    assert not entrywise_equal_nd(lhs, swapped, 2)[0]
+    for n0, m0, s0 in [((2, 1), (3, 2), (2, 3)), ((1, 2), (2, 3), (3, 2))]:
+        values = {f"{x}_{a + 1}": v[a] for x, v in zip("nms", (n0, m0, s0)) for a in (0, 1)}
+        concrete = _subpixel_sides(n0, m0, s0)
+        for symbolic, side in zip((lhs, rhs), concrete):
+            assert _dense_from_rows_nd(symbolic, values) == explicit(side), (n0, m0, s0)

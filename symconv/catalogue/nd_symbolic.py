@@ -79,6 +79,8 @@ def _kron_axes(expr: KroneckerProduct, rank: int) -> tuple[sp.Basic | None, tupl
 def axis_shape(expr: sp.Basic, rank: int) -> AxisShape:
     """Channels and per-axis sizes of the rows and the columns of an N-D expression."""
     expr = _unwrap(expr)
+    if hasattr(expr, "phase_term"):  # a sum over phases (see row_terms_nd)
+        return axis_shape(expr.phase_term(tuple(sp.Integer(0) for _ in range(rank))), rank)
     if isinstance(expr, CorrNd):
         c_out, c_in = expr.channels
         return (c_out, *expr.output_size), (c_in, *expr.size)
@@ -149,7 +151,7 @@ def _layer_terms(op: CorrNd | ConvTransposeNd, index: tuple) -> list:
             options = []
             for _, tau, g in symbolic._kernel_taps(axis):
                 dummies = set().union(*(sp.sympify(x).atoms(sp.Dummy) for x in (tau, *_flat(g))))
-                base = [u for u in dummies if not u.name.endswith("*")]
+                base = [u for u in dummies if u.name == f"u_{op.weight.name}"]
                 options.append((base[0] if base else None, tau, g))
             per_axis.append(options)
         tap_sets = list(itertools.product(*per_axis))
@@ -187,6 +189,12 @@ def row_terms_nd(expr: sp.Basic, index: tuple) -> list:
     rank = len(index) - 1
     if isinstance(expr, (CorrNd, ConvTransposeNd)):
         return _layer_terms(expr, index)
+    if hasattr(expr, "phase_term"):
+        # Σ over phases v (0 <= v_k < s_k per axis) of expr.phase_term(v): the phases are
+        # bound indices, summed out later only when every guard on them is implied.
+        phases = tuple(sp.Dummy("phase", integer=True) for _ in range(rank))
+        ranges = {("range", v, 0, s) for v, s in zip(phases, expr.phase_counts)}
+        return [(c, col, g | ranges) for c, col, g in row_terms_nd(expr.phase_term(phases), index)]
     if isinstance(expr, KroneckerProduct):
         channel, axes = _kron_axes(expr, rank)
         per_axis = [_axis_terms(f, i) for f, i in zip(axes, index[1:])]
@@ -274,6 +282,11 @@ def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
             canon = symbolic._canonical_guards(renamed, n, variables)
             if canon is None:
                 break
+            column = sp.expand(sp.sympify(cols[axis + 1]).xreplace(rename))
+            for v in variables[1:]:
+                free = not sp.sympify(coeff).xreplace(rename).has(v)
+                if v.name.startswith("phase") and not column.has(v) and free:
+                    canon = symbolic._sum_over_phase(canon, v, variables)
             simplified |= {_rename(g, symbolic.I, i) for g in canon}
         else:
             every = (*indices, *owner)

@@ -295,9 +295,75 @@ def pixel_shuffle(n: Sequence[object], q: Sequence[Sequence[object]], s: Pair) -
     return terms[0] if len(terms) == 1 else MatAdd(*terms)
 
 
+class PhaseSum2D(sp.MatrixExpr):
+    """Σ_{v₁,v₂} Shift_v ↑ₛ (q[v₁::s₁, v₂::s₂] ∗ y) over 0 <= v_k < s_k: the pixel shuffle
+    with the strides and kernel sizes symbolic (phases beyond the kernel have no taps).
+
+    :meth:`phase_term` is one phase; the N-D symbolic tier sums over the phases as bound
+    indices. :meth:`doit` with concrete sizes is :func:`pixel_shuffle`.
+    """
+
+    def __new__(cls, weight: WeightFamily, n: Sequence[object], s: Sequence[object]):
+        return super().__new__(cls, weight, sp.Tuple(*n), sp.Tuple(*s))
+
+    weight = property(lambda self: self.args[0])
+    size = property(lambda self: tuple(self.args[1]))
+    phase_counts = property(lambda self: tuple(self.args[2]))
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        rows = [
+            s * (n - 1) + m for n, s, m in zip(self.size, self.phase_counts, self.weight.shape[2:])
+        ]
+        return sp.Mul(*rows), sp.Mul(*self.size)
+
+    def phase_term(self, v: Sequence[sp.Expr]) -> sp.MatrixExpr:
+        """Shift_v ↑ₛ (q[v₁::s₁, v₂::s₂] ∗ ·) for one phase pair v."""
+        phased = WeightFamily(
+            self.weight.name,
+            [a.phase(vk, sk) for a, vk, sk in zip(self.weight.axes, v, self.phase_counts)],
+        )
+        # The full convolution q_v ∗ y as a stride-1 transposed conv (no flip to undo).
+        conv = ConvTransposeNd(phased, self.size)
+        pads, ups = [], []
+        for nk, sk, vk, rows, mk in zip(
+            self.size, self.phase_counts, v, conv.output_size, self.weight.shape[2:]
+        ):
+            spread, total = sk * (rows - 1) + 1, sk * (nk - 1) + mk
+            ups.append(Upsample(rows, sk, spread))
+            pads.append(Pad(spread, vk, total - vk - spread))
+        return mul(_kron(*pads), _kron(*ups), conv)
+
+    def doit(self, **hints: object) -> sp.MatrixExpr:
+        array = self.weight.array()
+        q = [[array[0, 0, a, b] for b in range(array.shape[3])] for a in range(array.shape[2])]
+        return pixel_shuffle(self.size, q, tuple(int(s) for s in self.phase_counts))
+
+
 def _subpixel_sides(n: Pair, m: Pair, s: Pair) -> tuple:
-    q = kernel_2d("q", m)
-    return ConvTransposeNd(_layer(q), n, stride=s), pixel_shuffle(n, q, s)
+    if all(sp.sympify(x).is_Integer for x in (*m, *s)):
+        q = kernel_2d("q", m)
+        return ConvTransposeNd(_layer(q), n, stride=s), pixel_shuffle(n, q, s)
+    q = WeightFamily("q", m)  # kernel sizes and strides symbolic
+    return ConvTransposeNd(q, n, stride=s), PhaseSum2D(q, n, s)
+
+
+def _subpixel_symbolic() -> TierResult:
+    """Both sides with every size, kernel size and stride symbolic, compared row by row.
+
+    The right side sums over the s₁·s₂ phases with the phase of each axis a bound index
+    (:class:`PhaseSum2D`); it is summed out once every guard on it is implied.
+    """
+    n, m, s = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
+    holds, detail = entrywise_equal_nd(*_subpixel_sides(n, m, s), 2)
+    if not holds:
+        return TierResult(Tier.SYMBOLIC, False, f"not shown: {detail}")
+    return TierResult(
+        Tier.SYMBOLIC,
+        True,
+        f"for all n₁, n₂, m₁, m₂, s₁, s₂ >= 1 (a general kernel; phases beyond the kernel "
+        f"have no taps): {detail}",
+    )
 
 
 _SHUFFLE = Rule(
@@ -335,7 +401,7 @@ SUBPIXEL_CONV_2D = Entry(
     ),
     bounds="(n₁, n₂) = (2, 3); every kernel size ≤ 4×4; strides "
     + ", ".join(map(str, _SUBPIXEL_STRIDES)),
-    extra=lambda **v: ([], (_symbolic_tier(_subpixel_sides, (1, 1), **v),)),
+    extra=lambda **_: ([], (_subpixel_symbolic(),)),
     numeric_every=6,
 )
 

@@ -148,7 +148,7 @@ def base_taps(kernel: object) -> list[tuple[sp.Expr, sp.Expr]]:
         for combo in itertools.product(range(-reach, reach), repeat=len(dummies)):
             env = dict(zip(dummies, map(sp.Integer, combo)))
             if all(_guard_holds(g, env) for g in guards):
-                base = [u for u in dummies if not u.name.endswith("*")]
+                base = [u for u in dummies if u.name.startswith("u_") and u.name != "u_*"]
                 index = env[base[0]] if base else sp.Integer(0)
                 out.append((index, sp.sympify(tau).xreplace(env)))
     return out
@@ -614,16 +614,19 @@ def _canonical_guards(guards: set, rows: sp.Expr, variables: tuple = (I,)) -> fr
     for g in guards:
         if g[0] != "div":
             continue
-        e = _resolve(g[2])
-        residue = sp.Mod(e, g[1])
+        k, e = g[1], _resolve(g[2])
+        numer, denom = sp.fraction(sp.together(e))
+        if denom != 1 and not denom.has(*variables) and denom.is_positive:
+            k, e = sp.expand(k * denom), sp.expand(numer)  # k | p/d ⟺ k·d | p
+        residue = sp.Mod(e, k)
         if residue == 0:
             continue
         if residue.is_number:
             return None
-        x = residue.args[0] if isinstance(residue, sp.Mod) and residue.args[1] == g[1] else e
+        x = residue.args[0] if isinstance(residue, sp.Mod) and residue.args[1] == k else e
         x = _sign_normal(sp.expand(x), variables)[0]
-        divisors.append((g[1], x))
-        out.add(("div", g[1], x))
+        divisors.append((k, x))
+        out.add(("div", k, x))
     forms: dict = {}
     for g in guards:
         if g[0] != "range":
@@ -780,7 +783,7 @@ def canonical_rows(expr: sp.Basic) -> dict:
             continue
         col = _resolve(col)
         for v in variables[1:]:
-            if v.name == "phase" and not sp.sympify(c).has(v) and not col.has(v):
+            if v.name.startswith("phase") and not sp.sympify(c).has(v) and not col.has(v):
                 g = _sum_over_phase(g, v, variables)
         key = (_resolve(col), g)
         table[key] = sp.expand(table.get(key, 0) + c)
