@@ -283,9 +283,18 @@ def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
             if canon is None:
                 break
             column = sp.expand(sp.sympify(cols[axis + 1]).xreplace(rename))
-            for v in variables[1:]:
-                free = not sp.sympify(coeff).xreplace(rename).has(v)
-                if v.name.startswith("phase") and not column.has(v) and free:
+            for u in mine:
+                v = rename[u]
+                # Summed out only when nothing outside this axis's guards mentions it.
+                alone = not sp.sympify(coeff).has(u) and not any(
+                    sp.expand(sp.sympify(c)).has(u) for c in cols
+                )
+                alone = alone and all(
+                    not any(sp.sympify(x).has(j) for j in indices if j != i for x in g[1:])
+                    for g in guards
+                    if u in _dummies(g)
+                )
+                if v.name.startswith("phase") and not column.has(v) and alone:
                     canon = symbolic._sum_over_phase(canon, v, variables)
             simplified |= {_rename(g, symbolic.I, i) for g in canon}
         else:
