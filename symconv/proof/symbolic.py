@@ -793,7 +793,7 @@ def canonical_rows(expr: sp.Basic) -> dict:
 def _show(table: dict) -> str:
     def guard(g: Guard) -> str:
         if g[0] == "div":
-            return f"{g[1]} | {g[2]}"
+            return f"{sp.Mod(g[2], g[1])} = 0"
         if g[3] == sp.oo:
             return f"{g[1]} >= {g[2]}"
         return f"{g[1]} < {g[3]}"
