@@ -311,6 +311,27 @@ def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
     return {k: v for k, v in table.items() if v != 0}
 
 
+def _layer_undefined(expr: sp.Basic) -> str | None:
+    """Why an N-D layer in ``expr`` is not shown to exist for every value, or None."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, ConvTransposeNd):
+            needs = [(s - 1 - a, "a < s") for s, a in zip(node.stride, node.output_padding)]
+            needs += [(length - 1, "a non-empty output") for length in node.output_size]
+        elif isinstance(node, CorrNd):
+            needs = [
+                (n + lo + hi - d * (m - 1) - 1, "n + lo + hi >= d(m−1)+1")
+                for n, (lo, hi), d, m in zip(
+                    node.size, node.padding, node.dilation, node.kernel_size
+                )
+            ]
+        else:
+            continue
+        for value, what in needs:
+            if not symbolic._surely_nonnegative(symbolic._resolve(value)):
+                return f"{node} is not shown to exist for every value ({what})"
+    return None
+
+
 def entrywise_equal_nd(lhs: sp.Basic, rhs: sp.Basic, rank: int) -> tuple[bool, str]:
     """``(True, detail)`` when the rows of every output channel agree term by term.
 
@@ -323,6 +344,10 @@ def entrywise_equal_nd(lhs: sp.Basic, rhs: sp.Basic, rank: int) -> tuple[bool, s
         left_shape, right_shape = axis_shape(lhs, rank), axis_shape(rhs, rank)
     except UnsupportedError as reason:
         return False, f"not applicable: {reason}"
+    for side in (lhs, rhs):
+        why = symbolic.undefined(side) or _layer_undefined(side)
+        if why is not None:
+            return False, f"not applicable: {why}"
     if not (_same(left_shape[0], right_shape[0]) and _same(left_shape[1], right_shape[1])):
         return False, f"axis shapes not shown equal: {left_shape} vs {right_shape}"
     channels, rows = left_shape[0][0], left_shape[0][1:]
