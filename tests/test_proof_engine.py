@@ -63,9 +63,10 @@ def test_symbolic_tier_keeps_divisibility() -> None:
 
 def test_symbolic_tier_does_not_claim_false_identities() -> None:
     assert not entrywise_equal(Conv(q, n, "full").T, Conv(q, n + 2, "valid"))[0]  # not flipped
-    assert not entrywise_equal(Corr(q, n, (1, 1), 2), MatMul(Downsample(n, 2), Corr(q, n, (1, 1))))[
-        0
-    ]
+    # Corr(q, n, (1, 1), 2) = ↓₂ Corr(q, n, (1, 1)) is true (strided-conv); shifted, it is not.
+    shifted = MatMul(Downsample(n, 2), Corr(q, n, (2, 0)))
+    assert not entrywise_equal(Corr(q, n, (1, 1), 2), shifted)[0]
+    assert entrywise_equal(Corr(q, n, (1, 1), 2), MatMul(Downsample(n, 2), Corr(q, n, (1, 1))))[0]
 
 
 def test_border_pads_first_then_crops() -> None:

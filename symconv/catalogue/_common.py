@@ -10,6 +10,9 @@ from symconv.catalogue.entry import Param
 #: Symbolic sizes for the rewrite and symbolic tiers.
 n, k, N, s = sp.symbols("n k N s", integer=True, positive=True)
 lo, hi, e = sp.symbols("lo hi e", integer=True, nonnegative=True)
+#: The kernel length, dilation and output padding as symbols (kernels of symbolic length).
+m, d = sp.symbols("m d", integer=True, positive=True)
+a = sp.Symbol("a", integer=True, nonnegative=True)
 
 #: The issue's minimum exhaustive bounds.
 N_RANGE, M_RANGE, K_RANGE, P_RANGE = range(1, 13), range(1, 6), range(1, 5), range(0, 3)
@@ -18,6 +21,20 @@ N_RANGE, M_RANGE, K_RANGE, P_RANGE = range(1, 13), range(1, 6), range(1, 5), ran
 def q(m: int, name: str = "q") -> tuple[sp.Symbol, ...]:
     """The symbolic kernel (q_0, …, q_{m−1})."""
     return kernels.kernel(name, m)
+
+
+def taps(m: object, name: str = "q") -> tuple[sp.Symbol, ...] | kernels.KernelFamily:
+    """The kernel of length m: symbols q_0, …, q_{m−1} for a number, a family for a symbol."""
+    if isinstance(m, int) or sp.sympify(m).is_Integer:
+        return q(int(m), name)
+    return kernels.family(name, m)
+
+
+def at_least(name: str, lower: object) -> sp.Symbol:
+    """The positive integer parameter ``name`` with the stated condition ``name >= lower``."""
+    from symconv.proof.symbolic import BoundedSymbol
+
+    return BoundedSymbol(name, lower, sp.oo, integer=True, positive=True)
 
 
 def param(name: str, default: object, text: str, minimum: int = 1, choices: tuple = ()) -> Param:

@@ -24,7 +24,14 @@ from symconv.catalogue._common import N_RANGE, param
 from symconv.catalogue.entry import Entry, chain_from_script, grid
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.matrices import explicit
-from symconv.operators import ConvTranspose
+from symconv.operators import Conv, ConvTranspose, Upsample
+from symconv.proof.symbolic import (
+    BoundedSymbol,
+    canonical_size,
+)
+from symconv.proof.symbolic import (
+    surely_positive as _surely_positive,
+)
 
 __all__ = ["ENTRIES", "interior_uniform", "overlap"]
 
@@ -71,23 +78,8 @@ def _uniformity(**_: object) -> tuple[list, tuple[TierResult, ...]]:
     """Interior uniform iff s | m: exhaustively from exact counts, and by a symbolic count."""
     checked = [(m, s) for m in range(1, 13) for s in range(1, 7)]
     exhaustive = all(interior_uniform(m, s) == (m % s == 0) for m, s in checked)
-    # Symbolic: with m = s·u + r (0 <= r < s), phase v gets ⌈(m − v)/s⌉ = u + [v < r] taps,
-    # the same for all phases exactly when r = 0.
-    u = sp.Symbol("u", integer=True, positive=True)
-    symbolic = all(
-        (len({sp.ceiling((s * u + r - v) / s) for v in range(s)}) == 1) == (r == 0)
-        for s in range(1, 9)
-        for r in range(s)
-    )
     return [], (
-        TierResult(
-            Tier.SYMBOLIC,
-            symbolic,
-            "for all m (s ≤ 8): with m = s·u + r, interior phase v receives "
-            "⌈(m − v)/s⌉ = u + [v < r] taps, uniform iff r = 0, i.e. iff s | m; "
-            "and 1ₘ∗(↑ₛ1) = ConvTranspose(1ₘ)1 for all n by "
-            "the rule conv-transpose-scatter",
-        ),
+        TierResult(Tier.SYMBOLIC, uniform_iff_divides(), _UNIFORM),
         TierResult(
             Tier.EXHAUSTIVE,
             exhaustive,
@@ -96,9 +88,52 @@ def _uniformity(**_: object) -> tuple[list, tuple[TierResult, ...]]:
     )
 
 
+_UNIFORM = (
+    "for all m, s >= 1: an interior output of phase v (0 <= v < s) receives the taps "
+    "t ≡ v (mod s) of 1ₘ, ⌈(m − v)/s⌉ of them; with m = s·u + r (0 <= r < s) that is "
+    "u + ⌈(r − v)/s⌉, which is u at every phase when r = 0, and u + 1 at phase 0 but u at "
+    "phase r when r >= 1: uniform iff s | m"
+)
+
+
+def uniform_iff_divides() -> bool:
+    """The count argument of :data:`_UNIFORM`, checked with s, u, r, v symbolic.
+
+    r and v are parameters with stated bounds (0 <= r, v <= s − 1), so the
+    simplifications below hold for every value, not for a list of strides.
+
+    Examples
+    --------
+    >>> uniform_iff_divides()
+    True
+    """
+    s, u = sp.Symbol("s", integer=True, positive=True), sp.Symbol("u", integer=True)
+    v = BoundedSymbol("v", 0, s - 1, integer=True, nonnegative=True)
+
+    def count(r: sp.Expr, v: sp.Expr) -> sp.Expr:
+        return sp.ceiling((s * u + r - v) / s)
+
+    # r = 0: every phase v gets exactly u taps.
+    uniform = canonical_size(count(0, v) - u) == 0
+    # 1 <= r <= s − 1: phase 0 gets more than phase r (a positive difference).
+    r = BoundedSymbol("r", 1, s - 1, integer=True, positive=True)
+    differs = _surely_positive(count(r, 0) - count(r, r))
+    return bool(uniform and differs)
+
+
 def _count_sides(n: int, m: int, s: int) -> tuple:
     lhs = _sides(n, m, s)[0]
     return lhs, chain_from_script(lhs, [("rule", "conv-transpose-scatter")])[-1].expr
+
+
+def _symbolic(**_: object) -> tuple:
+    """Both sides with n, m and s free: the kernel 1ₘ as a family of symbolic length."""
+    n, m, s = sp.symbols("n m s", integer=True, positive=True)
+    ones = kernels.family("*", m)
+    stretched = s * (n - 1) + 1
+    lhs = MatMul(ConvTranspose(ones, n, 0, s), sp.OneMatrix(n, 1))
+    rhs = MatMul(Conv(ones, stretched, "full"), Upsample(n, s, stretched), sp.OneMatrix(n, 1))
+    return lhs, rhs, "for all n, m, s >= 1"
 
 
 def _general(m: int, s: int, **_: object) -> tuple:
@@ -122,6 +157,7 @@ CHECKERBOARD_OVERLAP = Entry(
     grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5)),
     bounds="n ≤ 12, m ≤ 5, s ≤ 4",
     general=_general,
+    symbolic=_symbolic,
     extra=_uniformity,
 )
 

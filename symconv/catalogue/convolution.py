@@ -13,13 +13,17 @@ from symconv.catalogue._common import (
     MODE_PARAM,
     N_RANGE,
     P_RANGE,
+    at_least,
     hi,
     lo,
+    m,
     n,
     param,
     q,
     s,
+    taps,
 )
+from symconv.catalogue._common import d as d_symbol
 from symconv.catalogue.entry import Entry, chain_from_script, grid
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.operators import Conv, Corr, Downsample
@@ -27,9 +31,12 @@ from symconv.operators import Conv, Corr, Downsample
 __all__ = ["ENTRIES"]
 
 
-def _strided_sides(n: object, m: int, s: object, lo: object, hi: object) -> tuple:
-    inner = Corr(q(m), n, (lo, hi))
-    return Corr(q(m), n, (lo, hi), s), MatMul(Downsample(inner.rows, s), inner)
+def _strided_sides(n: object, m: object, s: object, lo: object, hi: object) -> tuple:
+    inner = Corr(taps(m), n, (lo, hi))
+    return Corr(taps(m), n, (lo, hi), s), MatMul(Downsample(inner.rows, s), inner)
+
+
+_NON_EMPTY = "n + lo + hi >= d(m−1) + 1 (a non-empty output)"
 
 
 STRIDED_CONV = Entry(
@@ -48,13 +55,20 @@ STRIDED_CONV = Entry(
         _strided_sides(n, m, s, lo, hi)[1],
         f"for all n, s, lo, hi (m = {m})",
     ),
-    symbolic=lambda m, **_: (*_strided_sides(n, m, s, lo, hi), f"for all n, s, lo, hi (m = {m})"),
+    symbolic=lambda **_: (
+        *_strided_sides(at_least("n", m - lo - hi), m, s, lo, hi),
+        "for all n, m, s >= 1, lo, hi >= 0 with n + lo + hi >= m (a non-empty output)",
+    ),
     numeric_every=5,
 )
 
 
-def _dilated_sides(n: object, m: int, d: int, lo: object, hi: object) -> tuple:
-    return Corr(q(m), n, (lo, hi), 1, d), Corr(kernels.dilate(q(m), d), n, (lo, hi))
+def _dilated_sides(n: object, m: object, d: object, lo: object, hi: object) -> tuple:
+    kernel = taps(m)
+    dilated = (
+        kernel.dilated(d) if isinstance(kernel, kernels.KernelFamily) else kernels.dilate(kernel, d)
+    )
+    return Corr(kernel, n, (lo, hi), 1, d), Corr(dilated, n, (lo, hi))
 
 
 DILATED_CONV = Entry(
@@ -72,9 +86,9 @@ DILATED_CONV = Entry(
         _dilated_sides(n, m, d, lo, hi)[1],
         f"for all n, lo, hi (m = {m}, d = {d})",
     ),
-    symbolic=lambda m, d, **_: (
-        *_dilated_sides(n, m, d, lo, hi),
-        f"for all n, lo, hi (m = {m}, d = {d})",
+    symbolic=lambda **_: (
+        *_dilated_sides(at_least("n", d_symbol * (m - 1) + 1 - lo - hi), m, d_symbol, lo, hi),
+        f"for all n, m, d >= 1, lo, hi >= 0 with {_NON_EMPTY}",
     ),
     numeric_every=5,
 )
@@ -139,10 +153,13 @@ CONV_COMMUTATIVE = Entry(
 )
 
 
-def _associative_sides(n: object, m: int, r: int) -> tuple:
+def _associative_sides(n: object, m: object, r: object) -> tuple:
+    first, second = taps(m), taps(r, "r")
+    symbolic = any(isinstance(x, kernels.KernelFamily) for x in (first, second))
+    both = kernels.KernelConvolution(first, second) if symbolic else kernels.convolve(first, second)
     return (
-        MatMul(Conv(q(m), n + r - 1, "full"), Conv(q(r, "r"), n, "full")),
-        Conv(kernels.convolve(q(m), q(r, "r")), n, "full"),
+        MatMul(Conv(first, n + r - 1, "full"), Conv(second, n, "full")),
+        Conv(both, n, "full"),
     )
 
 
@@ -155,7 +172,10 @@ CONV_ASSOCIATIVE = Entry(
     chain=lambda **v: chain_from_script(_associative_sides(**v)[0], [("rule", "conv-associative")]),
     grid=lambda: grid(n=N_RANGE, m=range(1, 6), r=range(1, 5)),
     bounds="n ≤ 12, m ≤ 5, r ≤ 4",
-    symbolic=lambda m, r, **_: (*_associative_sides(n, m, r), f"for all n (m = {m}, r = {r})"),
+    symbolic=lambda **_: (
+        *_associative_sides(n, m, sp.Symbol("r", integer=True, positive=True)),
+        "for all n, m, r >= 1",
+    ),
 )
 
 ENTRIES = (STRIDED_CONV, DILATED_CONV, CONV_COMMUTATIVE, CONV_ASSOCIATIVE)

@@ -6,12 +6,13 @@ import sympy as sp
 from sympy.matrices.expressions import MatAdd, MatMul
 
 from symconv import kernels, sizes
-from symconv.catalogue._common import K_PARAM, M_PARAM, N_RANGE, n, param, q
+from symconv.catalogue._common import K_PARAM, M_PARAM, N_RANGE, k, m, n, param, q, taps
 from symconv.catalogue.entry import Entry, chain_from_script, grid
-from symconv.catalogue.operators import NearestUpsample
+from symconv.catalogue.operators import NearestUpsample, PhaseSum
 from symconv.derivation import Rule, Step
 from symconv.errors import ParameterError
 from symconv.operators import Conv, ConvTranspose, Downsample, Pad, Upsample
+from symconv.proof.symbolic import BoundedSymbol
 
 __all__ = ["ENTRIES"]
 
@@ -22,9 +23,14 @@ _INDEX = Rule(
 )
 
 
-def _noble_down_sides(n: object, k: int, m: int) -> tuple:
-    h = q(m, "h")
-    up = Conv(kernels.dilate(h, k), n, "full")
+def _dilate(h: object, k: object) -> object:
+    """↑ₖh of a concrete kernel or of a kernel family."""
+    return h.dilated(k) if isinstance(h, kernels.KernelFamily) else kernels.dilate(h, k)
+
+
+def _noble_down_sides(n: object, k: object, m: object) -> tuple:
+    h = taps(m, "h")
+    up = Conv(_dilate(h, k), n, "full")
     return (
         MatMul(Downsample(up.rows, k), up),
         MatMul(Conv(h, sizes.downsample_length(n, k), "full"), Downsample(n, k)),
@@ -40,20 +46,23 @@ NOBLE_DOWN = Entry(
     chain=lambda **v: [Step(_noble_down_sides(**v)[0]), Step(_noble_down_sides(**v)[1], _INDEX)],
     grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6)),
     bounds="n ≤ 12, k ≤ 4, m ≤ 5",
-    symbolic=lambda k, m, **_: (*_noble_down_sides(n, k, m), f"for all n (k = {k}, m = {m})"),
+    symbolic=lambda **_: (*_noble_down_sides(n, k, m), "for all n, k, m >= 1"),
 )
 
 
-def _noble_up_sides(n: object, k: int, m: int, e: int) -> tuple:
-    if e >= k:
+def _noble_up_sides(n: object, k: object, m: object, e: object) -> tuple:
+    if (sp.sympify(e) >= k) == sp.true:
         raise ParameterError("e", e, f"0 <= e < k = {k} (trailing zeros of ↑ₖ)")
-    h = q(m, "h")
+    h = taps(m, "h")
     length = k * (n - 1) + 1 + e
     return (
-        MatMul(Conv(kernels.dilate(h, k), length, "full"), Upsample(n, k, length)),
+        MatMul(Conv(_dilate(h, k), length, "full"), Upsample(n, k, length)),
         MatMul(Upsample(n + m - 1, k, k * (n + m - 2) + 1 + e), Conv(h, n, "full")),
     )
 
+
+#: The trailing zeros e of both ↑ₖ, free with the statement's condition 0 <= e <= k − 1.
+_trailing = BoundedSymbol("e", 0, k - 1, integer=True, nonnegative=True)
 
 NOBLE_UP = Entry(
     name="noble-up",
@@ -70,17 +79,22 @@ NOBLE_UP = Entry(
     chain=lambda **v: [Step(_noble_up_sides(**v)[0]), Step(_noble_up_sides(**v)[1], _INDEX)],
     grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6), e=range(0, 4)),
     bounds="n ≤ 12, k ≤ 4, m ≤ 5, every e < k",
-    symbolic=lambda k, m, e, **_: (
-        *_noble_up_sides(n, k, m, e),
-        f"for all n (k = {k}, m = {m}, e = {e})",
+    symbolic=lambda **_: (
+        *_noble_up_sides(n, k, m, _trailing),
+        "for all n, k, m >= 1 and every 0 <= e < k",
     ),
 )
 
 
-def _nearest_sides(n: object, k: int, m: int) -> tuple:
+def _nearest_sides(n: object, k: object, m: object) -> tuple:
+    kernel = taps(m)
+    if isinstance(kernel, kernels.KernelFamily) or not sp.sympify(k).is_Integer:
+        box = kernels.KernelConvolution(kernel, kernels.family("*", k))
+    else:
+        box = kernels.convolve(kernel, kernels.ones(k))
     return (
-        MatMul(Conv(q(m), k * n, "full"), NearestUpsample(n, k)),
-        ConvTranspose(kernels.convolve(q(m), kernels.ones(k)), n, 0, k),
+        MatMul(Conv(kernel, k * n, "full"), NearestUpsample(n, k)),
+        ConvTranspose(box, n, 0, k),
     )
 
 
@@ -112,6 +126,7 @@ NEAREST_UPSAMPLE_CONV = Entry(
         _nearest_sides(n, k, m)[1],
         f"for all n (k = {k}, m = {m})",
     ),
+    symbolic=lambda **_: (*_nearest_sides(n, k, m), "for all n, k, m >= 1"),
 )
 
 
@@ -139,6 +154,8 @@ _SHUFFLE = Rule(
     r"q*\uparrow_s = \sum_v S_v\uparrow_s (q_v *)",
 )
 
+_stride = sp.Symbol("s", integer=True, positive=True)
+
 SUBPIXEL_CONV = Entry(
     name="subpixel-conv",
     statement="ConvTranspose(q; stride s) = Σᵥ Shiftᵥ ↑ₛ(q[v::s] ∗ y): the interleaving "
@@ -154,7 +171,12 @@ SUBPIXEL_CONV = Entry(
     ],
     grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5)),
     bounds="n ≤ 12, m ≤ 5, s ≤ 4",
-    symbolic=lambda m, s, **_: (*_subpixel_sides(n, m, s), f"for all n (m = {m}, s = {s})"),
+    symbolic=lambda **_: (
+        ConvTranspose(taps(m), n, 0, _stride),
+        PhaseSum(taps(m), n, _stride),
+        "for all n, m, s >= 1 (the s phases summed with the phase a bound index; "
+        "phases v >= m have no taps)",
+    ),
 )
 
 ENTRIES = (NOBLE_DOWN, NOBLE_UP, NEAREST_UPSAMPLE_CONV, SUBPIXEL_CONV)

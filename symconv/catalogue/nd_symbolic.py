@@ -42,7 +42,7 @@ import itertools
 import sympy as sp
 from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMul, Transpose
 
-from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape
+from symconv.operators.channels import ConvTransposeNd, CorrNd, WeightFamily, _layer_shape
 from symconv.proof import symbolic
 
 __all__ = ["axis_shape", "entrywise_equal_nd", "row_terms_nd"]
@@ -79,6 +79,8 @@ def _kron_axes(expr: KroneckerProduct, rank: int) -> tuple[sp.Basic | None, tupl
 def axis_shape(expr: sp.Basic, rank: int) -> AxisShape:
     """Channels and per-axis sizes of the rows and the columns of an N-D expression."""
     expr = _unwrap(expr)
+    if hasattr(expr, "phase_term"):  # a sum over phases (see row_terms_nd)
+        return axis_shape(expr.phase_term(tuple(sp.Integer(0) for _ in range(rank))), rank)
     if isinstance(expr, CorrNd):
         c_out, c_in = expr.channels
         return (c_out, *expr.output_size), (c_in, *expr.size)
@@ -142,13 +144,32 @@ def _layer_terms(op: CorrNd | ConvTransposeNd, index: tuple) -> list:
     else:
         group = channel // c_in_g
         pairs = [(o, o, channel % c_in_g) for o in range(group * c_out_g, (group + 1) * c_out_g)]
+    family = isinstance(op.weight, WeightFamily)
+    if family:  # per axis the bound taps of that axis's kernel: (base index, position, guards)
+        per_axis = []
+        for axis in op.weight.axes:
+            options = []
+            for _, tau, g in symbolic._kernel_taps(axis):
+                dummies = set().union(*(sp.sympify(x).atoms(sp.Dummy) for x in (tau, *_flat(g))))
+                base = [u for u in dummies if u.name == f"u_{op.weight.name}"]
+                options.append((base[0] if base else None, tau, g))
+            per_axis.append(options)
+        tap_sets = list(itertools.product(*per_axis))
+    else:
+        tap_sets = list(itertools.product(*map(range, op.kernel_size)))
     terms = []
     for w_out, col_channel, w_in in pairs:
-        for taps in itertools.product(*map(range, op.kernel_size)):
-            value = op.weight[(w_out, w_in, *taps)]
+        for taps in tap_sets:
+            guards = set()
+            if family:
+                value = op.weight.value([u for u, _, _ in taps])
+                guards = set().union(*(g for _, _, g in taps))
+                taps = [tau for _, tau, _ in taps]
+            else:
+                value = op.weight[(w_out, w_in, *taps)]
             if value == 0:
                 continue
-            cols, guards = [], set()
+            cols = []
             for i, t, s, d, lo, n in zip(positions, taps, op.stride, op.dilation, lows, op.size):
                 if forward:
                     col = i * s + t * d - lo
@@ -168,6 +189,12 @@ def row_terms_nd(expr: sp.Basic, index: tuple) -> list:
     rank = len(index) - 1
     if isinstance(expr, (CorrNd, ConvTransposeNd)):
         return _layer_terms(expr, index)
+    if hasattr(expr, "phase_term"):
+        # Σ over phases v (0 <= v_k < s_k per axis) of expr.phase_term(v): the phases are
+        # bound indices, summed out later only when every guard on them is implied.
+        phases = tuple(sp.Dummy("phase", integer=True) for _ in range(rank))
+        ranges = {("range", v, 0, s) for v, s in zip(phases, expr.phase_counts)}
+        return [(c, col, g | ranges) for c, col, g in row_terms_nd(expr.phase_term(phases), index)]
     if isinstance(expr, KroneckerProduct):
         channel, axes = _kron_axes(expr, rank)
         per_axis = [_axis_terms(f, i) for f, i in zip(axes, index[1:])]
@@ -198,30 +225,111 @@ def _rename(guard: tuple, old: sp.Symbol, new: sp.Symbol) -> tuple:
     return (guard[0], *(sp.sympify(x).xreplace({old: new}) for x in guard[1:]))
 
 
+def _flat(guards: set) -> list:
+    return [x for g in guards for x in g[1:]]
+
+
+def _dummies(guard: tuple) -> set:
+    return set().union(*(sp.sympify(x).atoms(sp.Dummy) for x in guard[1:]))
+
+
 def _canonical(terms: list, indices: tuple, rows: tuple) -> dict | None:
-    """{(column index, guards): coeff} with each axis's guards simplified on their own."""
+    """{(column index, guards): coeff} with each axis's guards simplified on their own.
+
+    A bound index (the remainder of nearest up-sampling, the tap of a kernel of symbolic
+    length) belongs to the axis whose column it appears in; it is renamed after its name
+    and axis so that the terms of two sides match.
+    """
     table: dict = {}
     for coeff, cols, guards in terms:
         for g in guards:
             if sum(any(sp.sympify(x).has(i) for x in g[1:]) for i in indices) > 1:
                 raise UnsupportedError(f"a guard over two axes: {g}")
+        bound: dict = {}  # axis -> {dummy: canonical symbol}
+        for axis, col in enumerate(cols[1:]):
+            for u in sorted(sp.sympify(col).atoms(sp.Dummy), key=str):
+                bound.setdefault(axis, {})[u] = sp.Symbol(f"{u.name}_{axis + 1}", integer=True)
+        # A bound index no column mentions (a row sum) belongs to the one axis whose index
+        # shares a guard with it.
+        seen = {u for names in bound.values() for u in names}
+        for u in sorted(set().union(*(_dummies(g) for g in guards)) - seen, key=str):
+            axes = {
+                axis
+                for g in guards
+                if u in _dummies(g)
+                for axis, i in enumerate(indices)
+                if any(sp.sympify(x).has(i) for x in g[1:])
+            }
+            if len(axes) == 1:
+                axis = axes.pop()
+                bound.setdefault(axis, {})[u] = sp.Symbol(f"{u.name}_{axis + 1}", integer=True)
+        owner = {u: axis for axis, names in bound.items() for u in names}
+        rename = {u: s for names in bound.values() for u, s in names.items()}
         simplified = set()
-        for i, n in zip(indices, rows):
-            own = {g for g in guards if any(sp.sympify(x).has(i) for x in g[1:])}
+        for axis, (i, n) in enumerate(zip(indices, rows)):
+            mine = {u for u, a in owner.items() if a == axis}
+
+            def belongs(g: tuple, i: sp.Symbol = i, mine: set = mine) -> bool:
+                return any(sp.sympify(x).has(i, *mine) for x in g[1:])
+
+            own = {g for g in guards if belongs(g)}
             if not own:
                 continue
             # The 1-D simplifier works on its own index symbol: rename there and back.
-            canon = symbolic._canonical_guards({_rename(g, i, symbolic.I) for g in own}, n)
+            local = {i: symbolic.I, **{u: rename[u] for u in mine}}
+            variables = (symbolic.I, *sorted((rename[u] for u in mine), key=str))
+            renamed = {(g[0], *(sp.sympify(x).xreplace(local) for x in g[1:])) for g in own}
+            canon = symbolic._canonical_guards(renamed, n, variables)
             if canon is None:
                 break
+            column = sp.expand(sp.sympify(cols[axis + 1]).xreplace(rename))
+            for u in mine:
+                v = rename[u]
+                # Summed out only when nothing outside this axis's guards mentions it.
+                alone = not sp.sympify(coeff).has(u) and not any(
+                    sp.expand(sp.sympify(c)).has(u) for c in cols
+                )
+                alone = alone and all(
+                    not any(sp.sympify(x).has(j) for j in indices if j != i for x in g[1:])
+                    for g in guards
+                    if u in _dummies(g)
+                )
+                if v.name.startswith("phase") and not column.has(v) and alone:
+                    canon = symbolic._sum_over_phase(canon, v, variables)
             simplified |= {_rename(g, symbolic.I, i) for g in canon}
         else:
-            rest = [g for g in guards if not any(sp.sympify(x).has(*indices) for x in g[1:])]
+            every = (*indices, *owner)
+            rest = [g for g in guards if not any(sp.sympify(x).has(*every) for x in g[1:])]
             if rest:  # a guard free of every index: constant sizes only
                 raise UnsupportedError(f"guards without an index: {rest}")
-            key = (tuple(sp.expand(c) for c in cols), frozenset(simplified))
-            table[key] = sp.expand(table.get(key, 0) + coeff)
+            unowned = set().union(*(sp.sympify(x).atoms(sp.Dummy) for g in guards for x in g[1:]))
+            if unowned - set(owner):
+                raise UnsupportedError("a bound index outside every column")
+            columns = tuple(sp.expand(sp.sympify(c).xreplace(rename)) for c in cols)
+            key = (columns, frozenset(simplified))
+            table[key] = sp.expand(table.get(key, 0) + sp.sympify(coeff).xreplace(rename))
     return {k: v for k, v in table.items() if v != 0}
+
+
+def _layer_undefined(expr: sp.Basic) -> str | None:
+    """Why an N-D layer in ``expr`` is not shown to exist for every value, or None."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, ConvTransposeNd):
+            needs = [(s - 1 - a, "a < s") for s, a in zip(node.stride, node.output_padding)]
+            needs += [(length - 1, "a non-empty output") for length in node.output_size]
+        elif isinstance(node, CorrNd):
+            needs = [
+                (n + lo + hi - d * (m - 1) - 1, "n + lo + hi >= d(m−1)+1")
+                for n, (lo, hi), d, m in zip(
+                    node.size, node.padding, node.dilation, node.kernel_size
+                )
+            ]
+        else:
+            continue
+        for value, what in needs:
+            if not symbolic._surely_nonnegative(symbolic._resolve(value)):
+                return f"{node} is not shown to exist for every value ({what})"
+    return None
 
 
 def entrywise_equal_nd(lhs: sp.Basic, rhs: sp.Basic, rank: int) -> tuple[bool, str]:
@@ -236,6 +344,10 @@ def entrywise_equal_nd(lhs: sp.Basic, rhs: sp.Basic, rank: int) -> tuple[bool, s
         left_shape, right_shape = axis_shape(lhs, rank), axis_shape(rhs, rank)
     except UnsupportedError as reason:
         return False, f"not applicable: {reason}"
+    for side in (lhs, rhs):
+        why = symbolic.undefined(side) or _layer_undefined(side)
+        if why is not None:
+            return False, f"not applicable: {why}"
     if not (_same(left_shape[0], right_shape[0]) and _same(left_shape[1], right_shape[1])):
         return False, f"axis shapes not shown equal: {left_shape} vs {right_shape}"
     channels, rows = left_shape[0][0], left_shape[0][1:]

@@ -4,6 +4,8 @@
   the right side of ``up-down-projector``.
 - :class:`NearestUpsample`: nearest-neighbour up-sampling by k (each sample
   repeated k times), ``(Nx)_i = x_{⌊i/k⌋}``.
+- :class:`PhaseSum`: Σᵥ Shiftᵥ ↑ₛ (q[v::s] ∗ y) over v = 0, …, s − 1 with the stride s
+  and the kernel length m symbolic, the right side of ``subpixel-conv`` for all s.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from sympy.polys.matrices import DomainMatrix
 
 from symconv import _validate, kernels, matrices
 from symconv.derivation import Rule
-from symconv.operators import Conv, Operator, Upsample
+from symconv.operators import Conv, Operator, Pad, Upsample
 from symconv.proof import symbolic
 from symconv.proof.rules import N_MAX, RewriteRule, add_rule, mul
 
-__all__ = ["MultiplesProjector", "NearestUpsample"]
+__all__ = ["MultiplesProjector", "NearestUpsample", "PhaseSum"]
 
 
 class MultiplesProjector(Operator):
@@ -79,6 +81,72 @@ class NearestUpsample(Operator):
         return sp.Transpose(self)
 
 
+class PhaseSum(Operator):
+    """Σᵥ Shiftᵥ ↑ₛ (q[v::s] ∗ y), v = 0, …, s − 1: the pixel-shuffle form, s phases.
+
+    Phase v is the full convolution of y with the polyphase kernel q[v::s] (length
+    ⌈(m − v)/s⌉), spread by ↑ₛ and shifted by v into the output of length
+    s(n − 1) + m. Phases v >= m have no taps and add nothing. With s and m
+    symbols the number of terms is symbolic: :meth:`phase` is the term of one
+    phase v (any symbol), and the symbolic tier sums over v as a bound index.
+    :meth:`doit` with concrete s and m is the explicit sum.
+
+    Examples
+    --------
+    >>> from symconv.kernels import family
+    >>> s, m, n = sp.symbols("s m n", integer=True, positive=True)
+    >>> PhaseSum(family("q", m), n, s).shape
+    (m + s*(n - 1), n)
+    >>> PhaseSum(family("q", 3), 2, 2).doit().shape
+    (5, 2)
+    """
+
+    def __new__(cls, q: kernels.KernelFamily, n: object, s: object) -> PhaseSum:
+        if not isinstance(q, kernels.KernelFamily):
+            raise TypeError("PhaseSum takes a kernel family (symconv.kernels.family)")
+        return super().__new__(cls, q, _validate.size("n", n), _validate.size("s", s))
+
+    kernel = property(lambda self: self.args[0])
+    n = property(lambda self: self.args[1])
+    s = property(lambda self: self.args[2])
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return self.s * (self.n - 1) + self.kernel.length, self.n
+
+    def phase(self, v: sp.Expr) -> sp.MatrixExpr:
+        """Shiftᵥ ↑ₛ (q[v::s] ∗ ·) for one phase v."""
+        conv = Conv(self.kernel.phase(v, self.s), self.n, "full")
+        spread = self.s * (conv.rows - 1) + 1
+        total = self.rows
+        up = Upsample(conv.rows, self.s, spread)
+        return mul(Pad(spread, v, total - v - spread), up, conv)
+
+    def doit(self, **hints: object) -> sp.MatrixExpr:
+        s, m = sp.sympify(self.s), sp.sympify(self.kernel.m)
+        if not (s.is_Integer and m.is_Integer):
+            return self
+        from symconv.catalogue.multirate import polyphase
+
+        return polyphase(self.n, self.kernel.taps(), int(s))
+
+    def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
+        return self.doit()._entry(i, j)
+
+    def _eval_transpose(self) -> sp.MatrixExpr:
+        return sp.Transpose(self)
+
+
+def _phase_rows(op: PhaseSum, i: sp.Expr) -> list:
+    """Row i: the rows of every phase term, the phase v a bound index with 0 <= v < s."""
+    v = sp.Dummy("phase", integer=True)
+    terms = symbolic.row_terms(op.phase(v), i)
+    return [(c, col, g | {("range", v, 0, op.s)}) for c, col, g in terms]
+
+
+symbolic.ROWS[PhaseSum] = _phase_rows
+
+
 @matrices.register
 def _(expr: MultiplesProjector, K: Domain) -> DomainMatrix:
     n, k = int(expr.n), int(expr.k)
@@ -92,7 +160,19 @@ def _(expr: NearestUpsample, K: Domain) -> DomainMatrix:
 
 
 symbolic.ROWS[MultiplesProjector] = lambda op, i: [(1, i, {("div", op.k, i)})]
-symbolic.ROWS[NearestUpsample] = lambda op, i: [(1, sp.floor(i / op.k), set())]
+
+
+def _nearest_rows(op: NearestUpsample, i: sp.Expr) -> list:
+    """Row i reads x_{⌊i/k⌋} = x_{(i − r)/k} for the one r in [0, k) with k | i − r.
+
+    Written with a bound r (as the taps of the box 1ₖ, whose bound index has the same
+    name) rather than ⌊i/k⌋, so that it composes with kernels of symbolic length.
+    """
+    r = sp.Dummy("u_*", integer=True)
+    return [(1, (i - r) / op.k, {("range", r, 0, op.k), ("div", op.k, i - r)})]
+
+
+symbolic.ROWS[NearestUpsample] = _nearest_rows
 
 
 def _nearest_as_box(node: sp.Basic) -> sp.Basic | None:

@@ -11,6 +11,7 @@ from symconv.catalogue.operators import MultiplesProjector
 from symconv.derivation import Rule, Step
 from symconv.errors import ParameterError
 from symconv.operators import Downsample, Upsample
+from symconv.proof.symbolic import bounded
 
 __all__ = ["ENTRIES"]
 
@@ -53,6 +54,10 @@ def _length(n: int, k: int, length: int | None) -> int:
 _N = param("n", 3, "length of the short signal")
 _LEN = Param("length", 0, "length N of ↑ₖ (0: k·n)", minimum=0)
 
+#: The length N of ↑ₖ as a free parameter with the statement's condition k(n−1)+1 <= N <= k·n.
+_length_symbol = bounded("length", k * (n - 1) + 1, k * n)
+_EVERY_LENGTH = "for all n, k >= 1 and every length with k(n−1)+1 <= length <= k·n"
+
 
 def _down_up_sides(n: int, k: int, length: int = 0) -> tuple:
     N_ = _length(n, k, length)
@@ -86,9 +91,9 @@ DOWN_UP_IDENTITY = Entry(
         "for all n, k (N = k·n)",
     ),
     symbolic=lambda **_: (
-        MatMul(Downsample(k * n, k), Upsample(n, k)),
+        MatMul(Downsample(_length_symbol, k), Upsample(n, k, _length_symbol)),
         Identity(n),
-        "for all n, k (N = k·n)",
+        _EVERY_LENGTH,
     ),
 )
 
@@ -118,9 +123,9 @@ UP_DOWN_PROJECTOR = Entry(
     grid=_lengths,
     bounds="n ≤ 12, k ≤ 4, every length N",
     symbolic=lambda **_: (
-        MatMul(Upsample(n, k), Downsample(k * n, k)),
-        MultiplesProjector(k * n, k),
-        "for all n, k (N = k·n)",
+        MatMul(Upsample(n, k, _length_symbol), Downsample(_length_symbol, k)),
+        MultiplesProjector(_length_symbol, k),
+        _EVERY_LENGTH,
     ),
 )
 

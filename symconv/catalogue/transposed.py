@@ -20,17 +20,25 @@ from symconv.catalogue._common import (
     M_PARAM,
     MODE_PARAM,
     N_RANGE,
+    at_least,
     k,
     n,
     param,
     q,
+    taps,
 )
+from symconv.catalogue._common import d as d_symbol
+from symconv.catalogue._common import hi as hi_symbol
+from symconv.catalogue._common import lo as lo_symbol
+from symconv.catalogue._common import m as m_symbol
+from symconv.catalogue._common import s as s_symbol
 from symconv.catalogue.entry import Entry, chain_from_script, grid
 from symconv.derivation import Step
 from symconv.errors import ParameterError
 from symconv.operators import Conv, ConvTranspose, Corr, Downsample, Upsample
 from symconv.proof.counterexample import Counterexample
 from symconv.proof.rules import RULES, border, mul
+from symconv.proof.symbolic import BoundedSymbol
 from symconv.proof.tiers import Instance, exhaustive_tier
 
 __all__ = ["ENTRIES", "misprint"]
@@ -38,8 +46,8 @@ __all__ = ["ENTRIES", "misprint"]
 # --- transposed-conv-as-transpose -------------------------------------------
 
 
-def _as_transpose_sides(n: int, k: int, m: int, mode: str) -> tuple:
-    conv = Conv(q(m), k * n, mode)
+def _as_transpose_sides(n: object, k: object, m: object, mode: str) -> tuple:
+    conv = Conv(taps(m), k * n, mode)
     lhs = MatMul(conv, Upsample(n, k))
     return lhs, Transpose(MatMul(Downsample(k * n, k), Transpose(conv)))
 
@@ -76,9 +84,9 @@ TRANSPOSED_CONV_AS_TRANSPOSE = Entry(
         _as_transpose_sides(n, k, m, mode)[1],
         f"for all n, k (m = {m}, mode {mode})",
     ),
-    symbolic=lambda m, mode, **_: (
-        *_as_transpose_sides(n, k, m, mode),
-        f"for all n, k (m = {m}, mode {mode})",
+    symbolic=lambda mode, **_: (
+        *_as_transpose_sides(n, k, m_symbol, mode),
+        f"for all n, k, m >= 1 (mode {mode})",
     ),
     numeric_every=3,
 )
@@ -120,13 +128,25 @@ def misprint(m: int = 3) -> tuple[str, Counterexample | None, str]:
 _PARTNER = {"full": "valid", "valid": "full", "same": "same"}
 
 
-def _correlation_sides(n: int, m: int, mode: str) -> tuple:
+def _correlation_sides(n: object, m: object, mode: str) -> tuple:
     if mode != "full" and sp.sympify(n - m).is_negative:
         raise ParameterError("n", n, f"n >= m = {m} for mode {mode!r}")
-    if mode == "same" and m % 2 == 0:
+    if mode == "same" and sp.sympify(m).is_even:
         raise ParameterError("m", m, "an odd kernel length for mode 'same'")
-    conv = Conv(q(m), n, mode)
-    return Transpose(conv), Conv(kernels.flip(q(m)), conv.rows, _PARTNER[mode])
+    kernel = taps(m)
+    flipped = kernel.flipped() if isinstance(kernel, kernels.KernelFamily) else kernels.flip(kernel)
+    conv = Conv(kernel, n, mode)
+    return Transpose(conv), Conv(flipped, conv.rows, _PARTNER[mode])
+
+
+def _correlation_symbolic(mode: str) -> tuple:
+    """Both sides with n, m free: n >= m a stated bound for valid and same, m odd for same."""
+    if mode == "full":
+        return (*_correlation_sides(n, m_symbol, mode), "for all n, m >= 1 (mode full)")
+    length = sp.Symbol("m", integer=True, positive=True, odd=True) if mode == "same" else m_symbol
+    size = BoundedSymbol("n", length, sp.oo, integer=True, positive=True)
+    odd = ", m odd" if mode == "same" else ""
+    return (*_correlation_sides(size, length, mode), f"for all n >= m >= 1{odd} (mode {mode})")
 
 
 def _correlation_chain(n: object, m: int, mode: str) -> list:
@@ -158,10 +178,7 @@ CONV_TRANSPOSE_IS_CORRELATION = Entry(
         _correlation_sides(_general_n(m, mode), m, mode)[1],
         f"for all n{'' if mode == 'full' else ' >= m'} (m = {m}, mode {mode})",
     ),
-    symbolic=lambda m, mode, **_: (
-        *_correlation_sides(_general_n(m, mode), m, mode),
-        f"for all n{'' if mode == 'full' else ' >= m'} (m = {m}, mode {mode})",
-    ),
+    symbolic=lambda mode, **_: _correlation_symbolic(mode),
 )
 
 
@@ -176,15 +193,18 @@ _corr = functools.lru_cache(maxsize=4096)(Corr)
 _upsample = functools.lru_cache(maxsize=4096)(Upsample)
 
 
-def _direct_sides(n: object, m: int, s: int, lo: int, hi: int, d: int, a: int) -> tuple:
-    if a >= s:
+def _direct_sides(n: object, m: object, s: object, lo: object, hi: object, d: object, a: object):
+    if (sp.sympify(a) >= s) == sp.true:
         raise ParameterError("a", a, f"0 <= a < s = {s}")
-    lhs = ConvTranspose(q(m), n, (lo, hi), s, d, a)
+    symbolic = not all(sp.sympify(v).is_Integer for v in (m, s, d))
+    kernel = taps(m)
+    lhs = ConvTranspose(kernel, n, (lo, hi), s, d, a)
     D = d * (m - 1)
     stretched = s * (n - 1) + 1
     framed = _border(stretched, D - lo, D - hi + a)
     spread = _upsample(n, s, stretched) if s != 1 else sp.Identity(n)
-    rhs = mul(_corr(_flipped(m, d), framed.rows), framed, spread)
+    flipped = kernel.dilated(d).flipped() if symbolic else _flipped(m, d)
+    rhs = mul(_corr(flipped, framed.rows), framed, spread)
     return lhs, rhs
 
 
@@ -222,6 +242,13 @@ def _factors(expr: sp.Basic) -> list:
     return list(expr.args) if isinstance(expr, MatMul) else [expr]
 
 
+#: The output padding with its condition 0 <= a <= s − 1, and the input length with the
+#: condition of a non-empty output, s(n − 1) + d(m − 1) + 1 + a − lo − hi >= 1.
+_direct_a = BoundedSymbol("a", 0, s_symbol - 1, integer=True, nonnegative=True)
+_direct_n = at_least(
+    "n", 1 + (lo_symbol + hi_symbol - d_symbol * (m_symbol - 1) - _direct_a) / s_symbol
+)
+
 TRANSPOSED_CONV_AS_DIRECT_CONV = Entry(
     name="transposed-conv-as-direct-conv",
     statement="ConvTranspose(q; s, lo, hi, d, a) = stride-1 valid correlation with flip(↑_d q) "
@@ -255,6 +282,11 @@ TRANSPOSED_CONV_AS_DIRECT_CONV = Entry(
         _direct_chain(n, m, s, lo, hi, d, a),
         _direct_sides(n, m, s, lo, hi, d, a)[1],
         f"for all n (m = {m}, s = {s}, lo = {lo}, hi = {hi}, d = {d}, a = {a})",
+    ),
+    symbolic=lambda **_: (
+        *_direct_sides(_direct_n, m_symbol, s_symbol, lo_symbol, hi_symbol, d_symbol, _direct_a),
+        "for all n, m, s, d >= 1, lo, hi >= 0 and 0 <= a < s with a non-empty output "
+        "(s(n−1) + d(m−1) + 1 + a > lo + hi)",
     ),
     numeric_every=40,
 )

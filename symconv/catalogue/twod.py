@@ -42,8 +42,14 @@ from symconv.catalogue.operators import NearestUpsample
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.matrices import sparse_matrix
-from symconv.operators import Conv, ConvTranspose, Pad, Upsample
-from symconv.operators.channels import ConvTransposeNd, CorrNd, conv_nd, weight_tensor
+from symconv.operators import ConvTranspose, Pad, Upsample
+from symconv.operators.channels import (
+    ConvTransposeNd,
+    CorrNd,
+    WeightFamily,
+    conv_nd,
+    weight_tensor,
+)
 from symconv.proof.rules import border, mul
 
 __all__ = ["ENTRIES", "interior_uniform_2d", "overlap_2d"]
@@ -288,9 +294,75 @@ def pixel_shuffle(n: Sequence[object], q: Sequence[Sequence[object]], s: Pair) -
     return terms[0] if len(terms) == 1 else MatAdd(*terms)
 
 
+class PhaseSum2D(sp.MatrixExpr):
+    """Σ_{v₁,v₂} Shift_v ↑ₛ (q[v₁::s₁, v₂::s₂] ∗ y) over 0 <= v_k < s_k: the pixel shuffle
+    with the strides and kernel sizes symbolic (phases beyond the kernel have no taps).
+
+    :meth:`phase_term` is one phase; the N-D symbolic tier sums over the phases as bound
+    indices. :meth:`doit` with concrete sizes is :func:`pixel_shuffle`.
+    """
+
+    def __new__(cls, weight: WeightFamily, n: Sequence[object], s: Sequence[object]):
+        return super().__new__(cls, weight, sp.Tuple(*n), sp.Tuple(*s))
+
+    weight = property(lambda self: self.args[0])
+    size = property(lambda self: tuple(self.args[1]))
+    phase_counts = property(lambda self: tuple(self.args[2]))
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        rows = [
+            s * (n - 1) + m for n, s, m in zip(self.size, self.phase_counts, self.weight.shape[2:])
+        ]
+        return sp.Mul(*rows), sp.Mul(*self.size)
+
+    def phase_term(self, v: Sequence[sp.Expr]) -> sp.MatrixExpr:
+        """Shift_v ↑ₛ (q[v₁::s₁, v₂::s₂] ∗ ·) for one phase pair v."""
+        phased = WeightFamily(
+            self.weight.name,
+            [a.phase(vk, sk) for a, vk, sk in zip(self.weight.axes, v, self.phase_counts)],
+        )
+        # The full convolution q_v ∗ y as a stride-1 transposed conv (no flip to undo).
+        conv = ConvTransposeNd(phased, self.size)
+        pads, ups = [], []
+        for nk, sk, vk, rows, mk in zip(
+            self.size, self.phase_counts, v, conv.output_size, self.weight.shape[2:]
+        ):
+            spread, total = sk * (rows - 1) + 1, sk * (nk - 1) + mk
+            ups.append(Upsample(rows, sk, spread))
+            pads.append(Pad(spread, vk, total - vk - spread))
+        return mul(_kron(*pads), _kron(*ups), conv)
+
+    def doit(self, **hints: object) -> sp.MatrixExpr:
+        array = self.weight.array()
+        q = [[array[0, 0, a, b] for b in range(array.shape[3])] for a in range(array.shape[2])]
+        return pixel_shuffle(self.size, q, tuple(int(s) for s in self.phase_counts))
+
+
 def _subpixel_sides(n: Pair, m: Pair, s: Pair) -> tuple:
-    q = kernel_2d("q", m)
-    return ConvTransposeNd(_layer(q), n, stride=s), pixel_shuffle(n, q, s)
+    if all(sp.sympify(x).is_Integer for x in (*m, *s)):
+        q = kernel_2d("q", m)
+        return ConvTransposeNd(_layer(q), n, stride=s), pixel_shuffle(n, q, s)
+    q = WeightFamily("q", m)  # kernel sizes and strides symbolic
+    return ConvTransposeNd(q, n, stride=s), PhaseSum2D(q, n, s)
+
+
+def _subpixel_symbolic() -> TierResult:
+    """Both sides with every size, kernel size and stride symbolic, compared row by row.
+
+    The right side sums over the s₁·s₂ phases with the phase of each axis a bound index
+    (:class:`PhaseSum2D`); it is summed out once every guard on it is implied.
+    """
+    n, m, s = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
+    holds, detail = entrywise_equal_nd(*_subpixel_sides(n, m, s), 2)
+    if not holds:
+        return TierResult(Tier.SYMBOLIC, False, f"not shown: {detail}")
+    return TierResult(
+        Tier.SYMBOLIC,
+        True,
+        f"for all n₁, n₂, m₁, m₂, s₁, s₂ >= 1 (a general kernel; phases beyond the kernel "
+        f"have no taps): {detail}",
+    )
 
 
 _SHUFFLE = Rule(
@@ -328,7 +400,7 @@ SUBPIXEL_CONV_2D = Entry(
     ),
     bounds="(n₁, n₂) = (2, 3); every kernel size ≤ 4×4; strides "
     + ", ".join(map(str, _SUBPIXEL_STRIDES)),
-    extra=lambda **v: ([], (_symbolic_tier(_subpixel_sides, (1, 1), **v),)),
+    extra=lambda **_: ([], (_subpixel_symbolic(),)),
     numeric_every=6,
 )
 
@@ -336,12 +408,16 @@ SUBPIXEL_CONV_2D = Entry(
 # --- checkerboard-overlap-2d ----------------------------------------------------------
 
 
-def _count_1d(n: object, m: int, s: int) -> sp.MatrixExpr:
-    return MatMul(ConvTranspose(kernels.ones(m), n, 0, s), _ones(n))
+def _count_1d(n: object, m: object, s: object) -> sp.MatrixExpr:
+    ones = kernels.ones(m) if sp.sympify(m).is_Integer else kernels.family("*", m)
+    return MatMul(ConvTranspose(ones, n, 0, s), _ones(n))
 
 
 def _checkerboard_sides(n: Pair, m: Pair, s: Pair) -> tuple:
-    ones = _layer([[1] * m[1] for _ in range(m[0])])
+    if all(sp.sympify(mk).is_Integer for mk in m):
+        ones = _layer([[1] * m[1] for _ in range(m[0])])
+    else:
+        ones = WeightFamily("*", m)
     lhs = MatMul(ConvTransposeNd(ones, n, stride=s), KroneckerProduct(_ones(n[0]), _ones(n[1])))
     rhs = KroneckerProduct(*(_count_1d(nk, mk, sk) for nk, mk, sk in zip(n, m, s)))
     return lhs, rhs
@@ -404,36 +480,17 @@ def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]
         interior_uniform_2d((m1, m2), (s1, s2)) == (m1 % s1 == 0 and m2 % s2 == 0)
         for m1, s1, m2, s2 in checked
     )
-    # With m = s·u + r per axis, interior phase v receives ⌈(m − v)/s⌉ = u + [v < r] taps on
-    # that axis and the 2-D count is the product. r₁ = r₂ = 0 gives u₁u₂ at every phase;
-    # r₁ > 0 gives phases 0 and r₁ (same column phase) whose counts differ by a positive amount.
-    u = sp.symbols("u_1 u_2", integer=True, positive=True)
-
-    def count(axis: int, s: int, r: int, v: int) -> sp.Expr:
-        return sp.ceiling((s * u[axis] + r - v) / s)
-
-    symbolic = True
-    for s1, s2 in itertools.product(range(1, 5), repeat=2):
-        for r1, r2 in itertools.product(range(s1), range(s2)):
-            grid = {
-                (v1, v2): sp.expand(count(0, s1, r1, v1) * count(1, s2, r2, v2))
-                for v1, v2 in itertools.product(range(s1), range(s2))
-            }
-            if r1 == 0 and r2 == 0:
-                symbolic &= len(set(grid.values())) == 1
-            else:
-                first, other = ((0, 0), (r1, 0)) if r1 else ((0, 0), (0, r2))
-                symbolic &= bool(sp.expand(grid[first] - grid[other]).is_positive)
-    minimum = (1, 1)
+    n, m, s = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
+    lhs, rhs = _checkerboard_sides(n, m, s)
+    holds, detail = entrywise_equal_nd(lhs, rhs, 2)
+    counts = TierResult(
+        Tier.SYMBOLIC,
+        holds,
+        f"for all n₁, n₂, m₁, m₂, s₁, s₂ >= 1: {detail}" if holds else f"not shown: {detail}",
+    )
     return [], (
-        _symbolic_tier(_checkerboard_sides, minimum, **values),
-        TierResult(
-            Tier.SYMBOLIC,
-            symbolic,
-            "for all m (s₁, s₂ ≤ 4): with m = s·u + r per axis, interior phase (v₁, v₂) "
-            "receives (u₁ + [v₁ < r₁])(u₂ + [v₂ < r₂]) taps, uniform iff r₁ = r₂ = 0, "
-            "i.e. iff s divides m on each axis",
-        ),
+        counts,
+        TierResult(Tier.SYMBOLIC, uniform_iff_divides_2d(), _UNIFORM_2D),
         TierResult(
             Tier.EXHAUSTIVE,
             exhaustive,
@@ -441,6 +498,44 @@ def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]
             "m ≤ 4, s ≤ 3 per axis (exact 2-D counts)",
         ),
     )
+
+
+_UNIFORM_2D = (
+    "for all m₁, m₂, s₁, s₂ >= 1: with m = s·u + r per axis (0 <= r < s), interior phase "
+    "(v₁, v₂) receives c₁(v₁)·c₂(v₂) taps, c(v) = ⌈(m − v)/s⌉ = u + ⌈(r − v)/s⌉; r₁ = r₂ = 0 "
+    "gives u₁u₂ at every phase, and r₁ >= 1 gives phases (0, 0) and (r₁, 0) the counts "
+    "c₁(0)c₂(0) > c₁(r₁)c₂(0) (c₁(0) − c₁(r₁) > 0 and c₂(0) = ⌈m₂/s₂⌉ > 0), likewise r₂ >= 1: "
+    "uniform iff s divides m on both axes"
+)
+
+
+def uniform_iff_divides_2d() -> bool:
+    """The count argument of :data:`_UNIFORM_2D` with every size, factor and phase symbolic.
+
+    Examples
+    --------
+    >>> uniform_iff_divides_2d()
+    True
+    """
+    from symconv.proof.symbolic import BoundedSymbol, canonical_size, surely_positive
+
+    s = sp.symbols("s_1 s_2", integer=True, positive=True)
+    m = sp.symbols("m_1 m_2", integer=True, positive=True)
+    u = sp.symbols("u_1 u_2", integer=True)
+    v = [BoundedSymbol(f"v_{a + 1}", 0, s[a] - 1, integer=True, nonnegative=True) for a in (0, 1)]
+
+    def count(axis: int, r: sp.Expr, phase: sp.Expr) -> sp.Expr:
+        return sp.ceiling((s[axis] * u[axis] + r - phase) / s[axis])
+
+    uniform = canonical_size(count(0, 0, v[0]) * count(1, 0, v[1]) - u[0] * u[1]) == 0
+    differs = True
+    for axis in (0, 1):
+        other = 1 - axis
+        r = BoundedSymbol(f"r_{axis + 1}", 1, s[axis] - 1, integer=True, positive=True)
+        # (c(0) − c(r))·c_other(0): the first factor > 0, and c_other(0) = ⌈m/s⌉ > 0.
+        differs &= surely_positive(count(axis, r, 0) - count(axis, r, r))
+        differs &= surely_positive(sp.ceiling(m[other] / s[other]))
+    return bool(uniform and differs)
 
 
 def _merge_same_tier(tiers: tuple[TierResult, ...]) -> tuple[TierResult, ...]:
@@ -489,59 +584,31 @@ def box_kernel(q: Sequence[Sequence[object]], k: Pair) -> list[list[sp.Expr]]:
 
 
 def _nearest_sides(n: Pair, k: Pair, m: Pair) -> tuple:
-    q = kernel_2d("q", m)
     nearest = KroneckerProduct(*(NearestUpsample(nk, kk) for nk, kk in zip(n, k)))
+    if all(sp.sympify(x).is_Integer for x in (*m, *k)):
+        q = kernel_2d("q", m)
+        box = _layer(box_kernel(q, k))
+    else:  # kernel sizes and factors symbolic: a weight family and its box
+        q = WeightFamily("q", m)
+        box = q.box(k)
     lhs = MatMul(conv_nd(q, tuple(kk * nk for nk, kk in zip(n, k)), "full"), nearest)
-    return lhs, ConvTransposeNd(_layer(box_kernel(q, k)), n, stride=k)
+    return lhs, ConvTransposeNd(box, n, stride=k)
 
 
-def _nearest_symbolic(n: Pair, k: Pair, m: Pair) -> TierResult:
-    """By linearity in q and separability: the 2-D identity from the 1-D one, for all sizes.
+def _nearest_symbolic(**_: object) -> TierResult:
+    """Both sides with every size, factor and kernel size symbolic, compared row by row.
 
-    Row forms of the two sides differ (⌊i/k⌋ against divisibility guards), so they are
-    not compared with each other. Instead each side is shown, term by term, to be
-    Σ q_ab · (its 1-D form with the unit kernel e_a) ⊗ (the same with e_b); the 1-D
-    identity holds for all n and every kernel by the rewrite tier of
-    ``nearest-upsample-conv``, so the two sums are equal factor by factor.
+    The kernel is a :class:`~symconv.operators.channels.WeightFamily` q[u₁, u₂] of size
+    m₁×m₂; its box q ∗ 1_{k₁×k₂} has, per axis, the base tap and a bound offset into the
+    box, and nearest up-sampling reads x_{⌊i/k⌋} through a bound remainder.
     """
-    from symconv import catalogue
-
-    sizes_, scope = _symbolic_sizes((1, 1))
-    q = kernel_2d("q", m)
-    lhs, rhs = _nearest_sides(sizes_, k, m)
-
-    def unit(length: int, index: int) -> tuple:
-        return tuple(sp.Integer(int(t == index)) for t in range(length))
-
-    def one_d(side: int, axis: int, e: tuple) -> sp.MatrixExpr:
-        nk, kk = sizes_[axis], k[axis]
-        if side == 0:
-            return MatMul(Conv(e, kk * nk, "full"), NearestUpsample(nk, kk))
-        return ConvTranspose(kernels.convolve(e, kernels.ones(kk)), nk, 0, kk)
-
-    checks = []
-    for side, whole in enumerate((lhs, rhs)):
-        terms = [
-            MatMul(
-                q[a][b],
-                KroneckerProduct(one_d(side, 0, unit(m[0], a)), one_d(side, 1, unit(m[1], b))),
-            )
-            for a, b in itertools.product(range(m[0]), range(m[1]))
-        ]
-        checks.append(entrywise_equal_nd(whole, MatAdd(*terms) if len(terms) > 1 else terms[0], 2))
-    entry = catalogue.get("nearest-upsample-conv")
-    one_dim = [entry.rewrite_tier(n=1, k=kk, m=mk) for kk, mk in zip(k, m)]
-    holds = all(ok for ok, _ in checks) and all(t.passed for t in one_dim)
+    n, k, m = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nkm")
+    lhs, rhs = _nearest_sides(n, k, m)
+    holds, detail = entrywise_equal_nd(lhs, rhs, 2)
     if not holds:
-        why = [d for ok, d in checks if not ok] + [t.detail for t in one_dim if not t.passed]
-        return TierResult(Tier.SYMBOLIC, False, f"not shown: {why[0]}")
+        return TierResult(Tier.SYMBOLIC, False, f"not shown: {detail}")
     return TierResult(
-        Tier.SYMBOLIC,
-        True,
-        f"{scope} (k = {k}, m = {m}): both sides are linear in q, and each equals "
-        "Σ q_ab · (1-D side with e_a) ⊗ (1-D side with e_b) term by term (per-axis index maps); "
-        "the 1-D identity holds for all n and every kernel (nearest-upsample-conv, rewrite tier "
-        f"at k = {k[0]}, m = {m[0]} and k = {k[1]}, m = {m[1]})",
+        Tier.SYMBOLIC, True, f"for all n₁, n₂, k₁, k₂, m₁, m₂ >= 1 (a general kernel): {detail}"
     )
 
 
@@ -574,7 +641,7 @@ NEAREST_UPSAMPLE_CONV_2D = Entry(
         for m in itertools.product(range(1, 4), repeat=2)
     ),
     bounds="(n₁, n₂) = (2, 3); every factor pair ≤ (3, 3); every kernel size ≤ 3×3",
-    extra=lambda **v: ([], (_nearest_symbolic(**v),)),
+    extra=lambda **_: ([], (_nearest_symbolic(),)),
     numeric_every=6,
 )
 

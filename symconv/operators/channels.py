@@ -38,6 +38,7 @@ from symconv.operators.convolution import Corr
 __all__ = [
     "ConvTransposeNd",
     "CorrNd",
+    "WeightFamily",
     "as_kronecker_sum",
     "as_weight",
     "conv_nd",
@@ -181,9 +182,92 @@ def _layer_shape(weight: ImmutableDenseNDimArray, groups: sp.Expr) -> tuple[int,
     return c_out, c_in_g * g, c_out // g, c_in_g
 
 
+class WeightFamily(sp.Basic):
+    """A single-channel weight (1, 1, L_1, …, L_N) whose kernel sizes may be symbols.
+
+    Base tap (u_1, …, u_N) is q[u_1, …, u_N] (or 1 for the name ``"*"``, the
+    all-ones kernel); on axis k it sits where that axis's kernel places base tap
+    u_k: a :class:`~symconv.kernels.KernelFamily` (q itself, flipped, dilated, …)
+    or a :class:`~symconv.kernels.KernelConvolution` of one with 1ₖ (a box). Built
+    from sizes, the axes are plain families of lengths m_1, …, m_N.
+    :class:`CorrNd` and :class:`ConvTransposeNd` accept it as their weight for the
+    symbolic proof tier (:mod:`symconv.catalogue.nd_symbolic`), which reads the
+    taps with bound indices per axis; exact matrices need :meth:`array`.
+
+    Examples
+    --------
+    >>> m = sp.Symbol("m", integer=True, positive=True)
+    >>> WeightFamily("*", (m, 2)).shape
+    (1, 1, m, 2)
+    >>> WeightFamily("q", (1, 2)).array()
+    [[[[q[0, 0], q[0, 1]]]]]
+    >>> WeightFamily("q", (1, 2)).flipped().array()
+    [[[[q[0, 1], q[0, 0]]]]]
+    """
+
+    def __new__(cls, name: object, axes: Sequence[object]) -> WeightFamily:
+        from sympy.core.symbol import Str
+
+        from symconv import kernels
+
+        name = name.name if isinstance(name, Str) else name
+        if name != "*":
+            _validate.name("name", name)
+        axes = tuple(
+            a if isinstance(a, kernels.SYMBOLIC_KERNELS) else kernels.family(name, a) for a in axes
+        )
+        return super().__new__(cls, Str(name), sp.Tuple(*axes))
+
+    name = property(lambda self: self.args[0].name)
+    axes = property(lambda self: tuple(self.args[1]))
+    shape = property(lambda self: (1, 1, *(a.length for a in self.axes)))
+
+    def rank(self) -> int:
+        return len(self.shape)
+
+    def value(self, taps: Sequence[sp.Expr]) -> sp.Expr:
+        """Base tap (u_1, …, u_N)."""
+        return sp.Integer(1) if self.name == "*" else sp.IndexedBase(self.name)[tuple(taps)]
+
+    def flipped(self) -> WeightFamily:
+        """The kernel flipped on every axis."""
+        return WeightFamily(self.name, [a.flipped() for a in self.axes])
+
+    def box(self, k: Sequence[object]) -> WeightFamily:
+        """q ∗ 1_{k₁×…}: each axis convolved with the all-ones kernel of its factor."""
+        from symconv import kernels
+
+        return WeightFamily(
+            self.name,
+            [kernels.KernelConvolution(a, kernels.family("*", kk)) for a, kk in zip(self.axes, k)],
+        )
+
+    def array(self) -> ImmutableDenseNDimArray:
+        """The concrete weight, once every size is a number: Σ over base taps."""
+        from symconv.proof.symbolic import base_taps
+
+        dims = tuple(int(m) for m in self.shape)
+        out = [sp.Integer(0)] * int(sp.Mul(*dims))
+        per_axis = [base_taps(a) for a in self.axes]
+        for combo in itertools.product(*per_axis):
+            index = 0
+            for (_, position), size in zip(combo, dims[2:]):
+                index = index * size + int(position)
+            out[index] += self.value([u for u, _ in combo])
+        return ImmutableDenseNDimArray(out, dims)
+
+    def __getitem__(self, index: tuple) -> sp.Expr:
+        return self.array()[index]
+
+
 def _weight_for(
     name: str, weight: object, size: object
 ) -> tuple[ImmutableDenseNDimArray, sp.Tuple]:
+    if isinstance(weight, WeightFamily):
+        size = size if isinstance(size, (tuple, list, sp.Tuple)) else (size,)
+        if weight.rank() != len(size) + 2:
+            raise ParameterError(name, weight, f"rank {len(size) + 2} for size={tuple(size)}")
+        return weight, sp.Tuple(*(_validate.size("size", n) for n in size))
     w = as_weight(name, weight)
     size = size if isinstance(size, (tuple, list, sp.Tuple)) else (size,)
     if w.rank() != len(size) + 2:
@@ -516,6 +600,10 @@ def conv_nd(q: object, size: object, mode: str = "full") -> CorrNd:
     [2, 1],
     [0, 2]])
     """
+    if isinstance(q, WeightFamily) and mode == "full":  # kernel sizes may be symbols
+        size = size if isinstance(size, (tuple, list, sp.Tuple)) else (size,)
+        pads = [(m - 1, m - 1) for m in q.shape[2:]]
+        return CorrNd(q.flipped(), size, pads)
     q = as_weight("q", q)
     size = size if isinstance(size, (tuple, list, sp.Tuple)) else (size,)
     if len(size) != q.rank():

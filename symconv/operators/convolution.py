@@ -18,7 +18,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.core.symbol import Str
 
-from symconv import _validate, sizes
+from symconv import _validate, kernels, sizes
 from symconv.errors import ParameterError
 from symconv.operators.base import Operator
 
@@ -40,8 +40,15 @@ def _padding_pair(padding: object, n: object, m: int, stride: object, dilation: 
     return sp.Tuple(_validate.amount("padding lo", lo), _validate.amount("padding hi", hi))
 
 
-def _tap_sum(q: sp.Tuple, offset: sp.Expr) -> sp.Expr:
+def _taps(q: object) -> sp.Tuple | kernels.KernelFamily:
+    """A checked kernel: a sequence of taps, or a family of symbolic length (kept as is)."""
+    return q if isinstance(q, kernels.SYMBOLIC_KERNELS) else _validate.taps("q", q)
+
+
+def _tap_sum(q: sp.Tuple | kernels.KernelFamily, offset: sp.Expr) -> sp.Expr:
     """Σ_t q_t δ(offset, t): the tap at ``offset``, 0 outside the kernel."""
+    if isinstance(q, kernels.SYMBOLIC_KERNELS):
+        return q.at(offset)
     return sp.Add(*(tap * sp.KroneckerDelta(offset, t) for t, tap in enumerate(q)))
 
 
@@ -83,9 +90,7 @@ class Conv(Operator):
     """
 
     def __new__(cls, q: object, n: object, mode: object = "full") -> Conv:
-        return super().__new__(
-            cls, _validate.taps("q", q), _validate.size("n", n), Str(_mode(mode))
-        )
+        return super().__new__(cls, _taps(q), _validate.size("n", n), Str(_mode(mode)))
 
     kernel = property(lambda self: self.args[0])
     n = property(lambda self: self.args[1])
@@ -94,12 +99,12 @@ class Conv(Operator):
     @property
     def crop(self) -> tuple[sp.Expr, sp.Expr]:
         """``(first row, rows dropped at the end)`` of the full convolution."""
-        start, length = sizes.conv_crop(self.n, len(self.kernel), self.mode)
-        return start, self.n + len(self.kernel) - 1 - start - length
+        start, length = sizes.conv_crop(self.n, kernels.length(self.kernel), self.mode)
+        return start, self.n + kernels.length(self.kernel) - 1 - start - length
 
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return sizes.conv_length(self.n, len(self.kernel), self.mode), self.n
+        return sizes.conv_length(self.n, kernels.length(self.kernel), self.mode), self.n
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         return _tap_sum(self.kernel, i + self.crop[0] - j)
@@ -152,10 +157,10 @@ class Corr(Operator):
         stride: object = 1,
         dilation: object = 1,
     ) -> Corr:
-        q, n = _validate.taps("q", q), _validate.size("n", n)
+        q, n = _taps(q), _validate.size("n", n)
         stride, dilation = _validate.size("stride", stride), _validate.size("dilation", dilation)
-        pair = _padding_pair(padding, n, len(q), stride, dilation)
-        span = dilation * (len(q) - 1) + 1
+        pair = _padding_pair(padding, n, kernels.length(q), stride, dilation)
+        span = dilation * (kernels.length(q) - 1) + 1
         _validate.require(
             n + pair[0] + pair[1] >= span,
             "n",
@@ -174,7 +179,9 @@ class Corr(Operator):
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         return (
-            sizes.corr_length(self.n, len(self.kernel), self.padding, self.stride, self.dilation),
+            sizes.corr_length(
+                self.n, kernels.length(self.kernel), self.padding, self.stride, self.dilation
+            ),
             self.n,
         )
 
@@ -194,7 +201,9 @@ class Corr(Operator):
                 conv = Conv(self.kernel, self.rows, mode)
                 if _same(conv.rows, self.n) and all(map(_same, conv.crop, self.padding)):
                     return conv
-        a = sizes.output_padding(self.n, len(self.kernel), self.padding, self.stride, self.dilation)
+        a = sizes.output_padding(
+            self.n, kernels.length(self.kernel), self.padding, self.stride, self.dilation
+        )
         return ConvTranspose(self.kernel, self.rows, self.padding, self.stride, self.dilation, a)
 
 
@@ -244,13 +253,13 @@ class ConvTranspose(Operator):
         dilation: object = 1,
         output_padding: object = 0,
     ) -> ConvTranspose:
-        q, n = _validate.taps("q", q), _validate.size("n", n)
+        q, n = _taps(q), _validate.size("n", n)
         stride, dilation = _validate.size("stride", stride), _validate.size("dilation", dilation)
         if isinstance(padding, str) and padding.lower() != "valid":
             raise ParameterError(
                 "padding", padding, "'valid', an integer or a pair (lo, hi) (the forward conv's)"
             )
-        pair = _padding_pair(padding, n, len(q), stride, dilation)
+        pair = _padding_pair(padding, n, kernels.length(q), stride, dilation)
         a = _validate.amount("output_padding", output_padding)
         if (a >= stride) == sp.true:
             # Extra output rows are a shorter end crop when a <= hi: the same map
@@ -268,7 +277,7 @@ class ConvTranspose(Operator):
                 output_padding,
                 f"0 <= output_padding < stride = {stride}; {meaning}",
             )
-        length = sizes.conv_transpose_length(n, len(q), pair, stride, dilation, a)
+        length = sizes.conv_transpose_length(n, kernels.length(q), pair, stride, dilation, a)
         _validate.require(
             length >= 1,
             "padding",
@@ -288,7 +297,7 @@ class ConvTranspose(Operator):
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         length = sizes.conv_transpose_length(
             self.n,
-            len(self.kernel),
+            kernels.length(self.kernel),
             self.padding,
             self.stride,
             self.dilation,
