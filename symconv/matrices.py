@@ -70,7 +70,10 @@ def _scalars(expr: object) -> Iterable[sp.Expr]:
     if isinstance(expr, sp.MatrixBase):
         yield from (v for v in expr.values())
     elif hasattr(expr, "kernel"):
-        yield from expr.kernel
+        # A kernel of symbolic length (symconv.kernels.KernelFamily) lists its taps once
+        # its length is concrete; a plain kernel is the tuple of its taps.
+        kernel = expr.kernel
+        yield from kernel.taps() if hasattr(kernel, "taps") else kernel
     elif isinstance(expr, MatrixExpr):
         for arg in expr.args:
             if isinstance(arg, (MatrixExpr, sp.MatrixBase)):

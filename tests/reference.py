@@ -83,6 +83,16 @@ def multiples_projector(x: np.ndarray, k: int) -> np.ndarray:
     return np.array([x[i] if i % k == 0 else 0.0 for i in range(len(x))])
 
 
+def phase_sum(q: np.ndarray, x: np.ndarray, s: int) -> np.ndarray:
+    """Σ_v Shift_v ↑ₛ (q[v::s] ∗ x) entry by entry: tap q[v + s·t] meets x_i at row v + s(i + t)."""
+    out = [0.0] * (s * (len(x) - 1) + len(q))
+    for v in range(s):
+        for t in range(len(q[v::s])):
+            for i in range(len(x)):
+                out[v + s * (i + t)] += q[v + s * t] * x[i]
+    return np.array(out)
+
+
 def nearest_upsample(x: np.ndarray, k: int) -> np.ndarray:
     """(Nx)_i = x_{⌊i/k⌋} for i < k·n."""
     return np.array([x[i // k] for i in range(k * len(x))])

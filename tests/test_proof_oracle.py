@@ -27,8 +27,9 @@ from sympy import Identity, KroneckerProduct, MatAdd, MatMul, MatPow, OneMatrix,
 
 import symconv.catalogue  # noqa: F401  (loads every Operator subclass, for the coverage test)
 from symconv import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
-from symconv.catalogue.operators import MultiplesProjector, NearestUpsample
+from symconv.catalogue.operators import MultiplesProjector, NearestUpsample, PhaseSum
 from symconv.errors import ParameterError
+from symconv.kernels import family
 from symconv.matrices import sparse_matrix
 from symconv.operators import Operator
 from symconv.operators.channels import ConvTransposeNd, CorrNd
@@ -166,6 +167,11 @@ def _cases() -> list[Case]:
         ),
         Case("multiples", MultiplesProjector(7, 3), lambda x: reference.multiples_projector(x, 3)),
         Case("nearest", NearestUpsample(3, 2), lambda x: reference.nearest_upsample(x, 2)),
+        Case(
+            "phase-sum",
+            PhaseSum(family("*", 4), 3, 3),  # the ones kernel 1₄: phases of lengths 2, 1, 1
+            lambda x: reference.phase_sum(np.ones(4), x, 3),
+        ),
     ]
     # Compositions: products, sums, scalar multiples, transposes, Kronecker products.
     conv = Conv(TAPS[:3], 6, "same")

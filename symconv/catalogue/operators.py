@@ -148,6 +148,12 @@ symbolic.ROWS[PhaseSum] = _phase_rows
 
 
 @matrices.register
+def _(expr: PhaseSum, K: Domain) -> DomainMatrix:
+    # At concrete s and m the phase sum is its explicit sum of s terms.
+    return matrices.sparse_matrix(expr.doit(), K)
+
+
+@matrices.register
 def _(expr: MultiplesProjector, K: Domain) -> DomainMatrix:
     n, k = int(expr.n), int(expr.k)
     return DomainMatrix({i: {i: K.one} for i in range(0, n, k)}, (n, n), K, fmt="sparse")

@@ -355,6 +355,35 @@ def _upsample_rows(op: object) -> np.ndarray:
     return _k(op) * np.arange(_n(op))
 
 
+def _phase_sum(op: object, values: Values) -> tuple[np.ndarray, int, int]:
+    return _taps(op.args[0].taps(), values), _int(op.args[2]), _int(op.args[1])
+
+
+def _phase_sum_apply(op: object, x: np.ndarray, values: Values) -> np.ndarray:
+    # Σ_v Shift_v ↑ₛ (q[v::s] ∗ x): phase v's full convolution lands on rows v + s·j.
+    q, s, n = _phase_sum(op, values)
+    out = _zeros(s * (n - 1) + len(q), x)
+    for v in range(min(s, len(q))):
+        phase = q[v::s]
+        full = _zeros(n + len(phase) - 1, x)
+        for t, tap in enumerate(phase):
+            full[t : t + n] += tap * x
+        out[v::s][: len(full)] += full
+    return out
+
+
+def _phase_sum_adjoint(op: object, y: np.ndarray, values: Values) -> np.ndarray:
+    # Each phase read back from rows v + s·j, correlated with its taps.
+    q, s, n = _phase_sum(op, values)
+    out = _zeros(n, y)
+    for v in range(min(s, len(q))):
+        phase = q[v::s]
+        rows = y[v::s][: n + len(phase) - 1]
+        for t, tap in enumerate(phase):
+            out += tap * rows[t : t + n]
+    return out
+
+
 #: Every operator class the package has, by class name (so nothing needs importing).
 REFERENCES: dict[str, Reference] = {
     # (↓ₖx)_i = x_{k·i}, i < ⌈n/k⌉.
@@ -399,6 +428,15 @@ REFERENCES: dict[str, Reference] = {
         lambda op: (_k(op) * _n(op), _n(op)),
         lambda op, x, v: np.repeat(x, _k(op), axis=0),
         lambda op, y, v: y.reshape(_n(op), _k(op), y.shape[-1]).sum(axis=1),
+    ),
+    # The s polyphase convolutions of the sub-pixel form, interleaved (output s(n−1) + m).
+    "PhaseSum": Reference(
+        lambda op: (
+            _int(op.args[2]) * (_int(op.args[1]) - 1) + len(op.args[0].taps()),
+            _int(op.args[1]),
+        ),
+        _phase_sum_apply,
+        _phase_sum_adjoint,
     ),
 }
 
