@@ -7,7 +7,7 @@ the first differing entry in row-major order with both values, exact and with th
 taps symbolic.
 
 Entries are compared by an exact zero test of their difference
-(:func:`zero_test`): polynomial arithmetic when the taps are independent symbols,
+(``zero_test``): polynomial arithmetic when the taps are independent symbols,
 otherwise a bounded ``simplify``; a difference counts only when numbers confirm
 it (the difference evaluated at random tap values is clearly not zero). When
 neither decides, the entry is *undecided* and nothing is refuted.
@@ -168,7 +168,7 @@ def first_difference(
     Both sides are built as exact matrices in one domain (the kernel taps stay
     symbolic). Over integers or polynomials in independent taps equality is exact and
     canonical (``symconv.matrices.difference_in``); otherwise every differing entry goes
-    through :func:`zero_test`, and the first one that is not zero is returned, with
+    through ``zero_test``, and the first one that is not zero is returned, with
     ``decided=False`` when it could not be shown non-zero.
     """
     if concrete_shape(left) != concrete_shape(right):

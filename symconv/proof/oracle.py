@@ -3,7 +3,7 @@
 The numeric tier checks identities against this module, so it is written
 like JAX's ``lax_reference.py``: small NumPy code read directly off the index
 formulas of the conventions (0-indexed, row-major, channel-major), sharing
-no code with :mod:`symconv.operators`, :mod:`symconv.matrices`,
+no code with ``symconv.operators``, :mod:`symconv.matrices`,
 :mod:`symconv.numeric` or :mod:`symconv.sizes`. An operator is read only
 through its constructor arguments (``op.args``); its shape, its action
 ``A x`` and its transpose's action ``Aᵀ y`` are computed here from the

@@ -389,7 +389,7 @@ def canonical_size(expr: sp.Expr) -> sp.Expr:
 
     Stated bounds of :func:`bounded` symbols are used first (⌈N/k⌉ = n when
     k(n−1) < N <= k·n); then every ⌈a/b⌉ becomes ⌊(a + b − 1)/b⌋ and floors are
-    normalised by :func:`_normal_floors`.
+    normalised by ``_normal_floors``.
     """
     expr = _normal_floors(_resolve(expr))
     simple = sp.simplify(expr)
