@@ -133,9 +133,6 @@ class ParseError(SymconvError):
         self.position = position
         super().__init__(f"{message}\n{_pointer(text, position)}")
 
-    def __reduce__(self) -> tuple:
-        return type(self), (self.message, self.text, self.position)
-
 
 def format_error(error: BaseException) -> str:
     """The message of ``error`` plus, if :func:`parse` located it, the line and a caret.

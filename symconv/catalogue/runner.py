@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -76,22 +78,59 @@ class _Progress:
             )
 
 
+#: OS threads when this module was imported (0 where /proc/self/task does not exist).
+_THREADS_AT_IMPORT = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 0
+
+
 def _pool(jobs: int):
-    context = (
-        multiprocessing.get_context("fork")
-        if "fork" in multiprocessing.get_all_start_methods()
-        else None
-    )
-    return (context or multiprocessing).Pool(jobs) if jobs > 1 else None
+    """A pool of ``jobs`` forked workers, or ``None`` to run the tasks in this process.
+
+    Workers ignore SIGINT: Ctrl-C reaches the whole process group, and only the
+    parent should react (by terminating the pool in :func:`_run`); a worker that
+    died of it would be replaced and its task lost, leaving the parent waiting.
+    """
+    if jobs <= 1:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.Pool(
+            jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+        )
+    # Forking a process that runs other OS threads (JAX or TensorFlow imported earlier in
+    # the same process, e.g. under pytest) copies only the calling thread: a lock held by
+    # another thread stays locked forever in the child. Linux lists a process's threads in
+    # /proc/self/task; run serially when there are more than when this module was imported
+    # (those are NumPy's BLAS pool, which re-initialises itself after a fork).
+    if _THREADS_AT_IMPORT and len(os.listdir("/proc/self/task")) > _THREADS_AT_IMPORT:
+        return None
+    context = multiprocessing.get_context("fork")
+    return context.Pool(jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
 
 
 def _run(pool, function: Callable, tasks: list, on_result: Callable) -> None:
+    """``on_result(function(task))`` for every task, in the pool if there is one.
+
+    On Ctrl-C (KeyboardInterrupt) or SIGTERM in the parent, the pool is terminated
+    at once, so that no worker outlives the command or writes to a closed pipe.
+    """
     if pool is None:
         for task in tasks:
             on_result(function(task))
         return
-    for result in pool.imap_unordered(function, tasks):
-        on_result(result)
+
+    def terminated(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)  # unwinds to the ``except`` below, then exits
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminated) if in_main_thread else None
+    try:
+        for result in pool.imap_unordered(function, tasks):
+            on_result(result)
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def prove_all(
