@@ -173,3 +173,22 @@ def test_prove_all_stops_at_once_without_orphans(
     for pid in orphans:  # clean up before failing
         os.kill(pid, signal.SIGKILL)
     assert not orphans, "workers outlived the command"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts /proc/self/task (Linux)")
+def test_no_fork_while_other_threads_run() -> None:
+    import threading
+
+    from symconv.catalogue import runner
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # stands for JAX's or TensorFlow's threads
+    thread.start()
+    try:
+        assert runner._pool(2) is None  # forking now could deadlock the child: serial
+    finally:
+        stop.set()
+        thread.join()
+    pool = runner._pool(2)
+    assert pool is not None
+    pool.terminate()
