@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+import scipy.linalg  # noqa: F401 - starts SciPy's BLAS threads before _THREADS_AT_IMPORT counts
+
 from symconv.catalogue import entry as entry_module
 from symconv.catalogue import get, names
 from symconv.derivation import Derivation
@@ -78,7 +80,8 @@ class _Progress:
             )
 
 
-#: OS threads when this module was imported (0 where /proc/self/task does not exist).
+#: OS threads when this module was imported (0 where /proc/self/task does not exist):
+#: NumPy's and SciPy's BLAS pools, started on import, which re-initialise after a fork.
 _THREADS_AT_IMPORT = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 0
 
 
@@ -98,8 +101,7 @@ def _pool(jobs: int):
     # Forking a process that runs other OS threads (JAX or TensorFlow imported earlier in
     # the same process, e.g. under pytest) copies only the calling thread: a lock held by
     # another thread stays locked forever in the child. Linux lists a process's threads in
-    # /proc/self/task; run serially when there are more than when this module was imported
-    # (those are NumPy's BLAS pool, which re-initialises itself after a fork).
+    # /proc/self/task; run serially when there are more than when this module was imported.
     if _THREADS_AT_IMPORT and len(os.listdir("/proc/self/task")) > _THREADS_AT_IMPORT:
         return None
     context = multiprocessing.get_context("fork")
