@@ -8,6 +8,7 @@ printed their ``BrokenPipeError`` tracebacks.
 
 from __future__ import annotations
 
+import _thread
 import importlib
 import inspect
 import multiprocessing
@@ -17,7 +18,9 @@ import pkgutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -175,20 +178,48 @@ def test_prove_all_stops_at_once_without_orphans(
     assert not orphans, "workers outlived the command"
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts /proc/self/task (Linux)")
-def test_no_fork_while_other_threads_run() -> None:
-    import threading
+def _python_thread(stop: threading.Event) -> Callable[[], None]:
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    return thread.join
 
+
+def _native_threads(stop: threading.Event) -> Callable[[], None]:
+    """More threads unknown to :mod:`threading` (as JAX's or TensorFlow's are) than the
+    BLAS pools have, which may or may not be running."""
+    from symconv.catalogue import runner
+
+    count = runner._BLAS_THREADS + 1
+    done = threading.Semaphore(0)
+
+    def run() -> None:
+        stop.wait()
+        done.release()
+
+    for _ in range(count):
+        _thread.start_new_thread(run, ())
+    time.sleep(0.1)  # until the OS lists them
+
+    def join() -> None:
+        for _ in range(count):
+            done.acquire()
+        time.sleep(0.2)  # until the OS threads have gone
+
+    return join
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts /proc/self/task (Linux)")
+@pytest.mark.parametrize("start", [_python_thread, _native_threads])
+def test_no_fork_while_other_threads_run(start: Callable) -> None:
     from symconv.catalogue import runner
 
     stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)  # stands for JAX's or TensorFlow's threads
-    thread.start()
+    join = start(stop)
     try:
         assert runner._pool(2) is None  # forking now could deadlock the child: serial
     finally:
         stop.set()
-        thread.join()
+        join()
     pool = runner._pool(2)
     assert pool is not None
     pool.terminate()

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-import scipy.linalg  # noqa: F401 - starts SciPy's BLAS threads before _THREADS_AT_IMPORT counts
+import scipy.linalg  # noqa: F401 - starts SciPy's BLAS threads before _BLAS_THREADS counts
 
 from symconv.catalogue import entry as entry_module
 from symconv.catalogue import get, names
@@ -80,9 +80,17 @@ class _Progress:
             )
 
 
-#: OS threads when this module was imported (0 where /proc/self/task does not exist):
-#: NumPy's and SciPy's BLAS pools, started on import, which re-initialise after a fork.
-_THREADS_AT_IMPORT = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 0
+def _native_threads() -> int:
+    """OS threads of this process not started by :mod:`threading` (0 where Linux's
+    /proc/self/task does not list them)."""
+    if not os.path.isdir("/proc/self/task"):
+        return 0
+    return len(os.listdir("/proc/self/task")) - threading.active_count()
+
+
+#: Native threads when this module was imported: NumPy's and SciPy's BLAS pools (started on
+#: import, shut down before a fork and restarted later, so never more than this many).
+_BLAS_THREADS = _native_threads()
 
 
 def _pool(jobs: int):
@@ -98,11 +106,15 @@ def _pool(jobs: int):
         return multiprocessing.Pool(
             jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
         )
-    # Forking a process that runs other OS threads (JAX or TensorFlow imported earlier in
-    # the same process, e.g. under pytest) copies only the calling thread: a lock held by
-    # another thread stays locked forever in the child. Linux lists a process's threads in
-    # /proc/self/task; run serially when there are more than when this module was imported.
-    if _THREADS_AT_IMPORT and len(os.listdir("/proc/self/task")) > _THREADS_AT_IMPORT:
+    # Forking a process that runs other threads copies only the calling one: a lock held by
+    # another stays locked forever in the child. Run serially when a Python thread runs, when
+    # Linux lists more native threads than the BLAS pools had, or when a framework that starts
+    # its own native threads (JAX, TensorFlow, PyTorch) was imported, e.g. by other tests.
+    if (
+        threading.active_count() > 1
+        or _native_threads() > _BLAS_THREADS
+        or not {"jax", "tensorflow", "torch"}.isdisjoint(sys.modules)
+    ):
         return None
     context = multiprocessing.get_context("fork")
     return context.Pool(jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
