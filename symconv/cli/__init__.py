@@ -53,8 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...
     SystemExit: 0
     """
+    for stream in (sys.stdout, sys.stderr):  # e.g. PYTHONIOENCODING=ascii: ↓ₛ as \u2193...
+        if hasattr(stream, "reconfigure"):  # not a test's replacement stream
+            stream.reconfigure(errors="backslashreplace")
     try:
-        return _main(argv)
+        status = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at interpreter exit
+        return status
     except KeyboardInterrupt:  # Ctrl-C: the conventional status 128 + SIGINT, no traceback
         print("symconv: interrupted", file=sys.stderr)
         return 130
