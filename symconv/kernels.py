@@ -63,7 +63,7 @@ def signal(name: str, n: int) -> sp.ImmutableMatrix:
     [x_0],
     [x_1]])
     """
-    return sp.ImmutableMatrix(kernel(name, n))
+    return sp.ImmutableMatrix(kernel(name, _validate.size("n", n)))  # an error names n
 
 
 def as_kernel(values: Sequence[object], name: str = "q") -> Kernel:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
+from symconv import _validate
 from symconv.derivation import Tier, TierResult
 from symconv.errors import ParameterError, SymconvError
 from symconv.proof.counterexample import Counterexample
@@ -143,6 +144,8 @@ def prove(
         ``holds``, the tiers with what each checked, and the smallest
         counterexample when refuted.
     """
+    for name, value in (("bound", bound), ("limit", limit), ("trials", trials)):
+        _validate.size(name, value)  # a bound of -1 or a limit of 0 would check nothing
     for name, side in (("lhs", lhs), ("rhs", rhs)):
         if not getattr(side, "is_Matrix", False):
             raise ParameterError(name, side, "a matrix expression built from symconv operators")
