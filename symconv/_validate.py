@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Set
 import numpy as np
 import sympy as sp
 
+from symconv import limits
 from symconv.errors import ParameterError
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
@@ -140,6 +141,7 @@ def taps(name: str, values: object) -> sp.Tuple:
     ):
         return values  # already a checked kernel (operators rebuilt from their args)
     items = list(values)
+    limits.require("taps", len(items), f"the kernel {name}")
     if not items:
         raise ParameterError(name, values, "a non-empty sequence of numbers or SymPy expressions")
     return sp.Tuple(*(scalar(f"{name}[{i}]", v) for i, v in enumerate(items)))

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from symconv import _validate
+from symconv import _validate, limits
 
 __all__ = ["convolve", "dilate", "flip", "kernel", "ones", "signal"]
 
@@ -50,6 +50,7 @@ def kernel(name: str, m: int) -> Kernel:
     """
     _validate.name("name", name)
     m = int(_validate.size("m", m))
+    limits.require("taps", m, f"kernel({name!r}, {m})")
     return tuple(sp.Symbol(f"{name}_{t}") for t in range(m))
 
 
@@ -88,6 +89,7 @@ def dilate(q: Sequence[object], d: int) -> Kernel:
 def convolve(q: Sequence[object], r: Sequence[object]) -> Kernel:
     """The full convolution q ∗ r of two kernels, length m + r − 1, expanded."""
     q, r = as_kernel(q, "q"), as_kernel(r, "r")
+    limits.require("terms", limits.terms(q) * limits.terms(r), "convolve(q, r)")
     out = [sp.Integer(0)] * (len(q) + len(r) - 1)
     for i, a in enumerate(q):
         for j, b in enumerate(r):

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from symconv import _validate, kernels
+from symconv import _validate, kernels, limits
 from symconv.errors import ParameterError, SymconvError
 from symconv.operators import (
     Conv,
@@ -780,6 +780,7 @@ def _scalar_function(
         if (arity is None and not node.args) or (arity is not None and len(node.args) != arity):
             wanted = "at least one argument" if arity is None else f"{arity} argument(s)"
             ev.fail(f"{node.name}() takes {wanted}, got {len(node.args)}", node.position)
+        limits.require("arguments", len(node.args), f"{node.name}()")  # SymPy compares pairs
         inner = _TAP if role == _KERNEL else role
         args = []
         for arg in node.args:

@@ -31,6 +31,7 @@ import argparse
 
 from sympy.matrices.expressions import MatMul
 
+from symconv import limits
 from symconv.arithmetic import explain_output_padding, input_lengths, structural_zeros
 from symconv.errors import ParameterError
 from symconv.porting import FRAMEWORKS, OPS, Layer, compare_layers, port
@@ -164,6 +165,10 @@ def _describe(layer: Layer) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Print the report for one layer; returns the exit status."""
     layers = _layers(args)
+    for layer in layers:  # before printing anything
+        # The sizes listed (inputs giving one output, outputs of one input) are one per
+        # stride step: checked before they are computed.
+        limits.require("items", layer.stride, f"listing the sizes of stride {layer.stride}")
     first = layers[0]
     head = [
         f"input {_joined([x.n for x in layers])}",

@@ -32,6 +32,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 
+from symconv import limits
 from symconv.errors import ParameterError
 
 __all__ = ["dense", "register"]
@@ -164,6 +165,8 @@ def dense(expr: object, values: Values) -> np.ndarray:
     values : mapping of Symbol to float
         Values of the kernel taps and any other scalar symbols.
     """
+    rows, cols = (_int(size) for size in expr.shape)
+    limits.require("dense", rows * cols, f"the dense {rows}x{cols} reference matrix")
     name = type(expr).__name__
     if name in _OPERATORS:
         return _OPERATORS[name](expr, values)

@@ -19,13 +19,14 @@ at k=2, n=1: entry (1, 1): left 0, right 1
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sympy as sp
 from sympy.matrices.expressions import MatrixExpr
 
-from symconv import _validate
+from symconv import _validate, limits
 from symconv.derivation import Tier, TierResult
 from symconv.errors import ParameterError, SymconvError
 from symconv.proof.counterexample import Counterexample
@@ -85,6 +86,8 @@ class Proof:
 def _grid(symbols: list[sp.Symbol], bound: int, limit: int) -> Iterator[dict]:
     """Assignments of the size symbols, smallest total first, at most ``limit``."""
     starts = [0 if s.is_nonnegative and not s.is_positive else 1 for s in symbols]
+    count = math.prod(bound + 1 - a for a in starts)
+    limits.require("instances", count, f"{len(symbols)} size symbols up to {bound}")
     combos = itertools.product(*(range(a, bound + 1) for a in starts))
     for values in sorted(combos, key=lambda v: (sum(v), v))[:limit]:
         yield dict(zip(symbols, values))
