@@ -90,11 +90,15 @@ def convolve(q: Sequence[object], r: Sequence[object]) -> Kernel:
     """The full convolution q ∗ r of two kernels, length m + r − 1, expanded."""
     q, r = as_kernel(q, "q"), as_kernel(r, "r")
     limits.require("terms", limits.terms(q) * limits.terms(r), "convolve(q, r)")
-    out = [sp.Integer(0)] * (len(q) + len(r) - 1)
+    # Collect the products and add each output tap once: `out[k] += a * b` rebuilds a
+    # growing Add every time (quadratic in the terms); atoms need no expansion.
+    products: list[list[sp.Expr]] = [[] for _ in range(len(q) + len(r) - 1)]
     for i, a in enumerate(q):
         for j, b in enumerate(r):
-            out[i + j] += a * b
-    return tuple(sp.expand(v) for v in out)
+            products[i + j].append(a * b)
+    out = (sp.Add(*terms) for terms in products)
+    atoms = all(tap.is_Atom for tap in (*q, *r))
+    return tuple(out) if atoms else tuple(sp.expand(v) for v in out)
 
 
 def ones(m: int) -> Kernel:

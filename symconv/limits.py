@@ -15,7 +15,7 @@ limit                   default      bounds
 ``dense``               50,000,000   entries of a dense reference matrix (the numeric
                                      tier of a proof, 400 MB of floats)
 ``taps``                100,000      taps of one kernel
-``terms``               100,000      products expanded by ``convolve`` of two kernels
+``terms``               5,000        products expanded by ``convolve`` of two kernels
 ``instances``           1,000,000    size combinations a proof enumerates
 ``arguments``           20           arguments of ``Max``/``Min`` in the expression
                                      language (SymPy compares them pairwise)
@@ -58,7 +58,7 @@ DEFAULTS: dict[str, tuple[int, str]] = {
     "nonzeros": (200_000, "non-zero entries"),
     "dense": (50_000_000, "dense entries"),
     "taps": (100_000, "taps"),
-    "terms": (100_000, "expanded products"),
+    "terms": (5_000, "expanded products"),
     "instances": (1_000_000, "size combinations"),
     "arguments": (20, "arguments"),
     "items": (10_000, "listed values"),
