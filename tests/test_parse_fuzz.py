@@ -80,6 +80,49 @@ TOKENS = [
 
 fragments = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=30).map("".join)
 
+#: Well-formed expressions with odd values, so that most inputs reach the evaluator.
+sizes = st.one_of(
+    st.integers(-2, 12).map(str),
+    st.sampled_from(
+        ["n", "k", "n + 1", "2*n", "n*k", "floor(n/2)", "Max(n, k)", "Mod(n, 3)", "10**6",
+         "10**12", "10**100", "2**64", "-n", "0", "k - k"]
+    ),
+)  # fmt: skip
+kernels = st.one_of(
+    st.builds("kernel(q, {})".format, sizes),
+    st.builds("[{}, {}, 3]".format, sizes, sizes),
+    st.builds("ones({})".format, sizes),
+    st.builds("dilate(kernel(r, 3), {})".format, sizes),
+    st.builds("convolve(kernel(a, {}), kernel(b, {}))".format, sizes, sizes),
+    st.builds("flip([{}, 1])".format, sizes),
+)
+modes = st.sampled_from(["'full'", "'valid'", "'same'", "'middle'", "1"])
+operators = st.one_of(
+    st.builds("Flip({})".format, sizes),
+    st.builds("Downsample({}, {})".format, sizes, sizes),
+    st.builds("Upsample({}, {})".format, sizes, sizes),
+    st.builds("Upsample({}, {}, length={})".format, sizes, sizes, sizes),
+    st.builds("Pad({}, {}, {})".format, sizes, sizes, sizes),
+    st.builds("Crop({}, {}, {})".format, sizes, sizes, sizes),
+    st.builds("Conv({}, {}, {})".format, kernels, sizes, modes),
+    st.builds("Corr({}, {}, stride={}, dilation={})".format, kernels, sizes, sizes, sizes),
+    st.builds("ConvTranspose({}, {}, stride={})".format, kernels, sizes, sizes),
+    st.builds("I({})".format, sizes),
+    st.builds("Zero({}, {})".format, sizes, sizes),
+)
+expressions = st.recursive(
+    operators,
+    lambda inner: st.one_of(
+        st.builds("{} @ {}".format, inner, inner),
+        st.builds("({}).T".format, inner),
+        st.builds("{} + {}".format, inner, inner),
+        st.builds("{} - {}".format, inner, inner),
+        st.builds("{}*{}".format, sizes, inner),
+        st.builds("{} @ {}".format, inner, sizes),
+    ),
+    max_leaves=6,
+)
+
 
 @settings(
     max_examples=EXAMPLES,
@@ -87,7 +130,7 @@ fragments = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=30).map("".jo
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(text=st.one_of(fragments, st.text(max_size=60)))
+@given(text=st.one_of(expressions, expressions, fragments, st.text(max_size=60)))
 def test_fuzzed_inputs_parse_or_fail_cleanly_within_budget(text: str) -> None:
     within_budget(text)
 
