@@ -229,3 +229,26 @@ def distinct(name: str, symbols: Iterable[sp.Symbol]) -> None:
         raise ParameterError(
             name, symbols, f"distinct symbols; {', '.join(repeated)} occurs more than once"
         )
+
+
+def distinct_names(name: str, symbols: Iterable[sp.Symbol]) -> None:
+    """Raise if two different symbols share a name (``n`` and ``n`` declared positive):
+    printed, they would read as one.
+
+    Examples
+    --------
+    >>> distinct_names("expr", {sp.Symbol("n"), sp.Symbol("n", positive=True)})
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParameterError: expr=... is not allowed: expected symbols with distinct
+    names; n names 2 different symbols (different assumptions)
+    """
+    names = Counter(s.name for s in set(symbols) if isinstance(s, sp.Symbol))
+    shared = sorted(n for n, count in names.items() if count > 1)
+    if shared:
+        raise ParameterError(
+            name,
+            tuple(sorted(map(str, symbols))),
+            f"symbols with distinct names; {', '.join(shared)} names "
+            f"{names[shared[0]]} different symbols (different assumptions)",
+        )

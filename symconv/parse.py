@@ -914,6 +914,8 @@ def _scalar_text(expr: sp.Expr) -> str:
         elif isinstance(sub, sp.Pow):
             if not (sub.exp.is_Integer and abs(sub.exp) <= MAX_EXPONENT):
                 raise _unsupported(expr, "integer powers")
+        elif isinstance(sub, sp.Rational) and len(str(max(abs(sub.p), sub.q))) > MAX_DIGITS:
+            raise _unsupported(expr, f"integers of at most {MAX_DIGITS} digits (parse's limit)")
         elif not isinstance(sub, (*_SCALAR_TYPES, sp.Max, sp.Min)):
             raise _unsupported(expr, "scalars (integers, fractions, symbols, + - * / floor ...)")
     return sp.sstr(expr)
@@ -991,6 +993,8 @@ def unparse(expr: MatrixExpr) -> str:
     >>> unparse(Upsample(2, 2, length=3).T @ Upsample(2, 2, length=3) / 2)
     '1/2*Downsample(3, 2) @ Upsample(2, 2, length=3)'
     """
+    # Two symbols printed alike would parse as one.
+    _validate.distinct_names("expr", getattr(expr, "free_symbols", ()))
     if isinstance(expr, Operator) and type(expr) in OPERATOR_CLASSES.values():
         return _operator_text(expr)
     if isinstance(expr, sp.Identity):

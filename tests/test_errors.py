@@ -193,3 +193,27 @@ def test_what_stays_allowed() -> None:
     assert f([True, False, False]).tolist() == [0, 0, 1]
     assert sc.Conv(np.array([1, 2]), 3) == sc.Conv((1, 2), 3)  # arrays are ordered
     assert sc.Conv([sp.Symbol("w_1_2"), sp.Symbol("alpha")], 3).args[0][0].name == "w_1_2"
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sc.Conv([10**100 + 1, 2], 4),  # 101 digits: parse refuses such a literal
+        sc.Conv([sp.Symbol("q_0"), sp.Symbol("q_0", positive=True)], 4),  # printed alike
+        sp.Rational(1, 10**101) * sc.Flip(3),
+    ],
+    ids=["101-digit tap", "two q_0", "101-digit denominator"],
+)
+def test_unparse_refuses_what_would_not_parse_back(expr) -> None:
+    """parse(unparse(e)) == e is promised: unparse refuses the expressions where it would fail."""
+    from symconv.parse import unparse
+
+    with pytest.raises(sc.ParameterError):
+        unparse(expr)
+
+
+def test_unparse_round_trips_at_the_digit_limit() -> None:
+    from symconv.parse import parse, unparse
+
+    expr = sc.Conv([10**99, sp.Symbol("q_0")], 4)  # 100 digits
+    assert parse(unparse(expr)) == expr
