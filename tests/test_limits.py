@@ -106,6 +106,10 @@ def test_limits_refuse_bad_values(bad: dict) -> None:
         (["shapes", "--op", "conv_transpose", "--input", "5", "--kernel", "3", "--stride",
           "100000000"], "items"),
         (["prove", "transposed-conv-as-transpose", "--misprint", "--m", "100000000"], "taps"),
+        (["prove", "up-down-transpose", "--N", "100000000", "--k", "3"], "size"),
+        (["check", "Flip(n)", "Flip(n)", "--bound", "1000000000"], "instances"),
+        (["shapes", "--op", "conv_transpose", "--input", "100000000000", "--kernel", "3",
+          "--stride", "2"], "size"),
     ],
 )  # fmt: skip
 def test_cli_requests_above_a_limit_exit_2_at_once(
