@@ -58,6 +58,8 @@ def _instance(cls: type[BaseException]) -> BaseException:
     for parameter in inspect.signature(cls).parameters.values():
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             arguments.append("a message")
+        elif parameter.name == "limit":
+            arguments.append("taps")  # a limit's name
         elif parameter.annotation in (int, "int") or parameter.name == "position":
             arguments.append(2)
         else:
@@ -181,7 +183,7 @@ def test_prove_all_stops_at_once_without_orphans(
 def _python_thread(stop: threading.Event) -> Callable[[], None]:
     thread = threading.Thread(target=stop.wait)
     thread.start()
-    return thread.join
+    return lambda: (thread.join(), time.sleep(0.2))  # until the OS thread has gone too
 
 
 def _native_threads(stop: threading.Event) -> Callable[[], None]:
@@ -221,5 +223,5 @@ def test_no_fork_while_other_threads_run(start: Callable) -> None:
         stop.set()
         join()
     pool = runner._pool(2)
-    assert pool is not None
+    assert pool is not None, (threading.enumerate(), os.listdir("/proc/self/task"))
     pool.terminate()

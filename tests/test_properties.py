@@ -123,5 +123,7 @@ def test_symbolic_sizes_substitute_in_products(factory: Factory, data: st.DataOb
     concrete = factory.build(params, q)
     product = sp.MatMul(symbolic.T, symbolic)
     substituted = product.subs(n, params["n"])
-    assert substituted == sp.MatMul(concrete.T, concrete)
+    assert symbolic.subs(n, params["n"]) == concrete
+    # The transpose may take another closed form at a concrete size (Corrᵀ is a Conv at
+    # stride 1): the same map, compared as matrices.
     assert sc.explicit(substituted) == sc.explicit(concrete).T * sc.explicit(concrete)
