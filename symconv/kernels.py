@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from symconv import _validate
+from symconv import _validate, limits
 
 __all__ = [
     "KernelConvolution",
@@ -61,6 +61,7 @@ def kernel(name: str, m: int) -> Kernel:
     """
     _validate.name("name", name)
     m = int(_validate.size("m", m))
+    limits.require("taps", m, f"kernel({name!r}, {m})")
     return tuple(sp.Symbol(f"{name}_{t}") for t in range(m))
 
 
@@ -74,7 +75,7 @@ def signal(name: str, n: int) -> sp.ImmutableMatrix:
     [x_0],
     [x_1]])
     """
-    return sp.ImmutableMatrix(kernel(name, n))
+    return sp.ImmutableMatrix(kernel(name, _validate.size("n", n)))  # an error names n
 
 
 def as_kernel(values: Sequence[object], name: str = "q") -> Kernel:
@@ -99,11 +100,16 @@ def dilate(q: Sequence[object], d: int) -> Kernel:
 def convolve(q: Sequence[object], r: Sequence[object]) -> Kernel:
     """The full convolution q ∗ r of two kernels, length m + r − 1, expanded."""
     q, r = as_kernel(q, "q"), as_kernel(r, "r")
-    out = [sp.Integer(0)] * (len(q) + len(r) - 1)
+    limits.require("terms", limits.terms(q) * limits.terms(r), "convolve(q, r)")
+    # Collect the products and add each output tap once: `out[k] += a * b` rebuilds a
+    # growing Add every time (quadratic in the terms); atoms need no expansion.
+    products: list[list[sp.Expr]] = [[] for _ in range(len(q) + len(r) - 1)]
     for i, a in enumerate(q):
         for j, b in enumerate(r):
-            out[i + j] += a * b
-    return tuple(sp.expand(v) for v in out)
+            products[i + j].append(a * b)
+    out = (sp.Add(*terms) for terms in products)
+    atoms = all(tap.is_Atom for tap in (*q, *r))
+    return tuple(out) if atoms else tuple(sp.expand(v) for v in out)
 
 
 def ones(m: int) -> Kernel:

@@ -43,6 +43,7 @@ from sympy.polys.domains import ZZ
 from sympy.polys.domains.domain import Domain
 from sympy.polys.matrices import DomainMatrix
 
+from symconv import limits
 from symconv._densepoly import DensePolyMatrix, TooLargeError
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix, supports
 from symconv.errors import ParameterError, ShapeMismatchError
@@ -130,6 +131,7 @@ def _concrete(expr: MatrixExpr) -> tuple[int, int]:
             f"concrete sizes for an explicit matrix, but the shape is ({rows}, {cols}); "
             "substitute values first, e.g. expr.subs(n, 8)",
         )
+    limits.require("size", max(int(rows), int(cols)), f"the matrix of a {type(expr).__name__}")
     if len(_SHAPES) >= 8192:
         _SHAPES.clear()
     known = _SHAPES[expr] = int(rows), int(cols)
@@ -611,8 +613,10 @@ def explicit(expr: MatrixExpr) -> sp.ImmutableSparseMatrix:
     _require_concrete(expr)
     K = domain_of(expr)
     fast = _polymatrix(expr, K)
+    dm = _sparse(expr, K) if fast is None else None
+    nonzeros = dm.nnz() if fast is None else sum(m.nnz for m in fast.terms.values())
+    limits.require("nonzeros", nonzeros, f"explicit() of a {_concrete(expr)} matrix")
     if fast is None:
-        dm = _sparse(expr, K)
         entries = {
             (i, j): K.to_sympy(v) for i, row in dm.rep.to_dod().items() for j, v in row.items()
         }

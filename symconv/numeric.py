@@ -36,6 +36,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 
+from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.matrices import explicit
 from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
@@ -76,6 +77,7 @@ class _Parameters:
                     p,
                     "SymPy Symbols or kernels (sequences of Symbols), e.g. kernel('q', 3)",
                 )
+        _validate.distinct("params", self.symbols)
 
     def compile(self, scalars: Sequence[sp.Expr]) -> Callable[[Sequence[float]], np.ndarray]:
         """Values of ``scalars`` as an array, given the parameters' values."""
@@ -815,12 +817,13 @@ def _compile_dense(expr: MatrixExpr, params: _Parameters) -> Apply:
 
 
 def _function(expr: MatrixExpr, params: Sequence[object], apply_of: Callable) -> Callable:
+    _validate.matrix_expression("expr", expr)
     parameters = _Parameters(params)
     cols = _size(expr.cols, expr)
     apply = apply_of(expr, parameters)
 
     def function(x: object, *values: object) -> np.ndarray:
-        array = np.asarray(x)
+        array = _validate.number_array("x", x)
         if array.ndim == 0 or array.shape[-1] != cols:
             raise ParameterError(
                 "x", f"array of shape {array.shape}", f"an array of shape (..., {cols})"

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from symconv import _validate, kernels
+from symconv import _validate, kernels, limits
 from symconv.errors import ParameterError, SymconvError
 from symconv.operators import (
     Conv,
@@ -137,9 +137,6 @@ class ParseError(SymconvError):
         self.text = text
         self.position = position
         super().__init__(f"{message}\n{_pointer(text, position)}")
-
-    def __reduce__(self) -> tuple:
-        return type(self), (self.message, self.text, self.position)
 
 
 def format_error(error: BaseException) -> str:
@@ -833,6 +830,7 @@ def _scalar_function(
         if (arity is None and not node.args) or (arity is not None and len(node.args) != arity):
             wanted = "at least one argument" if arity is None else f"{arity} argument(s)"
             ev.fail(f"{node.name}() takes {wanted}, got {len(node.args)}", node.position)
+        limits.require("arguments", len(node.args), f"{node.name}()")  # SymPy compares pairs
         inner = _TAP if role == _KERNEL else role
         args = []
         for arg in node.args:
@@ -972,6 +970,8 @@ def _scalar_text(expr: sp.Expr) -> str:
         elif isinstance(sub, sp.Pow):
             if not (sub.exp.is_Integer and abs(sub.exp) <= MAX_EXPONENT):
                 raise _unsupported(expr, "integer powers")
+        elif isinstance(sub, sp.Rational) and len(str(max(abs(sub.p), sub.q))) > MAX_DIGITS:
+            raise _unsupported(expr, f"integers of at most {MAX_DIGITS} digits (parse's limit)")
         elif not isinstance(sub, (*_SCALAR_TYPES, sp.Max, sp.Min)):
             raise _unsupported(expr, "scalars (integers, fractions, symbols, + - * / floor ...)")
     return sp.sstr(expr)
@@ -1049,6 +1049,8 @@ def unparse(expr: MatrixExpr) -> str:
     >>> unparse(Upsample(2, 2, length=3).T @ Upsample(2, 2, length=3) / 2)
     '1/2*Downsample(3, 2) @ Upsample(2, 2, length=3)'
     """
+    # Two symbols printed alike would parse as one.
+    _validate.distinct_names("expr", getattr(expr, "free_symbols", ()))
     if isinstance(expr, Operator) and type(expr) in OPERATOR_CLASSES.values():
         return _operator_text(expr)
     if isinstance(expr, sp.Identity):

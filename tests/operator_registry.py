@@ -3,7 +3,7 @@
 Each factory draws valid parameters with Hypothesis, builds the symconv
 operator for a kernel (symbolic or numeric), and names the reference function
 (from ``tests/reference.py``, independent of symconv) that computes the same
-map. Adding an operator here puts it under every generic test.
+map. Adding an operator here puts it under every generic test (ALL_FACTORIES).
 """
 
 from __future__ import annotations
@@ -77,6 +77,101 @@ def conv_transpose_params(draw: st.DrawFn) -> Params:
     return {"m": m, "n": n, "lo": lo, "hi": hi, "s": s, "d": d, "a": a}
 
 
+@st.composite
+def layer_params(draw: st.DrawFn) -> Params:
+    """A 2-D multi-channel layer: channels, groups, and per axis kernel, padding, stride, dilation.
+
+    ``m`` is the number of weight entries, so that the generic tests' kernel of ``m``
+    taps fills the weight tensor (reshaped row-major).
+    """
+    groups = draw(st.integers(1, 2))
+    cin_g, cout_g = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    axes = []
+    for _ in range(2):
+        k, s, d = draw(st.integers(1, 3)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
+        lo, hi = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+        span = d * (k - 1) + 1
+        n = draw(st.integers(max(1, span - lo - hi), max(1, span - lo - hi) + 4))
+        axes.append({"k": k, "s": s, "d": d, "lo": lo, "hi": hi, "n": n})
+    weight_shape = (groups * cout_g, cin_g, axes[0]["k"], axes[1]["k"])
+    return {
+        "groups": groups,
+        "weight_shape": weight_shape,
+        "m": int(np.prod(weight_shape)),
+        "n": axes[0]["n"],  # the height: the generic tests make it symbolic
+        "width": axes[1]["n"],
+        "axes": axes,
+    }
+
+
+@st.composite
+def layer_transpose_params(draw: st.DrawFn) -> Params:
+    """Like :func:`layer_params`, for the transposed layer: input size and output_padding."""
+    params = draw(layer_params())
+    for axis in params["axes"]:
+        axis["a"] = draw(st.integers(0, axis["s"] - 1))
+        axis["n"] = draw(st.integers(1, 4))  # the transposed layer's input size
+        full = (axis["n"] - 1) * axis["s"] + axis["d"] * (axis["k"] - 1) + 1 + axis["a"]
+        axis["lo"] = min(axis["lo"], full - 1)
+        axis["hi"] = min(axis["hi"], full - 1 - axis["lo"])
+    params["n"], params["width"] = (axis["n"] for axis in params["axes"])
+    return params
+
+
+def _weight(params: Params, q: object) -> list:
+    return np.array(q, dtype=object).reshape(params["weight_shape"]).tolist()
+
+
+def _layer_options(params: Params) -> dict:
+    axes = params["axes"]
+    return {
+        "padding": tuple((a["lo"], a["hi"]) for a in axes),
+        "stride": tuple(a["s"] for a in axes),
+        "dilation": tuple(a["d"] for a in axes),
+        "groups": params["groups"],
+    }
+
+
+def corr_2d_reference(params: Params, q: np.ndarray, x: np.ndarray, size: tuple) -> np.ndarray:
+    """The 2-D grouped multi-channel cross-correlation by direct loops (channel-major)."""
+    w = np.asarray(q, dtype=float).reshape(params["weight_shape"])
+    cout, cin_g = w.shape[:2]
+    groups = params["groups"]
+    (a0, a1), (h, wd) = params["axes"], size
+    image = x.reshape(cin_g * groups, h, wd)
+    image = np.pad(image, ((0, 0), (a0["lo"], a0["hi"]), (a1["lo"], a1["hi"])))
+    lengths = [
+        (size_ + a["lo"] + a["hi"] - a["d"] * (a["k"] - 1) - 1) // a["s"] + 1
+        for size_, a in zip(size, (a0, a1))
+    ]
+    y = np.zeros((cout, *lengths))
+    for o in range(cout):
+        g = o // (cout // groups)
+        for c in range(cin_g):
+            for i in range(lengths[0]):
+                for j in range(lengths[1]):
+                    for t0 in range(a0["k"]):
+                        for t1 in range(a1["k"]):
+                            r = i * a0["s"] + t0 * a0["d"]
+                            col = j * a1["s"] + t1 * a1["d"]
+                            y[o, i, j] += w[o, c, t0, t1] * image[g * cin_g + c, r, col]
+    return y.ravel()
+
+
+def conv_transpose_2d_reference(params: Params, q: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The transpose of the forward correlation's matrix (built column by column), applied."""
+    size = tuple(
+        (a["n"] - 1) * a["s"] - a["lo"] - a["hi"] + a["d"] * (a["k"] - 1) + 1 + a["a"]
+        for a in params["axes"]
+    )
+    cin = params["weight_shape"][1] * params["groups"]
+    columns = cin * size[0] * size[1]
+    forward = np.column_stack(
+        [corr_2d_reference(params, q, np.eye(columns)[j], size) for j in range(columns)]
+    )
+    return forward.T @ x
+
+
 FACTORIES = [
     Factory(
         "Downsample",
@@ -135,6 +230,42 @@ FACTORIES = [
         lambda p, q, x: ref.conv_transpose(q, x, p["lo"], p["hi"], p["s"], p["d"], p["a"]),
     ),
 ]
+
+#: The multi-channel N-D layers and axis permutations (the expression language has no
+#: syntax for them, so its round-trip tests take FACTORIES only).
+LAYER_FACTORIES = [
+    Factory(
+        "CorrNd",
+        layer_params(),
+        lambda p, q: sc.CorrNd(_weight(p, q), (p["n"], p["width"]), **_layer_options(p)),
+        lambda p, q, x: corr_2d_reference(p, q, x, (p["n"], p["width"])),
+    ),
+    Factory(
+        "ConvTransposeNd",
+        layer_transpose_params(),
+        lambda p, q: sc.ConvTransposeNd(
+            _weight(p, q),
+            (p["n"], p["width"]),
+            output_padding=tuple(a["a"] for a in p["axes"]),
+            **_layer_options(p),
+        ),
+        conv_transpose_2d_reference,
+    ),
+    Factory(
+        "Permute",
+        st.lists(st.integers(1, 3), min_size=1, max_size=3).flatmap(
+            lambda shape: st.fixed_dictionaries(
+                {"shape": st.just(tuple(shape)), "axes": st.permutations(range(len(shape)))}
+            )
+        ),
+        lambda p, q: sc.Permute(p["shape"], tuple(p["axes"])),
+        lambda p, q, x: x.reshape(p["shape"]).transpose(p["axes"]).ravel(),
+        uses_kernel=False,
+    ),
+]
+
+#: Every operator class symconv has.
+ALL_FACTORIES = FACTORIES + LAYER_FACTORIES
 
 
 def kernel_length(params: Params) -> int:

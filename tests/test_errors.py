@@ -129,3 +129,91 @@ def test_lambdify_checks_input_length_and_values() -> None:
         f(np.ones(3), [1, 2, 3])
     with pytest.raises(sc.ParameterError, match="1 value"):
         f(np.ones(3))
+
+
+# Issue 16, item 5: values that used to be accepted silently, or failed outside SymconvError.
+_R0_TWICE = (sp.Symbol("r_0"), sp.Symbol("s"))
+BAD_VALUES = [
+    ("a set of taps", lambda: sc.Conv({1, 2, 3}, 4), "not a set or a mapping"),
+    ("a frozenset of taps", lambda: sc.Corr(frozenset({1, 2}), 4), "not a set or a mapping"),
+    ("a dict of taps", lambda: sc.Conv({0: 1, 1: 2}, 4), "not a set or a mapping"),
+    ("signal length 0", lambda: sc.signal("x", 0), "n=0 is not allowed"),
+    ("@ a scalar", lambda: sc.Flip(3) @ 2, "operand=2 is not allowed"),
+    ("scalar @", lambda: 2 @ sc.Flip(3), "operand=2 is not allowed"),
+    ("@ None", lambda: sc.Flip(3) @ None, "operand=None"),
+    ("@ a string", lambda: sc.Flip(3) @ "x", "operand='x'"),
+    ("@ a NumPy array", lambda: sc.Flip(3) @ np.ones(3), "operand=array"),
+    ("+ None", lambda: sc.Flip(3) + None, "operand=None"),
+    ("- a string", lambda: sc.Flip(3) - "x", "operand='x'"),
+    ("* a string", lambda: sc.Flip(3) * "x", "operand='x'"),
+    ("CorrNd of a string", lambda: sc.CorrNd("abc", 6), "weight='abc' is not allowed"),
+    ("lambdify(None)", lambda: sc.lambdify(None), "expr=None is not allowed"),
+    ("lambdify(a number)", lambda: sc.lambdify(3), "expr=3 is not allowed"),
+    ("string taps", lambda: sc.Conv(["a", "b"], 4), "q[0]='a' is not allowed"),
+    ("ragged taps", lambda: sc.Conv([[1, 2], [3]], 4), "q[0]=[1, 2] is not allowed"),
+    ("a q_² tap", lambda: sc.Conv([sp.Symbol("q_²")], 4), "ASCII identifiers such as q, q_0"),
+    ("a q{0} tap", lambda: sc.Conv([sp.Symbol("q{0}")], 4), "ASCII identifiers such as q, q_0"),
+    (
+        "two kernels sharing r_0",
+        lambda: sc.lambdify(sc.Conv(sc.kernel("r", 2), 3) @ sc.Conv(_R0_TWICE, 2),
+                            sc.kernel("r", 2), _R0_TWICE),
+        "r_0 occurs more than once",
+    ),
+    ("ragged input", lambda: sc.lambdify(sc.Flip(3))([[1, 2, 3], [4, 5]]), "x=[[1, 2, 3]"),
+    ("string input", lambda: sc.lambdify(sc.Flip(3))(["a", "b", "c"]), "rectangular array"),
+    ("object input", lambda: sc.lambdify(sc.Flip(3))([None, 1, 2]), "rectangular array"),
+    ("prove bound -1", lambda: _prove(bound=-1), "bound=-1 is not allowed"),
+    ("prove limit -1", lambda: _prove(limit=-1), "limit=-1 is not allowed"),
+    ("prove limit 0", lambda: _prove(limit=0), "limit=0 is not allowed"),
+    ("prove trials 0", lambda: _prove(trials=0), "trials=0 is not allowed"),
+]  # fmt: skip
+
+
+def _prove(**options: int) -> object:
+    from symconv.proof.prove import prove
+
+    return prove(sc.Flip(3), sc.Flip(3), **options)
+
+
+@pytest.mark.parametrize(("build", "message"), [c[1:] for c in BAD_VALUES],
+                         ids=[c[0] for c in BAD_VALUES])  # fmt: skip
+def test_bad_values_are_symconv_errors(build, message: str) -> None:
+    with pytest.raises(sc.SymconvError) as caught:
+        build()
+    assert message in str(caught.value)
+
+
+def test_what_stays_allowed() -> None:
+    flip = sc.Flip(3)
+    assert 2 * flip == flip * 2 == sp.MatMul(2, flip)
+    assert (flip @ sp.ImmutableMatrix([1, 2, 3])).shape == (3, 1)
+    assert (flip - flip).shape == (3, 3)
+    f = sc.lambdify(flip)
+    assert f(np.array([10**20, 1, 2], dtype=object)).tolist() == [2, 1, 10**20]  # exact ints
+    assert f([True, False, False]).tolist() == [0, 0, 1]
+    assert sc.Conv(np.array([1, 2]), 3) == sc.Conv((1, 2), 3)  # arrays are ordered
+    assert sc.Conv([sp.Symbol("w_1_2"), sp.Symbol("alpha")], 3).args[0][0].name == "w_1_2"
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sc.Conv([10**100 + 1, 2], 4),  # 101 digits: parse refuses such a literal
+        sc.Conv([sp.Symbol("q_0"), sp.Symbol("q_0", positive=True)], 4),  # printed alike
+        sp.Rational(1, 10**101) * sc.Flip(3),
+    ],
+    ids=["101-digit tap", "two q_0", "101-digit denominator"],
+)
+def test_unparse_refuses_what_would_not_parse_back(expr) -> None:
+    """parse(unparse(e)) == e is promised: unparse refuses the expressions where it would fail."""
+    from symconv.parse import unparse
+
+    with pytest.raises(sc.ParameterError):
+        unparse(expr)
+
+
+def test_unparse_round_trips_at_the_digit_limit() -> None:
+    from symconv.parse import parse, unparse
+
+    expr = sc.Conv([10**99, sp.Symbol("q_0")], 4)  # 100 digits
+    assert parse(unparse(expr)) == expr

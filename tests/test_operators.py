@@ -11,12 +11,12 @@ import reference as ref
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from operator_registry import FACTORIES, Factory, kernel_length
+from operator_registry import ALL_FACTORIES, Factory, kernel_length
 
 import symconv as sc
 from symconv.numeric import lambdify_explicit
 
-by_name = pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.name)
+by_name = pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.name)
 
 
 def _integer_taps(data: st.DataObject, m: int) -> np.ndarray:

@@ -171,8 +171,9 @@ class Entry:
         """The checked derivation at ``params``, every tier run and recorded with its scope.
 
         All four tiers are recorded, in strength order: passed, failed, or not
-        applicable (``result == "n/a"``); the verdict (:attr:`symconv.derivation.Derivation.verdict`) is
-        what they support, and a failed exhaustive or numeric tier is a refutation.
+        applicable (``result == "n/a"``); the verdict
+        (:attr:`symconv.derivation.Derivation.verdict`) is what they support, and a
+        failed exhaustive or numeric tier is a refutation.
 
         Raises
         ------

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TextIO
+
+import scipy.linalg  # noqa: F401 - starts SciPy's BLAS threads before _BLAS_THREADS counts
 
 from symconv.catalogue import entry as entry_module
 from symconv.catalogue import get, names
@@ -76,22 +80,71 @@ class _Progress:
             )
 
 
+def _native_threads() -> int:
+    """OS threads of this process not started by :mod:`threading` (0 where Linux's
+    /proc/self/task does not list them)."""
+    if not os.path.isdir("/proc/self/task"):
+        return 0
+    return len(os.listdir("/proc/self/task")) - threading.active_count()
+
+
+#: Native threads when this module was imported: NumPy's and SciPy's BLAS pools (started on
+#: import, shut down before a fork and restarted later, so never more than this many).
+_BLAS_THREADS = _native_threads()
+
+
 def _pool(jobs: int):
-    context = (
-        multiprocessing.get_context("fork")
-        if "fork" in multiprocessing.get_all_start_methods()
-        else None
-    )
-    return (context or multiprocessing).Pool(jobs) if jobs > 1 else None
+    """A pool of ``jobs`` forked workers, or ``None`` to run the tasks in this process.
+
+    Workers ignore SIGINT: Ctrl-C reaches the whole process group, and only the
+    parent should react (by terminating the pool in :func:`_run`); a worker that
+    died of it would be replaced and its task lost, leaving the parent waiting.
+    """
+    if jobs <= 1:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.Pool(
+            jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+        )
+    # Forking a process that runs other threads copies only the calling one: a lock held by
+    # another stays locked forever in the child. Run serially when a Python thread runs, when
+    # Linux lists more native threads than the BLAS pools had, or when a framework that starts
+    # its own native threads (JAX, TensorFlow, PyTorch) was imported, e.g. by other tests.
+    if (
+        threading.active_count() > 1
+        or _native_threads() > _BLAS_THREADS
+        or not {"jax", "tensorflow", "torch"}.isdisjoint(sys.modules)
+    ):
+        return None
+    context = multiprocessing.get_context("fork")
+    return context.Pool(jobs, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
 
 
 def _run(pool, function: Callable, tasks: list, on_result: Callable) -> None:
+    """``on_result(function(task))`` for every task, in the pool if there is one.
+
+    On Ctrl-C (KeyboardInterrupt) or SIGTERM in the parent, the pool is terminated
+    at once, so that no worker outlives the command or writes to a closed pipe.
+    """
     if pool is None:
         for task in tasks:
             on_result(function(task))
         return
-    for result in pool.imap_unordered(function, tasks):
-        on_result(result)
+
+    def terminated(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)  # unwinds to the ``except`` below, then exits
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminated) if in_main_thread else None
+    try:
+        for result in pool.imap_unordered(function, tasks):
+            on_result(result)
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def prove_all(

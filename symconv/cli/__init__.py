@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -52,6 +53,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...
     SystemExit: 0
     """
+    for stream in (sys.stdout, sys.stderr):  # e.g. PYTHONIOENCODING=ascii: ↓ₛ as \u2193...
+        if hasattr(stream, "reconfigure"):  # not a test's replacement stream
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at interpreter exit
+        return status
+    except KeyboardInterrupt:  # Ctrl-C: the conventional status 128 + SIGINT, no traceback
+        print("symconv: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (``symconv list | head``)
+        # Point stdout at /dev/null so that Python's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a program killed by it
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):

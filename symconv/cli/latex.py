@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from symconv.cli._output import output_file
 from symconv.errors import SymconvError
 from symconv.latex import Notation, document, latex, sty, write_atomic
 from symconv.latex.text import text_math
@@ -108,6 +109,9 @@ def _expression(text: str) -> object:
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the LaTeX; exit status 0, or 2 with a message for bad arguments."""
+    for option in ("out", "sty"):  # before any work, so that a bad path fails at once
+        if getattr(args, option) is not None:
+            output_file(f"--{option}", getattr(args, option))
     notation = _notation(args)
     if (args.name is None) == (args.expr is None):
         if args.sty and args.name is None and args.expr is None:
@@ -134,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     text = document(body, notation, title) if args.standalone else body + "\n"
     if args.sty:
         write_atomic(args.sty, sty(notation))
-    if args.out:
+    if args.out is not None:
         write_atomic(args.out, text)
     else:
         sys.stdout.write(text)

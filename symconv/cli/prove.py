@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from symconv import catalogue
+from symconv.cli._output import output_directory
 from symconv.derivation import Derivation, Tier, TierResult, Verdict, json_value
 from symconv.errors import ParameterError
+from symconv.latex.preamble import write_atomic
 
 __all__ = [
     "EXIT",
@@ -174,14 +174,7 @@ def entry_json(name: str, derivation: Derivation, parameters: dict) -> dict:
 
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_atomic(path, text)  # with the umask's permissions, as `symconv latex --out`
 
 
 def _prove_all(args: argparse.Namespace) -> int:
@@ -236,6 +229,12 @@ def _prove_all(args: argparse.Namespace) -> int:
 
 
 def _prove(args: argparse.Namespace) -> int:
+    if args.out is not None and not args.all:
+        raise ParameterError("--out", args.out, "only together with --all")
+    if args.jobs is not None and (args.jobs < 1 or not args.all):
+        raise ParameterError("--jobs", args.jobs, "an integer >= 1, together with --all")
+    if args.out is not None:
+        output_directory("--out", args.out)  # before the proofs, not after them
     if args.all:
         if args.name:
             raise ParameterError("NAME", args.name, "no name together with --all")
@@ -250,7 +249,7 @@ def _prove(args: argparse.Namespace) -> int:
             raise ParameterError("--misprint", True, "only with transposed-conv-as-transpose")
         from symconv.catalogue.transposed import misprint
 
-        statement, counterexample, detail = misprint(args.m or 3)
+        statement, counterexample, detail = misprint(3 if args.m is None else args.m)
         print(statement)
         print(f"REFUTED {counterexample}" if counterexample else f"not refuted: {detail}")
         return 1 if counterexample else 0

@@ -31,6 +31,7 @@ import argparse
 
 from sympy.matrices.expressions import MatMul
 
+from symconv import limits
 from symconv.arithmetic import explain_output_padding, input_lengths, structural_zeros
 from symconv.errors import ParameterError
 from symconv.porting import FRAMEWORKS, OPS, Layer, compare_layers, port
@@ -164,6 +165,10 @@ def _describe(layer: Layer) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Print the report for one layer; returns the exit status."""
     layers = _layers(args)
+    for layer in layers:  # before printing anything
+        # The sizes listed (inputs giving one output, outputs of one input) are one per
+        # stride step: checked before they are computed.
+        limits.require("items", layer.stride, f"listing the sizes of stride {layer.stride}")
     first = layers[0]
     head = [
         f"input {_joined([x.n for x in layers])}",
@@ -174,18 +179,19 @@ def run(args: argparse.Namespace) -> int:
     ]
     if first.op == "conv_transpose" and first.framework in ("torch", "plain"):
         head.append(f"output_padding {_joined([x.output_padding for x in layers])}")
-    print(f"{first.framework} {first.op}: {', '.join(head)}")
-    print(f"output size: {'x'.join(str(x.output_length) for x in layers)}")
+    # The whole report first, then print it: an error (a limit, say) leaves no half report.
+    report = [f"{first.framework} {first.op}: {', '.join(head)}"]
+    report.append(f"output size: {'x'.join(str(x.output_length) for x in layers)}")
     for axis, layer in enumerate(layers):
         if len(layers) > 1:
-            print(f"axis {axis} (n={layer.n} -> {layer.output_length}):")
-        for line in _describe(layer):
-            print(f"  {line}")
+            report.append(f"axis {axis} (n={layer.n} -> {layer.output_length}):")
+        report.extend(f"  {line}" for line in _describe(layer))
         if args.port:
             ported = port(layer)
             verdict = "checked exactly" if ported.check().equal else "CHECK FAILED"
             single = "" if ported.single_call else " (no single PyTorch call does it)"
-            print(f"  PyTorch: {ported.describe()}{single} [{verdict}]")
+            report.append(f"  PyTorch: {ported.describe()}{single} [{verdict}]")
+    print("\n".join(report))
     if args.compare is None:
         return 0
     return _compare(args, layers)

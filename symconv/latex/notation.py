@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from symconv.errors import ParameterError
 
-__all__ = ["VECTOR_STYLES", "Macro", "Notation", "check_fragment", "check_label"]
+__all__ = ["COMMANDS", "VECTOR_STYLES", "Macro", "Notation", "check_fragment", "check_label"]
 
 #: How the ``vector`` option sets a vector's name (``#1``).
 VECTOR_STYLES: dict[str, str] = {
@@ -46,52 +46,91 @@ VECTOR_STYLES: dict[str, str] = {
 
 MATRIX_ENVIRONMENTS = ("bmatrix", "pmatrix")
 
-# Primitives that read or write files, redefine things or end the document:
-# a notation fragment or a rule justification is math, never any of these.
-_FORBIDDEN = re.compile(
-    r"\\(input|include|InputIfFileExists|openin|openout|read|write|immediate|special|"
-    r"catcode|def|edef|gdef|xdef|let|futurelet|csname|expandafter|newcommand|renewcommand|"
-    r"providecommand|DeclareRobustCommand|usepackage|RequirePackage|documentclass|"
-    r"begin\s*\{document\}|end\s*\{document\}|endinput|makeatletter|directlua|"
-    r"ShellEscape|write18)(?![A-Za-z])"
+#: The control words a notation fragment or a rule justification may use: math symbols,
+#: fonts and spacing of LaTeX, amsmath and amssymb that take at most math arguments.
+#: An allow-list, not a block-list: TeX has hundreds of primitives that read or write
+#: files (``\\input``, ``\\openout``, ``\\pdffiledump``, ``\\@@input``, ...).
+COMMANDS: frozenset[str] = frozenset(
+    """
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu
+    xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta
+    Lambda Xi Pi Sigma Upsilon Phi Psi Omega
+    mathrm mathsf mathbf mathit mathtt mathcal mathbb mathfrak boldsymbol operatorname text
+    mathord mathop mathbin mathrel mathopen mathclose mathpunct
+    top bot intercal dagger ddagger prime ast star circledast circ bullet cdot cdots ldots dots
+    times div otimes oplus odot ominus pm mp wedge vee cap cup setminus
+    uparrow downarrow updownarrow Uparrow Downarrow Updownarrow upuparrows downdownarrows
+    leftarrow rightarrow Leftarrow Rightarrow leftrightarrow mapsto to gets nearrow searrow
+    le leq ge geq ne neq equiv approx sim simeq cong propto ll gg in mid parallel
+    lfloor rfloor lceil rceil langle rangle lvert rvert lVert rVert vert Vert bmod
+    infty partial nabla sum prod ell hbar emptyset varnothing square Box diamond triangle
+    hat widehat tilde widetilde bar overline underline vec check breve dot ddot
+    quad qquad big Big bigl bigr Bigl Bigr
+    """.split()  # noqa: SIM905 - a word list reads better than 170 quoted strings
 )
+
+#: Characters a fragment may contain besides letters, digits and the control words above:
+#: no ``#`` ``%`` ``$`` ``&`` ``~`` ``@`` ``"`` or non-ASCII (parameters, comments, math
+#: shifts, alignment tabs, active or letter-in-packages characters) and no line breaks.
+_CHARACTERS = re.compile(r"[A-Za-z0-9 +\-*/=<>()\[\]|,.;:'!?_^{}\\]*\Z")
+#: A control word, or one of the spacing and brace control symbols.
+_CONTROL = re.compile(r"\\(?:([A-Za-z]+)|[,;:!{}| ])")
+
 _LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9:._-]*\Z")
 _PREFIX = re.compile(r"[A-Za-z]*\Z")
 
 
 def check_fragment(name: str, value: object) -> str:
-    """Return ``value`` if it is a harmless LaTeX math fragment, else raise.
+    r"""Return ``value`` if it is a harmless LaTeX math fragment, else raise.
 
-    A fragment must be a string with balanced braces, on one line, without
-    ``#``, ``%`` or ``$`` (macro parameters, comments and math shifts would
-    break the surrounding output), and without file, definition or document
-    primitives such as ``\\input`` or ``\\def``.
+    A fragment is a one-line string of ASCII letters, digits, spaces and
+    ``+-*/=<>()[]|,.;:'!?_^{}``, with balanced braces, no ``^^`` (TeX's
+    notation for any character by its code, which would smuggle in a
+    backslash), and no control word outside :data:`COMMANDS` (besides the
+    control symbols ``\, \; \: \! \{ \} \|`` and ``\ ``). Nothing else can
+    reach TeX from a fragment, so none can read or write a file or change
+    the surrounding document.
 
     Examples
     --------
-    >>> check_fragment("transpose", r"\\mathsf{T}")
-    '\\\\mathsf{T}'
-    >>> check_fragment("transpose", r"T}\\input{x")
+    >>> check_fragment("transpose", r"\mathsf{T}")
+    '\\mathsf{T}'
+    >>> check_fragment("transpose", r"T\input{x}")
     Traceback (most recent call last):
     ...
-    symconv.errors.ParameterError: transpose='T}\\\\input{x' is not allowed: expected a LaTeX math
-    fragment with balanced braces, no #, %, $ or line breaks, and no file or definition commands
+    symconv.errors.ParameterError: transpose='T\\input{x}' is not allowed: expected a LaTeX math
+    fragment: ASCII letters, digits, spaces, +-*/=<>()[]|,.;:'!?_^{}, balanced braces, no ^^,
+    and only the control words of symconv.latex.notation.COMMANDS (\input is not one)
     """
-    allowed = (
-        "a LaTeX math fragment with balanced braces, no #, %, $ or line breaks, "
-        "and no file or definition commands"
-    )
-    if not isinstance(value, str) or any(c in value for c in "#%$\n\r\f\x00"):
-        raise ParameterError(name, value, allowed)
-    depth = 0
-    for char, previous in zip(value, " " + value):
-        if previous == "\\":  # \{ and \} are literal braces, not groups
+
+    def refuse(reason: str = "") -> ParameterError:
+        return ParameterError(
+            name,
+            value,
+            "a LaTeX math fragment: ASCII letters, digits, spaces, +-*/=<>()[]|,.;:'!?_^{}, "
+            "balanced braces, no ^^, and only the control words of "
+            f"symconv.latex.notation.COMMANDS{reason}",
+        )
+
+    if not isinstance(value, str) or not _CHARACTERS.match(value) or "^^" in value:
+        raise refuse()
+    depth, position = 0, 0
+    while position < len(value):
+        char = value[position]
+        if char == "\\":
+            control = _CONTROL.match(value, position)
+            if control is None:
+                raise refuse()
+            if control.group(1) is not None and control.group(1) not in COMMANDS:
+                raise refuse(f" (\\{control.group(1)} is not one)")
+            position = control.end()
             continue
         depth += {"{": 1, "}": -1}.get(char, 0)
         if depth < 0:
-            raise ParameterError(name, value, allowed)
-    if depth or value.endswith("\\") or _FORBIDDEN.search(value):
-        raise ParameterError(name, value, allowed)
+            raise refuse()
+        position += 1
+    if depth:
+        raise refuse()
     return value
 
 

@@ -12,6 +12,7 @@ import sympy as sp
 from sympy.matrices.expressions import MatPow
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from symconv import _validate
 from symconv.errors import ParameterError, ShapeMismatchError
 
 __all__ = ["Operator", "check_composable", "check_same_shape", "expand_power", "sizes_equal"]
@@ -112,33 +113,33 @@ class Operator(MatrixExpr):
     _op_priority = 12.0
 
     def __matmul__(self, other: object) -> MatrixExpr:
-        other = sp.sympify(other, strict=True)
+        return self.__mul__(_validate.operand(other, matrix=True))  # @ takes no scalar
+
+    def __rmatmul__(self, other: object) -> MatrixExpr:
+        return self.__rmul__(_validate.operand(other, matrix=True))
+
+    def __mul__(self, other: object) -> MatrixExpr:
+        other = _validate.operand(other)
         check_composable(self, other)
         return sp.MatMul(self, other).doit()
 
-    def __rmatmul__(self, other: object) -> MatrixExpr:
-        other = sp.sympify(other, strict=True)
+    def __rmul__(self, other: object) -> MatrixExpr:
+        other = _validate.operand(other)
         check_composable(other, self)
         return sp.MatMul(other, self).doit()
 
-    def __mul__(self, other: object) -> MatrixExpr:
-        return self.__matmul__(other)
-
-    def __rmul__(self, other: object) -> MatrixExpr:
-        return self.__rmatmul__(other)
-
     def __add__(self, other: object) -> MatrixExpr:
-        other = sp.sympify(other, strict=True)
+        other = _validate.operand(other)
         check_same_shape(self, other)
         return sp.MatAdd(self, other).doit()
 
     def __radd__(self, other: object) -> MatrixExpr:
-        other = sp.sympify(other, strict=True)
+        other = _validate.operand(other)
         check_same_shape(other, self)
         return sp.MatAdd(other, self).doit()
 
     def __sub__(self, other: object) -> MatrixExpr:
-        return self.__add__(-sp.sympify(other, strict=True))
+        return self.__add__(-_validate.operand(other))
 
     def __rsub__(self, other: object) -> MatrixExpr:
         return (-self).__radd__(other)

@@ -95,7 +95,7 @@ def as_weight(name: str, value: object) -> ImmutableDenseNDimArray:
             value = value.tolist()  # NumPy / JAX arrays
         try:
             array = ImmutableDenseNDimArray(value)
-        except (ValueError, TypeError, IndexError) as error:
+        except (ValueError, TypeError, IndexError, RecursionError) as error:  # str: recursion
             raise ParameterError(
                 name, value, f"a rectangular nested list or array of numbers ({error})"
             ) from None

@@ -51,6 +51,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 
+from symconv import limits
 from symconv.errors import ParameterError
 
 __all__ = ["REFERENCES", "Reference", "adjoint", "apply", "dense", "shape"]
@@ -653,4 +654,6 @@ def dense(expr: object, values: Values) -> np.ndarray:
     array([[1., 0., 0., 0.],
            [0., 0., 1., 0.]])
     """
-    return apply(expr, np.eye(shape(expr)[1]), values)
+    rows, cols = shape(expr)
+    limits.require("dense", rows * cols, f"the dense {rows}x{cols} reference matrix")
+    return apply(expr, np.eye(cols), values)

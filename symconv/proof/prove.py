@@ -36,12 +36,14 @@ at n=14: shapes differ: left (2, 14), right (1, 14)
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sympy as sp
 from sympy.matrices.expressions import MatAdd, MatMul, MatPow, MatrixExpr
 
+from symconv import _validate, limits
 from symconv.derivation import Tier, TierResult, Verdict, verdict_of
 from symconv.errors import ParameterError, ShapeMismatchError, SymconvError
 from symconv.operators.base import check_composable, check_same_shape, expand_power, sizes_equal
@@ -170,6 +172,9 @@ def _start(symbol: sp.Symbol) -> int:
 
 def _grid(symbols: list[sp.Symbol], bound: int, limit: int) -> Iterator[dict]:
     """Assignments of the size symbols up to ``bound``, smallest total first, at most ``limit``."""
+    # All combinations are sorted before the first ``limit`` are taken: bound their count.
+    count = math.prod(bound + 1 - _start(s) for s in symbols)
+    limits.require("instances", count, f"{len(symbols)} size symbols up to {bound}")
     combos = itertools.product(*(range(_start(s), bound + 1) for s in symbols))
     for values in sorted(combos, key=lambda v: (sum(v), v))[:limit]:
         yield dict(zip(symbols, values))
@@ -297,6 +302,8 @@ def prove(
         When a product or sum of a side cannot be shown to fit for all sizes and no
         size was found where only one side exists.
     """
+    for name, value in (("bound", bound), ("limit", limit), ("trials", trials)):
+        _validate.size(name, value)  # a bound of -1 or a limit of 0 would check nothing
     for name, side in (("lhs", lhs), ("rhs", rhs)):
         if not getattr(side, "is_Matrix", False):
             raise ParameterError(name, side, "a matrix expression built from symconv operators")
