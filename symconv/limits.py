@@ -11,7 +11,7 @@ limit                   default      bounds
 ======================  ===========  ==================================================
 ``size``                10,000,000   rows or columns of an operator made explicit or
                                      compared exactly (``explicit``, ``check``)
-``nonzeros``            100,000      non-zero entries of an explicit SymPy matrix
+``nonzeros``            1,000,000    non-zero entries of an explicit SymPy matrix
 ``dense``               50,000,000   entries of a dense reference matrix (the numeric
                                      tier of a proof, 400 MB of floats)
 ``taps``                100,000      taps of one kernel
@@ -55,7 +55,7 @@ __all__ = ["DEFAULTS", "LimitError", "current", "raised", "require", "set_limits
 #: The default value of every limit, and the unit its count is in.
 DEFAULTS: dict[str, tuple[int, str]] = {
     "size": (10_000_000, "rows or columns"),
-    "nonzeros": (100_000, "non-zero entries"),
+    "nonzeros": (1_000_000, "non-zero entries"),
     "dense": (50_000_000, "dense entries"),
     "taps": (100_000, "taps"),
     "terms": (5_000, "expanded products"),

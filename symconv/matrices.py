@@ -39,7 +39,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 from sympy.polys.constructor import construct_domain
-from sympy.polys.domains import ZZ
+from sympy.polys.domains import EXRAW, ZZ
 from sympy.polys.domains.domain import Domain
 from sympy.polys.matrices import DomainMatrix
 
@@ -587,12 +587,22 @@ def same_matrix(a: MatrixExpr, b: MatrixExpr) -> bool:
     return first_difference(a, b) is None
 
 
-def explicit(expr: MatrixExpr) -> sp.ImmutableSparseMatrix:
+def explicit(expr: MatrixExpr) -> sp.SparseMatrix:
     """The exact explicit matrix of an operator expression, as a sparse SymPy matrix.
 
     Kernel taps stay symbolic; the result compares with ``==`` against any
-    SymPy matrix. Cost is proportional to the number of non-zeros, not to
-    rows × columns.
+    SymPy matrix.
+
+    Returns
+    -------
+    sympy.SparseMatrix
+        A mutable SymPy sparse matrix, built straight from the exact sparse
+        representation (integer entries stay in SymPy's own integer domain; each
+        distinct polynomial in the taps is converted once). Cost is linear in the
+        number of non-zeros, not in rows × columns: 10⁵ non-zeros take a fraction of
+        a second. ``.as_immutable()`` gives an ``ImmutableSparseMatrix`` (hashable,
+        usable inside matrix expressions), which SymPy builds in O(nnz log nnz) at
+        several microseconds per entry.
 
     Examples
     --------
@@ -617,14 +627,46 @@ def explicit(expr: MatrixExpr) -> sp.ImmutableSparseMatrix:
     nonzeros = dm.nnz() if fast is None else sum(m.nnz for m in fast.terms.values())
     limits.require("nonzeros", nonzeros, f"explicit() of a {_concrete(expr)} matrix")
     if fast is None:
-        entries = {
-            (i, j): K.to_sympy(v) for i, row in dm.rep.to_dod().items() for j, v in row.items()
-        }
-        return sp.ImmutableSparseMatrix(*dm.shape, entries)
+        if K.is_ZZ:  # SymPy keeps integer matrices in ZZ itself: no conversion at all
+            return sp.SparseMatrix._fromrep(dm.to_sparse())
+        convert = _cached(K.to_sympy)
+        rows = {i: {j: convert(v) for j, v in row.items()} for i, row in dm.rep.to_dod().items()}
+        return _sparse_sympy(rows, dm.shape)
+    if K.is_ZZ:  # one monomial, the constant: the integer matrix itself
+        (matrix,) = fast.terms.values() if fast.terms else (None,)
+        rows: dict[int, dict[int, object]] = {}
+        if matrix is not None:
+            coo = matrix.tocoo()
+            for i, j, c in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()):
+                if c:
+                    rows.setdefault(i, {})[j] = ZZ(c)
+        return sp.SparseMatrix._fromrep(DomainMatrix(rows, fast.shape, ZZ, fmt="sparse"))
     cells: dict[tuple[int, int], dict[tuple[int, ...], int]] = {}
     for monomial, matrix in fast.terms.items():
         coo = matrix.tocoo()
         for i, j, c in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist()):
             cells.setdefault((i, j), {})[monomial] = c
-    entries = {cell: _to_sympy(terms, K) for cell, terms in cells.items()}
-    return sp.ImmutableSparseMatrix(*fast.shape, entries)
+    # Entries repeat (a kernel has few taps): convert each distinct polynomial once.
+    convert = _cached(lambda terms: _to_sympy(dict(terms), K))
+    rows = {}
+    for (i, j), terms in cells.items():
+        rows.setdefault(i, {})[j] = convert(tuple(sorted(terms.items())))
+    return _sparse_sympy(rows, fast.shape)
+
+
+def _cached(convert: Callable) -> Callable:
+    """``convert`` remembering its results (its arguments are hashable)."""
+    seen: dict = {}
+
+    def cached(value: object) -> object:
+        if value not in seen:
+            seen[value] = convert(value)
+        return seen[value]
+
+    return cached
+
+
+def _sparse_sympy(rows: dict[int, dict[int, sp.Expr]], shape: tuple[int, int]) -> sp.SparseMatrix:
+    """A SymPy sparse matrix of SymPy expressions, without SymPy's per-entry checks."""
+    rows = {i: {j: v for j, v in row.items() if v != 0} for i, row in rows.items()}
+    return sp.SparseMatrix._fromrep(DomainMatrix(rows, shape, EXRAW, fmt="sparse"))

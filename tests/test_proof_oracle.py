@@ -12,7 +12,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,10 +325,8 @@ def test_numeric_tier_never_builds_a_dense_matrix(monkeypatch: pytest.MonkeyPatc
     n = 2**17
     lhs = MatMul(Conv(q, 2 * n, "same"), Upsample(n, 2))
     rhs = Transpose(MatMul(Downsample(2 * n, 2), Transpose(Conv(q, 2 * n, "same"))))
-    start = time.perf_counter()
     result = numeric_tier([Instance({}, lhs, rhs)])
     assert result.passed, result.detail
-    assert time.perf_counter() - start < 10
 
 
 def test_nd_identity_is_proven_without_importing_the_catalogue() -> None:
