@@ -36,10 +36,15 @@ def test_2d_entry_is_proven_symbolically_exhaustively_and_numerically(name: str)
     assert passed == {Tier.SYMBOLIC, Tier.EXHAUSTIVE, Tier.NUMERIC}, derivation.tiers
     assert all(t.passed or not t.applicable for t in derivation.tiers)  # the rest is n/a
     symbolic = next(t for t in derivation.tiers if t.tier is Tier.SYMBOLIC)
-    # The spatial sizes are free for every entry (and, for two of them, every other size).
-    assert symbolic.detail.startswith(("for all n₁ >= 1, n₂ >= 1", "for all n₁, n₂, "))
-    if name in ("checkerboard-overlap-2d", "nearest-upsample-conv-2d"):
-        assert "m₁, m₂" in symbolic.detail.split(":")[0]
+    # The spatial sizes are free for every entry (n₁ and n₂ both symbolic), and for all but
+    # the direct form every other size too; the scope is derived, and the words say it.
+    assert symbolic.scope == "all" and "n" in symbolic.free and "n" not in symbolic.fixed
+    names = [p.name for p in catalogue.get(name).params]
+    if name == "transposed-conv-as-direct-conv-2d":
+        assert set(symbolic.fixed) == set(names) - {"n"}
+        assert symbolic.detail.startswith("for all n, at m = ")
+    else:
+        assert not symbolic.fixed and symbolic.detail.startswith(f"for all {', '.join(names)}:")
 
 
 def test_direct_conv_grid_covers_channels_groups_and_crops() -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symconv import sizes
-from symconv.catalogue.entry import Entry
+from symconv.catalogue.entry import Entry, argued
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import SymconvError
 from symconv.operators import ConvTranspose, Corr
@@ -192,8 +192,13 @@ def _forward_symbolic() -> sp.Expr:
     return sizes.corr_length(i, k, (p, p), s, d)
 
 
-def _symbolic_checks() -> list[tuple[int, bool, str]]:
-    """Each relationship against symconv.sizes, symbolically; transposed ones round-trip."""
+def _symbolic_checks() -> list[tuple[int, bool, str, tuple]]:
+    """Each relationship against symconv.sizes, symbolically; transposed ones round-trip.
+
+    Returns ``(number, shown, words, expressions compared)`` per relationship: the
+    expressions keep i, k, s, p (and d, for 15) symbolic except where the
+    relationship's own conditions set them.
+    """
     results = []
     for r in RELATIONSHIPS:
         if not r.transposed:
@@ -218,6 +223,7 @@ def _symbolic_checks() -> list[tuple[int, bool, str]]:
                     "= corr_length for all values ("
                     + (", ".join(f"{a_}={b}" for a_, b in special.items()) or "general")
                     + ")",
+                    (target, formula),
                 )
             )
             continue
@@ -244,7 +250,14 @@ def _symbolic_checks() -> list[tuple[int, bool, str]]:
         forward = sizes.corr_length(i0, k, (p, p), s, 1)
         back = r.formula.xreplace({i_: forward, a: a0}).xreplace(special)
         ok = ok and sp.simplify((back - i0.xreplace(special)).rewrite(sp.floor)) == 0
-        results.append((r.number, ok, "= conv_transpose_length, and o'(o(i)) = i for all s"))
+        results.append(
+            (
+                r.number,
+                ok,
+                "= conv_transpose_length, and o'(o(i)) = i for all s",
+                (length, back, i0.xreplace(special)),
+            )
+        )
     return results
 
 
@@ -294,14 +307,13 @@ def _tiers(**_: object) -> tuple[list, tuple[TierResult, ...]]:
             numeric_checked += 1
             if rows != r.value(*values):
                 numeric_failures.append((r.number, values))
-    bad = [n for n, ok, _ in symbolic if not ok]
     return [], (
-        TierResult(
+        # The entry has no parameters of its own: every size is a symbol of the argument.
+        argued(
             Tier.SYMBOLIC,
-            not bad,
-            "relationships 1–15 for symbolic i, k, p, s, d: "
-            + "; ".join(f"{n}: {t}" for n, ok, t in symbolic if ok)
-            + (f"; NOT shown: {bad}" if bad else ""),
+            [(ok, f"relationship {n} {t}", exprs) for n, ok, t, exprs in symbolic],
+            CONV_ARITHMETIC_PARAMS,
+            {},
         ),
         TierResult(
             Tier.EXHAUSTIVE,
@@ -316,6 +328,10 @@ def _tiers(**_: object) -> tuple[list, tuple[TierResult, ...]]:
             f"the oracle's output length equals the formula in {numeric_checked} cases",
         ),
     )
+
+
+#: The relationships are statements about every i, k, s, p, d at once: no CLI parameters.
+CONV_ARITHMETIC_PARAMS: tuple = ()
 
 
 def _steps(**_: object) -> list[Step]:
@@ -336,7 +352,7 @@ CONV_ARITHMETIC = Entry(
     "dilated conv), each under its stated conditions, for all sizes",
     source='Dumoulin & Visin, "A guide to convolution arithmetic for deep learning" (2016/2018); '
     "seeds/transposed-conv-blog.txt",
-    params=(),
+    params=CONV_ARITHMETIC_PARAMS,
     sides=lambda: (None, None),
     chain=_steps,
     grid=lambda: [],

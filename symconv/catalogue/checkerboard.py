@@ -21,7 +21,7 @@ from sympy.matrices.expressions import MatMul
 
 from symconv import kernels
 from symconv.catalogue._common import N_RANGE, param
-from symconv.catalogue.entry import Entry, chain_from_script, grid
+from symconv.catalogue.entry import Entry, argued, chain_from_script, grid
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.matrices import explicit
 from symconv.operators import Conv, ConvTranspose, Upsample
@@ -74,12 +74,17 @@ def _chain(n: int, m: int, s: int) -> list:
     return steps
 
 
-def _uniformity(**_: object) -> tuple[list, tuple[TierResult, ...]]:
+_PARAMS = (param("n", 4, "input length"), param("m", 3, "kernel length"), param("s", 2, "stride"))
+
+
+def _uniformity(**values: object) -> tuple[list, tuple[TierResult, ...]]:
     """Interior uniform iff s | m: exhaustively from exact counts, and by a symbolic count."""
     checked = [(m, s) for m in range(1, 13) for s in range(1, 7)]
     exhaustive = all(interior_uniform(m, s) == (m % s == 0) for m, s in checked)
+    n, m, s = sp.symbols("n m s", integer=True, positive=True)
+    holds, exprs = uniform_iff_divides(n, m, s)
     return [], (
-        TierResult(Tier.SYMBOLIC, uniform_iff_divides(), _UNIFORM),
+        argued(Tier.SYMBOLIC, [(holds, _UNIFORM, exprs)], _PARAMS, values),
         TierResult(
             Tier.EXHAUSTIVE,
             exhaustive,
@@ -89,36 +94,76 @@ def _uniformity(**_: object) -> tuple[list, tuple[TierResult, ...]]:
 
 
 _UNIFORM = (
-    "for all m, s >= 1: an interior output of phase v (0 <= v < s) receives the taps "
-    "t ≡ v (mod s) of 1ₘ, ⌈(m − v)/s⌉ of them; with m = s·u + r (0 <= r < s) that is "
-    "u + ⌈(r − v)/s⌉, which is u at every phase when r = 0, and u + 1 at phase 0 but u at "
-    "phase r when r >= 1: uniform iff s | m"
+    "an interior output z (m − 1 <= z <= s(n − 1)) has every tap t of 1ₘ on an input "
+    "(0 <= z − t <= s(n − 1)), so at phase v = z mod s it receives the taps v, v + s, …, "
+    "c(v) = ⌈(m − v)/s⌉ of them (v + s(c − 1) <= m − 1 < v + s·c); with m = s·u + r "
+    "(u = ⌊m/s⌋, 0 <= r < s) that is u + ⌈(r − v)/s⌉: u at every phase when r = 0, and "
+    "more at phase 0 than at phase r when r >= 1: uniform iff s | m (once the interior "
+    "spans s outputs, so that every phase occurs)"
 )
 
 
-def uniform_iff_divides() -> bool:
-    """The count argument of :data:`_UNIFORM`, checked with s, u, r, v symbolic.
+def interior_count(n: sp.Expr, m: sp.Expr, s: sp.Expr, axis: str = "") -> tuple[bool, tuple]:
+    """An interior output of phase v receives c(v) = ⌈(m − v)/s⌉ taps: checked on one axis.
 
-    r and v are parameters with stated bounds (0 <= r, v <= s − 1), so the
-    simplifications below hold for every value, not for a list of strides.
+    With n, m, s symbolic and the output z, tap t and phase v bounded symbols: every
+    tap of an interior output lands on an input, and the taps of phase v are exactly
+    v, v + s, …, v + s(c(v) − 1). Returns whether both were shown, and the expressions
+    shown positive.
 
     Examples
     --------
-    >>> uniform_iff_divides()
+    >>> n, m, s = sp.symbols("n m s", integer=True, positive=True)
+    >>> interior_count(n, m, s)[0]
     True
     """
-    s, u = sp.Symbol("s", integer=True, positive=True), sp.Symbol("u", integer=True)
+    z = BoundedSymbol(f"z{axis}", m - 1, s * (n - 1), integer=True, nonnegative=True)
+    t = BoundedSymbol(f"t{axis}", 0, m - 1, integer=True, nonnegative=True)
+    v = BoundedSymbol(f"v{axis}", 0, s - 1, integer=True, nonnegative=True)
+    c = sp.ceiling((m - v) / s)
+    positive = (
+        z - t + 1,  # z − t >= 0: the input index (z − t)/s is not negative
+        s * (n - 1) - (z - t) + 1,  # z − t <= s(n − 1): nor beyond the last input
+        m - (v + s * (c - 1)),  # the c-th tap of phase v is inside the kernel
+        v + s * c - m + 1,  # the next one is not
+    )
+    return all(_surely_positive(e) for e in positive), positive
+
+
+def uniform_iff_divides(n: sp.Expr, m: sp.Expr, s: sp.Expr) -> tuple[bool, tuple]:
+    """The count argument of :data:`_UNIFORM`, with n, m, s (and u, r, v) symbolic.
+
+    r and v are parameters with stated bounds (0 <= r, v <= s − 1), so the
+    simplifications below hold for every value, not for a list of strides. Returns
+    whether every step was shown, and the expressions the steps checked.
+
+    Examples
+    --------
+    >>> n, m, s = sp.symbols("n m s", integer=True, positive=True)
+    >>> uniform_iff_divides(n, m, s)[0]
+    True
+    """
+    interior, counted = interior_count(n, m, s)
+    u = sp.Symbol("u", integer=True)
     v = BoundedSymbol("v", 0, s - 1, integer=True, nonnegative=True)
 
     def count(r: sp.Expr, v: sp.Expr) -> sp.Expr:
         return sp.ceiling((s * u + r - v) / s)
 
+    # Every m is s·u + r with u = ⌊m/s⌋ and 0 <= r = m mod s < s: the two cases cover all m.
+    split = s * sp.floor(m / s) + sp.Mod(m, s) - m
     # r = 0: every phase v gets exactly u taps.
-    uniform = canonical_size(count(0, v) - u) == 0
+    uniform = canonical_size(count(0, v) - u)
     # 1 <= r <= s − 1: phase 0 gets more than phase r (a positive difference).
     r = BoundedSymbol("r", 1, s - 1, integer=True, positive=True)
-    differs = _surely_positive(count(r, 0) - count(r, r))
-    return bool(uniform and differs)
+    differs = count(r, 0) - count(r, r)
+    holds = (
+        interior
+        and sp.simplify(split.rewrite(sp.floor)) == 0
+        and uniform == 0
+        and _surely_positive(differs)
+    )
+    return bool(holds), (*counted, split, count(0, v), differs)
 
 
 def _count_sides(n: int, m: int, s: int) -> tuple:
@@ -147,11 +192,11 @@ def _general(m: int, s: int, **_: object) -> tuple:
 CHECKERBOARD_OVERLAP = Entry(
     name="checkerboard-overlap",
     statement="the overlap count of a transposed conv, ConvTranspose(1ₘ; s)1ₙ = 1ₘ ∗ (↑ₛ1ₙ), is "
-    "uniform away from the borders iff s | m "
-    "(m=3, s=2: [1,1,2,1,2,…,2,1,1]; m=2 or 4, s=2: uniform)",
+    "uniform away from the borders (outputs m−1..s(n−1), once they span s outputs) iff s | m, "
+    "for all n, m, s >= 1 (m=3, s=2: [1,1,2,1,2,…,2,1,1]; m=2 or 4, s=2: uniform)",
     source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016); '
     "DESIGN.md §7 item 10",
-    params=(param("n", 4, "input length"), param("m", 3, "kernel length"), param("s", 2, "stride")),
+    params=_PARAMS,
     sides=_count_sides,
     chain=_chain,
     grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5)),

@@ -24,7 +24,7 @@ from symconv.catalogue._common import (
     taps,
 )
 from symconv.catalogue._common import d as d_symbol
-from symconv.catalogue.entry import Entry, chain_from_script, grid
+from symconv.catalogue.entry import Entry, argued, chain_from_script, grid
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.operators import Conv, Corr, Downsample
 
@@ -105,10 +105,17 @@ def _commutative_sides(n: int, m: int, mode: str) -> tuple:
 _SWAP = Rule("swap-roles", "Σⱼ q_{i−j} xⱼ = Σₜ x_{i−t} qₜ (t = i − j)", r"q*x = x*q")
 
 
-def _commutative_symbolic(**_: object) -> tuple[list, tuple[TierResult, ...]]:
-    """Entry i of q∗x and x∗q as SymPy sums with symbolic n, m, i; reindex one onto the other."""
+_COMMUTATIVE_PARAMS = (param("n", 4, "signal length"), M_PARAM, MODE_PARAM)
+
+
+def _commutative_symbolic(**values: object) -> tuple[list, tuple[TierResult, ...]]:
+    """Entry i of q∗x and x∗q as SymPy sums with symbolic n, m, i; reindex one onto the other.
+
+    Two parts, each with n and m symbolic: the entries of the full convolution (every
+    i), and the rows each mode keeps, for every mode (so ``mode`` is free too). The
+    scope is derived from the expressions checked (:func:`argued`).
+    """
     i, t, j = sp.symbols("i t j", integer=True)
-    m = sp.Symbol("m", integer=True, positive=True)
     Q, X = sp.IndexedBase("q"), sp.IndexedBase("x")
     # Full convolution: the summation range is exactly where both factors are defined.
     qx = sp.Sum(Q[t] * X[i - t], (t, sp.Max(0, i - n + 1), sp.Min(m - 1, i)))
@@ -121,20 +128,33 @@ def _commutative_symbolic(**_: object) -> tuple[list, tuple[TierResult, ...]]:
         for a, b in zip(reindexed.limits[0][1:], xq.limits[0][1:])
     )
     same_terms = sp.simplify(reindexed.function - xq.function) == 0
-    symmetric = all(
-        sp.simplify(a - b) == 0
-        for mode in sizes.CONV_MODES
-        for a, b in zip(sizes.conv_crop(n, m, mode), sizes.conv_crop(m, n, mode))
-    )
-    passed = bool(same_range and same_terms and symmetric)
-    detail = (
-        "for all n, m and every mode: entry i of the full convolution, "
-        f"{qx}, becomes {xq} under t = i − j (no delta sums), and every mode keeps the rows "
-        "(first row, length) = conv_crop(n, m) = conv_crop(m, n), symmetric in n and m"
-    )
+    # NumPy swaps the inputs when n < m, so every mode's rows are symmetric in n and m:
+    # shown with n and m symbolic, not only for n >= m.
+    crops = [
+        (sizes.conv_crop(n, m, mode), sizes.conv_crop(m, n, mode)) for mode in sizes.CONV_MODES
+    ]
+    symmetric = all(sp.simplify(a - b) == 0 for x, y in crops for a, b in zip(x, y))
     return [], (
-        TierResult(
-            Tier.SYMBOLIC, passed, detail if passed else "reindexing did not match: " + detail
+        argued(
+            Tier.SYMBOLIC,
+            [
+                (
+                    same_range and same_terms,
+                    f"entry i of the full convolution, {qx}, becomes {xq} under t = i − j "
+                    "(no delta sums)",
+                    (qx, xq),
+                ),
+                (
+                    symmetric,
+                    "every mode keeps the rows (first row, length) = conv_crop(n, m) = "
+                    "conv_crop(m, n), symmetric in n and m (n < m included)",
+                    [sp.Tuple(*x, *y) for x, y in crops],
+                ),
+            ],
+            _COMMUTATIVE_PARAMS,
+            values,
+            # Every mode was checked: the choice parameter is free.
+            choices_run={"mode"} if set(sizes.CONV_MODES) >= set(MODE_PARAM.choices) else (),
         ),
     )
 
@@ -144,7 +164,7 @@ CONV_COMMUTATIVE = Entry(
     statement="q∗x = x∗q for all n, m >= 1 in every mode (NumPy's swap of the inputs for n < m "
     "makes 'valid' and 'same' symmetric too)",
     source="DSP textbook identity; numpy.convolve documentation (modes)",
-    params=(param("n", 4, "signal length"), M_PARAM, MODE_PARAM),
+    params=_COMMUTATIVE_PARAMS,
     sides=_commutative_sides,
     chain=lambda **v: [Step(_commutative_sides(**v)[0]), Step(_commutative_sides(**v)[1], _SWAP)],
     grid=lambda: grid(n=N_RANGE, m=range(1, 6), mode=sizes.CONV_MODES),

@@ -26,7 +26,16 @@ from symconv.proof.rewrite import candidates, canonical, justifies
 from symconv.proof.rules import RULES, establish
 from symconv.proof.tiers import Instance, exhaustive_tier, numeric_tier, symbolic_tier
 
-__all__ = ["Entry", "Param", "Script", "chain_from_script", "grid", "grid_scope", "parameter_scope"]
+__all__ = [
+    "Entry",
+    "Param",
+    "Script",
+    "argued",
+    "chain_from_script",
+    "grid",
+    "grid_scope",
+    "parameter_scope",
+]
 
 
 @dataclass(frozen=True)
@@ -293,6 +302,42 @@ def parameter_scope(
         else:
             fixed[p.name] = values[p.name]
     return tuple(free), fixed
+
+
+def argued(
+    tier: Tier,
+    parts: Sequence[tuple[bool, str, Iterable[object]]],
+    params: Sequence[Param],
+    values: dict,
+    choices_run: Iterable[str] = (),
+) -> TierResult:
+    """An entry's own argument as a tier result whose scope is derived, never stated.
+
+    ``parts`` are the checks the argument made, each ``(passed, detail, exprs)`` with
+    the expressions it checked. A parameter is free only when it is free
+    (:func:`parameter_scope`) in the expressions of *every* part: a part that never
+    mentions it showed nothing for its other values, so it is fixed at ``values``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> n, m = sp.symbols("n m")
+    >>> params = (Param("n", 3, "length"), Param("m", 3, "kernel length"))
+    >>> both = argued(Tier.SYMBOLIC, [(True, "a", [n + m]), (True, "b", [n])], params,
+    ...               {"n": 3, "m": 2})
+    >>> both.scope, dict(both.fixed), both.detail
+    ('all', {'m': 2}, 'for all n, at m = 2: a; b')
+    """
+    parts = list(parts)
+    detail = "; ".join(part[1] for part in parts)
+    if not all(part[0] for part in parts):
+        failed = "; ".join(part[1] for part in parts if not part[0])
+        return TierResult(tier, False, f"not shown: {failed}")
+    scopes = [parameter_scope(params, values, part[2], choices_run)[0] for part in parts]
+    free = tuple(p.name for p in params if all(p.name in f for f in scopes))
+    fixed = {p.name: values[p.name] for p in params if p.name not in free}
+    words = TierResult(tier, True, "", "all", fixed, free=free).scope_text()
+    return TierResult(tier, True, f"{words}: {detail}", "all", fixed, free=free)
 
 
 def _choice_runs(

@@ -10,8 +10,22 @@ from sympy.polys.domains import ZZ
 from sympy.polys.rings import PolyElement
 
 from symconv import kernels
-from symconv.catalogue._common import HI_PARAM, LO_PARAM, M_PARAM, N_RANGE, param, q
-from symconv.catalogue.entry import Entry, grid
+from symconv.catalogue._common import (
+    HI_PARAM,
+    LO_PARAM,
+    M_PARAM,
+    N_RANGE,
+    at_least,
+    d,
+    hi,
+    lo,
+    m,
+    param,
+    q,
+    s,
+    taps,
+)
+from symconv.catalogue.entry import Entry, argued, grid
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.matrices import sparse_matrix
 from symconv.operators import Corr
@@ -92,33 +106,47 @@ def _chain(n: int, m: int, s: int, lo: int, hi: int, d: int) -> list:
     ]
 
 
-def _matrix_calculus(**_: object) -> tuple[list, tuple[TierResult, ...]]:
-    """SymPy's matrix calculus on MatrixSymbols of symbolic shape: d(gᵀCx)/dx = Cᵀg for any C."""
-    L, n = sp.symbols("L n", integer=True, positive=True)
-    g, C, x = MatrixSymbol("g", L, 1), MatrixSymbol("C", L, n), MatrixSymbol("x", n, 1)
+_PARAMS = (
+    param("n", 6, "input length"),
+    M_PARAM,
+    param("s", 2, "stride"),
+    LO_PARAM,
+    HI_PARAM,
+    param("d", 1, "dilation"),
+)
+
+
+def _matrix_calculus(**values: object) -> tuple[list, tuple[TierResult, ...]]:
+    """d(gᵀCx)/dx = Cᵀg by SymPy's matrix calculus, then C = Corr with every parameter symbolic.
+
+    SymPy differentiates with C a MatrixSymbol (any matrix independent of x); C is then
+    the convolution itself with n, m, s, lo, hi, d all symbolic (n large enough for a
+    non-empty output), so the shapes of g, C and x are the operator's, for every value.
+    """
+    n = at_least("n", d * (m - 1) + 1 - lo - hi)
+    conv = Corr(taps(m), n, (lo, hi), s, d)
+    C = MatrixSymbol("C", *conv.shape)
+    g, x = MatrixSymbol("g", conv.rows, 1), MatrixSymbol("x", conv.cols, 1)
     derivative = (g.T * C * x).diff(x)
-    passed = derivative == C.T * g
+    general = derivative == C.T * g
+    # The same derivative for the convolution: Cᵀg with Cᵀ = ConvTranspose (closed form).
+    instance = derivative.xreplace({C: conv}).doit()
+    passed = bool(general and instance == MatMul(conv.T, g).doit())
     detail = (
-        "for all L, n and every L×n matrix C: SymPy matrix calculus gives "
-        f"d(gᵀCx)/dx = {derivative}; "
-        "with C = Corr, Cᵀ = ConvTranspose by the closed form corr-transpose"
+        f"SymPy matrix calculus gives d(gᵀCx)/dx = {derivative} for every matrix C "
+        "independent of x; with C = Corr(q; n, lo, hi, s, d), m taps, its shape "
+        f"{conv.rows} × {conv.cols}, this is {instance}: Cᵀ = ConvTranspose by the closed "
+        "form corr-transpose"
     )
-    return [], (TierResult(Tier.SYMBOLIC, passed, detail),)
+    return [], (argued(Tier.SYMBOLIC, [(passed, detail, (instance, conv))], _PARAMS, values),)
 
 
 TRANSPOSED_CONV_IS_GRADIENT = Entry(
     name="transposed-conv-is-gradient",
     statement="∇ₓ⟨g, Cx⟩ = Cᵀg for C = Corr(q; lo, hi, s, d): the backward pass of a conv is the "
-    "transposed conv, for all sizes",
+    "transposed conv, for all n, m, s, d >= 1, lo, hi >= 0 with a non-empty output",
     source="seeds/deconvolutional-layers-qa.txt (backward pass); DESIGN.md §7 item 9",
-    params=(
-        param("n", 6, "input length"),
-        M_PARAM,
-        param("s", 2, "stride"),
-        LO_PARAM,
-        HI_PARAM,
-        param("d", 1, "dilation"),
-    ),
+    params=_PARAMS,
     sides=_sides,
     chain=_chain,
     grid=lambda: grid(

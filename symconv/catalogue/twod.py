@@ -36,7 +36,7 @@ from sympy.tensor.array import ImmutableDenseNDimArray
 
 from symconv import kernels, sizes
 from symconv.catalogue._common import param
-from symconv.catalogue.entry import Entry, Param
+from symconv.catalogue.entry import Entry, Param, argued
 from symconv.catalogue.nd_symbolic import entrywise_equal_nd
 from symconv.catalogue.operators import NearestUpsample
 from symconv.derivation import Rule, Step, Tier, TierResult
@@ -84,20 +84,21 @@ def _ones(n: object) -> sp.MatrixExpr:
     return sp.ImmutableMatrix([1] * int(n)) if n.is_Integer else sp.OneMatrix(n, 1)
 
 
-def _symbolic_sizes(minimum: Pair) -> tuple[tuple[sp.Expr, sp.Expr], str]:
-    """Sizes n_k + (c_k − 1) for all n_k >= 1 (so n >= c_k), and the scope in words."""
-    symbols = sp.symbols("n_1 n_2", integer=True, positive=True)
-    values = tuple(s + c - 1 for s, c in zip(symbols, minimum))
-    return values, f"for all n₁ >= {minimum[0]}, n₂ >= {minimum[1]}"
+def _symbols(*names: str) -> tuple[tuple[sp.Symbol, sp.Symbol], ...]:
+    """Per-axis positive integer symbols: ``_symbols("n", "m")`` is ((n_1, n_2), (m_1, m_2))."""
+    return tuple(sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in names)
 
 
-def _symbolic_tier(sides: Callable[..., tuple], minimum: Pair, **values: object) -> TierResult:
-    """The N-D symbolic tier at the other parameters of ``values``, spatial sizes symbolic."""
-    n, scope = _symbolic_sizes(minimum)
-    fixed = ", ".join(f"{k} = {v}" for k, v in values.items() if k != "n")
-    lhs, rhs = sides(**{**values, "n": n})
-    holds, detail = entrywise_equal_nd(lhs, rhs, 2)
-    return TierResult(Tier.SYMBOLIC, holds, f"{scope} ({fixed}): {detail}" if holds else detail)
+def _sides_argued(
+    sides: tuple, params: Sequence[Param], values: dict, condition: str = ""
+) -> TierResult:
+    """Both sides compared row by row by the N-D symbolic tier; the scope derived from them.
+
+    A parameter is free only when its per-axis symbols occur in the sides compared
+    (:func:`~symconv.catalogue.entry.argued`), never because the entry says so.
+    """
+    holds, detail = entrywise_equal_nd(*sides, 2)
+    return argued(Tier.SYMBOLIC, [(holds, condition + detail, sides)], params, values)
 
 
 def _smallest_input(valid: Callable[[int], bool]) -> int:
@@ -189,8 +190,18 @@ def _direct_minimum(m: Pair, s: Pair, lo: Pair, hi: Pair, d: Pair, a: Pair) -> P
 
 
 def _direct_symbolic(**values: object) -> tuple[list, tuple[TierResult, ...]]:
+    """The spatial sizes symbolic, n_k >= the smallest size with a non-empty output.
+
+    Kernel size, stride, borders, dilation, output padding and channels stay at the
+    given values (the weight is a tensor of those concrete shapes), so the derived
+    scope fixes them: this tier does not make the entry proven.
+    """
     args = {k: values[k] for k in ("m", "s", "lo", "hi", "d", "a")}
-    return [], (_symbolic_tier(_direct_sides, _direct_minimum(**args), **values),)
+    minimum = _direct_minimum(**args)
+    n = tuple(nk + c - 1 for nk, c in zip(_symbols("n")[0], minimum))
+    condition = f"n₁ >= {minimum[0]}, n₂ >= {minimum[1]}: "
+    sides = _direct_sides(**{**values, "n": n})
+    return [], (_sides_argued(sides, _DIRECT_PARAMS, values, condition),)
 
 
 #: Per-axis configurations (n, m, s, lo, hi, d, a) of the exhaustive grid: seed examples 2 and
@@ -225,6 +236,19 @@ def _direct_grid() -> Iterator[dict]:
         yield {**values, "cin": cin, "cout": cout, "groups": groups}
 
 
+_DIRECT_PARAMS = (
+    _pair("n", (2, 2), "input size (H, W)"),
+    _pair("m", (3, 3), "kernel size (kh, kw)"),
+    _pair("s", (2, 2), "stride per axis"),
+    _pair("lo", (0, 0), "padding at the start, per axis", 0),
+    _pair("hi", (0, 0), "padding at the end, per axis", 0),
+    _pair("d", (1, 1), "dilation per axis"),
+    _pair("a", (0, 0), "output padding per axis, a < s", 0),
+    param("cin", 1, "input channels of the transposed conv"),
+    param("cout", 1, "output channels of the transposed conv"),
+    param("groups", 1, "groups (divides cin and cout)"),
+)
+
 TRANSPOSED_CONV_AS_DIRECT_CONV_2D = Entry(
     name="transposed-conv-as-direct-conv-2d",
     statement="ConvTransposeNd(w; per axis s, lo, hi, d, a; groups) on (n₁, n₂) = stride-1 "
@@ -233,18 +257,7 @@ TRANSPOSED_CONV_AS_DIRECT_CONV_2D = Entry(
     "(d(m−1)−lo, d(m−1)−hi+a) per axis (negative: crop); for all n₁, n₂ with a non-empty output",
     source='seeds/deconvolutions-repo-readme.md (examples 2 and 3, "fractionally strided"); '
     "Dumoulin & Visin (2016), relationships 8–14",
-    params=(
-        _pair("n", (2, 2), "input size (H, W)"),
-        _pair("m", (3, 3), "kernel size (kh, kw)"),
-        _pair("s", (2, 2), "stride per axis"),
-        _pair("lo", (0, 0), "padding at the start, per axis", 0),
-        _pair("hi", (0, 0), "padding at the end, per axis", 0),
-        _pair("d", (1, 1), "dilation per axis"),
-        _pair("a", (0, 0), "output padding per axis, a < s", 0),
-        param("cin", 1, "input channels of the transposed conv"),
-        param("cout", 1, "output channels of the transposed conv"),
-        param("groups", 1, "groups (divides cin and cout)"),
-    ),
+    params=_DIRECT_PARAMS,
     sides=_direct_sides,
     chain=_direct_chain,
     grid=_direct_grid,
@@ -347,22 +360,15 @@ def _subpixel_sides(n: Pair, m: Pair, s: Pair) -> tuple:
     return ConvTransposeNd(q, n, stride=s), PhaseSum2D(q, n, s)
 
 
-def _subpixel_symbolic() -> TierResult:
+def _subpixel_symbolic(**values: object) -> TierResult:
     """Both sides with every size, kernel size and stride symbolic, compared row by row.
 
     The right side sums over the s₁·s₂ phases with the phase of each axis a bound index
     (:class:`PhaseSum2D`); it is summed out once every guard on it is implied.
     """
-    n, m, s = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
-    holds, detail = entrywise_equal_nd(*_subpixel_sides(n, m, s), 2)
-    if not holds:
-        return TierResult(Tier.SYMBOLIC, False, f"not shown: {detail}")
-    return TierResult(
-        Tier.SYMBOLIC,
-        True,
-        f"for all n₁, n₂, m₁, m₂, s₁, s₂ >= 1 (a general kernel; phases beyond the kernel "
-        f"have no taps): {detail}",
-    )
+    sides = _subpixel_sides(*_symbols("n", "m", "s"))
+    general = "a general kernel; phases beyond the kernel have no taps: "
+    return _sides_argued(sides, _SUBPIXEL_PARAMS, values, general)
 
 
 _SHUFFLE = Rule(
@@ -379,6 +385,11 @@ def _subpixel_chain(n: Pair, m: Pair, s: Pair) -> list:
 
 
 _SUBPIXEL_STRIDES = ((1, 1), (2, 2), (3, 3), (2, 3))
+_SUBPIXEL_PARAMS = (
+    _pair("n", (2, 2), "input size (H, W)"),
+    _pair("m", (4, 4), "kernel size (kh, kw)"),
+    _pair("s", (2, 2), "stride per axis"),
+)
 
 SUBPIXEL_CONV_2D = Entry(
     name="subpixel-conv-2d",
@@ -386,11 +397,7 @@ SUBPIXEL_CONV_2D = Entry(
     "the pixel shuffle of s₁·s₂ stride-1 full 2-D convolutions with the polyphase kernels, "
     "for all n₁, n₂ >= 1, every kh×kw kernel (phases beyond the kernel are zero and left out)",
     source='Shi et al. (2016), "Is the deconvolution layer the same as a convolutional layer?"',
-    params=(
-        _pair("n", (2, 2), "input size (H, W)"),
-        _pair("m", (4, 4), "kernel size (kh, kw)"),
-        _pair("s", (2, 2), "stride per axis"),
-    ),
+    params=_SUBPIXEL_PARAMS,
     sides=_subpixel_sides,
     chain=_subpixel_chain,
     grid=lambda: (
@@ -400,7 +407,7 @@ SUBPIXEL_CONV_2D = Entry(
     ),
     bounds="(n₁, n₂) = (2, 3); every kernel size ≤ 4×4; strides "
     + ", ".join(map(str, _SUBPIXEL_STRIDES)),
-    extra=lambda **_: ([], (_subpixel_symbolic(),)),
+    extra=lambda **v: ([], (_subpixel_symbolic(**v),)),
     numeric_every=6,
 )
 
@@ -469,8 +476,16 @@ def _checkerboard_chain(n: Pair, m: Pair, s: Pair) -> list:
     ]
 
 
+_CHECKERBOARD_PARAMS = (
+    _pair("n", (3, 3), "input size (H, W)"),
+    _pair("m", (3, 3), "kernel size (kh, kw)"),
+    _pair("s", (2, 2), "stride per axis"),
+)
+
+
 def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]:
-    """Interior uniform iff s | m on both axes: exactly, and by a symbolic count argument."""
+    """The counts as the outer product of the 1-D counts, and interior uniform iff s | m on
+    both axes: both with every size, kernel size and stride symbolic, and exactly."""
     checked = [
         (m1, s1, m2, s2)
         for m1, m2 in itertools.product(range(1, 5), repeat=2)
@@ -480,17 +495,18 @@ def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]
         interior_uniform_2d((m1, m2), (s1, s2)) == (m1 % s1 == 0 and m2 % s2 == 0)
         for m1, s1, m2, s2 in checked
     )
-    n, m, s = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
-    lhs, rhs = _checkerboard_sides(n, m, s)
-    holds, detail = entrywise_equal_nd(lhs, rhs, 2)
-    counts = TierResult(
+    n, m, s = _symbols("n", "m", "s")
+    sides = _checkerboard_sides(n, m, s)
+    holds, detail = entrywise_equal_nd(*sides, 2)
+    uniform, exprs = uniform_iff_divides_2d(n, m, s)
+    symbolic = argued(
         Tier.SYMBOLIC,
-        holds,
-        f"for all n₁, n₂, m₁, m₂, s₁, s₂ >= 1: {detail}" if holds else f"not shown: {detail}",
+        [(holds, f"the counts: {detail}", sides), (uniform, _UNIFORM_2D, exprs)],
+        _CHECKERBOARD_PARAMS,
+        values,
     )
     return [], (
-        counts,
-        TierResult(Tier.SYMBOLIC, uniform_iff_divides_2d(), _UNIFORM_2D),
+        symbolic,
         TierResult(
             Tier.EXHAUSTIVE,
             exhaustive,
@@ -501,65 +517,68 @@ def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]
 
 
 _UNIFORM_2D = (
-    "for all m₁, m₂, s₁, s₂ >= 1: with m = s·u + r per axis (0 <= r < s), interior phase "
-    "(v₁, v₂) receives c₁(v₁)·c₂(v₂) taps, c(v) = ⌈(m − v)/s⌉ = u + ⌈(r − v)/s⌉; r₁ = r₂ = 0 "
-    "gives u₁u₂ at every phase, and r₁ >= 1 gives phases (0, 0) and (r₁, 0) the counts "
-    "c₁(0)c₂(0) > c₁(r₁)c₂(0) (c₁(0) − c₁(r₁) > 0 and c₂(0) = ⌈m₂/s₂⌉ > 0), likewise r₂ >= 1: "
-    "uniform iff s divides m on both axes"
+    "on each axis an interior output of phase v receives c(v) = ⌈(m − v)/s⌉ taps (every "
+    "tap on an input; the taps of phase v counted), so interior phase (v₁, v₂) receives "
+    "c₁(v₁)·c₂(v₂); with m = s·u + r per axis (u = ⌊m/s⌋, 0 <= r < s), c(v) = u + ⌈(r − v)/s⌉; "
+    "r₁ = r₂ = 0 gives u₁u₂ at every phase, and r₁ >= 1 gives phases (0, 0) and (r₁, 0) the "
+    "counts c₁(0)c₂(0) > c₁(r₁)c₂(0) (c₁(0) − c₁(r₁) > 0 and c₂(0) = ⌈m₂/s₂⌉ > 0), likewise "
+    "r₂ >= 1: uniform iff s divides m on both axes (once the interior spans s outputs per axis)"
 )
 
 
-def uniform_iff_divides_2d() -> bool:
+def uniform_iff_divides_2d(
+    n: Sequence[sp.Expr], m: Sequence[sp.Expr], s: Sequence[sp.Expr]
+) -> tuple[bool, tuple]:
     """The count argument of :data:`_UNIFORM_2D` with every size, factor and phase symbolic.
+
+    Returns whether every step was shown, and the expressions the steps checked.
 
     Examples
     --------
-    >>> uniform_iff_divides_2d()
+    >>> uniform_iff_divides_2d(*_symbols("n", "m", "s"))[0]
     True
     """
+    from symconv.catalogue.checkerboard import interior_count
     from symconv.proof.symbolic import BoundedSymbol, canonical_size, surely_positive
 
-    s = sp.symbols("s_1 s_2", integer=True, positive=True)
-    m = sp.symbols("m_1 m_2", integer=True, positive=True)
     u = sp.symbols("u_1 u_2", integer=True)
     v = [BoundedSymbol(f"v_{a + 1}", 0, s[a] - 1, integer=True, nonnegative=True) for a in (0, 1)]
 
     def count(axis: int, r: sp.Expr, phase: sp.Expr) -> sp.Expr:
         return sp.ceiling((s[axis] * u[axis] + r - phase) / s[axis])
 
-    uniform = canonical_size(count(0, 0, v[0]) * count(1, 0, v[1]) - u[0] * u[1]) == 0
-    differs = True
+    shown, exprs = True, []
+    for axis in (0, 1):
+        interior, counted = interior_count(n[axis], m[axis], s[axis], f"_{axis + 1}")
+        # Every m is s·u + r with u = ⌊m/s⌋, 0 <= r = m mod s < s: the cases cover all m.
+        split = s[axis] * sp.floor(m[axis] / s[axis]) + sp.Mod(m[axis], s[axis]) - m[axis]
+        shown &= interior and sp.simplify(split.rewrite(sp.floor)) == 0
+        exprs += [*counted, split]
+    both = count(0, 0, v[0]) * count(1, 0, v[1]) - u[0] * u[1]
+    shown &= canonical_size(both) == 0
+    exprs.append(both)
     for axis in (0, 1):
         other = 1 - axis
         r = BoundedSymbol(f"r_{axis + 1}", 1, s[axis] - 1, integer=True, positive=True)
         # (c(0) − c(r))·c_other(0): the first factor > 0, and c_other(0) = ⌈m/s⌉ > 0.
-        differs &= surely_positive(count(axis, r, 0) - count(axis, r, r))
-        differs &= surely_positive(sp.ceiling(m[other] / s[other]))
-    return bool(uniform and differs)
-
-
-def _merge_same_tier(tiers: tuple[TierResult, ...]) -> tuple[TierResult, ...]:
-    out: dict[Tier, TierResult] = {}
-    for t in tiers:
-        if t.tier in out:
-            first = out[t.tier]
-            t = TierResult(t.tier, first.passed and t.passed, f"{first.detail}; {t.detail}")
-        out[t.tier] = t
-    return tuple(out.values())
+        differs, other_count = (
+            count(axis, r, 0) - count(axis, r, r),
+            sp.ceiling(m[other] / s[other]),
+        )
+        shown &= surely_positive(differs) and surely_positive(other_count)
+        exprs += [differs, other_count]
+    return bool(shown), tuple(exprs)
 
 
 CHECKERBOARD_OVERLAP_2D = Entry(
     name="checkerboard-overlap-2d",
     statement="the overlap counts of a 2-D transposed conv, ConvTransposeNd(1_{m₁×m₂}; s)1, are "
     "the outer product of the 1-D counts 1ₘ ∗ (↑ₛ1ₙ) of the two axes, for all n₁, n₂ >= 1; "
-    "uniform in the interior iff s divides m on each axis (m = 3, s = 2: counts 1, 2, 4)",
+    "uniform in the interior (once it spans s outputs per axis) iff s divides m on each axis, "
+    "for all m₁, m₂, s₁, s₂ >= 1 (m = 3, s = 2: counts 1, 2, 4)",
     source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016); '
     "DESIGN.md §7 item 10",
-    params=(
-        _pair("n", (3, 3), "input size (H, W)"),
-        _pair("m", (3, 3), "kernel size (kh, kw)"),
-        _pair("s", (2, 2), "stride per axis"),
-    ),
+    params=_CHECKERBOARD_PARAMS,
     sides=_checkerboard_sides,
     chain=_checkerboard_chain,
     grid=lambda: (
@@ -568,7 +587,7 @@ CHECKERBOARD_OVERLAP_2D = Entry(
         for s in itertools.product(range(1, 4), repeat=2)
     ),
     bounds="(n₁, n₂) = (3, 2); every kernel size ≤ 4×4; every stride pair ≤ (3, 3)",
-    extra=lambda **v: ([], _merge_same_tier(_checkerboard_extra(**v)[1])),
+    extra=_checkerboard_extra,
     numeric_every=6,
 )
 
@@ -595,21 +614,22 @@ def _nearest_sides(n: Pair, k: Pair, m: Pair) -> tuple:
     return lhs, ConvTransposeNd(box, n, stride=k)
 
 
-def _nearest_symbolic(**_: object) -> TierResult:
+_NEAREST_PARAMS = (
+    _pair("n", (2, 2), "input size (H, W)"),
+    _pair("k", (2, 2), "up-sampling factor per axis"),
+    _pair("m", (3, 3), "kernel size (kh, kw)"),
+)
+
+
+def _nearest_symbolic(**values: object) -> TierResult:
     """Both sides with every size, factor and kernel size symbolic, compared row by row.
 
     The kernel is a :class:`~symconv.operators.channels.WeightFamily` q[u₁, u₂] of size
     m₁×m₂; its box q ∗ 1_{k₁×k₂} has, per axis, the base tap and a bound offset into the
     box, and nearest up-sampling reads x_{⌊i/k⌋} through a bound remainder.
     """
-    n, k, m = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nkm")
-    lhs, rhs = _nearest_sides(n, k, m)
-    holds, detail = entrywise_equal_nd(lhs, rhs, 2)
-    if not holds:
-        return TierResult(Tier.SYMBOLIC, False, f"not shown: {detail}")
-    return TierResult(
-        Tier.SYMBOLIC, True, f"for all n₁, n₂, k₁, k₂, m₁, m₂ >= 1 (a general kernel): {detail}"
-    )
+    sides = _nearest_sides(*_symbols("n", "k", "m"))
+    return _sides_argued(sides, _NEAREST_PARAMS, values, "a general kernel: ")
 
 
 _NEAREST = Rule(
@@ -625,11 +645,7 @@ NEAREST_UPSAMPLE_CONV_2D = Entry(
     "full 2-D convolution, for all n₁, n₂ >= 1, every kernel; e.g. k = (2, 2), q 1×1: the "
     "2×2 box",
     source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016)',
-    params=(
-        _pair("n", (2, 2), "input size (H, W)"),
-        _pair("k", (2, 2), "up-sampling factor per axis"),
-        _pair("m", (3, 3), "kernel size (kh, kw)"),
-    ),
+    params=_NEAREST_PARAMS,
     sides=_nearest_sides,
     chain=lambda n, k, m: [
         Step(_nearest_sides(n, k, m)[0]),
@@ -641,7 +657,7 @@ NEAREST_UPSAMPLE_CONV_2D = Entry(
         for m in itertools.product(range(1, 4), repeat=2)
     ),
     bounds="(n₁, n₂) = (2, 3); every factor pair ≤ (3, 3); every kernel size ≤ 3×3",
-    extra=lambda **_: ([], (_nearest_symbolic(),)),
+    extra=lambda **v: ([], (_nearest_symbolic(**v),)),
     numeric_every=6,
 )
 
