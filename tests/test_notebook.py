@@ -9,14 +9,28 @@ error, and checks the key outputs against the published values: TensorFlow's
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
 from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
+
+def _require(name: str):
+    """Import a notebook tool (the test extra); skip without it, or fail under
+    SYMCONV_REQUIRE_TOOLS=1 (scripts/test.sh installs the test extra)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if os.environ.get("SYMCONV_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"{name} is required (SYMCONV_REQUIRE_TOOLS=1) but not installed")
+        pytest.skip(f"{name} is not installed (pip install '.[test]')", allow_module_level=True)
+
+
+nbformat = _require("nbformat")
+nbclient = _require("nbclient")
+_require("ipykernel")
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "tutorial.ipynb"
