@@ -84,3 +84,36 @@ def test_per_axis_negative_padding_reaches_each_axis(capsys: pytest.CaptureFixtu
     argv = ["shapes", "--framework", "jax", "--input", "6x6", "--kernel", "3"]
     assert main([*argv, "--padding", "-1:-1x1:0"]) == 0
     assert "output size: 2x5\n" in capsys.readouterr().out
+
+
+def test_prove_help_explains_every_parameter_option_and_its_entries(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100000")  # no wrapping inside hyphenated words
+    with pytest.raises(SystemExit):
+        main(["prove", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for name in catalogue.names():
+        for p in catalogue.get(name).params:
+            # the option, its long alias when it has one, its meaning for this entry
+            assert f"--{p.name} {p.name.upper()}" in text
+            assert " ".join(p.help.split()) in text
+    assert "--kernel-size M" in text and "--stride S" in text and "--pad-start LO" in text
+    entries_of_e = [
+        n for n in catalogue.names() if "e" in {p.name for p in catalogue.get(n).params}
+    ]
+    assert f"trailing zeros of ↑ₖ, e < k ({', '.join(entries_of_e)})" in text
+
+
+def test_long_option_names_are_aliases_of_the_short_ones(capsys: pytest.CaptureFixture) -> None:
+    short = run(capsys, "prove", "up-down-transpose", "--N", "7", "--k", "3", "--json")
+    long = run(
+        capsys, "prove", "up-down-transpose", "--long-length", "7", "--factor", "3", "--json"
+    )
+    assert short == long and '"N": 7' in short[1] and '"k": 3' in short[1]
+
+
+def test_an_option_of_another_entry_names_the_entry_s_own(capsys: pytest.CaptureFixture) -> None:
+    status, _, err = run(capsys, "prove", "up-down-transpose", "--stride", "2")
+    assert status == 2
+    assert "--s=2 is not allowed: expected a parameter of up-down-transpose: --N, --k" in err

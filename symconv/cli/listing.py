@@ -8,10 +8,10 @@ with the values it uses by default.
 Examples
 --------
 >>> from symconv.cli import main
->>> main(["list"])  # doctest: +ELLIPSIS
-name ... statement (parameters and their defaults below it)
-up-down-transpose ... (↓ₖ on ℝᴺ)ᵀ = ↑ₖ to length N
-                  ... parameters: N=4 k=2
+>>> main(["list"])
+name...statement (parameters and their defaults below it)
+up-down-transpose...(↓ₖ on ℝᴺ)ᵀ = ↑ₖ to length N
+...parameters: N=4 k=2
 ...
 0
 """
@@ -57,6 +57,7 @@ def parameters_text(entry: catalogue.Entry) -> str:
     >>> parameters_text(catalogue.get("nearest-upsample-conv-2d"))
     'n=2,2 k=2,2 m=3,3'
     """
+
     def value(default: object) -> str:
         return ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
 

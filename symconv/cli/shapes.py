@@ -5,7 +5,8 @@ the operator, the equivalent form (``↓ₛ(q ⋆ x)`` for a conv, the crop of
 ``q ∗ ↑ₛy`` for a transposed conv), the sizes that map to each other (the
 preimage of the size map, with the output_padding for each), and the outputs
 that are structurally zero. ``--port`` prints the PyTorch call that reproduces
-the layer; ``--compare`` decides whether a second parameter set is the same
+the layer (for a 2-D or 3-D layer one ``conv2d``/``conv_transpose2d``/… call with
+per-axis tuples); ``--compare`` decides whether a second parameter set is the same
 linear map (exit 1 when it is not). Impossible combinations exit 2 with the
 reason the framework gives.
 
@@ -34,7 +35,7 @@ from sympy.matrices.expressions import MatMul
 from symconv import limits
 from symconv.arithmetic import explain_output_padding, input_lengths, structural_zeros
 from symconv.errors import ParameterError
-from symconv.porting import FRAMEWORKS, OPS, Layer, compare_layers, port
+from symconv.porting import FRAMEWORKS, OPS, Layer, compare_layers, port, port_nd
 
 __all__ = ["register", "run"]
 
@@ -186,11 +187,13 @@ def run(args: argparse.Namespace) -> int:
         if len(layers) > 1:
             report.append(f"axis {axis} (n={layer.n} -> {layer.output_length}):")
         report.extend(f"  {line}" for line in _describe(layer))
-        if args.port:
-            ported = port(layer)
-            verdict = "checked exactly" if ported.check().equal else "CHECK FAILED"
-            single = "" if ported.single_call else " (no single PyTorch call does it)"
-            report.append(f"  PyTorch: {ported.describe()}{single} [{verdict}]")
+    if args.port:
+        # One call for the whole layer: an N-D call with per-axis tuples when N > 1.
+        ported = port(first) if len(layers) == 1 else port_nd(layers)
+        verdict = "checked exactly" if ported.check().equal else "CHECK FAILED"
+        single = "" if ported.single_call else " (no single PyTorch call does it)"
+        indent = "  " if len(layers) == 1 else ""
+        report.append(f"{indent}PyTorch: {ported.describe()}{single} [{verdict}]")
     print("\n".join(report))
     if args.compare is None:
         return 0
