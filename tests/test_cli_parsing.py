@@ -117,3 +117,16 @@ def test_an_option_of_another_entry_names_the_entry_s_own(capsys: pytest.Capture
     status, _, err = run(capsys, "prove", "up-down-transpose", "--stride", "2")
     assert status == 2
     assert "--s=2 is not allowed: expected a parameter of up-down-transpose: --N, --k" in err
+
+
+def test_every_option_of_every_command_has_help_text() -> None:
+    import argparse
+
+    from symconv.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == {"list", "prove", "check", "shapes", "latex"}
+    for name, command in commands.choices.items():
+        for action in command._actions:
+            assert action.help, f"symconv {name} {'/'.join(action.option_strings)} has no help"

@@ -255,19 +255,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="output sizes, crops and equivalent forms of a conv layer",
         description=__doc__.split("\n\n")[1],
     )
-    parser.add_argument("--framework", choices=FRAMEWORKS, default="torch")
-    parser.add_argument("--op", choices=OPS, default="conv")
+    parser.add_argument(
+        "--framework",
+        choices=FRAMEWORKS,
+        default="torch",
+        help="whose conventions the layer is given in (default torch; plain: the arguments of "
+        "symconv.Corr / symconv.ConvTranspose)",
+    )
+    parser.add_argument(
+        "--op",
+        choices=OPS,
+        default="conv",
+        help="conv (a framework's conv, a correlation) or conv_transpose (default conv)",
+    )
     parser.add_argument("--input", required=True, metavar="N", help="input size: 12 or 4x4")
     parser.add_argument("--kernel", required=True, metavar="M", help="kernel size: 3 or 3x3")
-    parser.add_argument("--stride", default="1", metavar="S")
+    parser.add_argument(
+        "--stride", default="1", metavar="S", help="stride: 2, or per axis 2x1 (default 1)"
+    )
     parser.add_argument(
         "--padding",
         default="0",
         metavar="P",
         help="per axis an integer or lo:hi (e.g. 1x0:1), or same/valid/full/same_lower",
     )
-    parser.add_argument("--dilation", default="1", metavar="D")
-    parser.add_argument("--output-padding", default="0", metavar="A")
+    parser.add_argument(
+        "--dilation", default="1", metavar="D", help="dilation: 2, or per axis 2x1 (default 1)"
+    )
+    parser.add_argument(
+        "--output-padding",
+        default="0",
+        metavar="A",
+        help="transposed conv: PyTorch's output_padding, per axis like --stride (default 0)",
+    )
     parser.add_argument(
         "--output-size",
         default=None,
