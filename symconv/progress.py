@@ -101,12 +101,16 @@ class Status:
         Where to draw; default ``sys.stderr``.
     every : float
         Seconds between redraws.
+    quiet : bool
+        Draw nothing (a command's ``--quiet``).
     """
 
-    def __init__(self, label: str, stream: TextIO | None = None, every: float = 0.2) -> None:
+    def __init__(
+        self, label: str, stream: TextIO | None = None, every: float = 0.2, quiet: bool = False
+    ) -> None:
         self.label, self.every = label, every
         self.stream = sys.stderr if stream is None else stream
-        self.active = _is_terminal(self.stream)
+        self.active = not quiet and _is_terminal(self.stream)
         self._phase = ""
         self._start = time.monotonic()
         self._stop = threading.Event()

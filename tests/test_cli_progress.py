@@ -1,4 +1,4 @@
-"""``symconv prove NAME`` and ``symconv latex NAME`` say on a terminal what they are proving."""
+"""``prove NAME``, ``latex NAME`` and ``check`` say on a terminal what they are proving."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class Terminal(io.StringIO):
     [
         ["prove", "up-down-transpose", "--N", "5"],
         ["latex", "up-down-transpose", "--param", "N=5", "--standalone"],
+        ["check", "Downsample(n, 2).T", "Upsample(ceiling(n/2), 2, n)"],
     ],
 )
 def test_one_entry_shows_its_status_on_a_terminal_unless_quiet(
@@ -29,8 +30,9 @@ def test_one_entry_shows_its_status_on_a_terminal_unless_quiet(
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(argv) == 0
     shown = terminal.getvalue()
-    assert "\rproving up-down-transpose: " in shown  # a phase, redrawn in place
-    assert "proving up-down-transpose … done in " in shown
+    label = "checking" if argv[0] == "check" else "proving up-down-transpose"
+    assert f"\r{label}: " in shown  # a phase, redrawn in place
+    assert f"{label} … done in " in shown
     out = capsys.readouterr().out
     assert "proving" not in out  # stdout carries only the result
     terminal.truncate(0)

@@ -46,7 +46,7 @@ def test_status_says_stopped_on_an_exception_and_is_silent_off_a_terminal():
     with pytest.raises(ValueError), Status("work", stream=stream, every=0.01):
         raise ValueError
     assert "work … stopped after" in stream.getvalue()
-    quiet = io.StringIO()
-    with Status("work", stream=quiet) as status:
-        status.phase("a")
-    assert quiet.getvalue() == ""
+    for stream, quiet in ((io.StringIO(), False), (Terminal(), True)):
+        with Status("work", stream=stream, quiet=quiet) as status:
+            status.phase("a")
+        assert stream.getvalue() == ""

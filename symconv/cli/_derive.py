@@ -31,7 +31,7 @@ def derive(entry: Entry, parameters: dict, quiet: bool = False) -> Derivation:
     from symconv.catalogue.runner import SLICES
 
     entry.resolve(**parameters)  # a bad value fails at once, not after the grid
-    with Status(f"proving {entry.name}", stream=_Silent() if quiet else None) as status:
+    with Status(f"proving {entry.name}", quiet=quiet) as status:
         # The grid tiers do not depend on the parameters; computed once per process.
         if entry.name not in entry_module._GRID:
             count = SLICES.get(entry.name, 1)
@@ -42,10 +42,3 @@ def derive(entry: Entry, parameters: dict, quiet: bool = False) -> Derivation:
             entry_module.preload_grid(entry, slices)
         status.phase("steps, rule chain and symbolic tiers")
         return entry.derivation(**parameters)
-
-
-class _Silent:
-    """A stream that is not a terminal, so :class:`Status` draws nothing."""
-
-    def isatty(self) -> bool:
-        return False

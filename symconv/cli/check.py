@@ -21,6 +21,7 @@ import re
 
 from symconv import kernels
 from symconv.errors import ParameterError, SymconvError
+from symconv.progress import Status
 from symconv.proof import prove
 
 __all__ = ["register"]
@@ -50,7 +51,10 @@ def _check(args: argparse.Namespace) -> int:
             raise SymconvError(f"in the {label} side: {format_error(error)}") from None
     if args.bound < 1:
         raise ParameterError("--bound", args.bound, "an integer >= 1")
-    proof = prove(*sides, bound=args.bound, statement=f"{args.lhs} = {args.rhs}")
+    statement = f"{args.lhs} = {args.rhs}"
+    with Status("checking", quiet=args.quiet) as status:
+        status.phase("rewrite, symbolic, exhaustive and numeric tiers")
+        proof = prove(*sides, bound=args.bound, statement=statement)
     print(proof)
     return proof.exit_status
 
@@ -70,5 +74,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     check.add_argument(
         "--bound", type=int, default=12, help="largest value of each size name (default 12)"
+    )
+    check.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress display on stderr (it is drawn only when stderr is a terminal)",
     )
     check.set_defaults(func=_check)
