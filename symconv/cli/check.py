@@ -7,8 +7,9 @@ or written inline (``kernel(q, 3)``, ``[1, 2, 3]``).
 
 The first line says the verdict: ``proven`` (an argument for all sizes at which both sides exist),
 ``verified`` (exact and numeric agreement up to the bounds only), ``refuted``
-(with the counterexample) or ``unknown``; then one line per tier, ``n/a`` for a
-tier that did not apply.
+(with the counterexample) or ``unknown``; then one line for each of the four tiers, ``n/a``
+for a tier that did not apply or was not run (a refutation decides without them).
+On a terminal a status line shows the elapsed time meanwhile (``--quiet``: none).
 
 Exit status: 0 proven, 1 refuted, 3 verified only, 4 unknown, 2 for a malformed
 expression (with a caret under the offending character) or bad options.
