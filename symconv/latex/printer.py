@@ -322,7 +322,14 @@ class SymconvLatexPrinter(LatexPrinter):
         return prefix + text, (Kind.PRODUCT if prefix else kind)
 
     def _sum(self, expr: MatAdd) -> str:
-        out = ""
+        return " ".join(self.sum_terms(expr))
+
+    def sum_terms(self, expr: MatAdd) -> list[str]:
+        r"""The terms of a sum, the second on with their sign: ``["A", "+ B", "- C"]``.
+
+        The derivation printer breaks a long sum between these.
+        """
+        out: list[str] = []
         for term in expr.args:
             coeff, factors = (
                 term.as_coeff_matrices() if isinstance(term, MatMul) else (sp.S.One, [term])
@@ -332,9 +339,9 @@ class SymconvLatexPrinter(LatexPrinter):
                 term = MatMul(-coeff, *factors) if -coeff != 1 or len(factors) > 1 else factors[0]
             text = self._wrap(self.form(term), {Kind.SUM})
             if not out:
-                out = f"- {text}" if negative else text
+                out.append(f"- {text}" if negative else text)
             else:
-                out += f" - {text}" if negative else f" + {text}"
+                out.append(f"- {text}" if negative else f"+ {text}")
         return out
 
 
