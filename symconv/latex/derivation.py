@@ -34,7 +34,7 @@ from symconv.errors import ParameterError
 from symconv.latex.layout import estimate_width
 from symconv.latex.notation import Notation, check_fragment, check_label
 from symconv.latex.printer import SymconvLatexPrinter
-from symconv.latex.text import escape_text, text_math
+from symconv.latex.text import escape_text, text_math, text_paragraph
 
 __all__ = ["ENVIRONMENTS", "derivation_latex", "rule_latex", "translate_fragment"]
 
@@ -213,9 +213,10 @@ def _layout(
             line = (f"{lhs} &{relation} " if index == 0 else f"&{relation} ") + text
             lines.append(line + (f" && {reason}" if reason else ""))
         return lines
-    stacked = left + _RELATION + max(
-        (_width(p) for pieces, _ in rights for p in pieces), default=0.0
-    ) > room
+    stacked = (
+        left + _RELATION + max((_width(p) for pieces, _ in rights for p in pieces), default=0.0)
+        > room
+    )
     lines = [f"&{lhs}"] if stacked else []
     indent = _QUAD if stacked else left
     more_lead = "&\\quad \\quad " if stacked else "&\\quad "
@@ -251,7 +252,10 @@ def _relation_lines(
         sign = printer.doprint(type(step.expr)(sp.Symbol("a"), sp.Symbol("b"))).split(" ")[1]
         reason = ""
         if step.rule is not None and step.rule.statement:
-            reason = text_math(f"({step.rule.statement})")
+            reason = r"\text{(" + text_paragraph(step.rule.statement) + ")}"
+            if _width(reason) > room - _QQUAD:  # a paragraph of its own, broken into lines
+                box = int(room - _QQUAD - _QUAD)
+                reason = rf"\parbox[t]{{{box}pt}}{{\raggedright {reason[6:-1]}}}"
         lines.append((lhs, sign, rhs, reason))
     left = max(_width(lhs) for lhs, *_ in lines)
     right = max(_width(rhs) for _, _, rhs, _ in lines)

@@ -143,8 +143,12 @@ def estimate_width(latex: str, scale: float = 1.0) -> float:
             _, position = _group(latex, position)
         elif word in _RELATION_LETTER:
             content, position = _group(latex, position)
-            if word == "text":
-                total += sum(5.0 * scale if c != " " else 3.3 * scale for c in content)
+            if word == "text":  # text, with $…$ math inside
+                for index, part in enumerate(content.split("$")):
+                    if index % 2:
+                        total += estimate_width(part, scale)
+                    else:
+                        total += sum(4.6 * scale if c != " " else 3.3 * scale for c in part)
             else:
                 total += estimate_width(content, scale)
             if word == "operatorname":

@@ -99,9 +99,7 @@ def mathjax_macros(notation: Notation | None = None) -> dict[str, str | list]:
     }
 
 
-def document(
-    body: str, notation: Notation | None = None, title: str = "", intro: str = ""
-) -> str:
+def document(body: str, notation: Notation | None = None, title: str = "", intro: str = "") -> str:
     r"""A complete ``article`` around ``body`` (math-mode content goes in a display).
 
     ``body`` is printed as is: a derivation's ``align`` block, or an

@@ -133,6 +133,7 @@ def _script(content: str) -> str:
             out.append(rf"\text{{[U+{ord(char):04X}]}}")
     return "".join(out).strip()
 
+
 Token = list  # [kind, value]: kind "text" (raw ASCII), "math" (LaTeX), "_" or "^" (a script)
 
 
@@ -283,14 +284,15 @@ def text_paragraph(text: str) -> str:
                 continue
             after = neighbour(index, 1)
             scripted = item[2] == "word" and after is not None and after[2] == "script"
+            signs = relation | {"+", "-"} if item[1].isdigit() else relation
             by_relation = (item[1] in _ENGLISH_LETTERS or item[1].isdigit()) and any(
-                side is not None and side[1] in relation
+                side is not None and side[0] and side[1] in signs
                 for side in (neighbour(index, -1, True), neighbour(index, 1, True))
             )
             item[0] = scripted or by_relation or touches_math(index)
-    # Blanks between two math items, and a colon inside one (q[v::s]), stay in the math.
+    # Blanks between two math items, and a colon or slash inside one (q[v::s]), stay in it.
     for index, item in enumerate(items):
-        if not item[0] and item[1] in (" ", ":", "::"):
+        if not item[0] and item[1] in (" ", ":", "::", "/"):
             skip = item[1] == " "
             before, after = neighbour(index, -1, skip), neighbour(index, 1, skip)
             if before is not None and after is not None and before[0] and after[0]:
