@@ -111,7 +111,7 @@ def document(body: str, notation: Notation | None = None, title: str = "", intro
     """
     notation = Notation() if notation is None else notation
     heading = [rf"\noindent ${title}$", ""] if title else []
-    heading += [rf"\noindent {intro}", ""] if intro else []
+    heading += [rf"{{\raggedright\noindent {intro}\par}}", ""] if intro else []
     lines = [
         r"\documentclass{article}",
         rf"\usepackage[a4paper,textwidth={notation.width}pt,vmargin=2cm]{{geometry}}",

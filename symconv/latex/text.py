@@ -302,6 +302,8 @@ def text_paragraph(text: str) -> str:
     for is_math, value, kind in items:
         if is_math:
             piece = _word_math(value) if kind == "word" else value
+            if kind == "sep" and ":" in value:  # q[v::s]: a colon, not a relation
+                piece = "{:}" * len(value)
             if math and re.search(r"\\[A-Za-z]+\Z", math[-1]) and piece[:1].isalpha():
                 piece = " " + piece  # \ast x, not \astx
             math.append(piece)
