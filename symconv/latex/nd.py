@@ -11,6 +11,7 @@ taps (2-D)                                 printed
 ``q_{u+s i, v+s j}`` (a polyphase part)    ``\mathbf{q}_{[u::s,\,v::s]}``
 either, reversed on every axis             ``(\operatorname{Flip} \mathbf{q}_{[…]})``
 all ones, k × l                            ``\mathbf{1}_{k \times l}``
+numbers, at most 5 × 5                     their ``bmatrix``
 a named kernel convolved with a box        ``(\mathbf{q} \ast \mathbf{1}_{2 \times 2})``
 =========================================  ==========================================
 
@@ -43,10 +44,14 @@ import itertools
 
 import sympy as sp
 
+from symconv.latex.matrices import matrix_latex
 from symconv.latex.printer import Kind, Printed, SymconvLatexPrinter, register, symbol_latex
 from symconv.operators.channels import ConvTransposeNd, CorrNd, flat
 
 __all__ = ["kernel_nd_latex"]
+
+#: A numeric 2-D kernel up to this size on each axis prints as its matrix of taps.
+_SMALL = 5
 
 
 def _name_and_index(tap: sp.Expr, rank: int) -> tuple[str, tuple[int, ...]] | None:
@@ -151,6 +156,8 @@ def kernel_nd_latex(weight: object, printer: SymconvLatexPrinter) -> tuple[str, 
         elif any(step < 0 for _, step in axes):
             return None
         return vector, flipped
+    if rank == 2 and all(v.is_number for v in values) and max(taps.shape) <= _SMALL:
+        return matrix_latex(sp.Matrix(taps.tolist()), printer.notation, printer.doprint), False
     box = _box_of(taps)
     if box is not None and rank:
         name, size = box
