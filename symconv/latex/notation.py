@@ -198,7 +198,8 @@ class Notation:
     modes : bool
         Show the mode of a true convolution (``\\ast_{\\mathrm{same}}``;
         ``full`` is never marked). ``False`` prints every mode as plain ∗,
-        as the seed Q&A does.
+        as the Data Science Stack Exchange answer to "What are
+        deconvolutional layers?" does.
     width : int
         The line width in points that derivations are broken to fit: a long
         sum goes on several lines, a justification that does not fit beside
