@@ -1,7 +1,7 @@
 r"""How wide a piece of printed LaTeX will typeset, estimated without running TeX.
 
 The derivation printer (:mod:`symconv.latex.derivation`) breaks long lines to
-fit :attr:`~symconv.latex.notation.Notation.width`; to choose where, it needs
+fit the ``width`` of its :class:`~symconv.latex.notation.Notation`; to choose where, it needs
 the width of each piece before TeX sets it. :func:`estimate_width` reads the
 LaTeX that symconv itself prints (a small, known vocabulary) and adds up
 glyph widths of Computer Modern at 10 pt, scripts at 70 %, matrices column by
