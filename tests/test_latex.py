@@ -411,7 +411,7 @@ def test_derivation_environments() -> None:
     assert latex(d, label="eq:ud") == f"\\begin{{align}}\n{line} \\label{{eq:ud}}\n\\end{{align}}"
     assert latex(d, numbered=False) == f"\\begin{{align*}}\n{line}\n\\end{{align*}}"
     assert latex(d, environment="aligned") == f"\\begin{{aligned}}\n{line}\n\\end{{aligned}}"
-    assert latex(d, notes=True).endswith(r"\quad (\text{N = 4})" + "\n\\end{align}")
+    assert latex(d, notes=True).endswith(r"\quad (\text{N}=\text{4})" + "\n\\end{align}")
     with pytest.raises(ParameterError, match="label"):
         latex(d, numbered=False, label="eq:x")
     with pytest.raises(ParameterError, match="environment"):
@@ -421,7 +421,8 @@ def test_derivation_environments() -> None:
 
 
 def test_derivation_lines_and_numbering() -> None:
-    text = latex(transposed_conv_chain(), modes=False, label="eq:chain")
+    # Wide enough for the justifications to stand in their own column.
+    text = latex(transposed_conv_chain(), modes=False, label="eq:chain", width=1000)
     lines = text.split(" \\\\\n")
     # One line per step after the first, numbered once, on the last line.
     assert text.count("&= ") == 4 and text.count(r"\notag") == 3

@@ -16,6 +16,8 @@ from sympy.polys.matrices import DomainMatrix
 
 from symconv import _validate, kernels, matrices
 from symconv.derivation import Rule
+from symconv.latex.printer import Kind, SymconvLatexPrinter
+from symconv.latex.printer import register as register_latex
 from symconv.operators import Conv, Operator, Pad, Upsample
 from symconv.proof import symbolic
 from symconv.proof.rules import N_MAX, RewriteRule, add_rule, mul
@@ -206,3 +208,23 @@ add_rule(
         ),
     )
 )
+
+
+# -- their LaTeX (the printer's registry; the notation of the rules above) --------
+
+
+@register_latex
+def _(expr: NearestUpsample, printer: SymconvLatexPrinter) -> tuple[str, Kind]:
+    return f"N_{{{printer.doprint(expr.k)}}}", Kind.SCRIPTED
+
+
+@register_latex
+def _(expr: MultiplesProjector, printer: SymconvLatexPrinter) -> tuple[str, Kind]:
+    return rf"\operatorname{{diag}}([{printer.doprint(expr.k)} \mid i])", Kind.CLOSED
+
+
+@register_latex
+def _(expr: PhaseSum, printer: SymconvLatexPrinter) -> tuple[str, Kind]:
+    s, up = printer.doprint(expr.s), printer.notation.call("upsample", printer.doprint(expr.s))
+    q = printer.notation.call("vect", expr.kernel.name) + f"_{{[v::{s}]}}"
+    return rf"\sum_{{v}} S_{{v}} {up} ({q} {printer.notation.call('conv')})", Kind.SUM

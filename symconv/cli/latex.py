@@ -18,7 +18,7 @@ import sys
 from symconv.cli._output import output_file
 from symconv.errors import SymconvError
 from symconv.latex import Notation, document, latex, sty, write_atomic
-from symconv.latex.text import text_math
+from symconv.latex.text import escape_text, text_paragraph
 
 __all__ = ["register"]
 
@@ -131,15 +131,15 @@ def run(args: argparse.Namespace) -> int:
             numbered=not args.unnumbered,
             label=args.label,
         )
-        title = text_math(f"{args.name}: {derivation.statement}")
+        intro = rf"\textbf{{{escape_text(args.name)}}}: {text_paragraph(derivation.statement)}"
     else:
         if args.param or args.label or args.unnumbered:
             raise SymconvError("--param, --label and --unnumbered apply to a catalogue NAME only")
         body = latex(_expression(args.expr), notation, explicit=args.explicit)
         if args.standalone:
             body = f"\\[\n{body}\n\\]"
-        title = ""
-    text = document(body, notation, title) if args.standalone else body + "\n"
+        intro = ""
+    text = document(body, notation, intro=intro) if args.standalone else body + "\n"
     if args.sty:
         write_atomic(args.sty, sty(notation))
     if args.out is not None:

@@ -34,6 +34,8 @@ from symconv.latex.notation import Notation
 from symconv.latex.preamble import document, mathjax_macros, preamble, sty, write_atomic
 from symconv.latex.printer import SymconvLatexPrinter, register
 
+from symconv.latex import nd  # noqa: F401  isort: skip  (registers the N-D layers' printing)
+
 __all__ = [
     "Notation",
     "SymconvLatexPrinter",

@@ -27,12 +27,14 @@ import re
 
 import sympy as sp
 from sympy.core.relational import Relational
+from sympy.matrices.expressions import MatAdd
 
 from symconv.derivation import Derivation, Rule, Step
 from symconv.errors import ParameterError
+from symconv.latex.layout import estimate_width
 from symconv.latex.notation import Notation, check_fragment, check_label
 from symconv.latex.printer import SymconvLatexPrinter
-from symconv.latex.text import escape_text, text_math
+from symconv.latex.text import escape_text, text_math, text_paragraph
 
 __all__ = ["ENVIRONMENTS", "derivation_latex", "rule_latex", "translate_fragment"]
 
@@ -150,10 +152,11 @@ def derivation_latex(
             )
     printer = SymconvLatexPrinter(notation, explicit=explicit)
     steps: tuple[Step, ...] = derivation.steps
+    room = notation.width - (_TAG if numbered else 0.0)
     if all(isinstance(step.expr, Relational) for step in steps):
-        lines = _relation_lines(steps, printer)
+        lines = _relation_lines(steps, printer, room)
     else:
-        lines = _chain_lines(steps, printer, notation, notes)
+        lines = _chain_lines(steps, printer, notation, notes, room)
     if environment == "align" and numbered:
         lines = [line + r" \notag" for line in lines[:-1]] + [lines[-1]]
         if label is not None:
@@ -163,40 +166,129 @@ def derivation_latex(
     return f"\\begin{{{name}}}\n{body}\n\\end{{{name}}}"
 
 
-def _relation_lines(steps: tuple[Step, ...], printer: SymconvLatexPrinter) -> list[str]:
+#: Room (pt) kept for the equation number of a numbered block.
+_TAG = 30.0
+#: How much wider than estimated a piece is assumed to be (the estimate's error, see tests).
+_SAFETY = 1.2
+#: Widths (pt) of the fixed pieces of a line: a relation with its spaces, \quad, \qquad.
+_RELATION, _QUAD, _QQUAD = 13.4, 10.0, 20.0
+
+
+def _width(latex: str) -> float:
+    return _SAFETY * estimate_width(latex)
+
+
+def _fill(pieces: list[str], room: float) -> list[str]:
+    """Pieces (a sum's signed terms) packed greedily into lines at most ``room`` wide."""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and _width(lines[-1] + " " + piece) <= room:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def _layout(
+    lhs: str, rights: list[tuple[list[str], str]], room: float, relation: str = "="
+) -> list[str]:
+    r"""``align`` lines of a chain ``lhs = r_1 = r_2 …`` that fit in ``room`` points.
+
+    Each right side comes as its pieces (one, or a sum's signed terms) and its
+    justification. Three layouts, the first that fits:
+
+    1. ``lhs &= r && \text{by …}``, one line per step, justifications in a column;
+    2. ``lhs &= r``, a long sum continued on ``&\quad + …`` lines, each
+       justification after its step (``\qquad``) or on a line of its own;
+    3. the same with ``lhs`` on a line of its own and every step below it
+       (``&\quad = r``), for a left side too wide to share a line.
+    """
+    whole = [" ".join(pieces) for pieces, _ in rights]
+    left = _width(lhs)
+    widest = max((_width(r) for r in whole), default=0.0)
+    reasons = [_width(reason) for _, reason in rights if reason]
+    if left + _RELATION + widest + (_QUAD + max(reasons) if reasons else 0.0) <= room:
+        lines = []
+        for index, (text, (_, reason)) in enumerate(zip(whole, rights)):
+            line = (f"{lhs} &{relation} " if index == 0 else f"&{relation} ") + text
+            lines.append(line + (f" && {reason}" if reason else ""))
+        return lines
+    stacked = (
+        left + _RELATION + max((_width(p) for pieces, _ in rights for p in pieces), default=0.0)
+        > room
+    )
+    lines = [f"&{lhs}"] if stacked else []
+    indent = _QUAD if stacked else left
+    more_lead = "&\\quad \\quad " if stacked else "&\\quad "
+    reason_lead = "&\\quad \\qquad " if stacked else "&\\qquad "
+    for index, (pieces, reason) in enumerate(rights):
+        lead = f"&\\quad {relation} " if stacked else f"&{relation} "
+        if index == 0 and not stacked:
+            lead = f"{lhs} &{relation} "
+        filled = _fill(pieces, room - indent - _RELATION - _QUAD)
+        lines.append(lead + filled[0])
+        lines += [more_lead + more for more in filled[1:]]
+        if reason:
+            last = _width(filled[-1]) + (_QUAD if len(filled) > 1 else 0.0)
+            if indent + _RELATION + last + _QQUAD + _width(reason) <= room:
+                lines[-1] += r" \qquad " + reason
+            else:
+                lines.append(reason_lead + reason)
+    return lines
+
+
+def _relation_lines(
+    steps: tuple[Step, ...], printer: SymconvLatexPrinter, room: float
+) -> list[str]:
     """A list of separate relations (size formulas), each aligned at its sign.
 
     These are not a chain: each line holds on its own, under its rule's
-    conditions, which stand beside it as the justification.
+    conditions, which stand beside it (or below it, when there is no room)
+    as the justification.
     """
     lines = []
     for step in steps:
         lhs, rhs = printer.doprint(step.expr.lhs), printer.doprint(step.expr.rhs)
         sign = printer.doprint(type(step.expr)(sp.Symbol("a"), sp.Symbol("b"))).split(" ")[1]
-        line = f"{lhs} &{sign} {rhs}"
+        reason = ""
         if step.rule is not None and step.rule.statement:
-            line += " && " + text_math(f"({step.rule.statement})")
-        lines.append(line)
-    return lines
+            reason = r"\text{(" + text_paragraph(step.rule.statement) + ")}"
+            if _width(reason) > room - _QQUAD:  # a paragraph of its own, broken into lines
+                box = int(room - _QQUAD - _QUAD)
+                reason = rf"\parbox[t]{{{box}pt}}{{\raggedright {reason[6:-1]}}}"
+        lines.append((lhs, sign, rhs, reason))
+    left = max(_width(lhs) for lhs, *_ in lines)
+    right = max(_width(rhs) for _, _, rhs, _ in lines)
+    reasons = max((_width(reason) for *_, reason in lines), default=0.0)
+    beside = left + _RELATION + right + _QUAD + reasons <= room
+    out = []
+    for lhs, sign, rhs, reason in lines:
+        out.append(f"{lhs} &{sign} {rhs}" + (f" && {reason}" if beside and reason else ""))
+        if reason and not beside:
+            out.append(f"&\\qquad {reason}")
+    return out
 
 
 def _chain_lines(
-    steps: tuple[Step, ...], printer: SymconvLatexPrinter, notation: Notation, notes: bool
+    steps: tuple[Step, ...],
+    printer: SymconvLatexPrinter,
+    notation: Notation,
+    notes: bool,
+    room: float,
 ) -> list[str]:
-    """A chain lhs = … = rhs, one step per line with its rule as justification."""
-    lines = []
-    for index, step in enumerate(steps):
-        text = printer.doprint(step.expr)
-        if index == 0:
-            lines.append(text if len(steps) == 1 else f"{text} &= ")
-            continue
-        line = ("" if index == 1 else "&= ") + text
+    """A chain lhs = … = rhs, one step per line with its rule as justification.
+
+    A sum is broken between its terms when it does not fit (see :func:`_layout`).
+    """
+    lhs = printer.doprint(steps[0].expr)
+    if len(steps) == 1:
+        return [lhs]
+    rights = []
+    for step in steps[1:]:
+        expr = step.expr
+        pieces = printer.sum_terms(expr) if isinstance(expr, MatAdd) else [printer.doprint(expr)]
         reasons = [rule_latex(step.rule, notation)] if step.rule is not None else []
         if notes and step.note:
             reasons.append(text_math(f"({step.note})"))
-        if reasons:
-            line += " && " + r" \quad ".join(reasons)
-        lines.append(line)
-    if len(steps) > 1:
-        lines = [lines[0] + lines[1], *lines[2:]]
-    return lines
+        rights.append((pieces, r" \quad ".join(reasons)))
+    return _layout(lhs, rights, room)

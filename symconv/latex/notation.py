@@ -198,7 +198,14 @@ class Notation:
     modes : bool
         Show the mode of a true convolution (``\\ast_{\\mathrm{same}}``;
         ``full`` is never marked). ``False`` prints every mode as plain ∗,
-        as the seed Q&A does.
+        as the Data Science Stack Exchange answer to "What are
+        deconvolutional layers?" does.
+    width : int
+        The line width in points that derivations are broken to fit: a long
+        sum goes on several lines, a justification that does not fit beside
+        its step goes below it. 345 is the text width of LaTeX's ``article``
+        class; use e.g. 252 for a two-column paper. Standalone documents
+        (:func:`symconv.latex.preamble.document`) are set this wide.
 
     Examples
     --------
@@ -226,6 +233,7 @@ class Notation:
     max_cols: int = 16
     corner: int = 3
     modes: bool = True
+    width: int = 345
 
     def __post_init__(self) -> None:
         for field in ("transpose", "upsample", "downsample", "conv", "corr", "pad", "crop", "flip"):
@@ -239,7 +247,7 @@ class Notation:
         for field in ("macros", "modes"):
             if not isinstance(getattr(self, field), bool):
                 raise ParameterError(field, getattr(self, field), "True or False")
-        for field, least in (("corner", 1), ("max_rows", 1), ("max_cols", 1)):
+        for field, least in (("corner", 1), ("max_rows", 1), ("max_cols", 1), ("width", 150)):
             value = getattr(self, field)
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise ParameterError(field, value, f"an integer >= {least}")

@@ -99,20 +99,26 @@ def mathjax_macros(notation: Notation | None = None) -> dict[str, str | list]:
     }
 
 
-def document(body: str, notation: Notation | None = None, title: str = "") -> str:
+def document(body: str, notation: Notation | None = None, title: str = "", intro: str = "") -> str:
     r"""A complete ``article`` around ``body`` (math-mode content goes in a display).
 
     ``body`` is printed as is: a derivation's ``align`` block, or an
     expression wrapped by the caller in ``\[ … \]``. ``title`` is math-mode
-    material (see :func:`symconv.latex.text.text_math`) set above it.
+    material (see :func:`symconv.latex.text.text_math`) and ``intro`` a
+    text-mode paragraph (see :func:`symconv.latex.text.text_paragraph`), set
+    above it. The text is ``notation.width`` wide, the width the printer
+    breaks derivations to.
     """
     notation = Notation() if notation is None else notation
     heading = [rf"\noindent ${title}$", ""] if title else []
+    heading += [rf"{{\raggedright\noindent {intro}\par}}", ""] if intro else []
     lines = [
         r"\documentclass{article}",
-        r"\usepackage[a4paper,margin=1.5cm]{geometry}",
+        rf"\usepackage[a4paper,textwidth={notation.width}pt,vmargin=2cm]{{geometry}}",
         preamble(notation).rstrip("\n"),
         r"\pagestyle{empty}",
+        # Inline math in a statement may leave no good break: stretch spaces, never overrun.
+        r"\tolerance=2000 \emergencystretch=3em",
         r"\begin{document}",
         *heading,
         body,
