@@ -101,7 +101,9 @@ def test_every_catalogue_document_is_paper_ready(
     derivations = _catalogue()
     # The command builds exactly this derivation (the entry at its defaults); share the
     # session's one run of the catalogue instead of proving every entry again.
-    monkeypatch.setattr(cli_latex, "_derivation", lambda name, params: derivations[name])
+    monkeypatch.setattr(
+        cli_latex, "_derivation", lambda name, params, quiet=False: derivations[name]
+    )
     problems = {}
     for name in derivations:
         out = tmp_path / f"{name}.tex"
