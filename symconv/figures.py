@@ -174,7 +174,9 @@ def _tap_colour(value: sp.Expr, taps: list[sp.Symbol]) -> str:
 
 
 def convolution_matrix(n: int = 4, m: int = 3) -> Figure:
-    """The seed's example 1 as still frames: a 2-D convolution C and its transpose Cᵀ.
+    """A 2-D convolution C and its transpose Cᵀ as still frames.
+
+    Example 1 of the daved01/deconvolutions README.
 
     A valid, stride-1 "conv" (cross-correlation) of an n×n image with an m×m
     kernel of symbolic taps w_ab is the matrix C of shape
@@ -187,9 +189,9 @@ def convolution_matrix(n: int = 4, m: int = 3) -> Figure:
     Parameters
     ----------
     n : int
-        Input side (the seed: 4).
+        Input side (the README: 4).
     m : int
-        Kernel side (the seed: 3); at most n.
+        Kernel side (the README: 3); at most n.
 
     Returns
     -------
@@ -307,10 +309,10 @@ def sampling_matrices(n: int = 3, k: int = 2) -> Figure:
 def transposed_as_direct(stride: int = 1, n: int = 2, m: int = 3) -> Figure:
     """A 2-D transposed convolution as a direct convolution over a padded input.
 
-    The seed's example 2 (stride 1: (2,2) padded to (6,6), 3×3 kernel, output
-    (4,4)) and example 3 (stride 2, "stride ½": (2,2) with a zero inserted
-    between samples and padded around to (7,7), output (5,5)). The transposed
-    convolution with kernel q equals a stride-1 correlation with the
+    Examples 2 and 3 of the daved01/deconvolutions README: 2 (stride 1: (2,2)
+    padded to (6,6), 3×3 kernel, output (4,4)) and 3 (stride 2, "stride ½":
+    (2,2) with a zero inserted between samples and padded around to (7,7),
+    output (5,5)). The transposed convolution with kernel q equals a stride-1 correlation with the
     *flipped* kernel flip(q) (rotated by 180° in 2-D) over ↑ₛ y padded by m − 1
     on every side. The function checks that identity exactly on the explicit
     matrices, with symbolic taps and inputs, before drawing it.

@@ -1,4 +1,4 @@
-"""The 2-D catalogue entries: tiers, the seed examples, and wrong variants refuted."""
+"""The 2-D catalogue entries: tiers, the classic examples, and wrong variants refuted."""
 
 from __future__ import annotations
 
@@ -52,10 +52,10 @@ def test_direct_conv_grid_covers_channels_groups_and_crops() -> None:
     assert {(p["cin"], p["cout"], p["groups"]) for p in points} >= {(2, 4, 2), (4, 2, 2)}
     # Some border is negative (a crop): m = 1 with lo = 1.
     assert any(d * (m - 1) - lo < 0 for p in points for m, lo, d in zip(p["m"], p["lo"], p["d"]))
-    # Seed examples 2 and 3 are grid points.
-    seed = {"n": (2, 2), "m": (3, 3), "lo": (0, 0), "hi": (0, 0), "d": (1, 1), "a": (0, 0)}
+    # Examples 2 and 3 of the daved01/deconvolutions README are grid points.
+    example = {"n": (2, 2), "m": (3, 3), "lo": (0, 0), "hi": (0, 0), "d": (1, 1), "a": (0, 0)}
     for s in ((1, 1), (2, 2)):
-        assert any(p == {**seed, "s": s, "cin": 1, "cout": 1, "groups": 1} for p in points)
+        assert any(p == {**example, "s": s, "cin": 1, "cout": 1, "groups": 1} for p in points)
 
 
 # --- the deconvolutions README's examples 2 and 3 ---------------------------------------------

@@ -2,8 +2,9 @@
 
 - ``symconv prove NAME [--n N --k K ...]``: one identity, every step and every tier
   (passed, failed or n/a) with its scope, and the verdict word.
-- ``symconv prove transposed-conv-as-transpose --misprint``: the seed's
-  misprinted variant, refuted with a counterexample (exit 1).
+- ``symconv prove transposed-conv-as-transpose --misprint``: the
+  variant with ↑ₖ inside the parentheses (as printed in a Stack Exchange
+  answer), refuted with a counterexample (exit 1).
 - ``symconv prove --all [--out DIR]``: the whole catalogue with a progress
   display on stderr and a final table; ``--out`` writes ``DIR/<name>.txt``.
 - ``--json``: the same as JSON on stdout (see :func:`entry_json`); with ``--all`` an
@@ -325,7 +326,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the weakest verdict that exits 0 (default proven; verified exits 3 otherwise)",
     )
     prove.add_argument(
-        "--misprint", action="store_true", help="refute the seed's misprinted variant"
+        "--misprint",
+        action="store_true",
+        help="refute the variant with ↑ₖ inside the parentheses, q∗(↑ₖx) = (↑ₖ(q∗)ᵀ)ᵀx, "
+        "as printed in the Stack Exchange Q&A",
     )
     for name in _PARAMETER_OPTIONS:
         prove.add_argument(

@@ -198,7 +198,7 @@ class Notation:
     modes : bool
         Show the mode of a true convolution (``\\ast_{\\mathrm{same}}``;
         ``full`` is never marked). ``False`` prints every mode as plain ∗,
-        as the seed Q&A does.
+        as the Stack Exchange answers do.
 
     Examples
     --------

@@ -1,8 +1,9 @@
 r"""The LaTeX printer: a SymPy ``LatexPrinter`` that knows symconv's operators.
 
-Printing lives here, not in the operator classes (``DESIGN.md`` §3). The
+Printing lives here, not in the operator classes. The
 notation (one :class:`~symconv.latex.notation.Notation`) decides every symbol;
-this module decides the *structure*, in the notation of the seed Q&A:
+this module decides the *structure*, in the notation of the Data Science
+Stack Exchange question "What are deconvolutional layers?":
 
 ========================================  ==========================================
 expression                                printed (default notation, expanded)
@@ -23,7 +24,7 @@ explicit SymPy matrix                     ``bmatrix``, elided when large
 **Parameters of Corr and ConvTranspose** are one subscript on ⋆ listing only
 the non-default ones: ``s`` stride, ``p`` padding (``p=1`` when lo = hi,
 ``p=(lo,hi)`` otherwise), ``d`` dilation, and for a transposed convolution
-``a`` its output padding. Lengths are not printed (as in the seeds): state
+``a`` its output padding. Lengths are not printed (as in that Q&A): state
 them in the text.
 
 **Kernels** print as a vector name when their taps are ``name_0 … name_{m-1}``
@@ -38,7 +39,7 @@ and a prefix operator parenthesises a convolution on its right
 a composition of operators, each in its operator form.
 
 With ``explicit=True`` every operator prints as its explicit matrix instead
-(the seed's matrix chains).
+(the matrix chains of the Q&A).
 
 Every symbol name is checked (ASCII letters and digits, optional ``_``
 indices), so a name cannot inject LaTeX. New operator classes register

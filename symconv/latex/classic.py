@@ -1,11 +1,11 @@
-r"""The seeds' worked examples, built exactly and rendered as LaTeX.
+r"""The classic worked examples, built exactly and rendered as LaTeX.
 
-- :func:`transposed_conv_chain`: the Q&A's matrix chain
+- :func:`transposed_conv_chain`: the matrix chain of an answer to the Data Science
+  Stack Exchange question "What are deconvolutional layers?"
   q ∗ (↑₂x) = (4×4 q-matrix)(4×2 ↑₂ matrix)x = (…)ᵀ(…)ᵀx = ((…)(…))ᵀx = (↓₂(q∗)ᵀ)ᵀx,
   as a :class:`~symconv.derivation.Derivation` whose middle lines are explicit
-  matrices. (The Q&A prints ↑ₖ in the last line; with matching shapes it is ↓ₖ,
-  ``DESIGN.md`` §4.)
-- :func:`conv2d_matrix`: the deconvolutions README's (4,4) → (2,2) 3×3
+  matrices. (The Q&A prints ↑ₖ in the last line; with matching shapes it is ↓ₖ.)
+- :func:`conv2d_matrix`: the daved01/deconvolutions README's (4,4) → (2,2) 3×3
   convolution as its 4×16 matrix C (a sum of Kronecker products of 1-D
   correlations, so built from symconv operators), and :func:`conv2d_latex`
   printing C and Cᵀ.
@@ -52,10 +52,10 @@ AS_OPERATORS = Rule(
 
 
 def transposed_conv_chain() -> Derivation:
-    r"""The seed Q&A's derivation q ∗ (↑₂x) = (↓₂(q∗)ᵀ)ᵀx with its explicit matrices.
+    r"""The Stack Exchange answer's derivation q ∗ (↑₂x) = (↓₂(q∗)ᵀ)ᵀx with its explicit matrices.
 
     q = (q₀, q₁, q₂), q∗ is the ``same`` convolution on ℝ⁴, ↑₂ maps ℝ² to
-    ℝ⁴ (the seed's 4×2 matrix), x = (x₀, x₁)ᵀ.
+    ℝ⁴ (the answer's 4×2 matrix), x = (x₀, x₁)ᵀ.
 
     Examples
     --------
@@ -85,7 +85,7 @@ def transposed_conv_chain() -> Derivation:
         Step(sp.MatMul(sp.Transpose(sp.MatMul(down, sp.Transpose(conv))), x), AS_OPERATORS),
     )
     return Derivation(
-        "transposed-conv-chain", "q∗(↑₂x) = (↓₂(q∗)ᵀ)ᵀx, with the matrices of the seed Q&A", steps
+        "transposed-conv-chain", "q∗(↑₂x) = (↓₂(q∗)ᵀ)ᵀx, with explicit matrices", steps
     )
 
 
