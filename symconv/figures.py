@@ -111,7 +111,15 @@ def _grid(
                 )
             )
             if label:
-                ax.text(c + 0.5, r + 0.5, label, ha="center", va="center", fontsize=fontsize)
+                ax.text(
+                    c + 0.5,
+                    r + 0.5,
+                    label,
+                    ha="center",
+                    va="center",
+                    fontsize=fontsize,
+                    color=_text_colour(colours[r][c]),
+                )
     for r, c in outlined:
         ax.add_patch(
             Rectangle((c, r), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.2, zorder=3)
@@ -123,6 +131,21 @@ def _grid(
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10)
+
+
+def _text_colour(facecolor: str) -> str:
+    """Black on light cells, white on dark ones (WCAG relative luminance below 0.18).
+
+    >>> _text_colour("#f7fcf5"), _text_colour("#00441b")
+    ('black', 'white')
+    """
+    from matplotlib.colors import to_rgb
+
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(facecolor)
+    ]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "white" if luminance < 0.18 else "black"
 
 
 def _legend(fig: Figure, entries: Sequence[tuple[str, str, bool]], ncol: int = 4) -> None:
