@@ -43,6 +43,7 @@ __all__ = [
     "checkerboard_overlap",
     "checkerboard_overlap_2d",
     "convolution_matrix",
+    "matrix_pair",
     "sampling_matrices",
     "subpixel_decomposition",
     "transposed_as_direct",
@@ -582,4 +583,58 @@ def subpixel_decomposition(m: int = 4, s: int = 2, n: int = 3) -> Figure:
         [(phase_colours[v], f"output phase {v} (rows ≡ {v} mod {s})", False) for v in range(s)],
         ncol=s,
     )
+    return fig
+
+
+def matrix_pair(left: object, right: object, titles: Sequence[str] = ("left", "right")) -> Figure:
+    """Two explicit matrices side by side, each cell coloured by the kernel tap it holds.
+
+    For the two sides of an identity: equal colours and labels cell for cell
+    show that the matrices are equal; white cells are structural zeros, grey
+    ones hold a sum or product of taps. The matrices are drawn as given (the
+    caller checks the identity), so a figure of two different matrices shows
+    where they differ.
+
+    Parameters
+    ----------
+    left, right : matrix-like
+        SymPy matrices or operator expressions with integer shapes (made
+        explicit with :func:`symconv.matrices.explicit`).
+    titles : pair of str
+        A title above each matrix; its shape is appended.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from symconv import Conv, kernel
+    >>> fig = matrix_pair(Conv(kernel("q", 2), 3).T, Conv(kernel("q", 2), 3).T, ("a", "b"))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['a  (3×4)', 'b  (3×4)']
+    """
+    matrices = [
+        sp.ImmutableMatrix(side if isinstance(side, sp.MatrixBase) else explicit(side))
+        for side in (left, right)
+    ]
+    taps = sorted({v for M in matrices for v in M if v.is_Symbol}, key=sp.default_sort_key)
+    rows = max(M.rows for M in matrices)
+    cols = [M.cols for M in matrices]
+    fig = _figure(1.0 + 0.5 * (sum(cols) + 1), 1.3 + 0.45 * rows)
+    grid = fig.add_gridspec(1, 2, width_ratios=cols)
+    for g, (M, title) in enumerate(zip(matrices, titles, strict=True)):
+        _grid(
+            fig.add_subplot(grid[0, g]),
+            [[_tex(M[i, j]) for j in range(M.cols)] for i in range(M.rows)],
+            [[_tap_colour(M[i, j], taps) for j in range(M.cols)] for i in range(M.rows)],
+            f"{title}  ({M.rows}×{M.cols})",
+            fontsize=8 if max(cols) <= 8 else 6,
+        )
+    if taps:
+        _legend(
+            fig,
+            [(_tap_colour(t, taps), f"${sp.latex(t)}$", False) for t in taps[: len(_TAP_COLOURS)]],
+            ncol=min(len(taps), 8),
+        )
     return fig
