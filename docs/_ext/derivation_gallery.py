@@ -316,17 +316,95 @@ def _unicode_math(text: str) -> str:
     return text.replace(">=", "≥").replace("<=", "≤").replace("!=", "≠")
 
 
+#: Characters that start inline markup in reST text.
+_RST_SPECIAL = re.compile(r"([*`|\\]|_(?=\W|$))")
+
+
+#: LaTeX's text-mode escapes (as :func:`symconv.latex.text.escape_text` writes them).
+_LATEX_TEXT = re.compile(r"\\(textbackslash|textasciicircum|textasciitilde)\{\}|\\([$&#%_{}])")
+_TEXT_COMMANDS = {"textbackslash": "\\", "textasciicircum": "^", "textasciitilde": "~"}
+
+
+def _untext(match: re.Match) -> str:
+    return _TEXT_COMMANDS[match.group(1)] if match.group(1) else match.group(2)
+
+
+def paragraph_rst(latex: str) -> str:
+    r"""A LaTeX paragraph of text with ``$…$`` math as reST: each ``$…$`` a ``:math:`` role.
+
+    Text between the formulas is escaped for reST; a role glued to a word is
+    separated by an escaped space, which renders as nothing.
+
+    >>> print(paragraph_rst(r"$q\ast x$ for all $n \geq 1$: the $k$th"))
+    :math:`q\ast x` for all :math:`n \geq 1`: the :math:`k`\ th
+    >>> print(paragraph_rst(r"Dumoulin \& Visin's 100\% *"))
+    Dumoulin & Visin's 100% \*
+    """
+    parts = re.split(r"(?<!\\)\$", latex)
+    if len(parts) % 2 == 0:  # unbalanced dollars: not a paragraph of this form
+        raise ValueError(f"unbalanced $ in {latex!r}")
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(f":math:`{part.replace('`', '')}`")
+            continue
+        text = _RST_SPECIAL.sub(r"\\\1", _LATEX_TEXT.sub(_untext, part))
+        if i and text[:1].isalnum():
+            text = "\\ " + text
+        if i + 1 < len(parts) and text[-1:].isalnum():
+            text += "\\ "
+        out.append(text)
+    return "".join(out)
+
+
+def _statement_math(statement: str) -> str | None:
+    """The Unicode statement as reST with inline math, when symconv.latex can set it."""
+    try:
+        from symconv.latex.text import text_paragraph  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return paragraph_rst(text_paragraph(statement))
+    except ValueError:
+        return None
+
+
 def _statement(derivation: Derivation, statement_latex: str) -> list[str]:
-    """The statement as display math when the catalogue gives it in LaTeX, else as text."""
+    """The statement as display math when the catalogue gives it in LaTeX, else as text.
+
+    Text with inline math when :mod:`symconv.latex.text` can set a Unicode statement
+    as a paragraph; plain Unicode otherwise.
+    """
     if statement_latex:
         return ["**Statement:**\n", _math(statement_latex)]
     if derivation.statement:
-        return [f"**Statement:** {_unicode_math(derivation.statement)}\n"]
+        inline = _statement_math(derivation.statement)
+        return [f"**Statement:** {inline or _unicode_math(derivation.statement)}\n"]
     return []
 
 
-def _fixed(result: TierResult) -> str:
-    return ", ".join(f"{name} = {value}" for name, value in result.fixed.items())
+def _param_math(name: str) -> str:
+    return name if len(name) == 1 else rf"\mathrm{{{name}}}"
+
+
+def _value_math(value: object) -> str:
+    return rf"\text{{{value}}}" if isinstance(value, str) else str(value)
+
+
+def _words(names: list[str], rst: bool) -> str:
+    """Parameter names (``n, k``) or ``name = value`` pairs, as text or as one math role."""
+    text = ", ".join(names)
+    return f":math:`{text}`" if rst and text else text
+
+
+def _free_and_fixed(result: TierResult, rst: bool) -> tuple[str, str]:
+    if rst:
+        free = [_param_math(name) for name in result.free]
+        fixed = [f"{_param_math(k)} = {_value_math(v)}" for k, v in result.fixed.items()]
+    else:
+        free = list(result.free)
+        fixed = [f"{name} = {value}" for name, value in result.fixed.items()]
+    return _words(free, rst), _words(fixed, rst)
 
 
 #: What a passing tier shows, in words.
@@ -339,21 +417,24 @@ _TIER_SHOWS = {
 }
 
 
-def tier_summary(result: TierResult) -> str:
-    """What one tier established, in plain words, from its result, scope and fixed values.
+def tier_summary(result: TierResult, rst: bool = False) -> str:
+    r"""What one tier established, in plain words, from its result, scope and fixed values.
+
+    With ``rst=True`` the parameters are set as math (``:math:`n, k```).
 
     >>> tier_summary(TierResult(Tier.SYMBOLIC, True, "", "all", {"m": 3}, free=("n", "k")))
     'proven for all n, k, with m = 3 held fixed: an argument with every size and index symbolic'
     >>> tier_summary(TierResult(Tier.REWRITE, False, "n/a: no rule chain", applicable=False))
     'not run (no rule chain)'
-    """
+    >>> tier_summary(TierResult(Tier.SYMBOLIC, True, "", "all", {"lo": 0}, free=("n",)), rst=True)
+    'proven for all :math:`n`, with :math:`\\mathrm{lo} = 0` held fixed: an argument with every size and index symbolic'
+    """  # noqa: E501
     if not result.applicable:
         return f"not run ({_plain(result.detail).removeprefix('n/a: ')})"
     if not result.passed:
         return f"failed: {_plain(result.detail)}"
-    fixed = _fixed(result)
+    free, fixed = _free_and_fixed(result, rst)
     if result.scope == "all":
-        free = ", ".join(result.free)
         if not free:
             head = (
                 f"shown only at {fixed}" if fixed else "proven for every value of every parameter"
@@ -471,7 +552,7 @@ def render_page(
     lines += [f"*Note:* {note}\n" for note in notes]
     lines.append(_figure(name, derivation, page_dir))
     lines.append("What each tier established:\n")
-    lines += [f"- **{r.tier.value}** — {tier_summary(r)}." for r in derivation.tiers]
+    lines += [f"- **{r.tier.value}** — {tier_summary(r, rst=True)}." for r in derivation.tiers]
     lines += ["", doc, ""]
     where = f"*Catalogue name* ``{derivation.name}`` · *script* ``derivations/{script.name}``"
     lines.append(where + (f" · *source* {source}" if source else "") + "\n")
