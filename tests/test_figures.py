@@ -41,7 +41,7 @@ def test_2d_overlap_is_the_outer_product() -> None:
     assert sorted({int(v) for v in labels}) == [1, 2, 4]
 
 
-def test_convolution_matrix_shows_the_seed_matrix() -> None:
+def test_convolution_matrix_shows_the_readme_matrix() -> None:
     fig = figures.convolution_matrix(n=4, m=3)
     # Frame 0's matrix panel: 4×16 cells; row 0 holds the nine taps of the first window.
     matrix = fig.axes[2]

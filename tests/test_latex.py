@@ -252,7 +252,7 @@ def test_options_are_validated() -> None:
         latex(Flip(2), label="x")
 
 
-def test_explicit_mode_prints_the_seed_matrices() -> None:
+def test_explicit_mode_prints_the_qa_matrices() -> None:
     text = latex(sp.MatMul(Conv(q, 4, "same"), Upsample(2, 2), signal("x", 2)), explicit=True)
     assert text == (
         "\\begin{bmatrix}\nq_{1} & q_{0} & 0 & 0 \\\\\nq_{2} & q_{1} & q_{0} & 0 \\\\\n"
@@ -441,7 +441,7 @@ def test_derivation_lines_and_numbering() -> None:
     )
 
 
-def test_seed_chain_is_a_true_derivation() -> None:
+def test_qa_chain_is_a_true_derivation() -> None:
     # Every line is the same linear map of x (checked exactly, with symbolic taps).
     d = transposed_conv_chain()
     maps = []
@@ -460,7 +460,7 @@ def test_seed_chain_is_a_true_derivation() -> None:
     )
 
 
-def test_seed_conv2d_matrix_matches_direct_2d_correlation() -> None:
+def test_readme_conv2d_matrix_matches_direct_2d_correlation() -> None:
     rng = np.random.default_rng(0)
     w, image = rng.integers(-5, 6, (3, 3)), rng.integers(-5, 6, (4, 4))
     expected = np.array(

@@ -19,7 +19,7 @@ def _displays(texts: list[str]) -> str:
     return "\n".join(f"\\[\n{t}\n\\]" for t in texts)
 
 
-def test_seed_examples_compile(tmp_path: Path) -> None:
+def test_classic_examples_compile(tmp_path: Path) -> None:
     notation = Notation(modes=False)
     chain = transposed_conv_chain()
     body = latex(chain, notation, label="eq:chain") + "\n" + conv2d_latex(notation)

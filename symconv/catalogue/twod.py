@@ -271,7 +271,7 @@ TRANSPOSED_CONV_AS_DIRECT_CONV_2D = Entry(
 )
 
 
-def seed_example(number: int) -> tuple:
+def readme_example(number: int) -> tuple:
     """The deconvolutions README's 2-D examples 2 and 3 as instances: ``(lhs, rhs)``.
 
     Example 2: (2, 2) zero-padded by 2 to (6, 6), 3×3 conv → (4, 4), the transpose of
