@@ -54,6 +54,9 @@ MATRIX_LIMIT = 12
 #: Largest matrix drawn as a figure (a picture stays readable larger than LaTeX does).
 FIGURE_LIMIT = 24
 
+#: Entries whose sides are too large to draw at the derivation's sizes: smaller ones.
+SMALLER_SIDES = {"nearest-upsample-conv-2d": {"n": (1, 2), "m": (2, 1)}}
+
 #: Directory of the pages' figures, inside the gallery directory.
 FIGURES = "_figures"
 
@@ -278,17 +281,19 @@ def _save(figure: object, target: Path) -> None:
         os.replace(temporary, target)
 
 
-def _sides_figure(derivation: Derivation) -> tuple[object, str] | None:
+def _sides_figure(lhs: sp.Basic, rhs: sp.Basic, where: str) -> tuple[object, str] | None:
     """Both sides as matrices coloured by kernel tap, when they are small enough to read."""
-    sides = [_small_explicit(side, FIGURE_LIMIT) for side in (derivation.lhs, derivation.rhs)]
+    sides = [_small_explicit(side, FIGURE_LIMIT) for side in (lhs, rhs)]
     if any(side is None for side in sides):
         return None
+    if sides[0] != sides[1]:  # the caption says they are equal: never draw it otherwise
+        raise ExtensionError(f"the two sides differ {where}: no figure can show them equal")
     figure = symconv.figures.matrix_pair(*sides, ("left side", "right side"))
     rows, cols = sides[0].shape
     caption = (
-        f"Both sides at the sizes of the derivation below, as exact {rows}×{cols} matrices: "
-        "each cell is coloured by the kernel tap it holds (grey: a sum of taps, white: a "
-        "structural zero). The two pictures are equal cell for cell."
+        f"Both sides {where}, as exact {rows}×{cols} matrices (2-D images flattened row by "
+        "row): each cell is coloured by the kernel tap it holds (grey: a sum of taps, white: "
+        "a structural zero). The two pictures are equal cell for cell."
     )
     return figure, caption
 
@@ -299,7 +304,16 @@ def _figure(stem: str, derivation: Derivation, page_dir: Path) -> str:
         function, kwargs, caption = ENTRY_FIGURES[derivation.name]
         figure = getattr(symconv.figures, function)(**kwargs)
     else:
-        drawn = _sides_figure(derivation)
+        drawn = _sides_figure(
+            derivation.lhs, derivation.rhs, "at the sizes of the derivation below"
+        )
+        if drawn is None and derivation.name in SMALLER_SIDES:
+            from symconv import catalogue
+
+            entry = catalogue.get(derivation.name)
+            values = {p.name: p.default for p in entry.params} | SMALLER_SIDES[derivation.name]
+            where = "at " + ", ".join(f"{name} = {value}" for name, value in values.items())
+            drawn = _sides_figure(*entry.sides(**values), where)
         if drawn is None:
             return ""
         figure, caption = drawn
