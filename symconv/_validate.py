@@ -117,7 +117,9 @@ def scalar(name: str, value: object) -> sp.Expr:
     if not isinstance(result, sp.Expr) or isinstance(result, sp.MatrixBase):
         raise ParameterError(name, value, allowed)
     for symbol in result.free_symbols:
-        if not _SYMBOL.match(symbol.name):
+        # q[t] of a kernel of symbolic length (symconv.kernels.family): its base is the name.
+        label = symbol.base.label if isinstance(symbol, sp.Indexed) else symbol
+        if not _SYMBOL.match(label.name):
             raise ParameterError(
                 name,
                 value,

@@ -31,9 +31,18 @@ from sympy.matrices.expressions import KroneckerProduct, MatAdd, MatMul
 
 from symconv import _validate
 from symconv.errors import SymconvError
-from symconv.kernels import ones
+from symconv.kernels import flip, ones
 from symconv.matrices import explicit
-from symconv.operators import Conv, ConvTranspose, Corr, Downsample, Pad, Upsample
+from symconv.operators import (
+    Conv,
+    ConvTranspose,
+    ConvTransposeNd,
+    Corr,
+    Downsample,
+    Pad,
+    Upsample,
+)
+from symconv.operators.grid import crop_nd
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -46,7 +55,9 @@ __all__ = [
     "matrix_pair",
     "sampling_matrices",
     "subpixel_decomposition",
+    "transposed_1d",
     "transposed_as_direct",
+    "transposed_scatter_2d",
 ]
 
 INPUT = "#9ecae1"  # blue: inputs (as in Dumoulin & Visin's animations)
@@ -582,6 +593,229 @@ def subpixel_decomposition(m: int = 4, s: int = 2, n: int = 3) -> Figure:
         fig,
         [(phase_colours[v], f"output phase {v} (rows ≡ {v} mod {s})", False) for v in range(s)],
         ncol=s,
+    )
+    return fig
+
+
+def transposed_1d(
+    n: int = 6, m: int = 3, padding: int = 1, strides: Sequence[int] = (1, 2)
+) -> Figure:
+    """A 1-D transposed convolution by hand: insert zeros, pad, slide the flipped kernel.
+
+    The example of the lecture slides "Convolution, De-convolution, Transposed
+    convolution, Fractional-stride convolution": input a, b, c, …, kernel
+    (w₁, w₂, w₃), padding 1; with stride 1 the outputs are w₂a + w₁b,
+    w₃a + w₂b + w₁c, …, with stride 2 (one zero inserted between samples)
+    w₂a, w₃a + w₁b, w₂b, …. One panel per stride: the input of the direct
+    form, the flipped kernel at its first window, and the outputs, each under
+    the centre of its window. Each panel checks exactly that the direct form
+    equals ``ConvTranspose(w, n, padding, stride)`` before drawing it.
+
+    Parameters
+    ----------
+    n : int
+        Input length (at most 26: the samples are named a, b, c, …).
+    m : int
+        Kernel length; the taps are w₁ … wₘ.
+    padding : int
+        The transposed convolution's padding (the forward conv's), at most m − 1.
+    strides : sequence of int
+        One panel per stride.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.patches import Rectangle
+
+    n, m = int(_validate.size("n", n)), int(_validate.size("m", m))
+    _validate.require(n <= 26, "n", n, "at most 26 (the samples are named a … z)")
+    lo = int(_validate.amount("padding", padding))
+    _validate.require(lo <= m - 1, "padding", lo, f"at most m - 1 = {m - 1}")
+    strides = [int(_validate.size("strides", s)) for s in strides]
+    _validate.require(len(strides) > 0, "strides", strides, "at least one stride")
+    x = (
+        sp.Matrix(sp.symbols(f"a:{chr(ord('a') + n - 1)}"))
+        if n > 1
+        else sp.Matrix([sp.Symbol("a")])
+    )
+    w = sp.symbols(f"w_1:{m + 1}")
+    taps = list(w)
+    border = m - 1 - lo
+    widest = max(s * (n - 1) + 1 + 2 * border for s in strides)
+    fig = _figure(1.0 + 0.62 * widest, 2.9 * len(strides) + 0.6)
+    for g, s in enumerate(strides):
+        inserted = s * (n - 1) + 1
+        spread_op = MatMul(Pad(inserted, border, border), Upsample(n, s, length=inserted))
+        spread = list(explicit(spread_op) * x)
+        z = list(explicit(Corr(flip(w), len(spread))) * sp.Matrix(spread))
+        if z != list(explicit(ConvTranspose(w, n, padding=lo, stride=s)) * x):
+            raise SymconvError(  # pragma: no cover - a wrong operator, not a wrong call
+                "the direct form is not the transposed convolution: the operators are wrong"
+            )
+        ax = fig.add_subplot(len(strides), 1, g + 1)
+        for c, v in enumerate(spread):
+            sample = v != 0
+            inside = border <= c < border + inserted
+            ax.add_patch(
+                Rectangle(
+                    (c, 0),
+                    1,
+                    1,
+                    facecolor=INPUT if sample else INSERTED if inside else PADDING,
+                    edgecolor="#636363",
+                    linewidth=0.6,
+                    hatch="//" if inside and not sample else None,
+                )
+            )
+            ax.text(c + 0.5, 0.5, _tex(v) or "0", ha="center", va="center", fontsize=9)
+        for t, tap in enumerate(flip(w)):
+            ax.add_patch(
+                Rectangle((t, 1.2), 1, 1, facecolor=_tap_colour(tap, taps), edgecolor=HIGHLIGHT)
+            )
+            ax.text(t + 0.5, 1.7, _tex(tap), ha="center", va="center", fontsize=9)
+        centre = (m - 1) / 2
+        for i, v in enumerate(z):
+            ax.add_patch(
+                Rectangle(
+                    (i + centre, 2.4),
+                    1,
+                    2.6,
+                    facecolor=OUTPUT,
+                    edgecolor=HIGHLIGHT if i == 0 else "#636363",
+                    linewidth=2.2 if i == 0 else 0.6,
+                )
+            )
+            ax.text(
+                i + centre + 0.5, 3.7, _tex(v), ha="center", va="center", fontsize=8, rotation=90
+            )
+        ax.set_xlim(-0.05, widest + 0.05)
+        ax.set_ylim(5.05, -0.05)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        what = "no zeros inserted" if s == 1 else f"{s - 1} zero{'s' * (s > 2)} inserted"
+        ax.set_title(
+            f"stride {s} ({what}), padding {lo}: {n} inputs → {len(z)} outputs", fontsize=10
+        )
+    _legend(
+        fig,
+        [
+            (INPUT, "input samples", False),
+            (INSERTED, "inserted zeros", True),
+            (PADDING, "border padding", False),
+            (HIGHLIGHT, "flipped kernel, first window", False),
+            (OUTPUT, "outputs", False),
+        ],
+        ncol=5,
+    )
+    return fig
+
+
+def transposed_scatter_2d(
+    values: Sequence[Sequence[int]] = ((1, 2), (3, 4)),
+    m: int = 3,
+    stride: int = 2,
+    crop: Sequence[Sequence[int]] = ((0, 1), (0, 1)),
+) -> Figure:
+    """A 2-D transposed convolution with an all-ones kernel as overlapping stamps, then a crop.
+
+    Each input value is stamped as an m×m block at stride s; where blocks
+    overlap the values add. The default is TensorFlow's
+    ``conv2d_transpose`` of [[1, 2], [3, 4]] with a 3×3 all-ones kernel,
+    stride 2 and padding SAME (the Data Science Stack Exchange question "What
+    are deconvolutional layers?"): the full 5×5 result cropped by (0, 1) on
+    each axis, because SAME puts the odd padding at the end.
+
+    Parameters
+    ----------
+    values : 2-D sequence of int
+        The input image.
+    m, stride : int
+        Kernel side and stride.
+    crop : per axis (lo, hi)
+        What the padding crops from the full result.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    rows = [list(r) for r in values]
+    _validate.require(
+        bool(rows) and all(len(r) == len(rows[0]) > 0 for r in rows),
+        "values",
+        values,
+        "a non-empty rectangular 2-D sequence",
+    )
+    m, s = int(_validate.size("m", m)), int(_validate.size("stride", stride))
+    size = (len(rows), len(rows[0]))
+    full_op = ConvTransposeNd([[[[1] * m] * m]], size, stride=s)
+    pairs = [tuple(int(_validate.amount("crop", c)) for c in pair) for pair in crop]
+    _validate.require(len(pairs) == 2, "crop", crop, "two pairs (lo, hi), one per axis")
+    full_size = tuple(int(v) for v in full_op.output_size)
+    _validate.require(
+        all(lo + hi < f for (lo, hi), f in zip(pairs, full_size)),
+        "crop",
+        crop,
+        f"less than the full size {full_size} on each axis",
+    )
+    x = sp.Matrix([v for r in rows for v in r])
+    full = explicit(full_op) * x
+    counts = [int(v) for v in explicit(full_op) * sp.ones(x.rows, 1)]  # stamps per cell
+    cropped = explicit(crop_nd(full_size, pairs)) * full
+    out_size = tuple(f - lo - hi for (lo, hi), f in zip(pairs, full_size))
+    shades = ("#f7fcf5", "#e5f5e0", "#c7e9c0", "#a1d99b", "#74c476")  # light: black text
+    top = max(counts)
+    fig = _figure(1.5 + 0.55 * (size[1] + full_size[1] + out_size[1]), 1.6 + 0.55 * full_size[0])
+    grid = fig.add_gridspec(1, 3, width_ratios=(size[1], full_size[1], out_size[1]))
+    _grid(
+        fig.add_subplot(grid[0, 0]),
+        [[str(v) for v in r] for r in rows],
+        [[INPUT] * size[1] for _ in rows],
+        f"input ({size[0]}×{size[1]})",
+    )
+    kept = [
+        (r, c)
+        for r in range(pairs[0][0], full_size[0] - pairs[0][1])
+        for c in range(pairs[1][0], full_size[1] - pairs[1][1])
+    ]
+    width = full_size[1]
+    _grid(
+        fig.add_subplot(grid[0, 1]),
+        [[str(full[r * width + c]) for c in range(width)] for r in range(full_size[0])],
+        [
+            [
+                shades[min(len(shades) - 1, round((len(shades) - 1) * counts[r * width + c] / top))]
+                for c in range(width)
+            ]
+            for r in range(full_size[0])
+        ],
+        f"{m}×{m} stamps at stride {s}, summed ({full_size[0]}×{full_size[1]})",
+        outlined=kept,
+    )
+    _grid(
+        fig.add_subplot(grid[0, 2]),
+        [
+            [str(cropped[r * out_size[1] + c]) for c in range(out_size[1])]
+            for r in range(out_size[0])
+        ],
+        [[OUTPUT] * out_size[1] for _ in range(out_size[0])],
+        f"cropped by {pairs[0]}, {pairs[1]} ({out_size[0]}×{out_size[1]})",
+    )
+    levels = sorted(set(counts))
+    _legend(
+        fig,
+        [
+            *(
+                (
+                    shades[min(len(shades) - 1, round((len(shades) - 1) * v / top))],
+                    f"{v} stamp{'s' * (v > 1)}",
+                    False,
+                )
+                for v in levels
+            ),
+            (HIGHLIGHT, "kept by the crop", False),
+        ],
+        ncol=len(levels) + 1,
     )
     return fig
 

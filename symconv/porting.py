@@ -51,7 +51,18 @@ from symconv.kernels import as_kernel, flip, kernel
 from symconv.matrices import domain_of, sparse_matrix
 from symconv.operators import ConvTranspose, Corr
 
-__all__ = ["FRAMEWORKS", "OPS", "Comparison", "Layer", "Port", "compare", "compare_layers", "port"]
+__all__ = [
+    "FRAMEWORKS",
+    "OPS",
+    "Comparison",
+    "Layer",
+    "Port",
+    "PortNd",
+    "compare",
+    "compare_layers",
+    "port",
+    "port_nd",
+]
 
 #: ``plain`` is symconv's own convention (``Corr``/``ConvTranspose``).
 FRAMEWORKS = ("plain", "torch", "tf", "jax")
@@ -554,3 +565,92 @@ def port(layer: Layer) -> Port:
     p = max(0, min(start, end))
     call = Layer("torch", "conv_transpose", n, m, s, p, d, 0)
     return Port(layer, call, (0, 0), (start - p, end - p), layer.flipped)
+
+
+@dataclass(frozen=True)
+class PortNd:
+    """One PyTorch ``conv2d``/``conv3d`` (or ``conv_transpose2d``/``3d``) call for an N-D layer.
+
+    An N-D layer of a framework acts on each axis separately (its matrix is the
+    Kronecker product of the per-axis ones), and so does one N-D PyTorch call with
+    per-axis tuples. The port is therefore the per-axis :class:`Port` s, written as
+    one call; checking each axis exactly checks the whole.
+
+    Attributes
+    ----------
+    axes : tuple of Port
+        The port of each axis, first axis first (``H`` before ``W``).
+    """
+
+    axes: tuple[Port, ...]
+
+    @property
+    def single_call(self) -> bool:
+        """True when the PyTorch call alone reproduces the layer on every axis."""
+        return all(p.single_call for p in self.axes)
+
+    def check(self) -> Comparison:
+        """Every axis compared exactly; the first axis that differs, else the last."""
+        results = [p.check() for p in self.axes]
+        return next((r for r in results if not r.equal), results[-1])
+
+    def describe(self) -> str:
+        """The port as one line: ``F.pad``, the N-D call with per-axis tuples, the crop."""
+        rank = len(self.axes)
+        calls = [p.call for p in self.axes]
+
+        def per_axis(values: list) -> str:
+            return f"({', '.join(map(repr, values))})"
+
+        op = calls[0].op
+        name = f"{'conv' if op == 'conv' else 'conv_transpose'}{rank}d"
+        paddings = [c.padding for c in calls]
+        padding = "'same'" if paddings[0] == "same" else per_axis(paddings)
+        args = [f"stride={per_axis([c.stride for c in calls])}", f"padding={padding}"]
+        if op == "conv_transpose":
+            args.append(f"output_padding={per_axis([c.output_padding for c in calls])}")
+        args.append(f"dilation={per_axis([c.dilation for c in calls])}")
+        text = f"{name}({', '.join(args)})"
+        if rank > 3:
+            text += f" (PyTorch has no conv{rank}d: up to conv3d)"
+        flipped = [axis - rank for axis, p in enumerate(self.axes) if p.flip_kernel]
+        if flipped:
+            text += f" with the kernel flipped (w.flip({per_axis(flipped)}))"
+        if any(p.pad_input != (0, 0) for p in self.axes):
+            # F.pad lists the last axis first: (lo_W, hi_W, lo_H, hi_H).
+            pads = [v for p in reversed(self.axes) for v in p.pad_input]
+            text = f"F.pad(x, {per_axis(pads)}), then " + text
+        if any(p.crop_output != (0, 0) for p in self.axes):
+            crops = ", ".join(str(p.crop_output) for p in self.axes)
+            text += f", then crop (start, end) per axis: ({crops})"
+        return text
+
+
+def port_nd(layers: list[Layer] | tuple[Layer, ...]) -> PortNd:
+    """The one N-D PyTorch call that reproduces a layer given by its per-axis ``layers``.
+
+    PyTorch's ``padding='same'`` applies to every axis at once: when only some axes
+    port to it, those axes get their padding from ``F.pad`` instead (checked exactly).
+
+    Examples
+    --------
+    >>> layers = [Layer("torch", "conv_transpose", 2, 3, stride=2) for _ in range(2)]
+    >>> p = port_nd(layers)
+    >>> p.describe(), p.single_call, p.check().equal
+    ('conv_transpose2d(stride=(2, 2), padding=(0, 0), output_padding=(0, 0), dilation=(1, 1))', \
+True, True)
+    """
+    ports = [port(layer) for layer in layers]
+    same = [p.call.padding == "same" for p in ports]
+    if any(same) and not all(same):
+        ports = [_explicit_same(p) if is_same else p for p, is_same in zip(ports, same)]
+    return PortNd(tuple(ports))
+
+
+def _explicit_same(ported: Port) -> Port:
+    """A ``padding='same'`` port written as ``F.pad`` of its (lo, hi) and ``padding=0``."""
+    call = ported.call
+    lo, hi = (int(v) for v in sizes.same_padding(call.n, call.m, call.stride, call.dilation))
+    plain = Layer("torch", "conv", call.n + lo + hi, call.m, call.stride, 0, call.dilation)
+    pad = (ported.pad_input[0] + lo, ported.pad_input[1] + hi)
+    return Port(ported.source, plain, pad, ported.crop_output, ported.flip_kernel)

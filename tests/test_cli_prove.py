@@ -1,4 +1,4 @@
-"""``symconv prove``, ``symconv list`` and ``symconv check``: output and exit statuses."""
+"""``symconv prove`` and ``symconv check``: output and exit statuses."""
 
 from __future__ import annotations
 
@@ -169,24 +169,6 @@ def test_prove_all_json(capsys: pytest.CaptureFixture) -> None:
                 for name, t in entry["tiers"].items()
                 if name in ("rewrite", "symbolic")
             )
-
-
-def test_list_prints_verdicts_and_never_all_sizes_for_a_fixed_tier(
-    capsys: pytest.CaptureFixture,
-) -> None:
-    results = catalogue_run.results()
-    status, out, _ = run(capsys, "list", "--quiet")
-    assert status == 0
-    assert "(all sizes)" not in out
-    for name, derivation in results.items():
-        line = next(line for line in out.splitlines() if line.startswith(name + " "))
-        marks = line[len(name) :].split()[:4]
-        for mark, tier in zip(marks, derivation.tiers):
-            if mark in "RS":  # uppercase only for an argument over every parameter
-                assert tier.passed and tier.scope == "all" and not tier.fixed
-            if tier.passed and tier.fixed and tier.tier.value in ("rewrite", "symbolic"):
-                assert mark in "rs"
-        assert derivation.verdict.value in line.split()
 
 
 def test_require_takes_only_proven_or_verified(capsys: pytest.CaptureFixture) -> None:

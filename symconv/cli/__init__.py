@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -24,7 +25,23 @@ __all__ = ["build_parser", "main"]
 SUBCOMMANDS: tuple[str, ...] = ("listing", "prove", "check", "shapes", "latex")
 
 
+#: A value that starts with a minus sign and a digit (``-1``, ``-1:-2``, ``-1x0``): no option
+#: of symconv looks like that, so it is always a value (argparse itself would take ``-1:-2``
+#: for an unknown option and accept only ``--padding=-1:-2``).
+_NEGATIVE_VALUE = re.compile(r"^-\d[\d:x,.\-]*$")
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with symconv's error line, no prefix matching, and negative values accepted.
+
+    ``allow_abbrev=False``: argparse would otherwise take ``--q 3`` for ``--quiet``.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_VALUE
+
     def error(self, message: str) -> None:  # argparse's own exit status is 2 too
         self.print_usage(sys.stderr)
         self.exit(2, f"symconv: error: {message}\n")
@@ -72,9 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "func"):
-        parser.print_help()
-        return 0
+    if not hasattr(args, "func"):  # no command: the help, and the status of a usage error
+        parser.print_help(sys.stderr)
+        return 2
     try:
         return int(args.func(args))
     except SymconvError as error:

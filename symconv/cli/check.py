@@ -7,8 +7,9 @@ or written inline (``kernel(q, 3)``, ``[1, 2, 3]``).
 
 The first line says the verdict: ``proven`` (an argument for all sizes at which both sides exist),
 ``verified`` (exact and numeric agreement up to the bounds only), ``refuted``
-(with the counterexample) or ``unknown``; then one line per tier, ``n/a`` for a
-tier that did not apply.
+(with the counterexample) or ``unknown``; then one line for each of the four tiers, ``n/a``
+for a tier that did not apply or was not run (a refutation decides without them).
+On a terminal a status line shows the elapsed time meanwhile (``--quiet``: none).
 
 Exit status: 0 proven, 1 refuted, 3 verified only, 4 unknown, 2 for a malformed
 expression (with a caret under the offending character) or bad options.
@@ -21,6 +22,7 @@ import re
 
 from symconv import kernels
 from symconv.errors import ParameterError, SymconvError
+from symconv.progress import Status
 from symconv.proof import prove
 
 __all__ = ["register"]
@@ -50,7 +52,10 @@ def _check(args: argparse.Namespace) -> int:
             raise SymconvError(f"in the {label} side: {format_error(error)}") from None
     if args.bound < 1:
         raise ParameterError("--bound", args.bound, "an integer >= 1")
-    proof = prove(*sides, bound=args.bound, statement=f"{args.lhs} = {args.rhs}")
+    statement = f"{args.lhs} = {args.rhs}"
+    with Status("checking", quiet=args.quiet) as status:
+        status.phase("rewrite, symbolic, exhaustive and numeric tiers")
+        proof = prove(*sides, bound=args.bound, statement=statement)
     print(proof)
     return proof.exit_status
 
@@ -70,5 +75,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     check.add_argument(
         "--bound", type=int, default=12, help="largest value of each size name (default 12)"
+    )
+    check.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress display on stderr (it is drawn only when stderr is a terminal)",
     )
     check.set_defaults(func=_check)

@@ -74,6 +74,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--prefix", help="letters before every macro name (--macros)")
     parser.add_argument("--sty", metavar="FILE", help="also write the notation's .sty to FILE")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress display on stderr while NAME is proven (drawn only on a terminal)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -85,17 +90,16 @@ def _notation(args: argparse.Namespace) -> Notation:
     return Notation(**options)
 
 
-def _derivation(name: str, parameters: dict[str, int]) -> object:
+def _derivation(name: str, parameters: dict[str, int], quiet: bool = False) -> object:
     try:
         from symconv import catalogue
     except ImportError:  # the catalogue is a separate part of symconv
         raise SymconvError("this symconv has no identity catalogue (symconv.catalogue)") from None
 
+    from symconv.cli._derive import derive
+
     entry = catalogue.get(name)  # an unknown name is a SymconvError listing the names
-    try:
-        return entry.derivation(**parameters)
-    except TypeError as error:  # a parameter the entry does not have
-        raise SymconvError(f"{name}: {error}") from None
+    return derive(entry, parameters, quiet)  # an unknown parameter is a ParameterError
 
 
 def _expression(text: str) -> object:
@@ -119,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         raise SymconvError("give exactly one of NAME (a catalogue entry) and --expr EXPR")
     if args.name is not None:
-        derivation = _derivation(args.name, dict(args.param))
+        derivation = _derivation(args.name, dict(args.param), args.quiet)
         body = latex(
             derivation,
             notation,

@@ -1,20 +1,35 @@
-"""``symconv list``: the catalogue with name, tier letters, verdict and a one-line statement.
+"""``symconv list``: the catalogue with each entry's name, parameters and statement, at once.
 
-The tiers are proven on the spot (the same run as ``symconv prove --all``), so
-the table never claims a tier that does not pass on this machine. ``R``/``S`` mean a
-rewrite/symbolic argument for all values of every parameter; a lowercase ``r``/``s``
-one that fixed a parameter (see :data:`symconv.cli.prove.LEGEND`).
+Nothing is proven here, so nothing is claimed: no tier letters and no verdict
+(``symconv prove NAME`` proves one entry and prints them, ``symconv prove --all``
+every entry). The parameters are those ``symconv prove NAME`` takes as options,
+with the values it uses by default.
+
+Examples
+--------
+>>> from symconv.cli import main
+>>> main(["list"])
+name...statement (parameters and their defaults below it)
+up-down-transpose...(↓ₖ on ℝᴺ)ᵀ = ↑ₖ to length N
+...parameters: N=4 k=2
+...
+0
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
 from symconv import catalogue
-from symconv.cli.prove import LEGEND, tier_marks
 
-__all__ = ["one_line", "register"]
+__all__ = ["one_line", "parameters_text", "register"]
+
+#: The closing line of the list: where the tiers and verdicts are.
+NOT_PROVEN = (
+    "symconv list proves nothing, so it shows no tiers and no verdict: "
+    "run `symconv prove NAME` for one entry's steps, tiers and verdict, "
+    "or `symconv prove --all` for every entry's."
+)
 
 
 def one_line(statement: str, width: int = 90) -> str:
@@ -34,28 +49,39 @@ def one_line(statement: str, width: int = 90) -> str:
     return statement if len(statement) <= width else statement[: width - 1] + "…"
 
 
-def _list(args: argparse.Namespace) -> int:
-    from symconv.catalogue.runner import prove_all
+def parameters_text(entry: catalogue.Entry) -> str:
+    """``n=3 m=3 mode=same``: each parameter with its default, as ``symconv prove`` spells it.
 
-    results = prove_all(jobs=args.jobs, progress=None if args.quiet else sys.stderr)
-    width = max(len(n) for n in catalogue.names())
-    print(f"{'name':{width}}  tiers    verdict   statement")
-    for name, derivation, _ in results:
-        statement = one_line(derivation.statement, 80)
-        verdict = derivation.verdict.value
-        print(f"{name:{width}}  {tier_marks(derivation)}  {verdict:<8}  {statement}")
-    print(f"\n{LEGEND}")
+    Examples
+    --------
+    >>> parameters_text(catalogue.get("nearest-upsample-conv-2d"))
+    'n=2,2 k=2,2 m=3,3'
+    """
+
+    def value(default: object) -> str:
+        return ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
+
+    return " ".join(f"{p.name}={value(p.default)}" for p in entry.params) or "(none)"
+
+
+def _list(args: argparse.Namespace) -> int:
+    entries = [catalogue.get(name) for name in catalogue.names()]
+    width = max(len(e.name) for e in entries)
+    print(f"{'name':{width}}  statement (parameters and their defaults below it)")
+    for e in entries:
+        print(f"{e.name:{width}}  {one_line(e.statement, 100)}")
+        print(f"{'':{width}}  parameters: {parameters_text(e)}")
+    print(f"\n{NOT_PROVEN}")
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     listing = subparsers.add_parser(
         "list",
-        help="the identity catalogue with each entry's verdict and tiers",
-        description="The identity catalogue: name, tier letters, verdict (proven, verified, "
-        "refuted, unknown) and statement.",
-        epilog=LEGEND,
+        help="the identity catalogue: names, parameters and statements (proves nothing)",
+        description="The identity catalogue: each entry's name, its parameters with their "
+        "default values (options of `symconv prove NAME`) and its statement. Answers at once: "
+        "nothing is proven, so no tiers or verdicts are shown.",
+        epilog=NOT_PROVEN,
     )
-    listing.add_argument("--jobs", type=int, default=None, help="worker processes (default: 2)")
-    listing.add_argument("--quiet", action="store_true", help="no progress display on stderr")
     listing.set_defaults(func=_list)

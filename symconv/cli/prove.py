@@ -2,9 +2,8 @@
 
 - ``symconv prove NAME [--n N --k K ...]``: one identity, every step and every tier
   (passed, failed or n/a) with its scope, and the verdict word.
-- ``symconv prove transposed-conv-as-transpose --misprint``: the
-  variant with ↑ₖ inside the parentheses (as printed in a Stack Exchange
-  answer), refuted with a counterexample (exit 1).
+- ``symconv prove transposed-conv-as-transpose --misprint``: the commonly
+  misprinted variant, refuted with a counterexample (exit 1).
 - ``symconv prove --all [--out DIR]``: the whole catalogue with a progress
   display on stderr and a final table; ``--out`` writes ``DIR/<name>.txt``.
 - ``--json``: the same as JSON on stdout (see :func:`entry_json`); with ``--all`` an
@@ -25,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from symconv import catalogue
+from symconv.cli._derive import derive
 from symconv.cli._output import output_directory
 from symconv.derivation import Derivation, Tier, TierResult, Verdict, json_value
 from symconv.errors import ParameterError
@@ -259,13 +259,13 @@ def _prove(args: argparse.Namespace) -> int:
     other = {
         name: value
         for name, value in vars(args).items()
-        if name in _PARAMETER_OPTIONS and value is not None and name not in values
+        if name in parameter_options() and value is not None and name not in values
     }
     if other:
         name, value = next(iter(other.items()))
         allowed = ", ".join(f"--{p.name}" for p in entry.params) or "no parameters"
         raise ParameterError(f"--{name}", value, f"a parameter of {entry.name}: {allowed}")
-    derivation = entry.derivation(**given)
+    derivation = derive(entry, given, quiet=args.quiet)
     if args.json:
         print(
             json.dumps(
@@ -279,11 +279,46 @@ def _prove(args: argparse.Namespace) -> int:
     return exit_status([derivation.verdict], args.require)
 
 
-#: Every parameter any entry takes, as an option of ``symconv prove``.
-_PARAMETER_OPTIONS = (
-    "n", "m", "k", "s", "d", "lo", "hi", "a", "e", "r", "N", "length", "mode", "cin", "cout",
-    "groups",
-)  # fmt: skip
+#: A self-explaining long option for each entry parameter (the short ``--n`` stays an alias).
+LONG_NAMES = {
+    "n": "size",
+    "N": "long-length",
+    "m": "kernel-size",
+    "k": "factor",
+    "s": "stride",
+    "lo": "pad-start",
+    "hi": "pad-end",
+    "d": "dilation",
+    "a": "output-padding",
+    "cin": "in-channels",
+    "cout": "out-channels",
+    "length": "up-length",
+    "e": "trailing-zeros",
+    "r": "second-kernel-size",
+}
+
+
+def parameter_options() -> dict[str, list[tuple[str, catalogue.Param]]]:
+    """Every parameter any entry takes, with the entries (and their Param) that take it."""
+    options: dict[str, list[tuple[str, catalogue.Param]]] = {}
+    for name in catalogue.names():
+        for param in catalogue.get(name).params:
+            options.setdefault(param.name, []).append((name, param))
+    return options
+
+
+def _option_help(users: list[tuple[str, catalogue.Param]]) -> str:
+    """``kernel length (strided-conv, dilated-conv); kernel size (kh, kw) (twod-entry)``."""
+    by_meaning: dict[str, list[str]] = {}
+    for entry, param in users:
+        by_meaning.setdefault(param.help, []).append(entry)
+    parts = [f"{meaning} ({', '.join(entries)})" for meaning, entries in by_meaning.items()]
+    choices = {c for _, p in users for c in p.choices}
+    if choices:
+        parts.append(f"one of {', '.join(sorted(choices))}")
+    elif any(p.axes > 1 for _, p in users):
+        parts.append("for a per-axis parameter 3 sets every axis, 3,2 one value per axis")
+    return "; ".join(parts)
 
 
 def _integers(text: str) -> int | tuple[int, ...]:
@@ -317,7 +352,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prove.add_argument(
         "--jobs", type=int, default=None, help="with --all: worker processes (default 2)"
     )
-    prove.add_argument("--quiet", action="store_true", help="with --all: no progress display")
+    prove.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress display on stderr (it is drawn only when stderr is a terminal)",
+    )
     prove.add_argument("--json", action="store_true", help="print the result as JSON")
     prove.add_argument(
         "--require",
@@ -328,14 +367,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prove.add_argument(
         "--misprint",
         action="store_true",
-        help="refute the variant with ↑ₖ inside the parentheses, q∗(↑ₖx) = (↑ₖ(q∗)ᵀ)ᵀx, "
-        "as printed in the Stack Exchange Q&A",
+        help="with transposed-conv-as-transpose: refute its commonly misprinted variant "
+        "q∗(↑ₖx) = (↑ₖ(q∗)ᵀ)ᵀx, with ↑ₖ inside the parentheses (exit 1 when refuted)",
     )
-    for name in _PARAMETER_OPTIONS:
-        prove.add_argument(
-            f"--{name}",
-            type=_integers if name != "mode" else str,
+    group = prove.add_argument_group(
+        "parameters of the identity",
+        "Each option sets one parameter of the entry NAME and applies only to the entries "
+        "listed with it; an entry's defaults are printed by `symconv list`. The short names "
+        "(--n, --m, ...) are the names in the statements and work as aliases.",
+    )
+    for name, users in parameter_options().items():
+        long = LONG_NAMES.get(name)
+        flags = [f"--{name}"] + ([f"--{long}"] if long and long != name else [])
+        group.add_argument(
+            *flags,
+            dest=name,
+            type=str if any(p.choices for _, p in users) else _integers,
             default=None,
             metavar=name.upper(),
+            help=_option_help(users),
         )
     prove.set_defaults(func=_prove)

@@ -5,7 +5,8 @@ the operator, the equivalent form (``↓ₛ(q ⋆ x)`` for a conv, the crop of
 ``q ∗ ↑ₛy`` for a transposed conv), the sizes that map to each other (the
 preimage of the size map, with the output_padding for each), and the outputs
 that are structurally zero. ``--port`` prints the PyTorch call that reproduces
-the layer; ``--compare`` decides whether a second parameter set is the same
+the layer (for a 2-D or 3-D layer one ``conv2d``/``conv_transpose2d``/… call with
+per-axis tuples); ``--compare`` decides whether a second parameter set is the same
 linear map (exit 1 when it is not). Impossible combinations exit 2 with the
 reason the framework gives.
 
@@ -34,7 +35,7 @@ from sympy.matrices.expressions import MatMul
 from symconv import limits
 from symconv.arithmetic import explain_output_padding, input_lengths, structural_zeros
 from symconv.errors import ParameterError
-from symconv.porting import FRAMEWORKS, OPS, Layer, compare_layers, port
+from symconv.porting import FRAMEWORKS, OPS, Layer, compare_layers, port, port_nd
 
 __all__ = ["register", "run"]
 
@@ -186,11 +187,13 @@ def run(args: argparse.Namespace) -> int:
         if len(layers) > 1:
             report.append(f"axis {axis} (n={layer.n} -> {layer.output_length}):")
         report.extend(f"  {line}" for line in _describe(layer))
-        if args.port:
-            ported = port(layer)
-            verdict = "checked exactly" if ported.check().equal else "CHECK FAILED"
-            single = "" if ported.single_call else " (no single PyTorch call does it)"
-            report.append(f"  PyTorch: {ported.describe()}{single} [{verdict}]")
+    if args.port:
+        # One call for the whole layer: an N-D call with per-axis tuples when N > 1.
+        ported = port(first) if len(layers) == 1 else port_nd(layers)
+        verdict = "checked exactly" if ported.check().equal else "CHECK FAILED"
+        single = "" if ported.single_call else " (no single PyTorch call does it)"
+        indent = "  " if len(layers) == 1 else ""
+        report.append(f"{indent}PyTorch: {ported.describe()}{single} [{verdict}]")
     print("\n".join(report))
     if args.compare is None:
         return 0
@@ -252,19 +255,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="output sizes, crops and equivalent forms of a conv layer",
         description=__doc__.split("\n\n")[1],
     )
-    parser.add_argument("--framework", choices=FRAMEWORKS, default="torch")
-    parser.add_argument("--op", choices=OPS, default="conv")
+    parser.add_argument(
+        "--framework",
+        choices=FRAMEWORKS,
+        default="torch",
+        help="whose conventions the layer is given in (default torch; plain: the arguments of "
+        "symconv.Corr / symconv.ConvTranspose)",
+    )
+    parser.add_argument(
+        "--op",
+        choices=OPS,
+        default="conv",
+        help="conv (a framework's conv, a correlation) or conv_transpose (default conv)",
+    )
     parser.add_argument("--input", required=True, metavar="N", help="input size: 12 or 4x4")
     parser.add_argument("--kernel", required=True, metavar="M", help="kernel size: 3 or 3x3")
-    parser.add_argument("--stride", default="1", metavar="S")
+    parser.add_argument(
+        "--stride", default="1", metavar="S", help="stride: 2, or per axis 2x1 (default 1)"
+    )
     parser.add_argument(
         "--padding",
         default="0",
         metavar="P",
         help="per axis an integer or lo:hi (e.g. 1x0:1), or same/valid/full/same_lower",
     )
-    parser.add_argument("--dilation", default="1", metavar="D")
-    parser.add_argument("--output-padding", default="0", metavar="A")
+    parser.add_argument(
+        "--dilation", default="1", metavar="D", help="dilation: 2, or per axis 2x1 (default 1)"
+    )
+    parser.add_argument(
+        "--output-padding",
+        default="0",
+        metavar="A",
+        help="transposed conv: PyTorch's output_padding, per axis like --stride (default 0)",
+    )
     parser.add_argument(
         "--output-size",
         default=None,

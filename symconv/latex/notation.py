@@ -87,9 +87,9 @@ def check_fragment(name: str, value: object) -> str:
     ``+-*/=<>()[]|,.;:'!?_^{}``, with balanced braces, no ``^^`` (TeX's
     notation for any character by its code, which would smuggle in a
     backslash), and no control word outside :data:`COMMANDS` (besides the
-    control symbols ``\, \; \: \! \{ \} \|`` and a backslash before a space). Nothing else can
-    reach TeX from a fragment, so none can read or write a file or change
-    the surrounding document.
+    control symbols ``\, \; \: \! \{ \} \|`` and a backslash before a space). Nothing
+    else can reach TeX from a fragment, so none can read or write a file or
+    change the surrounding document.
 
     Examples
     --------

@@ -161,3 +161,17 @@ class Operator(MatrixExpr):
         from symconv.latex import repr_latex
 
         return repr_latex(self)
+
+    def _latex(self, printer: object) -> str:
+        r"""SymPy's own LaTeX printer's hook: the operator in symconv's paper notation.
+
+        A product or sum of operators is a plain SymPy ``MatMul``/``MatAdd`` whose
+        ``_repr_latex_`` (Jupyter) uses SymPy's printer; this hook makes each operator
+        in it print as :func:`symconv.latex.latex` does, not as
+        ``\operatorname{Conv}(…)``. symconv's own printer does not call it (its print
+        method is another). The hook is an ordinary SymPy printer protocol, so nothing
+        global is changed.
+        """
+        from symconv.latex import latex
+
+        return latex(self)

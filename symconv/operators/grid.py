@@ -19,10 +19,16 @@ KroneckerProduct(Upsample(2, 2, 4), Upsample(2, 2, 4))
 KroneckerProduct(Downsample(4, 2), Downsample(4, 2))
 >>> explicit(pad_nd((1, 1), 1)).T
 Matrix([[0, 0, 0, 0, 1, 0, 0, 0, 0]])
+
+:func:`as_direct_conv` writes a transposed convolution as the direct
+convolution that textbooks draw (Dumoulin & Visin 2016, section 4): zeros
+inserted between the input samples, zero padding around them, and a
+stride-1 correlation with the kernel flipped on every axis.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import sympy as sp
@@ -30,10 +36,19 @@ import sympy as sp
 from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.operators.base import Operator
+from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.padding import Crop, Pad
 from symconv.operators.sampling import Downsample, Upsample
 
-__all__ = ["Permute", "crop_nd", "downsample_nd", "kron", "pad_nd", "upsample_nd"]
+__all__ = [
+    "Permute",
+    "as_direct_conv",
+    "crop_nd",
+    "downsample_nd",
+    "kron",
+    "pad_nd",
+    "upsample_nd",
+]
 
 
 def kron(*factors: sp.MatrixExpr) -> sp.MatrixExpr:
@@ -106,6 +121,98 @@ def crop_nd(size: object, cropping: object, channels: int = 1) -> sp.MatrixExpr:
     """Cropping in N-D; ``cropping`` is an int or, per axis, an int or (lo, hi)."""
     pairs = _pairs("cropping", cropping, len(_sizes(size)))
     return _separable(size, channels, lambda k, n: Crop(n, *pairs[k]))
+
+
+def _flipped_forward_weight(op: ConvTransposeNd) -> sp.ImmutableDenseNDimArray:
+    """The weight of the direct conv: channel roles swapped per group, every axis flipped.
+
+    ``op.weight`` has shape (C_in, C_out/g, k…) read from the transposed layer's
+    side; the direct conv needs (C_out, C_in/g, k…) with
+    ``w'[g·C_out/g + o, i, t] = w[g·C_in/g + i, o, k − 1 − t]``.
+    """
+    w, groups = op.weight, int(op.groups)
+    c_in, c_out_g, *kernel = w.shape
+    c_in_g = c_in // groups
+    entries = {}
+    for o in range(c_out_g * groups):
+        g, o_local = divmod(o, c_out_g)
+        for i in range(c_in_g):
+            for t in itertools.product(*map(range, kernel)):
+                source = (g * c_in_g + i, o_local, *(k - 1 - u for k, u in zip(kernel, t)))
+                entries[(o, i, *t)] = w[source]
+    shape = (c_out_g * groups, c_in_g, *kernel)
+    return sp.ImmutableDenseNDimArray(
+        [entries[index] for index in itertools.product(*map(range, shape))], shape
+    )
+
+
+def as_direct_conv(op: ConvTransposeNd) -> sp.MatrixExpr:
+    """A transposed convolution as a direct convolution over a spread-out, padded input.
+
+    ``ConvTransposeNd(w, n, (lo, hi), s, d, a)`` equals, per axis,
+    ``CorrNd(w', valid, dilation d) · Pad(d(k − 1) − lo, d(k − 1) − hi + a) · ↑ₛ``
+    where ↑ₛ inserts s − 1 zeros *between* the n samples (length s(n − 1) + 1,
+    no trailing zeros) and w' is w with every spatial axis flipped (rotated
+    by 180° in 2-D) and the channel roles swapped. This is the "full" direct
+    convolution of Dumoulin & Visin (2016) for stride 1 and the fractionally
+    strided ("stride 1/s") one for s > 1. No kernel needs to be flipped by hand.
+
+    Parameters
+    ----------
+    op : ConvTransposeNd
+        E.g. what :func:`symconv.frameworks.torch.conv_transpose2d` returns.
+
+    Returns
+    -------
+    sympy.MatMul
+        ``direct @ pad @ spread``: its three factors, in this order, are the
+        :class:`~symconv.operators.channels.CorrNd` with the flipped weight,
+        the N-D :class:`~symconv.Pad` and the N-D :class:`~symconv.Upsample`.
+
+    Raises
+    ------
+    ParameterError
+        If ``op`` is not a :class:`~symconv.operators.channels.ConvTransposeNd`
+        with numeric sizes, or its padding crops more than d(k − 1) from a side
+        (then no zero padding gives it; crop the result instead).
+
+    Examples
+    --------
+    The 2×2 input of Dumoulin & Visin's figure 4.1, padded to 6×6:
+
+    >>> from symconv import explicit
+    >>> T = ConvTransposeNd([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]], (2, 2))
+    >>> direct = as_direct_conv(T)
+    >>> direct.args[0].weight
+    [[[[9, 8, 7], [6, 5, 4], [3, 2, 1]]]]
+    >>> [factor.shape for factor in direct.args]
+    [(16, 36), (36, 4), (4, 4)]
+    >>> explicit(direct) == explicit(T)
+    True
+    """
+    if not isinstance(op, ConvTransposeNd):
+        raise ParameterError("op", op, "a ConvTransposeNd (a framework transposed convolution)")
+    if not _validate.is_concrete(*op.size, *op.weight.shape):
+        raise ParameterError("op", op, "numeric sizes and a weight array (not a symbolic family)")
+    c_in = op.channels[1]
+    inserted, pads = [], []
+    for n, k, (lo, hi), s, d, a in zip(
+        op.size, op.kernel_size, op.padding, op.stride, op.dilation, op.output_padding
+    ):
+        reach = d * (k - 1)
+        if not (lo <= reach and hi - a <= reach):
+            raise ParameterError(
+                "op",
+                op,
+                f"a padding (lo, hi) with lo <= d(k-1) = {reach} and hi - output_padding <= "
+                f"{reach} on every axis; got {(lo, hi)}: crop the direct conv's output instead",
+            )
+        inserted.append(s * (n - 1) + 1)
+        pads.append((reach - lo, reach - hi + a))
+    padded = [m + lo + hi for m, (lo, hi) in zip(inserted, pads)]
+    direct = CorrNd(_flipped_forward_weight(op), padded, "valid", 1, op.dilation, op.groups)
+    spread = upsample_nd(op.size, op.stride, length=inserted, channels=c_in)
+    return sp.MatMul(direct, pad_nd(inserted, pads, channels=c_in), spread)
 
 
 class Permute(Operator):

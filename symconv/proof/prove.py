@@ -99,15 +99,71 @@ class Proof:
         """0 proven, 1 refuted, 3 verified only, 4 unknown (as ``symconv check``)."""
         return EXIT_STATUS[self.verdict]
 
+    def _shown_tiers(self) -> tuple[TierResult, ...]:
+        """Every tier in strength order; one that did not run (a refutation came first) n/a."""
+        by_tier = {t.tier: t for t in self.tiers}
+        not_run = "n/a: not run (the verdict was decided without it)"
+        return tuple(
+            by_tier.get(tier, TierResult(tier, False, not_run, applicable=False)) for tier in Tier
+        )
+
     def __str__(self) -> str:
         lines = [f"{self.statement}: {self.verdict.value}"]
-        for t in self.tiers:
+        for t in self._shown_tiers():
             mark = {"passed": "pass", "failed": "fail", "n/a": "n/a "}[t.result]
             scope = f" (scope {t.scope})" if t.passed else ""
-            lines.append(f"  [{mark}] {t.tier.value}{scope}: {t.detail}")
+            detail = t.detail.removeprefix("n/a: ") if not t.applicable else t.detail
+            lines.append(f"  [{mark}] {t.tier.value}{scope}: {detail}")
         if self.counterexample is not None:
             lines.append(f"  counterexample {self.counterexample}")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        marks = ", ".join(f"{t.tier.value} {t.result}" for t in self._shown_tiers())
+        return f"<Proof {self.statement!r}: {self.verdict.value} ({marks})>"
+
+    def _math(self) -> str:
+        """``lhs = rhs`` in symconv's notation, or '' where a side has no LaTeX form."""
+        from symconv.latex import latex
+
+        try:
+            return f"{latex(self.lhs)} = {latex(self.rhs)}"
+        except SymconvError:
+            return ""
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the identity in paper notation and the verdict word."""
+        verdict = rf"\qquad \text{{{self.verdict.value}}}"
+        math = self._math() or rf"\text{{{_latex_text(self.statement)}}}"
+        return rf"$\displaystyle {math}{verdict}$"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the identity (as math), the verdict, and a table of the tiers."""
+        from html import escape
+
+        math = self._math()
+        rows = "".join(
+            f"<tr><td>{t.tier.value}</td><td>{t.result}</td>"
+            f"<td>{escape(t.scope_text()) if t.applicable else ''}</td>"
+            f"<td>{escape(t.detail)}</td></tr>"
+            for t in self._shown_tiers()
+        )
+        parts = [
+            f"<p><b>{self.verdict.value}</b>: {escape(self.statement)}</p>",
+            rf"<p>\[{escape(math)}\]</p>" if math else "",
+            "<table><tr><th>tier</th><th>result</th><th>scope</th><th>what was checked</th>"
+            f"</tr>{rows}</table>",
+        ]
+        if self.counterexample is not None:
+            parts.append(f"<p>counterexample: {escape(str(self.counterexample))}</p>")
+        return f'<div class="symconv-proof">{"".join(parts)}</div>'
+
+
+def _latex_text(text: str) -> str:
+    r"""Plain text made safe inside ``\text{…}``: specials escaped, ``\ ^ ~`` as spaces."""
+    for char in "\\{}$&#^_%~":
+        text = text.replace(char, "\\" + char if char not in "\\^~" else " ")
+    return text
 
 
 # -- the sides at concrete sizes ------------------------------------------------
