@@ -663,9 +663,10 @@ def generate(app: Sphinx) -> None:
         "Every identity of the catalogue, derived step by step and checked when this site "
         "was built (a failing derivation stops the build). Each page shows a figure, what each "
         "tier established in words, the named rule behind every step, the explicit matrices, "
-        "each tier's result and scope, and the script that produced it. The verdict is *proven* only when a rewrite or symbolic "
-        "argument covers every value of every parameter; *verified* when exact and numeric "
-        "agreement was checked up to stated bounds only. "
+        "each tier's result and scope, and the script that produced it. The verdict is "
+        "*proven* only when a rewrite or symbolic argument covers every value of every "
+        "parameter; *verified* when exact and numeric agreement was checked up to stated "
+        "bounds only. "
         + LEGEND[0].upper()
         + LEGEND[1:]
         + (f" (see :doc:`/{tiers_doc}`).\n" if tiers_doc else ".\n"),
