@@ -4,7 +4,8 @@ PyTorch's ``conv_transpose1d(y, w, stride=s, padding=p, output_padding=a,
 dilation=d)`` equals: insert s − 1 zeros between the samples of y, pad by
 d(m − 1) − lo at the start and d(m − 1) − hi + a at the end (a negative amount
 crops), and correlate with flip(↑_d w) at stride 1. This is the "fractionally
-strided convolution" of the seeds' examples 2 and 3 and of Dumoulin & Visin's
+strided convolution" of examples 2 and 3 of the daved01/deconvolutions
+README and of Dumoulin & Visin's
 relationships 8–14; the derivation reaches it from the definition
 (ConvTranspose = Corrᵀ) by named rules only.
 """

@@ -1,9 +1,10 @@
 """A transposed convolution is literally a transpose: q∗(↑ₖx) = (↓ₖ(q∗)ᵀ)ᵀx.
 
-Zero insertion followed by convolution (the "deconvolution" of the seeds) is
+Zero insertion followed by convolution (the "deconvolution" of the
+Data Science Stack Exchange question "What are deconvolutional layers?") is
 the transpose of convolving with the transposed kernel matrix and decimating.
-The chain is the seed Q&A's: replace ↑ₖ by ↓ₖᵀ, write q∗ as ((q∗)ᵀ)ᵀ, and
-collect the transposes of the product. One seed prints ↑ₖ inside the
+The chain is the one an answer there gives: replace ↑ₖ by ↓ₖᵀ, write q∗ as ((q∗)ᵀ)ᵀ, and
+collect the transposes of the product. That answer prints ↑ₖ inside the
 parentheses; that variant does not even have matching shapes, and
 ``symconv prove transposed-conv-as-transpose --misprint`` refutes it with the
 smallest counterexample.

@@ -3,10 +3,10 @@
 Down-sampling ↓ₖ on ℝᴺ keeps samples 0, k, 2k, …; up-sampling ↑ₖ puts the
 samples of a shorter signal back at those places and zeros between them. The
 two are mutually transposed, (↓ₖ on ℝᴺ)ᵀ = ↑ₖ to length N, but only once the
-length N of ↑ₖ is fixed: the seeds' ↑₂ on ℝ² is 4×2 (N = k·n), SciPy's
+length N of ↑ₖ is fixed: the Stack Exchange answer's ↑₂ on ℝ² is 4×2 (N = k·n), SciPy's
 ``upfirdn`` and PyTorch without padding use N = k(n − 1) + 1. Every N from
 k(n − 1) + 1 to k·n is the transpose of ↓ₖ on ℝᴺ. This is the first step of
-the seed Q&A's chain q∗(↑ₖx) = q∗(↓ₖᵀx) = (↓ₖ(q∗)ᵀ)ᵀx.
+the chain in the Stack Exchange answer q∗(↑ₖx) = q∗(↓ₖᵀx) = (↓ₖ(q∗)ᵀ)ᵀx.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Layer arithmetic: which sizes a conv accepts, what output_padding means, where pixels go.
 
 :mod:`symconv.sizes` has the formulas; this module answers the questions users
-bring to them (``DESIGN.md`` §7):
+bring to them (collected from the frameworks' issue trackers and Q&A sites):
 
 - the *preimage* of the forward size map, :func:`input_lengths`: every input
   length a conv maps to a given output length. A transposed conv on length n

@@ -52,6 +52,7 @@ __all__ = [
     "checkerboard_overlap",
     "checkerboard_overlap_2d",
     "convolution_matrix",
+    "matrix_pair",
     "sampling_matrices",
     "subpixel_decomposition",
     "transposed_1d",
@@ -122,7 +123,15 @@ def _grid(
                 )
             )
             if label:
-                ax.text(c + 0.5, r + 0.5, label, ha="center", va="center", fontsize=fontsize)
+                ax.text(
+                    c + 0.5,
+                    r + 0.5,
+                    label,
+                    ha="center",
+                    va="center",
+                    fontsize=fontsize,
+                    color=_text_colour(colours[r][c]),
+                )
     for r, c in outlined:
         ax.add_patch(
             Rectangle((c, r), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.2, zorder=3)
@@ -134,6 +143,21 @@ def _grid(
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10)
+
+
+def _text_colour(facecolor: str) -> str:
+    """Black on light cells, white on dark ones (WCAG relative luminance below 0.18).
+
+    >>> _text_colour("#f7fcf5"), _text_colour("#00441b")
+    ('black', 'white')
+    """
+    from matplotlib.colors import to_rgb
+
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(facecolor)
+    ]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "white" if luminance < 0.18 else "black"
 
 
 def _legend(fig: Figure, entries: Sequence[tuple[str, str, bool]], ncol: int = 4) -> None:
@@ -185,7 +209,9 @@ def _tap_colour(value: sp.Expr, taps: list[sp.Symbol]) -> str:
 
 
 def convolution_matrix(n: int = 4, m: int = 3) -> Figure:
-    """The seed's example 1 as still frames: a 2-D convolution C and its transpose Cᵀ.
+    """A 2-D convolution C and its transpose Cᵀ as still frames.
+
+    Example 1 of the daved01/deconvolutions README.
 
     A valid, stride-1 "conv" (cross-correlation) of an n×n image with an m×m
     kernel of symbolic taps w_ab is the matrix C of shape
@@ -198,9 +224,9 @@ def convolution_matrix(n: int = 4, m: int = 3) -> Figure:
     Parameters
     ----------
     n : int
-        Input side (the seed: 4).
+        Input side (the README: 4).
     m : int
-        Kernel side (the seed: 3); at most n.
+        Kernel side (the README: 3); at most n.
 
     Returns
     -------
@@ -318,10 +344,10 @@ def sampling_matrices(n: int = 3, k: int = 2) -> Figure:
 def transposed_as_direct(stride: int = 1, n: int = 2, m: int = 3) -> Figure:
     """A 2-D transposed convolution as a direct convolution over a padded input.
 
-    The seed's example 2 (stride 1: (2,2) padded to (6,6), 3×3 kernel, output
-    (4,4)) and example 3 (stride 2, "stride ½": (2,2) with a zero inserted
-    between samples and padded around to (7,7), output (5,5)). The transposed
-    convolution with kernel q equals a stride-1 correlation with the
+    Examples 2 and 3 of the daved01/deconvolutions README: 2 (stride 1: (2,2)
+    padded to (6,6), 3×3 kernel, output (4,4)) and 3 (stride 2, "stride ½":
+    (2,2) with a zero inserted between samples and padded around to (7,7),
+    output (5,5)). The transposed convolution with kernel q equals a stride-1 correlation with the
     *flipped* kernel flip(q) (rotated by 180° in 2-D) over ↑ₛ y padded by m − 1
     on every side. The function checks that identity exactly on the explicit
     matrices, with symbolic taps and inputs, before drawing it.
@@ -791,4 +817,58 @@ def transposed_scatter_2d(
         ],
         ncol=len(levels) + 1,
     )
+    return fig
+
+
+def matrix_pair(left: object, right: object, titles: Sequence[str] = ("left", "right")) -> Figure:
+    """Two explicit matrices side by side, each cell coloured by the kernel tap it holds.
+
+    For the two sides of an identity: equal colours and labels cell for cell
+    show that the matrices are equal; white cells are structural zeros, grey
+    ones hold a sum or product of taps. The matrices are drawn as given (the
+    caller checks the identity), so a figure of two different matrices shows
+    where they differ.
+
+    Parameters
+    ----------
+    left, right : matrix-like
+        SymPy matrices or operator expressions with integer shapes (made
+        explicit with :func:`symconv.matrices.explicit`).
+    titles : pair of str
+        A title above each matrix; its shape is appended.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from symconv import Conv, kernel
+    >>> fig = matrix_pair(Conv(kernel("q", 2), 3).T, Conv(kernel("q", 2), 3).T, ("a", "b"))
+    >>> [ax.get_title() for ax in fig.axes]
+    ['a  (3×4)', 'b  (3×4)']
+    """
+    matrices = [
+        sp.ImmutableMatrix(side if isinstance(side, sp.MatrixBase) else explicit(side))
+        for side in (left, right)
+    ]
+    taps = sorted({v for M in matrices for v in M if v.is_Symbol}, key=sp.default_sort_key)
+    rows = max(M.rows for M in matrices)
+    cols = [M.cols for M in matrices]
+    fig = _figure(1.0 + 0.5 * (sum(cols) + 1), 1.3 + 0.45 * rows)
+    grid = fig.add_gridspec(1, 2, width_ratios=cols)
+    for g, (M, title) in enumerate(zip(matrices, titles, strict=True)):
+        _grid(
+            fig.add_subplot(grid[0, g]),
+            [[_tex(M[i, j]) for j in range(M.cols)] for i in range(M.rows)],
+            [[_tap_colour(M[i, j], taps) for j in range(M.cols)] for i in range(M.rows)],
+            f"{title}  ({M.rows}×{M.cols})",
+            fontsize=8 if max(cols) <= 8 else 6,
+        )
+    if taps:
+        _legend(
+            fig,
+            [(_tap_colour(t, taps), f"${sp.latex(t)}$", False) for t in taps[: len(_TAP_COLOURS)]],
+            ncol=min(len(taps), 8),
+        )
     return fig

@@ -7,7 +7,7 @@ combination is rejected), and reduces them to one canonical geometry:
 
 - a conv is ``Corr(q, n, (lo, hi), s, d)``, the padding resolved;
 - a transposed conv is a *window* ``(start, end)`` of the full transposed conv
-  ``q ∗ ↑ₛy`` (``DESIGN.md`` §7 item 3), with the kernel flipped for JAX's
+  ``q ∗ ↑ₛy`` (padding crops it), with the kernel flipped for JAX's
   ``conv_transpose`` without ``transpose_kernel``.
 
 Two layers are the same linear map iff their operators have equal exact

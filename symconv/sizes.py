@@ -2,7 +2,7 @@
 
 This module is pure arithmetic on integers or SymPy integer expressions; the
 operator classes take their ``shape`` from it, and nothing here knows about
-matrices. All formulas follow ``DESIGN.md`` §2 (0-indexed, floor division).
+matrices. All formulas are 0-indexed with floor division.
 
 Examples
 --------
@@ -56,7 +56,7 @@ def upsample_length_range(n: object, k: object) -> tuple[sp.Expr, sp.Expr]:
     """The allowed output lengths of ↑ₖ on ℝⁿ: ``(k(n-1)+1, k·n)``.
 
     The shortest keeps no trailing zeros (SciPy ``upfirdn``, Dumoulin & Visin),
-    the longest keeps k-1 of them (the seeds' ↑₂ on ℝ² is 4×2).
+    the longest keeps k-1 of them (the Stack Exchange answers' ↑₂ on ℝ² is 4×2).
     """
     n, k = _int(n), _int(k)
     return k * (n - 1) + 1, k * n
@@ -144,7 +144,7 @@ def conv_transpose_length(
 ) -> sp.Expr:
     """Output length of a transposed convolution on ℝⁿ.
 
-    (n − 1)s − lo − hi + d(m − 1) + 1 + a, the n_out of ``DESIGN.md`` §2.
+    (n − 1)s − lo − hi + d(m − 1) + 1 + a, PyTorch's output length.
     """
     lo, hi = (_int(p) for p in padding)
     n, m, s, d, a = (_int(v) for v in (n, m, stride, dilation, output_padding))

@@ -1,4 +1,4 @@
-"""Layer arithmetic and porting: the ten questions of DESIGN.md §7, each with its concrete case.
+"""Layer arithmetic and porting: the ten questions users bring, each with its concrete case.
 
 Oracles share no code with symconv: NumPy (np.convolve / np.correlate and
 explicit loops), brute-force enumeration of sizes, SymPy differentiation, and

@@ -150,7 +150,7 @@ def test_arithmetic_relationships_have_the_guides_values() -> None:
     assert by_number[15].value(7, 3, 1, 0, 2) == 3  # dilation 2: effective kernel 5
 
 
-def test_transposed_conv_as_direct_conv_matches_the_seed_example() -> None:
+def test_transposed_conv_as_direct_conv_matches_the_readme_example() -> None:
     # The deconvolutions README, 1-D slice of example 2: (2,) padded by 2 on each side.
     lhs, rhs = catalogue.get("transposed-conv-as-direct-conv").sides(
         n=2, m=3, s=1, lo=0, hi=0, d=1, a=0

@@ -1,4 +1,4 @@
-"""The 2-D catalogue entries: tiers, the seed examples, and wrong variants refuted."""
+"""The 2-D catalogue entries: tiers, the classic examples, and wrong variants refuted."""
 
 from __future__ import annotations
 
@@ -52,10 +52,10 @@ def test_direct_conv_grid_covers_channels_groups_and_crops() -> None:
     assert {(p["cin"], p["cout"], p["groups"]) for p in points} >= {(2, 4, 2), (4, 2, 2)}
     # Some border is negative (a crop): m = 1 with lo = 1.
     assert any(d * (m - 1) - lo < 0 for p in points for m, lo, d in zip(p["m"], p["lo"], p["d"]))
-    # Seed examples 2 and 3 are grid points.
-    seed = {"n": (2, 2), "m": (3, 3), "lo": (0, 0), "hi": (0, 0), "d": (1, 1), "a": (0, 0)}
+    # Examples 2 and 3 of the daved01/deconvolutions README are grid points.
+    example = {"n": (2, 2), "m": (3, 3), "lo": (0, 0), "hi": (0, 0), "d": (1, 1), "a": (0, 0)}
     for s in ((1, 1), (2, 2)):
-        assert any(p == {**seed, "s": s, "cin": 1, "cout": 1, "groups": 1} for p in points)
+        assert any(p == {**example, "s": s, "cin": 1, "cout": 1, "groups": 1} for p in points)
 
 
 # --- the deconvolutions README's examples 2 and 3 ---------------------------------------------
@@ -64,8 +64,8 @@ W = weight_tensor("w", (1, 1, 3, 3))
 FLIPPED = [[W[0, 0, 2 - a, 2 - b] for b in range(3)] for a in range(3)]
 
 
-def test_seed_example_2_padded_2x2_to_6x6_conv_to_4x4() -> None:
-    lhs, rhs = twod.seed_example(2)
+def test_readme_example_2_padded_2x2_to_6x6_conv_to_4x4() -> None:
+    lhs, rhs = twod.readme_example(2)
     assert lhs.shape == rhs.shape == (16, 4)
     # Written independently: pad (2, 2) by 2 to (6, 6), correlate with the flipped 3×3 kernel.
     independent = MatMul(corr_nd(FLIPPED, (6, 6)), pad_nd((2, 2), 2))
@@ -73,8 +73,8 @@ def test_seed_example_2_padded_2x2_to_6x6_conv_to_4x4() -> None:
     assert explicit(lhs) == explicit(CorrNd(W, (4, 4))).T
 
 
-def test_seed_example_3_stride_half_padded_between_and_around_to_7x7() -> None:
-    lhs, rhs = twod.seed_example(3)
+def test_readme_example_3_stride_half_padded_between_and_around_to_7x7() -> None:
+    lhs, rhs = twod.readme_example(3)
     assert lhs.shape == rhs.shape == (25, 4)
     assert "KroneckerProduct(Pad(3, 2, 2), Pad(3, 2, 2))" in str(rhs)
     assert "KroneckerProduct(Upsample(2, 2, 3), Upsample(2, 2, 3))" in str(rhs)
@@ -84,7 +84,7 @@ def test_seed_example_3_stride_half_padded_between_and_around_to_7x7() -> None:
     assert explicit(rhs) == explicit(lhs) == explicit(independent)
     assert explicit(lhs) == explicit(CorrNd(W, (5, 5), stride=2)).T
     with pytest.raises(SymconvError, match="number=4 is not allowed"):
-        twod.seed_example(4)
+        twod.readme_example(4)
 
 
 def test_direct_form_matches_pytorch() -> None:
@@ -248,7 +248,7 @@ def test_nd_symbolic_needs_matching_axis_sizes() -> None:
 
 
 def test_numeric_tier_uses_the_nd_oracle() -> None:
-    lhs, rhs = twod.seed_example(3)
+    lhs, rhs = twod.readme_example(3)
     assert numeric_tier([Instance({}, lhs, rhs)]).passed
     taps = {s: float(i + 1) for i, s in enumerate(_flat_symbols((1, 1, 3, 3)))}
     f = lambdify(lhs, *_flat_symbols((1, 1, 3, 3)))

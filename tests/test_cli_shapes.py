@@ -1,4 +1,4 @@
-"""``symconv shapes``: each question of DESIGN.md §7 answered on the command line."""
+"""``symconv shapes``: each layer-arithmetic question answered on the command line."""
 
 from __future__ import annotations
 

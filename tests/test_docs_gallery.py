@@ -113,6 +113,34 @@ def test_the_page_shows_the_verdict_and_each_tiers_scope(tmp_path: Path) -> None
     assert "<p>verified</p>" in index and "-sEN" in index
 
 
+DUMPED = GOOD.replace(
+    '(TierResult(Tier.EXHAUSTIVE, True, "N = 4"),)',
+    """(
+        TierResult(Tier.SYMBOLIC, True, "for all N, k: row i of both sides: "
+                   "[(1, i/k, [Mod(i, k) = 0])]", "all", free=("N", "k")),
+        TierResult(Tier.EXHAUSTIVE, True, "exact at all 48 instances (N <= 12)"),
+    )""",
+)
+
+
+def test_the_page_explains_each_tier_in_words_with_a_figure(tmp_path: Path) -> None:
+    result = _build(tmp_path, {"dumped": DUMPED})
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out" / "gallery"
+    page = (out / "dumped.html").read_text(encoding="utf-8")
+    # The figure: both sides drawn from the operators, next to the page.
+    assert 'src="../_images/dumped.png"' in page
+    assert (tmp_path / "src" / "gallery" / "_figures" / "dumped.png").stat().st_size > 1000
+    # Each tier in words, the parameters as math; the bounded tier says it is no proof.
+    assert "What each tier established" in page
+    assert "proven for all <span" in page and "an argument with every size and index" in page
+    assert "evidence, not a proof for larger sizes" in page and "N ≤ 12" in page
+    # "What was checked" in words; SymPy's record only inside the folded <details>.
+    head, _, folded = page.partition("<details>")
+    assert "Mod(" not in head and "same sum of terms" in head
+    assert "Mod(i, k) = 0" in folded and "symbolic: the raw record" in folded
+
+
 def test_the_page_is_printed_in_the_configured_notation(tmp_path: Path) -> None:
     # Default: expanded LaTeX, no macros needed. With the site's notation: its macro calls.
     result = _build(tmp_path / "expanded", {"good": GOOD})

@@ -25,6 +25,7 @@ import http.server
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,6 +122,43 @@ def test_every_derivation_has_a_gallery_page(site: Path) -> None:
     assert pages == scripts
     index = (site / "gallery" / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{stem}.html"' in index for stem in scripts)
+
+
+def test_every_gallery_page_has_a_figure_and_plain_words(site: Path) -> None:
+    # A figure drawn from the operators, a summary of each tier in words, and "what was
+    # checked" free of SymPy's raw printing (which stays only inside the folded record).
+    for page in sorted((site / "gallery").glob("*.html")):
+        if page.stem == "index":
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert f'src="../_images/{page.stem}.png"' in text, page.name
+        assert (site / "_images" / f"{page.stem}.png").is_file(), page.name
+        assert "What each tier established" in text, page.name
+        visible = re.sub(r"<details>.*?</details>", "", text, flags=re.S)
+        for dump in ("floor(", "Min(", "Mod(", "Sum(", "[(q["):
+            assert dump not in visible, f"{page.name} shows SymPy's {dump!r}"
+    proven = (site / "gallery" / "up_down_transpose.html").read_text(encoding="utf-8")
+    assert "proven for all <span" in proven and "both sides reduce to one expression" in proven
+
+
+#: Words that name files outside the repository or the project's internal jargon.
+JARGON = re.compile(r"seeds/|DESIGN\.md|\bthe seeds?\b|seed's|seed Q&amp;A|[Ss]eed examples?")
+
+
+def test_no_page_cites_files_outside_the_repository(site: Path) -> None:
+    found = [
+        f"{page.relative_to(site)}: {match.group(0)!r}"
+        for page in sorted(site.rglob("*.html"))
+        for match in JARGON.finditer(page.read_text(encoding="utf-8"))
+    ]
+    assert not found, "\n".join(found[:20])
+
+
+def test_code_blocks_are_not_cut_off(site: Path) -> None:
+    # Furo's fixed column hid the end of long lines behind a scrollbar: they must wrap.
+    css = (site / "_static" / "symconv.css").read_text(encoding="utf-8")
+    rule = css[css.index(".highlight pre {") :]
+    assert "white-space: pre-wrap" in rule[: rule.index("}")]
 
 
 # --- links ------------------------------------------------------------------------------------

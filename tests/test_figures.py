@@ -26,7 +26,7 @@ def test_checkerboard_bars_are_the_overlap_counts(cases: tuple) -> None:
 
 
 def test_checkerboard_matches_the_design_notes() -> None:
-    # DESIGN §7 item 10: m=3, s=2 gives [1,1,2,1,2,…,2,1,1]; uniform inside for m=4, s=2.
+    # Checkerboard counts: m=3, s=2 gives [1,1,2,1,2,…,2,1,1]; uniform inside for m=4, s=2.
     fig = figures.checkerboard_overlap(cases=((3, 2), (4, 2)), n=4)
     three, four = ([int(p.get_height()) for p in ax.patches] for ax in fig.axes)
     assert three == [1, 1, 2, 1, 2, 1, 2, 1, 1]
@@ -41,7 +41,7 @@ def test_2d_overlap_is_the_outer_product() -> None:
     assert sorted({int(v) for v in labels}) == [1, 2, 4]
 
 
-def test_convolution_matrix_shows_the_seed_matrix() -> None:
+def test_convolution_matrix_shows_the_readme_matrix() -> None:
     fig = figures.convolution_matrix(n=4, m=3)
     # Frame 0's matrix panel: 4×16 cells; row 0 holds the nine taps of the first window.
     matrix = fig.axes[2]

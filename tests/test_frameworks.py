@@ -1,4 +1,4 @@
-"""Framework adapters without the frameworks: DESIGN.md §7 cases and cross-framework identities."""
+"""Framework adapters without the frameworks: user questions and cross-framework identities."""
 
 import numpy as np
 import pytest
@@ -12,7 +12,7 @@ from symconv.operators.channels import weight_tensor
 
 
 def test_output_padding_is_not_zero_padding():
-    """§7.2: ConvTranspose2d(3, s=2, p=1, output_padding=1) on a 1×1 one gives [[5,6],[8,9]]."""
+    """ConvTranspose2d(3, s=2, p=1, output_padding=1) on a 1×1 one gives [[5,6],[8,9]]."""
     w = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
     assert explicit(st.conv_transpose2d(w, (1, 1), 2, 1, 1)) == sp.Matrix([5, 6, 8, 9])
     # With p = 0 the extra row and column are structural zeros.
@@ -21,7 +21,7 @@ def test_output_padding_is_not_zero_padding():
 
 
 def test_tf_same_port_to_pytorch_padding_1_output_padding_1_is_shifted():
-    """§7.4: TF SAME (n=12, m=3, s=2) is not PyTorch's padding=1, output_padding=1."""
+    """Porting SAME: TF SAME (n=12, m=3, s=2) is not PyTorch's padding=1, output_padding=1."""
     w1 = [[[1, 2, 3]]]
     tf_op = stf.conv1d_transpose(np.array(w1).reshape(3, 1, 1), 6, (12,), 2, "SAME")
     torch_op = st.conv_transpose1d(w1, 6, stride=2, padding=1, output_padding=1)
@@ -33,7 +33,7 @@ def test_tf_same_port_to_pytorch_padding_1_output_padding_1_is_shifted():
 
 
 def test_weight_layouts():
-    """§7.8: conv (C_out, C_in/g, k) vs conv_transpose (C_in, C_out/g, k) of the same map."""
+    """Weight layouts: conv (C_out, C_in/g, k), conv_transpose (C_in, C_out/g, k), one map."""
     assert st.conv2d(np.ones((30, 5, 5, 5)), (9, 9), groups=2).channels == (30, 10)
     assert st.conv_transpose2d(np.ones((10, 15, 5, 5)), (5, 5), groups=2).channels == (30, 10)
     w = weight_tensor("w", (4, 1, 3, 3))
@@ -44,7 +44,7 @@ def test_weight_layouts():
 
 
 def test_stride_1_dilation_2_output_padding_1_appends_zeros_beyond_the_padding():
-    """§7.5: PyTorch accepts a=1 with s=1, d=2; past the padding it only appends zeros."""
+    """PyTorch accepts a=1 with s=1, d=2; past the padding it only appends zeros."""
     w = [[[1, 2, 3]]]
     op = st.conv_transpose1d(w, 3, 1, 0, 1, 1, 2)
     assert op.shape == (8, 3)

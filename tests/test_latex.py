@@ -36,7 +36,7 @@ from symconv.latex import (
     preamble,
     sty,
 )
-from symconv.latex.seeds import conv2d_matrix, transposed_conv_chain
+from symconv.latex.classic import conv2d_matrix, transposed_conv_chain
 from symconv.latex.text import text_math
 from symconv.matrices import domain_of, sparse_matrix
 
@@ -84,7 +84,7 @@ GOLDEN = [
         r"\left(\mathord{\downarrow}_{2}^{\mathsf{T}}\right)^{\mathsf{T}}",
         r"\left(\downsample{2}^{\transp}\right)^{\transp}",
     ),
-    # Application: convolutions are infix, parenthesised by the seed's rules.
+    # Application: convolutions are infix, parenthesised as in the Stack Exchange answers.
     (sp.MatMul(Conv(q, 4), x4), r"\mathbf{q} \ast \mathbf{x}", r"\vect{q} \conv \vect{x}"),
     (
         sp.MatMul(Conv(q, 4, "same"), Upsample(2, 2), x2),
@@ -252,7 +252,7 @@ def test_options_are_validated() -> None:
         latex(Flip(2), label="x")
 
 
-def test_explicit_mode_prints_the_seed_matrices() -> None:
+def test_explicit_mode_prints_the_qa_matrices() -> None:
     text = latex(sp.MatMul(Conv(q, 4, "same"), Upsample(2, 2), signal("x", 2)), explicit=True)
     assert text == (
         "\\begin{bmatrix}\nq_{1} & q_{0} & 0 & 0 \\\\\nq_{2} & q_{1} & q_{0} & 0 \\\\\n"
@@ -321,7 +321,7 @@ def test_elision_sizes_are_configurable() -> None:
 def test_determinism_across_processes() -> None:
     program = (
         "import sympy as sp; from symconv.latex import latex, sty; "
-        "from symconv.latex.seeds import transposed_conv_chain, conv2d_matrix; "
+        "from symconv.latex.classic import transposed_conv_chain, conv2d_matrix; "
         "print(latex(transposed_conv_chain(), label='eq:a')); "
         "print(latex(conv2d_matrix(), explicit=True)); print(sty())"
     )
@@ -442,7 +442,7 @@ def test_derivation_lines_and_numbering() -> None:
     )
 
 
-def test_seed_chain_is_a_true_derivation() -> None:
+def test_qa_chain_is_a_true_derivation() -> None:
     # Every line is the same linear map of x (checked exactly, with symbolic taps).
     d = transposed_conv_chain()
     maps = []
@@ -452,7 +452,7 @@ def test_seed_chain_is_a_true_derivation() -> None:
         maps.append(sp.MatMul(*operators) if len(operators) > 1 else operators[0])
     K = domain_of(*maps)
     assert all(sparse_matrix(m, K) == sparse_matrix(maps[0], K) for m in maps)
-    # The seed's printed matrices, entry for entry.
+    # The Stack Exchange answer's printed matrices, entry for entry.
     assert explicit(maps[1].args[0]) == sp.Matrix(
         [[q[1], q[0], 0, 0], [q[2], q[1], q[0], 0], [0, q[2], q[1], q[0]], [0, 0, q[2], q[1]]]
     )
@@ -461,7 +461,7 @@ def test_seed_chain_is_a_true_derivation() -> None:
     )
 
 
-def test_seed_conv2d_matrix_matches_direct_2d_correlation() -> None:
+def test_readme_conv2d_matrix_matches_direct_2d_correlation() -> None:
     rng = np.random.default_rng(0)
     w, image = rng.integers(-5, 6, (3, 3)), rng.integers(-5, 6, (4, 4))
     expected = np.array(

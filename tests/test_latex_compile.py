@@ -11,7 +11,7 @@ from texcompile import compile_tex, typesetting_problems
 
 from symconv import Conv, Corr, kernel
 from symconv.latex import Notation, document, latex, matrix_latex, sty
-from symconv.latex.seeds import conv2d_latex, conv2d_matrix, transposed_conv_chain
+from symconv.latex.classic import conv2d_latex, conv2d_matrix, transposed_conv_chain
 from symconv.latex.text import _MATH, _SUBSCRIPTS, _SUPERSCRIPTS, text_math, text_paragraph
 
 
@@ -19,11 +19,11 @@ def _displays(texts: list[str]) -> str:
     return "\n".join(f"\\[\n{t}\n\\]" for t in texts)
 
 
-def test_seed_examples_compile(tmp_path: Path) -> None:
+def test_classic_examples_compile(tmp_path: Path) -> None:
     notation = Notation(modes=False)
     chain = transposed_conv_chain()
     body = latex(chain, notation, label="eq:chain") + "\n" + conv2d_latex(notation)
-    compile_tex(tmp_path, "seeds", document(body, notation, text_math(chain.statement)))
+    compile_tex(tmp_path, "classic", document(body, notation, text_math(chain.statement)))
 
 
 @pytest.mark.parametrize("notation", NOTATIONS, ids=lambda n: n.transpose + n.prefix)

@@ -54,7 +54,7 @@ def test_a_false_rule_is_not_established() -> None:
 
 
 def test_symbolic_tier_keeps_divisibility() -> None:
-    # SymPy's delta summation says ↑ₖ↓ₖ = I (DESIGN.md §5); the index algebra must not.
+    # SymPy's delta summation says ↑ₖ↓ₖ = I; the index algebra must not.
     assert not entrywise_equal(MatMul(Upsample(n, k), Downsample(k * n, k)), Identity(k * n))[0]
     assert entrywise_equal(MatMul(Downsample(k * n, k), Upsample(n, k)), Identity(n))[0]
     holds, detail = entrywise_equal(Transpose(Downsample(n, k)), Upsample(sp.ceiling(n / k), k, n))

@@ -1,4 +1,4 @@
-"""Symbolic sizes and indices: shapes, entries and the SymPy delta-sum trap (DESIGN.md §5)."""
+"""Symbolic sizes and indices: shapes, entries and the SymPy delta-sum trap."""
 
 from __future__ import annotations
 

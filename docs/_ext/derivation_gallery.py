@@ -5,11 +5,16 @@ For every ``derivations/<name>.py`` the extension imports the script, calls its
 one passed tier and no failed one (a tier that was not run, "n/a", is shown as
 such); anything else (an exception, a failed or missing tier, a catalogue
 identity without a script) stops the build with an error naming the script.
-It then writes ``gallery/<name>.rst``: the script's docstring as prose, the
-statement, the verdict (proven, verified, …), the chain of steps as aligned math
-with the rule of each step, the explicit matrices of both sides when they are
-small, every tier with its result, its scope ("for all n, at m = 3") and what it
-checked, and the script itself. ``gallery/`` is generated: not committed.
+It then writes ``gallery/<name>.rst``: the statement (as math when the catalogue
+entry has ``statement_latex``), the verdict (proven, verified, …), a figure
+(drawn by :mod:`symconv.figures`: the entry's own figure, or both sides as
+matrices coloured by kernel tap), what each tier established in plain words
+("proven for all n, k, with m = 3 held fixed"), the script's docstring as
+prose, the chain of steps as aligned math with the rule of each step, the
+explicit matrices of both sides when they are small, every tier with its
+result, its scope and what it checked in readable form (SymPy's raw record
+folded away below), and the script itself. ``gallery/`` is generated: not
+committed.
 
 Steps, rules and matrices are printed by :mod:`symconv.latex` in the site's
 notation (config value ``derivation_gallery_notation``), the same printer and
@@ -18,9 +23,11 @@ macros as symconv's LaTeX output.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import inspect
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -32,8 +39,9 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sympy.core.relational import Relational
 
+import symconv.figures
 from symconv.cli.prove import LEGEND, tier_mark
-from symconv.derivation import Derivation, Tier, Verdict
+from symconv.derivation import Derivation, Tier, TierResult, Verdict
 from symconv.latex import Notation, derivation_latex, latex
 from symconv.latex.derivation import translate_fragment
 from symconv.matrices import explicit
@@ -42,6 +50,67 @@ logger = logging.getLogger(__name__)
 
 #: Largest explicit matrix shown on a page (rows and columns).
 MATRIX_LIMIT = 12
+
+#: Largest matrix drawn as a figure (a picture stays readable larger than LaTeX does).
+FIGURE_LIMIT = 24
+
+#: Entries whose sides are too large to draw at the derivation's sizes: smaller ones.
+SMALLER_SIDES = {"nearest-upsample-conv-2d": {"n": (1, 2), "m": (2, 1)}}
+
+#: Directory of the pages' figures, inside the gallery directory.
+FIGURES = "_figures"
+
+#: Entries with a figure of their own in :mod:`symconv.figures`: (function, keyword
+#: arguments, caption). Every other page shows both sides as matrices (:func:`_sides_figure`).
+ENTRY_FIGURES = {
+    "up-down-transpose": (
+        "sampling_matrices",
+        {"n": 3, "k": 2},
+        "↓₂ on ℝ⁶ and ↑₂ from ℝ³ to length 6 are each other's transpose (cell (i, j) of one is "
+        "cell (j, i) of the other); ↑₂ to length 5 is the transpose of ↓₂ on ℝ⁵: the length "
+        "of ↑ₖ is part of the operator.",
+    ),
+    "checkerboard-overlap": (
+        "checkerboard_overlap",
+        {},
+        "How many kernel taps reach each output of a transposed convolution with an all-ones "
+        "kernel: uneven (1, 2, 1, 2, …) when the stride does not divide the kernel length, "
+        "even in the interior when it does.",
+    ),
+    "checkerboard-overlap-2d": (
+        "checkerboard_overlap_2d",
+        {},
+        "The 2-D counts for a 3×3 kernel at stride 2 are the products of the 1-D counts of "
+        "the two axes: 1, 2 and 4 — the checkerboard.",
+    ),
+    "subpixel-conv": (
+        "subpixel_decomposition",
+        {"m": 4, "s": 2, "n": 3},
+        "The rows of a stride-2 transposed convolution of phase v are the stride-1 full "
+        "convolution with the polyphase kernel q[v::2]; interleaving the phases is the "
+        "pixel shuffle.",
+    ),
+    "subpixel-conv-2d": (
+        "subpixel_decomposition",
+        {"m": 4, "s": 2, "n": 3},
+        "On each axis the rows of phase v are the stride-1 convolution with q[v::s]; in "
+        "2-D the s₁·s₂ phase pairs (u, v) use the kernels q[u::s₁, v::s₂].",
+    ),
+    "transposed-conv-as-direct-conv-2d": (
+        "transposed_as_direct",
+        {"stride": 2},
+        "A stride-2 transposed convolution of a 2×2 input with a 3×3 kernel: one zero inserted "
+        "between the samples (hatched) and a border of 2 (grey) give 7×7; the stride-1 "
+        "correlation with the kernel rotated by 180° gives the 5×5 output.",
+    ),
+    "conv-arithmetic": (
+        "convolution_matrix",
+        {"n": 4, "m": 3},
+        "Relationship 1 at i = 4, k = 3: a valid 3×3 convolution of a 4×4 image has "
+        "4 − 3 + 1 = 2 outputs per axis, so its matrix C is 4×16; Cᵀ maps 2×2 back to 4×4 "
+        "(relationship 8).",
+    ),
+}
 
 
 # --- LaTeX ------------------------------------------------------------------------------------
@@ -122,11 +191,11 @@ def _math(body: str) -> str:
     return ".. math::\n\n" + textwrap.indent(body, "   ") + "\n"
 
 
-def _small_explicit(expr: sp.Basic) -> sp.MatrixBase | None:
+def _small_explicit(expr: sp.Basic, limit: int = MATRIX_LIMIT) -> sp.MatrixBase | None:
     if not getattr(expr, "is_Matrix", False):  # e.g. the size equations of conv-arithmetic
         return None
     rows, cols = (sp.sympify(v) for v in expr.shape)
-    if not (rows.is_Integer and cols.is_Integer) or max(rows, cols) > MATRIX_LIMIT:
+    if not (rows.is_Integer and cols.is_Integer) or max(rows, cols) > limit:
         return None
     return explicit(expr)
 
@@ -165,10 +234,14 @@ def _chain(derivation: Derivation, notation: Notation) -> list[str]:
             formula = f" — :math:`{translate_fragment(rule.latex, notation)}`" if rule.latex else ""
             lines.append(f"- **{rule.name}**: {rule.statement}{formula}")
         lines.append("")
-    notes = [(i, s) for i, s in enumerate(derivation.steps, 1) if s.note]
+    notes = [s for s in derivation.steps if s.note]
     if notes:
         lines.append("Notes on the steps:\n")
-        lines += [f"- *line {i}*: {step.note}" for i, step in notes]
+        lines += [
+            f"- *{'after ' + step.rule.name if step.rule else 'the left side'}*: "
+            f"{_unicode_math(step.note)}"
+            for step in notes
+        ]
         lines.append("")
     return lines
 
@@ -194,11 +267,284 @@ _VERDICTS = {
 }
 
 
-def _detail(result: object) -> str:
-    """A tier's detail without the copy of its scope words at the front (shown beside it)."""
-    detail = " ".join(result.detail.split())
-    scope = result.scope_text()
-    return detail[len(scope) + 2 :] if detail.startswith(scope + ": ") else detail or "—"
+def _save(figure: object, target: Path) -> None:
+    """Write a PNG, replacing the file only when its bytes change (Sphinx re-copies less)."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    data = buffer.getvalue()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_bytes() != data:
+        temporary = target.with_suffix(".png.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+
+
+def _sides_figure(lhs: sp.Basic, rhs: sp.Basic, where: str) -> tuple[object, str] | None:
+    """Both sides as matrices coloured by kernel tap, when they are small enough to read."""
+    sides = [_small_explicit(side, FIGURE_LIMIT) for side in (lhs, rhs)]
+    if any(side is None for side in sides):
+        return None
+    if sides[0] != sides[1]:  # the caption says they are equal: never draw it otherwise
+        raise ExtensionError(f"the two sides differ {where}: no figure can show them equal")
+    figure = symconv.figures.matrix_pair(*sides, ("left side", "right side"))
+    rows, cols = sides[0].shape
+    caption = (
+        f"Both sides {where}, as exact {rows}×{cols} matrices (2-D images flattened row by "
+        "row): each cell is coloured by the kernel tap it holds (grey: a sum of taps, white: "
+        "a structural zero). The two pictures are equal cell for cell."
+    )
+    return figure, caption
+
+
+def _figure(stem: str, derivation: Derivation, page_dir: Path) -> str:
+    """The page's figure as reST (written to ``_figures/<stem>.png``), or "" when none fits."""
+    if derivation.name in ENTRY_FIGURES:
+        function, kwargs, caption = ENTRY_FIGURES[derivation.name]
+        figure = getattr(symconv.figures, function)(**kwargs)
+    else:
+        drawn = _sides_figure(
+            derivation.lhs, derivation.rhs, "at the sizes of the derivation below"
+        )
+        if drawn is None and derivation.name in SMALLER_SIDES:
+            from symconv import catalogue
+
+            entry = catalogue.get(derivation.name)
+            values = {p.name: p.default for p in entry.params} | SMALLER_SIDES[derivation.name]
+            where = "at " + ", ".join(f"{name} = {value}" for name, value in values.items())
+            drawn = _sides_figure(*entry.sides(**values), where)
+        if drawn is None:
+            return ""
+        figure, caption = drawn
+    _save(figure, page_dir / FIGURES / f"{stem}.png")
+    alt = caption.split(":")[0].split(";")[0]
+    return (
+        f".. figure:: {FIGURES}/{stem}.png\n   :alt: {alt}\n   :class: symconv-figure\n\n"
+        f"   {caption}\n"
+    )
+
+
+def _unicode_math(text: str) -> str:
+    """ASCII comparisons as their symbols, for statements written with ``>=``."""
+    return text.replace(">=", "≥").replace("<=", "≤").replace("!=", "≠")
+
+
+#: Characters that start inline markup in reST text.
+_RST_SPECIAL = re.compile(r"([*`|\\]|_(?=\W|$))")
+
+
+#: LaTeX's text-mode escapes (as :func:`symconv.latex.text.escape_text` writes them).
+_LATEX_TEXT = re.compile(r"\\(textbackslash|textasciicircum|textasciitilde)\{\}|\\([$&#%_{}])")
+_TEXT_COMMANDS = {"textbackslash": "\\", "textasciicircum": "^", "textasciitilde": "~"}
+
+
+def _untext(match: re.Match) -> str:
+    return _TEXT_COMMANDS[match.group(1)] if match.group(1) else match.group(2)
+
+
+def paragraph_rst(latex: str) -> str:
+    r"""A LaTeX paragraph of text with ``$…$`` math as reST: each ``$…$`` a ``:math:`` role.
+
+    Text between the formulas is escaped for reST; a role glued to a word is
+    separated by an escaped space, which renders as nothing.
+
+    >>> print(paragraph_rst(r"$q\ast x$ for all $n \geq 1$: the $k$th"))
+    :math:`q\ast x` for all :math:`n \geq 1`: the :math:`k`\ th
+    >>> print(paragraph_rst(r"Dumoulin \& Visin's 100\% *"))
+    Dumoulin & Visin's 100% \*
+    """
+    parts = re.split(r"(?<!\\)\$", latex)
+    if len(parts) % 2 == 0:  # unbalanced dollars: not a paragraph of this form
+        raise ValueError(f"unbalanced $ in {latex!r}")
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(f":math:`{part.replace('`', '')}`")
+            continue
+        text = _RST_SPECIAL.sub(r"\\\1", _LATEX_TEXT.sub(_untext, part))
+        if i and text[:1].isalnum():
+            text = "\\ " + text
+        if i + 1 < len(parts) and text[-1:].isalnum():
+            text += "\\ "
+        out.append(text)
+    return "".join(out)
+
+
+def _statement_math(statement: str) -> str | None:
+    """The Unicode statement as reST with inline math, when symconv.latex can set it."""
+    try:
+        from symconv.latex.text import text_paragraph  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return paragraph_rst(text_paragraph(statement))
+    except ValueError:
+        return None
+
+
+def _statement(derivation: Derivation, statement_latex: str) -> list[str]:
+    """The statement as display math when the catalogue gives it in LaTeX, else as text.
+
+    Text with inline math when :mod:`symconv.latex.text` can set a Unicode statement
+    as a paragraph; plain Unicode otherwise.
+    """
+    if statement_latex:
+        return ["**Statement:**\n", _math(statement_latex)]
+    if derivation.statement:
+        inline = _statement_math(derivation.statement)
+        return [f"**Statement:** {inline or _unicode_math(derivation.statement)}\n"]
+    return []
+
+
+def _param_math(name: str) -> str:
+    return name if len(name) == 1 else rf"\mathrm{{{name}}}"
+
+
+def _value_math(value: object) -> str:
+    return rf"\text{{{value}}}" if isinstance(value, str) else str(value)
+
+
+def _words(names: list[str], rst: bool) -> str:
+    """Parameter names (``n, k``) or ``name = value`` pairs, as text or as one math role."""
+    text = ", ".join(names)
+    return f":math:`{text}`" if rst and text else text
+
+
+def _free_and_fixed(result: TierResult, rst: bool) -> tuple[str, str]:
+    if rst:
+        free = [_param_math(name) for name in result.free]
+        fixed = [f"{_param_math(k)} = {_value_math(v)}" for k, v in result.fixed.items()]
+    else:
+        free = list(result.free)
+        fixed = [f"{name} = {value}" for name, value in result.fixed.items()]
+    return _words(free, rst), _words(fixed, rst)
+
+
+#: What a passing tier shows, in words.
+_TIER_SHOWS = {
+    Tier.REWRITE: "both sides reduce to one expression by named rewrite rules",
+    Tier.SYMBOLIC: "an argument with every size and index symbolic",
+    Tier.EXHAUSTIVE: "exact comparison (symbolic kernel taps, no rounding) at every point of a "
+    "bounded grid of sizes",
+    Tier.NUMERIC: "comparison with an independent NumPy/SciPy implementation on random inputs",
+}
+
+
+def tier_summary(result: TierResult, rst: bool = False) -> str:
+    r"""What one tier established, in plain words, from its result, scope and fixed values.
+
+    With ``rst=True`` the parameters are set as math (``:math:`n, k```).
+
+    >>> tier_summary(TierResult(Tier.SYMBOLIC, True, "", "all", {"m": 3}, free=("n", "k")))
+    'proven for all n, k, with m = 3 held fixed: an argument with every size and index symbolic'
+    >>> tier_summary(TierResult(Tier.REWRITE, False, "n/a: no rule chain", applicable=False))
+    'not run (no rule chain)'
+    >>> tier_summary(TierResult(Tier.SYMBOLIC, True, "", "all", {"lo": 0}, free=("n",)), rst=True)
+    'proven for all :math:`n`, with :math:`\\mathrm{lo} = 0` held fixed: an argument with every size and index symbolic'
+    """  # noqa: E501
+    if not result.applicable:
+        return f"not run ({_plain(result.detail).removeprefix('n/a: ')})"
+    if not result.passed:
+        return f"failed: {_plain(result.detail)}"
+    free, fixed = _free_and_fixed(result, rst)
+    if result.scope == "all":
+        if not free:
+            head = (
+                f"shown only at {fixed}" if fixed else "proven for every value of every parameter"
+            )
+        else:
+            head = f"proven for all {free}" + (f", with {fixed} held fixed" if fixed else "")
+    else:
+        head = "checked up to the stated bounds (evidence, not a proof for larger sizes)"
+        head += f", with {fixed}" if fixed else ""
+    return f"{head}: {_TIER_SHOWS[result.tier]}"
+
+
+#: A SymPy expression printed with ``str``: readable only to SymPy.
+_SYMPY_DUMP = re.compile(r"\[\(|Sum\(|floor\(|Min\(|Max\(|Mod\(|KernelFamily|\.T\*")
+
+#: Plain sentences for the kinds of SymPy records the symbolic tier writes.
+_SYMBOLIC_RECORDS = (
+    (
+        "row",
+        "row by row, both sides are the same sum of terms under the same index "
+        "conditions (bounds and divisibility kept explicit)",
+    ),
+    (
+        "matrix calculus",
+        "SymPy's matrix calculus gives ∇ₓ(gᵀCx) = Cᵀg for every matrix C that does not "
+        "depend on x; the convolution C, with symbolic sizes, is one, and its transpose is "
+        "the transposed convolution",
+    ),
+    (
+        "becomes",
+        "entry i of the full convolution, a sum over the taps, becomes the other side's "
+        "under the change of index t = i − j; every mode keeps the same rows of it",
+    ),
+)
+
+
+def _plain(text: str) -> str:
+    return _unicode_math(" ".join(text.split()))
+
+
+def _without_scope(result: TierResult) -> str:
+    return _plain(result.detail).removeprefix(result.scope_text() + ": ").removeprefix("n/a: ")
+
+
+def readable_detail(result: TierResult) -> str:
+    """What a tier checked, without SymPy's raw expressions and without the scope words.
+
+    The raw record stays available on the page (folded away) when this differs from it.
+
+    >>> r = TierResult(Tier.SYMBOLIC, True, "for all n: row i of both sides: [(q[u], i - u, [])]",
+    ...                "all", free=("n",))
+    >>> readable_detail(r)
+    'row by row, both sides are the same sum of terms under the same index conditions (bounds and divisibility kept explicit)'
+    """  # noqa: E501
+    detail = _without_scope(result)
+    if result.tier is Tier.REWRITE and result.passed:
+        rules = sorted(
+            {r.strip() for m in re.findall(r"rules: ([^;)]*)", detail) for r in m.split(",")}
+        )
+        modes = re.findall(r"mode = (\w+):", detail)
+        where = f" in every mode ({', '.join(modes)})" if modes else ""
+        return (
+            f"each application of the rules {', '.join(rules)} checked with symbolic sizes{where}"
+            if rules
+            else detail
+        )
+    if "relationship" in detail and result.tier is Tier.SYMBOLIC:
+        return (
+            "each relationship equals the output length of symconv's operators as a formula in "
+            "symbolic sizes, under the relationship's conditions"
+        )
+    modes = re.findall(r"mode = (\w+): ", detail)
+    parts = []
+    for segment in re.split(r"; (?=for all |mode = )", detail):
+        segment = re.sub(r"^(for all [^:]*: |mode = \w+: )+", "", segment)
+        if _SYMPY_DUMP.search(segment):
+            segment = next((s for key, s in _SYMBOLIC_RECORDS if key in segment), None)
+            if segment is None:
+                continue
+        if segment not in parts:
+            parts.append(segment)
+    text = "; ".join(parts) or "see the record below"
+    return text + (f" (in each mode: {', '.join(modes)})" if modes else "")
+
+
+def _raw_records(derivation: Derivation) -> list[str]:
+    """SymPy's records of the tiers whose readable form left something out, folded away."""
+    folded = [
+        f"<details><summary>{r.tier.value}: the raw record</summary>"
+        f'<pre class="symconv-record">{html.escape(_plain(r.detail))}</pre></details>'
+        for r in derivation.tiers
+        if r.applicable and readable_detail(r) != _without_scope(r)
+    ]
+    if not folded:
+        return []
+    return [".. raw:: html\n\n" + textwrap.indent("\n".join(folded), "   ") + "\n"]
 
 
 def render_page(
@@ -210,15 +556,18 @@ def render_page(
     notation: Notation,
     source: str = "",
     notes: tuple[str, ...] = (),
+    statement_latex: str = "",
 ) -> str:
     doc = inspect.cleandoc(module.__doc__)
     lines = [f".. _gallery-{name}:\n", _heading(derivation.name, "=")]
-    if derivation.statement:
-        lines.append(f"**Statement:** {derivation.statement}\n")
+    lines += _statement(derivation, statement_latex)
     verdict = derivation.verdict
     lines.append(f"**Verdict:** {verdict.value} {_tiers(derivation)} — {_VERDICTS[verdict]}.\n")
     lines += [f"*Note:* {note}\n" for note in notes]
-    lines += [doc, ""]
+    lines.append(_figure(name, derivation, page_dir))
+    lines.append("What each tier established:\n")
+    lines += [f"- **{r.tier.value}** — {tier_summary(r, rst=True)}." for r in derivation.tiers]
+    lines += ["", doc, ""]
     where = f"*Catalogue name* ``{derivation.name}`` · *script* ``derivations/{script.name}``"
     lines.append(where + (f" · *source* {source}" if source else "") + "\n")
     lines.append(_heading("The derivation", "-"))
@@ -239,9 +588,13 @@ def render_page(
         )
         lines.append(_math(body))
     lines.append(_heading("What was checked", "-"))
-    rows = [(r.tier.value, r.result, r.scope_text(), _detail(r)) for r in derivation.tiers]
+    rows = [
+        (r.tier.value, r.result, _unicode_math(r.scope_text()), readable_detail(r))
+        for r in derivation.tiers
+    ]
     header = ("tier", "result", "scope", "what exactly was checked")
     lines.append(_list_table("12 8 20 60", header, rows))
+    lines += _raw_records(derivation)
     lines.append(_heading("The script", "-"))
     relative = Path(os.path.relpath(script, page_dir)).as_posix()
     lines.append(f".. literalinclude:: {relative}\n   :language: python\n")
@@ -264,12 +617,14 @@ def generate(app: Sphinx) -> None:
     pages = {}
     for script in scripts:
         module, derivation = checked_derivation(script)
-        source, notes = "", ()
+        source, notes, statement_latex = "", (), ""
         if names is not None and derivation.name in names:
             from symconv import catalogue
 
             entry = catalogue.get(derivation.name)
             source, notes = entry.source or "", tuple(entry.notes)
+            # Added to the catalogue entries alongside the Unicode statement.
+            statement_latex = getattr(entry, "statement_latex", "") or ""
         pages[script.stem] = (
             derivation,
             render_page(
@@ -281,6 +636,7 @@ def generate(app: Sphinx) -> None:
                 notation,
                 source,
                 notes,
+                statement_latex,
             ),
         )
         logger.info(
@@ -305,11 +661,12 @@ def generate(app: Sphinx) -> None:
         ".. _gallery:\n",
         _heading("Derivation gallery", "="),
         "Every identity of the catalogue, derived step by step and checked when this site "
-        "was built (a failing derivation stops the build). Each page shows the named rule "
-        "behind every step, the explicit matrices, each tier's result and scope, and the "
-        "script that produced it. The verdict is *proven* only when a rewrite or symbolic "
-        "argument covers every value of every parameter; *verified* when exact and numeric "
-        "agreement was checked up to stated bounds only. "
+        "was built (a failing derivation stops the build). Each page shows a figure, what each "
+        "tier established in words, the named rule behind every step, the explicit matrices, "
+        "each tier's result and scope, and the script that produced it. The verdict is "
+        "*proven* only when a rewrite or symbolic argument covers every value of every "
+        "parameter; *verified* when exact and numeric agreement was checked up to stated "
+        "bounds only. "
         + LEGEND[0].upper()
         + LEGEND[1:]
         + (f" (see :doc:`/{tiers_doc}`).\n" if tiers_doc else ".\n"),

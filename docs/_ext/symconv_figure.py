@@ -3,7 +3,7 @@
 Usage::
 
     .. symconv-figure:: transposed_as_direct(stride=2)
-       :alt: the seed's example 3
+       :alt: example 3 of the daved01/deconvolutions README
 
        The caption (one paragraph).
 

@@ -1,4 +1,4 @@
-"""The identity catalogue: every identity of ``DESIGN.md`` §4, proven and named.
+"""The identity catalogue: every named identity, with its proof.
 
 Examples
 --------

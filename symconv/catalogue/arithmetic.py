@@ -351,7 +351,7 @@ CONV_ARITHMETIC = Entry(
     "and "
     "dilated conv), each under its stated conditions, for all sizes",
     source='Dumoulin & Visin, "A guide to convolution arithmetic for deep learning" (2016/2018); '
-    "seeds/transposed-conv-blog.txt",
+    'blog post "Transfer convolution transposed convolution" (Alibaba Cloud community)',
     params=CONV_ARITHMETIC_PARAMS,
     sides=lambda: (None, None),
     chain=_steps,

@@ -195,7 +195,7 @@ CHECKERBOARD_OVERLAP = Entry(
     "uniform away from the borders (outputs m−1..s(n−1), once they span s outputs) iff s | m, "
     "for all n, m, s >= 1 (m=3, s=2: [1,1,2,1,2,…,2,1,1]; m=2 or 4, s=2: uniform)",
     source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016); '
-    "DESIGN.md §7 item 10",
+    "the overlap counts of an all-ones kernel",
     params=_PARAMS,
     sides=_count_sides,
     chain=_chain,

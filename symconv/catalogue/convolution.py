@@ -44,7 +44,7 @@ STRIDED_CONV = Entry(
     statement="Corr(q; lo, hi, stride s) = ↓ₛ(q⋆x): a strided conv is the stride-1 conv, "
     "decimated; "
     "for all n, m, s >= 1, lo, hi >= 0 with a non-empty output",
-    source="Dumoulin & Visin (2016) §1 (strides as subsampling); DESIGN.md §2",
+    source="Dumoulin & Visin (2016) §1 (strides as subsampling)",
     params=(param("n", 7, "signal length"), M_PARAM, param("s", 2, "stride"), LO_PARAM, HI_PARAM),
     sides=_strided_sides,
     chain=lambda **v: chain_from_script(_strided_sides(**v)[0], [("rule", "corr-stride")]),
@@ -75,7 +75,7 @@ DILATED_CONV = Entry(
     name="dilated-conv",
     statement="Corr(q; lo, hi, dilation d) = (↑_d q)⋆x: a dilated conv correlates with the kernel "
     "with d−1 zeros between taps; for all n, m, d >= 1, lo, hi >= 0 with a non-empty output",
-    source="Dumoulin & Visin (2016) §5.1 (dilated convolutions); DESIGN.md §2",
+    source="Dumoulin & Visin (2016) §5.1 (dilated convolutions)",
     params=(param("n", 7, "signal length"), M_PARAM, param("d", 2, "dilation"), LO_PARAM, HI_PARAM),
     sides=_dilated_sides,
     chain=lambda **v: chain_from_script(_dilated_sides(**v)[0], [("rule", "corr-dilation")]),
@@ -186,7 +186,7 @@ def _associative_sides(n: object, m: object, r: object) -> tuple:
 CONV_ASSOCIATIVE = Entry(
     name="conv-associative",
     statement="q∗(r∗x) = (q∗r)∗x in full mode, for all n, m, r >= 1",
-    source="DSP textbook identity; seeds/transposed-conv-blog.txt (stacked convolutions)",
+    source='DSP textbook identity; blog post "Transfer convolution transposed convolution"',
     params=(param("n", 4, "signal length"), M_PARAM, param("r", 2, "length of the second kernel")),
     sides=_associative_sides,
     chain=lambda **v: chain_from_script(_associative_sides(**v)[0], [("rule", "conv-associative")]),

@@ -127,7 +127,7 @@ class Entry:
     statement : str
         The identity in plain Unicode, with the ranges for which it holds.
     source : str
-        The seed file or paper it comes from.
+        The public source it comes from (paper, book, Q&A, repository).
     params : tuple of Param
         Parameters of :meth:`derivation` (the CLI options of ``symconv prove NAME``).
     """

@@ -145,7 +145,8 @@ TRANSPOSED_CONV_IS_GRADIENT = Entry(
     name="transposed-conv-is-gradient",
     statement="∇ₓ⟨g, Cx⟩ = Cᵀg for C = Corr(q; lo, hi, s, d): the backward pass of a conv is the "
     "transposed conv, for all n, m, s, d >= 1, lo, hi >= 0 with a non-empty output",
-    source="seeds/deconvolutional-layers-qa.txt (backward pass); DESIGN.md §7 item 9",
+    source='Data Science Stack Exchange, "What are deconvolutional layers?" (the backward pass); '
+    "PyTorch autograd of conv1d",
     params=_PARAMS,
     sides=_sides,
     chain=_chain,

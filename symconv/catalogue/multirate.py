@@ -16,10 +16,19 @@ from symconv.proof.symbolic import BoundedSymbol
 
 __all__ = ["ENTRIES"]
 
-_INDEX = Rule(
+#: The Noble identities hold row by row: substituting the index maps of ↑ₖ, ↓ₖ and the
+#: convolution gives the same sum on both sides (what the symbolic tier checks).
+_NOBLE_DOWN_ROWS = Rule(
     "compose-index-maps",
-    "row i of both sides, computed by substituting index maps (divisibility explicit)",
-    r"\text{entrywise}",
+    "row i of both sides is Σᵤ hᵤ x[k(i − u)]: ↓ₖ keeps the outputs at multiples of k, "
+    "where only the taps of ↑ₖh meet x",
+    r"\text{row } i = \sum_u h_u\, x_{k(i-u)}",
+)
+_NOBLE_UP_ROWS = Rule(
+    "compose-index-maps",
+    "row i of both sides is [k | i] Σᵤ hᵤ x[i/k − u]: the taps of ↑ₖh, k apart, meet the "
+    "samples of ↑ₖx only at multiples of k",
+    r"\text{row } i = [k \mid i] \sum_u h_u\, x_{i/k-u}",
 )
 
 
@@ -43,7 +52,10 @@ NOBLE_DOWN = Entry(
     source="Vaidyanathan, Multirate Systems and Filter Banks (1993), the Noble identities",
     params=(param("n", 6, "signal length"), K_PARAM, M_PARAM),
     sides=_noble_down_sides,
-    chain=lambda **v: [Step(_noble_down_sides(**v)[0]), Step(_noble_down_sides(**v)[1], _INDEX)],
+    chain=lambda **v: [
+        Step(_noble_down_sides(**v)[0]),
+        Step(_noble_down_sides(**v)[1], _NOBLE_DOWN_ROWS),
+    ],
     grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6)),
     bounds="n ≤ 12, k ≤ 4, m ≤ 5",
     symbolic=lambda **_: (*_noble_down_sides(n, k, m), "for all n, k, m >= 1"),
@@ -76,7 +88,10 @@ NOBLE_UP = Entry(
         param("e", 0, "trailing zeros of ↑ₖ, e < k", 0),
     ),
     sides=_noble_up_sides,
-    chain=lambda **v: [Step(_noble_up_sides(**v)[0]), Step(_noble_up_sides(**v)[1], _INDEX)],
+    chain=lambda **v: [
+        Step(_noble_up_sides(**v)[0]),
+        Step(_noble_up_sides(**v)[1], _NOBLE_UP_ROWS),
+    ],
     grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6), e=range(0, 4)),
     bounds="n ≤ 12, k ≤ 4, m ≤ 5, every e < k",
     symbolic=lambda **_: (

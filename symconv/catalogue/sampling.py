@@ -25,7 +25,7 @@ def _transpose_sides(N: int, k: int) -> tuple:
 UP_DOWN_TRANSPOSE = Entry(
     name="up-down-transpose",
     statement="(↓ₖ on ℝᴺ)ᵀ = ↑ₖ to length N, for all N, k >= 1; in particular ↑ₖ = ↓ₖᵀ",
-    source="seeds/deconvolutional-layers-qa.txt (↑ₖ = ↓ₖᵀ); lengths as in DESIGN.md §2",
+    source='Data Science Stack Exchange, "What are deconvolutional layers?" (↑ₖ = ↓ₖᵀ)',
     params=(_LENGTH, K_PARAM),
     sides=_transpose_sides,
     chain=lambda N, k: chain_from_script(_transpose_sides(N, k)[0], [("rule", "down-transpose")]),
@@ -76,8 +76,8 @@ def _lengths() -> list[dict]:
 DOWN_UP_IDENTITY = Entry(
     name="down-up-identity",
     statement="↓ₖ↑ₖ = I on ℝⁿ, for all n, k >= 1 and every length N of ↑ₖ (k(n−1)+1 <= N <= k·n)",
-    source="seeds/deconvolutional-layers-qa.txt; "
-    "DESIGN.md §7 item 6 (deconvolution is not an inverse)",
+    source='Data Science Stack Exchange, "What are deconvolutional layers?"; '
+    "deconvolution is not an inverse",
     params=(_N, K_PARAM, _LEN),
     sides=_down_up_sides,
     chain=lambda n, k, length: chain_from_script(
@@ -113,7 +113,8 @@ UP_DOWN_PROJECTOR = Entry(
     name="up-down-projector",
     statement="↑ₖ↓ₖ on ℝᴺ = diag([k | i]), the 0/1 projector onto multiples of k, "
     "for all N, k >= 1",
-    source="seeds/deconvolutional-layers-qa.txt; DESIGN.md §7 item 6 (↑₂↓₂ = diag(1,0,1,0,…))",
+    source='Data Science Stack Exchange, "What are deconvolutional layers?" '
+    "(↑₂↓₂ = diag(1,0,1,0,…))",
     params=(_N, K_PARAM, _LEN),
     sides=_projector_sides,
     chain=lambda n, k, length: [

@@ -1,7 +1,7 @@
 """Transposed convolution three ways: as a transpose, as a correlation, as a direct conv.
 
-Also the seed's misprinted variant of ``transposed-conv-as-transpose`` (↑ₖ inside
-the parentheses), which :func:`misprint` refutes with a counterexample.
+Also the misprinted variant of ``transposed-conv-as-transpose`` printed in the Stack Exchange
+Q&A (↑ₖ inside the parentheses), which :func:`misprint` refutes with a counterexample.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ TRANSPOSED_CONV_AS_TRANSPOSE = Entry(
     name="transposed-conv-as-transpose",
     statement="q∗(↑ₖx) = (↓ₖ(q∗)ᵀ)ᵀx with q∗ on ℝᵏⁿ in any mode and ↑ₖ from ℝⁿ to ℝᵏⁿ, "
     "for all n, k >= 1 and every kernel",
-    source="seeds/deconvolutional-layers-qa.txt (the chain q∗(↑ₖx) = q∗(↓ₖᵀx) = (↓ₖ(q∗)ᵀ)ᵀx)",
+    source='Data Science Stack Exchange, "What are deconvolutional layers?" '
+    "(q∗(↑ₖx) = q∗(↓ₖᵀx) = (↓ₖ(q∗)ᵀ)ᵀx)",
     params=(param("n", 2, "input length"), K_PARAM, M_PARAM, MODE_PARAM),
     sides=_as_transpose_sides,
     chain=_as_transpose_chain,
@@ -93,7 +94,7 @@ TRANSPOSED_CONV_AS_TRANSPOSE = Entry(
 
 
 def misprint(m: int = 3) -> tuple[str, Counterexample | None, str]:
-    """Refute the seed's misprint q∗(↑ₖx) = (↑ₖ(q∗)ᵀ)ᵀx: ``(statement, counterexample, detail)``.
+    """Refute the Q&A's misprint q∗(↑ₖx) = (↑ₖ(q∗)ᵀ)ᵀx: ``(statement, counterexample, detail)``.
 
     The search runs over n, k (smallest first) with q∗ 'same' on ℝᵏⁿ; a side
     that cannot even be formed counts as a difference of shapes.
@@ -166,8 +167,9 @@ CONV_TRANSPOSE_IS_CORRELATION = Entry(
     name="conv-transpose-is-correlation",
     statement="(q∗)ᵀ = correlation with q = flip(q)∗: full ↔ valid for all n, m; valid ↔ full for "
     "n >= m; same ↔ same for n >= m and m odd (the matched filter)",
-    source="seeds/transposed-conv-slides.txt, "
-    'seeds/deconvolutional-layers-qa.txt ("transpose the filter")',
+    source='lecture slides "Convolution, De-convolution, Transposed convolution, Fractional-stride '
+    'convolution" ("transpose filter"); '
+    'Data Science Stack Exchange, "What are deconvolutional layers?"',
     params=(param("n", 5, "signal length"), M_PARAM, MODE_PARAM),
     sides=_correlation_sides,
     chain=_correlation_chain,
@@ -255,7 +257,7 @@ TRANSPOSED_CONV_AS_DIRECT_CONV = Entry(
     "of the "
     "input with s−1 zeros between samples, bordered by (d(m−1)−lo, d(m−1)−hi+a) (negative: crop); "
     "for all n, m, s, d >= 1, lo, hi >= 0, 0 <= a < s with a non-empty output",
-    source='seeds/deconvolutions-repo-readme.md (examples 2 and 3, "fractionally strided"); '
+    source='daved01/deconvolutions README (examples 2 and 3, "fractionally strided"); '
     "Dumoulin & Visin (2016), relationships 8–14",
     params=(
         param("n", 3, "input length"),

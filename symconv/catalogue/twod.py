@@ -204,8 +204,9 @@ def _direct_symbolic(**values: object) -> tuple[list, tuple[TierResult, ...]]:
     return [], (_sides_argued(sides, _DIRECT_PARAMS, values, condition),)
 
 
-#: Per-axis configurations (n, m, s, lo, hi, d, a) of the exhaustive grid: seed examples 2 and
-#: 3, strides 1–3, dilation 2, every a < s, borders that pad, vanish and crop (m = 1 with lo = 1).
+#: Per-axis configurations (n, m, s, lo, hi, d, a) of the exhaustive grid: examples 2 and 3 of
+#: daved01/deconvolutions, strides 1–3, dilation 2, every a < s, borders that pad, vanish and
+#: crop (m = 1 with lo = 1).
 DIRECT_AXES = (
     (2, 3, 1, 0, 0, 1, 0),
     (2, 3, 2, 0, 0, 1, 0),
@@ -255,7 +256,7 @@ TRANSPOSED_CONV_AS_DIRECT_CONV_2D = Entry(
     "CorrNd with each kernel flipped on both axes and dilated, channel axes swapped per group, "
     "of the input with s−1 zeros between samples on each axis, bordered by "
     "(d(m−1)−lo, d(m−1)−hi+a) per axis (negative: crop); for all n₁, n₂ with a non-empty output",
-    source='seeds/deconvolutions-repo-readme.md (examples 2 and 3, "fractionally strided"); '
+    source='daved01/deconvolutions README (examples 2 and 3, "fractionally strided"); '
     "Dumoulin & Visin (2016), relationships 8–14",
     params=_DIRECT_PARAMS,
     sides=_direct_sides,
@@ -270,7 +271,7 @@ TRANSPOSED_CONV_AS_DIRECT_CONV_2D = Entry(
 )
 
 
-def seed_example(number: int) -> tuple:
+def readme_example(number: int) -> tuple:
     """The deconvolutions README's 2-D examples 2 and 3 as instances: ``(lhs, rhs)``.
 
     Example 2: (2, 2) zero-padded by 2 to (6, 6), 3×3 conv → (4, 4), the transpose of
@@ -577,7 +578,7 @@ CHECKERBOARD_OVERLAP_2D = Entry(
     "uniform in the interior (once it spans s outputs per axis) iff s divides m on each axis, "
     "for all m₁, m₂, s₁, s₂ >= 1 (m = 3, s = 2: counts 1, 2, 4)",
     source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016); '
-    "DESIGN.md §7 item 10",
+    "the overlap counts of an all-ones kernel",
     params=_CHECKERBOARD_PARAMS,
     sides=_checkerboard_sides,
     chain=_checkerboard_chain,

@@ -12,7 +12,7 @@ conv weight it transposes, which is why the transposed ops return
 
 PyTorch also accepts ``stride <= output_padding < dilation`` (e.g. stride 1,
 dilation 2, output_padding 1), which is no output padding in the sense of
-``DESIGN.md`` §2 (a < stride). PyTorch then keeps ``a`` more rows of the full
+symconv's conventions (a < stride). PyTorch then keeps ``a`` more rows of the full
 scatter result on that axis: while ``a <= padding`` that is the transposed
 convolution with the asymmetric padding ``(p, p − a)`` (and output padding 0),
 still the transpose of a convolution; rows beyond the full result are
@@ -26,7 +26,7 @@ Examples
 >>> from symconv import explicit, lambdify
 >>> op = conv_transpose2d([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]], (1, 1), stride=2,
 ...                       padding=1, output_padding=1)
->>> explicit(op).T  # DESIGN §7 item 2: a 1×1 input of ones gives [[5, 6], [8, 9]]
+>>> explicit(op).T  # output_padding is not zero padding: a 1×1 input of ones gives [[5, 6], [8, 9]]
 Matrix([[5, 6, 8, 9]])
 >>> conv1d(np.ones((2, 1, 3)), 6, stride=2).shape
 (4, 6)

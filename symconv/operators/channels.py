@@ -4,7 +4,7 @@
   output channel, the sum over its group's input channels of an N-D
   cross-correlation with per-axis padding (lo, hi), stride and dilation.
 - :class:`ConvTransposeNd` is its transpose, the framework transposed
-  convolution (``DESIGN.md`` §2), with per-axis output padding.
+  convolution, with per-axis output padding.
 
 Layout (the contract every adapter in :mod:`symconv.frameworks` follows):
 signals are flattened **channel-major, then row-major**: the input vector is

@@ -5,7 +5,7 @@
 - :class:`Corr` is what every deep-learning "conv" computes: cross-correlation
   with padding, stride and dilation.
 - :class:`ConvTranspose` is the framework transposed convolution, *defined*
-  as the transpose of a :class:`Corr` (``DESIGN.md`` §2).
+  as the transpose of a :class:`Corr`.
 
 Transposes close over the family: ``Conv.T`` is a stride-1 ``Corr``;
 ``Corr.T`` is a ``Conv`` when stride and dilation are 1 and the padding is the

@@ -74,13 +74,13 @@ class Upsample(Operator):
     length : int or sympy integer expression, optional
         Output length N, from k(n − 1) + 1 (no trailing zeros: SciPy
         ``upfirdn``, Dumoulin & Visin) to k·n (k − 1 trailing zeros: the
-        seeds). Default k·n. The length is part of the operator.
+        Stack Exchange answers). Default k·n. The length is part of the operator.
 
     Notes
     -----
     The entry is written with an explicit divisibility guard,
     ``δ(i mod k, 0)·δ(j, ⌊i/k⌋)``, because SymPy's delta summation drops
-    divisibility (``DESIGN.md`` §5).
+    divisibility (it would give ↑ₖ↓ₖ = I).
 
     Examples
     --------

@@ -336,7 +336,7 @@ def prove(
     limit : int
         At most this many size assignments, smallest first.
     trials, seed : int
-        Random inputs per instance, and the seed, of the numeric tier.
+        Random inputs per instance, and the random seed, of the numeric tier.
     statement : str, optional
         How to print the statement; default ``"lhs = rhs"``.
     scan_bound, scan_limit : int

@@ -5,7 +5,7 @@ produce; :func:`justifies` checks that a derivation step is exactly one
 application of its rule (in either direction); :func:`normalize` applies the
 orienting rules until none applies and records the steps. Products are kept
 flat and unevaluated throughout (SymPy's ``@`` would evaluate eagerly and
-erase the steps, ``DESIGN.md`` §5).
+erase the steps).
 
 Examples
 --------

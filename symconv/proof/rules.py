@@ -668,7 +668,7 @@ _add(
     "conv-transpose-definition",
     "ConvTranspose(q; lo, hi, s, d, a) = Corr(q; lo, hi, s, d)ᵀ on the output length",
     r"q\star^{\mathsf{T}} := (q\star)^{\mathsf{T}}",
-    "definition (DESIGN.md §2): ConvTranspose is defined as the transpose of this Corr",
+    "definition: ConvTranspose is defined as the transpose of this Corr",
 )(
     (
         _definition,

@@ -1,4 +1,4 @@
-"""The seed documents' 1-D facts, exactly (DESIGN.md §2 and §4)."""
+"""The 1-D facts of the classic examples (Stack Exchange answers, lecture slides), exactly."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The seeds' 2-D examples, exactly (DESIGN.md §4)."""
+"""The 2-D examples of the daved01/deconvolutions README, exactly."""
 
 import numpy as np
 import sympy as sp
