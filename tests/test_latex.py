@@ -520,3 +520,21 @@ def test_domain_matrix() -> None:
     dm = sparse_matrix(Conv(q, 2))
     assert latex(dm) == latex(explicit(Conv(q, 2)))
     assert latex(dm).startswith("\\begin{bmatrix}\nq_{0} & 0 \\\\\nq_{1} & q_{0}")
+
+
+def test_a_step_that_prints_like_the_line_before_is_folded_into_the_next() -> None:
+    """ConvTranspose prints as (q⋆)ᵀ, so unfolding its definition adds no printed line:
+    its justification moves to the next line, and no line restates the one before."""
+    q = kernel("q", 3)
+    definition = Rule("definition", "", r"q\star^{\mathsf{T}} := (q\star)^{\mathsf{T}}")
+    flip_rule = Rule("flip", "", r"\operatorname{Flip}")
+    steps = (
+        Step(ConvTranspose(q, 2, stride=2)),
+        Step(sp.Transpose(Corr(q, 5, stride=2)), definition),
+        Step(sp.Transpose(Flip(5)), flip_rule),
+    )
+    text = derivation_latex(Derivation("d", "", steps), numbered=False)
+    lines = text.splitlines()[1:-1]
+    assert len(lines) == 1, text  # lhs = the one different right side
+    assert r"q\star^{\mathsf{T}} := (q\star)^{\mathsf{T}}" in lines[0]
+    assert r"\operatorname{Flip}" in lines[0]

@@ -278,17 +278,30 @@ def _chain_lines(
 ) -> list[str]:
     """A chain lhs = … = rhs, one step per line with its rule as justification.
 
-    A sum is broken between its terms when it does not fit (see :func:`_layout`).
+    A sum is broken between its terms when it does not fit (see :func:`_layout`). A step
+    that prints exactly as the line before it (a definition unfolded into the form the
+    notation already shows) is not a line of its own: its justification joins the next
+    line's, so no printed line restates the previous one.
     """
     lhs = printer.doprint(steps[0].expr)
     if len(steps) == 1:
         return [lhs]
-    rights = []
+    rights: list[tuple[list[str], list[str]]] = []
+    shown, pending = [lhs], []
     for step in steps[1:]:
         expr = step.expr
         pieces = printer.sum_terms(expr) if isinstance(expr, MatAdd) else [printer.doprint(expr)]
-        reasons = [rule_latex(step.rule, notation)] if step.rule is not None else []
+        reasons = pending + ([rule_latex(step.rule, notation)] if step.rule is not None else [])
         if notes and step.note:
             reasons.append(text_math(f"({step.note})"))
-        rights.append((pieces, r" \quad ".join(reasons)))
-    return _layout(lhs, rights, room)
+        if pieces == shown:
+            pending = reasons
+            continue
+        rights.append((pieces, reasons))
+        shown, pending = pieces, []
+    if pending:  # the last steps printed as the line before: they justify it too
+        if rights:
+            rights[-1] = (rights[-1][0], rights[-1][1] + pending)
+        else:  # nothing changes in print: the one line says why the sides are equal
+            rights = [(shown, pending)]
+    return _layout(lhs, [(p, r" \quad ".join(r)) for p, r in rights], room)
