@@ -29,9 +29,9 @@ from symconv.cli._output import output_directory
 from symconv.derivation import Derivation, Tier, TierResult, Verdict, json_value
 from symconv.errors import ParameterError
 from symconv.latex.preamble import write_atomic
+from symconv.proof.prove import EXIT_STATUS
 
 __all__ = [
-    "EXIT",
     "entry_json",
     "exit_status",
     "format_derivation",
@@ -40,8 +40,6 @@ __all__ = [
     "tier_marks",
 ]
 
-#: Exit status of ``symconv prove`` (and ``check``) by verdict; 2 is a usage error.
-EXIT = {Verdict.PROVEN: 0, Verdict.REFUTED: 1, Verdict.VERIFIED: 3, Verdict.UNKNOWN: 4}
 
 #: Verdicts from weakest to strongest, for "the weakest verdict decides".
 _STRENGTH = (Verdict.REFUTED, Verdict.UNKNOWN, Verdict.VERIFIED, Verdict.PROVEN)
@@ -98,7 +96,7 @@ def exit_status(verdicts: Iterable[Verdict], require: str = "proven") -> int:
     weakest = min(verdicts, key=_STRENGTH.index, default=Verdict.PROVEN)
     if weakest is Verdict.VERIFIED and require == "verified":
         return 0
-    return EXIT[weakest]
+    return EXIT_STATUS[weakest]
 
 
 def _detail(result: TierResult) -> str:
@@ -189,8 +187,8 @@ def _prove_all(args: argparse.Namespace) -> int:
     verdicts = [derivation.verdict for _, derivation, _ in results]
     # The misprint must be refuted: if not, the engine could not decide it (unknown).
     status = exit_status(verdicts, args.require)
-    if counterexample is None and status != EXIT[Verdict.REFUTED]:
-        status = EXIT[Verdict.UNKNOWN]
+    if counterexample is None and status != EXIT_STATUS[Verdict.REFUTED]:
+        status = EXIT_STATUS[Verdict.UNKNOWN]
     if args.out:
         for name, derivation, _ in results:
             entry = catalogue.get(name)
