@@ -533,6 +533,11 @@ def preload_grid(entry: Entry, slices: list[tuple]) -> None:
     _GRID[entry.name] = (exhaustive, numeric)
 
 
+def grid_done(entry: Entry) -> bool:
+    """Whether this process already has the entry's grid tiers (computed or preloaded)."""
+    return entry.name in _GRID
+
+
 def _not_applicable() -> tuple[TierResult, TierResult]:
     why = "n/a: no matrix instances"
     return (

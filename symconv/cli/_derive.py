@@ -33,7 +33,7 @@ def derive(entry: Entry, parameters: dict, quiet: bool = False) -> Derivation:
     entry.resolve(**parameters)  # a bad value fails at once, not after the grid
     with Status(f"proving {entry.name}", quiet=quiet) as status:
         # The grid tiers do not depend on the parameters; computed once per process.
-        if entry.name not in entry_module._GRID:
+        if not entry_module.grid_done(entry):
             count = SLICES.get(entry.name, 1)
             slices = []
             for index in range(count):
