@@ -35,6 +35,7 @@ __all__ = [
     "length",
     "ones",
     "signal",
+    "tap_terms",
 ]
 
 Kernel = tuple[sp.Expr, ...]
@@ -275,6 +276,35 @@ def family(name: str, m: object) -> KernelFamily:
     (1, 1, 1)
     """
     return KernelFamily(name, m)
+
+
+def tap_terms(kernel: object) -> list[tuple[sp.Expr, sp.Expr, set]]:
+    """``[(tap value, tap position, guards)]``: the kernel in the terms of an index map.
+
+    The non-zero taps of a concrete kernel; for a family of symbolic length one term with a
+    fresh bound tap index u (0 <= u < m, position τ(u) inside the kernel), named after the
+    family so that the terms of two expressions can be matched.
+
+    Examples
+    --------
+    >>> tap_terms((2, 0, 5))
+    [(2, 0, set()), (5, 2, set())]
+    """
+    if isinstance(kernel, KernelFamily):
+        u = sp.Dummy(f"u_{kernel.name}", integer=True)
+        tau = kernel.position(u)
+        guards = {("range", u, 0, kernel.m), ("range", tau, 0, kernel.length)}
+        if kernel.c != 1:
+            guards.add(("div", kernel.c, kernel.a + kernel.b * u))
+        return [(kernel.value(u), tau, guards)]
+    if isinstance(kernel, KernelConvolution):  # (f ∗ g)_τ = Σ f_a g_b over a + b = τ
+        f, g = (tap_terms(x) for x in kernel.factors)
+        return [
+            (cf * cg, tf + tg, gf | gg | {("range", tf + tg, 0, kernel.length)})
+            for cf, tf, gf in f
+            for cg, tg, gg in g
+        ]
+    return [(q, t, set()) for t, q in enumerate(kernel) if q != 0]
 
 
 def length(q: object) -> sp.Expr:

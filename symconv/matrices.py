@@ -21,6 +21,7 @@ Matrix([
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from functools import singledispatch
 from typing import TypeVar
@@ -47,13 +48,25 @@ from symconv import limits
 from symconv._densepoly import DensePolyMatrix, TooLargeError
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix, supports
 from symconv.errors import ParameterError, ShapeMismatchError
-from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+from symconv.operators import (
+    Conv,
+    ConvTranspose,
+    Corr,
+    Crop,
+    Downsample,
+    Flip,
+    Operator,
+    Pad,
+    Upsample,
+)
 from symconv.operators.base import expand_power
+from symconv.operators.index_map import evaluate, flat_index
 
 #: Either fast representation; both support transpose, @, +, scale and kron.
 Matrix = TypeVar("Matrix", PolyMatrix, DensePolyMatrix)
 
 __all__ = [
+    "derived_entries",
     "differing_entries",
     "domain_of",
     "explicit",
@@ -66,9 +79,47 @@ __all__ = [
 Rows = dict[int, dict[int, object]]
 
 
+def derived_entries(expr: Operator) -> list[tuple[int, int, sp.Expr]]:
+    """``[(row, column, value)]`` of an operator at concrete sizes, from its index map alone.
+
+    The default exact matrix of an operator without a fast path, and the reference the
+    fast paths are checked against. Entries of equal position are not yet summed.
+
+    Examples
+    --------
+    >>> from symconv.operators import NearestUpsample
+    >>> derived_entries(NearestUpsample(2, 2))
+    [(0, 0, 1), (1, 0, 1), (2, 1, 1), (3, 1, 1)]
+    """
+    known = _DERIVED.get(expr)
+    if known is None:
+        _concrete(expr)
+        row_dims, col_dims = ([int(d) for d in dims] for dims in expr.index_dims)
+        known = []
+        for r, index in enumerate(itertools.product(*map(range, row_dims))):
+            for value, column in evaluate(expr, index):
+                known.append((r, int(flat_index(column, col_dims)), value))
+        if len(_DERIVED) >= 64:
+            _DERIVED.clear()
+        _DERIVED[expr] = known
+    return known
+
+
+_DERIVED: dict[object, list[tuple[int, int, sp.Expr]]] = {}
+
+
+def _fast(expr: object) -> bool:
+    """Whether the operator has a fast exact builder here (else its index map is used)."""
+    return _sparse.dispatch(type(expr)) is not _sparse.dispatch(object) or (
+        _pattern.dispatch(type(expr)) is not _pattern.dispatch(object)
+    )
+
+
 def _scalars(expr: object) -> Iterable[sp.Expr]:
     """Every scalar an expression's matrix may contain (taps, coefficients, entries)."""
-    if isinstance(expr, sp.MatrixBase):
+    if isinstance(expr, Operator) and not _fast(expr):
+        yield from (value for _, _, value in derived_entries(expr))
+    elif isinstance(expr, sp.MatrixBase):
         yield from (v for v in expr.values())
     elif hasattr(expr, "kernel"):
         # A kernel of symbolic length (symconv.kernels.KernelFamily) lists its taps once
@@ -264,6 +315,13 @@ def _sparse(expr: object, K: Domain) -> DomainMatrix:
                 row = rows.setdefault(r, {})
                 row[c] = row[c] + value if c in row else value
         return DomainMatrix(rows, _concrete(expr), K, fmt="sparse")
+    if isinstance(expr, Operator):
+        rows: Rows = {}
+        for r, c, value in derived_entries(expr):
+            row = rows.setdefault(r, {})
+            converted = K.from_sympy(value)
+            row[c] = row[c] + converted if c in row else converted
+        return DomainMatrix(rows, _concrete(expr), K, fmt="sparse")
     if isinstance(expr, MatrixSymbol):
         raise ParameterError("expr", expr, "an expression of symconv operators, not a MatrixSymbol")
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
@@ -370,7 +428,7 @@ def _poly_leaf(expr: object, K: Domain) -> PolyMatrix:
     pattern = _pattern(expr, K)
     if pattern is not None:
         return PolyMatrix.from_pattern(_concrete(expr), pattern, K)
-    # A class registered by another module, or an explicit matrix: its own builder.
+    # An operator without a fast pattern (built from its index map), or an explicit matrix.
     return PolyMatrix.from_domain_matrix(_sparse(expr, K))
 
 
@@ -396,7 +454,7 @@ def _dense_leaf(expr: object, K: Domain) -> DensePolyMatrix:
     if pattern is not None:
         result = DensePolyMatrix.from_pattern(_concrete(expr), pattern, K)
     else:
-        # A class registered by another module, or an explicit matrix: its own builder.
+        # An operator without a fast pattern (built from its index map), or an explicit matrix.
         dm = _sparse(expr, K)
         rows = dm.rep.to_dod()
         result = DensePolyMatrix.from_entries(

@@ -38,8 +38,18 @@ from sympy.matrices.expressions import (
 
 from symconv import _validate
 from symconv.errors import ParameterError
-from symconv.matrices import explicit
-from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+from symconv.matrices import derived_entries, explicit
+from symconv.operators import (
+    Conv,
+    ConvTranspose,
+    Corr,
+    Crop,
+    Downsample,
+    Flip,
+    Operator,
+    Pad,
+    Upsample,
+)
 from symconv.operators.base import expand_power
 
 __all__ = [
@@ -519,7 +529,28 @@ def _compile_linear(linear: _Linear, params: _Parameters) -> Apply:
 
 @singledispatch
 def _compile(expr: object, params: _Parameters) -> Apply:
+    if isinstance(expr, Operator):
+        return _compile_derived(expr, params)
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
+
+
+def _compile_derived(expr: Operator, params: _Parameters) -> Apply:
+    """x ↦ A x through the sparse matrix of A's index map: the default for an operator
+    without a fast path (one sparse product; entries may depend on the parameters)."""
+    from scipy import sparse  # deferred: SciPy is only needed on this path
+
+    rows, cols = _size(expr.rows, expr), _size(expr.cols, expr)
+    entries = derived_entries(expr)
+    positions = np.array([(r, c) for r, c, _ in entries], dtype=np.intp).reshape(-1, 2).T
+    values = params.compile([v for _, _, v in entries] or [0])
+
+    def apply(x: np.ndarray, given: Sequence[float]) -> np.ndarray:
+        data = values(given)[: len(entries)]
+        matrix = sparse.csr_array((data, (positions[0], positions[1])), shape=(rows, cols))
+        flat = x.reshape(-1, cols)
+        return np.asarray((matrix @ flat.T).T).reshape(*x.shape[:-1], rows)
+
+    return apply
 
 
 #: Register the numeric compiler of a new operator class:

@@ -26,11 +26,10 @@ from sympy import Identity, KroneckerProduct, MatAdd, MatMul, MatPow, OneMatrix,
 
 import symconv.catalogue  # noqa: F401  (loads every Operator subclass, for the coverage test)
 from symconv import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
-from symconv.catalogue.operators import MultiplesProjector, NearestUpsample, PhaseSum
 from symconv.errors import ParameterError
 from symconv.kernels import family
 from symconv.matrices import sparse_matrix
-from symconv.operators import Operator
+from symconv.operators import MultiplesProjector, NearestUpsample, Operator, PhaseSum
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.grid import Permute, pad_nd, upsample_nd
 from symconv.proof import oracle

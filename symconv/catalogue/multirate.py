@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import sympy as sp
-from sympy.matrices.expressions import MatAdd, MatMul
+from sympy.matrices.expressions import MatMul
 
 from symconv import kernels, sizes
 from symconv.catalogue._common import K_PARAM, M_PARAM, N_RANGE, k, m, n, param, q, taps
 from symconv.catalogue.entry import Entry, chain_from_script, grid
-from symconv.catalogue.operators import NearestUpsample, PhaseSum
 from symconv.derivation import Rule, Step
 from symconv.errors import ParameterError
-from symconv.operators import Conv, ConvTranspose, Downsample, Pad, Upsample
+from symconv.operators import (
+    Conv,
+    ConvTranspose,
+    Downsample,
+    NearestUpsample,
+    PhaseSum,
+    Upsample,
+)
+from symconv.operators.polyphase import polyphase
 from symconv.proof.symbolic import BoundedSymbol
 
 __all__ = ["ENTRIES"]
@@ -143,20 +150,6 @@ NEAREST_UPSAMPLE_CONV = Entry(
     ),
     symbolic=lambda **_: (*_nearest_sides(n, k, m), "for all n, k, m >= 1"),
 )
-
-
-def polyphase(n: object, kernel: tuple, s: int) -> sp.Basic:
-    """Σᵥ Shiftᵥ ↑ₛ (q[v::s] ∗ y): the pixel-shuffle form of a stride-s transposed conv."""
-    m = len(kernel)
-    total = s * (n - 1) + m
-    terms = []
-    for v in range(min(s, m)):
-        phase = kernel[v::s]
-        conv = Conv(phase, n, "full")
-        spread = s * (conv.rows - 1) + 1
-        up = Upsample(conv.rows, s, spread)
-        terms.append(MatMul(Pad(spread, v, total - v - spread), up, conv))
-    return terms[0] if len(terms) == 1 else MatAdd(*terms)
 
 
 def _subpixel_sides(n: object, m: int, s: int) -> tuple:

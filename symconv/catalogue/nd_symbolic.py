@@ -42,7 +42,7 @@ import itertools
 import sympy as sp
 from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMul, Transpose
 
-from symconv.operators.channels import ConvTransposeNd, CorrNd, WeightFamily, _layer_shape
+from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.proof import symbolic
 
 __all__ = ["axis_shape", "entrywise_equal_nd", "row_terms_nd"]
@@ -131,64 +131,12 @@ def _axis_terms(op: sp.Basic, i: sp.Expr) -> list:
         raise UnsupportedError(str(reason)) from None
 
 
-def _layer_terms(op: CorrNd | ConvTransposeNd, index: tuple) -> list:
-    channel, positions = index[0], index[1:]
-    _, _, c_out_g, c_in_g = _layer_shape(op.weight, op.groups)
-    lows = [p[0] for p in op.padding]
-    forward = isinstance(op, CorrNd)
-    # Forward: row channel o reads the channels of its group; transposed: row channel c
-    # (a forward input channel) is read by the output channels of its group.
-    if forward:
-        group = channel // c_out_g
-        pairs = [(channel, group * c_in_g + c, c) for c in range(c_in_g)]
-    else:
-        group = channel // c_in_g
-        pairs = [(o, o, channel % c_in_g) for o in range(group * c_out_g, (group + 1) * c_out_g)]
-    family = isinstance(op.weight, WeightFamily)
-    if family:  # per axis the bound taps of that axis's kernel: (base index, position, guards)
-        per_axis = []
-        for axis in op.weight.axes:
-            options = []
-            for _, tau, g in symbolic._kernel_taps(axis):
-                dummies = set().union(*(sp.sympify(x).atoms(sp.Dummy) for x in (tau, *_flat(g))))
-                base = [u for u in dummies if u.name == f"u_{op.weight.name}"]
-                options.append((base[0] if base else None, tau, g))
-            per_axis.append(options)
-        tap_sets = list(itertools.product(*per_axis))
-    else:
-        tap_sets = list(itertools.product(*map(range, op.kernel_size)))
-    terms = []
-    for w_out, col_channel, w_in in pairs:
-        for taps in tap_sets:
-            guards = set()
-            if family:
-                value = op.weight.value([u for u, _, _ in taps])
-                guards = set().union(*(g for _, _, g in taps))
-                taps = [tau for _, tau, _ in taps]
-            else:
-                value = op.weight[(w_out, w_in, *taps)]
-            if value == 0:
-                continue
-            cols = []
-            for i, t, s, d, lo, n in zip(positions, taps, op.stride, op.dilation, lows, op.size):
-                if forward:
-                    col = i * s + t * d - lo
-                else:
-                    e = i + lo - t * d
-                    col = e / s
-                    guards.add(("div", s, e))
-                guards.add(("range", col, 0, n))
-                cols.append(col)
-            terms.append((value, (col_channel, *cols), guards))
-    return terms
-
-
 def row_terms_nd(expr: sp.Basic, index: tuple) -> list:
     """Row ``index = (channel, i₁, …, i_N)`` as ``[(coeff, column index, guards)]``."""
     expr = _unwrap(expr)
     rank = len(index) - 1
     if isinstance(expr, (CorrNd, ConvTransposeNd)):
-        return _layer_terms(expr, index)
+        return expr.index_map(index)
     if hasattr(expr, "phase_term"):
         # Σ over phases v (0 <= v_k < s_k per axis) of expr.phase_term(v): the phases are
         # bound indices, summed out later only when every guard on them is implied.

@@ -7,10 +7,9 @@ from sympy.matrices.expressions import Identity, MatMul, Transpose
 from symconv import sizes
 from symconv.catalogue._common import K_PARAM, K_RANGE, N_RANGE, N, k, n, param
 from symconv.catalogue.entry import Entry, Param, chain_from_script, grid
-from symconv.catalogue.operators import MultiplesProjector
 from symconv.derivation import Rule, Step
 from symconv.errors import ParameterError
-from symconv.operators import Downsample, Upsample
+from symconv.operators import Downsample, MultiplesProjector, Upsample
 from symconv.proof.symbolic import bounded
 
 __all__ = ["ENTRIES"]

@@ -38,11 +38,10 @@ from symconv import kernels, sizes
 from symconv.catalogue._common import param
 from symconv.catalogue.entry import Entry, Param, argued
 from symconv.catalogue.nd_symbolic import entrywise_equal_nd
-from symconv.catalogue.operators import NearestUpsample
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.matrices import sparse_matrix
-from symconv.operators import ConvTranspose, Pad, Upsample
+from symconv.operators import ConvTranspose, NearestUpsample, Pad, Upsample
 from symconv.operators.channels import (
     ConvTransposeNd,
     CorrNd,

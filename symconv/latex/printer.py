@@ -80,14 +80,18 @@ from symconv.errors import ParameterError
 from symconv.latex.matrices import matrix_latex
 from symconv.latex.notation import Notation
 from symconv.operators import (
+    BlockSum,
     Conv,
     ConvTranspose,
     Corr,
     Crop,
     Downsample,
     Flip,
+    MultiplesProjector,
+    NearestUpsample,
     Operator,
     Pad,
+    PhaseSum,
     Upsample,
 )
 
@@ -416,13 +420,18 @@ def _star(op: Conv | Corr | ConvTranspose, printer: SymconvLatexPrinter) -> str:
 
 @singledispatch
 def operator_form(expr: Operator, printer: SymconvLatexPrinter) -> Printed:
-    """``(latex, kind)`` of one operator in its symbolic form.
+    r"""``(latex, kind)`` of one operator in its symbolic form.
 
-    Extend with :func:`symconv.latex.printer.register`; an operator class without
-    printing shows as its class name.
+    Extend with :func:`symconv.latex.printer.register`. The default, for an operator
+    class without its own entry, is its class name with its scalar parameters as a
+    subscript: ``\operatorname{CircularPad}_{4,1,1}``.
     """
     name = type(expr).__name__.replace("_", r"\_")
-    return rf"\operatorname{{{name}}}", Kind.ATOM
+    scalars = [a for a in expr._display_args() if isinstance(a, sp.Expr) and a.is_scalar]
+    if not scalars:
+        return rf"\operatorname{{{name}}}", Kind.ATOM
+    subscript = ",".join(printer.doprint(a) for a in scalars)
+    return rf"\operatorname{{{name}}}_{{{subscript}}}", Kind.SCRIPTED
 
 
 #: Register the printing of a new operator class:
@@ -468,3 +477,26 @@ def _(expr: ConvTranspose, printer: SymconvLatexPrinter) -> Printed:
     transpose = printer.notation.call("transp")
     text = f"({kernel_latex(expr.kernel, printer)} {_star(expr, printer)})^{{{transpose}}}"
     return text, Kind.SUPERSCRIPTED
+
+
+@operator_form.register
+def _(expr: NearestUpsample, printer: SymconvLatexPrinter) -> Printed:
+    return f"N_{{{printer.doprint(expr.k)}}}", Kind.SCRIPTED
+
+
+@operator_form.register
+def _(expr: BlockSum, printer: SymconvLatexPrinter) -> Printed:
+    transpose = printer.notation.call("transp")
+    return f"N_{{{printer.doprint(expr.k)}}}^{{{transpose}}}", Kind.SUPERSCRIPTED
+
+
+@operator_form.register
+def _(expr: MultiplesProjector, printer: SymconvLatexPrinter) -> Printed:
+    return rf"\operatorname{{diag}}([{printer.doprint(expr.k)} \mid i])", Kind.CLOSED
+
+
+@operator_form.register
+def _(expr: PhaseSum, printer: SymconvLatexPrinter) -> Printed:
+    s, up = printer.doprint(expr.s), printer.notation.call("upsample", printer.doprint(expr.s))
+    q = printer.notation.call("vect", expr.kernel.name) + f"_{{[v::{s}]}}"
+    return rf"\sum_{{v}} S_{{v}} {up} ({q} {printer.notation.call('conv')})", Kind.SUM

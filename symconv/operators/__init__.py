@@ -1,14 +1,22 @@
 """The operators: one final SymPy matrix-expression class per concept."""
 
-from symconv.operators.base import Operator
+from symconv.operators.base import Operator, operator_classes
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.convolution import Conv, ConvTranspose, Corr
 from symconv.operators.flip import Flip
 from symconv.operators.grid import Permute
 from symconv.operators.padding import Crop, Pad
-from symconv.operators.sampling import Downsample, Upsample
+from symconv.operators.polyphase import PhaseSum
+from symconv.operators.sampling import (
+    BlockSum,
+    Downsample,
+    MultiplesProjector,
+    NearestUpsample,
+    Upsample,
+)
 
 __all__ = [
+    "BlockSum",
     "Conv",
     "ConvTranspose",
     "ConvTransposeNd",
@@ -17,8 +25,12 @@ __all__ = [
     "Crop",
     "Downsample",
     "Flip",
+    "MultiplesProjector",
+    "NearestUpsample",
     "Operator",
     "Pad",
     "Permute",
+    "PhaseSum",
     "Upsample",
+    "operator_classes",
 ]

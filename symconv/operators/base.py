@@ -14,8 +14,16 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from symconv import _validate
 from symconv.errors import ParameterError, ShapeMismatchError
+from symconv.operators.index_map import Term, flat_index, indicator, multi_index
 
-__all__ = ["Operator", "check_composable", "check_same_shape", "expand_power", "sizes_equal"]
+__all__ = [
+    "Operator",
+    "check_composable",
+    "check_same_shape",
+    "expand_power",
+    "operator_classes",
+    "sizes_equal",
+]
 
 
 def sizes_equal(a: sp.Expr, b: sp.Expr) -> bool | None:
@@ -101,13 +109,100 @@ def expand_power(power: MatPow) -> list[MatrixExpr]:
     return [base] * int(exponent)
 
 
-class Operator(MatrixExpr):
-    """Abstract base of every symconv operator.
+#: What every operator class states itself; everything else is derived from these.
+REQUIRED = ("shape", "index_map", "_eval_transpose")
 
-    Subclasses are final, keep all their parameters as SymPy ``args`` (so
-    ``==``, ``subs`` and pickling work) and define ``shape``, ``_entry`` and
-    ``_eval_transpose``.
+_CLASSES: list[type] = []
+
+
+def operator_classes() -> tuple[type, ...]:
+    """Every operator class defined so far, in the order of definition.
+
+    A class joins when it is defined (its module imported), so the tuple never depends on
+    which other modules were imported first; ``import symconv`` defines all of symconv's.
+
+    Examples
+    --------
+    >>> from symconv import Upsample
+    >>> Upsample in operator_classes()
+    True
     """
+    return tuple(_CLASSES)
+
+
+class Operator(MatrixExpr):
+    """Abstract base of every symconv operator: the operator contract.
+
+    A subclass keeps all its parameters as SymPy ``args`` (so ``==``, ``subs`` and
+    pickling work) and states its meaning once, in three pieces that are checked when
+    the class is defined:
+
+    ``shape``
+        ``(rows, cols)``, symbolic sizes allowed.
+    ``index_map(index)``
+        Row ``index`` (a tuple, one entry per output axis) as a list of terms
+        ``(coefficient, column index, guards)``; see :mod:`symconv.operators.index_map`.
+    ``_eval_transpose()``
+        The transpose in closed form (another operator), so ``A.T`` is never a bare
+        ``Transpose`` of a symconv operator.
+
+    Everything else is derived from them: the entry ``A[i, j]``, the exact matrix
+    (:func:`symconv.explicit`), the NumPy function (:func:`symconv.lambdify`), the
+    reference oracle of the numeric proof tier, the symbolic proof tier and a default
+    LaTeX form. An operator with more than one axis per side (an image, channels)
+    also defines ``index_dims``. A faster ``_entry`` or a registered fast path in
+    :mod:`symconv.matrices` / :mod:`symconv.numeric` is an optional override, checked
+    against the derived default by the generic tests.
+
+    Examples
+    --------
+    >>> class Halve(Operator):
+    ...     @property
+    ...     def shape(self):
+    ...         return (2, 2)
+    Traceback (most recent call last):
+    ...
+    TypeError: operator class Halve does not define index_map, _eval_transpose \
+(every operator states shape, index_map and _eval_transpose)
+    """
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in REQUIRED if getattr(cls, name) is getattr(Operator, name)]
+        if missing:
+            raise TypeError(
+                f"operator class {cls.__name__} does not define {', '.join(missing)} "
+                f"(every operator states {', '.join(REQUIRED[:-1])} and {REQUIRED[-1]})"
+            )
+        _CLASSES.append(cls)
+
+    @property
+    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+        """The axis sizes the rows and the columns are flattened from (row-major)."""
+        return (self.rows,), (self.cols,)
+
+    def index_map(self, index: tuple) -> list[Term]:  # pragma: no cover - abstract
+        """Row ``index`` as ``[(coefficient, column index, guards)]``."""
+        raise NotImplementedError
+
+    def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
+        """``A[i, j]`` derived from the index map (a subclass may override it with a
+        shorter closed form, checked against this one)."""
+        row_axes, col_axes = self.index_dims
+        index, column = multi_index(i, row_axes), multi_index(j, col_axes)
+        if len(row_axes) == 1:
+            index = (sp.sympify(i),)
+        column_flat = sp.sympify(j) if len(col_axes) == 1 else flat_index(column, col_axes)
+        total = sp.Integer(0)
+        for c, col, guards in self.index_map(index):
+            bound = sorted(_dummies(c, col, guards), key=str)
+            limits = {g[1]: g for g in guards if g[0] == "range" and g[1] in bound}
+            term = sp.sympify(c) * sp.KroneckerDelta(column_flat, flat_index(col, col_axes))
+            term *= sp.Mul(*(indicator(g) for g in guards if g not in limits.values()))
+            for u in bound:  # a bound index is summed over its own range
+                term = sp.Sum(term, (u, limits[u][2], limits[u][3] - 1))
+            total += term
+        return total
 
     # Above MatrixExpr's 11.0, so that ``MatMul @ Operator`` reaches our check.
     _op_priority = 12.0
@@ -175,3 +270,8 @@ class Operator(MatrixExpr):
         from symconv.latex import latex
 
         return latex(self)
+
+
+def _dummies(c: object, col: tuple, guards: object) -> set:
+    parts = [c, *col, *(x for g in guards for x in g[1:])]
+    return set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts))

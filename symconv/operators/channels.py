@@ -30,10 +30,11 @@ from collections.abc import Sequence
 import sympy as sp
 from sympy.tensor.array import ImmutableDenseNDimArray
 
-from symconv import _validate, sizes
+from symconv import _validate, kernels, sizes
 from symconv.errors import ParameterError
 from symconv.operators.base import Operator
 from symconv.operators.convolution import Corr
+from symconv.operators.index_map import Term, divides, within
 
 __all__ = [
     "ConvTransposeNd",
@@ -283,6 +284,65 @@ def _weight_for(
 # --- the operators ------------------------------------------------------------
 
 
+def _layer_terms(op: CorrNd | ConvTransposeNd, index: tuple, forward: bool) -> list[Term]:
+    """Row ``(channel, i₁, …, i_N)`` of a layer: every weight tap of the channels it reads.
+
+    Forward, tap t sends row (o, i) to column (c, i·s + t·d − lo) for each input channel c
+    of o's group; transposed, row (c, i) collects ((i + lo − t·d)/s) where s divides, from
+    the output channels of c's group. The channel index must be concrete.
+    """
+    channel, positions = index[0], index[1:]
+    _, _, c_out_g, c_in_g = _layer_shape(op.weight, op.groups)
+    channel = int(channel)
+    if forward:
+        group = channel // c_out_g
+        pairs = [(channel, group * c_in_g + c, c) for c in range(c_in_g)]
+    else:
+        group = channel // c_in_g
+        pairs = [(o, o, channel % c_in_g) for o in range(group * c_out_g, (group + 1) * c_out_g)]
+    family = isinstance(op.weight, WeightFamily)
+    if family:  # per axis the bound taps of that axis's kernel: (value, position, guards)
+        tap_sets = list(itertools.product(*(kernels.tap_terms(axis) for axis in op.weight.axes)))
+    else:
+        tap_sets = list(itertools.product(*map(range, op.kernel_size)))
+    lows = [p[0] for p in op.padding]
+    terms = []
+    for w_out, col_channel, w_in in pairs:
+        for taps in tap_sets:
+            guards: set = set()
+            if family:
+                value = op.weight.value([_base_tap(op.weight.name, tau, g) for _, tau, g in taps])
+                guards = set().union(*(g for _, _, g in taps))
+                taps = [tau for _, tau, _ in taps]
+            else:
+                value = op.weight[(w_out, w_in, *taps)]
+            if value == 0:
+                continue
+            cols = []
+            for i, t, s, d, lo, n in zip(positions, taps, op.stride, op.dilation, lows, op.size):
+                if forward:
+                    col = i * s + t * d - lo
+                else:
+                    e = i + lo - t * d
+                    col = e / s
+                    guards.add(divides(s, e))
+                guards.add(within(col, 0, n))
+                cols.append(col)
+            terms.append((value, (col_channel, *cols), guards))
+    return terms
+
+
+def _base_tap(name: str, tau: sp.Expr, guards: set) -> sp.Expr | None:
+    """The bound base index of a family's tap term (None for a tap without one)."""
+    dummies = set().union(*(sp.sympify(x).atoms(sp.Dummy) for x in (tau, *_flat(guards))))
+    base = [u for u in dummies if u.name == f"u_{name}"]
+    return base[0] if base else None
+
+
+def _flat(guards: set) -> list:
+    return [x for g in guards for x in g[1:]]
+
+
 class CorrNd(Operator):
     """An N-D convolution layer (cross-correlation), multi-channel and grouped, no bias.
 
@@ -381,6 +441,15 @@ class CorrNd(Operator):
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         c_out, c_in = self.channels
         return c_out * sp.Mul(*self.output_size), c_in * sp.Mul(*self.size)
+
+    @property
+    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+        """(output channels, *output size) and (input channels, *size)."""
+        c_out, c_in = self.channels
+        return (c_out, *self.output_size), (c_in, *self.size)
+
+    def index_map(self, index: tuple) -> list[Term]:
+        return _layer_terms(self, index, forward=True)
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         out_size, in_size = self.output_size, self.size
@@ -549,6 +618,15 @@ class ConvTransposeNd(Operator):
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
         c_out, c_in = self.channels
         return c_out * sp.Mul(*self.output_size), c_in * sp.Mul(*self.size)
+
+    @property
+    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+        """(output channels, *output size) and (input channels, *size)."""
+        c_out, c_in = self.channels
+        return (c_out, *self.output_size), (c_in, *self.size)
+
+    def index_map(self, index: tuple) -> list[Term]:
+        return _layer_terms(self, index, forward=False)
 
     def _eval_transpose(self) -> CorrNd:
         return CorrNd(

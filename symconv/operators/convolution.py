@@ -21,6 +21,7 @@ from sympy.core.symbol import Str
 from symconv import _validate, kernels, sizes
 from symconv.errors import ParameterError
 from symconv.operators.base import Operator
+from symconv.operators.index_map import Term, divides, within
 
 __all__ = ["Conv", "ConvTranspose", "Corr"]
 
@@ -109,6 +110,15 @@ class Conv(Operator):
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         return _tap_sum(self.kernel, i + self.crop[0] - j)
 
+    def index_map(self, index: tuple) -> list[Term]:
+        # Row i of the full convolution starts crop[0] rows in: x_{i + start − t} for tap t.
+        (i,) = index
+        column = i + self.crop[0]
+        return [
+            (q, (column - t,), g | {within(column - t, 0, self.n)})
+            for q, t, g in kernels.tap_terms(self.kernel)
+        ]
+
     def _eval_transpose(self) -> Corr:
         return Corr(self.kernel, self.rows, self.crop)
 
@@ -194,6 +204,15 @@ class Corr(Operator):
         return sp.KroneckerDelta(sp.Mod(offset, self.dilation), 0) * _tap_sum(
             self.kernel, sp.floor(offset / self.dilation)
         )
+
+    def index_map(self, index: tuple) -> list[Term]:
+        # Row i reads x_{i·s + t·d − lo} for tap t, zero outside the signal (the padding).
+        (i,) = index
+        s, d, lo = self.stride, self.dilation, self.padding[0]
+        return [
+            (q, (i * s + t * d - lo,), g | {within(i * s + t * d - lo, 0, self.n)})
+            for q, t, g in kernels.tap_terms(self.kernel)
+        ]
 
     def _eval_transpose(self) -> Conv | ConvTranspose:
         if self.stride == 1 and self.dilation == 1:
@@ -310,3 +329,14 @@ class ConvTranspose(Operator):
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         return self._eval_transpose()._entry(j, i)
+
+    def index_map(self, index: tuple) -> list[Term]:
+        # The transpose of Corr's map: row i collects x_j for every tap t with
+        # j·s + t·d − lo = i, i.e. j = (i + lo − t·d)/s when s divides.
+        (i,) = index
+        s, d, lo = self.stride, self.dilation, self.padding[0]
+        terms = []
+        for q, t, g in kernels.tap_terms(self.kernel):
+            e = i + lo - t * d
+            terms.append((q, (e / s,), g | {divides(s, e), within(e / s, 0, self.n)}))
+        return terms

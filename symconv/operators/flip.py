@@ -6,6 +6,7 @@ import sympy as sp
 
 from symconv import _validate
 from symconv.operators.base import Operator
+from symconv.operators.index_map import Term
 
 __all__ = ["Flip"]
 
@@ -33,6 +34,10 @@ class Flip(Operator):
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         return sp.KroneckerDelta(i + j, self.n - 1)
+
+    def index_map(self, index: tuple) -> list[Term]:
+        (i,) = index
+        return [(sp.Integer(1), (self.n - 1 - i,), set())]
 
     def _eval_transpose(self) -> Flip:
         return self

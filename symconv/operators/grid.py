@@ -37,6 +37,7 @@ from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.operators.base import Operator
 from symconv.operators.channels import ConvTransposeNd, CorrNd
+from symconv.operators.index_map import Term
 from symconv.operators.padding import Crop, Pad
 from symconv.operators.sampling import Downsample, Upsample
 
@@ -273,6 +274,17 @@ class Permute(Operator):
             source[axis] = sp.Mod(sp.floor(sp.sympify(i) / inner), out_dims[k])
         flat = sp.Add(*(v * sp.Mul(*self.dims[a + 1 :]) for a, v in enumerate(source)))
         return sp.KroneckerDelta(j, flat)
+
+    @property
+    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+        return self.output_dims, self.dims
+
+    def index_map(self, index: tuple) -> list[Term]:
+        # Output axis k is input axis axes[k]: the element read has its indices put back.
+        source = [sp.Integer(0)] * len(self.dims)
+        for k, axis in enumerate(self.axes):
+            source[axis] = index[k]
+        return [(sp.Integer(1), tuple(source), set())]
 
     def _eval_transpose(self) -> Permute:
         inverse = [self.axes.index(a) for a in range(len(self.axes))]

@@ -6,6 +6,7 @@ import sympy as sp
 
 from symconv import _validate
 from symconv.operators.base import Operator
+from symconv.operators.index_map import Term, within
 
 __all__ = ["Crop", "Pad"]
 
@@ -39,6 +40,10 @@ class Pad(Operator):
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         return sp.KroneckerDelta(i, j + self.lo)
+
+    def index_map(self, index: tuple) -> list[Term]:
+        (i,) = index
+        return [(sp.Integer(1), (i - self.lo,), {within(i - self.lo, 0, self.n)})]
 
     def _eval_transpose(self) -> Crop:
         return Crop(self.rows, self.lo, self.hi)
@@ -77,6 +82,10 @@ class Crop(Operator):
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         return sp.KroneckerDelta(j, i + self.lo)
+
+    def index_map(self, index: tuple) -> list[Term]:
+        (i,) = index
+        return [(sp.Integer(1), (i + self.lo,), set())]
 
     def _eval_transpose(self) -> Pad:
         return Pad(self.rows, self.lo, self.hi)

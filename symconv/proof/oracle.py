@@ -422,7 +422,7 @@ REFERENCES: dict[str, Reference] = {
     "CorrNd": _layer_reference(_corr_nd),
     "ConvTransposeNd": _layer_reference(_conv_transpose_nd, transposed=True),
     "Permute": _permute_reference(),
-    # The catalogue's operators (symconv.catalogue.operators).
+    # Sampling relatives and the polyphase sum.
     "MultiplesProjector": Reference(lambda op: (_n(op), _n(op)), _multiples, _multiples),
     # (Nx)_i = x_{⌊i/k⌋}: repeat each sample k times; the adjoint sums each run of k.
     "NearestUpsample": Reference(

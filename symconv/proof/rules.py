@@ -29,13 +29,22 @@ from sympy.matrices.expressions import Identity, MatAdd, MatMul, Transpose
 from symconv import kernels, sizes
 from symconv.derivation import Rule
 from symconv.errors import SymconvError
-from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+from symconv.operators import (
+    Conv,
+    ConvTranspose,
+    Corr,
+    Crop,
+    Downsample,
+    Flip,
+    NearestUpsample,
+    Pad,
+    Upsample,
+)
 from symconv.operators.base import expand_power
 
 __all__ = [
     "RULES",
     "RewriteRule",
-    "add_rule",
     "border",
     "establish",
     "expand_power",
@@ -741,9 +750,30 @@ _add(
 )
 
 
-def add_rule(rule: RewriteRule) -> None:
-    """Register a rule defined elsewhere (e.g. for an operator class of the catalogue)."""
-    RULES[rule.name] = rule
+def _nearest_as_box(node: Node) -> Node | None:
+    if isinstance(node, NearestUpsample):
+        shortest = node.k * (node.n - 1) + 1
+        return mul(
+            Conv(kernels.ones(int(node.k)), shortest, "full"), Upsample(node.n, node.k, shortest)
+        )
+    return None
+
+
+_add(
+    "nearest-as-box",
+    "nearest up-sampling by k = 1ₖ ∗ (↑ₖ x), ↑ₖ to length k(n−1)+1",
+    r"N_k = 1_k * \uparrow_k",
+    "closed form: row i of 1ₖ∗↑ₖ has the single tap t = i mod k, column (i − t)/k = ⌊i/k⌋",
+)(
+    (
+        _nearest_as_box,
+        lambda: (
+            (NearestUpsample(n, k), _nearest_as_box(NearestUpsample(n, k)))
+            for n in range(1, N_MAX + 1)
+            for k in range(1, 5)
+        ),
+    )
+)
 
 
 _ESTABLISHED: dict[str, tuple[bool, int, str]] = {}

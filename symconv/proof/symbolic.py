@@ -51,18 +51,16 @@ True
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 
 import sympy as sp
 from sympy.matrices.expressions import Identity, MatAdd, MatMul, Transpose
 
-from symconv.kernels import KernelConvolution, KernelFamily
 from symconv.kernels import length as kernel_length
-from symconv.operators import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+from symconv.kernels import tap_terms
+from symconv.operators import ConvTranspose, Corr, Crop, Operator, Upsample
 from symconv.proof.rewrite import normalize
 
 __all__ = [
-    "ROWS",
     "BoundedSymbol",
     "base_taps",
     "bounded",
@@ -106,40 +104,11 @@ def bounded(name: str, lower: object, upper: object) -> BoundedSymbol:
     return BoundedSymbol(name, lower, upper, integer=True, positive=True)
 
 
-def _div(k: sp.Expr, e: sp.Expr) -> Guard:
-    return ("div", k, e)
-
-
-def _range(e: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> Guard:
-    return ("range", e, lo, hi)
-
-
-def _kernel_taps(kernel: object) -> list[tuple[sp.Expr, sp.Expr, set]]:
-    """``[(tap value, tap position, guards)]``: the non-zero concrete taps, or for a family
-    one term with a fresh bound base index (0 <= u < m, position τ(u) inside the kernel),
-    named after the family so that terms of two sides can be matched."""
-    if isinstance(kernel, KernelFamily):
-        u = sp.Dummy(f"u_{kernel.name}", integer=True)
-        tau = kernel.position(u)
-        guards = {_range(u, 0, kernel.m), _range(tau, 0, kernel.length)}
-        if kernel.c != 1:
-            guards.add(_div(kernel.c, kernel.a + kernel.b * u))
-        return [(kernel.value(u), tau, guards)]
-    if isinstance(kernel, KernelConvolution):  # (f ∗ g)_τ = Σ f_a g_b over a + b = τ
-        f, g = (_kernel_taps(x) for x in kernel.factors)
-        return [
-            (cf * cg, tf + tg, gf | gg | {_range(tf + tg, 0, kernel.length)})
-            for cf, tf, gf in f
-            for cg, tg, gg in g
-        ]
-    return [(q, t, set()) for t, q in enumerate(kernel) if q != 0]
-
-
 def base_taps(kernel: object) -> list[tuple[sp.Expr, sp.Expr]]:
     """``[(base index of q, position)]`` of a kernel family of concrete length, by
     enumerating its bound indices (ones contribute no base index, positions add up)."""
     out = []
-    for _, tau, guards in _kernel_taps(kernel):
+    for _, tau, guards in tap_terms(kernel):
         dummies = sorted(
             set().union(*(sp.sympify(x).atoms(sp.Dummy) for g in guards for x in g[1:])),
             key=str,
@@ -161,51 +130,10 @@ def _guard_holds(guard: Guard, env: dict) -> bool:
     return bool(values[1] <= values[0]) and bool(values[0] < values[2])
 
 
-def _conv(op: Conv, i: sp.Expr) -> list:
-    start = op.crop[0]
-    return [
-        (q, i + start - t, g | {_range(i + start - t, 0, op.n)})
-        for q, t, g in _kernel_taps(op.kernel)
-    ]
-
-
-def _corr(op: Corr, i: sp.Expr) -> list:
-    s, d, lo = op.stride, op.dilation, op.padding[0]
-    return [
-        (q, i * s + t * d - lo, g | {_range(i * s + t * d - lo, 0, op.n)})
-        for q, t, g in _kernel_taps(op.kernel)
-    ]
-
-
-def _conv_transpose(op: ConvTranspose, i: sp.Expr) -> list:
-    s, d, lo = op.stride, op.dilation, op.padding[0]
-    out = []
-    for q, t, g in _kernel_taps(op.kernel):
-        e = i + lo - t * d
-        out.append((q, e / s, g | {_div(s, e), _range(e / s, 0, op.n)}))
-    return out
-
-
 def _ones_column(op: sp.OneMatrix) -> list:
     if op.cols != 1:
         raise _UnsupportedError("a matrix of ones with more than one column")
     return [(1, sp.Integer(0), set())]
-
-
-#: Row maps of the operator classes: ``(op, i) -> [(coeff, column, guards)]``. Guards that
-#: hold by construction whenever 0 <= i < rows are left out (e.g. ki < N for ↓ₖ on ℝᴺ).
-ROWS: dict[type, Callable[[object, sp.Expr], list]] = {
-    Downsample: lambda op, i: [(1, op.k * i, set())],
-    Upsample: lambda op, i: [(1, i / op.k, {_div(op.k, i)})],
-    Pad: lambda op, i: [(1, i - op.lo, {_range(i - op.lo, 0, op.n)})],
-    Crop: lambda op, i: [(1, i + op.lo, set())],
-    Flip: lambda op, i: [(1, op.n - 1 - i, set())],
-    Identity: lambda op, i: [(1, i, set())],
-    sp.OneMatrix: lambda op, i: _ones_column(op),
-    Conv: _conv,
-    Corr: _corr,
-    ConvTranspose: _conv_transpose,
-}
 
 
 class _UnsupportedError(Exception):
@@ -218,9 +146,14 @@ def row_terms(expr: sp.Basic, i: sp.Expr = I) -> list:
     A product is only expanded when the inner sizes of every two neighbouring
     factors are shown equal (the substitution relies on it).
     """
-    cls = type(expr)
-    if cls in ROWS:
-        return [(sp.sympify(c), col, set(g)) for c, col, g in ROWS[cls](expr, i)]
+    if isinstance(expr, Operator):
+        if len(expr.index_dims[0]) != 1:
+            raise _UnsupportedError(f"{type(expr).__name__} has more than one axis")
+        return [(sp.sympify(c), col, set(g)) for c, (col,), g in expr.index_map((i,))]
+    if isinstance(expr, Identity):
+        return [(sp.Integer(1), i, set())]
+    if isinstance(expr, sp.OneMatrix):
+        return _ones_column(expr)
     if isinstance(expr, MatMul):
         coeff, factors = expr.as_coeff_matrices()
         for left, right in itertools.pairwise(factors):
@@ -242,7 +175,7 @@ def row_terms(expr: sp.Basic, i: sp.Expr = I) -> list:
             if any(canonical_size(a - b) != 0 for a, b in zip(first, other.shape)):
                 raise _UnsupportedError(f"terms of shapes not shown equal: {first}, {other.shape}")
         return [t for a in expr.args for t in row_terms(a, i)]
-    raise _UnsupportedError(f"no index map for {cls.__name__}")
+    raise _UnsupportedError(f"no index map for {type(expr).__name__}")
 
 
 # --- arithmetic with stated bounds ------------------------------------------------------
