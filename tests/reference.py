@@ -98,6 +98,15 @@ def nearest_upsample(x: np.ndarray, k: int) -> np.ndarray:
     return np.array([x[i // k] for i in range(k * len(x))])
 
 
+def block_sum(x: np.ndarray, k: int) -> np.ndarray:
+    """y_j = x_{kj} + … + x_{kj+k−1}."""
+    out = np.zeros((len(x) // k,) + x.shape[1:], dtype=x.dtype)
+    for j in range(len(out)):
+        for r in range(k):
+            out[j] += x[k * j + r]
+    return out
+
+
 def _positions(shape: tuple[int, ...]) -> itertools.product:
     return itertools.product(*(range(n) for n in shape))
 

@@ -29,7 +29,13 @@ from symconv import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsa
 from symconv.errors import ParameterError
 from symconv.kernels import family
 from symconv.matrices import sparse_matrix
-from symconv.operators import MultiplesProjector, NearestUpsample, Operator, PhaseSum
+from symconv.operators import (
+    BlockSum,
+    MultiplesProjector,
+    NearestUpsample,
+    Operator,
+    PhaseSum,
+)
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.grid import Permute, pad_nd, upsample_nd
 from symconv.proof import oracle
@@ -165,6 +171,7 @@ def _cases() -> list[Case]:
         ),
         Case("multiples", MultiplesProjector(7, 3), lambda x: reference.multiples_projector(x, 3)),
         Case("nearest", NearestUpsample(3, 2), lambda x: reference.nearest_upsample(x, 2)),
+        Case("block_sum", BlockSum(3, 2), lambda x: reference.block_sum(x, 2)),
         Case(
             "phase-sum",
             PhaseSum(family("*", 4), 3, 3),  # the ones kernel 1₄: phases of lengths 2, 1, 1

@@ -430,6 +430,12 @@ REFERENCES: dict[str, Reference] = {
         lambda op, x, v: np.repeat(x, _k(op), axis=0),
         lambda op, y, v: y.reshape(_n(op), _k(op), y.shape[-1]).sum(axis=1),
     ),
+    # (By)_j = Σ_{r<k} y_{kj+r}: the sum of each block of k; the adjoint repeats.
+    "BlockSum": Reference(
+        lambda op: (_n(op), _k(op) * _n(op)),
+        lambda op, x, v: x.reshape(_n(op), _k(op), x.shape[-1]).sum(axis=1),
+        lambda op, y, v: np.repeat(y, _k(op), axis=0),
+    ),
     # The s polyphase convolutions of the sub-pixel form, interleaved (output s(n−1) + m).
     "PhaseSum": Reference(
         lambda op: (
