@@ -100,7 +100,7 @@ def nearest_upsample(x: np.ndarray, k: int) -> np.ndarray:
 
 def block_sum(x: np.ndarray, k: int) -> np.ndarray:
     """y_j = x_{kj} + … + x_{kj+k−1}."""
-    out = np.zeros((len(x) // k,) + x.shape[1:], dtype=x.dtype)
+    out = np.zeros((len(x) // k, *x.shape[1:]), dtype=x.dtype)
     for j in range(len(out)):
         for r in range(k):
             out[j] += x[k * j + r]

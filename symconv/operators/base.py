@@ -14,7 +14,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from symconv import _validate
 from symconv.errors import ParameterError, ShapeMismatchError
-from symconv.operators.index_map import Term, flat_index, indicator, multi_index
+from symconv.operators.index_map import Term, evaluate, flat_index, indicator, multi_index
 
 __all__ = [
     "Operator",
@@ -192,6 +192,10 @@ class Operator(MatrixExpr):
         index, column = multi_index(i, row_axes), multi_index(j, col_axes)
         if len(row_axes) == 1:
             index = (sp.sympify(i),)
+        if all(sp.sympify(v).is_Integer for v in (*index, *column)):
+            # Concrete indices: the terms evaluated, bound indices enumerated.
+            wanted = tuple(int(v) for v in (column if len(col_axes) > 1 else (j,)))
+            return sp.Add(*(c for c, col in evaluate(self, index) if col == wanted))
         column_flat = sp.sympify(j) if len(col_axes) == 1 else flat_index(column, col_axes)
         total = sp.Integer(0)
         for c, col, guards in self.index_map(index):

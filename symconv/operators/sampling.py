@@ -17,7 +17,17 @@ from symconv.operators.index_map import Term, divides, within
 __all__ = ["BlockSum", "Downsample", "MultiplesProjector", "NearestUpsample", "Upsample"]
 
 
-class Downsample(Operator):
+class _SizeAndFactor:
+    """The parameters shared by the sampling operators: a size n and a factor k >= 1."""
+
+    def __new__(cls, n: object, k: object) -> Operator:
+        return Operator.__new__(cls, _validate.size("n", n), _validate.size("k", k))
+
+    n = property(lambda self: self.args[0])
+    k = property(lambda self: self.args[1])
+
+
+class Downsample(_SizeAndFactor, Operator):
     """↓ₖ on ℝⁿ: keep every k-th sample, ``(↓ₖx)_i = x_{k·i}``.
 
     Parameters
@@ -50,11 +60,6 @@ class Downsample(Operator):
     (0, 1)
     """
 
-    def __new__(cls, n: object, k: object) -> Downsample:
-        return super().__new__(cls, _validate.size("n", n), _validate.size("k", k))
-
-    n = property(lambda self: self.args[0])
-    k = property(lambda self: self.args[1])
 
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
@@ -135,7 +140,7 @@ class Upsample(Operator):
         return Downsample(self.length, self.k)
 
 
-class MultiplesProjector(Operator):
+class MultiplesProjector(_SizeAndFactor, Operator):
     """diag(1, 0, …, 0, 1, 0, …) on ℝᴺ: keeps the samples at multiples of k.
 
     Examples
@@ -148,11 +153,6 @@ class MultiplesProjector(Operator):
     [0, 0, 0, 0]])
     """
 
-    def __new__(cls, n: object, k: object) -> MultiplesProjector:
-        return super().__new__(cls, _validate.size("n", n), _validate.size("k", k))
-
-    n = property(lambda self: self.args[0])
-    k = property(lambda self: self.args[1])
 
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
@@ -172,7 +172,7 @@ def _remainder() -> sp.Dummy:
     return sp.Dummy("u_*", integer=True)
 
 
-class NearestUpsample(Operator):
+class NearestUpsample(_SizeAndFactor, Operator):
     """Nearest-neighbour up-sampling by k from ℝⁿ to ℝᵏⁿ: ``(Nx)_i = x_{⌊i/k⌋}``.
 
     Examples
@@ -185,11 +185,6 @@ class NearestUpsample(Operator):
     BlockSum(2, 2)
     """
 
-    def __new__(cls, n: object, k: object) -> NearestUpsample:
-        return super().__new__(cls, _validate.size("n", n), _validate.size("k", k))
-
-    n = property(lambda self: self.args[0])
-    k = property(lambda self: self.args[1])
 
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
@@ -210,7 +205,7 @@ class NearestUpsample(Operator):
         return BlockSum(self.n, self.k)
 
 
-class BlockSum(Operator):
+class BlockSum(_SizeAndFactor, Operator):
     """The sum of each of n blocks of k samples, from ℝᵏⁿ to ℝⁿ: ``y_j = Σ_{r<k} x_{kj+r}``.
 
     The transpose of :class:`NearestUpsample` (sum pooling, without the division by k
@@ -224,11 +219,6 @@ class BlockSum(Operator):
     [0, 0, 0, 1, 1, 1]])
     """
 
-    def __new__(cls, n: object, k: object) -> BlockSum:
-        return super().__new__(cls, _validate.size("n", n), _validate.size("k", k))
-
-    n = property(lambda self: self.args[0])
-    k = property(lambda self: self.args[1])
 
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
