@@ -1,0 +1,402 @@
+"""symconv.frameworks.onnx against onnxruntime and onnx.reference, one-node models.
+
+Every case builds a real ONNX model with ``onnx.helper`` (opset 22) and runs it
+with onnxruntime (CPUExecutionProvider) and with ``onnx.reference.ReferenceEvaluator``.
+Each runtime's matrix (unit vectors through the node) must equal the matrix of an
+independent NumPy oracle of the window that runtime computes, and symconv's exact
+matrix must equal the oracle of the specification's window. Where a runtime's
+window is not the specification's, the case is a divergence: the runtime must do
+exactly what :func:`_onnxruntime_window` / :func:`_reference_window` say (so the test
+fails if a release changes it), and the smallest case of each divergence is pinned
+value for value in its own test. symconv.lambdify and symconv.explicit are checked
+against both runtimes on random input.
+
+dtypes: onnxruntime's CPU provider has Conv, ConvTranspose and AveragePool kernels
+for float32 only (no float64 kernel is registered), so those models run in float32;
+``Pad`` and the reference evaluator run in float64. The unit-vector matrices are
+exact in float32 (integer weights: every output entry is one weight times 1.0; the
+pool taps 1/Πk are compared to within float32's rounding of 1/Πk, relative 2⁻²⁴).
+On random input float32 accumulates at most C·Πk ≤ 18 products of |w| ≤ 4 and
+|x| < 5, each rounded with relative error 2⁻²⁴, so 1e-4 absolute is a safe bound;
+float64 results are compared to 1e-10.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from conformance.framework_support import exact_array
+from symconv import ParameterError, explicit, lambdify
+from symconv.frameworks import onnx as adapters
+
+OPSET = 22
+#: (C_in, C_out, group) settings of the layers.
+CHANNELS = [(1, 1, 1), (2, 4, 2), (3, 2, 1), (2, 2, 2)]
+AUTO_PADS = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
+
+
+# --- building and running one-node models -------------------------------------------
+
+
+def _model(onnx, op, in_shape, attrs, initializers=(), float64=False):
+    helper = onnx.helper
+    dtype = onnx.TensorProto.DOUBLE if float64 else onnx.TensorProto.FLOAT
+    inputs = [helper.make_tensor_value_info("X", dtype, ["N", *in_shape])]
+    names = ["X"] + [name for name, _ in initializers]
+    tensors = [onnx.numpy_helper.from_array(np.asarray(v), name) for name, v in initializers]
+    node = helper.make_node(op, names, ["Y"], **{k: v for k, v in attrs.items() if v is not None})
+    graph = helper.make_graph(
+        [node], op, inputs, [helper.make_tensor_value_info("Y", dtype, None)], tensors
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = 10
+    return model
+
+
+class Runtime:
+    """One runtime: runs a model on a batch, or returns None when it refuses the node."""
+
+    def __init__(self, name, run, float64):
+        self.name, self.run, self.float64 = name, run, float64
+        self.error = None  # the last refusal, for messages
+
+    def __call__(self, make_model, in_shape, x):
+        model = make_model(self.float64)
+        dtype = np.float64 if self.float64 else np.float32
+        try:
+            return np.asarray(self.run(model, x.astype(dtype)), dtype=float)
+        except Exception as error:  # each runtime raises its own classes
+            self.error = error
+            return None
+
+    def matrix(self, make_model, in_shape):
+        n = int(np.prod(in_shape))
+        y = self(make_model, in_shape, np.eye(n).reshape(n, *in_shape))
+        return None if y is None else y.reshape(n, -1).T
+
+
+@pytest.fixture(scope="session")
+def runtimes(onnx, onnxruntime):
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1  # tiny models
+
+    def run_ort(model, x):
+        session = onnxruntime.InferenceSession(
+            model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+        )
+        return session.run(None, {"X": x})[0]
+
+    def run_reference(model, x):
+        return onnx.reference.ReferenceEvaluator(model).run(None, {"X": x})[0]
+
+    return {
+        "onnxruntime": Runtime("onnxruntime", run_ort, float64=False),
+        "reference": Runtime("reference", run_reference, float64=True),
+    }
+
+
+# --- independent NumPy oracles -------------------------------------------------------
+
+
+def corr_matrix(w, size, pairs, strides, dilations, group):
+    """Dense matrix of y[o, i] = Σ w[o, c, t] x[g·C/group + c, i·s + t·d − lo], by loops."""
+    c_out, c_in_g = w.shape[:2]
+    c_in = c_in_g * group
+    out_size = [
+        (n + lo + hi - d * (k - 1) - 1) // s + 1
+        for n, (lo, hi), s, d, k in zip(size, pairs, strides, dilations, w.shape[2:])
+    ]
+    y = np.zeros((c_out, *out_size, c_in, *size))
+    for o, c, *rest in itertools.product(range(c_out), range(c_in_g), *map(range, out_size)):
+        for taps in itertools.product(*map(range, w.shape[2:])):
+            pos = [
+                i * s + t * d - lo
+                for i, t, s, d, (lo, _) in zip(rest, taps, strides, dilations, pairs)
+            ]
+            if all(0 <= p < n for p, n in zip(pos, size)):
+                g = o // (c_out // group)
+                y[(o, *rest, g * c_in_g + c, *pos)] += w[(o, c, *taps)]
+    return y.reshape(c_out * int(np.prod(out_size)), c_in * int(np.prod(size)))
+
+
+def transposed_window_matrix(w, size, windows, strides, dilations, group):
+    """Rows start … start + length − 1 of the full scatter result (zero outside it), per axis.
+
+    The full scatter result of ConvTranspose is the transpose of the valid
+    correlation with the same weight on the full length s(n − 1) + d(k − 1) + 1.
+    """
+    full = [
+        s * (n - 1) + d * (k - 1) + 1 for n, s, d, k in zip(size, strides, dilations, w.shape[2:])
+    ]
+    scatter = corr_matrix(w, full, [(0, 0)] * len(size), strides, dilations, group).T
+    c_out = w.shape[1] * group
+    scatter = scatter.reshape(c_out, *full, -1)
+    result = scatter
+    for axis, (start, length) in enumerate(windows):
+        rows = np.arange(start, start + length)
+        inside = (rows >= 0) & (rows < full[axis])
+        taken = np.take(result, np.clip(rows, 0, full[axis] - 1), axis=axis + 1)
+        mask = inside.reshape([-1 if a == axis + 1 else 1 for a in range(taken.ndim)])
+        result = taken * mask
+    return result.reshape(-1, scatter.shape[-1])
+
+
+# --- what each reading of ConvTranspose computes, per axis: (start, length) or None --
+
+
+def _split(total, upper):
+    small = total // 2  # floor, as the specification's integers and onnx.reference do
+    return (small, total - small) if upper else (total - small, small)
+
+
+def spec_window(n, k, s, d, a, auto_pad, out, pads):
+    """The opset-22 specification's text."""
+    full = s * (n - 1) + d * (k - 1) + 1
+    if out is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        target = n * s if out is None else out
+        lo, hi = _split(full + a - target, auto_pad == "SAME_UPPER")
+    else:
+        lo, hi = pads if auto_pad == "NOTSET" else (0, 0)
+    return lo, full + a - lo - hi
+
+
+def _onnxruntime_window(n, k, s, d, a, auto_pad, out, pads):
+    """onnxruntime 1.31: a negative total padding is taken as 0 (the window starts at row
+    0), so SAME_* without output_shape gives full + a rows instead of n·s, and an
+    output_shape beyond full + s − 1 is refused."""
+    full = s * (n - 1) + d * (k - 1) + 1
+    target = n * s if out is None else out
+    if (out is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER")) and full + a < target:
+        if out is None:
+            return 0, full + a
+        return (0, out) if out <= full + s - 1 else None
+    return spec_window(n, k, s, d, a, auto_pad, out, pads)
+
+
+def _reference_reading(size, kernel, strides, dilations, output_padding, auto_pad, out, pads):
+    """onnx.reference 1.23 with output_shape and auto_pad NOTSET or VALID: no pads are
+    generated; rows 0 … out − 1 are kept, and the input is read as a grid of
+    b_i = ⌊(out_i − d(k_i − 1) − 1)/s_i⌋ + 1 blocks per axis, checked only by
+    Π b_i = Π n_i. The result: (the input grid it reads, per-axis windows), or None."""
+    if out is None or auto_pad not in ("NOTSET", "VALID"):
+        windows = _windows(
+            spec_window, size, kernel, strides, dilations, output_padding, auto_pad, out, pads
+        )
+        return None if windows is None else (size, windows)
+    blocks = [(o - d * (k - 1) - 1) // s + 1 for o, k, s, d in zip(out, kernel, strides, dilations)]
+    if np.prod(blocks) != np.prod(size) or min(blocks) < 1:
+        return None
+    return tuple(blocks), [(0, o) for o in out]
+
+
+def _reference_groups_ok(c_in, c_out, group):
+    """onnx.reference 1.23's grouped ConvTranspose fails unless every group has one
+    input and one output channel (C = M = group)."""
+    return group == 1 or c_in == c_out == group
+
+
+# --- comparing ------------------------------------------------------------------------
+
+
+def _numeric_checks(op, runtime, make_model, in_shape, seed):
+    """lambdify(op) and explicit(op) against the runtime on random input."""
+    x = np.random.default_rng(seed).standard_normal((2, *in_shape))
+    x = x.astype(np.float32).astype(float)  # the same input for float32 and float64 runs
+    y = runtime(make_model, in_shape, x).reshape(2, -1)
+    atol = 1e-10 if runtime.float64 else 1e-4
+    np.testing.assert_allclose(lambdify(op)(x.reshape(2, -1)), y, atol=atol)
+    dense = np.array(explicit(op).tolist(), dtype=float)
+    np.testing.assert_allclose(x.reshape(2, -1) @ dense.T, y, atol=atol)
+
+
+def _assert_matrix(got, expected, runtime, exact=True):
+    assert got is not None, f"{runtime.name} refused a node it was expected to run: {runtime.error}"
+    assert got.shape == expected.shape, (runtime.name, got.shape, expected.shape)
+    if exact:
+        assert np.array_equal(got, expected), runtime.name
+    else:
+        np.testing.assert_allclose(got, expected, rtol=2**-23, atol=0, err_msg=runtime.name)
+
+
+# --- Conv --------------------------------------------------------------------------
+
+
+def _conv_cases(count, seed):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for index in range(count):
+        rank = 1 + index % 2
+        c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
+        kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
+        size = tuple(int(v) for v in rng.integers(1, 8 - 2 * rank, rank))
+        strides = [int(v) for v in rng.integers(1, 4, rank)]
+        dilations = [int(v) for v in rng.integers(1, 3, rank)]
+        auto_pad = AUTO_PADS[index // 2 % 4]
+        pads = [int(v) for v in rng.integers(0, 3, 2 * rank)] if auto_pad == "NOTSET" else None
+        cases.append((c_in, c_out, group, kernel, size, strides, dilations, auto_pad, pads))
+    return cases
+
+
+def _onnxruntime_refuses_conv(auto_pad, dilations):
+    """onnxruntime 1.31 refuses Conv with auto_pad SAME_* and a dilation > 1."""
+    return auto_pad in ("SAME_UPPER", "SAME_LOWER") and any(d > 1 for d in dilations)
+
+
+def _conv_same_pairs(size, kernel, strides, dilations, auto_pad):
+    pairs = []
+    for n, k, s, d in zip(size, kernel, strides, dilations):
+        total = max((-(-n // s) - 1) * s + d * (k - 1) + 1 - n, 0)
+        pairs.append(_split(total, auto_pad == "SAME_UPPER"))
+    return pairs
+
+
+@pytest.mark.parametrize("case", _conv_cases(120, 14))
+def test_conv(runtimes, onnx, case):
+    c_in, c_out, group, kernel, size, strides, dilations, auto_pad, pads = case
+    w = np.random.default_rng(len(size)).integers(-4, 5, (c_out, c_in // group, *kernel))
+    attrs = dict(auto_pad=auto_pad, dilations=dilations, group=group, pads=pads, strides=strides)
+    rank = len(size)
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        pairs = _conv_same_pairs(size, kernel, strides, dilations, auto_pad)
+    else:
+        pairs = list(zip(pads[:rank], pads[rank:])) if pads else [(0, 0)] * rank
+    spans_fit = all(
+        n + lo + hi >= d * (k - 1) + 1 for n, (lo, hi), d, k in zip(size, pairs, dilations, kernel)
+    )
+    in_shape = (c_in, *size)
+
+    def make(float64):
+        weight = w.astype(np.float64 if float64 else np.float32)
+        return _model(onnx, "Conv", in_shape, attrs, [("W", weight)], float64)
+
+    if not spans_fit:
+        with pytest.raises(ParameterError):
+            adapters.conv(w, size, **attrs)
+        for runtime in runtimes.values():
+            assert (
+                runtime.matrix(make, in_shape) is None or runtime.matrix(make, in_shape).size == 0
+            )
+        return
+    op = adapters.conv(w, size, **attrs)
+    expected = corr_matrix(w, size, pairs, strides, dilations, group)
+    assert np.array_equal(exact_array(op), expected)
+    for index, (name, runtime) in enumerate(runtimes.items()):
+        got = runtime.matrix(make, in_shape)
+        if name == "onnxruntime" and _onnxruntime_refuses_conv(auto_pad, dilations):
+            assert got is None and "Dilation not supported" in str(runtime.error)
+            continue
+        _assert_matrix(got, expected, runtime)
+        _numeric_checks(op, runtime, make, in_shape, index)
+
+
+# --- ConvTranspose -----------------------------------------------------------------
+
+
+def _transpose_cases(count, seed):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for index in range(count):
+        rank = 1 + index % 2
+        c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
+        kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
+        size = tuple(int(v) for v in rng.integers(1, 5 - rank, rank))
+        strides = [int(v) for v in rng.integers(1, 4, rank)]
+        dilations = [int(v) for v in rng.integers(1, 3, rank)]
+        output_padding = [int(rng.integers(0, s)) for s in strides]
+        auto_pad = AUTO_PADS[index // 2 % 4]
+        with_shape = index // 8 % 2 == 1
+        out, pads = None, None
+        if with_shape:
+            full = [
+                s * (n - 1) + d * (k - 1) + 1
+                for n, s, d, k in zip(size, strides, dilations, kernel)
+            ]
+            out = [int(max(1, f + rng.integers(-2, 4))) for f in full]
+        elif auto_pad == "NOTSET":
+            pads = [int(v) for v in rng.integers(0, 3, 2 * rank)]
+        cases.append(
+            (
+                c_in,
+                c_out,
+                group,
+                kernel,
+                size,
+                strides,
+                dilations,
+                output_padding,
+                auto_pad,
+                out,
+                pads,
+            )
+        )
+    return cases
+
+
+def _windows(reading, size, kernel, strides, dilations, output_padding, auto_pad, out, pads):
+    rank = len(size)
+    result = []
+    for axis in range(rank):
+        pair = (pads[axis], pads[axis + rank]) if pads else (0, 0)
+        o = None if out is None else out[axis]
+        window = reading(
+            size[axis],
+            kernel[axis],
+            strides[axis],
+            dilations[axis],
+            output_padding[axis],
+            auto_pad,
+            o,
+            pair,
+        )
+        if window is None or window[1] < 1:
+            return None
+        result.append(window)
+    return result
+
+
+@pytest.mark.parametrize("case", _transpose_cases(240, 14))
+def test_conv_transpose(runtimes, onnx, case):
+    c_in, c_out, group, kernel, size, strides, dilations, a, auto_pad, out, pads = case
+    w = np.random.default_rng(len(size)).integers(-4, 5, (c_in, c_out // group, *kernel))
+    attrs = dict(
+        auto_pad=auto_pad,
+        dilations=dilations,
+        group=group,
+        output_padding=a,
+        output_shape=out,
+        pads=pads,
+        strides=strides,
+    )
+    in_shape = (c_in, *size)
+    geometry = (size, kernel, strides, dilations, a, auto_pad, out, pads)
+
+    def make(float64):
+        weight = w.astype(np.float64 if float64 else np.float32)
+        return _model(onnx, "ConvTranspose", in_shape, attrs, [("W", weight)], float64)
+
+    spec = _windows(spec_window, *geometry)
+    if spec is None:
+        with pytest.raises(ParameterError):
+            adapters.conv_transpose(w, size, **attrs)
+    else:
+        op = adapters.conv_transpose(w, size, **attrs)
+        expected = transposed_window_matrix(w, size, spec, strides, dilations, group)
+        assert np.array_equal(exact_array(op), expected)
+    for index, (name, runtime) in enumerate(runtimes.items()):
+        if name == "onnxruntime":
+            windows = _windows(_onnxruntime_window, *geometry)
+            reading = None if windows is None else (size, windows)
+        else:
+            reading = _reference_reading(*geometry)
+            if not _reference_groups_ok(c_in, c_out, group):
+                reading = None
+        got = runtime.matrix(make, in_shape)
+        if reading is None:
+            assert got is None or got.size == 0, f"{name} ran a node it was expected to refuse"
+            continue
+        grid, windows = reading
+        theirs = transposed_window_matrix(w, grid, windows, strides, dilations, group)
+        _assert_matrix(got, theirs, runtime)
+        if reading == (size, spec):
+            _numeric_checks(op, runtime, make, in_shape, index)
