@@ -69,6 +69,7 @@ __all__ = [
     "conv_transpose",
     "conv_transpose_pads",
     "pad",
+    "pool_same_pads",
 ]
 
 #: The values of the ``auto_pad`` attribute.
@@ -426,7 +427,7 @@ def average_pool(
     channels : int
         C of the (N, C, \\*input_size) input; each channel is pooled alone.
     auto_pad, ceil_mode, count_include_pad, dilations, pads, strides
-        As in ONNX. ``SAME_*`` pads as :func:`conv_same_pads` does for ``Conv``.
+        As in ONNX; ``SAME_*`` pads as :func:`pool_same_pads` says.
 
     Examples
     --------
@@ -448,7 +449,7 @@ def average_pool(
     strides = _ints("strides", strides, rank, 1, 1)
     dilations = _ints("dilations", dilations, rank, 1, 1)
     if auto_pad in _SAME:
-        pairs = [conv_same_pads(*axis, auto_pad) for axis in zip(size, kernel, strides, dilations)]
+        pairs = [pool_same_pads(*axis, auto_pad) for axis in zip(size, kernel, strides, dilations)]
     else:
         pairs = _explicit_pads(pads if auto_pad == "NOTSET" else None, rank)
     for n, k, s, d, (lo, hi) in zip(size, kernel, strides, dilations, pairs):
@@ -472,3 +473,27 @@ def average_pool(
             )
     taps = np.full((c, 1, *kernel), sp.Rational(1, int(np.prod(kernel))), dtype=object)
     return CorrNd(to_sympy(taps), size, pairs, strides, dilations, c)
+
+
+def pool_same_pads(n: int, k: int, stride: int, dilation: int, auto_pad: str) -> tuple[int, int]:
+    """``AveragePool``'s SAME_UPPER/SAME_LOWER pads, split like :func:`conv_same_pads`.
+
+    The specification's total ``(⌈n/s⌉ − 1)s + d(k − 1) + 1 − n`` is not clamped
+    at 0, and how a negative total (more stride than input, e.g. n = 5, k = 1,
+    s = 3) splits is not said: onnxruntime skips the last input row, onnx.reference
+    refuses. Such a call raises :class:`ParameterError`.
+
+    Examples
+    --------
+    >>> pool_same_pads(5, 3, 2, 1, "SAME_UPPER"), pool_same_pads(5, 3, 2, 1, "SAME_LOWER")
+    ((1, 1), (1, 1))
+    """
+    total = (-(-n // stride) - 1) * stride + dilation * (k - 1) + 1 - n
+    if total < 0:
+        raise ParameterError(
+            "auto_pad",
+            auto_pad,
+            f"NOTSET or VALID here: the SAME total padding is negative ({total}) for input "
+            f"{n}, kernel {k}, stride {stride}, and the specification does not say how it splits",
+        )
+    return same_split(total, lower=auto_pad == "SAME_LOWER")

@@ -477,3 +477,76 @@ def test_pad(runtimes, onnx, case):
 def test_pad_modes_without_an_operator_are_refused(mode):
     with pytest.raises(ParameterError, match=r"mode='.*'constant'"):
         adapters.pad((3, 3), [0, 0, 1, 1, 0, 0, 1, 1], mode=mode)
+
+
+# --- AveragePool -----------------------------------------------------------------------
+
+
+def _pool_cases(count, seed):
+    rng = np.random.default_rng(seed)
+    cases = []
+    for index in range(count):
+        rank = 1 + index % 2
+        kernel = [int(v) for v in rng.integers(1, 4, rank)]
+        size = tuple(int(v) for v in rng.integers(3, 8 - rank, rank))
+        strides = [int(v) for v in rng.integers(1, 4, rank)]
+        # Not swept (see test_average_pool_runtime_limits): dilations > 1, pads >= kernel,
+        # ceil_mode=1 with an auto_pad.
+        dilations = [1] * rank
+        auto_pad = AUTO_PADS[index // 2 % 4]
+        pads = None
+        if auto_pad == "NOTSET":
+            pads = [int(rng.integers(0, k)) for k in kernel * 2]
+        flags = [int(v) for v in rng.integers(0, 2, 2)]  # ceil_mode, count_include_pad
+        flags[0] *= auto_pad == "NOTSET"
+        cases.append((kernel, size, strides, dilations, auto_pad, pads, *flags))
+    return cases
+
+
+@pytest.mark.parametrize("case", _pool_cases(60, 14))
+def test_average_pool(runtimes, onnx, case):
+    kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad = case
+    channels = 2
+    attrs = dict(
+        kernel_shape=kernel,
+        auto_pad=auto_pad,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        dilations=dilations,
+        pads=pads,
+        strides=strides,
+    )
+    in_shape = (channels, *size)
+
+    def make(float64):
+        return _model(onnx, "AveragePool", in_shape, attrs, (), float64)
+
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        totals = [(-(-n // s) - 1) * s + k - 1 + 1 - n for n, k, s in zip(size, kernel, strides)]
+        if min(totals) < 0:  # the specification does not say how a negative total splits
+            with pytest.raises(ParameterError, match="auto_pad"):
+                adapters.average_pool(size, channels=channels, **attrs)
+            assert runtimes["reference"].matrix(make, in_shape) is None  # it refuses too
+            return
+        pairs = _conv_same_pairs(size, kernel, strides, dilations, auto_pad)
+    else:
+        rank = len(size)
+        pairs = list(zip(pads[:rank], pads[rank:])) if pads else [(0, 0)] * rank
+    taps = np.full((channels, 1, *kernel), 1 / np.prod(kernel))
+    constant_taps = corr_matrix(taps, size, pairs, strides, dilations, channels)
+    try:
+        op = adapters.average_pool(size, channels=channels, **attrs)
+    except ParameterError as error:
+        # Refused: then the runtime's answer must not be the 1/Πk correlation.
+        assert error.name in ("ceil_mode", "count_include_pad")
+        got = runtimes["onnxruntime"].matrix(make, in_shape)
+        assert (
+            got is None
+            or got.shape != constant_taps.shape
+            or not np.allclose(got, constant_taps, rtol=2**-23, atol=0)
+        )
+        return
+    assert np.allclose(exact_array(op), constant_taps, rtol=1e-15, atol=0)
+    for index, runtime in enumerate(runtimes.values()):
+        _assert_matrix(runtime.matrix(make, in_shape), constant_taps, runtime, exact=False)
+        _numeric_checks(op, runtime, make, in_shape, index)
