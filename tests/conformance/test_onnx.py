@@ -550,3 +550,119 @@ def test_average_pool(runtimes, onnx, case):
     for index, runtime in enumerate(runtimes.values()):
         _assert_matrix(runtime.matrix(make, in_shape), constant_taps, runtime, exact=False)
         _numeric_checks(op, runtime, make, in_shape, index)
+
+
+# --- the smallest case of every divergence, value for value --------------------------
+
+#: (what, node, attributes, W, x, symconv = the specification, onnxruntime, onnx.reference);
+#: None = refused. 1-D, one channel; x is the input signal.
+DIVERGENCES = [
+    (
+        "SAME_UPPER without output_shape, negative total: ORT keeps full + a rows, not n*s",
+        "ConvTranspose",
+        dict(auto_pad="SAME_UPPER", strides=[2]),
+        [5],
+        [1],
+        [0, 5],
+        [5],
+        [0, 5],
+    ),
+    (
+        "output_shape past the full result: ORT starts at row 0, the spec (floor) one before",
+        "ConvTranspose",
+        dict(auto_pad="SAME_UPPER", strides=[2], output_shape=[2]),
+        [5],
+        [1],
+        [0, 5],
+        [5, 0],
+        [0, 5],
+    ),
+    (
+        "output_shape beyond full + stride - 1: ORT and onnx.reference refuse",
+        "ConvTranspose",
+        dict(output_shape=[2]),
+        [5],
+        [1],
+        [5, 0],
+        None,
+        None,
+    ),
+    (
+        "NOTSET with output_shape: onnx.reference generates no pads (keeps rows 0 … out-1)",
+        "ConvTranspose",
+        dict(strides=[3], output_shape=[3]),
+        [5],
+        [1],
+        [0, 5, 0],
+        [5, 0, 0],
+        [5, 0, 0],
+    ),
+    (
+        "NOTSET with output_shape below the full result: onnx.reference refuses",
+        "ConvTranspose",
+        dict(output_shape=[1]),
+        [1, 2],
+        [1],
+        [2],
+        [2],
+        None,
+    ),
+    (
+        "output_padding >= stride (below dilation): both runtimes refuse, so does symconv",
+        "ConvTranspose",
+        dict(dilations=[2], output_padding=[1]),
+        [5],
+        [1],
+        None,
+        None,
+        None,
+    ),
+    (
+        "Conv SAME_UPPER with dilation 2: onnxruntime refuses",
+        "Conv",
+        dict(auto_pad="SAME_UPPER", dilations=[2]),
+        [1, 2],
+        [1, 10],
+        [20, 1],
+        None,
+        [20, 1],
+    ),
+]
+
+
+@pytest.mark.parametrize("case", DIVERGENCES, ids=[d[0].split(":")[0] for d in DIVERGENCES])
+def test_divergence(runtimes, onnx, case):
+    _, node, attrs, w, x, spec, ort, reference = case
+    w = np.array(w, dtype=float).reshape(1, 1, -1)
+    x = np.array(x, dtype=float).reshape(1, 1, -1)
+    adapter = {"Conv": adapters.conv, "ConvTranspose": adapters.conv_transpose}[node]
+    if spec is None:
+        with pytest.raises(ParameterError):
+            adapter(w, x.shape[2], **attrs)
+    else:
+        op = adapter(w, x.shape[2], **attrs)
+        assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == spec
+
+    def make(float64):
+        weight = w.astype(np.float64 if float64 else np.float32)
+        return _model(onnx, node, x.shape[1:], attrs, [("W", weight)], float64)
+
+    for runtime, expected in zip(runtimes.values(), (ort, reference)):
+        got = runtime(make, x.shape[1:], x)
+        assert (None if got is None else got.ravel().tolist()) == expected, runtime.name
+
+
+def test_grouped_conv_transpose_in_onnx_reference(runtimes, onnx):
+    """onnx.reference 1.23 slices a grouped ConvTranspose weight by output channels along
+    its input-channel axis: with C = 2, M = 4, group = 2 it fails; onnxruntime runs it."""
+    w = np.arange(1.0, 5.0).reshape(2, 2, 1)
+    x = np.array([[[1.0], [10.0]]])
+    op = adapters.conv_transpose(w, 1, group=2)
+    assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == [1, 2, 30, 40]
+
+    def make(float64):
+        weight = w.astype(np.float64 if float64 else np.float32)
+        return _model(onnx, "ConvTranspose", (2, 1), {"group": 2}, [("W", weight)], float64)
+
+    assert runtimes["onnxruntime"](make, (2, 1), x).ravel().tolist() == [1, 2, 30, 40]
+    assert runtimes["reference"](make, (2, 1), x) is None
