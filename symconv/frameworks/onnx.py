@@ -457,7 +457,9 @@ def average_pool(
         if n + lo + hi < span:
             raise ParameterError("input_size", input_size, "a size the padded window fits in")
         last = (n + lo + hi - span) // s  # the last window's index, floor mode
-        if ceil_mode and -(-(n + lo + hi - span) // s) != last and (last + 1) * s < n + lo:
+        # With an auto_pad the specification's ceil_mode formulas give the same sizes.
+        extra = auto_pad == "NOTSET" and -(-(n + lo + hi - span) // s) != last
+        if ceil_mode and extra and (last + 1) * s < n + lo:
             raise ParameterError(
                 "ceil_mode",
                 ceil_mode,

@@ -490,20 +490,48 @@ def _pool_cases(count, seed):
         kernel = [int(v) for v in rng.integers(1, 4, rank)]
         size = tuple(int(v) for v in rng.integers(3, 8 - rank, rank))
         strides = [int(v) for v in rng.integers(1, 4, rank)]
-        # Not swept (see test_average_pool_runtime_limits): dilations > 1, pads >= kernel,
-        # ceil_mode=1 with an auto_pad.
-        dilations = [1] * rank
         auto_pad = AUTO_PADS[index // 2 % 4]
+        # SAME with a dilation > 1 is a divergence of both runtimes: test_divergence.
+        dilations = [1] * rank if "SAME" in auto_pad else [int(v) for v in rng.integers(1, 3, rank)]
         pads = None
         if auto_pad == "NOTSET":
+            # pads >= kernel: onnxruntime refuses (test_divergence), onnx.reference fails on some
             pads = [int(rng.integers(0, k)) for k in kernel * 2]
-        flags = [int(v) for v in rng.integers(0, 2, 2)]  # ceil_mode, count_include_pad
-        flags[0] *= auto_pad == "NOTSET"
-        cases.append((kernel, size, strides, dilations, auto_pad, pads, *flags))
+        ceil_mode, count_include_pad = (int(v) for v in rng.integers(0, 2, 2))
+        cases.append(
+            (kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad)
+        )
     return cases
 
 
-@pytest.mark.parametrize("case", _pool_cases(60, 14))
+def _pool_sizes(size, kernel, strides, dilations, pairs, ceil):
+    """Output sizes by the explicit-pads formula, floor or ceil (a last window that would
+    start in the end padding is dropped)."""
+    out = []
+    for n, k, s, d, (lo, hi) in zip(size, kernel, strides, dilations, pairs):
+        reach = n + lo + hi - d * (k - 1) - 1
+        length = (-(-reach // s) if ceil else reach // s) + 1
+        out.append(length - 1 if ceil and (length - 1) * s >= n + lo else length)
+    return out
+
+
+def _onnxruntime_pool_sizes(size, kernel, strides, dilations, pairs, auto_pad, ceil_mode, pads):
+    """onnxruntime 1.31 applies ceil_mode's explicit-pads formula with auto_pad VALID and
+    SAME too (the specification's formulas for those add no window)."""
+    return _pool_sizes(size, kernel, strides, dilations, pairs, ceil_mode)
+
+
+def _reference_pool_sizes(size, kernel, strides, dilations, pairs, auto_pad, ceil_mode, pads):
+    """onnx.reference 1.23 refuses ceil_mode with an auto_pad, and sizes VALID windows
+    without their dilation: ⌈(n − k + 1)/s⌉ of them; None = refused."""
+    if ceil_mode and auto_pad != "NOTSET":
+        return None
+    if auto_pad == "VALID":
+        return [-(-(n - k + 1) // s) for n, k, s in zip(size, kernel, strides)]
+    return _pool_sizes(size, kernel, strides, dilations, pairs, ceil_mode)
+
+
+@pytest.mark.parametrize("case", _pool_cases(80, 14))
 def test_average_pool(runtimes, onnx, case):
     kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad = case
     channels = 2
@@ -532,23 +560,53 @@ def test_average_pool(runtimes, onnx, case):
     else:
         rank = len(size)
         pairs = list(zip(pads[:rank], pads[rank:])) if pads else [(0, 0)] * rank
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations)]
+    if any(n + lo + hi < span for n, (lo, hi), span in zip(size, pairs, spans)):
+        with pytest.raises(ParameterError, match="input_size"):  # no window fits
+            adapters.average_pool(size, channels=channels, **attrs)
+        # onnxruntime divides with C's truncation toward zero: ⌊(n + lo + hi − span)/s⌋ + 1
+        # with a quotient in (-1, 0) still gives one window there.
+        reach = [n + lo + hi - span for n, (lo, hi), span in zip(size, pairs, spans)]
+        ort_sizes = [max(int(r / s) + 1, 0) for r, s in zip(reach, strides)]
+        got = runtimes["onnxruntime"].matrix(make, in_shape)
+        assert (0 if got is None else got.shape[0]) == channels * int(np.prod(ort_sizes))
+        return
     taps = np.full((channels, 1, *kernel), 1 / np.prod(kernel))
     constant_taps = corr_matrix(taps, size, pairs, strides, dilations, channels)
+    spec_sizes = _pool_sizes(
+        size, kernel, strides, dilations, pairs, auto_pad == "NOTSET" and ceil_mode
+    )
+    geometry = (size, kernel, strides, dilations, pairs, auto_pad, ceil_mode, pads)
     try:
         op = adapters.average_pool(size, channels=channels, **attrs)
     except ParameterError as error:
-        # Refused: then the runtime's answer must not be the 1/Πk correlation.
+        # Refused: then no runtime's answer is the 1/Πk correlation.
         assert error.name in ("ceil_mode", "count_include_pad")
-        got = runtimes["onnxruntime"].matrix(make, in_shape)
-        assert (
-            got is None
-            or got.shape != constant_taps.shape
-            or not np.allclose(got, constant_taps, rtol=2**-23, atol=0)
-        )
+        for runtime in runtimes.values():
+            got = runtime.matrix(make, in_shape)
+            assert (
+                got is None
+                or got.shape != constant_taps.shape
+                or not np.allclose(got, constant_taps, rtol=2**-23, atol=0)
+            )
         return
     assert np.allclose(exact_array(op), constant_taps, rtol=1e-15, atol=0)
-    for index, runtime in enumerate(runtimes.values()):
-        _assert_matrix(runtime.matrix(make, in_shape), constant_taps, runtime, exact=False)
+    readings = {"onnxruntime": _onnxruntime_pool_sizes, "reference": _reference_pool_sizes}
+    for index, (name, runtime) in enumerate(runtimes.items()):
+        got = runtime.matrix(make, in_shape)
+        sizes = readings[name](*geometry)
+        if sizes is None:
+            assert got is None, f"{name} ran a node it was expected to refuse"
+            continue
+        if sizes != spec_sizes:
+            # More windows than the specification's: the specification's come first.
+            assert all(a >= b for a, b in zip(sizes, spec_sizes)), (name, sizes, spec_sizes)
+            got = got.reshape(channels, *sizes, -1)
+            first = got[(slice(None), *(slice(0, b) for b in spec_sizes))]
+            got = first.reshape(-1, got.shape[-1])
+            _assert_matrix(got, constant_taps, runtime, exact=False)
+            continue
+        _assert_matrix(got, constant_taps, runtime, exact=False)
         _numeric_checks(op, runtime, make, in_shape, index)
 
 
@@ -666,3 +724,73 @@ def test_grouped_conv_transpose_in_onnx_reference(runtimes, onnx):
 
     assert runtimes["onnxruntime"](make, (2, 1), x).ravel().tolist() == [1, 2, 30, 40]
     assert runtimes["reference"](make, (2, 1), x) is None
+
+
+#: (what, AveragePool attributes, x, symconv = the specification, onnxruntime, onnx.reference).
+POOL_DIVERGENCES = [
+    (
+        "pads >= kernel_shape: onnxruntime refuses ('Pad should be smaller than kernel')",
+        dict(kernel_shape=[1], pads=[1, 0], count_include_pad=1),
+        [1, 2, 3, 4],
+        [0, 1, 2, 3, 4],
+        None,
+        [0, 1, 2, 3, 4],
+    ),
+    (
+        "VALID with ceil_mode: ORT adds a window the spec's VALID formula has not; "
+        "onnx.reference refuses ceil_mode with auto_pad",
+        dict(kernel_shape=[2], strides=[2], auto_pad="VALID", ceil_mode=1),
+        [1, 2, 3, 4, 5],
+        [1.5, 3.5],
+        [1.5, 3.5, 5],
+        None,
+    ),
+    (
+        "SAME with dilation: both runtimes pad for the undilated kernel",
+        dict(kernel_shape=[2], dilations=[2], auto_pad="SAME_UPPER", count_include_pad=1),
+        [1, 2, 3, 4],
+        [1, 2, 3, 1.5],
+        [2, 3, 1.5],
+        [2, 3, 1.5, 0],
+    ),
+    (
+        "VALID with dilation: onnx.reference counts windows of the undilated kernel",
+        dict(kernel_shape=[2], dilations=[2], auto_pad="VALID"),
+        [1, 2, 3],
+        [2],
+        [2],
+        [2, 0],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "case", POOL_DIVERGENCES, ids=[d[0].split(":")[0] for d in POOL_DIVERGENCES]
+)
+def test_average_pool_divergence(runtimes, onnx, case):
+    _, attrs, x, spec, ort, reference = case
+    x = np.array(x, dtype=float).reshape(1, 1, -1)
+    op = adapters.average_pool(x.shape[2], **attrs)
+    assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == spec
+
+    def make(float64):
+        return _model(onnx, "AveragePool", x.shape[1:], attrs, (), float64)
+
+    for runtime, expected in zip(runtimes.values(), (ort, reference)):
+        got = runtime(make, x.shape[1:], x)
+        assert (None if got is None else got.ravel().tolist()) == expected, runtime.name
+
+
+def test_pad_divergence(runtimes, onnx):
+    """Negative pads remove elements (the specification, onnxruntime); onnx.reference 1.23
+    hands them to numpy.pad, which refuses them."""
+    x = np.array([[[1.0, 2.0, 3.0]]])
+    pads = [0, 0, -1, 0, 0, 0]
+    assert lambdify(adapters.pad(3, pads))(x.reshape(1, -1)).ravel().tolist() == [2, 3]
+
+    def make(float64):
+        return _model(onnx, "Pad", (1, 3), {}, [("pads", np.array(pads))], float64)
+
+    ort = Runtime("onnxruntime", runtimes["onnxruntime"].run, float64=True)
+    assert ort(make, (1, 3), x).ravel().tolist() == [2, 3]
+    assert runtimes["reference"](make, (1, 3), x) is None
