@@ -226,10 +226,10 @@ def _conv_cases(count, seed):
     rng = np.random.default_rng(seed)
     cases = []
     for index in range(count):
-        rank = 1 + index % 2
+        rank = 3 if index % 12 == 11 else 1 + index % 2  # a few 3-D ones
         c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
         kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
-        size = tuple(int(v) for v in rng.integers(1, 8 - 2 * rank, rank))
+        size = tuple(int(v) for v in rng.integers(1, max(3, 8 - 2 * rank), rank))
         strides = [int(v) for v in rng.integers(1, 4, rank)]
         dilations = [int(v) for v in rng.integers(1, 3, rank)]
         auto_pad = AUTO_PADS[index // 2 % 4]
@@ -297,10 +297,10 @@ def _transpose_cases(count, seed):
     rng = np.random.default_rng(seed)
     cases = []
     for index in range(count):
-        rank = 1 + index % 2
+        rank = 3 if index % 12 == 11 else 1 + index % 2  # a few 3-D ones
         c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
         kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
-        size = tuple(int(v) for v in rng.integers(1, 5 - rank, rank))
+        size = tuple(int(v) for v in rng.integers(1, max(3, 5 - rank), rank))
         strides = [int(v) for v in rng.integers(1, 4, rank)]
         dilations = [int(v) for v in rng.integers(1, 3, rank)]
         output_padding = [int(rng.integers(0, s)) for s in strides]
