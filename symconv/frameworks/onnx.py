@@ -482,8 +482,8 @@ def pool_same_pads(n: int, k: int, stride: int, dilation: int, auto_pad: str) ->
 
     The specification's total ``(⌈n/s⌉ − 1)s + d(k − 1) + 1 − n`` is not clamped
     at 0, and how a negative total (more stride than input, e.g. n = 5, k = 1,
-    s = 3) splits is not said: onnxruntime skips the last input row, onnx.reference
-    refuses. Such a call raises :class:`ParameterError`.
+    s = 3) splits is not said: onnxruntime starts the windows at row 0 (for SAME_LOWER
+    too), onnx.reference refuses. Such a call raises :class:`ParameterError`.
 
     Examples
     --------

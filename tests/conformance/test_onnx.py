@@ -729,6 +729,15 @@ def test_grouped_conv_transpose_in_onnx_reference(runtimes, onnx):
 #: (what, AveragePool attributes, x, symconv = the specification, onnxruntime, onnx.reference).
 POOL_DIVERGENCES = [
     (
+        "SAME with a negative total: the specification does not say how it splits; "
+        "onnxruntime starts at row 0 even for SAME_LOWER, onnx.reference refuses",
+        dict(kernel_shape=[1], strides=[3], auto_pad="SAME_LOWER"),
+        [1, 2, 3, 4, 5],
+        None,
+        [1, 4],
+        None,
+    ),
+    (
         "pads >= kernel_shape: onnxruntime refuses ('Pad should be smaller than kernel')",
         dict(kernel_shape=[1], pads=[1, 0], count_include_pad=1),
         [1, 2, 3, 4],
@@ -770,8 +779,12 @@ POOL_DIVERGENCES = [
 def test_average_pool_divergence(runtimes, onnx, case):
     _, attrs, x, spec, ort, reference = case
     x = np.array(x, dtype=float).reshape(1, 1, -1)
-    op = adapters.average_pool(x.shape[2], **attrs)
-    assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == spec
+    if spec is None:
+        with pytest.raises(ParameterError):
+            adapters.average_pool(x.shape[2], **attrs)
+    else:
+        op = adapters.average_pool(x.shape[2], **attrs)
+        assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == spec
 
     def make(float64):
         return _model(onnx, "AveragePool", x.shape[1:], attrs, (), float64)
