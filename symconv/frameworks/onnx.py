@@ -217,6 +217,11 @@ def conv(
         pairs = [conv_same_pads(*axis, auto_pad) for axis in zip(size, kernel, strides, dilations)]
     else:
         pairs = _explicit_pads(pads if auto_pad == "NOTSET" else None, rank)
+    for n, k, d, (lo, hi) in zip(size, kernel, dilations, pairs):
+        if n + lo + hi < d * (k - 1) + 1:
+            raise ParameterError(
+                "input_size", input_size, f"a size the dilated kernel fits in with pads {pairs}"
+            )
     return CorrNd(to_sympy(w), size, pairs, strides, dilations, g)
 
 

@@ -807,3 +807,47 @@ def test_pad_divergence(runtimes, onnx):
     ort = Runtime("onnxruntime", runtimes["onnxruntime"].run, float64=True)
     assert ort(make, (1, 3), x).ravel().tolist() == [2, 3]
     assert runtimes["reference"](make, (1, 3), x) is None
+
+
+# --- bad attributes: a ParameterError naming the attribute (no runtime needed) --------
+
+W1 = np.ones((2, 1, 3))
+BAD = [
+    (lambda: adapters.conv(W1, 5, auto_pad="SAME"), "auto_pad"),
+    (lambda: adapters.conv(W1, 5, auto_pad="VALID", pads=[0, 0]), "pads"),
+    (lambda: adapters.conv(W1, 5, pads=[1]), "pads"),
+    (lambda: adapters.conv(W1, 5, pads=[-1, 0]), "pads"),
+    (lambda: adapters.conv(W1, 5, strides=[0]), "strides"),
+    (lambda: adapters.conv(W1, 5, strides=2), "strides"),
+    (lambda: adapters.conv(W1, 5, dilations=[1, 1]), "dilations"),
+    (lambda: adapters.conv(W1, 5, group=3), "group"),
+    (lambda: adapters.conv(W1, 5, group=0), "group"),
+    (lambda: adapters.conv(W1, 5, kernel_shape=[2]), "kernel_shape"),
+    (lambda: adapters.conv(W1, (5, 5)), "input_size"),
+    (lambda: adapters.conv(np.ones((1, 1, 1, 1, 1, 1)), (2, 2, 2, 2)), "W"),
+    (lambda: adapters.conv(W1, 2), "input_size"),  # the window does not fit
+    (lambda: adapters.conv_transpose(W1, 3, strides=[2], output_padding=[2]), "output_padding"),
+    (lambda: adapters.conv_transpose(W1, 3, output_shape=[5], pads=[0, 0]), "pads"),
+    (lambda: adapters.conv_transpose(W1, 3, output_shape=[0]), "output_shape"),
+    (lambda: adapters.conv_transpose(W1, 1, pads=[2, 1]), "pads"),  # no output row left
+    (lambda: adapters.conv_transpose(W1, 3, group=3), "group"),
+    (lambda: adapters.pad(3, [0, 0, 1, 0, 0, 1], mode="edge"), "mode"),
+    (lambda: adapters.pad(3, [1, 0, 0, 0, 0, 0]), "pads"),  # the batch axis
+    (lambda: adapters.pad(3, [0, 0, -3, 0, 0, 0]), "pads"),  # removes the whole axis
+    (lambda: adapters.pad(3, [0, 1]), "pads"),
+    (lambda: adapters.pad(3, [0, 1], axes=[3]), "axes"),
+    (lambda: adapters.pad(3, [0, 1, 0, 1], axes=[2, -1]), "axes"),
+    (lambda: adapters.average_pool(5, [2], pads=[1, 0]), "count_include_pad"),
+    (lambda: adapters.average_pool(5, [2], strides=[2], ceil_mode=1), "ceil_mode"),
+    (lambda: adapters.average_pool(5, [2], ceil_mode=2), "ceil_mode"),
+    (lambda: adapters.average_pool(5, [1], strides=[3], auto_pad="SAME_UPPER"), "auto_pad"),
+    (lambda: adapters.average_pool(2, [3]), "input_size"),
+    (lambda: adapters.average_pool(5, []), "kernel_shape"),
+]
+
+
+@pytest.mark.parametrize("call, name", BAD, ids=[f"{i}-{n}" for i, (_, n) in enumerate(BAD)])
+def test_bad_attributes_raise_parameter_error_naming_them(call, name):
+    with pytest.raises(ParameterError) as info:
+        call()
+    assert info.value.name == name
