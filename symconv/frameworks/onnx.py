@@ -23,7 +23,8 @@ output padding a):
   output is ``n·s``) the pads come from
   ``total = s(n − 1) + a + d(k − 1) + 1 − output_shape``: ``SAME_UPPER`` puts
   ``total // 2`` at the start, every other ``auto_pad`` puts ``total − total // 2``
-  there, as the specification's text says. A negative total asks for more than
+  there, as the specification's text says (it writes ``total/2``; ``//`` is floor
+  division, as ``onnx.reference`` reads it). A negative total asks for more than
   the full result: the missing rows are zeros, and the adapter returns them as an
   explicit zero padding times a :class:`~symconv.operators.channels.ConvTransposeNd`
   (that product is not the transpose of any convolution).
@@ -109,8 +110,9 @@ def conv_transpose_pads(
 
     ``total = s(n − 1) + a + d(k − 1) + 1 − out`` with ``out = output_shape``, or
     ``n·s`` without it (``auto_pad`` SAME_UPPER/SAME_LOWER). SAME_UPPER puts
-    ``total // 2`` at the start, any other ``auto_pad`` ``total − total // 2``.
-    The pads are negative when ``out`` exceeds the full result.
+    ``total // 2`` (floor) at the start, any other ``auto_pad`` ``total − total // 2``.
+    The pads are negative when ``out`` exceeds the full result (onnxruntime then
+    takes the total as 0 instead).
 
     Examples
     --------

@@ -21,6 +21,7 @@ On random input float32 accumulates at most C·Πk ≤ 18 products of |w| ≤ 4 
 float64 results are compared to 1e-10.
 """
 
+import collections
 import itertools
 
 import numpy as np
@@ -851,3 +852,50 @@ def test_bad_attributes_raise_parameter_error_naming_them(call, name):
     with pytest.raises(ParameterError) as info:
         call()
     assert info.value.name == name
+
+
+def test_the_sweeps_reach_every_branch():
+    """Guard the random sweeps themselves (no runtime needed): every auto_pad with and
+    without output_shape, each runtime reading that departs from the specification,
+    refusals, results beyond the full scatter result, 3-D layers."""
+    seen = collections.Counter()
+    for case in _transpose_cases(240, 14):
+        c_in, c_out, group, kernel, size, strides, dilations, a, auto_pad, out, pads = case
+        geometry = (size, kernel, strides, dilations, a, auto_pad, out, pads)
+        seen[auto_pad, out is None] += 1
+        seen["3-D"] += len(size) == 3
+        spec = _windows(spec_window, *geometry)
+        if spec is None:
+            seen["symconv refuses"] += 1
+            continue
+        ort = _windows(_onnxruntime_window, *geometry)
+        seen[
+            "onnxruntime " + ("refuses" if ort is None else "same" if ort == spec else "differs")
+        ] += 1
+        reference = _reference_reading(*geometry)
+        if reference is not None and reference != (size, spec):
+            seen["reference differs"] += 1
+        op = adapters.conv_transpose(
+            np.ones((c_in, c_out // group, *kernel)),
+            size,
+            auto_pad=auto_pad,
+            dilations=dilations,
+            group=group,
+            output_padding=a,
+            output_shape=out,
+            pads=pads,
+            strides=strides,
+        )
+        seen["Pad·ConvTransposeNd"] += not isinstance(op, adapters.ConvTransposeNd)
+    for auto_pad in AUTO_PADS:
+        assert seen[auto_pad, True] >= 20 and seen[auto_pad, False] >= 20
+    for key in (
+        "3-D",
+        "symconv refuses",
+        "onnxruntime refuses",
+        "onnxruntime differs",
+        "onnxruntime same",
+        "reference differs",
+        "Pad·ConvTransposeNd",
+    ):
+        assert seen[key] >= 3, (key, seen)
