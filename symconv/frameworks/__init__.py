@@ -1,4 +1,4 @@
-"""Adapters: the symconv operator of a named PyTorch, TensorFlow or JAX convolution call.
+"""Adapters: the symconv operator of a named PyTorch, TensorFlow, JAX or ONNX convolution call.
 
 Each adapter takes the framework's own argument names and defaults, with the
 weight (nested list, array, tensor, or a symbolic array from
@@ -17,4 +17,6 @@ No framework is imported: the adapters work without them installed.
 - :mod:`symconv.frameworks.tf`: ``conv1d``, ``conv2d``, ``conv1d_transpose``,
   ``conv2d_transpose``
 - :mod:`symconv.frameworks.jax`: ``conv_general_dilated``, ``conv_transpose``
+- :mod:`symconv.frameworks.onnx`: the ``Conv``, ``ConvTranspose``, ``Pad`` (constant)
+  and ``AveragePool`` nodes (NCHW)
 """

@@ -25,3 +25,18 @@ def jax():
 def tf():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     return load("tensorflow")
+
+
+@pytest.fixture(scope="session")
+def onnx():
+    module = load("onnx")
+    for part in ("onnx.helper", "onnx.numpy_helper", "onnx.reference"):
+        load(part)
+    return module
+
+
+@pytest.fixture(scope="session")
+def onnxruntime():
+    module = load("onnxruntime")
+    module.set_default_logger_severity(4)  # refused nodes are expected: no error log lines
+    return module
