@@ -503,12 +503,27 @@ def test_new_operator_classes_print_safely_and_can_register() -> None:
     from symconv.operators.base import Operator
 
     class Shift_Op(Operator):  # noqa: N801 - an underscore that must not become a subscript
-        shape = property(lambda self: (sp.Integer(3), sp.Integer(3)))
+        """A cyclic shift by k on ℝⁿ: (Sx)_i = x_{(i − k) mod n}."""
 
-    assert latex(Shift_Op()) == r"\operatorname{Shift\_Op}"
+        shape = property(lambda self: (self.args[0], self.args[0]))
+
+        def index_map(self, index):
+            return [(1, (sp.Mod(index[0] - self.args[1], self.args[0]),), set())]
+
+        def _eval_transpose(self):
+            return Shift_Op(self.args[0], -self.args[1] % self.args[0])
+
+    # The default form: the class name, its scalar parameters as a subscript.
+    assert latex(Shift_Op(sp.Integer(3), sp.Integer(1))) == r"\operatorname{Shift\_Op}_{3,1}"
 
     class Delay(Operator):
         shape = property(lambda self: (sp.Integer(3), sp.Integer(3)))
+
+        def index_map(self, index):
+            return [(1, (index[0] - 1,), {("range", index[0] - 1, 0, 3)})]
+
+        def _eval_transpose(self):
+            return sp.Transpose(self)
 
     # The kind says how it binds: a superscript already, so a transpose needs parentheses.
     register(Delay)(lambda expr, printer: ("z^{-1}", Kind.SUPERSCRIPTED))
