@@ -16,9 +16,9 @@ from sympy.polys.matrices import DomainMatrix
 
 from symconv import _validate, kernels, matrices
 from symconv.derivation import Rule
-from symconv.latex.printer import Kind, SymconvLatexPrinter
-from symconv.latex.printer import register as register_latex
 from symconv.operators import Conv, Operator, Pad, Upsample
+from symconv.printing.latex.printer import Kind, SymconvLatexPrinter
+from symconv.printing.latex.printer import register as register_latex
 from symconv.proof import symbolic
 from symconv.proof.rules import N_MAX, RewriteRule, add_rule, mul
 

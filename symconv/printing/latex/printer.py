@@ -1,7 +1,7 @@
 r"""The LaTeX printer: a SymPy ``LatexPrinter`` that knows symconv's operators.
 
 Printing lives here, not in the operator classes. The
-notation (one :class:`~symconv.latex.notation.Notation`) decides every symbol;
+notation (one :class:`~symconv.printing.latex.notation.Notation`) decides every symbol;
 this module decides the *structure*, in the notation of the Data Science
 Stack Exchange answer to "What are deconvolutional layers?":
 
@@ -43,7 +43,7 @@ With ``explicit=True`` every operator prints as its explicit matrix instead
 
 Every symbol name is checked (ASCII letters and digits, optional ``_``
 indices), so a name cannot inject LaTeX. New operator classes register
-their printing with :func:`symconv.latex.printer.register`.
+their printing with :func:`symconv.printing.latex.printer.register`.
 
 Examples
 --------
@@ -77,8 +77,6 @@ from sympy.matrices.expressions import (
 from sympy.printing.latex import LatexPrinter, greek_letters_set, translate
 
 from symconv.errors import ParameterError
-from symconv.latex.matrices import matrix_latex
-from symconv.latex.notation import Notation
 from symconv.operators import (
     Conv,
     ConvTranspose,
@@ -90,6 +88,8 @@ from symconv.operators import (
     Pad,
     Upsample,
 )
+from symconv.printing.latex.matrices import matrix_latex
+from symconv.printing.latex.notation import Notation
 
 __all__ = ["Kind", "SymconvLatexPrinter", "kernel_latex", "register", "symbol_latex"]
 
@@ -418,7 +418,7 @@ def _star(op: Conv | Corr | ConvTranspose, printer: SymconvLatexPrinter) -> str:
 def operator_form(expr: Operator, printer: SymconvLatexPrinter) -> Printed:
     """``(latex, kind)`` of one operator in its symbolic form.
 
-    Extend with :func:`symconv.latex.printer.register`; an operator class without
+    Extend with :func:`symconv.printing.latex.printer.register`; an operator class without
     printing shows as its class name.
     """
     name = type(expr).__name__.replace("_", r"\_")
