@@ -288,7 +288,10 @@ def preset_transposed_length(
 
     n·s for ``'SAME'`` and (n − 1)s + max(d(k − 1) + 1, s) for ``'VALID'``:
     Keras's default ``output_shape`` of ``conv*_transpose`` and the length of
-    JAX's ``conv_transpose``.
+    JAX's ``conv_transpose``. ONNX's ``ConvTranspose`` with ``auto_pad``
+    ``SAME_UPPER``/``SAME_LOWER`` and no ``output_shape`` also returns n·s
+    (its ``VALID`` keeps the full result, :func:`full_transposed_length`, plus
+    any ``output_padding``).
 
     Examples
     --------
