@@ -10,8 +10,8 @@ in the interior exactly when the stride divides the kernel size on each axis.
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "checkerboard-overlap-2d"
 

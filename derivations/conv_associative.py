@@ -7,8 +7,8 @@ q∗r — which is why stacking layers without non-linearities adds no power.
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "conv-associative"
 

@@ -10,8 +10,8 @@ a convolution uses the flipped kernel.
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "conv-transpose-is-correlation"
 

@@ -7,8 +7,8 @@ inserting d − 1 zeros between them. The receptive field is d(m − 1) + 1.
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "dilated-conv"
 

@@ -9,8 +9,8 @@ al. recommend against checkerboard artifacts, written as the layer it is.
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "nearest-upsample-conv-2d"
 

@@ -8,8 +8,8 @@ polyphase decimators.
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "noble-down"
 

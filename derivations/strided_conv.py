@@ -9,8 +9,8 @@ zeros (↓ₛᵀ = ↑ₛ).
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "strided-conv"
 

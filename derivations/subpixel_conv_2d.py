@@ -10,8 +10,8 @@ same linear map as the transposed and the fractionally strided conv.
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "subpixel-conv-2d"
 

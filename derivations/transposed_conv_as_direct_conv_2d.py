@@ -14,8 +14,8 @@ example 2 (a 2×2 input padded to 6×6, 3×3 conv to 4×4) is stride 1, example 
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "transposed-conv-as-direct-conv-2d"
 

@@ -13,8 +13,8 @@ smallest counterexample.
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "transposed-conv-as-transpose"
 

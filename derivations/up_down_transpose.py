@@ -12,8 +12,8 @@ the chain in the Stack Exchange answer q∗(↑ₖx) = q∗(↓ₖᵀx) = (↓�
 from __future__ import annotations
 
 from symconv import catalogue
-from symconv.cli.prove import format_derivation
 from symconv.derivation import Derivation
+from symconv.printing.text import format_derivation
 
 NAME = "up-down-transpose"
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import symconv
-from symconv.latex import Notation, mathjax_macros
+from symconv.printing.latex import Notation, mathjax_macros
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
@@ -41,7 +41,7 @@ mathjax_path = "mathjax/tex-chtml-full.js"
 
 #: The notation of the whole site: the gallery prints its derivations with it (as macro
 #: calls), and MathJax gets the macro definitions from the same object, so the site, the
-#: ``.sty`` of :func:`symconv.latex.preamble.sty` and the printer's output always agree.
+#: ``.sty`` of :func:`symconv.printing.latex.preamble.sty` and the printer's output always agree.
 #: Hand-written math on the pages uses these macro names too (``\upsample{k}``, ``\transp``).
 symconv_notation = Notation(macros=True)
 derivation_gallery_notation = symconv_notation

@@ -17,7 +17,6 @@ True
 from symconv._version import __version__
 from symconv.errors import ParameterError, ShapeMismatchError, SymconvError
 from symconv.kernels import kernel, signal
-from symconv.latex import latex
 from symconv.matrices import explicit
 from symconv.numeric import lambdify
 from symconv.operators import (
@@ -34,6 +33,7 @@ from symconv.operators import (
     Permute,
     Upsample,
 )
+from symconv.printing.latex import latex
 
 # Register the N-D operators' exact matrices and numeric functions.
 from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip

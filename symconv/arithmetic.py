@@ -38,7 +38,7 @@ from typing import NamedTuple
 import sympy as sp
 from sympy.matrices.expressions import Identity, MatMul, MatrixExpr, ZeroMatrix
 
-from symconv import _validate, sizes
+from symconv import _validate, framework_padding, sizes
 from symconv.derivation import Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.kernels import as_kernel, dilate, ones
@@ -88,7 +88,9 @@ def _pair(
 
 def _span(m: object, dilation: object) -> sp.Expr:
     """Extent d(m − 1) + 1 of the dilated kernel."""
-    return _validate.size("dilation", dilation) * (_validate.size("m", m) - 1) + 1
+    return framework_padding.kernel_span(
+        _validate.size("m", m), _validate.size("dilation", dilation)
+    )
 
 
 def output_length(
@@ -167,7 +169,7 @@ def input_lengths(
     if isinstance(padding, str) and padding.lower() == "same":
         out = []
         for n in ((L - 1) * s + 1 + k for k in range(int(s))):
-            lo, hi = sizes.same_padding(n, m, s, dilation)
+            lo, hi = framework_padding.same_padding(n, m, s, dilation)
             out.append(Candidate(n, sizes.output_padding(n, m, (lo, hi), s, dilation)))
         return tuple(out)
     lo, hi = _pair(padding, None, m, s, dilation)
@@ -232,7 +234,8 @@ def prove_input_lengths(
 def full_transposed_length(n: object, m: object, stride: object = 1, dilation: object = 1):
     """Length (n − 1)s + d(m − 1) + 1 of the full transposed conv q ∗ ↑ₛy (no crop)."""
     n, s = _validate.size("n", n), _validate.size("stride", stride)
-    return (n - 1) * s + _span(m, dilation)
+    m, d = _validate.size("m", m), _validate.size("dilation", dilation)
+    return framework_padding.full_transposed_length(n, m, s, d)
 
 
 def transposed_crop(
@@ -256,8 +259,10 @@ def transposed_crop(
     >>> transposed_crop(3, padding=0, stride=2, output_padding=1)
     (0, -1)
     """
-    lo, hi = _pair(padding, None, m, stride, dilation)
-    return lo, hi - _validate.amount("output_padding", output_padding)
+    pads = _pair(padding, None, m, stride, dilation)
+    return framework_padding.transposed_crop(
+        pads, _validate.amount("output_padding", output_padding)
+    )
 
 
 def window(n: object, start: object, end: object) -> MatrixExpr:
@@ -423,13 +428,9 @@ def explain_output_padding(
     lo, hi = _pair(padding, None, m, s, d)
     start, end = transposed_crop(m, (lo, hi), s, d, a)
     length = full_transposed_length(n, m, s, d) - start - end
-    torch_accepts = bool(a < s or a < d)
+    torch_accepts = bool(framework_padding.torch_accepts_output_padding(a, s, d))
     in_preimage = bool(a < s)
-    transpose_of = None
-    if end >= 0:
-        transpose_of = ((lo, end), sp.Integer(0))
-    elif end >= -(s - 1):
-        transpose_of = ((lo, sp.Integer(0)), -end)
+    transpose_of = framework_padding.crop_as_transpose((start, end), s)
     zeros = sp.Max(-end, 0)
     lengths = ", ".join(str(c.length) for c in input_lengths(n, m, (lo, hi), s, d))
     text = [

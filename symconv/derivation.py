@@ -278,7 +278,7 @@ class Derivation:
         return self.steps[-1].expr
 
     def _repr_latex_(self) -> str:
-        # Printing lives in symconv.latex; imported here to avoid an import cycle.
-        from symconv.latex import repr_latex
+        # Printing lives in symconv.printing.latex; imported here to avoid an import cycle.
+        from symconv.printing.latex import repr_latex
 
         return repr_latex(self)

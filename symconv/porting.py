@@ -47,6 +47,18 @@ from symconv.arithmetic import (
     window,
 )
 from symconv.errors import ParameterError
+from symconv.framework_padding import (
+    crop_as_transpose,
+    gradient_crop,
+    jax_transpose_padding,
+    kernel_span,
+    preset_transposed_length,
+    same_padding,
+    torch_accepts_output_padding,
+    torch_output_padding,
+    torch_same_padding,
+    transposed_crop,
+)
 from symconv.kernels import as_kernel, flip, kernel
 from symconv.matrices import domain_of, sparse_matrix
 from symconv.operators import ConvTranspose, Corr
@@ -174,7 +186,7 @@ class Layer:
     @property
     def span(self) -> int:
         """Extent d(m − 1) + 1 of the dilated kernel."""
-        return self.dilation * (self.m - 1) + 1
+        return kernel_span(self.m, self.dilation)
 
     def _conv(self) -> tuple[tuple[int, int], list[str]]:
         fw, s, d, preset = self.framework, self.stride, self.dilation, _preset(self.padding)
@@ -202,8 +214,10 @@ class Layer:
                     "not 'same' with stride > 1: PyTorch rejects "
                     "padding='same' for strided convolutions",
                 )
-            lo, hi = sizes.resolve_padding(preset.split("_")[0], self.n, self.m, s, d)
-            pair = (hi, lo) if preset == "SAME_LOWER" else (lo, hi)
+            if preset.startswith("SAME"):
+                pair = same_padding(self.n, self.m, s, d, lower=preset == "SAME_LOWER")
+            else:
+                pair = sizes.resolve_padding(preset, self.n, self.m, s, d)
             if preset.startswith("SAME") and pair[0] != pair[1]:
                 notes.append(
                     f"{preset} pads ({pair[0]}, {pair[1]}): the odd extra at the "
@@ -228,7 +242,7 @@ class Layer:
                 plo, phi = _explicit_pair("padding", self.padding, allow_negative=True)
             else:
                 _choice("padding", preset, ("SAME", "VALID"))
-                plo, phi = _jax_transpose_padding(self.span, s, preset)
+                plo, phi = jax_transpose_padding(m, s, d, preset)
             if self.output_size is not None:
                 raise ParameterError(
                     "output_size", self.output_size, "None: JAX's size is set by the padding"
@@ -242,7 +256,9 @@ class Layer:
         if fw == "tf":
             n_out = self.output_size
             if n_out is None:
-                n_out = n * s if preset == "SAME" else (n - 1) * s + max(self.span, s)
+                n_out = preset_transposed_length(
+                    n, m, s, d, "SAME" if preset == "SAME" else "VALID"
+                )
                 notes.append(f"no output_shape given: Keras's default {n_out}")
             if preset is None:
                 lo, hi = _explicit_pair("padding", self.padding, allow_negative=False)
@@ -251,7 +267,7 @@ class Layer:
                 lo, hi = (int(v) for v in sizes.resolve_padding(preset, n_out, m, s, d))
             forward = int(sizes.corr_length(n_out, m, (lo, hi), s, d))
             if n_out + lo + hi < self.span or forward != n:
-                sizes_ok = ", ".join(str(c.length) for c in self._tf_lengths(lo, hi))
+                sizes_ok = ", ".join(str(c.length) for c in self.possible_output_lengths())
                 raise ParameterError(
                     "output_size",
                     n_out,
@@ -259,29 +275,20 @@ class Layer:
                     f"the gradient of the conv on output_shape, whose output here has "
                     f"length {forward if n_out + lo + hi >= self.span else 'below 1'}",
                 )
-            a = int(sizes.output_padding(n_out, m, (lo, hi), s, d))
-            return (lo, hi - a), notes
+            return gradient_crop(n_out, m, preset or (lo, hi), s, d), notes
         lo, hi = _explicit_pair("padding", self.padding, allow_negative=False)
         if fw == "torch" and lo != hi:
             raise ParameterError(
                 "padding", self.padding, "an integer: PyTorch crops both ends equally"
             )
-        least = (n - 1) * s - lo - hi + self.span
         if self.output_size is not None:
             if a:
                 raise ParameterError(
                     "output_padding", a, "0 when output_size is given (it determines it)"
                 )
-            if not least <= self.output_size <= least + s - 1:
-                raise ParameterError(
-                    "output_size",
-                    self.output_size,
-                    f"a size from {least} to {least + s - 1}: the valid sizes for an input of "
-                    f"{n} (PyTorch's rule)",
-                )
-            a = self.output_size - least
+            a = torch_output_padding(n, m, self.output_size, (lo, hi), s, d)
             object.__setattr__(self, "output_padding", a)
-        if fw == "torch" and not (a < s or a < d):
+        if fw == "torch" and not torch_accepts_output_padding(a, s, d):
             raise ParameterError(
                 "output_padding",
                 a,
@@ -297,12 +304,7 @@ class Layer:
                 f"output_padding {a} >= stride {s}: the length is outside the preimage "
                 "of n, so this is not the transpose of the conv with these parameters"
             )
-        return (lo, hi - a), notes
-
-    def _tf_lengths(self, lo: int, hi: int) -> tuple[Candidate, ...]:
-        preset = _preset(self.padding)
-        pad = "same" if preset == "SAME" else (lo, hi)
-        return input_lengths(self.n, self.m, pad, self.stride, self.dilation)
+        return transposed_crop((lo, hi), a), notes
 
     # -- what the layer is ----------------------------------------------------------
     @property
@@ -332,13 +334,13 @@ class Layer:
         None when the window appends more zeros than any conv's transpose has
         (PyTorch's output_padding ≥ stride with padding 0 does this).
         """
-        start, end = self.crop
-        if start < 0 or end < -(self.stride - 1):
-            return None
-        if self.framework in ("torch", "plain") and self.output_padding < self.stride:
+        spec = crop_as_transpose(self.crop, self.stride)
+        torch_like = self.framework in ("torch", "plain")
+        if spec is not None and torch_like and self.output_padding < self.stride:
+            # The conv as the call names it: padding (p, p) and output padding a.
             lo, hi = _explicit_pair("padding", self.padding, allow_negative=False)
             return (lo, hi), self.output_padding
-        return ((start, max(end, 0)), max(-end, 0))
+        return spec
 
     def possible_output_lengths(self) -> tuple[Candidate, ...]:
         """Transposed conv: every output length this input allows, and the a for each.
@@ -351,14 +353,14 @@ class Layer:
             raise ParameterError("op", self.op, "'conv_transpose'")
         if self.framework == "jax":
             return ()
-        if self.framework == "tf":
-            preset = _preset(self.padding)
-            if preset == "SAME":
-                return input_lengths(self.n, self.m, "same", self.stride, self.dilation)
-            pair = (0, 0) if preset == "VALID" else _explicit_pair("padding", self.padding, False)
-            return input_lengths(self.n, self.m, pair, self.stride, self.dilation)
-        pair = _explicit_pair("padding", self.padding, allow_negative=False)
-        return input_lengths(self.n, self.m, pair, self.stride, self.dilation)
+        preset = _preset(self.padding) if self.framework == "tf" else None
+        if preset == "SAME":
+            padding = "same"  # TensorFlow's SAME padding depends on the output length
+        elif preset == "VALID":
+            padding = (0, 0)
+        else:
+            padding = _explicit_pair("padding", self.padding, allow_negative=False)
+        return input_lengths(self.n, self.m, padding, self.stride, self.dilation)
 
     def operator(self, q: object = None) -> MatrixExpr:
         """The exact symconv operator of this axis (default kernel: symbolic q_0 … q_{m−1})."""
@@ -398,17 +400,6 @@ class Layer:
         if len(q) != self.m:
             raise ParameterError("q", q, f"a kernel of m={self.m} taps")
         return q
-
-
-def _jax_transpose_padding(span: int, s: int, preset: str) -> tuple[int, int]:
-    """The padding ``lax.conv_transpose`` applies to the zero-inserted input for a preset."""
-    if preset == "SAME":
-        total = span + s - 2
-        lo = span - 1 if s > span - 1 else -(-total // 2)
-    else:
-        total = span + s - 2 + max(span - s, 0)
-        lo = span - 1
-    return lo, total - lo
 
 
 class Comparison(NamedTuple):
@@ -547,7 +538,7 @@ def port(layer: Layer) -> Port:
         cut = (max(-lo, 0), max(-hi, 0))
         lo, hi, n_in = max(lo, 0), max(hi, 0), n - sum(cut)
         target = layer.output_length
-        if s == 1 and lo != hi and (lo, hi) == tuple(sizes.same_padding(n_in, m, 1, d)):
+        if s == 1 and lo != hi and (lo, hi) == torch_same_padding(m, d):
             call = Layer("torch", "conv", n_in, m, 1, "same", d)
             return Port(layer, call, (-cut[0], -cut[1]), (0, 0), False)
         if sizes.corr_length(n_in, m, (lo, lo), s, d) >= target and n_in + 2 * lo >= layer.span:
@@ -650,7 +641,7 @@ True, True)
 def _explicit_same(ported: Port) -> Port:
     """A ``padding='same'`` port written as ``F.pad`` of its (lo, hi) and ``padding=0``."""
     call = ported.call
-    lo, hi = (int(v) for v in sizes.same_padding(call.n, call.m, call.stride, call.dilation))
+    lo, hi = torch_same_padding(call.m, call.dilation)
     plain = Layer("torch", "conv", call.n + lo + hi, call.m, call.stride, 0, call.dilation)
     pad = (ported.pad_input[0] + lo, ported.pad_input[1] + hi)
     return Port(ported.source, plain, pad, ported.crop_output, ported.flip_kernel)

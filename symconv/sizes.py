@@ -10,13 +10,18 @@ Examples
 (4, 4)
 >>> corr_length(12, 3, (0, 1), stride=2)
 6
->>> same_padding(12, 3, stride=2)
+>>> resolve_padding("same", 12, 3, stride=2)
 (0, 1)
+
+The SAME split itself, like every framework's padding rule, is in
+:mod:`symconv.framework_padding`.
 """
 
 from __future__ import annotations
 
 import sympy as sp
+
+from symconv.framework_padding import same_padding
 
 __all__ = [
     "CONV_MODES",
@@ -27,7 +32,6 @@ __all__ = [
     "downsample_length",
     "output_padding",
     "resolve_padding",
-    "same_padding",
     "upsample_length_range",
 ]
 
@@ -103,20 +107,6 @@ def corr_length(
     return sp.floor((n + lo + hi - d * (m - 1) - 1) / s) + 1
 
 
-def same_padding(
-    n: object, m: object, stride: object = 1, dilation: object = 1
-) -> tuple[sp.Expr, sp.Expr]:
-    """TensorFlow's ``SAME`` split: output ⌈n/s⌉, the odd extra at the end.
-
-    For stride 1 this is exactly PyTorch's ``padding='same'``.
-    """
-    n, m, s, d = _int(n), _int(m), _int(stride), _int(dilation)
-    out = sp.ceiling(n / s)
-    total = _min_max((out - 1) * s + d * (m - 1) + 1 - n, sp.Integer(0))[1]
-    lo = sp.floor(total / 2)
-    return lo, total - lo
-
-
 def output_padding(
     n: object,
     m: object,
@@ -161,7 +151,8 @@ def resolve_padding(
     """Turn a padding argument into ``(lo, hi)`` (not yet validated as integers).
 
     ``"valid"`` is (0, 0), ``"full"`` is (d(m−1), d(m−1)), ``"same"`` is
-    :func:`same_padding` (TensorFlow's split); an integer p means (p, p).
+    :func:`symconv.framework_padding.same_padding` (TensorFlow's split); an
+    integer p means (p, p).
     Presets are case-insensitive so TensorFlow's ``"SAME"`` works too.
 
     Examples

@@ -12,8 +12,9 @@ from sympy.matrices.expressions import Transpose
 
 from symconv import Downsample, Upsample, sizes
 from symconv.catalogue.entry import Entry, Param, chain_from_script, grid
-from symconv.cli.prove import entry_json, exit_status, tier_marks
+from symconv.cli.prove import entry_json, exit_status
 from symconv.derivation import Tier, Verdict
+from symconv.printing.text import tier_marks
 
 N, K = sp.symbols("N k", integer=True, positive=True)
 PARAMS = (Param("N", 4, "length"), Param("k", 2, "factor"))
@@ -226,7 +227,7 @@ def test_an_entrys_own_tier_counts_with_the_scope_it_states() -> None:
 
 
 def test_the_text_says_verdict_scope_and_the_entrys_note() -> None:
-    from symconv.cli.prove import format_derivation
+    from symconv.printing.text import format_derivation
 
     entry = _fake("fake-text", symbolic=lambda k, **_: (*_sides(N, k), ""))
     text = format_derivation(entry.derivation(), "a test", ("k is fixed: no rule for all k yet",))

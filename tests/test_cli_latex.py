@@ -8,7 +8,7 @@ import pytest
 from texcompile import compile_tex
 
 from symconv.cli import main
-from symconv.latex import Notation, sty
+from symconv.printing.latex import Notation, sty
 
 EXPR = "Conv(kernel(q, 3), 4, 'same') @ Upsample(2, 2)"
 

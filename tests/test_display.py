@@ -8,7 +8,7 @@ import re
 import sympy as sp
 
 from symconv import Conv, ConvTranspose, Downsample, Upsample, kernel, prove
-from symconv.latex import latex
+from symconv.printing.latex import latex
 
 q = kernel("q", 3)
 n = sp.Symbol("n", integer=True, positive=True)

@@ -147,7 +147,7 @@ def test_the_page_is_printed_in_the_configured_notation(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "expanded" / "out" / "gallery" / "good.html").read_text(encoding="utf-8")
     assert r"\mathord{\downarrow}_{2}^{\mathsf{T}} &amp;= \mathord{\uparrow}_{2}" in page
-    conf = "from symconv.latex import Notation\n"
+    conf = "from symconv.printing.latex import Notation\n"
     conf += "derivation_gallery_notation = Notation(macros=True)\n"
     result = _build(tmp_path / "macros", {"good": GOOD}, conf)
     assert result.returncode == 0, result.stderr

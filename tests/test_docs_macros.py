@@ -1,6 +1,6 @@
-"""The site's math uses one macro table: symconv.latex's, and only macros it defines.
+"""The site's math uses one macro table: symconv.printing.latex's, and only macros it defines.
 
-The docs' MathJax macros must be exactly :func:`symconv.latex.preamble.mathjax_macros`
+The docs' MathJax macros must be exactly :func:`symconv.printing.latex.preamble.mathjax_macros`
 of the site's notation (the definitions behind the ``.sty`` and the printer), and
 every control word in the hand-written math of the pages (``:math:`` roles and
 ``.. math::`` blocks, figure captions included) and of the derivation scripts'
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from symconv.latex import Notation, mathjax_macros
+from symconv.printing.latex import Notation, mathjax_macros
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -55,7 +55,7 @@ def test_site_macros_are_the_latex_packages() -> None:
     assert conf["derivation_gallery_notation"] == notation
     macros = conf["mathjax3_config"]["tex"]["macros"]
     # The same names as the .sty that \usepackage{symconv} loads.
-    from symconv.latex import sty
+    from symconv.printing.latex import sty
 
     defined = set(re.findall(r"\\newcommand\{\\([A-Za-z]+)\}", sty(notation)))
     assert defined == set(macros)

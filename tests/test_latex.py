@@ -27,7 +27,8 @@ from symconv import (
 )
 from symconv.derivation import Derivation, Rule, Step
 from symconv.kernels import dilate, flip
-from symconv.latex import (
+from symconv.matrices import domain_of, sparse_matrix
+from symconv.printing.latex import (
     Notation,
     derivation_latex,
     latex,
@@ -36,9 +37,8 @@ from symconv.latex import (
     preamble,
     sty,
 )
-from symconv.latex.classic import conv2d_matrix, transposed_conv_chain
-from symconv.latex.text import text_math
-from symconv.matrices import domain_of, sparse_matrix
+from symconv.printing.latex.classic import conv2d_matrix, transposed_conv_chain
+from symconv.printing.latex.unicode import text_math
 
 q = kernel("q", 3)
 x2, x4 = sp.MatrixSymbol("x", 2, 1), sp.MatrixSymbol("x", 4, 1)
@@ -320,8 +320,8 @@ def test_elision_sizes_are_configurable() -> None:
 
 def test_determinism_across_processes() -> None:
     program = (
-        "import sympy as sp; from symconv.latex import latex, sty; "
-        "from symconv.latex.classic import transposed_conv_chain, conv2d_matrix; "
+        "import sympy as sp; from symconv.printing.latex import latex, sty; "
+        "from symconv.printing.latex.classic import transposed_conv_chain, conv2d_matrix; "
         "print(latex(transposed_conv_chain(), label='eq:a')); "
         "print(latex(conv2d_matrix(), explicit=True)); print(sty())"
     )
@@ -498,9 +498,9 @@ def test_repr_latex() -> None:
 
 
 def test_new_operator_classes_print_safely_and_can_register() -> None:
-    from symconv.latex import register
-    from symconv.latex.printer import Kind
     from symconv.operators.base import Operator
+    from symconv.printing.latex import register
+    from symconv.printing.latex.printer import Kind
 
     class Shift_Op(Operator):  # noqa: N801 - an underscore that must not become a subscript
         """A cyclic shift by k on ℝⁿ: (Sx)_i = x_{(i − k) mod n}."""

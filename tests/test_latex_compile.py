@@ -10,9 +10,15 @@ from test_latex import GOLDEN, NOTATIONS
 from texcompile import compile_tex, typesetting_problems
 
 from symconv import Conv, Corr, kernel
-from symconv.latex import Notation, document, latex, matrix_latex, sty
-from symconv.latex.classic import conv2d_latex, conv2d_matrix, transposed_conv_chain
-from symconv.latex.text import _MATH, _SUBSCRIPTS, _SUPERSCRIPTS, text_math, text_paragraph
+from symconv.printing.latex import Notation, document, latex, matrix_latex, sty
+from symconv.printing.latex.classic import conv2d_latex, conv2d_matrix, transposed_conv_chain
+from symconv.printing.latex.unicode import (
+    _MATH,
+    _SUBSCRIPTS,
+    _SUPERSCRIPTS,
+    text_math,
+    text_paragraph,
+)
 
 
 def _displays(texts: list[str]) -> str:

@@ -24,8 +24,8 @@ from texcompile import require_pdflatex
 
 import symconv as sc
 from symconv.errors import ParameterError
-from symconv.latex import Notation, latex, sty
-from symconv.latex.notation import COMMANDS, check_fragment
+from symconv.printing.latex import Notation, latex, sty
+from symconv.printing.latex.notation import COMMANDS, check_fragment
 
 CANARY = "SYMCONV-CANARY-4b1d"
 FIELDS = ("transpose", "upsample", "downsample", "conv", "corr", "pad", "crop", "flip")

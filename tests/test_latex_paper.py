@@ -15,10 +15,10 @@ import sympy as sp
 from symconv import Conv, Pad, Upsample, kernel
 from symconv.derivation import Derivation, Rule, Step
 from symconv.errors import ParameterError
-from symconv.latex import Notation, latex
-from symconv.latex.layout import estimate_width
-from symconv.latex.text import text_math, text_paragraph
 from symconv.operators.channels import ConvTransposeNd, CorrNd, corr_nd, weight_tensor
+from symconv.printing.latex import Notation, latex
+from symconv.printing.latex.layout import estimate_width
+from symconv.printing.latex.unicode import text_math, text_paragraph
 
 
 def _math(paragraph: str) -> list[str]:

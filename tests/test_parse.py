@@ -35,7 +35,8 @@ from symconv import (
 )
 from symconv.kernels import convolve, dilate, flip, ones
 from symconv.operators.base import check_same_shape
-from symconv.parse import MAX_DEPTH, MAX_LENGTH, ParseError, format_error, parse, unparse
+from symconv.parse import MAX_DEPTH, MAX_LENGTH, ParseError, format_error, parse
+from symconv.printing.expression import unparse
 
 n, k = sp.symbols("n k", integer=True, positive=True)
 q = kernel("q", 3)

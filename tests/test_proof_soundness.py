@@ -33,8 +33,8 @@ from symconv import (
 from symconv.cli import main
 from symconv.codegen import python_function
 from symconv.derivation import Tier, Verdict
-from symconv.latex import latex
 from symconv.parse import parse
+from symconv.printing.latex import latex
 from symconv.proof.counterexample import Undefined, zero_test
 from symconv.proof.rewrite import normalize
 from symconv.proof.rules import establish, mul

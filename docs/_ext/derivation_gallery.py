@@ -16,7 +16,7 @@ result, its scope and what it checked in readable form (SymPy's raw record
 folded away below), and the script itself. ``gallery/`` is generated: not
 committed.
 
-Steps, rules and matrices are printed by :mod:`symconv.latex` in the site's
+Steps, rules and matrices are printed by :mod:`symconv.printing.latex` in the site's
 notation (config value ``derivation_gallery_notation``), the same printer and
 macros as symconv's LaTeX output.
 """
@@ -40,11 +40,11 @@ from sphinx.util import logging
 from sympy.core.relational import Relational
 
 import symconv.figures
-from symconv.cli.prove import LEGEND, tier_mark
 from symconv.derivation import Derivation, Tier, TierResult, Verdict
-from symconv.latex import Notation, derivation_latex, latex
-from symconv.latex.derivation import translate_fragment
 from symconv.matrices import explicit
+from symconv.printing.latex import Notation, derivation_latex, latex
+from symconv.printing.latex.derivation import translate_fragment
+from symconv.printing.text import LEGEND, tier_mark
 
 logger = logging.getLogger(__name__)
 
@@ -118,14 +118,15 @@ def _notation(app: Sphinx) -> Notation:
     """The site's notation (``derivation_gallery_notation``), expanded output by default.
 
     A site that sets a notation with ``macros=True`` must give MathJax the same
-    notation's :func:`~symconv.latex.preamble.mathjax_macros` (symconv's own conf.py does).
+    notation's :func:`~symconv.printing.latex.preamble.mathjax_macros` (symconv's own conf.py does).
     """
     notation = app.config.derivation_gallery_notation
     if notation is None:
         return Notation()
     if not isinstance(notation, Notation):
         raise ExtensionError(
-            f"derivation_gallery_notation must be a symconv.latex.Notation, got {notation!r}"
+            "derivation_gallery_notation must be a symconv.printing.latex.Notation, "
+            f"got {notation!r}"
         )
     return notation
 
@@ -334,7 +335,7 @@ def _unicode_math(text: str) -> str:
 _RST_SPECIAL = re.compile(r"([*`|\\]|_(?=\W|$))")
 
 
-#: LaTeX's text-mode escapes (as :func:`symconv.latex.text.escape_text` writes them).
+#: LaTeX's text-mode escapes (as :func:`symconv.printing.latex.unicode.escape_text` writes them).
 _LATEX_TEXT = re.compile(r"\\(textbackslash|textasciicircum|textasciitilde)\{\}|\\([$&#%_{}])")
 _TEXT_COMMANDS = {"textbackslash": "\\", "textasciicircum": "^", "textasciitilde": "~"}
 
@@ -372,9 +373,9 @@ def paragraph_rst(latex: str) -> str:
 
 
 def _statement_math(statement: str) -> str | None:
-    """The Unicode statement as reST with inline math, when symconv.latex can set it."""
+    """The Unicode statement as reST with inline math, when symconv.printing.latex can set it."""
     try:
-        from symconv.latex.text import text_paragraph  # type: ignore[attr-defined]
+        from symconv.printing.latex.unicode import text_paragraph  # type: ignore[attr-defined]
     except ImportError:
         return None
     try:
@@ -386,7 +387,7 @@ def _statement_math(statement: str) -> str | None:
 def _statement(derivation: Derivation, statement_latex: str) -> list[str]:
     """The statement as display math when the catalogue gives it in LaTeX, else as text.
 
-    Text with inline math when :mod:`symconv.latex.text` can set a Unicode statement
+    Text with inline math when :mod:`symconv.printing.latex.unicode` can set a Unicode statement
     as a paragraph; plain Unicode otherwise.
     """
     if statement_latex:
@@ -692,7 +693,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("derivation_gallery_dir", "gallery", "env")
     # Require a script for every catalogue identity (the project's own docs set this).
     app.add_config_value("derivation_gallery_require_catalogue", False, "env")
-    # A symconv.latex.Notation; None prints expanded LaTeX in the default notation.
+    # A symconv.printing.latex.Notation; None prints expanded LaTeX in the default notation.
     app.add_config_value("derivation_gallery_notation", None, "env")
     # A document that explains the tiers, linked from the gallery's index ("" for none).
     app.add_config_value("derivation_gallery_tiers_doc", "", "env")

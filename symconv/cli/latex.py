@@ -17,8 +17,8 @@ import sys
 
 from symconv.cli._output import output_file
 from symconv.errors import SymconvError
-from symconv.latex import Notation, document, latex, sty, write_atomic
-from symconv.latex.text import escape_text, text_paragraph
+from symconv.printing.latex import Notation, document, latex, sty, write_atomic
+from symconv.printing.latex.unicode import escape_text, text_paragraph
 
 __all__ = ["register"]
 

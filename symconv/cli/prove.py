@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from symconv import catalogue
@@ -28,57 +28,19 @@ from symconv.cli._derive import derive
 from symconv.cli._output import output_directory
 from symconv.derivation import Derivation, Tier, TierResult, Verdict, json_value
 from symconv.errors import ParameterError
-from symconv.latex.preamble import write_atomic
+from symconv.printing.latex.preamble import write_atomic
+from symconv.printing.text import LEGEND, format_derivation, tier_marks
 from symconv.proof.prove import EXIT_STATUS
 
 __all__ = [
     "entry_json",
     "exit_status",
-    "format_derivation",
     "register",
-    "tier_mark",
-    "tier_marks",
 ]
 
 
 #: Verdicts from weakest to strongest, for "the weakest verdict decides".
 _STRENGTH = (Verdict.REFUTED, Verdict.UNKNOWN, Verdict.VERIFIED, Verdict.PROVEN)
-
-_ABBREVIATION = {Tier.REWRITE: "R", Tier.SYMBOLIC: "S", Tier.EXHAUSTIVE: "E", Tier.NUMERIC: "N"}
-
-#: The legend of :func:`tier_marks`, printed under the tables and in ``--help``.
-LEGEND = (
-    "tiers: R/S rewrite/symbolic argument for all values of every parameter; "
-    "r/s passed with a parameter fixed (or only bounded), so not for all sizes; "
-    "E exhaustive and N numeric (oracle) passed up to the grid's bounds; "
-    "x failed; - n/a (not run)"
-)
-
-
-def tier_mark(result: TierResult) -> str:
-    """One letter for a tier: ``R`` for all values, ``r`` with a parameter fixed, ``x``, ``-``.
-
-    Examples
-    --------
-    >>> tier_mark(TierResult(Tier.SYMBOLIC, True, "", "all", {"m": 3}))
-    's'
-    >>> tier_mark(TierResult(Tier.SYMBOLIC, True, "", "all"))
-    'S'
-    """
-    if not result.applicable:
-        return "-"
-    if not result.passed:
-        return "x"
-    letter = _ABBREVIATION[result.tier]
-    if result.tier in (Tier.REWRITE, Tier.SYMBOLIC) and not result.proves_all:
-        return letter.lower()
-    return letter
-
-
-def tier_marks(derivation: Derivation) -> str:
-    """The four tiers in strength order, e.g. ``R S E N`` or ``- s E N`` (see :data:`LEGEND`)."""
-    by_tier = {t.tier: t for t in derivation.tiers}
-    return " ".join(tier_mark(by_tier[t]) if t in by_tier else "-" for t in Tier)
 
 
 def exit_status(verdicts: Iterable[Verdict], require: str = "proven") -> int:
@@ -97,60 +59,6 @@ def exit_status(verdicts: Iterable[Verdict], require: str = "proven") -> int:
     if weakest is Verdict.VERIFIED and require == "verified":
         return 0
     return EXIT_STATUS[weakest]
-
-
-def _detail(result: TierResult) -> str:
-    """The detail without a leading copy of the scope words (they are printed beside it)."""
-    scope = result.scope_text()
-    detail = " ".join(result.detail.split())
-    return detail[len(scope) + 2 :] if detail.startswith(scope + ": ") else detail
-
-
-def _why_not_proven(derivation: Derivation) -> str:
-    """For a verdict short of proven: which parameters no all-sizes argument covered."""
-    arguments = [
-        t for t in derivation.tiers if t.tier in (Tier.REWRITE, Tier.SYMBOLIC) and t.passed
-    ]
-    if not arguments:
-        return "no rewrite or symbolic argument passed"
-    best = min(arguments, key=lambda t: (t.scope != "all", len(t.fixed)))
-    if best.scope != "all":
-        return f"the {best.tier.value} argument is bounded"
-    fixed = ", ".join(f"{k} = {json_value(v)}" for k, v in best.fixed.items())
-    return f"the {best.tier.value} argument fixes {fixed}"
-
-
-def verdict_line(derivation: Derivation) -> str:
-    """``verdict: proven (R S E N)``, with the reason when it is not proven."""
-    verdict = derivation.verdict
-    line = f"verdict: {verdict.value} ({tier_marks(derivation)})"
-    if verdict is not Verdict.PROVEN:
-        line += f" — {_why_not_proven(derivation)}"
-    return line
-
-
-def format_derivation(derivation: Derivation, source: str = "", notes: Sequence[str] = ()) -> str:
-    """The derivation as plain text: statement, numbered steps with rules, tiers with scope.
-
-    ``notes`` (an entry's notes, e.g. why it is only verified) follow the verdict.
-    """
-    lines = [derivation.name, "=" * len(derivation.name), derivation.statement]
-    if source:
-        lines.append(f"source: {source}")
-    lines += ["", "steps:"]
-    for number, step in enumerate(derivation.steps):
-        rule = f"   [{step.rule.name}: {step.rule.statement}]" if step.rule else ""
-        expr = str(step.expr).replace("\n", " ")
-        lines.append(f"  {number}. {expr}{rule}")
-        if step.note:
-            lines.append(f"     {step.note}")
-    lines += ["", "tiers:"]
-    for t in derivation.tiers:
-        lines.append(f"  {t.tier.value:<10} {t.result:<6}  scope: {t.scope_text()}")
-        lines.append(f"      {_detail(t)}")
-    lines += ["", verdict_line(derivation)]
-    lines += [f"note: {note}" for note in notes]
-    return "\n".join(lines) + "\n"
 
 
 def entry_json(name: str, derivation: Derivation, parameters: dict) -> dict:

@@ -1,4 +1,7 @@
-"""Helpers shared by the framework adapters: weight layouts, per-axis arguments, layouts."""
+"""Helpers shared by the framework adapters: weight layouts, per-axis arguments, layouts.
+
+The frameworks' padding rules are in :mod:`symconv.framework_padding`.
+"""
 
 from __future__ import annotations
 
@@ -45,12 +48,6 @@ def per_axis(name: str, value: object, rank: int, minimum: int = 1) -> tuple[int
     return tuple(int(_validate.integer(name, v, minimum)) for v in values)
 
 
-def same_split(total: int, lower: bool = False) -> tuple[int, int]:
-    """Split ``total`` padding: the odd extra at the end, or at the start when ``lower``."""
-    small = total // 2
-    return (total - small, small) if lower else (small, total - small)
-
-
 def chain(*factors: sp.MatrixExpr | None) -> sp.MatrixExpr:
     """The unevaluated product of the factors that are not None, shapes checked."""
     kept = [f for f in factors if f is not None]
@@ -82,7 +79,6 @@ __all__ = [
     "chain",
     "from_layout",
     "per_axis",
-    "same_split",
     "spatial",
     "to_layout",
     "to_sympy",

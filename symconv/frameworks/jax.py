@@ -40,11 +40,11 @@ import numpy as np
 import sympy as sp
 
 from symconv.errors import ParameterError
+from symconv.framework_padding import jax_transpose_padding, same_padding
 from symconv.frameworks._common import (
     chain,
     from_layout,
     per_axis,
-    same_split,
     spatial,
     to_layout,
     to_sympy,
@@ -89,27 +89,6 @@ def _specs(dimension_numbers: object, rank: int, default: str) -> tuple[str, str
     return lhs, rhs, out
 
 
-def _same(n: int, k: int, s: int, lower: bool) -> tuple[int, int]:
-    out = -(-n // s)
-    return same_split(max((out - 1) * s + k - n, 0), lower)
-
-
-def _transpose_padding(k: int, s: int, mode: object) -> tuple[int, int]:
-    """JAX's ``_conv_transpose_padding`` for an effective (dilated) kernel size k."""
-    if mode == "SAME":
-        total = k + s - 2
-        lo = k - 1 if s > k - 1 else -(-total // 2)
-    elif mode == "VALID":
-        total = k + s - 2 + max(k - s, 0)
-        lo = k - 1
-    elif isinstance(mode, (tuple, list)) and len(mode) == 2:
-        lo, hi = (k - int(p) - 1 for p in mode)
-        return lo, hi
-    else:
-        raise ParameterError("padding", mode, "'SAME', 'VALID' or a pair (lo, hi)")
-    return lo, total - lo
-
-
 def _build(rhs, size, window_strides, padding, lhs_dilation, rhs_dilation, specs, groups):
     lhs_spec, rhs_spec, out_spec = specs
     rank = len(rhs_spec) - 2
@@ -128,7 +107,7 @@ def _build(rhs, size, window_strides, padding, lhs_dilation, rhs_dilation, specs
             pads = [(0, 0)] * rank
         else:  # like JAX: from the undilated input size and the dilated kernel
             pads = [
-                _same(n, d * (k - 1) + 1, s, padding == "SAME_LOWER")
+                tuple(int(v) for v in same_padding(n, k, s, d, lower=padding == "SAME_LOWER"))
                 for n, k, s, d in zip(size, kernel, strides, rhs_d)
             ]
     else:
@@ -256,7 +235,7 @@ def conv_transpose(
         if len(modes) != rank:
             raise ParameterError("padding", padding, f"'SAME', 'VALID' or {rank} pairs")
         pads = [
-            _transpose_padding(d * (k - 1) + 1, s, mode)
+            jax_transpose_padding(k, s, d, mode)
             for k, s, d, mode in zip(kernel, strides, rhs_d, modes)
         ]
     else:

@@ -36,8 +36,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from symconv import sizes
 from symconv.errors import ParameterError
+from symconv.framework_padding import same_padding
 from symconv.frameworks._common import (
     chain,
     from_layout,
@@ -84,7 +84,7 @@ def _pads(padding: object, size, kernel, stride, dilation, data_format: str) -> 
         if padding == "VALID":
             return [(0, 0)] * len(size)
         return [
-            tuple(int(v) for v in sizes.same_padding(n, k, s, d))
+            tuple(int(v) for v in same_padding(n, k, s, d))
             for n, k, s, d in zip(size, kernel, stride, dilation)
         ]
     pairs = [tuple(p) for p in padding]

@@ -37,7 +37,8 @@ from __future__ import annotations
 import sympy as sp
 
 from symconv.errors import ParameterError
-from symconv.frameworks._common import chain, per_axis, same_split, spatial, to_sympy, weight_array
+from symconv.framework_padding import torch_accepts_output_padding, torch_same_padding
+from symconv.frameworks._common import chain, per_axis, spatial, to_sympy, weight_array
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.grid import pad_nd
 
@@ -61,8 +62,7 @@ def _padding(padding: object, rank: int, kernel: tuple, stride: tuple, dilation:
             raise ParameterError(
                 "padding", padding, "not 'same' with stride > 1 (PyTorch refuses it too)"
             )
-        # PyTorch pads d(k-1) in total, the odd extra at the end.
-        return [same_split(d * (k - 1)) for k, d in zip(kernel, dilation)]
+        return [torch_same_padding(k, d) for k, d in zip(kernel, dilation)]
     return [(p, p) for p in per_axis("padding", padding, rank, minimum=0)]
 
 
@@ -87,7 +87,7 @@ def _conv_transpose(
     pads = [(p, p) for p in per_axis("padding", padding, rank, minimum=0)]
     a = per_axis("output_padding", output_padding, rank, minimum=0)
     for a_k, s_k, d_k in zip(a, stride, dilation):
-        if not (a_k < s_k or a_k < d_k):
+        if not torch_accepts_output_padding(a_k, s_k, d_k):
             raise ParameterError(
                 "output_padding",
                 output_padding,

@@ -256,8 +256,8 @@ class Operator(MatrixExpr):
         return self.args
 
     def _repr_latex_(self) -> str:
-        # Printing lives in symconv.latex; imported here to avoid an import cycle.
-        from symconv.latex import repr_latex
+        # Printing lives in symconv.printing.latex; imported here to avoid an import cycle.
+        from symconv.printing.latex import repr_latex
 
         return repr_latex(self)
 
@@ -266,12 +266,12 @@ class Operator(MatrixExpr):
 
         A product or sum of operators is a plain SymPy ``MatMul``/``MatAdd`` whose
         ``_repr_latex_`` (Jupyter) uses SymPy's printer; this hook makes each operator
-        in it print as :func:`symconv.latex.latex` does, not as
+        in it print as :func:`symconv.printing.latex.latex` does, not as
         ``\operatorname{Conv}(…)``. symconv's own printer does not call it (its print
         method is another). The hook is an ordinary SymPy printer protocol, so nothing
         global is changed.
         """
-        from symconv.latex import latex
+        from symconv.printing.latex import latex
 
         return latex(self)
 

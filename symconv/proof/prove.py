@@ -124,7 +124,7 @@ class Proof:
 
     def _math(self) -> str:
         """``lhs = rhs`` in symconv's notation, or '' where a side has no LaTeX form."""
-        from symconv.latex import latex
+        from symconv.printing.latex import latex
 
         try:
             return f"{latex(self.lhs)} = {latex(self.rhs)}"

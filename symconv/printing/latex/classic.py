@@ -27,10 +27,10 @@ import sympy as sp
 
 from symconv.derivation import Derivation, Rule, Step
 from symconv.kernels import kernel, signal
-from symconv.latex.notation import Notation
-from symconv.latex.printer import SymconvLatexPrinter
 from symconv.matrices import explicit
 from symconv.operators import Conv, Corr, Downsample, Upsample
+from symconv.printing.latex.notation import Notation
+from symconv.printing.latex.printer import SymconvLatexPrinter
 
 __all__ = ["conv2d_latex", "conv2d_matrix", "transposed_conv_chain"]
 

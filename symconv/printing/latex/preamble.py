@@ -1,7 +1,7 @@
 r"""The notation's macros as a LaTeX package, a preamble, MathJax macros, a document.
 
-All four come from :meth:`~symconv.latex.notation.Notation.definitions`, the same definitions the
-printer expands, so text printed with ``macros=True`` and the package, or
+All four come from :meth:`~symconv.printing.latex.notation.Notation.definitions`,
+the same definitions the printer expands, so text printed with ``macros=True`` and the package, or
 with ``macros=False`` and nothing, typesets identically — in LaTeX and on the
 documentation site.
 
@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from symconv._version import __version__
-from symconv.latex.notation import Notation
+from symconv.printing.latex.notation import Notation
 
 __all__ = ["document", "mathjax_macros", "preamble", "sty", "write_atomic"]
 
@@ -104,8 +104,8 @@ def document(body: str, notation: Notation | None = None, title: str = "", intro
 
     ``body`` is printed as is: a derivation's ``align`` block, or an
     expression wrapped by the caller in ``\[ … \]``. ``title`` is math-mode
-    material (see :func:`symconv.latex.text.text_math`) and ``intro`` a
-    text-mode paragraph (see :func:`symconv.latex.text.text_paragraph`), set
+    material (see :func:`symconv.printing.latex.unicode.text_math`) and ``intro`` a
+    text-mode paragraph (see :func:`symconv.printing.latex.unicode.text_paragraph`), set
     above it. The text is ``notation.width`` wide, the width the printer
     breaks derivations to.
     """

@@ -1,11 +1,11 @@
 r"""Paper-ready LaTeX for operators, expressions, matrices, kernels and derivations.
 
 :func:`latex` (exported as ``symconv.latex``) is the entry point. The notation
-is configured in one place, :class:`~symconv.latex.notation.Notation`; the same
+is configured in one place, :class:`~symconv.printing.latex.notation.Notation`; the same
 definitions give the printer's output, the ``.sty`` package
-(:func:`~symconv.latex.preamble.sty`), the document preamble
-(:func:`~symconv.latex.preamble.preamble`) and the MathJax macros of the docs
-(:func:`~symconv.latex.preamble.mathjax_macros`).
+(:func:`~symconv.printing.latex.preamble.sty`), the document preamble
+(:func:`~symconv.printing.latex.preamble.preamble`) and the MathJax macros of the docs
+(:func:`~symconv.printing.latex.preamble.mathjax_macros`).
 
 Examples
 --------
@@ -28,13 +28,13 @@ from sympy.polys.matrices import DomainMatrix
 from symconv import _validate
 from symconv.derivation import Derivation
 from symconv.errors import ParameterError
-from symconv.latex.derivation import derivation_latex
-from symconv.latex.matrices import matrix_latex
-from symconv.latex.notation import Notation
-from symconv.latex.preamble import document, mathjax_macros, preamble, sty, write_atomic
-from symconv.latex.printer import SymconvLatexPrinter, register
+from symconv.printing.latex.derivation import derivation_latex
+from symconv.printing.latex.matrices import matrix_latex
+from symconv.printing.latex.notation import Notation
+from symconv.printing.latex.preamble import document, mathjax_macros, preamble, sty, write_atomic
+from symconv.printing.latex.printer import SymconvLatexPrinter, register
 
-from symconv.latex import nd  # noqa: F401  isort: skip  (registers the N-D layers' printing)
+from symconv.printing.latex import nd  # noqa: F401  isort: skip  (registers the N-D layers' printing)
 
 __all__ = [
     "Notation",
@@ -75,10 +75,10 @@ def latex(
     explicit : bool
         Print every operator as its explicit matrix (concrete sizes only).
     **options
-        Any :class:`~symconv.latex.notation.Notation` field (``macros=True``, ``transpose="\\top"``,
-        ``vector="plain"``, ``max_rows=8``, …), and for derivations
+        Any :class:`~symconv.printing.latex.notation.Notation` field (``macros=True``,
+        ``transpose="\\top"``, ``vector="plain"``, ``max_rows=8``, …), and for derivations
         ``environment``, ``numbered``, ``label`` and ``notes`` (see
-        :func:`~symconv.latex.derivation.derivation_latex`).
+        :func:`~symconv.printing.latex.derivation.derivation_latex`).
 
     Returns
     -------

@@ -3,7 +3,7 @@
 An operator expression is materialised with :func:`symconv.matrices.sparse_matrix`
 (cost proportional to its non-zeros, never rows × columns) and only the
 entries that are shown are converted and printed: with the default
-:class:`~symconv.latex.notation.Notation`, a matrix with more than 16 rows or
+:class:`~symconv.printing.latex.notation.Notation`, a matrix with more than 16 rows or
 columns shows its first and last 3 and elides the rest with ``\\vdots``,
 ``\\cdots`` and ``\\ddots``, so a 4096 × 4096 convolution prints as a
 readable band.
@@ -27,8 +27,8 @@ from collections.abc import Callable
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
-from symconv.latex.notation import Notation
 from symconv.matrices import sparse_matrix
+from symconv.printing.latex.notation import Notation
 
 __all__ = ["entries", "matrix_latex", "shown_indices"]
 
@@ -94,7 +94,7 @@ def matrix_latex(
     Notes
     -----
     amsmath allows 10 columns per matrix unless ``MaxMatrixCols`` is raised;
-    the preamble from :func:`symconv.latex.preamble.sty` raises it to
+    the preamble from :func:`symconv.printing.latex.preamble.sty` raises it to
     ``notation.max_cols``, the widest matrix this notation prints.
 
     Examples
@@ -113,7 +113,7 @@ def matrix_latex(
     """
     notation = Notation() if notation is None else notation
     if entry_latex is None:
-        from symconv.latex.printer import SymconvLatexPrinter
+        from symconv.printing.latex.printer import SymconvLatexPrinter
 
         entry_latex = SymconvLatexPrinter(notation).doprint
     rows, cols, entry = entries(obj)

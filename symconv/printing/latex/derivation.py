@@ -31,10 +31,10 @@ from sympy.matrices.expressions import MatAdd
 
 from symconv.derivation import Derivation, Rule, Step
 from symconv.errors import ParameterError
-from symconv.latex.layout import estimate_width
-from symconv.latex.notation import Notation, check_fragment, check_label
-from symconv.latex.printer import SymconvLatexPrinter
-from symconv.latex.text import escape_text, text_math, text_paragraph
+from symconv.printing.latex.layout import estimate_width
+from symconv.printing.latex.notation import Notation, check_fragment, check_label
+from symconv.printing.latex.printer import SymconvLatexPrinter
+from symconv.printing.latex.unicode import escape_text, text_math, text_paragraph
 
 __all__ = ["ENVIRONMENTS", "derivation_latex", "rule_latex", "translate_fragment"]
 

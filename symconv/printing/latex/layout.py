@@ -1,13 +1,14 @@
 r"""How wide a piece of printed LaTeX will typeset, estimated without running TeX.
 
-The derivation printer (:mod:`symconv.latex.derivation`) breaks long lines to
-fit the ``width`` of its :class:`~symconv.latex.notation.Notation`; to choose where, it needs
+The derivation printer (:mod:`symconv.printing.latex.derivation`) breaks long
+lines to fit the ``width`` of its
+:class:`~symconv.printing.latex.notation.Notation`; to choose where, it needs
 the width of each piece before TeX sets it. :func:`estimate_width` reads the
-LaTeX that symconv itself prints (a small, known vocabulary) and adds up
-glyph widths of Computer Modern at 10 pt, scripts at 70 %, matrices column by
-column. It is deliberately generous (it errs towards too wide): the test suite
-compiles every catalogue document with pdflatex and fails on any overfull line,
-which checks these numbers against TeX's own.
+LaTeX that symconv itself prints (a small, known vocabulary) and adds up glyph
+widths of Computer Modern at 10 pt, scripts at 70 %, matrices column by column.
+It is deliberately generous (it errs towards too wide): the test suite compiles
+every catalogue document with pdflatex and fails on any overfull line, which
+checks these numbers against TeX's own.
 
 Examples
 --------

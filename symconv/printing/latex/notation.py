@@ -5,8 +5,8 @@ A :class:`Notation` holds every symbol the printer uses (the transpose, the
 options (macro or expanded output, matrix environment, elision sizes).
 From it come three things that therefore always agree:
 
-- the macro definitions (:meth:`~symconv.latex.notation.Notation.definitions`), from which
-  :mod:`symconv.latex.preamble` writes a ``.sty``/preamble and the MathJax
+- the macro definitions (:meth:`~symconv.printing.latex.notation.Notation.definitions`), from which
+  :mod:`symconv.printing.latex.preamble` writes a ``.sty``/preamble and the MathJax
   macros of the documentation site;
 - the printer's output: with ``macros=True`` it writes ``\\upsample{2}``,
   with ``macros=False`` the same definition expanded, ``\\mathord{\\uparrow}_{2}``.
@@ -100,7 +100,7 @@ def check_fragment(name: str, value: object) -> str:
     ...
     symconv.errors.ParameterError: transpose='T\\input{x}' is not allowed: expected a LaTeX math
     fragment: ASCII letters, digits, spaces, +-*/=<>()[]|,.;:'!?_^{}, balanced braces, no ^^,
-    and only the control words of symconv.latex.notation.COMMANDS (\input is not one)
+    and only the control words of symconv.printing.latex.notation.COMMANDS (\input is not one)
     """
 
     def refuse(reason: str = "") -> ParameterError:
@@ -109,7 +109,7 @@ def check_fragment(name: str, value: object) -> str:
             value,
             "a LaTeX math fragment: ASCII letters, digits, spaces, +-*/=<>()[]|,.;:'!?_^{}, "
             "balanced braces, no ^^, and only the control words of "
-            f"symconv.latex.notation.COMMANDS{reason}",
+            f"symconv.printing.latex.notation.COMMANDS{reason}",
         )
 
     if not isinstance(value, str) or not _CHARACTERS.match(value) or "^^" in value:
@@ -185,7 +185,7 @@ class Notation:
         ``\\boldsymbol{q}``, ``\\vec{q}`` or ``q``.
     macros : bool
         Write macro calls (``\\upsample{2}``; needs the preamble from
-        :func:`symconv.latex.preamble.sty`) instead of their expansion.
+        :func:`symconv.printing.latex.preamble.sty`) instead of their expansion.
     prefix : str
         Letters put before every macro name (``prefix="sc"`` gives
         ``\\scupsample``), to avoid clashes with a document's own macros.
@@ -205,7 +205,7 @@ class Notation:
         sum goes on several lines, a justification that does not fit beside
         its step goes below it. 345 is the text width of LaTeX's ``article``
         class; use e.g. 252 for a two-column paper. Standalone documents
-        (:func:`symconv.latex.preamble.document`) are set this wide.
+        (:func:`symconv.printing.latex.preamble.document`) are set this wide.
 
     Examples
     --------

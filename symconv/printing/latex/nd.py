@@ -26,7 +26,7 @@ with ``g=`` for the groups.
 Examples
 --------
 >>> from symconv.operators.channels import corr_nd, weight_tensor, CorrNd
->>> from symconv.latex import latex
+>>> from symconv.printing.latex import latex
 >>> import sympy as sp
 >>> q = [[sp.Symbol(f"q_{i}_{j}") for j in range(3)] for i in range(3)]
 >>> latex(corr_nd(q, (5, 5), stride=2))
@@ -44,9 +44,15 @@ import itertools
 
 import sympy as sp
 
-from symconv.latex.matrices import matrix_latex
-from symconv.latex.printer import Kind, Printed, SymconvLatexPrinter, register, symbol_latex
 from symconv.operators.channels import ConvTransposeNd, CorrNd, flat
+from symconv.printing.latex.matrices import matrix_latex
+from symconv.printing.latex.printer import (
+    Kind,
+    Printed,
+    SymconvLatexPrinter,
+    register,
+    symbol_latex,
+)
 
 __all__ = ["kernel_nd_latex"]
 

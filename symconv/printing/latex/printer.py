@@ -1,7 +1,7 @@
 r"""The LaTeX printer: a SymPy ``LatexPrinter`` that knows symconv's operators.
 
 Printing lives here, not in the operator classes. The
-notation (one :class:`~symconv.latex.notation.Notation`) decides every symbol;
+notation (one :class:`~symconv.printing.latex.notation.Notation`) decides every symbol;
 this module decides the *structure*, in the notation of the Data Science
 Stack Exchange answer to "What are deconvolutional layers?":
 
@@ -43,7 +43,7 @@ With ``explicit=True`` every operator prints as its explicit matrix instead
 
 Every symbol name is checked (ASCII letters and digits, optional ``_``
 indices), so a name cannot inject LaTeX. New operator classes register
-their printing with :func:`symconv.latex.printer.register`.
+their printing with :func:`symconv.printing.latex.printer.register`.
 
 Examples
 --------
@@ -77,8 +77,6 @@ from sympy.matrices.expressions import (
 from sympy.printing.latex import LatexPrinter, greek_letters_set, translate
 
 from symconv.errors import ParameterError
-from symconv.latex.matrices import matrix_latex
-from symconv.latex.notation import Notation
 from symconv.operators import (
     BlockSum,
     Conv,
@@ -94,6 +92,8 @@ from symconv.operators import (
     PhaseSum,
     Upsample,
 )
+from symconv.printing.latex.matrices import matrix_latex
+from symconv.printing.latex.notation import Notation
 
 __all__ = ["Kind", "SymconvLatexPrinter", "kernel_latex", "register", "symbol_latex"]
 
@@ -422,9 +422,9 @@ def _star(op: Conv | Corr | ConvTranspose, printer: SymconvLatexPrinter) -> str:
 def operator_form(expr: Operator, printer: SymconvLatexPrinter) -> Printed:
     r"""``(latex, kind)`` of one operator in its symbolic form.
 
-    Extend with :func:`symconv.latex.printer.register`. The default, for an operator
-    class without its own entry, is its class name with its scalar parameters as a
-    subscript: ``\operatorname{CircularPad}_{4,1,1}``.
+    Extend with :func:`symconv.printing.latex.printer.register`. The default, for an
+    operator class without its own entry, is its class name with its scalar parameters as
+    a subscript: ``\operatorname{CircularPad}_{4,1,1}``.
     """
     name = type(expr).__name__.replace("_", r"\_")
     scalars = [a for a in expr._display_args() if isinstance(a, sp.Expr) and a.is_scalar]
