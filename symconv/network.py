@@ -801,6 +801,21 @@ class Network:
             out.append(tuple(sorted(needed[INPUT])))
         return tuple(out)
 
+    def crops(self, input_size: object = None) -> dict[str, tuple[tuple[int, int], ...]]:
+        """Per cropping merge and branch, the ``(lo, hi)`` cut from that branch, per axis.
+
+        Keys are ``"merge <- branch"``; only branches that are actually cut appear.
+        """
+        size = self._size(input_size)
+        passes = [self._checked(axis, n) for axis, n in enumerate(size)]
+        out = {}
+        for node in self.nodes:
+            for position, name in enumerate(node.inputs[1:], start=1):
+                cuts = tuple(p.crops.get((node.name, position), (0, 0)) for p in passes)
+                if any(cut != (0, 0) for cut in cuts):
+                    out[f"{node.name} <- {name}"] = cuts
+        return out
+
     def table(self, input_size: object = None) -> list[dict[str, Any]]:
         """One row per node: name, layer, per-axis size, r, S, P from the input to that node."""
         size = self._rf_size(input_size)
