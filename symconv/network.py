@@ -1038,6 +1038,10 @@ def _merge_build(kind: str) -> OperatorBuilder:
         lengths = [c * math.prod(size) for c, size in zip(channels, spatial)]
         inputs = [sp.Identity(n) if op is None else op for op, n in zip(ops, lengths)]
         if kind == "add":
+            if len(set(channels)) > 1:
+                raise ParameterError(
+                    "add", f"channels {channels}", "branches with equal channels (no broadcasting)"
+                )
             return sp.MatAdd(*inputs), channels[0]
         total, before, terms = sum(lengths), 0, []
         for op, n in zip(inputs, lengths):
