@@ -236,7 +236,12 @@ class Layer:
         """The layer in the CLI's spec syntax (``conv k=3 s=2 p=1``)."""
 
         def text(values: tuple) -> str:
-            parts = [f"{v[0]}:{v[1]}" if isinstance(v, tuple) else str(v) for v in values]
+            parts = [
+                (str(v[0]) if v[0] == v[1] else f"{v[0]}:{v[1]}")
+                if isinstance(v, tuple)
+                else str(v)
+                for v in values
+            ]
             return ",".join(parts)
 
         words = [self.kind if self.linear or self.kind != "pool" else "maxpool"]
@@ -604,7 +609,7 @@ class Network:
             )
             members = [m for m in range(n, n + period) if m % period in residues]
             start = members[0] if members else None
-            rules.append(SizeRule(start, period, residues))
+            rules.append(_shortest(SizeRule(start, period, residues)))
         return tuple(rules)
 
     def _extents(self, axis: int) -> list[int]:
@@ -925,6 +930,18 @@ class Network:
                     "then adds a partial window; symconv models floor mode only)",
                 )
         return network
+
+
+def _shortest(rule: SizeRule) -> SizeRule:
+    """The same set with the smallest period that describes it (n odd, not n ≡ {1, 3} mod 4)."""
+    for d in range(1, rule.period):
+        if rule.period % d == 0 and all(
+            (r + j * d) % rule.period in rule.residues
+            for r in rule.residues
+            for j in range(rule.period // d)
+        ):
+            return SizeRule(rule.start, d, tuple(sorted({r % d for r in rule.residues})))
+    return rule
 
 
 def _broadcast(values: tuple[int, ...], rank: int) -> tuple[int, ...]:
