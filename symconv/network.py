@@ -52,6 +52,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +61,7 @@ import sympy as sp
 
 from symconv import sizes as _sizes
 from symconv.arithmetic import AffineMap, index_map
-from symconv.errors import ParameterError
+from symconv.errors import ParameterError, SymconvError
 from symconv.kernels import ones
 from symconv.operators import ConvTranspose, Corr, Crop, Pad
 
@@ -73,6 +74,8 @@ __all__ = [
     "Network",
     "Node",
     "SizeRule",
+    "SpecError",
+    "parse_spec",
 ]
 
 #: The kinds of :class:`Layer`.
@@ -233,7 +236,7 @@ class Layer:
         return 1 if self.kind in ("pad", "pointwise") else _axis(self.stride, axis)
 
     def describe(self) -> str:
-        """The layer in the CLI's spec syntax (``conv k=3 s=2 p=1``)."""
+        """The layer in the spec syntax of :func:`parse_spec` (``conv k=3 s=2 p=1``)."""
 
         def text(values: tuple) -> str:
             parts = [
@@ -242,7 +245,7 @@ class Layer:
                 else str(v)
                 for v in values
             ]
-            return ",".join(parts)
+            return "x".join(parts)
 
         words = [self.kind if self.linear or self.kind != "pool" else "maxpool"]
         if self.kind in ("conv", "conv_transpose", "pool"):
@@ -256,7 +259,7 @@ class Layer:
         if any(self.output_padding):
             words.append(f"a={text(self.output_padding)}")
         if self.kind == "pointwise" and not self.linear:
-            words.append("nonlinear")
+            words = ["nonlinear"]
         return " ".join(words)
 
 
@@ -774,37 +777,52 @@ class Network:
             for (_, _, _, m), i in zip(self._summary(input_size), _broadcast(index, self.rank))
         )
 
+    def dependence(
+        self, index: Sequence[int], axis: int = 0, input_size: object = None
+    ) -> dict[str, tuple[int, ...]]:
+        """On ``axis``, for the input and every node, the indices output ``index`` depends on.
+
+        Computed backwards through the graph with integer index sets: a conv
+        output i reads i·s + t·d − lo (t < k) inside its input, a transposed
+        conv output i reads every j with i + lo − j·s a multiple of d in
+        [0, d(k − 1)], up-sampling reads ⌊i/k⌋, a cropping merge shifts by its
+        crop. Padding and inserted zeros read nothing.
+
+        Examples
+        --------
+        >>> net = Network([Layer("conv", 3, stride=2), Layer("conv", 2)])
+        >>> net.dependence((1,), input_size=9)
+        {'input': (2, 3, 4, 5, 6), '1:conv': (1, 2), '2:conv': (1,)}
+        """
+        size = self._size(input_size)
+        if not 0 <= axis < self.rank:
+            raise ParameterError("axis", axis, f"0 <= axis < {self.rank}")
+        i = _broadcast(_ints("index", index, 0), self.rank)[axis]
+        passed = self._checked(axis, size[axis])
+        if i >= passed.sizes[self.output]:
+            raise ParameterError(
+                "index", i, f"< {passed.sizes[self.output]}, the output size on axis {axis}"
+            )
+        needed: dict[str, set[int]] = {name: set() for name in passed.sizes}
+        needed[self.output].add(i)
+        for node in reversed(self.nodes):
+            wanted = needed[node.name]
+            for position, name in enumerate(node.inputs):
+                m = passed.sizes[name]
+                needed[name] |= {
+                    j for j in _reads(node, position, wanted, axis, m, passed) if 0 <= j < m
+                }
+        return {name: tuple(sorted(values)) for name, values in needed.items()}
+
     def inputs(
         self, index: Sequence[int], input_size: object = None
     ) -> tuple[tuple[int, ...], ...]:
         """Per axis, the exact input samples output ``index`` depends on (all taps non-zero).
 
-        Computed backwards through the graph with integer index sets: a conv
-        output i reads i·s + t·d − lo (t < k) inside its input, a transposed
-        conv output i reads every j with i + lo − j·s a multiple of d in
-        [0, d(k − 1)], up-sampling reads ⌊i/k⌋. Padding and inserted zeros read
-        nothing; the dependence of a 2-D output is the product of the axes'.
+        See :meth:`dependence`; the dependence of a 2-D output is the product of
+        the axes'.
         """
-        size = self._size(input_size)
-        index = _broadcast(_ints("index", index, 0), self.rank)
-        out = []
-        for axis, (n, i) in enumerate(zip(size, index)):
-            passed = self._checked(axis, n)
-            if i >= passed.sizes[self.output]:
-                raise ParameterError(
-                    "index", i, f"< {passed.sizes[self.output]}, the output size on axis {axis}"
-                )
-            needed: dict[str, set[int]] = {name: set() for name in passed.sizes}
-            needed[self.output].add(i)
-            for node in reversed(self.nodes):
-                wanted = needed[node.name]
-                for position, name in enumerate(node.inputs):
-                    m = passed.sizes[name]
-                    needed[name] |= {
-                        j for j in _reads(node, position, wanted, axis, m, passed) if 0 <= j < m
-                    }
-            out.append(tuple(sorted(needed[INPUT])))
-        return tuple(out)
+        return tuple(self.dependence(index, axis, input_size)[INPUT] for axis in range(self.rank))
 
     def crops(self, input_size: object = None) -> dict[str, tuple[tuple[int, int], ...]]:
         """Per cropping merge and branch, the ``(lo, hi)`` cut from that branch, per axis.
@@ -883,6 +901,17 @@ class Network:
         return result
 
     # -- front ends --------------------------------------------------------------------------
+
+    @classmethod
+    def from_spec(cls, text: str, input_size: object = None) -> Network:
+        """A network from a layer-list spec, one layer per line (see :func:`parse_spec`).
+
+        Examples
+        --------
+        >>> Network.from_spec("conv k=7 s=2 p=3; maxpool k=3 s=2 p=1").receptive_field()
+        (11,)
+        """
+        return cls(parse_spec(text), input_size)
 
     @classmethod
     def from_torch(cls, module: object, input_size: object, channels: int | None = None) -> Network:
@@ -999,6 +1028,166 @@ def _reads(
         lo, _ = op.pads(axis, m)
         return {i - lo for i in wanted}
     return set(wanted)
+
+
+# -- the layer-list spec ----------------------------------------------------------------------
+
+#: Words that name a pointwise layer, and whether it is linear.
+POINTWISE = {
+    **dict.fromkeys(("pointwise", "identity", "bn", "batchnorm", "dropout", "flatten"), True),
+    **dict.fromkeys(
+        ("relu", "leakyrelu", "gelu", "silu", "elu", "sigmoid", "tanh", "softmax", "nonlinear"),
+        False,
+    ),
+}
+#: Layer words and the :class:`~symconv.network.Layer` kind (and linearity) they stand for.
+LAYERS = {
+    "conv": ("conv", True),
+    "conv_transpose": ("conv_transpose", True),
+    "deconv": ("conv_transpose", True),
+    "pool": ("pool", True),
+    "avgpool": ("pool", True),
+    "maxpool": ("pool", False),
+    "upsample": ("upsample", True),
+    "pad": ("pad", True),
+}
+OPTIONS = {"k": "kernel", "s": "stride", "p": "padding", "d": "dilation", "a": "output_padding"}
+_NAME = re.compile(r"[A-Za-z_][\w./-]*$")
+
+
+class SpecError(SymconvError):
+    """A layer-list spec that cannot be read: where, and what was expected."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        self.line, self.column = line, column
+        super().__init__(f"spec line {line}, column {column}: {message}")
+
+
+def _values(key: str, text: str, where: tuple[int, int]) -> Any:
+    """``3`` → 3, ``3x5`` → (3, 5); padding also ``lo:hi`` per axis and ``same``."""
+    if key == "p" and text.lower() == "same":
+        return "same"
+    out: list[Any] = []
+    for part in text.lower().split("x"):
+        try:
+            if key == "p" and ":" in part:
+                lo, hi = part.split(":")
+                out.append((int(lo), int(hi)))
+            else:
+                out.append(int(part))
+        except ValueError:
+            what = "integers per axis (3 or 3x5)" + (", lo:hi or same" if key == "p" else "")
+            raise SpecError(*where, f"{key}={text!r}: expected {what}") from None
+    return out[0] if len(out) == 1 and not isinstance(out[0], tuple) else tuple(out)
+
+
+def parse_spec(text: str) -> list[Node]:
+    """The network graph of a layer-list spec: one layer per line, or separated by ``;``.
+
+    A line is ``[label:] layer [k=K] [s=S] [p=P] [d=D] [a=A] [from=LABEL]`` with the
+    layers ``conv``, ``conv_transpose`` (``deconv``), ``pool``/``avgpool``, ``maxpool``,
+    ``upsample``, ``pad`` and pointwise words (``relu``, ``bn``, ...); per-axis values
+    are written ``3x5``, a padding also ``lo:hi`` or ``same``. ``add LABEL`` and
+    ``cat LABEL [crop]`` merge the current output with an earlier one. ``#`` starts a
+    comment. ``symconv network --help`` shows a full example.
+
+    Examples
+    --------
+    >>> [n.op.describe() for n in parse_spec("conv k=3x5 s=2 p=1:0; relu")]
+    ['conv k=3x5 s=2 p=1:0', 'nonlinear']
+    >>> parse_spec("conv k=3 q=1")
+    Traceback (most recent call last):
+    ...
+    symconv.network.SpecError: spec line 1, column 10: unknown option 'q' (k s p d a from)
+    """
+    nodes: list[Node] = []
+    previous = "input"
+    names = {"input"}
+    lines = [(number, line) for number, raw in enumerate(text.splitlines(), 1)
+             for line in [raw]]  # fmt: skip
+    statements = []
+    for number, line in lines:
+        column = 1
+        for part in line.split(";"):
+            statements.append((number, column, part))
+            column += len(part) + 1
+    for number, start, statement in statements:
+        code = statement.split("#", 1)[0]
+        tokens = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", code)]
+        if not tokens:
+            continue
+        label = None
+        if tokens[0][1].endswith(":"):
+            label = tokens[0][1][:-1]
+            if not _NAME.match(label) or label in names:
+                why = "already used" if label in names else "a name like enc1 or block2/conv"
+                raise SpecError(number, tokens[0][0], f"label {label!r}: {why}")
+            tokens = tokens[1:]
+            if not tokens:
+                raise SpecError(number, start, f"label {label!r} without a layer")
+        (column, word), rest = tokens[0], tokens[1:]
+        kind = word.lower()
+        name = label or f"{len(nodes) + 1}:{kind}"
+        try:
+            if kind in ("add", "cat"):
+                node = _merge(kind, name, previous, rest, names, number)
+            else:
+                node = _layer(kind, name, previous, rest, names, number, column)
+        except ParameterError as error:
+            raise SpecError(number, column, str(error)) from None
+        nodes.append(node)
+        names.add(node.name)
+        previous = node.name
+    if not nodes:
+        raise SpecError(1, 1, "no layers (one layer per line, e.g. 'conv k=3 s=2 p=1')")
+    return nodes
+
+
+def _merge(kind: str, name: str, previous: str, rest: list, names: set, number: int) -> Node:
+    others, crop = [], False
+    for column, token in rest:
+        if token.lower() == "crop":
+            crop = True
+        elif token in names:
+            others.append(token)
+        else:
+            known = ", ".join(sorted(names))
+            raise SpecError(number, column, f"{token!r} is not an earlier layer (known: {known})")
+    if not others:
+        raise SpecError(number, 1, f"{kind} needs the label of another layer, e.g. '{kind} skip'")
+    return Node(name, Merge(kind, crop, name), (previous, *others))
+
+
+def _layer(
+    kind: str, name: str, previous: str, rest: list, names: set, number: int, column: int
+) -> Node:
+    if kind in POINTWISE:
+        linear, options = POINTWISE[kind], {}
+        layer_kind = "pointwise"
+    elif kind in LAYERS:
+        layer_kind, linear = LAYERS[kind]
+        options = {}
+    else:
+        words = ", ".join([*LAYERS, "add", "cat", *POINTWISE])
+        raise SpecError(number, column, f"unknown layer {kind!r} (expected one of {words})")
+    source = previous
+    for where, token in rest:
+        key, sep, value = token.partition("=")
+        if key == "from" and sep:
+            if value not in names:
+                raise SpecError(number, where, f"from={value!r}: not an earlier layer or 'input'")
+            source = value
+            continue
+        if not sep or key not in OPTIONS or not value:
+            raise SpecError(number, where, f"unknown option {key!r} (k s p d a from)")
+        if layer_kind == "pointwise":
+            raise SpecError(number, where, f"{kind} takes no {key}=")
+        options[OPTIONS[key]] = _values(key, value, (number, where))
+    if layer_kind in ("conv", "conv_transpose", "pool") and "kernel" not in options:
+        raise SpecError(number, column, f"{kind} needs a kernel size k=")
+    if layer_kind == "pool" and "stride" not in options:
+        options["stride"] = options["kernel"]  # as every framework's pooling
+    return Node(name, Layer(layer_kind, linear=linear, name=name, **options), (source,))
 
 
 # -- PyTorch front end ----------------------------------------------------------------------

@@ -131,3 +131,22 @@ def test_parse_spec_builds_the_graph():
     with pytest.raises(SpecError) as error:
         parse_spec("conv k=3;; relu p=1")
     assert (error.value.line, error.value.column) == (1, 17)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "conv k=3x5 s=2x1 p=1:0x2 d=2",
+        "conv_transpose k=4 s=3 p=1 a=2",
+        "maxpool k=3 s=2 p=1",
+        "pool k=2 s=2 p=0",
+        "upsample s=3",
+        "pad p=2:-1",
+        "nonlinear",
+        "pointwise",
+    ],
+)
+def test_a_layer_s_description_reads_back_as_the_same_layer(line):
+    (node,) = parse_spec(line)
+    (again,) = parse_spec(node.op.describe())
+    assert again.op == node.op
