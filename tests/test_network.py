@@ -413,3 +413,20 @@ def test_bad_input_is_a_parameter_error(make, name):
     with pytest.raises(ParameterError) as error:
         make()
     assert error.value.name == name
+
+
+def test_receptive_field_figure_colours_the_samples_read():
+    pytest.importorskip("matplotlib")  # the docs extra, as in tests/test_figures.py
+    from symconv import figures
+
+    spec = "conv k=3 p=1; conv k=3 s=2 p=1; conv k=3 p=1; conv k=3 s=2 p=1"
+    fig = figures.receptive_field(spec=spec, n=16, index=1)
+    title = fig.axes[0].get_title()
+    assert title == "output 1: r = 13, S = 4, P = 6; window [-2, 10], reads 11 samples"
+    from matplotlib.colors import to_rgba
+
+    orange = [p for p in fig.axes[0].patches if p.get_facecolor() == to_rgba(figures.ONE)]
+    net = Network.from_spec(spec, 16)
+    assert len(orange) == sum(len(v) for v in net.dependence((1,)).values())
+    with pytest.raises(ParameterError, match="the same number of axes"):
+        figures.receptive_field(spec="conv k=3x3", n=8)  # a 2-D layer on a 1-D input
