@@ -4,25 +4,25 @@ A :class:`Network` is a directed acyclic graph of layers (a chain, or a graph
 with skip connections and concatenations) over an N-D input. Per spatial axis
 it answers, exactly:
 
-- the size of every layer's output (:meth:`Network.layer_sizes`,
-  :meth:`Network.table`);
+- the size of every layer's output (:meth:`~symconv.Network.layer_sizes`,
+  :meth:`~symconv.Network.table`);
 - the receptive field r₀, effective stride S₀ and effective padding P₀
   (Araujo, Norris & Sim, "Computing Receptive Fields of Convolutional Neural
   Networks", Distill 2019): output index i of the network depends on inputs
   inside the window [S₀·i − P₀, S₀·i − P₀ + r₀ − 1], centred on
-  S₀·i − P₀ + (r₀ − 1)/2 (:meth:`Network.window`, :meth:`Network.centre`);
-- the exact input samples output i depends on (:meth:`Network.inputs`);
+  S₀·i − P₀ + (r₀ − 1)/2 (:meth:`~symconv.Network.window`, :meth:`~symconv.Network.centre`);
+- the exact input samples output i depends on (:meth:`~symconv.Network.inputs`);
 - every input size the network accepts, the sizes where no strided layer drops
   a row, and the ones where every merge of branches lines up without cropping,
-  with a closed form "n ≥ n₀, n ≡ r (mod P)" (:meth:`Network.input_sizes`,
-  :meth:`Network.size_rule`);
+  with a closed form "n ≥ n₀, n ≡ r (mod P)" (:meth:`~symconv.Network.input_sizes`,
+  :meth:`~symconv.Network.size_rule`);
 - where every layer is linear, the network's exact operator
-  (:meth:`Network.operator`, for networks built with weights by
-  :meth:`Network.from_torch`).
+  (:meth:`~symconv.Network.operator`, for networks built with weights by
+  :meth:`~symconv.Network.from_torch`).
 
 Layers are described geometrically by :class:`Layer` (kind, kernel, stride,
 padding, dilation, output padding, per axis); merges of branches by
-:class:`Merge`. Framework front ends (:meth:`Network.from_torch`) translate a
+:class:`Merge`. Framework front ends (:meth:`~symconv.Network.from_torch`) translate a
 model into such a graph, attaching to each node the symconv operator of the
 layer.
 
@@ -34,7 +34,7 @@ output i depends on inputs j with (i + lo − e + 1)/s ≤ j ≤ (i + lo)/s: in
 Araujo's recurrences the layer has stride 1/s, kernel (e − 1)/s + 1 and padding
 (e − 1 − lo)/s. Nearest up-sampling by k is the transposed conv with kernel 1ₖ
 and stride k. r₀, S₀ and P₀ are then rationals: the extent of the window in
-input coordinates; :meth:`Network.inputs` gives the integer samples.
+input coordinates; :meth:`~symconv.Network.inputs` gives the integer samples.
 
 Examples
 --------
@@ -82,7 +82,7 @@ __all__ = [
 KINDS: tuple[str, ...] = ("conv", "conv_transpose", "pool", "upsample", "pad", "pointwise")
 #: The kinds of :class:`Merge`: elementwise sum, or concatenation along the channels.
 MERGES: tuple[str, ...] = ("add", "cat")
-#: The sets of input sizes :meth:`Network.input_sizes` knows.
+#: The sets of input sizes :meth:`~symconv.Network.input_sizes` knows.
 SIZE_SETS: tuple[str, ...] = ("accepted", "exact", "aligned")
 #: Name of the network's input node.
 INPUT = "input"
@@ -236,7 +236,7 @@ class Layer:
         return 1 if self.kind in ("pad", "pointwise") else _axis(self.stride, axis)
 
     def describe(self) -> str:
-        """The layer in the spec syntax of :func:`parse_spec` (``conv k=3 s=2 p=1``)."""
+        """This layer in the syntax of :func:`~symconv.network.parse_spec`: ``conv k=3 s=2``."""
 
         def text(values: tuple) -> str:
             parts = [
@@ -904,7 +904,7 @@ class Network:
 
     @classmethod
     def from_spec(cls, text: str, input_size: object = None) -> Network:
-        """A network from a layer-list spec, one layer per line (see :func:`parse_spec`).
+        """A network from a layer-list spec (:func:`~symconv.network.parse_spec`).
 
         Examples
         --------
