@@ -83,9 +83,124 @@ def resnet_v1(units):
     return nodes
 
 
+class Graph:
+    """Builds Inception-style graphs: chains, and mixed blocks whose branches are concatenated.
+
+    All convs pad SAME (stride 1: symmetric) unless given ``p=0`` (VALID), as in TF-Slim.
+    """
+
+    def __init__(self):
+        self.nodes, self.last = [], "input"
+
+    def _add(self, op, inputs):
+        name = f"{len(self.nodes) + 1}:{getattr(op, 'kind', '')}"
+        self.nodes.append(Node(name, op, tuple(inputs)))
+        return name
+
+    def chain(self, layers, start=None):
+        last = start or self.last
+        for layer in layers:
+            last = self._add(layer, (last,))
+        return last
+
+    def mixed(self, branches, residual=False):
+        """Branches from the current output, concatenated; a branch may itself split in two
+        (``(head, [left, right])``). With ``residual``, a 1x1 conv and a sum with the input."""
+        start, ends = self.last, []
+        for branch in branches:
+            if isinstance(branch, tuple):
+                head, parts = branch
+                top = self.chain(head, start)
+                ends.append(self._add(Merge("cat"), [self.chain(part, top) for part in parts]))
+            else:
+                ends.append(self.chain(branch, start))
+        self.last = self._add(Merge("cat"), ends)
+        if residual:
+            self.last = self._add(Merge("add"), (self.chain([conv(1)]), start))
+
+
+def same(k, s=1):
+    return conv(k, s, "same")
+
+
+def avgpool3():
+    return Layer("pool", 3, padding="same")
+
+
+def inception_v2():
+    g = Graph()
+    g.last = g.chain([same(7, 2), Layer("pool", 3, 2, "same", linear=False), same(1), same(3),
+                      Layer("pool", 3, 2, "same", linear=False)])  # fmt: skip
+    plain = [[same(1)], [same(1), same(3)], [same(1), same(3), same(3)], [avgpool3(), same(1)]]
+    reduce = [[same(1), same(3, 2)], [same(1), same(3), same(3, 2)],
+              [Layer("pool", 3, 2, "same", linear=False)]]  # fmt: skip
+    for block in [plain] * 2 + [reduce] + [plain] * 4 + [reduce] + [plain] * 2:
+        g.mixed(block)
+    return g.nodes
+
+
+def _factorised(*sides):
+    return [same(1)] + [same(side) for side in sides]
+
+
+def inception_v3():
+    g = Graph()
+    g.last = g.chain([conv(3, 2), conv(3), same(3), maxpool(3, 2), conv(1), conv(3), maxpool(3, 2)])
+    a = [[same(1)], [same(1), same(5)], [same(1), same(3), same(3)], [avgpool3(), same(1)]]
+    reduce_a = [[conv(3, 2)], [same(1), same(3), conv(3, 2)], [maxpool(3, 2)]]
+    b = [[same(1)], _factorised((1, 7), (7, 1)),
+         _factorised((7, 1), (1, 7), (7, 1), (1, 7)), [avgpool3(), same(1)]]  # fmt: skip
+    reduce_b = [[same(1), conv(3, 2)], [*_factorised((1, 7), (7, 1)), conv(3, 2)], [maxpool(3, 2)]]
+    split = [[same((1, 3))], [same((3, 1))]]
+    c = [[same(1)], ([same(1)], split), ([same(1), same(3)], split), [avgpool3(), same(1)]]
+    for block in [a] * 3 + [reduce_a] + [b] * 4 + [reduce_b] + [c] * 2:
+        g.mixed(block)
+    return g.nodes
+
+
+def inception_v4():
+    g = Graph()
+    g.last = g.chain([conv(3, 2), conv(3), same(3)])
+    g.mixed([[maxpool(3, 2)], [conv(3, 2)]])
+    g.mixed([[same(1), conv(3)], [*_factorised((1, 7), (7, 1)), conv(3)]])
+    g.mixed([[conv(3, 2)], [maxpool(3, 2)]])
+    a = [[avgpool3(), same(1)], [same(1)], [same(1), same(3)], [same(1), same(3), same(3)]]
+    reduce_a = [[conv(3, 2)], [same(1), same(3), conv(3, 2)], [maxpool(3, 2)]]
+    b = [[same(1)], _factorised((1, 7), (7, 1)),
+         _factorised((7, 1), (1, 7), (7, 1), (1, 7)), [avgpool3(), same(1)]]  # fmt: skip
+    reduce_b = [[same(1), conv(3, 2)], [*_factorised((1, 7), (7, 1)), conv(3, 2)], [maxpool(3, 2)]]
+    split = [[same((1, 3))], [same((3, 1))]]
+    c = [[same(1)], ([same(1)], split), (_factorised((3, 1), (1, 3)), split),
+         [avgpool3(), same(1)]]  # fmt: skip
+    for block in [a] * 4 + [reduce_a] + [b] * 7 + [reduce_b] + [c] * 3:
+        g.mixed(block)
+    return g.nodes
+
+
+def inception_resnet_v2():
+    g = Graph()
+    g.last = g.chain([conv(3, 2), conv(3), same(3), maxpool(3, 2), conv(1), conv(3), maxpool(3, 2)])
+    g.mixed([[same(1)], [same(1), same(5)], [same(1), same(3), same(3)], [avgpool3(), same(1)]])
+    for _ in range(10):  # block35
+        g.mixed([[same(1)], [same(1), same(3)], [same(1), same(3), same(3)]], residual=True)
+    g.mixed([[conv(3, 2)], [same(1), same(3), conv(3, 2)], [maxpool(3, 2)]])
+    for _ in range(20):  # block17
+        g.mixed([[same(1)], _factorised((1, 7), (7, 1))], residual=True)
+    g.mixed([[same(1), conv(3, 2)], [same(1), conv(3, 2)], [same(1), same(3), conv(3, 2)],
+             [maxpool(3, 2)]])  # fmt: skip
+    for _ in range(10):  # block8
+        g.mixed([[same(1)], _factorised((1, 3), (3, 1))], residual=True)
+    g.last = g.chain([conv(1)])
+    return g.nodes
+
+
 PUBLISHED = {  # name: (layers, r, S, P) from the receptive_field README table
     "alexnet_v2": (alexnet_v2(), 195, 32, 64),
     "vgg_16": (vgg_16(), 212, 32, 90),
+    "inception_v2": (inception_v2(), 699, 32, 318),
+    "inception_v3": (inception_v3(), 1311, 32, 618),
+    "inception_v4": (inception_v4(), 2071, 32, 998),
+    "inception_resnet_v2": (inception_resnet_v2(), 3039, 32, 1482),
     "mobilenet_v1": (mobilenet_v1(), 315, 32, 126),
     "resnet_v1_50": (resnet_v1((3, 4, 6, 3)), 483, 32, 239),
     "resnet_v1_101": (resnet_v1((3, 4, 23, 3)), 1027, 32, 511),
@@ -105,6 +220,14 @@ def test_published_receptive_fields(name):
     # the package's centre formula: -P + i*S + (r - 1)/2
     first = -padding + sp.Rational(r - 1, 2)
     assert net.centre((0, 2)) == (first, first + 2 * stride)
+
+
+def test_the_readme_s_inception_resnet_v2_centre():
+    # "the feature at position [0, 2] ... is centered in the original image in the
+    # position [37, 101]" (receptive_field README, at the 299x299 input of the model)
+    net = Network(inception_resnet_v2(), input_size=(299, 299))
+    assert net.centre((0, 2)) == (37, 101)
+    assert net.layer_sizes()[-1][1] == (8, 8)
 
 
 def test_same_padding_makes_the_effective_padding_depend_on_the_size():
