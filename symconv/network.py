@@ -593,15 +593,7 @@ class Network:
             if self._scales(axis) is None:
                 rules.append(None)
                 continue
-            start, n = None, 1
-            # The threshold n0: the first n at which every layer's input holds its kernel.
-            # Sizes grow at least 1/P per unit of n, so it lies below P·(total extent + 1).
-            limit = self.period(axis) * (sum(self._extents(axis)) + 2) + 2
-            while n <= limit and self._forward(axis, n).small:
-                n += 1
-            if n > limit:
-                rules.append(SizeRule(None, 1, ()))
-                continue
+            n = self._threshold(axis)
             period = self.period(axis)
             residues = tuple(
                 sorted(
@@ -615,8 +607,25 @@ class Network:
             rules.append(_shortest(SizeRule(start, period, residues)))
         return tuple(rules)
 
-    def _extents(self, axis: int) -> list[int]:
-        return [n.op.extent(axis) for n in self.nodes if isinstance(n.op, Layer)]
+    def _threshold(self, axis: int) -> int:
+        """The smallest n from which every layer's input holds its kernel (monotone in n).
+
+        Every size grows without bound with n, so doubling finds a size that
+        works, and bisection the first one.
+        """
+        high = 1
+        while self._forward(axis, high).small:
+            high *= 2
+            if high > 2**48:  # pragma: no cover - a size no real network needs
+                raise ParameterError("network", self.output, "a network that accepts some size")
+        low = high // 2  # small at low (or low == 0), fine at high
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self._forward(axis, middle).small:
+                low = middle
+            else:
+                high = middle
+        return high
 
     # -- receptive fields ------------------------------------------------------------------
 
@@ -707,9 +716,8 @@ class Network:
                 return True
             if isinstance(node.op, Layer) and node.op.kind in ("conv", "pool"):
                 for axis in range(self.rank):
-                    if _axis(node.op.padding, axis) == "same" and (
-                        node.op.stride_on(axis) > 1 or node.op.extent(axis) % 2 == 0
-                    ):
+                    # with stride 1 the SAME split is (k'-1)//2, k'-1-(k'-1)//2 for every n
+                    if _axis(node.op.padding, axis) == "same" and node.op.stride_on(axis) > 1:
                         return True
         return False
 

@@ -553,3 +553,16 @@ def test_receptive_field_figure_colours_the_samples_read():
     assert len(orange) == sum(len(v) for v in net.dependence((1,)).values())
     with pytest.raises(ParameterError, match="the same number of axes"):
         figures.receptive_field(spec="conv k=3x3", n=8)  # a 2-D layer on a 1-D input
+
+
+def test_size_rule_threshold_is_found_however_far_it_is():
+    # crop 503 samples, then a 3-tap stride-2 conv (needs 3) and a 2x2 pool (needs 2):
+    # n - 503 >= 3 + 2·(2 - 1), and the loops agree on every size around it
+    chain = [Layer("pad", padding=((-500, -3),)), conv(3, 2), maxpool(2, 2)]
+    net = Network(chain)
+    (rule,) = net.size_rule("accepted")
+    assert str(rule) == "n ≥ 508"
+    assert [n for n in range(500, 520) if _run(chain, n) is not None] == list(range(508, 520))
+    (exact,) = net.size_rule("exact")
+    assert str(exact) == "n ≡ 0 (mod 4), n ≥ 508"  # (n - 506)/2 + 1 even again for the pool
+    assert net.input_sizes(1, 600, "exact") == [n for n in range(1, 601) if n in exact]
