@@ -340,9 +340,10 @@ def _apply(layer, x):
         return full[lo : len(full) - max(hi - a, 0)]
     if kind == "upsample":
         return np.repeat(x, layer.stride[0])
-    if kind == "pad":
+    if kind == "pad":  # a negative amount crops
         lo, hi = layer.padding[0]
-        return np.concatenate([np.zeros(lo), x, np.zeros(hi)])
+        kept = x[max(-lo, 0) : len(x) - max(-hi, 0)]
+        return np.concatenate([np.zeros(max(lo, 0)), kept, np.zeros(max(hi, 0))])
     return x
 
 
