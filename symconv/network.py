@@ -182,6 +182,18 @@ class Layer:
         set_(self, "dilation", _ints("dilation", self.dilation, 1))
         set_(self, "output_padding", _ints("output_padding", self.output_padding, 0))
         set_(self, "padding", _paddings(self.padding))
+        unused = {
+            "upsample": ("kernel", "dilation", "padding"),
+            "pad": ("kernel", "stride", "dilation"),
+            "pointwise": ("kernel", "stride", "dilation", "padding"),
+        }.get(self.kind, ())
+        defaults = {"kernel": (1,), "stride": (1,), "dilation": (1,), "padding": ((0, 0),)}
+        for name in unused:
+            if getattr(self, name) != defaults[name]:
+                what = "the factor is its stride" if self.kind == "upsample" else "it keeps sizes"
+                raise ParameterError(
+                    name, getattr(self, name), f"no {name} for a {self.kind} layer ({what})"
+                )
         if self.kind == "pad" and "same" in self.padding:
             raise ParameterError("padding", "same", "explicit amounts for a pad layer")
         if self.kind == "conv_transpose":
