@@ -440,6 +440,34 @@ class Network:
         """Names of the layers that are not linear maps (max-pooling, ReLU, ...)."""
         return [n.name for n in self.nodes if not n.op.linear]
 
+    def linear_parts(self) -> list[list[str]]:
+        """The linear layers grouped into connected pieces (a non-linear layer separates them).
+
+        Each piece, in graph order, is a linear map between the outputs around it.
+
+        Examples
+        --------
+        >>> relu = Layer("pointwise", linear=False)
+        >>> Network([Layer("conv", 3), relu, Layer("conv", 3), Layer("pool", 2)]).linear_parts()
+        [['1:conv'], ['3:conv', '4:pool']]
+        """
+        group = {n.name: n.name for n in self.nodes if n.op.linear}
+
+        def root(name: str) -> str:
+            while group[name] != name:
+                name = group[name]
+            return name
+
+        for node in self.nodes:
+            for name in node.inputs:
+                if node.name in group and name in group:
+                    group[root(name)] = root(node.name)
+        parts: dict[str, list[str]] = {}
+        for node in self.nodes:
+            if node.name in group:
+                parts.setdefault(root(node.name), []).append(node.name)
+        return list(parts.values())
+
     def _size(self, input_size: object) -> tuple[int, ...]:
         size = self.input_size if input_size is None else input_size
         if size is None:

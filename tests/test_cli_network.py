@@ -150,3 +150,18 @@ def test_a_layer_s_description_reads_back_as_the_same_layer(line):
     (node,) = parse_spec(line)
     (again,) = parse_spec(node.op.describe())
     assert again.op == node.op
+
+
+def test_sizes_in_a_range_and_linear_parts(capsys):
+    status, out, _ = _run(capsys, "conv k=3; relu; conv k=3 s=2; maxpool k=2", "--sizes", "1:20")
+    assert status == 0
+    assert "not linear: 2:relu, 4:maxpool" in out
+    assert "linear parts: 1:conv | 3:conv" in out
+    assert "exact (no rows dropped): n ≡ 3 (mod 4), n ≥ 7\n  in range: 7, 11, 15, 19\n" in out
+    status, out, _ = _run(capsys, "conv k=3", "--sizes", "1:5", "--json", "--input", "4x6")
+    report = json.loads(out)
+    assert report["input_sizes_in_range"]["accepted"] == [[3, 4, 5], [3, 4, 5]]
+    assert report["linear_parts"] == [["1:conv"]]
+    for bad in ("5:1", "0:3", "a:b", "1:200000"):
+        status, _, err = _run(capsys, "conv k=3", "--sizes", bad)
+        assert status == 2 and "--sizes" in err

@@ -570,3 +570,14 @@ def test_size_rule_threshold_is_found_however_far_it_is():
     (exact,) = net.size_rule("exact")
     assert str(exact) == "n ≡ 0 (mod 4), n ≥ 508"  # (n - 506)/2 + 1 even again for the pool
     assert net.input_sizes(1, 600, "exact") == [n for n in range(1, 601) if n in exact]
+
+
+def test_linear_parts_are_split_by_nonlinear_layers():
+    relu = Layer("pointwise", linear=False, name="relu")
+    chain = Network([conv(3), relu, conv(3), conv(3), maxpool(2, 2), conv(1)])
+    assert chain.linear_parts() == [["1:conv"], ["3:conv", "4:conv"], ["6:conv"]]
+    # U-Net: the skips join every encoder level to the decoder, so its linear layers form
+    # one piece, linear jointly in the four max-pool outputs and the input
+    net = unet()
+    (part,) = net.linear_parts()
+    assert sorted(part + net.nonlinear_layers()) == sorted(n.name for n in net.nodes)

@@ -34,6 +34,7 @@ network: 3 layers, input 8
 output size: 4
 receptive field 6, effective stride 2, effective padding 2
 not linear: 3:maxpool
+linear parts: 1:conv, 2:conv
 output 0: window [-2, 3], centre 1/2, reads input 0..3 (4 samples)
 accepted input sizes: n ≥ 2
 exact (no rows dropped): n ≡ 0 (mod 2), n ≥ 2
@@ -75,6 +76,19 @@ def _sizes(text: str | None) -> tuple[int, ...] | None:
         raise ParameterError("--input", text, "sizes per axis: 572 or 572,572") from None
 
 
+def _span(text: str | None) -> tuple[int, int] | None:
+    """``--sizes LOW:HIGH``, at most 100000 sizes (each is one pass over the layers)."""
+    if text is None:
+        return None
+    try:
+        low, high = (int(v) for v in text.split(":"))
+    except ValueError:
+        raise ParameterError("--sizes", text, "LOW:HIGH, e.g. 1:600") from None
+    if not 1 <= low <= high or high - low > 100_000:
+        raise ParameterError("--sizes", text, "1 <= LOW <= HIGH, at most 100000 sizes")
+    return low, high
+
+
 def _number(value: object) -> Any:
     """JSON form of an exact number: an int, or the string of a fraction."""
     value = sp.nsimplify(value)
@@ -94,9 +108,17 @@ def _samples(samples: tuple[int, ...]) -> str:
     return f"inputs {list(samples)}"
 
 
-def _report(net: Network, size: tuple[int, ...], index: tuple[int, ...]) -> dict[str, Any]:
+def _report(
+    net: Network, size: tuple[int, ...], index: tuple[int, ...], span: tuple[int, int] | None
+) -> dict[str, Any]:
     rows = net.table(size)
     inputs = net.inputs(index, size)
+    listed = {}
+    if span is not None:
+        listed = {
+            which: [net.input_sizes(*span, which, axis) for axis in range(net.rank)]
+            for which in SIZE_SETS
+        }
     return {
         "input_size": list(size),
         "layers": [
@@ -118,6 +140,7 @@ def _report(net: Network, size: tuple[int, ...], index: tuple[int, ...]) -> dict
         "unaligned_merges": net.aligned(size),
         "crops": {k: [list(c) for c in v] for k, v in net.crops(size).items()},
         "nonlinear_layers": net.nonlinear_layers(),
+        "linear_parts": net.linear_parts(),
         "output_index": list(index),
         "window": [[_number(a), _number(b)] for a, b in net.window(index, size)],
         "centre": [_number(c) for c in net.centre(index, size)],
@@ -126,6 +149,7 @@ def _report(net: Network, size: tuple[int, ...], index: tuple[int, ...]) -> dict
             which: [None if r is None else str(r) for r in net.size_rule(which)]
             for which in SIZE_SETS
         },
+        "input_sizes_in_range": listed,
     }
 
 
@@ -161,6 +185,8 @@ def _text(report: dict[str, Any]) -> list[str]:
         lines.append(f"crop {merge}: " + " x ".join(f"{lo}:{hi}" for lo, hi in cuts))
     if report["nonlinear_layers"]:
         lines.append("not linear: " + ", ".join(report["nonlinear_layers"]))
+        parts = " | ".join(", ".join(part) for part in report["linear_parts"])
+        lines.append(f"linear parts: {parts or 'none'}")
     else:
         lines.append("linear: every layer (a linear map up to biases)")
     index = _axes(report["output_index"])
@@ -177,6 +203,9 @@ def _text(report: dict[str, Any]) -> list[str]:
     for which, rules in report["input_sizes"].items():
         text = _axes(tuple("no closed form" if r is None else r for r in rules))
         lines.append(f"{labels[which]}: {text}")
+        for axis, sizes in enumerate(report["input_sizes_in_range"].get(which, [])):
+            where = f" (axis {axis})" if len(report["input_size"]) > 1 else ""
+            lines.append(f"  in range{where}: {', '.join(map(str, sizes)) or 'none'}")
     return lines
 
 
@@ -190,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
             raise ParameterError("--input", None, "an input size (none found automatically)")
         size = tuple(starts)
     index = _sizes(args.index) if args.index else (0,) * net.rank
-    report = _report(net, size, index)
+    report = _report(net, size, index, _span(args.sizes))
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -215,6 +244,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--index", default=None, metavar="I", help="the output index to locate (default 0)"
+    )
+    parser.add_argument(
+        "--sizes",
+        default=None,
+        metavar="LOW:HIGH",
+        help="also list the accepted, exact and aligned input sizes in this range",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(func=run)
