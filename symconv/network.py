@@ -985,11 +985,12 @@ class Network:
         ``count_include_pad=True`` (a depthwise conv with taps 1/Πk), nearest
         ``Upsample``/``F.interpolate`` with an integer scale (a depthwise
         transposed conv with taps 1, stride k), ``ZeroPad``/``ConstantPad``
-        with value 0, ``Identity``, ``Dropout`` and ``BatchNorm`` in eval mode
+        with value 0, ``Identity``, and in eval mode ``Dropout`` and ``BatchNorm``
         (a per-channel scale; its shift, like every bias, is left out of
         :meth:`operator`), and ``Flatten`` as the last layer. Pointwise
-        non-linearities (ReLU, LeakyReLU, GELU, Sigmoid, Tanh, ...) and
-        ``MaxPool`` keep their geometry but make the network non-linear.
+        non-linearities (ReLU, LeakyReLU, GELU, Sigmoid, Tanh, ...), ``MaxPool``,
+        and ``BatchNorm``/``Dropout`` in training mode (batch statistics, a random
+        mask) keep their geometry but make the network non-linear.
         ``ceil_mode=True`` pooling is accepted where its windows fit exactly.
         Anything else is a :class:`ParameterError` naming the module type.
         ONNX models are not read yet.
@@ -1253,7 +1254,7 @@ _TORCH_FUNCTIONS_NONLINEAR = (
 _TORCH_SUPPORTED = (
     "Conv1d/2d/3d (padding_mode='zeros'), ConvTranspose1d/2d/3d, AvgPool1d/2d/3d "
     "(count_include_pad=True), MaxPool1d/2d/3d, nearest Upsample / F.interpolate with an "
-    "integer scale, ZeroPad/ConstantPad (value 0), BatchNorm (eval mode), Identity, "
+    "integer scale, ZeroPad/ConstantPad (value 0), BatchNorm, Identity, "
     "Dropout, Flatten (last), pointwise activations, + / torch.add, torch.cat(dim=1)"
 )
 
@@ -1395,11 +1396,9 @@ def _torch_module_node(name: str, module: Any) -> tuple[Layer, Any, int | None]:
         return Layer("pad", padding=tuple(pairs), name=name), _linear_layer(make), None
     if kind.startswith("BatchNorm") and kind[-2:] in ("1d", "2d", "3d"):
         if module.training or module.running_var is None:
-            raise ParameterError(
-                "module", f"{kind} in training mode",
-                "eval mode with running statistics (module.eval()): in training mode it "
-                "normalises by each batch's statistics, which is not an affine map",
-            )  # fmt: skip
+            # Normalised by each batch's own statistics: the geometry is kept, but it is
+            # not an affine map (module.eval() makes it one).
+            return Layer("pointwise", linear=False, name=name), None, module.num_features
         scale = 1 / (module.running_var.double() + module.eps).sqrt()
         if module.weight is not None:
             scale = scale * module.weight.double()
@@ -1413,6 +1412,8 @@ def _torch_module_node(name: str, module: Any) -> tuple[Layer, Any, int | None]:
 
         return Layer("pointwise", name=name), _linear_layer(make), module.num_features
     if kind in _TORCH_POINTWISE_LINEAR:
+        if kind.startswith("Dropout") and module.training and module.p > 0:
+            return Layer("pointwise", linear=False, name=name), None, None  # a random mask
         return Layer("pointwise", name=name), _identity_build, None
     if kind in _TORCH_POINTWISE_NONLINEAR:
         return Layer("pointwise", linear=False, name=name), None, None
