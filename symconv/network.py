@@ -995,7 +995,8 @@ class Network:
         Anything else is a :class:`ParameterError` naming the module type.
         ONNX models are not read yet.
         """
-        nodes, in_channels, ceil = _trace_torch(module, channels)
+        rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
+        nodes, in_channels, ceil = _trace_torch(module, channels, rank)
         network = cls(nodes, input_size, in_channels)
         size = network._size(None)
         for axis, n in enumerate(size):
@@ -1455,7 +1456,7 @@ def _upsample(name: str, factor: int) -> tuple[Layer, Any, None]:
     return Layer("upsample", stride=factor, name=name), _linear_layer(make), None
 
 
-def _trace_torch(module: Any, channels: int | None) -> tuple[list[Node], int, set[str]]:
+def _trace_torch(module: Any, channels: int | None, rank: int) -> tuple[list[Node], int, set[str]]:
     """fx-trace ``module`` into network nodes; also the input channels and ceil-mode pools."""
     import operator as python_operator
 
@@ -1531,12 +1532,16 @@ def _trace_torch(module: Any, channels: int | None) -> tuple[list[Node], int, se
         elif fx_node.op == "call_function" and fx_node.target is torch.cat:
             tensors = fx_node.args[0]
             dim = fx_node.args[1] if len(fx_node.args) > 1 else fx_node.kwargs.get("dim", 0)
-            if dim != 1:
-                raise ParameterError("dim", dim, "1 (concatenation along the channels)")
+            if dim not in (1, -rank - 1):
+                raise ParameterError(
+                    "dim", dim, f"1 or {-rank - 1} (concatenation along the channels)"
+                )
             node = Node(name, Merge("cat", name=name), tuple(source(t) for t in tensors),
                         _merge_build("cat"))  # fmt: skip
         elif fx_node.op == "call_function" and fx_node.target is functional.interpolate:
-            kwargs = dict(fx_node.kwargs)
+            # F.interpolate(input, size, scale_factor, mode, ...): positional or keyword
+            parameters = ("input", "size", "scale_factor", "mode")
+            kwargs = dict(zip(parameters, fx_node.args)) | dict(fx_node.kwargs)
             factor = _nearest_scale(kwargs.get("mode", "nearest"), kwargs.get("scale_factor"),
                                     kwargs.get("size"), "interpolate")  # fmt: skip
             geometry, build, _ = _upsample(name, factor)

@@ -44,7 +44,7 @@ def _models(torch):
 
         def forward(self, x):
             y = self.b(self.a(x)) + self.shortcut(x)
-            z = torch.cat([y, self.pool(self.up(y))], dim=1)
+            z = torch.cat([y, self.pool(self.up(y))], dim=-3)  # the channels of (N, C, H, W)
             return self.pad(self.bn(self.t(z)))
 
     class Functional(nn.Module):
@@ -53,7 +53,7 @@ def _models(torch):
             self.conv = nn.Conv1d(1, 1, 3, padding="same", dilation=2)
 
         def forward(self, x):
-            y = torch.nn.functional.interpolate(x, scale_factor=3)
+            y = torch.nn.functional.interpolate(x, None, 3)  # positional scale_factor
             return torch.add(self.conv(y), y)
 
     return {
