@@ -255,3 +255,63 @@ def test_cat_on_a_spatial_axis_is_refused(torch):
 
     with pytest.raises(ParameterError, match="dim=2"):
         Network.from_torch(Wide(), (4, 4))
+
+
+UNET_SPEC = """
+conv k=3; d0: conv k=3; maxpool k=2
+conv k=3; d1: conv k=3; maxpool k=2
+conv k=3; d2: conv k=3; maxpool k=2
+conv k=3; d3: conv k=3; maxpool k=2
+conv k=3; conv k=3
+conv_transpose k=2 s=2; cat d3 crop; conv k=3; conv k=3
+conv_transpose k=2 s=2; cat d2 crop; conv k=3; conv k=3
+conv_transpose k=2 s=2; cat d1 crop; conv k=3; conv k=3
+conv_transpose k=2 s=2; cat d0 crop; conv k=3; conv k=3
+conv k=1
+"""
+
+
+def test_unet_sizes_are_what_pytorch_computes(torch):
+    # A 1-D U-Net in PyTorch with the paper's copy-and-crop written out by slicing: the
+    # sizes the spec network accepts are exactly those PyTorch runs on, with the same output.
+    nn = torch.nn
+
+    class UNet1d(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down = nn.ModuleList(
+                nn.Sequential(nn.Conv1d(1, 1, 3), nn.ReLU(), nn.Conv1d(1, 1, 3), nn.ReLU())
+                for _ in range(5)
+            )
+            self.up = nn.ModuleList(nn.ConvTranspose1d(1, 1, 2, stride=2) for _ in range(4))
+            self.decode = nn.ModuleList(nn.Sequential(nn.Conv1d(2, 1, 3), nn.Conv1d(1, 1, 3))
+                                        for _ in range(4))  # fmt: skip
+            self.out = nn.Conv1d(1, 1, 1)
+
+        def forward(self, x):
+            skips = []
+            for level in range(4):
+                x = self.down[level](x)
+                skips.append(x)
+                x = nn.functional.max_pool1d(x, 2)
+            x = self.down[4](x)
+            for level in range(4):
+                x = self.up[level](x)
+                skip = skips[3 - level]
+                lo = (skip.shape[-1] - x.shape[-1]) // 2
+                x = torch.cat([x, skip[..., lo : lo + x.shape[-1]]], dim=1)
+                x = self.decode[level](x)
+            return self.out(x)
+
+    model = UNet1d()
+    net = Network.from_spec(UNET_SPEC)
+    accepted = set(net.input_sizes(150, 260))
+    for n in range(150, 260):
+        try:
+            with torch.no_grad():
+                out = model(torch.zeros(1, 1, n)).shape[-1]
+        except RuntimeError:
+            assert n not in accepted
+            continue
+        assert n in accepted
+        assert net.layer_sizes(n)[-1][1] == (out,)
