@@ -165,3 +165,12 @@ def test_sizes_in_a_range_and_linear_parts(capsys):
     for bad in ("5:1", "0:3", "a:b", "1:200000"):
         status, _, err = _run(capsys, "conv k=3", "--sizes", bad)
         assert status == 2 and "--sizes" in err
+
+
+def test_the_help_example_is_a_network(capsys):
+    import symconv.cli.network as module
+
+    example = module.__doc__.split("::\n\n", 1)[1].split("\n\n", 1)[0]
+    assert len(parse_spec(example)) == 9
+    status, out, _ = _run(capsys, example, "--input", "16")
+    assert status == 0 and "output size: 8" in out

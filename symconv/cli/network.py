@@ -3,15 +3,14 @@
 SPEC is a file or an inline string with one layer per line (or separated by ``;``)::
 
     conv k=3 s=2 p=1 d=1    # kernel, stride, padding, dilation; per axis 3x5, p=lo:hi, p=same
-    conv_transpose k=2 s=2 p=0 a=1   # a = output_padding
+    skip: relu              # "name:" labels a layer's output; relu, gelu, bn, ... keep sizes
     maxpool k=2 s=2         # avgpool (or pool) is linear, maxpool is not
-    upsample s=2            # nearest up-sampling by 2
-    pad p=1                 # zero padding (negative: a crop); p=2:0 is (lo, hi)
-    relu                    # any pointwise layer: relu, gelu, sigmoid, tanh, bn, dropout, ...
-    skip: conv k=3          # "name:" labels a layer's output
-    conv k=1 s=2 from=skip  # from= takes another layer's output (or "input") as the input
-    add skip                # elementwise sum of the current output and "skip"
+    pad p=1:0               # zero padding, lo:hi (a negative amount crops)
+    conv_transpose k=3 s=2 p=2 a=1   # a = output_padding
     cat skip crop           # concatenation; "crop" centre-crops "skip" to the current size
+    conv k=1 s=2 from=skip  # from= takes another layer's output (or "input") as the input
+    upsample s=2            # nearest up-sampling by 2
+    add skip                # elementwise sum of the current output and "skip"
 
 Prints one row per layer (output size, and the receptive field r, effective stride S
 and effective padding P from the input to that layer, per axis) and a summary: the
