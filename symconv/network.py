@@ -1153,16 +1153,13 @@ def parse_spec(text: str) -> list[Node]:
     nodes: list[Node] = []
     previous = "input"
     names = {"input"}
-    lines = [(number, line) for number, raw in enumerate(text.splitlines(), 1)
-             for line in [raw]]  # fmt: skip
     statements = []
-    for number, line in lines:
+    for number, line in enumerate(text.splitlines(), 1):
         column = 1
-        for part in line.split(";"):
+        for part in line.split("#", 1)[0].split(";"):  # a comment may contain ';'
             statements.append((number, column, part))
             column += len(part) + 1
-    for number, start, statement in statements:
-        code = statement.split("#", 1)[0]
+    for number, start, code in statements:
         tokens = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", code)]
         if not tokens:
             continue
