@@ -761,12 +761,13 @@ class Network:
                         return True
         return False
 
-    def _summary(self, input_size: object, node: str | None = None) -> list[tuple]:
+    def _summary(self, input_size: object) -> list[tuple]:
+        """Per axis (r, S, P, centre map) of the network's output."""
         size = self._rf_size(input_size)
         out = []
         for axis, n in enumerate(size):
             fields, _ = self._fields(axis, n)
-            centre, half = fields[node or self.output]
+            centre, half = fields[self.output]
             out.append((2 * half + 1, centre.scale, half - centre.offset, centre))
         return out
 
@@ -787,7 +788,7 @@ class Network:
         """P₀ = Σ_l p_l·Π_{i<l} s_i per axis: the window of output 0 starts at −P₀."""
         return tuple(_plain(p) for _, _, p, _ in self._summary(input_size))
 
-    def aligned(self, input_size: object = None) -> dict[str, str]:
+    def unaligned_merges(self, input_size: object = None) -> dict[str, str]:
         """Merges whose branches' windows are not centred on the same input point, per axis.
 
         Empty when the network is aligned in Araujo et al.'s sense (then r₀ is

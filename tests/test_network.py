@@ -216,7 +216,7 @@ def test_published_receptive_fields(name):
     assert net.receptive_field() == (r, r)
     assert net.effective_stride() == (stride, stride)
     assert net.effective_padding() == (padding, padding)
-    assert net.aligned() == {}
+    assert net.unaligned_merges() == {}
     # the package's centre formula: -P + i*S + (r - 1)/2
     first = -padding + sp.Rational(r - 1, 2)
     assert net.centre((0, 2)) == (first, first + 2 * stride)
@@ -482,11 +482,11 @@ def test_branches_that_are_not_centred_alike_are_reported():
 
     centred = net((1, 1))  # pad 1 on each side: centre i again
     assert centred.layer_sizes()[-1] == ("sum", (10,))
-    assert centred.aligned() == {}
+    assert centred.unaligned_merges() == {}
     assert (centred.receptive_field(), centred.effective_padding()) == ((3,), (1,))
     shifted = net((2, 0))  # same sizes, but the first branch is centred on i - 1
     assert shifted.layer_sizes()[-1] == ("sum", (10,))
-    assert shifted.aligned() == {"sum (axis 0)": "centres -1, 0"}
+    assert shifted.unaligned_merges() == {"sum (axis 0)": "centres -1, 0"}
     # the hull of the two windows [i-2, i] and [i-1, i+1]
     assert shifted.window((5,)) == ((3, 6),)
     assert (shifted.receptive_field(), shifted.effective_padding()) == ((4,), (2,))

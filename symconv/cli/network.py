@@ -136,7 +136,7 @@ def _report(
         "receptive_field": [_number(v) for v in net.receptive_field(size)],
         "effective_stride": [_number(v) for v in net.effective_stride(size)],
         "effective_padding": [_number(v) for v in net.effective_padding(size)],
-        "unaligned_merges": net.aligned(size),
+        "unaligned_merges": net.unaligned_merges(size),
         "crops": {k: [list(c) for c in v] for k, v in net.crops(size).items()},
         "nonlinear_layers": net.nonlinear_layers(),
         "linear_parts": net.linear_parts(),
