@@ -59,7 +59,6 @@ from typing import Any
 
 import sympy as sp
 
-from symconv import sizes as _sizes
 from symconv.arithmetic import AffineMap, index_map
 from symconv.errors import ParameterError, SymconvError
 from symconv.kernels import ones
@@ -238,10 +237,11 @@ class Layer:
             return 0, 0
         p = _axis(self.padding, axis)
         if p == "same":
-            lo, hi = _sizes.same_padding(
-                n, _axis(self.kernel, axis), self.stride_on(axis), _axis(self.dilation, axis)
-            )
-            return int(lo), int(hi)
+            # symconv.sizes.same_padding in plain integers: this runs for every layer of
+            # every size the size rules try (a test checks the two agree)
+            s, e = self.stride_on(axis), self.extent(axis)
+            total = max((-(-n // s) - 1) * s + e - n, 0)
+            return total // 2, total - total // 2
         return p
 
     def stride_on(self, axis: int) -> int:
@@ -409,6 +409,7 @@ class Network:
             )
         self.rank = ranks.pop() if ranks else 1
         self.channels = int(channels)
+        self._rule_cache: dict[int, dict[str, SizeRule | None]] = {}
 
     # -- structure -------------------------------------------------------------------------
 
@@ -590,12 +591,25 @@ class Network:
         ]
 
     def period(self, axis: int = 0) -> int:
-        """The product of the integer strides on ``axis``: every condition repeats with it."""
-        return math.prod(
-            n.op.stride_on(axis)
-            for n in self.nodes
-            if isinstance(n.op, Layer) and n.op.kind in ("conv", "pool")
-        )
+        """The lcm over paths of the product of the integer strides along the path.
+
+        Every size condition on ``axis`` repeats with this period (see :meth:`size_rule`).
+
+        Examples
+        --------
+        >>> two_paths = [Node("a", Layer("conv", 3, stride=2), ("input",)),
+        ...              Node("b", Layer("conv", 1, stride=2), ("input",)),
+        ...              Node("sum", Merge("add"), ("a", "b"))]
+        >>> Network(two_paths).period()
+        2
+        """
+        down = {INPUT: 1}
+        for node in self.nodes:
+            through = math.lcm(*(down[name] for name in node.inputs))
+            if isinstance(node.op, Layer) and node.op.kind in ("conv", "pool"):
+                through *= node.op.stride_on(axis)
+            down[node.name] = through
+        return math.lcm(*down.values())
 
     def _scales(self, axis: int) -> dict[str, sp.Rational] | None:
         """Output size growth per unit of input size, per node; None if a merge mixes scales."""
@@ -619,33 +633,38 @@ class Network:
 
         Why it is exact for every n: each layer's output size is non-decreasing
         in its input size, so "every layer's input holds its kernel" holds from
-        some n₀ on and never fails again. With P the product of the strides,
-        every node's size satisfies n_l(n + P) = n_l(n) + c_l·P with c_l an
-        integer (⌊(x + s·t)/s⌋ = ⌊x/s⌋ + t, and TensorFlow's SAME split depends
-        on n mod s only), so the remainders of the strided layers, and the size
-        differences at merges whose branches grow at the same rate c_l, repeat
-        with period P. The set is then n ≥ n₀ with n mod P in the residues
-        found on one period. None when a merge joins branches that grow at
-        different rates (no closed form is claimed; use :meth:`input_sizes`).
+        some n₀ on and never fails again. With P the lcm over paths of the
+        product of the strides along the path (:meth:`period`), every node's
+        size satisfies n_l(n + P) = n_l(n) + c_l·P with c_l·P an integer
+        multiple of the next stride (⌊(x + s·t)/s⌋ = ⌊x/s⌋ + t, and TensorFlow's
+        SAME split depends on n mod s only), so the remainders of the strided
+        layers, and the size differences at merges whose branches grow at the
+        same rate c_l, repeat with period P. The set is then n ≥ n₀ with n mod P
+        in the residues found on one period. None when a merge joins branches
+        that grow at different rates (no closed form is claimed; use
+        :meth:`input_sizes`).
         """
-        rules = []
-        for axis in range(self.rank):
-            if self._scales(axis) is None:
-                rules.append(None)
-                continue
-            n = self._threshold(axis)
-            period = self.period(axis)
-            residues = tuple(
-                sorted(
-                    m % period
-                    for m in range(n, n + period)
-                    if self._holds(which, self._forward(axis, m))
-                )
-            )
-            members = [m for m in range(n, n + period) if m % period in residues]
-            start = members[0] if members else None
-            rules.append(_shortest(SizeRule(start, period, residues)))
-        return tuple(rules)
+        if which not in SIZE_SETS:
+            raise ParameterError("which", which, f"one of {', '.join(SIZE_SETS)}")
+        return tuple(self._rules(axis)[which] for axis in range(self.rank))
+
+    def _rules(self, axis: int) -> dict[str, SizeRule | None]:
+        """The three size rules of ``axis`` from one sweep over a period (cached)."""
+        if axis in self._rule_cache:
+            return self._rule_cache[axis]
+        if self._scales(axis) is None:
+            rules: dict[str, SizeRule | None] = dict.fromkeys(SIZE_SETS)
+        else:
+            n, period = self._threshold(axis), self.period(axis)
+            passes = [(m, self._forward(axis, m)) for m in range(n, n + period)]
+            rules = {}
+            for which in SIZE_SETS:
+                members = [m for m, p in passes if self._holds(which, p)]
+                residues = tuple(sorted(m % period for m in members))
+                start = members[0] if members else None
+                rules[which] = _shortest(SizeRule(start, period, residues))
+        self._rule_cache[axis] = rules
+        return rules
 
     def _threshold(self, axis: int) -> int:
         """The smallest n from which every layer's input holds its kernel (monotone in n).

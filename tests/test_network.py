@@ -11,13 +11,14 @@ every layer of a random chain is run on unit impulses, and the samples each outp
 depends on, the sizes and the window of a conv chain are read off the results.
 """
 
+import itertools
 import random
 
 import numpy as np
 import pytest
 import sympy as sp
 
-from symconv import Network, ParameterError
+from symconv import Network, ParameterError, sizes
 from symconv.network import Layer, Merge, Node, SizeRule
 
 
@@ -581,3 +582,18 @@ def test_linear_parts_are_split_by_nonlinear_layers():
     net = unet()
     (part,) = net.linear_parts()
     assert sorted(part + net.nonlinear_layers()) == sorted(n.name for n in net.nodes)
+
+
+def test_same_padding_is_tensorflow_s_rule():
+    for n, k, s, d in itertools.product(range(1, 20), range(1, 6), range(1, 4), range(1, 3)):
+        layer = Layer("conv", k, stride=s, padding="same", dilation=d)
+        assert layer.pads(0, n) == tuple(sizes.same_padding(n, k, s, d))
+
+
+@pytest.mark.parametrize("which", ["accepted", "exact", "aligned"])
+def test_size_rules_of_graphs_match_every_size(which):
+    # branches: the period is the lcm over paths (32 here), not the product of all strides
+    for net in (Network(resnet_v1((1, 1, 1, 1))), Network(inception_v3()), unet(padding=1)):
+        rule = net.size_rule(which)[0]
+        assert net.input_sizes(1, 400, which) == [n for n in range(1, 401) if n in rule]
+    assert Network(inception_v3()).period() == 32
