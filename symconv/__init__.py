@@ -38,6 +38,7 @@ from symconv.printing.latex import latex
 # Register the N-D operators' exact matrices and numeric functions.
 from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
 from symconv.proof import Proof, prove  # isort: skip
+from symconv.network import Network  # isort: skip
 
 __all__ = [
     "Conv",
@@ -48,6 +49,7 @@ __all__ = [
     "Crop",
     "Downsample",
     "Flip",
+    "Network",
     "Operator",
     "Pad",
     "ParameterError",

@@ -53,6 +53,7 @@ __all__ = [
     "checkerboard_overlap_2d",
     "convolution_matrix",
     "matrix_pair",
+    "receptive_field",
     "sampling_matrices",
     "subpixel_decomposition",
     "transposed_1d",
@@ -871,4 +872,95 @@ def matrix_pair(left: object, right: object, titles: Sequence[str] = ("left", "r
             [(_tap_colour(t, taps), f"${sp.latex(t)}$", False) for t in taps[: len(_TAP_COLOURS)]],
             ncol=min(len(taps), 8),
         )
+    return fig
+
+
+def receptive_field(
+    spec: str = "conv k=3 p=1; conv k=3 s=2 p=1; conv k=3 p=1; conv k=3 s=2 p=1",
+    n: int = 16,
+    index: int = 0,
+) -> Figure:
+    """The samples one output of a network reads, layer by layer, and its window.
+
+    One row per layer, the input at the bottom: orange cells are the samples
+    output ``index`` depends on (:meth:`symconv.Network.dependence`), grey cells
+    the input's zero padding that Araujo et al.'s window
+    [S₀·i − P₀, S₀·i − P₀ + r₀ − 1] (outlined) reaches into.
+
+    Parameters
+    ----------
+    spec : str
+        A layer-list spec (:func:`symconv.network.parse_spec`), 1-D.
+    n : int
+        Input length.
+    index : int
+        The output index.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.patches import Rectangle
+
+    from symconv.network import INPUT as SOURCE
+    from symconv.network import Network
+
+    net = Network.from_spec(spec, n)
+    _validate.require(net.rank == 1, "spec", spec, "a 1-D network (one value per option)")
+    reads = net.dependence((index,))
+    sizes = dict(net.layer_sizes())
+    ((start, end),) = net.window((index,))
+    rows = [SOURCE] + [node.name for node in net.nodes]
+    left, right = min(0, int(sp.floor(start))), max(n - 1, int(sp.ceiling(end)))
+    width = right - left + 1
+    fig = _figure(max(7.5, 2.6 + 0.3 * width), 0.9 + 0.42 * len(rows))
+    ax = fig.add_subplot()
+    labels = {SOURCE: "input"} | {node.name: node.op.describe() for node in net.nodes}
+    for level, name in enumerate(rows):
+        y = len(rows) - 1 - level
+        for c in range(sizes[name][0]):
+            colour = ONE if c in reads[name] else (INPUT if name == SOURCE else OUTPUT)
+            ax.add_patch(
+                Rectangle((c, y), 1, 1, facecolor=colour, edgecolor="#636363", linewidth=0.6)
+            )
+        ax.text(left - 0.4, y + 0.5, labels[name], ha="right", va="center", fontsize=8)
+    for c in range(left, right + 1):
+        if c < 0 or c >= n:
+            ax.add_patch(
+                Rectangle(
+                    (c, len(rows) - 1), 1, 1, facecolor=PADDING, edgecolor="#636363", linewidth=0.6
+                )
+            )
+    ax.add_patch(
+        Rectangle(
+            (float(start), len(rows) - 1),
+            float(end - start + 1),
+            1,
+            fill=False,
+            edgecolor=HIGHLIGHT,
+            linewidth=2.2,
+            zorder=3,
+        )
+    )
+    (r,), (s,), (p,) = net.receptive_field(), net.effective_stride(), net.effective_padding()
+    ax.set_title(
+        f"output {index}: r = {r}, S = {s}, P = {p}; window [{start}, {end}], "
+        f"reads {len(reads[SOURCE])} samples",
+        fontsize=10,
+    )
+    ax.set_xlim(left - 0.05, right + 1.05)
+    ax.set_ylim(len(rows) + 0.05, -0.05)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    _legend(
+        fig,
+        [
+            (ONE, f"read by output {index}", False),
+            (INPUT, "input", False),
+            (OUTPUT, "layer outputs", False),
+            (PADDING, "padding", False),
+            (HIGHLIGHT, "window S·i − P … + r − 1", False),
+        ],
+        ncol=3,
+    )
     return fig

@@ -126,7 +126,7 @@ def test_every_option_of_every_command_has_help_text() -> None:
 
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(commands.choices) == {"list", "prove", "check", "shapes", "latex"}
+    assert set(commands.choices) == {"list", "prove", "check", "shapes", "latex", "network"}
     for name, command in commands.choices.items():
         for action in command._actions:
             assert action.help, f"symconv {name} {'/'.join(action.option_strings)} has no help"

@@ -22,7 +22,7 @@ from symconv.errors import SymconvError
 __all__ = ["build_parser", "main"]
 
 #: Modules of this package that add a subcommand, in the order ``--help`` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("listing", "prove", "check", "shapes", "latex")
+SUBCOMMANDS: tuple[str, ...] = ("listing", "prove", "check", "shapes", "latex", "network")
 
 
 #: A value that starts with a minus sign and a digit (``-1``, ``-1:-2``, ``-1x0``): no option
