@@ -71,7 +71,8 @@ def main() -> None:
     assert derivation.verdict is Verdict.VERIFIED, derivation.verdict
 
     print("In plain code: ConvTranspose2d(w; stride 2) on n₁ × n₂ = the direct form:")
-    proof = prove(ConvTransposeNd(w, (n1, n2), 0, 2), direct_form(n1, n2), bound=4)
+    transposed = ConvTransposeNd(w, (n1, n2), 0, 2)
+    proof = prove(transposed, direct_form(n1, n2), bound=4, scan_bound=12)
     print(proof, end="\n\n")
     assert proof.verdict is Verdict.VERIFIED, proof
 
