@@ -6,15 +6,15 @@ symconv's size arithmetic symbolically (with a case analysis on the residue
 where the floor lives) and against the operators' actual shapes.
 
 The script builds the operators themselves with symbolic sizes — a kernel of
-symbolic length k, input i, padding p on both sides, stride s, dilation d —
-and reads their shapes: the most general forward relationships, 6 and 15,
-o = ⌊(i + 2p − k)/s⌋ + 1 and o = ⌊(i + 2p − k − (k − 1)(d − 1))/s⌋ + 1, and the
-transposed relationship 14, o′ = s(i′ − 1) + a + k − 2p, come out of the
-operators as formulas, for every value of every size where the layer has an output. It checks the guide's
-figure 2.6 (i = 5, k = 3, s = 2, p = 1 gives 3) and that the transposed conv with
-a = (i + 2p − k) mod s gives every input length back. The catalogue entry proves
-all fifteen relationships under their conditions, and the script asserts its
-verdict.
+symbolic length k, input i, padding p on both sides, stride s, dilation d — and
+reads their shapes. The most general forward relationships, 6 and 15,
+o = ⌊(i + 2p − k)/s⌋ + 1 and o = ⌊(i + 2p − k − (k − 1)(d − 1))/s⌋ + 1,
+and the transposed relationship 14, o′ = s(i′ − 1) + a + k − 2p, come out of the
+operators as formulas, for every value of every size where the layer has an
+output. It checks the guide's figure 2.6 (i = 5, k = 3, s = 2, p = 1 gives 3)
+and that the transposed conv with a = (i + 2p − k) mod s gives every input
+length back. The catalogue entry proves all fifteen relationships under their
+conditions, and the script asserts its verdict.
 
 Sources: Dumoulin & Visin, "A guide to convolution arithmetic for deep learning"
 (2016/2018); blog post "Transfer convolution transposed convolution" (Alibaba

@@ -86,5 +86,6 @@ def main() -> None:
         print(step, end="\n\n")
         assert step.verdict is Verdict.PROVEN, step
 
+
 if __name__ == "__main__":
     main()

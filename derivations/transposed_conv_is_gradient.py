@@ -9,9 +9,9 @@ kernel: it writes out ⟨g, Cx⟩ for every input length n from 3 to 8, takes it
 partial derivatives with ``sympy.diff`` and compares the gradient with the
 transposed conv applied to g (stride 2, and the output padding a = (n − 3) mod 2
 that picks the input length back). ``symconv.prove`` then shows Cᵀ equal to that
-transposed conv for every n >= 3, written n = 2t + 3 and n = 2t + 4 for t >= 0. The catalogue entry derives it for
-every n, m, s, d and padding with SymPy's matrix calculus, and the script
-asserts its verdict.
+transposed conv for every n >= 3, written n = 2t + 3 and n = 2t + 4 for t >= 0.
+The catalogue entry derives it for every n, m, s, d and padding with SymPy's
+matrix calculus, and the script asserts its verdict.
 
 Sources: Data Science Stack Exchange, "What are deconvolutional layers?" (the
 backward pass); PyTorch autograd of conv1d.
