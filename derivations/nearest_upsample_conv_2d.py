@@ -81,8 +81,9 @@ def main() -> None:
     assert proof.verdict is Verdict.VERIFIED, proof
 
     left, right = sides(2, 3)
+    assert left.shape == right.shape == (5 * 7, 2 * 3)  # a 5×7 output image
     assert explicit(left) == explicit(right)
-    print("A 2×3 image: both sides are the same 20×6 matrix, exactly.")
+    print("A 2×3 image: both sides are the same 35×6 matrix (a 5×7 output), exactly.")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ def main() -> None:
     assert proof.verdict is Verdict.PROVEN, proof
 
     left, right = sides(7, 3)
+    assert left.shape == right.shape == (5, 7)
     assert explicit(left) == explicit(right)
     print("At n = 7, k = 3 both sides are the same 5×7 matrix, exactly.")
 

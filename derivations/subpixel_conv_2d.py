@@ -70,6 +70,7 @@ def main() -> None:
     assert proof.verdict is Verdict.VERIFIED, proof
 
     at_2_by_2 = explicit(ConvTransposeNd([[q.tolist()]], (2, 2), stride=2))
+    assert at_2_by_2.shape == (5 * 5, 2 * 2)  # a 5×5 output image
     assert at_2_by_2 == explicit(pixel_shuffle(q, (2, 2), 2))
     print("A 2×2 image: both sides are the same 25×4 matrix, exactly.")
 
