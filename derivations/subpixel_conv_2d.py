@@ -59,6 +59,7 @@ def build() -> Derivation:
 
 
 def main() -> None:
+    """Print the catalogue's derivation and the plain-code checks; assert every verdict."""
     derivation = build()
     print(format_derivation(derivation, catalogue.get(NAME).source))
     assert derivation.verdict is Verdict.PROVEN, derivation.verdict
