@@ -160,3 +160,18 @@ def test_a_failing_derivation_fails_the_build(tmp_path: Path, name: str) -> None
     result = _build(tmp_path, {"good": GOOD, name: SCRIPTS[name]})
     assert result.returncode != 0
     assert f"{name}.py" in result.stderr and MESSAGES[name] in result.stderr, result.stderr
+
+
+def test_a_project_script_page_shows_its_prose_and_its_plain_code(tmp_path: Path) -> None:
+    # The gallery renders the real scripts: the docstring as prose, the code that builds
+    # both sides and asserts the verdicts in full (here the quickest one).
+    script = ROOT / "derivations" / "up_down_transpose.py"
+    result = _build(tmp_path, {script.stem: script.read_text(encoding="utf-8")})
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "out" / "gallery" / f"{script.stem}.html").read_text(encoding="utf-8")
+    assert "Source: Data Science Stack Exchange" in page and "Verdict:</strong> proven" in page
+    code = page.partition("<h2>The script")[2]
+    assert code, "no section with the script"
+    for name in ("sides", "build", "main"):  # every function of the script, highlighted
+        assert f'<span class="nf">{name}</span>' in code, name
+    assert '<span class="n">prove</span>' in code and "Verdict</span>" in code
