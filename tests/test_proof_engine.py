@@ -117,3 +117,25 @@ def test_prove_rejects_non_matrices() -> None:
 
     with pytest.raises(ParameterError, match="lhs"):
         prove(sp.Integer(1), Flip(2))
+
+
+def test_prove_refuses_kernels_of_symbolic_length_with_a_clear_error() -> None:
+    import pytest
+
+    from symconv import ParameterError
+    from symconv.kernels import family
+
+    m = sp.Symbol("m", integer=True, positive=True)
+    with pytest.raises(ParameterError, match=r"rhs=.* kernels of concrete length"):
+        prove(Conv(q, n), Conv(family("q", m), n))
+
+
+def test_the_exhaustive_detail_says_how_much_of_the_shape_scan_ran() -> None:
+    """Two size symbols up to 64 are 3952 assignments beyond the bound: the scan stops at
+    2000 of them, and the detail says exactly that (not "for k, n <= 64")."""
+    proof = prove(Transpose(Upsample(n, k)), Downsample(k * n, k))
+    detail = next(t.detail for t in proof.tiers if t.tier is Tier.EXHAUSTIVE)
+    assert "the first 2000 of the 3952 assignments with k, n ≤ 64 beyond the bound" in detail
+    one = prove(Transpose(Flip(n)), Flip(n))
+    detail = next(t.detail for t in one.tiers if t.tier is Tier.EXHAUSTIVE)
+    assert "for n ≤ 64 and near" in detail

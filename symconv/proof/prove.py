@@ -46,6 +46,7 @@ from sympy.matrices.expressions import MatAdd, MatMul, MatPow, MatrixExpr
 from symconv import _validate, limits
 from symconv.derivation import Tier, TierResult, Verdict, verdict_of
 from symconv.errors import ParameterError, ShapeMismatchError, SymconvError
+from symconv.kernels import SYMBOLIC_KERNELS
 from symconv.operators.base import check_composable, check_same_shape, expand_power, sizes_equal
 from symconv.proof.counterexample import Counterexample, Undefined
 from symconv.proof.tiers import (
@@ -363,6 +364,14 @@ def prove(
     for name, side in (("lhs", lhs), ("rhs", rhs)):
         if not getattr(side, "is_Matrix", False):
             raise ParameterError(name, side, "a matrix expression built from symconv operators")
+        families = [a for a in sp.preorder_traversal(side) if isinstance(a, SYMBOLIC_KERNELS)]
+        if families:
+            raise ParameterError(
+                name,
+                side,
+                "kernels of concrete length (e.g. symconv.kernel('q', 3)); a kernel of symbolic "
+                f"length such as {families[0]} is proven through the catalogue's entries",
+            )
     for name, value in (("bound", bound), ("limit", limit), ("trials", trials)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ParameterError(name, value, "an integer >= 1")
@@ -375,9 +384,19 @@ def prove(
         else "the given sizes"
     )
     if symbols:
-        names = ", ".join(map(str, symbols))
+        names, top = ", ".join(map(str, symbols)), max(scan_bound, bound)
+        beyond = math.prod(top + 1 - _start(s) for s in symbols) - math.prod(
+            bound + 1 - _start(s) for s in symbols
+        )
+        scanned = (
+            f"{names} ≤ {top}"
+            if beyond <= scan_limit
+            # Say exactly what the capped scan covered: it stops after scan_limit of them.
+            else f"the first {scan_limit} of the {beyond} assignments with {names} ≤ {top} "
+            f"beyond the bound (smallest total first)"
+        )
         bounds += (
-            f"; shapes and existence of both sides for {names} ≤ {max(scan_bound, bound)}"
+            f"; shapes and existence of both sides for {scanned}"
             " and near the constants of the statement"
         )
     instances = [_instance(lhs, rhs, a) for a in _grid(symbols, bound, limit)]
