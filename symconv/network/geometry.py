@@ -17,7 +17,7 @@ import sympy as sp
 from symconv.arithmetic import AffineMap, index_map
 from symconv.errors import ParameterError
 from symconv.kernels import ones
-from symconv.network.layers import INPUT, Layer, Merge, Node, _axis, _ints
+from symconv.network.layers import INPUT, SAME_RULES, Layer, Merge, Node, _axis, _ints
 from symconv.network.spec import parse_spec
 from symconv.network.torch import trace as trace_torch
 from symconv.operators import ConvTranspose, Corr, Crop, Pad
@@ -495,7 +495,8 @@ class Network:
             if isinstance(node.op, Layer) and node.op.kind in ("conv", "pool"):
                 for axis in range(self.rank):
                     # with stride 1 the SAME split is (k'-1)//2, k'-1-(k'-1)//2 for every n
-                    if _axis(node.op.padding, axis) == "same" and node.op.stride_on(axis) > 1:
+                    padding = _axis(node.op.padding, axis)
+                    if padding in SAME_RULES and node.op.stride_on(axis) > 1:
                         return True
         return False
 

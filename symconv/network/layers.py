@@ -16,12 +16,15 @@ import sympy as sp
 
 from symconv.errors import ParameterError
 
-__all__ = ["INPUT", "KINDS", "MERGES", "Layer", "Merge", "Node", "OperatorBuilder"]
+__all__ = ["INPUT", "KINDS", "MERGES", "SAME_RULES", "Layer", "Merge", "Node", "OperatorBuilder"]
 
 #: The kinds of :class:`Layer`.
 KINDS: tuple[str, ...] = ("conv", "conv_transpose", "pool", "upsample", "pad", "pointwise")
 #: The kinds of :class:`Merge`: elementwise sum, or concatenation along the channels.
 MERGES: tuple[str, ...] = ("add", "cat")
+#: The padding rules resolved per input size: ``same`` puts the odd extra at the end
+#: (TensorFlow's SAME, ONNX's SAME_UPPER), ``same_lower`` at the start (ONNX's SAME_LOWER).
+SAME_RULES: tuple[str, ...] = ("same", "same_lower")
 #: Name of the network's input node.
 INPUT = "input"
 
@@ -39,19 +42,19 @@ def _ints(name: str, value: object, minimum: int) -> tuple[int, ...]:
 
 
 def _paddings(value: object) -> tuple[Any, ...]:
-    """Per axis ``(lo, hi)`` or ``"same"`` (TensorFlow's split, resolved per input size)."""
-    allowed = "an int, 'same', a (lo, hi) pair, or one of those per axis"
+    """Per axis ``(lo, hi)``, ``"same"`` or ``"same_lower"`` (resolved per input size)."""
+    allowed = "an int, 'same', 'same_lower', a (lo, hi) pair, or one of those per axis"
     if isinstance(value, str):
-        if value.lower() != "same":
+        if value.lower() not in SAME_RULES:
             raise ParameterError("padding", value, allowed)
-        return ("same",)
+        return (value.lower(),)
     items = list(value) if isinstance(value, (tuple, list)) else [value]
     # A tuple of two ints is one padding per axis (as everywhere in symconv), not (lo, hi):
     # write ((lo, hi),) for an asymmetric 1-D padding.
     out: list[Any] = []
     for v in items:
-        if isinstance(v, str) and v.lower() == "same":
-            out.append("same")
+        if isinstance(v, str) and v.lower() in SAME_RULES:
+            out.append(v.lower())
         elif isinstance(v, (tuple, list)) and len(v) == 2:
             lo, hi = v
             if not all(isinstance(p, (int, sp.Integer)) and not isinstance(p, bool) for p in v):
@@ -84,10 +87,12 @@ class Layer:
         by the factor ``stride``. ``pad`` adds ``padding`` zeros (a negative
         amount crops). ``pointwise`` keeps the size (ReLU, BatchNorm, ...).
     kernel, stride, dilation, output_padding : int or one int per axis
-    padding : int, ``"same"``, (lo, hi) per axis
-        An int pads both ends; ``"same"`` is TensorFlow's rule (output ⌈n/s⌉,
-        the odd extra at the end), resolved at each input size. A tuple of ints
-        is one value per axis; write ``((lo, hi),)`` for an asymmetric 1-D pad.
+    padding : int, ``"same"``, ``"same_lower"``, (lo, hi) per axis
+        An int pads both ends; ``"same"`` is TensorFlow's rule and ONNX's
+        ``SAME_UPPER`` (output ⌈n/s⌉, the odd extra at the end), ``"same_lower"``
+        ONNX's ``SAME_LOWER`` (the odd extra at the start), resolved at each input
+        size. A tuple of ints is one value per axis; write ``((lo, hi),)`` for an
+        asymmetric 1-D pad.
     linear : bool
         False for max-pooling and non-linear activations: the geometry is the
         same, but the network is then not a linear map.
@@ -132,13 +137,10 @@ class Layer:
                 raise ParameterError(
                     name, getattr(self, name), f"no {name} for a {self.kind} layer ({what})"
                 )
-        if self.kind == "pad" and "same" in self.padding:
-            raise ParameterError("padding", "same", "explicit amounts for a pad layer")
+        rules = [p for p in self.padding if isinstance(p, str)]
+        if rules and self.kind in ("pad", "conv_transpose"):
+            raise ParameterError("padding", rules[0], f"explicit amounts for a {self.kind} layer")
         if self.kind == "conv_transpose":
-            if "same" in self.padding:
-                raise ParameterError(
-                    "padding", "same", "explicit amounts for a conv_transpose layer"
-                )
             if any(p[0] < 0 or p[1] < 0 for p in self.padding):
                 raise ParameterError("padding", self.padding, "amounts >= 0")
             for axis in range(self.rank):
@@ -152,7 +154,7 @@ class Layer:
                 "output_padding", self.output_padding, "0 (only conv_transpose has one)"
             )
         if self.kind in ("conv", "pool") and any(
-            p != "same" and (p[0] < 0 or p[1] < 0) for p in self.padding
+            not isinstance(p, str) and (p[0] < 0 or p[1] < 0) for p in self.padding
         ):
             raise ParameterError("padding", self.padding, "amounts >= 0")
 
@@ -171,16 +173,17 @@ class Layer:
         return _axis(self.dilation, axis) * (_axis(self.kernel, axis) - 1) + 1
 
     def pads(self, axis: int, n: int) -> tuple[int, int]:
-        """``(lo, hi)`` on ``axis`` for input size n (``"same"`` resolved)."""
+        """``(lo, hi)`` on ``axis`` for input size n (``"same"``, ``"same_lower"`` resolved)."""
         if self.kind in ("upsample", "pointwise"):
             return 0, 0
         p = _axis(self.padding, axis)
-        if p == "same":
+        if p in SAME_RULES:
             # symconv.sizes.same_padding in plain integers: this runs for every layer of
             # every size the size rules try (a test checks the two agree)
             s, e = self.stride_on(axis), self.extent(axis)
             total = max((-(-n // s) - 1) * s + e - n, 0)
-            return total // 2, total - total // 2
+            small = total // 2
+            return (total - small, small) if p == "same_lower" else (small, total - small)
         return p
 
     def stride_on(self, axis: int) -> int:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from symconv.errors import ParameterError, SymconvError
-from symconv.network.layers import Layer, Merge, Node
+from symconv.network.layers import SAME_RULES, Layer, Merge, Node
 
 __all__ = ["LAYERS", "OPTIONS", "POINTWISE", "SpecError", "parse_spec"]
 
@@ -42,9 +42,9 @@ class SpecError(SymconvError):
 
 
 def _values(key: str, text: str, where: tuple[int, int]) -> Any:
-    """``3`` → 3, ``3x5`` → (3, 5); padding also ``lo:hi`` per axis and ``same``."""
-    if key == "p" and text.lower() == "same":
-        return "same"
+    """``3`` → 3, ``3x5`` → (3, 5); padding also ``lo:hi`` per axis, ``same``, ``same_lower``."""
+    if key == "p" and text.lower() in SAME_RULES:
+        return text.lower()
     out: list[Any] = []
     for part in text.lower().split("x"):
         try:
@@ -54,7 +54,9 @@ def _values(key: str, text: str, where: tuple[int, int]) -> Any:
             else:
                 out.append(int(part))
         except ValueError:
-            what = "integers per axis (3 or 3x5)" + (", lo:hi or same" if key == "p" else "")
+            what = "integers per axis (3 or 3x5)" + (
+                ", lo:hi, same or same_lower" if key == "p" else ""
+            )
             raise SpecError(*where, f"{key}={text!r}: expected {what}") from None
     return out[0] if len(out) == 1 and not isinstance(out[0], tuple) else tuple(out)
 
@@ -65,7 +67,7 @@ def parse_spec(text: str) -> list[Node]:
     A line is ``[label:] layer [k=K] [s=S] [p=P] [d=D] [a=A] [from=LABEL]`` with the
     layers ``conv``, ``conv_transpose`` (``deconv``), ``pool``/``avgpool``, ``maxpool``,
     ``upsample``, ``pad`` and pointwise words (``relu``, ``bn``, ...); per-axis values
-    are written ``3x5``, a padding also ``lo:hi`` or ``same``. ``add LABEL`` and
+    are written ``3x5``, a padding also ``lo:hi``, ``same`` or ``same_lower``. ``add LABEL`` and
     ``cat LABEL [crop]`` merge the current output with an earlier one. ``#`` starts a
     comment. ``symconv network --help`` shows a full example.
 
