@@ -18,13 +18,13 @@ it answers, exactly:
   :meth:`~symconv.Network.size_rule`);
 - where every layer is linear, the network's exact operator
   (:meth:`~symconv.Network.operator`, for networks built with weights by
-  :meth:`~symconv.Network.from_torch`).
+  :meth:`~symconv.Network.from_torch` or :meth:`~symconv.Network.from_onnx`).
 
 Layers are described geometrically by :class:`Layer` (kind, kernel, stride,
 padding, dilation, output padding, per axis); merges of branches by
-:class:`Merge`. Framework front ends (:meth:`~symconv.Network.from_torch`) translate a
-model into such a graph, attaching to each node the symconv operator of the
-layer.
+:class:`Merge`. Framework front ends (:meth:`~symconv.Network.from_torch`,
+:meth:`~symconv.Network.from_onnx`) translate a model into such a graph,
+attaching to each node the symconv operator of the layer.
 
 Transposed convolutions and up-sampling have a fractional stride. A transposed
 conv with stride s, kernel extent e = d(m − 1) + 1 and padding lo is treated as
@@ -52,7 +52,7 @@ The package's modules: :mod:`symconv.network.layers` (one layer's geometry,
 merges, graph nodes), :mod:`symconv.network.geometry` (:class:`Network`,
 :class:`SizeRule`), :mod:`symconv.network.spec` (the layer-list language of
 ``symconv network``), :mod:`symconv.network.builders` (the operators of nodes) and
-the framework front end :mod:`symconv.network.torch`.
+the framework front ends :mod:`symconv.network.torch` and :mod:`symconv.network.onnx`.
 """
 
 from symconv.network.geometry import SIZE_SETS, Network, SizeRule

@@ -85,3 +85,18 @@ def nearest_upsample(name: str, factor: int) -> tuple[Layer, Any, None]:
         return ConvTransposeNd(depthwise(c, taps, 1), size, 0, factor, 1, 0, c), c
 
     return Layer("upsample", stride=factor, name=name), layer_builder(make), None
+
+
+def channel_scale(scales: Sequence[float]) -> OperatorBuilder:
+    """The builder of a per-channel scale (BatchNorm's linear part: γ/√(σ² + ε) per channel)."""
+    values = [sp.Float(float(v)) for v in scales]
+
+    def make(c: int, size: tuple) -> tuple[sp.MatrixExpr, int]:
+        import numpy as np
+
+        from symconv.operators.channels import CorrNd
+
+        weight = np.array(values, dtype=object).reshape(c, 1, *([1] * len(size)))
+        return CorrNd(weight, size, 0, 1, 1, c), c
+
+    return layer_builder(make)

@@ -654,8 +654,8 @@ class Network:
         """The whole network as a symconv matrix expression (channel-major, row-major flat).
 
         Only for networks whose every layer is linear and that carry weights
-        (built by :meth:`from_torch`); biases and BatchNorm shifts are left out,
-        so the operator is the linear part x ↦ f(x) − f(0).
+        (built by :meth:`from_torch` or :meth:`from_onnx`); biases and BatchNorm
+        shifts are left out, so the operator is the linear part x ↦ f(x) − f(0).
         """
         if not self.linear:
             raise ParameterError(
@@ -668,7 +668,7 @@ class Network:
             raise ParameterError(
                 "network",
                 ", ".join(missing),
-                "layers with weights (build the network with Network.from_torch)",
+                "layers with weights (build the network with Network.from_torch or from_onnx)",
             )
         size = self._size(None)
         passes = [self._checked(axis, n) for axis, n in enumerate(size)]
@@ -689,6 +689,23 @@ class Network:
         return result
 
     # -- front ends --------------------------------------------------------------------------
+
+    def _refuse_ceil_overhang(self, ceil: set[str], parameter: str, setting: str) -> None:
+        """Refuse ceil-mode poolings (``ceil``) whose last window overhangs at the input size.
+
+        symconv models floor mode; ceil mode agrees with it exactly where no rows are
+        dropped, so such a pooling is accepted only there.
+        """
+        size = self._size(None)
+        for axis, n in enumerate(size):
+            overhang = set(self._checked(axis, n).dropped) & ceil
+            if overhang:
+                raise ParameterError(
+                    parameter,
+                    f"{sorted(overhang)[0]} with {setting}",
+                    f"a pooling whose windows fit the input of size {size} exactly (ceil_mode "
+                    "then adds a partial window; symconv models floor mode only)",
+                )
 
     @classmethod
     def from_spec(cls, text: str, input_size: object = None) -> Network:
@@ -733,21 +750,54 @@ class Network:
         mask) keep their geometry but make the network non-linear.
         ``ceil_mode=True`` pooling is accepted where its windows fit exactly.
         Anything else is a :class:`ParameterError` naming the module type.
-        ONNX models are not read yet.
         """
         rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
         nodes, in_channels, ceil = trace_torch(module, channels, rank)
         network = cls(nodes, input_size, in_channels)
-        size = network._size(None)
-        for axis, n in enumerate(size):
-            overhang = set(network._checked(axis, n).dropped) & ceil
-            if overhang:
-                raise ParameterError(
-                    "module",
-                    f"{sorted(overhang)[0]} with ceil_mode=True",
-                    f"a pooling whose windows fit the input of size {size} exactly (ceil_mode "
-                    "then adds a partial window; symconv models floor mode only)",
-                )
+        network._refuse_ceil_overhang(ceil, "module", "ceil_mode=True")
+        return network
+
+    @classmethod
+    def from_onnx(
+        cls, model: object, input_size: object = None, channels: int | None = None
+    ) -> Network:
+        """An ONNX model as a network: an ``onnx.ModelProto`` or the path of a ``.onnx`` file.
+
+        Parameters
+        ----------
+        model : onnx.ModelProto, str or pathlib.Path
+            A graph with one input tensor (N, C, \\*size) and one output.
+        input_size : int or sequence of ints, optional
+            The spatial size of the input; by default the one the model's input declares.
+        channels : int, optional
+            Input channels; by default the model input's declared C, else the
+            input channels of the first convolution or BatchNormalization.
+
+        Notes
+        -----
+        Each node's geometry comes from its attributes, and linear nodes become
+        operators through :mod:`symconv.frameworks.onnx` with the same attributes
+        and the weights of the graph's initializers (or ``Constant`` nodes):
+        ``Conv``, ``ConvTranspose`` (with ``pads`` or ``auto_pad``; ``output_shape``
+        is refused, since it makes the padding depend on the input size),
+        ``AveragePool`` (with ``count_include_pad=1`` where it pads), ``Pad``
+        (constant 0, spatial and channel axes), ``BatchNormalization`` in
+        inference mode (a per-channel scale γ/√(σ² + ε); its shift, like every bias,
+        is left out of :meth:`operator`), ``Identity``, ``Dropout`` (inference),
+        ``Add``/``Sum`` of branches (a merge) or of a constant bias (left out),
+        ``Concat`` on the channel axis (a merge), and ``Flatten``/``Reshape`` as the
+        last node. ``MaxPool``, pointwise activations (``Relu``, ``Sigmoid``,
+        ``Clip``, ... and ``Softmax`` over axis 1) and training-mode
+        ``BatchNormalization``/``Dropout`` keep their geometry but are not linear.
+        ``auto_pad`` ``SAME_UPPER`` is the padding ``"same"``, ``SAME_LOWER``
+        ``"same_lower"``; ``ceil_mode=1`` pooling is accepted where its windows fit
+        exactly. Anything else is a :class:`ParameterError` naming the node.
+        """
+        from symconv.network.onnx import read
+
+        nodes, size, in_channels, ceil = read(model, input_size, channels)
+        network = cls(nodes, size, in_channels)
+        network._refuse_ceil_overhang(ceil, "node", "ceil_mode=1")
         return network
 
 

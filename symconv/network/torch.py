@@ -15,6 +15,7 @@ import sympy as sp
 
 from symconv.errors import ParameterError
 from symconv.network.builders import (
+    channel_scale,
     depthwise,
     layer_builder,
     merge_builder,
@@ -136,15 +137,7 @@ def _torch_module_node(name: str, module: Any) -> tuple[Layer, Any, int | None]:
         scale = 1 / (module.running_var.double() + module.eps).sqrt()
         if module.weight is not None:
             scale = scale * module.weight.double()
-        values = [sp.Float(float(v)) for v in _numpy(scale)]
-
-        def make(c: int, size: tuple) -> tuple[sp.MatrixExpr, int]:
-            import numpy as np
-
-            weight = np.array(values, dtype=object).reshape(c, 1, *([1] * len(size)))
-            return CorrNd(weight, size, 0, 1, 1, c), c
-
-        return Layer("pointwise", name=name), layer_builder(make), module.num_features
+        return Layer("pointwise", name=name), channel_scale(_numpy(scale)), module.num_features
     if kind in _TORCH_POINTWISE_LINEAR:
         if kind.startswith("Dropout") and module.training and module.p > 0:
             return Layer("pointwise", linear=False, name=name), None, None  # a random mask
