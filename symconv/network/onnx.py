@@ -42,8 +42,14 @@ _SAME = {"SAME_UPPER": "same", "SAME_LOWER": "same_lower"}
 
 
 def _load(model: object) -> Any:
-    import onnx
-
+    try:
+        import onnx
+    except ImportError:
+        raise ParameterError(
+            "model",
+            str(model) if isinstance(model, (str, Path)) else type(model).__name__,
+            "a model the onnx package can read, and that package installed (pip install onnx)",
+        ) from None
     if isinstance(model, (str, Path)):
         path = Path(model)
         if not path.is_file():

@@ -19,11 +19,14 @@ relative error 2⁻²⁴ ≈ 6e-8, so its error is below 1e-5 of the sum of the 
 values of its terms; 1e-4 times the largest output magnitude bounds that with margin.
 """
 
+import json
+
 import numpy as np
 import pytest
 
 from conformance.framework_support import load
 from symconv import Network, ParameterError, lambdify
+from symconv.cli import main
 
 OPSET = 22
 
@@ -373,3 +376,33 @@ def test_a_torch_export_gives_the_network_from_torch_gives(onnx, ort, tmp_path):
     for key in ("receptive_field", "effective_stride", "effective_padding"):
         assert getattr(from_onnx, key)() == getattr(from_torch, key)()
     _assert_operator_matches(ort, from_onnx, model)
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+def test_the_command_line_reads_an_onnx_file_like_its_spec(onnx, tmp_path, capsys):
+    model, spec = _unet(onnx, np.random.default_rng(7), relu=True)
+    path = tmp_path / "unet.onnx"
+    onnx.save(model, str(path))
+    reports = []
+    for source in (str(path), spec):
+        assert main(["network", source, "--input", "12,16", "--sizes", "1:20", "--json"]) == 0
+        reports.append(json.loads(capsys.readouterr().out))
+    ours, theirs = reports
+    assert [row["layer"] for row in ours["layers"]][:3] == ["input", "conv k=3x3 s=1x1 p=1x1",
+                                                           "nonlinear"]  # fmt: skip
+    keys = ("size", "receptive_field", "effective_stride", "effective_padding", "linear")
+    for row, other in zip(ours["layers"], theirs["layers"], strict=True):
+        assert [row[k] for k in keys] == [other[k] for k in keys]
+    for key in ("output_size", "window", "inputs", "input_sizes", "input_sizes_in_range"):
+        assert ours[key] == theirs[key], key
+    assert ours["nonlinear_layers"] == ["enc_act", "down"]
+    # the text table, with the model's input size (12, 16) declared nowhere but --input
+    assert main(["network", str(path), "--input", "12,16"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("network: 7 layers, input 12x16\n")
+    assert "  6  cat      cat" in text and "not linear: enc_act, down" in text
+    # without --input: the model declares no size
+    assert main(["network", str(path)]) == 2
+    assert "declares shape" in capsys.readouterr().err
