@@ -11,6 +11,7 @@ read.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,13 @@ import numpy as np
 import sympy as sp
 
 from symconv.errors import ParameterError
-from symconv.network.builders import channel_scale, layer_builder, merge_builder, pass_through
+from symconv.network.builders import (
+    channel_scale,
+    layer_builder,
+    merge_builder,
+    nearest_upsample,
+    pass_through,
+)
 from symconv.network.layers import INPUT, Layer, Merge, Node
 
 __all__ = ["POINTWISE_NONLINEAR", "SUPPORTED", "read"]
@@ -34,7 +41,8 @@ _CHANNEL_NONLINEAR = ("Softmax", "LogSoftmax", "Hardmax")
 #: What :func:`read` accepts, for error messages.
 SUPPORTED = (
     "Conv, ConvTranspose (pads or auto_pad, no output_shape), AveragePool, MaxPool, Pad "
-    "(constant 0), BatchNormalization, Identity, Dropout, Add/Sum (of branches, or of a "
+    "(constant 0), nearest Resize by an integer factor, BatchNormalization, Identity, "
+    "Dropout, Add/Sum (of branches, or of a "
     "constant bias), Concat (axis 1), pointwise activations (Relu, Sigmoid, ...; Softmax "
     "over axis 1), Flatten/Reshape as the last node"
 )
@@ -128,15 +136,8 @@ class _Reader:
         taken = {n.name for n in self.nodes} | {INPUT}
         if name in taken:
             name = f"{name}/{node.output[0]}"
-        if isinstance(op, Layer):
-            op = Layer(
-                op.kind, op.kernel, op.stride, op.padding, op.dilation, op.output_padding,
-                op.linear, name,
-            )  # fmt: skip
-        else:
-            op = Merge(op.kind, op.crop, name)
         sources = tuple(self.source(node, i) for i in inputs)
-        self.nodes.append(Node(name, op, sources, build))
+        self.nodes.append(Node(name, replace(op, name=name), sources, build))
         self.names[node.output[0]] = name
 
     def reveal(self, channels: int) -> None:
@@ -192,6 +193,8 @@ class _Reader:
                     "1 (over the channels; over a spatial axis every output reads the whole row)",
                 )
             self.add(node, Layer("pointwise", linear=False), [node.input[0]], None)
+        elif op == "Resize":
+            self.resize(node, attrs)
         elif op in ("Flatten", "Reshape"):
             self.flatten(node, attrs)
         else:
@@ -392,6 +395,55 @@ class _Reader:
             self.add(node, Layer("pointwise"), branches, pass_through)
         else:
             raise ParameterError("node", self.what(node), "an input computed from the input")
+
+    def resize(self, node: Any, attrs: dict) -> None:
+        """Nearest ``Resize`` by one integer factor k: output i reads input ⌊i/k⌋.
+
+        That is the spec's mapping when the source coordinate is i/k with
+        ``nearest_mode`` ``floor`` (``asymmetric``), (i + ½)/k with ``floor``
+        (``tf_half_pixel_for_nn``), or (i + ½)/k − ½ with ``round_prefer_floor`` or
+        ``round_prefer_ceil`` (``half_pixel``, ``pytorch_half_pixel``,
+        ``half_pixel_symmetric``): with i = qk + r, 0 ≤ r < k, the last one is
+        q + (r + ½)/k − ½, strictly within ½ of q, so rounding gives q.
+        """
+        mode = attrs.get("mode", "nearest")
+        transform = attrs.get("coordinate_transformation_mode", "half_pixel")
+        rounding = attrs.get("nearest_mode", "round_prefer_floor")
+        floors = {
+            "asymmetric": ("floor",),
+            "tf_half_pixel_for_nn": ("floor",),
+            "half_pixel": ("round_prefer_floor", "round_prefer_ceil"),
+            "pytorch_half_pixel": ("round_prefer_floor", "round_prefer_ceil"),
+            "half_pixel_symmetric": ("round_prefer_floor", "round_prefer_ceil"),
+        }
+        if mode != "nearest" or rounding not in floors.get(transform, ()):
+            raise ParameterError(
+                "node",
+                f"{self.what(node)} (mode={mode}, coordinate_transformation_mode={transform}, "
+                f"nearest_mode={rounding})",
+                "nearest mode whose output i reads input floor(i/k): asymmetric with floor, "
+                "tf_half_pixel_for_nn with floor, or a half_pixel mode with round_prefer_*",
+            )
+        scales = self.constant(node, 2, required=False)
+        if self.constant(node, 3, required=False) is not None or "axes" in attrs:
+            raise ParameterError(
+                "node", f"{self.what(node)} with sizes or axes", "scales for every axis"
+            )
+        factors = set() if scales is None else {float(v) for v in scales[2:]}
+        if (
+            scales is None
+            or len(scales) != self.rank + 2
+            or list(scales[:2]) != [1, 1]
+            or len(factors) != 1
+            or not next(iter(factors)).is_integer()
+        ):
+            raise ParameterError(
+                "scales",
+                f"{None if scales is None else list(scales)} of {self.what(node)}",
+                "1 on the batch and channel axes and one integer factor on every spatial axis",
+            )
+        geometry, build, _ = nearest_upsample("", int(next(iter(factors))))
+        self.add(node, geometry, [node.input[0]], build)
 
     def flatten(self, node: Any, attrs: dict) -> None:
         if node.op_type == "Flatten" and attrs.get("axis", 1) != 1:

@@ -291,6 +291,34 @@ def test_ceil_mode_is_accepted_where_the_windows_fit(onnx, ort):
         Network.from_onnx(model, 10)  # ceil mode: 5 windows, floor mode 4
 
 
+# --- nearest Resize ---------------------------------------------------------------------
+
+SCALES = np.array([1, 1, 2, 2], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    ("transform", "rounding"),
+    [("asymmetric", "floor"), ("tf_half_pixel_for_nn", "floor"),
+     ("half_pixel", "round_prefer_floor"), ("pytorch_half_pixel", "round_prefer_ceil"),
+     ("half_pixel_symmetric", "round_prefer_floor")],
+)  # fmt: skip
+@pytest.mark.parametrize("factor", [2, 3, 4])
+def test_nearest_resize_by_an_integer_factor_is_an_upsampling(onnx, ort, transform, rounding,
+                                                              factor):  # fmt: skip
+    rng = np.random.default_rng(factor)
+    n = lambda *a, **k: _node(onnx, *a, **k)  # noqa: E731
+    nodes = [
+        n("Conv", ["x", "w"], "conv", strides=[2, 2]),
+        n("Resize", ["conv", "", "scales"], "resize", mode="nearest",
+          coordinate_transformation_mode=transform, nearest_mode=rounding),
+    ]  # fmt: skip
+    scales = np.array([1, 1, factor, factor], dtype=np.float32)
+    model = _model(onnx, nodes, 1, ["H", "W"], {**_weights(rng, w=(2, 1, 3, 3)), "scales": scales})
+    net = Network.from_onnx(model, (9, 11))
+    _assert_same_geometry(net, f"conv k=3 s=2; upsample s={factor}", [(9, 11), (10, 7)])
+    _assert_operator_matches(ort, net, model)
+
+
 # --- what is refused --------------------------------------------------------------------
 
 
@@ -302,9 +330,18 @@ def _one(onnx, op, inputs=("x",), weights=None, **attrs):
 @pytest.mark.parametrize(
     ("build", "match"),
     [
+        (lambda o: _one(o, "LpPool", kernel_shape=[2, 2]), "LpPool 'y'.*supported ONNX operators"),
+        (lambda o: _one(o, "Resize", ["x", "", "scales"], {"scales": SCALES}, mode="linear"),
+         "Resize 'y' .mode=linear"),
+        (lambda o: _one(o, "Resize", ["x", "", "scales"], {"scales": SCALES},
+                        coordinate_transformation_mode="asymmetric"),
+         "Resize 'y' .*asymmetric, nearest_mode=round_prefer_floor"),
+        (lambda o: _one(o, "Resize", ["x", "", "", "sizes"],
+                        {"sizes": np.array([1, 2, 16, 16], dtype=np.int64)}),
+         "Resize 'y' with sizes"),
         (lambda o: _one(o, "Resize", ["x", "", "scales"],
-                        {"scales": np.array([1, 1, 2, 2], dtype=np.float32)}),
-         "Resize 'y'.*supported ONNX operators"),
+                        {"scales": np.array([1, 1, 2, 3], dtype=np.float32)}),
+         "scales.*one integer factor"),
         (lambda o: _one(o, "Conv", ["x", "x"]), "Conv 'y' input 'x'.*initializer"),
         (lambda o: _one(o, "Concat", ["x", "x"], axis=2), "axis.*2 of Concat 'y'"),
         (lambda o: _one(o, "Pad", ["x", "pads"], {"pads": np.array([0, 0, 1, 1, 0, 0, 1, 1])},
@@ -357,9 +394,10 @@ def test_a_torch_export_gives_the_network_from_torch_gives(onnx, ort, tmp_path):
             self.pool = nn.AvgPool2d(2, padding=1)
             self.bn = nn.BatchNorm2d(4)
             self.up = nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1)
+            self.nearest = nn.Upsample(scale_factor=2)
 
         def forward(self, x):
-            return self.up(self.bn(self.pool(self.b(self.a(x)) + self.skip(x))))
+            return self.nearest(self.up(self.bn(self.pool(self.b(self.a(x)) + self.skip(x)))))
 
     module = Block().eval()
     path = tmp_path / "block.onnx"
@@ -368,7 +406,8 @@ def test_a_torch_export_gives_the_network_from_torch_gives(onnx, ort, tmp_path):
                       opset_version=17, input_names=["x"],
                       dynamic_axes={"x": {0: "N"}})  # fmt: skip
     model = onnx.load(str(path))
-    assert {"Conv", "Add", "AveragePool", "ConvTranspose"} <= {n.op_type for n in model.graph.node}
+    ops = {n.op_type for n in model.graph.node}
+    assert {"Conv", "Add", "AveragePool", "ConvTranspose", "Resize"} <= ops
     from_onnx = Network.from_onnx(model)
     from_torch = Network.from_torch(module, (12, 10))
     assert from_onnx.input_size == (12, 10) and from_onnx.linear
