@@ -56,13 +56,14 @@ the framework front ends :mod:`symconv.network.torch` and :mod:`symconv.network.
 """
 
 from symconv.network.geometry import SIZE_SETS, Network, SizeRule
-from symconv.network.layers import INPUT, KINDS, MERGES, Layer, Merge, Node
+from symconv.network.layers import INPUT, KINDS, MERGES, SAME_RULES, Layer, Merge, Node
 from symconv.network.spec import SpecError, parse_spec
 
 __all__ = [
     "INPUT",
     "KINDS",
     "MERGES",
+    "SAME_RULES",
     "SIZE_SETS",
     "Layer",
     "Merge",

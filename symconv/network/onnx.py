@@ -125,7 +125,8 @@ class _Reader:
             )
         return self.names[name]
 
-    def add(self, node: Any, op: Layer | Merge, inputs: list[str], build: Any) -> None:
+    def add(self, node: Any, op: Layer | Merge, inputs: list[str], build: Any) -> str:
+        """Append ``node`` as a network node named after it (made unique); its name."""
         if self.finished is not None:
             raise ParameterError(
                 "node",
@@ -139,6 +140,7 @@ class _Reader:
         sources = tuple(self.source(node, i) for i in inputs)
         self.nodes.append(Node(name, replace(op, name=name), sources, build))
         self.names[node.output[0]] = name
+        return name
 
     def reveal(self, channels: int) -> None:
         if self.channels is None:
@@ -302,9 +304,6 @@ class _Reader:
         auto_pad, padding = self._padding(node, attrs)
         window = self._window(node, attrs, attrs["kernel_shape"])
         linear = node.op_type == "AveragePool"
-        if attrs.get("ceil_mode", 0) and auto_pad not in _SAME:
-            # SAME pads make the windows fit exactly; otherwise ceil mode may add one
-            self.ceil.add(self.node_name(node))
         build = None
         if linear:
             padded = auto_pad in _SAME or any(p != (0, 0) for p in padding or ())
@@ -326,7 +325,10 @@ class _Reader:
 
             build = layer_builder(make)
         geometry = Layer("pool", padding=padding, linear=linear, **window)
-        self.add(node, geometry, [node.input[0]], build)
+        name = self.add(node, geometry, [node.input[0]], build)
+        if attrs.get("ceil_mode", 0) and auto_pad not in _SAME:
+            # SAME pads make the windows fit exactly; otherwise ceil mode may add one
+            self.ceil.add(name)
 
     def pad(self, node: Any, attrs: dict) -> None:
         from symconv.frameworks import onnx as adapters
@@ -492,6 +494,8 @@ def read(
             )  # fmt: skip
         input_size = tuple(declared[2:])
     size = tuple(input_size) if isinstance(input_size, (tuple, list)) else (input_size,)
+    if len(size) == 1 and len(declared) > 3:
+        size = size * (len(declared) - 2)  # one size for every axis, as Network takes it
     if len(declared) >= 3 and len(declared) != len(size) + 2:
         raise ParameterError(
             "input_size", input_size, f"{len(declared) - 2} sizes (the model's input is "

@@ -280,6 +280,8 @@ def test_a_path_and_the_declared_input_size(onnx, tmp_path):
         assert ours == [size for _, size in Network.from_spec(spec).layer_sizes(17)]
     with pytest.raises(ParameterError, match="1 sizes"):
         Network.from_onnx(path, (17, 17))
+    model, spec = _unet(onnx, np.random.default_rng(6))
+    assert Network.from_onnx(model, 8).input_size == (8, 8)  # one size for both axes
 
 
 def test_ceil_mode_is_accepted_where_the_windows_fit(onnx, ort):
