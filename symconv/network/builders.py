@@ -18,8 +18,15 @@ from symconv.errors import ParameterError
 from symconv.network.layers import Layer, OperatorBuilder
 from symconv.operators import Pad
 
-__all__ = ["compose", "depthwise", "layer_builder", "merge_builder", "nearest_upsample",
-           "pass_through"]  # fmt: skip
+__all__ = [
+    "channel_scale",
+    "compose",
+    "depthwise",
+    "layer_builder",
+    "merge_builder",
+    "nearest_upsample",
+    "pass_through",
+]
 
 
 def compose(op: sp.MatrixExpr, before: sp.MatrixExpr | None) -> sp.MatrixExpr:
