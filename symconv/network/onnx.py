@@ -84,10 +84,10 @@ def _attributes(node: Any) -> dict[str, Any]:
 class _Reader:
     """The state of one pass over a graph: tensors seen, constants, nodes made."""
 
-    def __init__(self, graph: Any, rank: int) -> None:
+    def __init__(self, graph: Any, rank: int, opset: int) -> None:
         from onnx import numpy_helper
 
-        self.rank = rank
+        self.rank, self.opset = rank, opset
         self.constants: dict[str, np.ndarray] = {
             t.name: numpy_helper.to_array(t) for t in graph.initializer
         }
@@ -188,6 +188,12 @@ class _Reader:
             else:
                 self.add(node, Layer("pointwise"), [node.input[0]], pass_through)
         elif op in POINTWISE_NONLINEAR or op in _CHANNEL_NONLINEAR:
+            if op in _CHANNEL_NONLINEAR and self.opset < 13:
+                # before opset 13 the input is flattened to 2-D from ``axis`` (default 1):
+                # one softmax over channels and space together
+                raise ParameterError(
+                    "node", f"{self.what(node)} in opset {self.opset}", "opset 13 or later"
+                )
             if op in _CHANNEL_NONLINEAR and attrs.get("axis", -1) not in (1, -self.rank - 1):
                 raise ParameterError(
                     "axis",
@@ -408,6 +414,10 @@ class _Reader:
         ``half_pixel_symmetric``): with i = qk + r, 0 ≤ r < k, the last one is
         q + (r + ½)/k − ½, strictly within ½ of q, so rounding gives q.
         """
+        if self.opset < 11:  # Resize-10 has other inputs and no coordinate modes
+            raise ParameterError(
+                "node", f"{self.what(node)} in opset {self.opset}", "opset 11 or later"
+            )
         mode = attrs.get("mode", "nearest")
         transform = attrs.get("coordinate_transformation_mode", "half_pixel")
         rounding = attrs.get("nearest_mode", "round_prefer_floor")
@@ -483,7 +493,10 @@ def read(
 
     ``input_size`` defaults to the spatial shape the model's input declares.
     """
-    graph = _load(model).graph
+    model = _load(model)
+    graph = model.graph
+    opsets = [o.version for o in model.opset_import if o.domain in ("", "ai.onnx")]
+    opset = opsets[0] if opsets else 1
     source = _input(graph, {t.name for t in graph.initializer})
     declared = _declared_shape(source)
     if input_size is None:
@@ -501,7 +514,7 @@ def read(
             "input_size", input_size, f"{len(declared) - 2} sizes (the model's input is "
             f"{len(declared) - 2}-D)",
         )  # fmt: skip
-    reader = _Reader(graph, len(size))
+    reader = _Reader(graph, len(size), opset)
     reader.names[source.name] = INPUT
     if channels is None and len(declared) >= 2 and declared[1] is not None:
         channels = declared[1]

@@ -363,6 +363,19 @@ def test_unsupported_nodes_raise_parameter_errors_naming_them(onnx, build, match
         Network.from_onnx(build(onnx), (8, 8))
 
 
+def test_opset_specific_semantics(onnx):
+    # before opset 13 Softmax(axis=1) is one softmax over channels and space together
+    model = _one(onnx, "Softmax", axis=1)
+    assert Network.from_onnx(model, (8, 8)).nonlinear_layers() == ["y"]
+    model.opset_import[0].version = 12
+    with pytest.raises(ParameterError, match="Softmax 'y' in opset 12"):
+        Network.from_onnx(model, (8, 8))
+    model = _one(onnx, "Resize", ["x", "", "scales"], {"scales": SCALES})
+    model.opset_import[0].version = 10
+    with pytest.raises(ParameterError, match="Resize 'y' in opset 10"):
+        Network.from_onnx(model, (8, 8))
+
+
 def test_flatten_only_at_the_end_and_one_output(onnx):
     nodes = [_node(onnx, "Flatten", ["x"], "flat"), _node(onnx, "Relu", ["flat"], "relu")]
     with pytest.raises(ParameterError, match="Flatten 'flat' before Relu 'relu'"):
