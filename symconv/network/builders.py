@@ -103,6 +103,8 @@ def channel_scale(scales: Sequence[float]) -> OperatorBuilder:
 
         from symconv.operators.channels import CorrNd
 
+        if len(values) != c:
+            raise ParameterError("scales", f"{len(values)} values", f"one per channel ({c})")
         weight = np.array(values, dtype=object).reshape(c, 1, *([1] * len(size)))
         return CorrNd(weight, size, 0, 1, 1, c), c
 

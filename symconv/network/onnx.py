@@ -377,6 +377,11 @@ class _Reader:
     def batch_norm(self, node: Any, attrs: dict) -> None:
         scale = self.constant(node, 1).astype(np.float64)
         variance = self.constant(node, 4).astype(np.float64)
+        if attrs.get("spatial", 1) != 1 or scale.ndim != 1:
+            # opset < 9 with spatial=0: one statistic per element, not per channel
+            raise ParameterError(
+                "node", self.what(node), "per-channel statistics (spatial=1, 1-D scale)"
+            )
         self.reveal(scale.size)
         if attrs.get("training_mode", 0):
             # Normalised by the batch's own statistics: not an affine map.

@@ -363,6 +363,23 @@ def test_unsupported_nodes_raise_parameter_errors_naming_them(onnx, build, match
         Network.from_onnx(build(onnx), (8, 8))
 
 
+def test_batch_norm_statistics_must_be_per_channel(onnx):
+    n = lambda *a, **k: _node(onnx, *a, **k)  # noqa: E731
+    stats = {name: np.ones(3) for name in ("gamma", "beta", "mean", "var")}
+    nodes = [
+        n("Conv", ["x", "w"], "conv"),
+        n("BatchNormalization", ["conv", "gamma", "beta", "mean", "var"], "bn"),
+    ]
+    model = _model(onnx, nodes, 2, ["L"], {"w": np.ones((4, 2, 3)), **stats})
+    net = Network.from_onnx(model, 8)  # the geometry does not need the channels
+    with pytest.raises(ParameterError, match=r"one per channel \(4\)"):
+        net.operator()
+    stats = {name: np.ones((2, 8)) for name in ("gamma", "beta", "mean", "var")}
+    model = _model(onnx, [_node(onnx, "BatchNormalization", ["x", *stats], "bn")], 2, ["L"], stats)
+    with pytest.raises(ParameterError, match="per-channel statistics"):
+        Network.from_onnx(model, 8)
+
+
 def test_opset_specific_semantics(onnx):
     # before opset 13 Softmax(axis=1) is one softmax over channels and space together
     model = _one(onnx, "Softmax", axis=1)
