@@ -185,3 +185,8 @@ def test_an_onnx_model_needs_an_existing_file_and_the_onnx_package(capsys, tmp_p
     monkeypatch.setitem(sys.modules, "onnx", None)  # as if not installed: import fails
     status, out, err = _run(capsys, str(path), "--input", "8")
     assert status == 2 and not out and "pip install onnx" in err
+
+
+def test_output_is_for_onnx_models_only(capsys):
+    status, out, err = _run(capsys, "conv k=3", "--output", "conv")
+    assert status == 2 and not out and "--output" in err and "layer-list spec" in err

@@ -1,8 +1,8 @@
 """``symconv network``: sizes, receptive fields and valid input sizes of a whole network.
 
-SPEC is an ONNX model (a file named ``*.onnx``; needs the onnx package, and takes
-its input size from the model unless --input gives one), or a file or an inline
-string with one layer per line (or separated by ``;``)::
+SPEC is an ONNX model (a file named ``*.onnx``; needs the onnx package, takes its
+input size from the model unless --input gives one, and ends at --output NAME if
+given), or a file or an inline string with one layer per line (or separated by ``;``)::
 
     conv k=3 s=2 p=1 d=1    # kernel, stride, padding, dilation; 3x5 per axis; p=lo:hi, p=same
     skip: relu              # "name:" labels a layer's output; relu, gelu, bn, ... keep sizes
@@ -210,18 +210,20 @@ def _text(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _network(spec: str, sizes: tuple[int, ...] | None) -> Network:
+def _network(spec: str, sizes: tuple[int, ...] | None, output: str | None) -> Network:
     """An ONNX model (by its suffix), or a layer-list file or inline spec."""
     if "\n" not in spec and ";" not in spec and Path(spec).suffix.lower() == ".onnx":
         if not Path(spec).is_file():
             raise ParameterError("SPEC", spec, "an existing ONNX file")
-        return Network.from_onnx(spec, sizes)
+        return Network.from_onnx(spec, sizes, output=output)
+    if output is not None:
+        raise ParameterError("--output", output, "no --output with a layer-list spec")
     return Network.from_spec(_read(spec), sizes)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the network report; returns the exit status."""
-    net = _network(args.spec, _sizes(args.input))
+    net = _network(args.spec, _sizes(args.input), args.output)
     size = net.input_size
     if size is None:
         starts = [rule.start if rule else None for rule in net.size_rule("accepted")]
@@ -263,6 +265,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         metavar="LOW:HIGH",
         help="also list the accepted, exact and aligned input sizes in this range",
+    )
+    parser.add_argument(
+        "--output",
+        default=None,
+        metavar="NAME",
+        help="ONNX: end the network at this node or tensor (e.g. before a classifier's head)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(func=run)

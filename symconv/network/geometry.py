@@ -759,7 +759,11 @@ class Network:
 
     @classmethod
     def from_onnx(
-        cls, model: object, input_size: object = None, channels: int | None = None
+        cls,
+        model: object,
+        input_size: object = None,
+        channels: int | None = None,
+        output: str | None = None,
     ) -> Network:
         """An ONNX model as a network: an ``onnx.ModelProto`` or the path of a ``.onnx`` file.
 
@@ -772,6 +776,10 @@ class Network:
         channels : int, optional
             Input channels; by default the model input's declared C, else the
             input channels of the first convolution or BatchNormalization.
+        output : str, optional
+            The name of a node or tensor to end the network at (by default the
+            graph's one output). Only the nodes it depends on are read, so a
+            classifier's head (``GlobalAveragePool``, ``Gemm``, ...) can be left out.
 
         Notes
         -----
@@ -799,7 +807,7 @@ class Network:
         """
         from symconv.network.onnx import read
 
-        nodes, size, in_channels, ceil = read(model, input_size, channels)
+        nodes, size, in_channels, ceil = read(model, input_size, channels, output)
         network = cls(nodes, size, in_channels)
         network._refuse_ceil_overhang(ceil, "node", "ceil_mode=1")
         return network

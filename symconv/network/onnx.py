@@ -491,12 +491,34 @@ def _declared_shape(value: Any) -> list[int | None]:
     return [d.dim_value if d.HasField("dim_value") and d.dim_value > 0 else None for d in dims]
 
 
+def _up_to(graph: Any, output: str) -> tuple[list[Any], str]:
+    """The nodes ``output`` (a tensor or node name) depends on, in graph order; its tensor."""
+    producers = {name: node for node in graph.node for name in node.output if name}
+    named = {node.name: node.output[0] for node in graph.node if node.name and node.output}
+    tensor = output if output in producers else named.get(output)
+    if tensor is None:
+        raise ParameterError("output", output, "the name of a node or tensor of the graph")
+    needed: set[int] = set()
+    pending = [tensor]
+    while pending:
+        node = producers.get(pending.pop())
+        if node is not None and id(node) not in needed:
+            needed.add(id(node))
+            pending.extend(node.input)
+    return [node for node in graph.node if id(node) in needed], tensor
+
+
 def read(
-    model: object, input_size: object = None, channels: int | None = None
+    model: object,
+    input_size: object = None,
+    channels: int | None = None,
+    output: str | None = None,
 ) -> tuple[list[Node], tuple[int, ...], int, set[str]]:
     """(nodes, input size, input channels, ceil-mode pools) of an ONNX model.
 
-    ``input_size`` defaults to the spatial shape the model's input declares.
+    ``input_size`` defaults to the spatial shape the model's input declares;
+    ``output`` (a node or tensor name) ends the network there, reading only the
+    nodes it depends on (by default the graph's one output).
     """
     model = _load(model)
     graph = model.graph
@@ -523,14 +545,20 @@ def read(
     reader.names[source.name] = INPUT
     if channels is None and len(declared) >= 2 and declared[1] is not None:
         channels = declared[1]
-    for node in graph.node:
+    if output is None:
+        nodes, outputs = list(graph.node), [value.name for value in graph.output]
+    else:
+        nodes, tensor = _up_to(graph, output)
+        outputs = [tensor]
+    for node in nodes:
         reader.read(node)
     if not reader.nodes:
         raise ParameterError("model", graph.name or "the graph", "at least one layer")
-    outputs = [value.name for value in graph.output]
     if len(outputs) != 1 or reader.names.get(outputs[0]) != reader.nodes[-1].name:
         raise ParameterError(
-            "model", f"graph outputs {outputs}", "one output, computed by the last node"
+            "model",
+            f"graph outputs {outputs}",
+            "one output, computed by the last node (or choose one with output=)",
         )
     in_channels = channels if channels is not None else (reader.channels or 1)
     return reader.nodes, size, int(in_channels), reader.ceil

@@ -293,6 +293,50 @@ def test_ceil_mode_is_accepted_where_the_windows_fit(onnx, ort):
         Network.from_onnx(model, 10)  # ceil mode: 5 windows, floor mode 4
 
 
+# --- a classifier: the network up to a chosen output ---------------------------------------
+
+
+def _classifier(onnx, rng):
+    n = lambda *a, **k: _node(onnx, *a, **k)  # noqa: E731
+    nodes = [
+        n("Conv", ["x", "w1"], "conv1", strides=[2, 2], pads=[3, 3, 3, 3]),
+        n("Relu", ["conv1"], "relu1"),
+        n("MaxPool", ["relu1"], "pool", kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+        n("Conv", ["pool", "w2"], "conv2", pads=[1, 1, 1, 1]),
+        n("GlobalAveragePool", ["relu1"], "side"),  # a branch the features do not need
+        n("Relu", ["conv2"], "features"),
+        n("GlobalAveragePool", ["features"], "gap"),
+        n("Flatten", ["gap"], "flat"),
+        n("Gemm", ["flat", "fc", "fc_bias"], "logits", transB=1),
+    ]  # fmt: skip
+    weights = _weights(rng, w1=(4, 3, 7, 7), w2=(4, 4, 3, 3), fc=(10, 4), fc_bias=(10,))
+    return _model(onnx, nodes, 3, [32, 32], weights)
+
+
+def test_a_classifier_is_read_up_to_its_features(onnx, tmp_path, capsys):
+    model = _classifier(onnx, np.random.default_rng(8))
+    with pytest.raises(ParameterError, match="GlobalAveragePool 'side'"):
+        Network.from_onnx(model)
+    spec = "conv k=7 s=2 p=3; relu; maxpool k=3 s=2 p=1; conv k=3 p=1; relu"
+    for output in ("features", "features_tensor"):
+        if output == "features_tensor":  # a tensor name that is not a node name
+            model.graph.node[5].output[0] = output
+            model.graph.node[6].input[0] = output
+        net = Network.from_onnx(model, output=output)
+        assert [node.name for node in net.nodes] == ["conv1", "relu1", "pool", "conv2", "features"]
+        assert net.input_size == (32, 32) and net.channels == 3
+        _assert_same_geometry(net, spec, [(32, 32), (57, 64)])
+        assert net.receptive_field() == (19, 19)  # 7 + 2·2 + 4·2
+    with pytest.raises(ParameterError, match="output='nope'"):
+        Network.from_onnx(model, output="nope")
+    path = tmp_path / "classifier.onnx"
+    onnx.save(model, str(path))
+    assert main(["network", str(path), "--output", "conv2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["output_size"] == [8, 8] and report["receptive_field"] == [19, 19]
+    assert report["nonlinear_layers"] == ["relu1", "pool"]
+
+
 # --- nearest Resize ---------------------------------------------------------------------
 
 SCALES = np.array([1, 1, 2, 2], dtype=np.float32)
