@@ -789,7 +789,8 @@ class Network:
         ``Conv``, ``ConvTranspose`` (with ``pads`` or ``auto_pad``; ``output_shape``
         is refused, since it makes the padding depend on the input size),
         ``AveragePool`` (with ``count_include_pad=1`` where it pads), ``Pad``
-        (constant 0, spatial and channel axes), nearest ``Resize`` by one integer
+        (constant 0, spatial and channel axes), ``Slice`` cropping fixed amounts off
+        spatial axes (``x[..., a:-b]``), nearest ``Resize`` by one integer
         factor where output i reads input ⌊i/k⌋ (``asymmetric`` or
         ``tf_half_pixel_for_nn`` with ``nearest_mode`` ``floor``, the ``half_pixel``
         modes with ``round_prefer_*``; PyTorch's nearest ``Upsample`` exports as the

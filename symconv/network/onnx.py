@@ -41,10 +41,10 @@ _CHANNEL_NONLINEAR = ("Softmax", "LogSoftmax", "Hardmax")
 #: What :func:`read` accepts, for error messages.
 SUPPORTED = (
     "Conv, ConvTranspose (pads or auto_pad, no output_shape), AveragePool, MaxPool, Pad "
-    "(constant 0), nearest Resize by an integer factor, BatchNormalization, Identity, "
-    "Dropout, Add/Sum (of branches, or of a "
-    "constant bias), Concat (axis 1), pointwise activations (Relu, Sigmoid, ...; Softmax "
-    "over axis 1), Flatten/Reshape as the last node"
+    "(constant 0), Slice (fixed crops), nearest Resize by an integer factor, "
+    "BatchNormalization, Identity, Dropout, Add/Sum (of branches, or of a constant bias), "
+    "Concat (axis 1), pointwise activations (Relu, Sigmoid, ...; Softmax over axis 1), "
+    "Flatten/Reshape as the last node"
 )
 _SAME = {"SAME_UPPER": "same", "SAME_LOWER": "same_lower"}
 
@@ -201,6 +201,8 @@ class _Reader:
                     "1 (over the channels; over a spatial axis every output reads the whole row)",
                 )
             self.add(node, Layer("pointwise", linear=False), [node.input[0]], None)
+        elif op == "Slice":
+            self.slice(node, attrs)
         elif op == "Resize":
             self.resize(node, attrs)
         elif op in ("Flatten", "Reshape"):
@@ -408,6 +410,45 @@ class _Reader:
             self.add(node, Layer("pointwise"), branches, pass_through)
         else:
             raise ParameterError("node", self.what(node), "an input computed from the input")
+
+    def slice(self, node: Any, attrs: dict) -> None:
+        """A ``Slice`` that crops fixed amounts off spatial axes: ``x[..., a:-b]``.
+
+        Starts ≥ 0 and ends < 0 (or past any size: to the end) with step 1 cut the
+        same amounts at every input size, a ``pad`` layer with negative padding.
+        Other slices depend on the size (or are strided) and are refused.
+        """
+        from symconv.frameworks import onnx as adapters
+
+        if "starts" in attrs:  # opset < 10: attributes
+            starts, ends, axes, steps = attrs["starts"], attrs["ends"], attrs.get("axes"), None
+        else:
+            starts, ends = self.constant(node, 1), self.constant(node, 2)
+            axes = self.constant(node, 3, required=False)
+            steps = self.constant(node, 4, required=False)
+        total = self.rank + 2
+        axes = list(range(len(starts))) if axes is None else [int(v) % total for v in axes]
+        cuts = [(0, 0)] * total
+        for axis, start, end, step in zip(
+            axes, starts, ends, [1] * len(axes) if steps is None else steps
+        ):
+            start, end = int(start), int(end)
+            to_end = end >= 2**31 - 1  # INT_MAX and beyond mean "to the end"
+            if axis < 2 or step != 1 or start < 0 or not (end < 0 or to_end):
+                raise ParameterError(
+                    "node",
+                    f"{self.what(node)} (axis {axis}: start {start}, end {end}, step {step})",
+                    "a crop of fixed amounts on spatial axes: start >= 0, end < 0 or to the "
+                    "end, step 1 (other slices depend on the input size)",
+                )
+            cuts[axis] = (start, 0 if to_end else -end)
+        pads = [-lo for lo, _ in cuts] + [-hi for _, hi in cuts]
+
+        def make(c: int, size: tuple) -> tuple[sp.MatrixExpr, int]:
+            return adapters.pad(size, pads, "constant", channels=c), c
+
+        geometry = Layer("pad", padding=tuple((-lo, -hi) for lo, hi in cuts[2:]))
+        self.add(node, geometry, [node.input[0]], layer_builder(make))
 
     def resize(self, node: Any, attrs: dict) -> None:
         """Nearest ``Resize`` by one integer factor k: output i reads input ⌊i/k⌋.

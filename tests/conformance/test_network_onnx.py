@@ -263,6 +263,58 @@ def test_unet_like_concat_operator(onnx, ort):
     _assert_operator_matches(ort, net, model)
 
 
+def _cropping_unet(onnx, rng):
+    """U-Net's copy-and-crop with valid convolutions: the skip is sliced x[..., 4:-4]."""
+    n = lambda *a, **k: _node(onnx, *a, **k)  # noqa: E731
+    nodes = [
+        n("Conv", ["x", "w1"], "c1"),
+        n("Conv", ["c1", "w2"], "enc"),
+        n("AveragePool", ["enc"], "down", kernel_shape=[2], strides=[2]),
+        n("Conv", ["down", "w3"], "c3"),
+        n("Conv", ["c3", "w4"], "c4"),
+        n("ConvTranspose", ["c4", "w5"], "up", strides=[2]),
+        n("Slice", ["enc", "starts", "ends", "axes"], "crop"),
+        n("Concat", ["crop", "up"], "cat", axis=1),
+        n("Conv", ["cat", "w6"], "head"),
+    ]
+    weights = _weights(rng, w1=(2, 1, 3), w2=(2, 2, 3), w3=(3, 2, 3), w4=(3, 3, 3),
+                       w5=(3, 2, 2), w6=(1, 4, 1))  # fmt: skip
+    weights |= {"starts": np.array([4]), "ends": np.array([-4]), "axes": np.array([2])}
+    spec = """conv k=3; enc: conv k=3; avgpool k=2 s=2; conv k=3; conv k=3
+              up: conv_transpose k=2 s=2
+              pad p=-4 from=enc
+              cat up
+              conv k=1"""
+    return _model(onnx, nodes, 1, ["L"], weights), spec
+
+
+def test_a_fixed_slice_is_a_crop(onnx, ort):
+    model, spec = _cropping_unet(onnx, np.random.default_rng(9))
+    net = Network.from_onnx(model, 30)
+    _assert_same_geometry(net, spec, [(30,), (44,)])
+    (rule,) = net.size_rule("accepted")
+    assert str(rule) == "n ≡ 0 (mod 2), n ≥ 14"  # 14 → 12 → 10 → 5 → 3 → 1 → 2, crop 10 − 8
+    for length in range(6, 30):
+        try:
+            _run(ort, model, np.zeros((1, 1, length)))
+            runs = True
+        except Exception:  # onnxruntime's own error class
+            runs = False
+        assert runs == (length in rule), length
+    _assert_operator_matches(ort, net, model)
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "axes", "steps"),
+    [([-6], [-1], [2], [1]), ([1], [6], [2], [1]), ([1], [-1], [1], [1]), ([1], [-1], [2], [2])],
+)
+def test_slices_that_depend_on_the_size_are_refused(onnx, starts, ends, axes, steps):
+    constants = {k: np.array(v) for k, v in zip(("s", "e", "a", "t"), (starts, ends, axes, steps))}
+    model = _one(onnx, "Slice", ["x", "s", "e", "a", "t"], constants)
+    with pytest.raises(ParameterError, match=r"Slice 'y'.*a crop of fixed amounts"):
+        Network.from_onnx(model, (8, 8))
+
+
 # --- files, declared sizes, ceil mode ----------------------------------------------------
 
 
