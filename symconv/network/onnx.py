@@ -397,11 +397,21 @@ class _Reader:
         branches = [name for name in node.input if name not in self.constants]
         for name in node.input:
             bias = self.constants.get(name)
-            if bias is not None and any(d != 1 for d in bias.shape[2:]):
+            if bias is None:
+                continue
+            # Broadcasting aligns shapes on the right: the last `rank` axes are spatial,
+            # and a constant longer than 1 there would fix (or stretch) the input size.
+            spatial = bias.shape[-self.rank :] if bias.ndim else ()
+            if (
+                bias.ndim > self.rank + 2
+                or any(d != 1 for d in spatial)
+                or (bias.ndim == self.rank + 2 and bias.shape[0] != 1)
+            ):
                 raise ParameterError(
                     "node",
                     f"{self.what(node)} constant {name!r} of shape {list(bias.shape)}",
-                    "a scalar or per-channel constant (size 1 on the spatial axes)",
+                    "a scalar or per-channel constant (C, 1, ..., 1) with size 1 on the "
+                    "spatial axes",
                 )
         if len(branches) >= 2:
             self.add(node, Merge("add"), branches, merge_builder("add"))

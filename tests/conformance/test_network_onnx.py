@@ -451,6 +451,9 @@ def _one(onnx, op, inputs=("x",), weights=None, **attrs):
         (lambda o: _one(o, "AveragePool", kernel_shape=[2, 2], pads=[1, 1, 1, 1]),
          "count_include_pad.*AveragePool 'y'"),
         (lambda o: _one(o, "Softmax"), "axis.*Softmax 'y'"),
+        # (4,) broadcasts along W, not along the channels
+        (lambda o: _one(o, "Add", ["x", "b"], {"b": np.ones(4)}), "Add 'y' constant 'b'"),
+        (lambda o: _one(o, "Add", ["x", "b"], {"b": np.ones((2, 1, 8))}), "of shape .2, 1, 8."),
         (lambda o: _one(o, "Flatten", axis=2), "axis.*Flatten 'y'"),
     ],
 )  # fmt: skip
