@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -174,3 +175,18 @@ def test_the_help_example_is_a_network(capsys):
     assert len(parse_spec(example)) == 9
     status, out, _ = _run(capsys, example, "--input", "16")
     assert status == 0 and "output size: 8" in out
+
+
+def test_an_onnx_model_needs_an_existing_file_and_the_onnx_package(capsys, tmp_path, monkeypatch):
+    status, out, err = _run(capsys, str(tmp_path / "missing.onnx"), "--input", "8")
+    assert status == 2 and not out and "an existing ONNX file" in err
+    path = tmp_path / "model.onnx"
+    path.write_bytes(b"not read")
+    monkeypatch.setitem(sys.modules, "onnx", None)  # as if not installed: import fails
+    status, out, err = _run(capsys, str(path), "--input", "8")
+    assert status == 2 and not out and "pip install onnx" in err
+
+
+def test_output_is_for_onnx_models_only(capsys):
+    status, out, err = _run(capsys, "conv k=3", "--output", "conv")
+    assert status == 2 and not out and "--output" in err and "layer-list spec" in err

@@ -19,7 +19,8 @@ import pytest
 import sympy as sp
 
 from symconv import Network, ParameterError, sizes
-from symconv.network import Layer, Merge, Node, SizeRule
+from symconv.frameworks import onnx as onnx_adapters
+from symconv.network import Layer, Merge, Node, SizeRule, parse_spec
 
 
 def conv(k, s=1, p=0, d=1):
@@ -588,6 +589,26 @@ def test_same_padding_is_tensorflow_s_rule():
     for n, k, s, d in itertools.product(range(1, 20), range(1, 6), range(1, 4), range(1, 3)):
         layer = Layer("conv", k, stride=s, padding="same", dilation=d)
         assert layer.pads(0, n) == tuple(sizes.same_padding(n, k, s, d))
+
+
+def test_same_and_same_lower_are_onnx_s_auto_pads():
+    # ONNX's SAME_UPPER is "same", SAME_LOWER puts the odd extra at the start
+    for n, k, s, d in itertools.product(range(1, 20), range(1, 6), range(1, 4), range(1, 3)):
+        for rule, auto_pad in (("same", "SAME_UPPER"), ("same_lower", "SAME_LOWER")):
+            layer = Layer("conv", k, stride=s, padding=rule, dilation=d)
+            assert layer.pads(0, n) == onnx_adapters.conv_same_pads(n, k, s, d, auto_pad)
+    layer = Layer("pool", 2, stride=2, padding="SAME_LOWER", linear=False)
+    assert layer.describe() == "maxpool k=2 s=2 p=same_lower"
+    (node,) = parse_spec(layer.describe())
+    assert node.op == Layer("pool", 2, stride=2, padding="same_lower", linear=False, name=node.name)
+    with pytest.raises(ParameterError, match="explicit amounts for a conv_transpose"):
+        Layer("conv_transpose", 3, padding="same_lower")
+    # stride 2: the split changes with n, so the effective padding needs a size
+    net = Network([Layer("conv", 4, stride=2, padding="same_lower")])
+    # n = 8: total 2 → (1, 1); n = 9: total 3 → (2, 1) (SAME_UPPER would give (1, 2))
+    assert net.effective_padding(8) == (1,) and net.effective_padding(9) == (2,)
+    with pytest.raises(ParameterError, match="depends on it"):
+        net.effective_padding()
 
 
 @pytest.mark.parametrize("which", ["accepted", "exact", "aligned"])

@@ -1,8 +1,10 @@
 """``symconv network``: sizes, receptive fields and valid input sizes of a whole network.
 
-SPEC is a file or an inline string with one layer per line (or separated by ``;``)::
+SPEC is an ONNX model (a file named ``*.onnx``; needs the onnx package, takes its
+input size from the model unless --input gives one, and ends at --output NAME if
+given), or a file or an inline string with one layer per line (or separated by ``;``)::
 
-    conv k=3 s=2 p=1 d=1    # kernel, stride, padding, dilation; per axis 3x5, p=lo:hi, p=same
+    conv k=3 s=2 p=1 d=1    # kernel, stride, padding, dilation; 3x5 per axis; p=lo:hi, p=same
     skip: relu              # "name:" labels a layer's output; relu, gelu, bn, ... keep sizes
     maxpool k=2 s=2         # avgpool (or pool) is linear, maxpool is not
     pad p=1:0               # zero padding, lo:hi (a negative amount crops)
@@ -208,9 +210,20 @@ def _text(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _network(spec: str, sizes: tuple[int, ...] | None, output: str | None) -> Network:
+    """An ONNX model (by its suffix), or a layer-list file or inline spec."""
+    if "\n" not in spec and ";" not in spec and Path(spec).suffix.lower() == ".onnx":
+        if not Path(spec).is_file():
+            raise ParameterError("SPEC", spec, "an existing ONNX file")
+        return Network.from_onnx(spec, sizes, output=output)
+    if output is not None:
+        raise ParameterError("--output", output, "no --output with a layer-list spec")
+    return Network.from_spec(_read(spec), sizes)
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the network report; returns the exit status."""
-    net = Network.from_spec(_read(args.spec), _sizes(args.input))
+    net = _network(args.spec, _sizes(args.input), args.output)
     size = net.input_size
     if size is None:
         starts = [rule.start if rule else None for rule in net.size_rule("accepted")]
@@ -234,12 +247,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.split("\n\nExamples")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("spec", metavar="SPEC", help="a layer-list file or inline string")
+    parser.add_argument(
+        "spec", metavar="SPEC", help="an ONNX model (*.onnx), a layer-list file or inline string"
+    )
     parser.add_argument(
         "--input",
         default=None,
         metavar="N",
-        help="input size: 572, or per axis 572,572 (default: the smallest size accepted)",
+        help="input size: 572, or per axis 572,572 (default: the ONNX model's, else the "
+        "smallest size accepted)",
     )
     parser.add_argument(
         "--index", default=None, metavar="I", help="the output index to locate (default 0)"
@@ -249,6 +265,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         metavar="LOW:HIGH",
         help="also list the accepted, exact and aligned input sizes in this range",
+    )
+    parser.add_argument(
+        "--output",
+        default=None,
+        metavar="NAME",
+        help="ONNX: end the network at this node or tensor (e.g. before a classifier's head)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(func=run)

@@ -58,7 +58,8 @@ import sympy as sp
 
 from symconv import _validate
 from symconv.errors import ParameterError
-from symconv.frameworks._common import chain, same_split, spatial, to_sympy, weight_array
+from symconv.framework_padding import same_split
+from symconv.frameworks._common import chain, spatial, to_sympy, weight_array
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.grid import crop_nd, pad_nd
 
