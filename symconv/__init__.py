@@ -36,7 +36,7 @@ from symconv.operators import (
 )
 
 # Register the N-D operators' exact matrices and numeric functions.
-from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
+from symconv import nd_numeric  # noqa: F401  isort: skip
 from symconv.proof import Proof, prove  # isort: skip
 
 __all__ = [
