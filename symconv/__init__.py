@@ -34,10 +34,7 @@ from symconv.operators import (
     Permute,
     Upsample,
 )
-
-# Register the N-D operators' exact matrices and numeric functions.
-from symconv import nd_numeric  # noqa: F401  isort: skip
-from symconv.proof import Proof, prove  # isort: skip
+from symconv.proof import Proof, prove
 
 __all__ = [
     "Conv",

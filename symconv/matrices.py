@@ -75,7 +75,6 @@ __all__ = [
     "domain_of",
     "explicit",
     "first_difference",
-    "register",
     "same_matrix",
     "sparse_matrix",
 ]
@@ -388,11 +387,6 @@ def _sparse(expr: object, K: Domain) -> DomainMatrix:
     if isinstance(expr, MatrixSymbol):
         raise ParameterError("expr", expr, "an expression of symconv operators, not a MatrixSymbol")
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
-
-
-#: Register the sparse builder of a new operator class:
-#: ``@register`` on ``def _(expr: MyOp, K: Domain) -> DomainMatrix``.
-register = _sparse.register
 
 
 @_sparse.register
