@@ -27,6 +27,7 @@ from symconv.proof.symbolic import (
     bounded,
     canonical_size,
     entrywise_equal,
+    entrywise_equal_nd,
     surely_positive,
 )
 
@@ -411,7 +412,7 @@ def _dense_from_rows(expr: sp.Basic, values: dict) -> sp.Matrix:
     sub = {x: sp.Integer(values[x.name]) for x in normal.free_symbols if x.name in values}
     rows, cols = (int(sp.sympify(d).xreplace(sub)) for d in normal.shape)
     dense = sp.zeros(rows, cols)
-    for c, col, guards in row_terms(normal):
+    for c, (col,), guards in row_terms(normal):
         parts = [c, col, *(x for g in guards for x in g[1:])]
         dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
         for i in range(rows):
@@ -467,7 +468,6 @@ def _counts_2d(m_: tuple, s_: tuple, swap: bool = False):
 
 
 def test_checkerboard_2d_is_free_in_every_size() -> None:
-    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
 
     m_ = sp.symbols("m_1 m_2", integer=True, positive=True)
     s_ = sp.symbols("s_1 s_2", integer=True, positive=True)
@@ -485,8 +485,8 @@ def test_checkerboard_2d_is_free_in_every_size() -> None:
 def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
     """Row (0, i₁, i₂) of ConvTransposeNd(1_{m₁×m₂}) 1, bound taps enumerated, is the matrix."""
     from symconv import explicit
-    from symconv.catalogue.nd_symbolic import row_terms_nd
     from symconv.catalogue.twod import _checkerboard_sides
+    from symconv.proof.symbolic import row_terms
 
     i1, i2 = sp.symbols("i_1 i_2", integer=True, nonnegative=True)
     for n_, m_, s_ in [((2, 3), (3, 2), (2, 1)), ((3, 2), (2, 4), (3, 2))]:
@@ -495,7 +495,7 @@ def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
         values = dict(zip(symbols, map(sp.Integer, (*n_, *m_, *s_))))
         concrete = explicit(_checkerboard_sides(n_, m_, s_)[0])
         op = lhs.xreplace(values)
-        terms = row_terms_nd(op, (sp.Integer(0), i1, i2))
+        terms = row_terms(op, (sp.Integer(0), i1, i2))
         width = s_[1] * (n_[1] - 1) + m_[1]
         dense = sp.zeros(*concrete.shape)
         for c, cols, guards in terms:
@@ -512,15 +512,15 @@ def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
 
 def _dense_from_rows_nd(expr: sp.Basic, values: dict) -> sp.Matrix:
     """The matrix of a single-channel 2-D ``expr`` rebuilt from its N-D row map alone."""
-    from symconv.catalogue.nd_symbolic import axis_shape, row_terms_nd
+    from symconv.proof.symbolic import index_shape, row_terms
 
     sub = {x: sp.Integer(values[x.name]) for x in expr.free_symbols if x.name in values}
     op = expr.xreplace(sub)
-    (_, *out), (_, *inp) = axis_shape(op, 2)
+    (_, *out), (_, *inp) = index_shape(op, 3)
     out, inp = [int(x) for x in out], [int(x) for x in inp]
     i1, i2 = sp.symbols("i_1 i_2", integer=True, nonnegative=True)
     dense = sp.zeros(out[0] * out[1], inp[0] * inp[1])
-    for c, cols, guards in row_terms_nd(op, (sp.Integer(0), i1, i2)):
+    for c, cols, guards in row_terms(op, (sp.Integer(0), i1, i2)):
         parts = [c, *cols, *(x for g in guards for x in g[1:])]
         dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
         for r, w in itertools.product(range(out[0]), range(out[1])):
@@ -540,7 +540,6 @@ def _dense_from_rows_nd(expr: sp.Basic, values: dict) -> sp.Matrix:
 
 def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
     from symconv import explicit
-    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
     from symconv.catalogue.twod import _nearest_sides
 
     n_, k_, m_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nkm")
@@ -557,7 +556,6 @@ def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
 
 def test_subpixel_2d_row_maps_rebuild_the_concrete_matrices() -> None:
     from symconv import explicit
-    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
     from symconv.catalogue.twod import _subpixel_sides
 
     n_, m_, s_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
@@ -572,3 +570,40 @@ def test_subpixel_2d_row_maps_rebuild_the_concrete_matrices() -> None:
         concrete = _subpixel_sides(n0, m0, s0)
         for symbolic, side in zip((lhs, rhs), concrete):
             assert _dense_from_rows_nd(symbolic, values) == explicit(side), (n0, m0, s0)
+
+
+# --- one tier for 1-D and N-D ---------------------------------------------------------------
+
+
+def test_channels_of_a_grouped_layer_are_a_kronecker_product_with_the_identity() -> None:
+    """The N-D tier at one spatial axis: channel-major rows, an identity on the channel axis."""
+    from sympy.matrices.expressions import KroneckerProduct
+
+    from symconv import CorrNd, kernel
+
+    q, r = kernel("q", 3), kernel("r", 3)
+    grouped = CorrNd([[list(q)], [list(q)]], n + 2, groups=2)
+    per_channel = KroneckerProduct(Identity(2), Corr(q, n + 2))
+    holds, detail = entrywise_equal_nd(grouped, per_channel, 1)
+    assert holds and "every one of the 2 output channel(s)" in detail, detail
+    assert entrywise_equal_nd(grouped.T, KroneckerProduct(Identity(2), Corr(q, n + 2).T), 1)[0]
+    other = CorrNd([[list(q)], [list(r)]], n + 2, groups=2)  # channel 1 reads r
+    holds, detail = entrywise_equal_nd(other, per_channel, 1)
+    assert not holds and detail.startswith("row forms differ at channel 1"), detail
+
+
+def test_one_kernel_family_twice_on_an_axis_is_not_claimed() -> None:
+    """Two independent sums over the taps of q must not be renamed into one (q ∗ q)."""
+    from symconv.operators.channels import ConvTransposeNd, WeightFamily
+
+    n_, m_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nm")
+    first = ConvTransposeNd(WeightFamily("q", m_), n_)
+    twice = MatMul(ConvTransposeNd(WeightFamily("q", m_), first.output_size), first)
+    holds, detail = entrywise_equal_nd(twice, twice, 2)
+    assert not holds and "twice in one product" in detail, detail
+
+
+def test_the_nd_tier_needs_a_spatial_rank() -> None:
+
+    with pytest.raises(SymconvError, match="rank"):
+        entrywise_equal_nd(Identity(n), Identity(n), 0)
