@@ -51,19 +51,17 @@ from symconv.errors import ParameterError, ShapeMismatchError
 from symconv.operators import (
     Conv,
     ConvTranspose,
-    ConvTransposeNd,
     Corr,
-    CorrNd,
     Crop,
     Downsample,
     Flip,
     Operator,
     Pad,
-    Permute,
     Upsample,
 )
 from symconv.operators.base import expand_power
-from symconv.operators.channels import _layer_shape
+from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape
+from symconv.operators.grid import Permute
 from symconv.operators.index_map import evaluate, flat_index
 
 #: Either fast representation; both support transpose, @, +, scale and kron.

@@ -52,19 +52,17 @@ from symconv.matrices import derived_entries, explicit
 from symconv.operators import (
     Conv,
     ConvTranspose,
-    ConvTransposeNd,
     Corr,
-    CorrNd,
     Crop,
     Downsample,
     Flip,
     Operator,
     Pad,
-    Permute,
     Upsample,
 )
 from symconv.operators.base import expand_power
-from symconv.operators.channels import _layer_shape, flat
+from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape, flat
+from symconv.operators.grid import Permute
 
 __all__ = [
     "DENSE_LIMIT",

@@ -8,20 +8,7 @@ import sympy as sp
 from sympy import KroneckerProduct, MatAdd, MatMul, Transpose
 from sympy.matrices import kronecker_product
 
-from symconv import (
-    Conv,
-    ConvTranspose,
-    ConvTransposeNd,
-    Corr,
-    CorrNd,
-    Crop,
-    Downsample,
-    Flip,
-    Pad,
-    Permute,
-    Upsample,
-    kernel,
-)
+from symconv import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample, kernel
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix
 from symconv.errors import ShapeMismatchError
 from symconv.matrices import (
@@ -35,7 +22,8 @@ from symconv.matrices import (
     same_matrix,
     sparse_matrix,
 )
-from symconv.operators.channels import weight_tensor
+from symconv.operators.channels import ConvTransposeNd, CorrNd, weight_tensor
+from symconv.operators.grid import Permute
 
 q = kernel("q", 3)
 r = kernel("r", 2)
