@@ -18,6 +18,7 @@ from symconv._version import __version__
 from symconv.errors import ParameterError, ShapeMismatchError, SymconvError
 from symconv.kernels import kernel, signal
 from symconv.matrices import explicit
+from symconv.network import Network
 from symconv.numeric import lambdify
 from symconv.operators import (
     Conv,
@@ -34,11 +35,7 @@ from symconv.operators import (
     Upsample,
 )
 from symconv.printing.latex import latex
-
-# Register the N-D operators' exact matrices and numeric functions.
-from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
-from symconv.proof import Proof, prove  # isort: skip
-from symconv.network import Network  # isort: skip
+from symconv.proof import Proof, prove
 
 __all__ = [
     "Conv",

@@ -60,6 +60,8 @@ from symconv.operators import (
     Upsample,
 )
 from symconv.operators.base import expand_power
+from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape
+from symconv.operators.grid import Permute
 from symconv.operators.index_map import evaluate, flat_index
 
 #: Either fast representation; both support transpose, @, +, scale and kron.
@@ -71,7 +73,6 @@ __all__ = [
     "domain_of",
     "explicit",
     "first_difference",
-    "register",
     "same_matrix",
     "sparse_matrix",
 ]
@@ -302,6 +303,65 @@ def _(expr: ConvTranspose, K: Domain) -> Pattern:
     return [(v, j, i) for v, i, j in _corr_pattern(expr, n_in, n_out, K)]
 
 
+def _layer_pattern(
+    expr: CorrNd | ConvTransposeNd, n_in: tuple[int, ...], n_out: tuple[int, ...], K: Domain
+) -> Pattern:
+    """The forward N-D correlation from grid ``n_in`` to ``n_out`` (channel-major, row-major).
+
+    Output (o, i) reads input (c, i·s + t·d − lo) for tap t, per axis: for each tap, one
+    band of positions shared by every (o, c) pair of a group, with value w[o, c, t].
+    """
+    # Python ints: the weight's shape holds SymPy Integers, slow in index arithmetic.
+    c_out, _, c_out_g, c_in_g = map(int, _layer_shape(expr.weight, expr.groups))
+    stride = np.array([int(s) for s in expr.stride])
+    dilation = np.array([int(d) for d in expr.dilation])
+    lows = np.array([int(p[0]) for p in expr.padding])
+    grid = np.indices(n_out).reshape(len(n_out), -1).T  # every output position
+    out_flat = np.ravel_multi_index(grid.T, n_out)
+    p_out, p_in = int(np.prod(n_out)), int(np.prod(n_in))
+    pattern: Pattern = []
+    for taps in itertools.product(*map(range, expr.kernel_size)):
+        source = grid * stride + np.array(taps) * dilation - lows
+        inside = np.all((source >= 0) & (source < np.array(n_in)), axis=1)
+        if not inside.any():
+            continue
+        rows = out_flat[inside]
+        cols = np.ravel_multi_index(source[inside].T, n_in)
+        for o in range(c_out):
+            first = (o // c_out_g) * c_in_g  # the first input channel of o's group
+            for c in range(first, first + c_in_g):
+                value = K.from_sympy(expr.weight[(o, c - first, *taps)])
+                if not K.is_zero(value):
+                    pattern.append((value, o * p_out + rows, c * p_in + cols))
+    return pattern
+
+
+def _grid(sizes: tuple, expr: MatrixExpr) -> tuple[int, ...]:
+    _concrete(expr)  # a clear error for symbolic sizes
+    return tuple(int(n) for n in sizes)
+
+
+@_pattern.register
+def _(expr: CorrNd, K: Domain) -> Pattern:
+    return _layer_pattern(expr, _grid(expr.size, expr), _grid(expr.output_size, expr), K)
+
+
+@_pattern.register
+def _(expr: ConvTransposeNd, K: Domain) -> Pattern:
+    # The forward correlation maps the transposed layer's output back to its input.
+    n_in, n_out = _grid(expr.size, expr), _grid(expr.output_size, expr)
+    return [(v, j, i) for v, i, j in _layer_pattern(expr, n_out, n_in, K)]
+
+
+@_pattern.register
+def _(expr: Permute, K: Domain) -> Pattern:
+    # One gather instead of the index map's per-entry SymPy evaluation: for 4096 entries
+    # about 3 ms against 80 ms.
+    dims = _grid(expr.dims, expr)
+    source = np.arange(int(np.prod(dims))).reshape(dims).transpose(expr.axes).ravel()
+    return [(K.one, np.arange(len(source), dtype=np.int64), source.astype(np.int64))]
+
+
 # -- the DomainMatrix path: any domain, one Python object per entry -------------
 
 
@@ -325,11 +385,6 @@ def _sparse(expr: object, K: Domain) -> DomainMatrix:
     if isinstance(expr, MatrixSymbol):
         raise ParameterError("expr", expr, "an expression of symconv operators, not a MatrixSymbol")
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
-
-
-#: Register the sparse builder of a new operator class:
-#: ``@register`` on ``def _(expr: MyOp, K: Domain) -> DomainMatrix``.
-register = _sparse.register
 
 
 @_sparse.register
@@ -669,6 +724,16 @@ def explicit(expr: MatrixExpr) -> sp.SparseMatrix:
     Matrix([
     [1, 0, 0, 0],
     [0, 0, 1, 0]])
+
+    An N-D layer's rows and columns are its channel-major, row-major multi-indices:
+
+    >>> from symconv import CorrNd
+    >>> explicit(CorrNd([[[1, 2]], [[3, 4]]], 3))
+    Matrix([
+    [1, 2, 0],
+    [0, 1, 2],
+    [3, 4, 0],
+    [0, 3, 4]])
 
     ``A @ A`` is SymPy's ``MatPow``, read as the product:
 

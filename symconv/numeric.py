@@ -2,7 +2,10 @@
 
 :func:`symconv.lambdify` compiles an operator expression into a matrix-free NumPy
 function: every operator becomes slicing, zero insertion or a tap loop over
-strided views (never a dense matrix), vectorised over leading batch axes.
+strided views (never a dense matrix), vectorised over leading batch axes. An
+N-D layer (:class:`~symconv.operators.channels.CorrNd`) runs as one grouped
+channel contraction per kernel tap; a Kronecker product applies each factor
+along its own axis of the reshaped input.
 :func:`lambdify_explicit` is the reference path through the exact matrix, for
 small sizes and tests.
 
@@ -14,10 +17,17 @@ Examples
 >>> f = lambdify(Conv(q, 4, "same") @ Upsample(2, 2), q)
 >>> f(np.array([1.0, 2.0]), [1, 10, 100])
 array([ 10., 102.,  20., 200.])
+
+A 2×2 box filter on a 3×3 image (row-major), 'valid':
+
+>>> from symconv.operators.channels import corr_nd
+>>> lambdify(corr_nd([[1, 1], [1, 1]], (3, 3)))(np.arange(9.0))
+array([ 8., 12., 20., 24.])
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from functools import singledispatch
@@ -51,6 +61,8 @@ from symconv.operators import (
     Upsample,
 )
 from symconv.operators.base import expand_power
+from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape, flat
+from symconv.operators.grid import Permute
 
 __all__ = [
     "DENSE_LIMIT",
@@ -58,7 +70,6 @@ __all__ = [
     "correlate_strided",
     "lambdify",
     "lambdify_explicit",
-    "register",
     "scatter_transposed",
 ]
 
@@ -553,12 +564,6 @@ def _compile_derived(expr: Operator, params: _Parameters) -> Apply:
     return apply
 
 
-#: Register the numeric compiler of a new operator class:
-#: ``@register`` on ``def _(expr: MyOp, params) -> Apply``; use
-#: ``params.compile(scalars)`` for values that depend on the parameters.
-register = _compile.register
-
-
 @_compile.register
 def _(expr: Downsample, params: _Parameters) -> Apply:
     k = _size(expr.k, expr)
@@ -623,6 +628,99 @@ def _(expr: Corr, params: _Parameters) -> Apply:
 @_compile.register
 def _(expr: ConvTranspose, params: _Parameters) -> Apply:
     return _compile_linear(_linear(expr), params)
+
+
+# -- N-D layers: one grouped channel contraction per kernel tap ------------------
+
+
+class _Layer:
+    """The integers and the weight function of a CorrNd/ConvTransposeNd at concrete sizes."""
+
+    def __init__(self, expr: CorrNd | ConvTransposeNd, params: _Parameters) -> None:
+        self.c_out, self.c_in, self.c_out_g, self.c_in_g = _layer_shape(expr.weight, expr.groups)
+        self.groups = int(expr.groups)
+        self.shape = tuple(expr.weight.shape)
+        self.kernel = self.shape[2:]
+        self.stride = [_size(s, expr) for s in expr.stride]
+        self.dilation = [_size(d, expr) for d in expr.dilation]
+        self.lows = [int(p[0]) for p in expr.padding]
+        self.highs = [int(p[1]) for p in expr.padding]
+        self.size = [_size(n, expr) for n in expr.size]
+        self.output_size = [_size(n, expr) for n in expr.output_size]
+        self._values = params.compile(flat(expr.weight))
+
+    def weight(self, values: Sequence[float]) -> np.ndarray:
+        """(groups, C_out/groups, C_in/groups, *k) of the forward conv."""
+        w = np.asarray(self._values(values)).reshape(self.shape)
+        return w.reshape(self.groups, self.c_out_g, self.c_in_g, *self.kernel)
+
+    def window(self, taps: tuple[int, ...], lengths: Sequence[int]) -> tuple[slice, ...]:
+        """The strided slice that tap ``taps`` reads from the padded grid."""
+        return tuple(
+            slice(t * d, t * d + s * (n - 1) + 1, s)
+            for t, d, s, n in zip(taps, self.dilation, self.stride, lengths)
+        )
+
+
+@_compile.register
+def _(expr: CorrNd, params: _Parameters) -> Apply:
+    # Each tap: one channel contraction over a strided view of the zero-padded input.
+    layer = _Layer(expr, params)
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        w = layer.weight(values)
+        batch = x.shape[:-1]
+        grid = x.reshape(-1, layer.groups, layer.c_in_g, *layer.size)
+        padded_size = [n + lo + hi for n, lo, hi in zip(layer.size, layer.lows, layer.highs)]
+        padded = _zeros((grid.shape[0], layer.groups, layer.c_in_g, *padded_size), x, w)
+        inner = tuple(slice(lo, lo + n) for lo, n in zip(layer.lows, layer.size))
+        padded[(Ellipsis, *inner)] = grid
+        out = _zeros((grid.shape[0], layer.groups, layer.c_out_g, *layer.output_size), x, w)
+        for taps in itertools.product(*map(range, layer.kernel)):
+            view = padded[(Ellipsis, *layer.window(taps, layer.output_size))]
+            out += np.einsum("goc,bgc...->bgo...", w[(Ellipsis, *taps)], view)
+        return out.reshape(*batch, -1)
+
+    return apply
+
+
+@_compile.register
+def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
+    # The transpose: scatter the same contractions into a buffer, then crop it.
+    layer = _Layer(expr, params)
+    full = [  # the scattered extent, at least lo + the output on every axis
+        max(s * (n - 1) + d * (m - 1) + 1, lo + n_out)
+        for s, n, d, m, lo, n_out in zip(
+            layer.stride, layer.size, layer.dilation, layer.kernel, layer.lows, layer.output_size
+        )
+    ]
+    kept = tuple(slice(lo, lo + n) for lo, n in zip(layer.lows, layer.output_size))
+
+    def apply(y: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        w = layer.weight(values)
+        batch = y.shape[:-1]
+        grid = y.reshape(-1, layer.groups, layer.c_out_g, *layer.size)
+        buffer = _zeros((grid.shape[0], layer.groups, layer.c_in_g, *full), y, w)
+        for taps in itertools.product(*map(range, layer.kernel)):
+            target = (Ellipsis, *layer.window(taps, layer.size))
+            buffer[target] += np.einsum("goc,bgo...->bgc...", w[(Ellipsis, *taps)], grid)
+        return buffer[(Ellipsis, *kept)].reshape(*batch, -1)
+
+    return apply
+
+
+@_compile.register
+def _(expr: Permute, params: _Parameters) -> Apply:
+    dims = [_size(n, expr) for n in expr.dims]
+    axes = expr.axes
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        batch = x.shape[:-1]
+        lead = tuple(range(len(batch)))
+        moved = x.reshape(*batch, *dims).transpose(*lead, *(len(batch) + a for a in axes))
+        return moved.reshape(*batch, -1)
+
+    return apply
 
 
 @_compile.register

@@ -12,13 +12,13 @@ from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMu
 
 from symconv import SymconvError, catalogue, explicit, lambdify
 from symconv.catalogue import twod
-from symconv.catalogue.nd_symbolic import entrywise_equal_nd
 from symconv.derivation import Tier
 from symconv.operators import Upsample
 from symconv.operators.channels import ConvTransposeNd, CorrNd, conv_nd, corr_nd, weight_tensor
 from symconv.operators.grid import pad_nd, upsample_nd
 from symconv.proof import oracle
 from symconv.proof.rules import border
+from symconv.proof.symbolic import entrywise_equal_nd
 from symconv.proof.tiers import Instance, exhaustive_tier, numeric_tier
 
 NAMES_2D = [

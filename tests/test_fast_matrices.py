@@ -12,14 +12,18 @@ from symconv import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsa
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix
 from symconv.errors import ShapeMismatchError
 from symconv.matrices import (
+    _fast,
     _polymatrix,
     _sparse,
+    derived_entries,
     domain_of,
     explicit,
     first_difference,
     same_matrix,
     sparse_matrix,
 )
+from symconv.operators.channels import ConvTransposeNd, CorrNd, weight_tensor
+from symconv.operators.grid import Permute
 
 q = kernel("q", 3)
 r = kernel("r", 2)
@@ -38,6 +42,12 @@ OPERATORS = [
     ConvTranspose(r, 3, (0, 2), stride=3, dilation=2, output_padding=2),
     Conv((1, -2, 3), 5, "same"),
     Conv((q[0] + 2 * q[1], 0, q[0] * r[0]), 4),
+    # N-D layers: channels, groups, per-axis stride, dilation and padding; zero taps.
+    CorrNd(weight_tensor("w", (4, 1, 2, 3)), (5, 6), ((1, 0), (2, 2)), (2, 1), (1, 2), groups=2),
+    CorrNd([[[[1, 0], [0, -2]]], [[[q[0], 0], [3, q[1]]]]], (3, 4), "same"),
+    ConvTransposeNd(weight_tensor("w", (2, 3, 3, 2)), (3, 2), (1, 0), (2, 3), (1, 1), (1, 2)),
+    Permute((2, 3, 4), (2, 0, 1)),
+    Permute((5,), (0,)),
 ]
 
 COMPOSITES = [
@@ -74,6 +84,19 @@ def test_fast_path_matches_entrywise_sympy(expr):
     assert explicit(expr) == dense
     K = domain_of(expr)
     assert sparse_matrix(expr, K) == _sparse(expr, K)
+
+
+@pytest.mark.parametrize("expr", [e for e in OPERATORS if _fast(e)], ids=str)
+def test_fast_path_matches_the_index_map(expr):
+    """Each operator's fast builder gives the matrix its index map defines (the default)."""
+    K = domain_of(expr)
+    derived = {}
+    for i, j, value in derived_entries(expr):
+        derived[i, j] = sp.expand(derived.get((i, j), 0) + value)
+    fast = sparse_matrix(expr, K).to_Matrix().todok()
+    assert {cell: sp.expand(v) for cell, v in fast.items()} == {
+        cell: v for cell, v in derived.items() if v != 0
+    }
 
 
 def test_first_difference_names_the_first_differing_entry():

@@ -66,6 +66,22 @@ def test_kronecker_products_act_on_row_major_images():
     assert np.allclose(lambdify(three)(x3), x3 @ dense.T)
 
 
+@pytest.mark.parametrize("block", [1, 10**6])
+def test_kronecker_product_of_three_factors_with_a_channel_identity(block, monkeypatch):
+    # The form of a separable N-D layer: channels ⊗ one convolution per spatial axis.
+    monkeypatch.setattr(numeric, "IMAGE_BLOCK", block)  # one image at a time, or all at once
+    rng = np.random.default_rng(1)
+    u, v = rng.normal(size=3), rng.normal(size=2)
+    a, b = corr_matrix(u, 7, 1, 1, 2, 1), corr_matrix(v, 5, 0, 1, 1, 2)
+    expr = KroneckerProduct(
+        sp.Identity(2), Corr(tuple(u), 7, (1, 1), 2), Corr(tuple(v), 5, (0, 1), 1, 2)
+    )
+    dense = np.kron(np.eye(2), np.kron(a, b))
+    x, y = rng.normal(size=(3, dense.shape[1])), rng.normal(size=(3, dense.shape[0]))
+    assert np.allclose(lambdify(expr)(x), x @ dense.T)
+    assert np.allclose(lambdify(expr.T)(y), y @ dense)
+
+
 def test_sums_never_write_into_the_input():
     x = np.arange(6.0)
     expr = MatAdd(MatMul(Crop(8, 1, 1), Pad(6, 1, 1), evaluate=False), Crop(6, 0, 0), Crop(6, 0, 0))

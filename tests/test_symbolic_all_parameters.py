@@ -27,6 +27,7 @@ from symconv.proof.symbolic import (
     bounded,
     canonical_size,
     entrywise_equal,
+    entrywise_equal_nd,
     surely_positive,
 )
 
@@ -401,32 +402,49 @@ def _holds(guard: tuple, env: dict) -> bool:
     return bool(lo <= e) and bool(e < hi)
 
 
-def _dense_from_rows(expr: sp.Basic, values: dict) -> sp.Matrix:
-    """The matrix of ``expr`` rebuilt from its symbolic row map alone, bound indices
-    enumerated: an independent check of every index map (and of the phase sum)."""
-    from symconv.proof.rewrite import normalize
-    from symconv.proof.symbolic import I, row_terms
+def _dense_from_rows(
+    expr: sp.Basic, values: dict, rank: int = 0, bound: range = range(-8, 16)
+) -> sp.Matrix:
+    """The matrix of ``expr`` rebuilt from its symbolic row map alone, the sizes of
+    ``values`` substituted only when a row is evaluated and the bound indices enumerated
+    over ``bound``: an independent check of every index map (and of the phase sums).
 
-    normal = normalize(expr)[0]
-    sub = {x: sp.Integer(values[x.name]) for x in normal.free_symbols if x.name in values}
-    rows, cols = (int(sp.sympify(d).xreplace(sub)) for d in normal.shape)
-    dense = sp.zeros(rows, cols)
-    for c, col, guards in row_terms(normal):
-        parts = [c, col, *(x for g in guards for x in g[1:])]
-        dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
-        for i in range(rows):
-            for combo in itertools.product(range(-8, 16), repeat=len(dummies)):
-                env = {
-                    **sub,
-                    I: sp.Integer(i),
-                    **{u: sp.Integer(v) for u, v in zip(dummies, combo)},
-                }
-                if not all(_holds(g, env) for g in guards):
-                    continue
-                j = sp.sympify(col).xreplace(env)
-                assert j.is_Integer and 0 <= j < cols, (expr, i, combo, j)
-                dense[i, int(j)] += sp.sympify(c).xreplace(env)
-    taps = {x: sp.Symbol(f"{x.base}_{x.indices[0]}") for x in dense.atoms(sp.Indexed)}
+    ``rank`` 0: a 1-D expression, row (i,); otherwise rows (c, i₁, …, i_rank) of an N-D one.
+    """
+    from symconv.operators.index_map import flat_index
+    from symconv.proof.rewrite import normalize
+    from symconv.proof.symbolic import I, index_shape, row_terms
+
+    if rank == 0:
+        expr, spatial, channels = normalize(expr)[0], (I,), [()]
+    else:
+        spatial = sp.symbols(f"i_1:{rank + 1}", integer=True, nonnegative=True)
+    sub = {x: sp.Integer(values[x.name]) for x in expr.free_symbols if x.name in values}
+    row_dims, col_dims = (
+        [int(sp.sympify(d).xreplace(sub)) for d in dims]
+        for dims in index_shape(expr, len(spatial) + (rank > 0))
+    )
+    if rank:
+        channels = [(sp.Integer(c),) for c in range(row_dims[0])]
+    dense = sp.zeros(sp.prod(row_dims), sp.prod(col_dims))
+    for channel in channels:
+        for c, cols, guards in row_terms(expr, (*channel, *spatial)):
+            parts = [c, *cols, *(x for g in guards for x in g[1:])]
+            dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
+            for row in itertools.product(*map(range, row_dims[len(channel) :])):
+                for combo in itertools.product(bound, repeat=len(dummies)):
+                    env = {**sub, **dict(zip(spatial, map(sp.Integer, row)))}
+                    env.update({u: sp.Integer(v) for u, v in zip(dummies, combo)})
+                    if not all(_holds(g, env) for g in guards):
+                        continue
+                    column = [sp.sympify(x).xreplace(env) for x in cols]
+                    inside = [j.is_Integer and 0 <= j < n for j, n in zip(column, col_dims)]
+                    assert all(inside), (expr, row, combo, column)
+                    i = flat_index((*channel, *row), row_dims)
+                    dense[i, flat_index(column, col_dims)] += sp.sympify(c).xreplace(env)
+    taps = {
+        x: sp.Symbol(f"{x.base}_" + "_".join(map(str, x.indices))) for x in dense.atoms(sp.Indexed)
+    }
     return dense.xreplace(taps)
 
 
@@ -467,8 +485,6 @@ def _counts_2d(m_: tuple, s_: tuple, swap: bool = False):
 
 
 def test_checkerboard_2d_is_free_in_every_size() -> None:
-    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
-
     m_ = sp.symbols("m_1 m_2", integer=True, positive=True)
     s_ = sp.symbols("s_1 s_2", integer=True, positive=True)
     assert entrywise_equal_nd(*_counts_2d(m_, s_), 2)[0]
@@ -483,64 +499,20 @@ def test_checkerboard_2d_is_free_in_every_size() -> None:
 
 
 def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
-    """Row (0, i₁, i₂) of ConvTransposeNd(1_{m₁×m₂}) 1, bound taps enumerated, is the matrix."""
+    """Rows (0, i₁, i₂) of ConvTransposeNd(1_{m₁×m₂}) 1, bound taps enumerated, are the matrix."""
     from symconv import explicit
-    from symconv.catalogue.nd_symbolic import row_terms_nd
     from symconv.catalogue.twod import _checkerboard_sides
 
-    i1, i2 = sp.symbols("i_1 i_2", integer=True, nonnegative=True)
+    symbols = sp.symbols("n_1 n_2 m_1 m_2 s_1 s_2", integer=True, positive=True)
+    lhs, _ = _checkerboard_sides(symbols[:2], symbols[2:4], symbols[4:])
     for n_, m_, s_ in [((2, 3), (3, 2), (2, 1)), ((3, 2), (2, 4), (3, 2))]:
-        symbols = sp.symbols("n_1 n_2 m_1 m_2 s_1 s_2", integer=True, positive=True)
-        lhs, _ = _checkerboard_sides(symbols[:2], symbols[2:4], symbols[4:])
-        values = dict(zip(symbols, map(sp.Integer, (*n_, *m_, *s_))))
+        values = dict(zip(map(str, symbols), (*n_, *m_, *s_)))
         concrete = explicit(_checkerboard_sides(n_, m_, s_)[0])
-        op = lhs.xreplace(values)
-        terms = row_terms_nd(op, (sp.Integer(0), i1, i2))
-        width = s_[1] * (n_[1] - 1) + m_[1]
-        dense = sp.zeros(*concrete.shape)
-        for c, cols, guards in terms:
-            parts = [c, *cols, *(x for g in guards for x in g[1:])]
-            dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
-            for r, q_ in itertools.product(range(concrete.shape[0] // width), range(width)):
-                for combo in itertools.product(range(-6, 10), repeat=len(dummies)):
-                    env = {i1: sp.Integer(r), i2: sp.Integer(q_)}
-                    env.update({u: sp.Integer(v) for u, v in zip(dummies, combo)})
-                    if all(_holds(g, env) for g in guards):
-                        dense[r * width + q_, 0] += sp.sympify(c).xreplace(env)
-        assert dense == concrete, (n_, m_, s_)
-
-
-def _dense_from_rows_nd(expr: sp.Basic, values: dict) -> sp.Matrix:
-    """The matrix of a single-channel 2-D ``expr`` rebuilt from its N-D row map alone."""
-    from symconv.catalogue.nd_symbolic import axis_shape, row_terms_nd
-
-    sub = {x: sp.Integer(values[x.name]) for x in expr.free_symbols if x.name in values}
-    op = expr.xreplace(sub)
-    (_, *out), (_, *inp) = axis_shape(op, 2)
-    out, inp = [int(x) for x in out], [int(x) for x in inp]
-    i1, i2 = sp.symbols("i_1 i_2", integer=True, nonnegative=True)
-    dense = sp.zeros(out[0] * out[1], inp[0] * inp[1])
-    for c, cols, guards in row_terms_nd(op, (sp.Integer(0), i1, i2)):
-        parts = [c, *cols, *(x for g in guards for x in g[1:])]
-        dummies = sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
-        for r, w in itertools.product(range(out[0]), range(out[1])):
-            for combo in itertools.product(range(-1, 4), repeat=len(dummies)):
-                env = {i1: sp.Integer(r), i2: sp.Integer(w)}
-                env.update({u: sp.Integer(v) for u, v in zip(dummies, combo)})
-                if not all(_holds(g, env) for g in guards):
-                    continue
-                a, b = (sp.sympify(x).xreplace(env) for x in cols[1:])
-                assert a.is_Integer and b.is_Integer and 0 <= a < inp[0] and 0 <= b < inp[1]
-                dense[r * out[1] + w, int(a) * inp[1] + int(b)] += sp.sympify(c).xreplace(env)
-    taps = {
-        x: sp.Symbol(f"{x.base}_" + "_".join(map(str, x.indices))) for x in dense.atoms(sp.Indexed)
-    }
-    return dense.xreplace(taps)
+        assert _dense_from_rows(lhs, values, 2, range(-6, 10)) == concrete, (n_, m_, s_)
 
 
 def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
     from symconv import explicit
-    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
     from symconv.catalogue.twod import _nearest_sides
 
     n_, k_, m_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nkm")
@@ -552,12 +524,15 @@ def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
         values = {f"{x}_{a + 1}": v[a] for x, v in zip("nkm", (n0, k0, m0)) for a in (0, 1)}
         concrete = _nearest_sides(n0, k0, m0)
         for symbolic, side in zip((lhs, rhs), concrete):
-            assert _dense_from_rows_nd(symbolic, values) == explicit(side), (n0, k0, m0)
+            assert _dense_from_rows(symbolic, values, 2, range(-1, 4)) == explicit(side), (
+                n0,
+                k0,
+                m0,
+            )
 
 
 def test_subpixel_2d_row_maps_rebuild_the_concrete_matrices() -> None:
     from symconv import explicit
-    from symconv.catalogue.nd_symbolic import entrywise_equal_nd
     from symconv.catalogue.twod import _subpixel_sides
 
     n_, m_, s_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
@@ -571,4 +546,45 @@ def test_subpixel_2d_row_maps_rebuild_the_concrete_matrices() -> None:
         values = {f"{x}_{a + 1}": v[a] for x, v in zip("nms", (n0, m0, s0)) for a in (0, 1)}
         concrete = _subpixel_sides(n0, m0, s0)
         for symbolic, side in zip((lhs, rhs), concrete):
-            assert _dense_from_rows_nd(symbolic, values) == explicit(side), (n0, m0, s0)
+            assert _dense_from_rows(symbolic, values, 2, range(-1, 4)) == explicit(side), (
+                n0,
+                m0,
+                s0,
+            )
+
+
+# --- one tier for 1-D and N-D ---------------------------------------------------------------
+
+
+def test_channels_of_a_grouped_layer_are_a_kronecker_product_with_the_identity() -> None:
+    """The N-D tier at one spatial axis: channel-major rows, an identity on the channel axis."""
+    from sympy.matrices.expressions import KroneckerProduct
+
+    from symconv import CorrNd, kernel
+
+    q, r = kernel("q", 3), kernel("r", 3)
+    grouped = CorrNd([[list(q)], [list(q)]], n + 2, groups=2)
+    per_channel = KroneckerProduct(Identity(2), Corr(q, n + 2))
+    holds, detail = entrywise_equal_nd(grouped, per_channel, 1)
+    assert holds and "every one of the 2 output channel(s)" in detail, detail
+    assert entrywise_equal_nd(grouped.T, KroneckerProduct(Identity(2), Corr(q, n + 2).T), 1)[0]
+    other = CorrNd([[list(q)], [list(r)]], n + 2, groups=2)  # channel 1 reads r
+    holds, detail = entrywise_equal_nd(other, per_channel, 1)
+    assert not holds and detail.startswith("row forms differ at channel 1"), detail
+
+
+def test_one_kernel_family_twice_on_an_axis_is_not_claimed() -> None:
+    """Two independent sums over the taps of q must not be renamed into one (q ∗ q)."""
+    from symconv.operators.channels import ConvTransposeNd, WeightFamily
+
+    n_, m_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nm")
+    first = ConvTransposeNd(WeightFamily("q", m_), n_)
+    twice = MatMul(ConvTransposeNd(WeightFamily("q", m_), first.output_size), first)
+    holds, detail = entrywise_equal_nd(twice, twice, 2)
+    assert not holds and "twice in one product" in detail, detail
+
+
+def test_the_nd_tier_needs_a_spatial_rank() -> None:
+
+    with pytest.raises(SymconvError, match="rank"):
+        entrywise_equal_nd(Identity(n), Identity(n), 0)

@@ -15,7 +15,7 @@
 Every entry is checked exactly at concrete sizes (:mod:`symconv.proof.tiers`),
 numerically against the reference oracle (:mod:`symconv.proof.oracle`), and with
 symbolic spatial sizes by the per-axis index maps of
-:mod:`symconv.catalogue.nd_symbolic`.
+:func:`symconv.proof.symbolic.entrywise_equal_nd`.
 
 Examples
 --------
@@ -37,7 +37,6 @@ from sympy.tensor.array import ImmutableDenseNDimArray
 from symconv import kernels, sizes
 from symconv.catalogue._common import param
 from symconv.catalogue.entry import Entry, Param, argued
-from symconv.catalogue.nd_symbolic import entrywise_equal_nd
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.matrices import sparse_matrix
@@ -50,6 +49,7 @@ from symconv.operators.channels import (
     weight_tensor,
 )
 from symconv.proof.rules import border, mul
+from symconv.proof.symbolic import entrywise_equal_nd
 
 __all__ = ["ENTRIES", "interior_uniform_2d", "overlap_2d"]
 

@@ -192,7 +192,7 @@ class WeightFamily(sp.Basic):
     or a :class:`~symconv.kernels.KernelConvolution` of one with 1ₖ (a box). Built
     from sizes, the axes are plain families of lengths m_1, …, m_N.
     :class:`CorrNd` and :class:`ConvTransposeNd` accept it as their weight for the
-    symbolic proof tier (:mod:`symconv.catalogue.nd_symbolic`), which reads the
+    symbolic proof tier (:mod:`symconv.proof.symbolic`), which reads the
     taps with bound indices per axis; exact matrices need :meth:`array`.
 
     Examples

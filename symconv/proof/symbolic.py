@@ -7,6 +7,17 @@ the column map of the left factor into the row of the right factor — never by
 summing Kronecker deltas, which SymPy gets wrong for strided indices (it drops
 the divisibility). Divisibility stays an explicit guard throughout.
 
+**One family, any number of axes.** Row and column indices are multi-indices,
+one entry per axis: ``(i,)`` for a 1-D operator, ``(c, i₁, …, i_N)`` for an
+N-D layer on channel-major, row-major images (the channel a number, channels
+are enumerated). Each operator states its rows itself
+(:meth:`~symconv.operators.base.Operator.index_map`); a Kronecker product of
+1-D operators acts with each factor on its own axis (optionally an identity on
+the channel axis first). Each guard involves one axis, so the domain is a
+product of per-axis ranges and each axis's guards are simplified on their own
+by the rules below. :func:`entrywise_equal` is the one-axis case,
+:func:`entrywise_equal_nd` the N-D one.
+
 **Kernels of symbolic length.** A :class:`~symconv.kernels.KernelFamily`
 kernel (taps q[u], 0 <= u < m, m a symbol) contributes one term with a *bound*
 base index u: row i of ``Corr(q)`` is Σ_u q[u] · [0 <= u < m] ·
@@ -50,14 +61,17 @@ True
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import sympy as sp
-from sympy.matrices.expressions import Identity, MatAdd, MatMul, Transpose
+from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMul, Transpose
 
+from symconv.errors import ParameterError
 from symconv.kernels import length as kernel_length
 from symconv.kernels import tap_terms
-from symconv.operators import ConvTranspose, Corr, Crop, Operator, Upsample
+from symconv.operators import ConvTranspose, ConvTransposeNd, Corr, CorrNd, Crop, Operator, Upsample
+from symconv.operators.index_map import guard_holds, substitute
 from symconv.proof.rewrite import normalize
 
 __all__ = [
@@ -66,6 +80,8 @@ __all__ = [
     "bounded",
     "canonical_size",
     "entrywise_equal",
+    "entrywise_equal_nd",
+    "index_shape",
     "row_terms",
     "surely_positive",
     "undefined",
@@ -116,66 +132,152 @@ def base_taps(kernel: object) -> list[tuple[sp.Expr, sp.Expr]]:
         reach = int(kernel.length) + 2
         for combo in itertools.product(range(-reach, reach), repeat=len(dummies)):
             env = dict(zip(dummies, map(sp.Integer, combo)))
-            if all(_guard_holds(g, env) for g in guards):
+            if all(guard_holds(g, env) for g in guards):
                 base = [u for u in dummies if u.name.startswith("u_") and u.name != "u_*"]
                 index = env[base[0]] if base else sp.Integer(0)
                 out.append((index, sp.sympify(tau).xreplace(env)))
     return out
 
 
-def _guard_holds(guard: Guard, env: dict) -> bool:
-    values = [sp.sympify(x).xreplace(env) for x in guard[1:]]
-    if guard[0] == "div":
-        return bool(sp.Mod(values[1], values[0]) == 0)
-    return bool(values[1] <= values[0]) and bool(values[0] < values[2])
-
-
-def _ones_column(op: sp.OneMatrix) -> list:
-    if op.cols != 1:
-        raise _UnsupportedError("a matrix of ones with more than one column")
-    return [(1, sp.Integer(0), set())]
-
-
 class _UnsupportedError(Exception):
-    pass
+    """The expression has no index map here (the tier is then not claimed)."""
 
 
-def row_terms(expr: sp.Basic, i: sp.Expr = I) -> list:
-    """Row ``i`` of ``expr`` as ``[(coeff, column, guards)]`` (guards unsimplified).
+def _text(dims: tuple) -> str:
+    """Per-axis sizes as text: the size itself for one axis."""
+    return str(dims[0]) if len(dims) == 1 else str(tuple(dims))
 
-    A product is only expanded when the inner sizes of every two neighbouring
-    factors are shown equal (the substitution relies on it).
+
+def _same(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(canonical_size(x - y) == 0 for x, y in zip(a, b))
+
+
+def _kron_axes(expr: KroneckerProduct, length: int) -> tuple[Identity | None, tuple]:
+    """(channel factor or None, the factor of every spatial axis) of a Kronecker product
+    whose row index has ``length`` entries: one factor per spatial axis, optionally an
+    identity on the channel axis first (without it the product has a single channel)."""
+    factors = expr.args
+    if len(factors) == length - 1:
+        return None, factors
+    if len(factors) == length and isinstance(factors[0], Identity) and factors[0].rows.is_Integer:
+        return factors[0], factors[1:]
+    raise _UnsupportedError(
+        f"a Kronecker product of {len(factors)} factors on a {length}-axis index"
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def index_shape(expr: sp.Basic, length: int = 1) -> tuple[tuple, tuple]:
+    """Per-axis sizes ``(rows, columns)`` of ``expr`` for a row index of ``length`` entries.
+
+    A 1-D operator has a one-entry index; an N-D layer has its channel and one entry per
+    spatial axis (:attr:`~symconv.operators.base.Operator.index_dims`). A product is only
+    given a shape when the inner sizes of every two neighbouring factors are shown equal
+    axis by axis: the substitution of one factor's columns into the next one's rows
+    relies on it.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symconv import Conv, CorrNd
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> index_shape(Conv((1, 2), n))
+    ((n + 1,), (n,))
+    >>> index_shape(CorrNd([[[[1, 2]]]], (n, 3)), 3)
+    ((1, n, 2), (1, n, 3))
     """
+    if isinstance(expr, Transpose):
+        rows, cols = index_shape(expr.arg, length)
+        return cols, rows
+    if hasattr(expr, "phase_term"):  # a sum over phases: the shape of one phase
+        return index_shape(expr.phase_term((sp.Integer(0),) * (length - 1)), length)
     if isinstance(expr, Operator):
-        if len(expr.index_dims[0]) != 1:
-            raise _UnsupportedError(f"{type(expr).__name__} has more than one axis")
-        return [(sp.sympify(c), col, set(g)) for c, (col,), g in expr.index_map((i,))]
-    if isinstance(expr, Identity):
-        return [(sp.Integer(1), i, set())]
-    if isinstance(expr, sp.OneMatrix):
-        return _ones_column(expr)
+        rows, cols = (tuple(dims) for dims in expr.index_dims)
+        if len(rows) != length or len(cols) != length:
+            raise _UnsupportedError(
+                f"{type(expr).__name__} has {len(rows)} index axes, not {length}"
+            )
+        return rows, cols
+    if isinstance(expr, sp.OneMatrix) and expr.cols != 1:
+        raise _UnsupportedError("a matrix of ones with more than one column")
+    if isinstance(expr, (Identity, sp.OneMatrix)) and length == 1:
+        return (expr.rows,), (expr.cols,)
+    if isinstance(expr, KroneckerProduct):
+        channel, axes = _kron_axes(expr, length)
+        c = channel.rows if channel is not None else sp.Integer(1)
+        shapes = [index_shape(f, 1) for f in axes]
+        return (c, *(r for (r,), _ in shapes)), (c, *(k for _, (k,) in shapes))
     if isinstance(expr, MatMul):
-        coeff, factors = expr.as_coeff_matrices()
-        for left, right in itertools.pairwise(factors):
-            if canonical_size(left.cols - right.rows) != 0:
+        shapes = [index_shape(f, length) for f in expr.as_coeff_matrices()[1]]
+        for (_, cols), (rows, _) in itertools.pairwise(shapes):
+            if not _same(cols, rows):
                 raise _UnsupportedError(
-                    f"inner sizes not shown equal: {left.cols} and {right.rows}"
+                    f"inner sizes not shown equal: {_text(cols)} and {_text(rows)}"
                 )
-        terms = [(coeff, i, set())]
+        return shapes[0][0], shapes[-1][1]
+    if isinstance(expr, MatAdd):
+        shapes = [index_shape(a, length) for a in expr.args]
+        for other in shapes[1:]:
+            if not (_same(other[0], shapes[0][0]) and _same(other[1], shapes[0][1])):
+                raise _UnsupportedError(f"terms of shapes not shown equal: {shapes[0]}, {other}")
+        return shapes[0]
+    raise _UnsupportedError(f"no index map for {type(expr).__name__}")
+
+
+def row_terms(expr: sp.Basic, index: tuple = (I,)) -> list:
+    """Row ``index`` of ``expr`` as ``[(coeff, column index, guards)]`` (guards unsimplified).
+
+    ``index`` has one entry per axis: ``(i,)`` for a 1-D operator, ``(channel, i₁, …, i_N)``
+    for an N-D layer (the channel a number). Every operator states its own rows
+    (:meth:`~symconv.operators.base.Operator.index_map`); a Kronecker product applies each
+    factor on its own axis; a product substitutes the columns of each factor into the rows
+    of the next (only when :func:`index_shape` shows its inner sizes equal); a sum
+    concatenates; a transpose is replaced by its closed form.
+
+    Examples
+    --------
+    >>> from symconv import Downsample
+    >>> row_terms(Downsample(6, 2))
+    [(1, (2*i,), set())]
+    """
+    index = tuple(index)
+    if isinstance(expr, Transpose):
+        closed = expr.doit(deep=False)
+        if isinstance(closed, Transpose):
+            raise _UnsupportedError("a transpose without a closed form remains")
+        return row_terms(closed, index)
+    if hasattr(expr, "phase_term"):
+        # Σ over phases v (0 <= v_k < s_k per axis) of expr.phase_term(v): the phases are
+        # bound indices, summed out later only when every guard on them is implied.
+        phases = tuple(sp.Dummy("phase", integer=True) for _ in index[1:])
+        ranges = {("range", v, 0, s) for v, s in zip(phases, expr.phase_counts)}
+        return [(c, col, g | ranges) for c, col, g in row_terms(expr.phase_term(phases), index)]
+    if isinstance(expr, KroneckerProduct):
+        channel, axes = _kron_axes(expr, len(index))
+        if channel is None and index[0] != 0:
+            raise _UnsupportedError("a single-channel Kronecker product at a channel > 0")
+        out = []
+        for combo in itertools.product(*(row_terms(f, (i,)) for f, i in zip(axes, index[1:]))):
+            coeff = sp.Mul(*(c for c, _, _ in combo))
+            guards = set().union(*(g for _, _, g in combo))
+            out.append((coeff, (index[0], *(col for _, (col,), _ in combo)), guards))
+        return out
+    if isinstance(expr, MatMul):
+        index_shape(expr, len(index))
+        coeff, factors = expr.as_coeff_matrices()
+        terms = [(coeff, index, set())]
         for factor in factors:
-            nxt = []
-            for c, col, g in terms:
-                for c2, col2, g2 in row_terms(factor, col):
-                    nxt.append((c * c2, col2, g | g2))
-            terms = nxt
+            terms = substitute(terms, lambda col, f=factor: row_terms(f, col))
         return terms
     if isinstance(expr, MatAdd):
-        first = expr.args[0].shape
-        for other in expr.args[1:]:
-            if any(canonical_size(a - b) != 0 for a, b in zip(first, other.shape)):
-                raise _UnsupportedError(f"terms of shapes not shown equal: {first}, {other.shape}")
-        return [t for a in expr.args for t in row_terms(a, i)]
-    raise _UnsupportedError(f"no index map for {type(expr).__name__}")
+        index_shape(expr, len(index))
+        return [t for a in expr.args for t in row_terms(a, index)]
+    index_shape(expr, len(index))  # an operator, identity or column of ones on this index
+    if isinstance(expr, Operator):
+        return [(sp.sympify(c), tuple(col), set(g)) for c, col, g in expr.index_map(index)]
+    if isinstance(expr, Identity):
+        return [(sp.Integer(1), index, set())]
+    return [(sp.Integer(1), (sp.Integer(0),), set())]  # the one column of a column of ones
 
 
 # --- arithmetic with stated bounds ------------------------------------------------------
@@ -684,43 +786,105 @@ def _sum_over_phase(guards: frozenset, v: sp.Symbol, variables: tuple) -> frozen
     return guards
 
 
-def _bound_symbol(name: str) -> sp.Symbol:
-    """The canonical name of the bound base tap index of a family: ``u`` for q, else u_name."""
+def _bound_symbol(name: str, axis: int | None = None) -> sp.Symbol:
+    """The canonical name of a bound index: ``u`` for the taps of q, else its own name;
+    with several spatial axes, its axis number appended (``u_q_2``)."""
+    if axis is not None:
+        return sp.Symbol(f"{name}_{axis}", integer=True)
     return U if name == "u_q" else sp.Symbol(name, integer=True)
 
 
-def canonical_rows(expr: sp.Basic) -> dict:
-    """{(column, guards): coefficient} for row I of ``expr``, transposes pushed to closed forms.
+def _names(*parts: object) -> set:
+    """The symbols (bound indices included) that ``parts`` mention."""
+    return set().union(*(sp.sympify(p).free_symbols for p in parts))
 
-    A term with a bound base index (a kernel of symbolic length) has it renamed after its
-    family (``u`` for q, ``u_r`` for r): terms of the two sides then match by name. A term
-    with one family twice (q ∗ q) is not supported.
+
+def _owners(term: tuple, index: tuple, axes: list[int]) -> dict:
+    """{bound index: the axis it belongs to}: the axis whose column mentions it, else the
+    one axis whose index shares a guard with it (a row sum); with one axis, that axis."""
+    coeff, cols, guards = term
+    bound = {u for u in _names(coeff, *cols, *(x for g in guards for x in g[1:])) if u.is_Dummy}
+    owner = {}
+    for u in bound:
+        found = {k for k in axes if sp.sympify(cols[k]).has(u)}
+        if not found:
+            found = {
+                k for g in guards if u in _names(*g[1:]) for k in axes if index[k] in _names(*g[1:])
+            }
+        if len(axes) == 1:
+            found = set(axes)
+        if len(found) != 1:
+            raise _UnsupportedError(f"a bound index on {len(found)} axes: {u}")
+        owner[u] = found.pop()
+    return owner
+
+
+def _canonical_terms(terms: list, index: tuple, sizes: tuple) -> dict:
+    """{(column index, guards): coefficient} of row ``index``, each axis's guards simplified.
+
+    The symbolic entries of ``index`` are its axes (a channel is a number). Each guard
+    involves one axis, its index and the bound indices that belong to it, so the domain
+    is a product of per-axis ranges and each axis's guards are simplified on their own,
+    with the axis index renamed :data:`I`; a guard free of every index joins the first
+    axis. Bound indices are renamed after their name (and axis) so that the terms of two
+    sides match; one name twice on one axis (q ∗ q) is not supported. A phase is summed
+    out when nothing but its own guards mentions it.
     """
+    axes = [k for k, x in enumerate(index) if not sp.sympify(x).is_number]
+    rows = {k: _resolve(sizes[k]) for k in axes}
+    table: dict = {}
+    for term in terms:
+        owner = _owners(term, index, axes)
+        coeff, cols, guards = term
+        groups: dict[int, set] = {k: set() for k in axes}
+        for g in guards:
+            mentioned = _names(*g[1:])
+            on = {k for k in axes if index[k] in mentioned} | {
+                owner[u] for u in mentioned & owner.keys()
+            }
+            if len(on) > 1:
+                raise _UnsupportedError(f"a guard over two axes: {g}")
+            groups[on.pop() if on else axes[0]].add(g)
+        rename, variables = {}, {}
+        for k in axes:
+            mine = sorted((u for u in owner if owner[u] == k), key=lambda u: u.name)
+            if len({u.name for u in mine}) < len(mine):
+                raise _UnsupportedError("one kernel of symbolic length twice in one product")
+            number = None if len(axes) == 1 else axes.index(k) + 1
+            rename.update({u: _bound_symbol(u.name, number) for u in mine})
+            variables[k] = (I, *(rename[u] for u in mine))
+        coeff = sp.sympify(coeff).xreplace(rename)
+        cols = tuple(sp.expand(sp.sympify(c).xreplace(rename)) for c in cols)
+        simplified: set = set()
+        for k in axes:
+            # The guard simplifier works on the index I: rename the axis index there and back.
+            there, back = {index[k]: I, **rename}, {I: index[k]}
+            local = {(g[0], *(sp.sympify(x).xreplace(there) for x in g[1:])) for g in groups[k]}
+            canon = _canonical_guards(local, rows[k], variables[k])
+            if canon is None:
+                break  # the guards never hold: no term
+            for v in variables[k][1:]:
+                if (
+                    v.name.startswith("phase")
+                    and not coeff.has(v)
+                    and not any(c.has(v) for c in cols)
+                ):
+                    canon = _sum_over_phase(canon, v, variables[k])
+            simplified |= {(g[0], *(sp.sympify(x).xreplace(back) for x in g[1:])) for g in canon}
+        else:
+            key = (tuple(_resolve(c) for c in cols), frozenset(simplified))
+            table[key] = sp.expand(table.get(key, 0) + coeff)
+    return {k: v for k, v in table.items() if v != 0}
+
+
+def canonical_rows(expr: sp.Basic) -> dict:
+    """{(column, guards): coefficient} for row (I,) of a 1-D ``expr``, transposes pushed to
+    closed forms by the rewrite rules first (see :func:`_canonical_terms`)."""
     normal, _ = normalize(expr)
     if normal.has(Transpose):
         raise _UnsupportedError("a transpose without a closed form remains")
-    rows = _resolve(normal.rows)
-    table: dict = {}
-    for c, col, guards in row_terms(normal):
-        parts = [c, col, *(x for g in guards for x in g[1:])]
-        bound = set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts))
-        names = sorted(u.name for u in bound)
-        if len(set(names)) < len(names):
-            raise _UnsupportedError("one kernel of symbolic length twice in one product")
-        rename = {u: _bound_symbol(u.name) for u in bound}
-        c, col = sp.sympify(c).xreplace(rename), sp.sympify(col).xreplace(rename)
-        guards = {(g[0], *(sp.sympify(x).xreplace(rename) for x in g[1:])) for g in guards}
-        variables = (I, *(_bound_symbol(name) for name in names))
-        g = _canonical_guards(guards, rows, variables)
-        if g is None:
-            continue
-        col = _resolve(col)
-        for v in variables[1:]:
-            if v.name.startswith("phase") and not sp.sympify(c).has(v) and not col.has(v):
-                g = _sum_over_phase(g, v, variables)
-        key = (_resolve(col), g)
-        table[key] = sp.expand(table.get(key, 0) + c)
-    return {k: v for k, v in table.items() if v != 0}
+    index = (I,)
+    return _canonical_terms(row_terms(normal, index), index, index_shape(normal, 1)[0])
 
 
 def _show(table: dict) -> str:
@@ -731,8 +895,23 @@ def _show(table: dict) -> str:
             return f"{g[1]} >= {g[2]}"
         return f"{g[1]} < {g[3]}"
 
-    terms = sorted((str(v), str(col), sorted(map(guard, g))) for (col, g), v in table.items())
+    terms = sorted((str(v), _text(col), sorted(map(guard, g))) for (col, g), v in table.items())
     return "[" + ", ".join(f"({v}, {col}, [{', '.join(g)}])" for v, col, g in terms) + "]"
+
+
+def _correlation_needs(sizes, paddings, dilations, lengths) -> list[tuple[str, sp.Expr]]:
+    """A correlation has an output on every axis: n + lo + hi >= d(m − 1) + 1."""
+    return [
+        ("n + lo + hi >= d(m−1)+1", n + lo + hi - d * (m - 1) - 1)
+        for n, (lo, hi), d, m in zip(sizes, paddings, dilations, lengths)
+    ]
+
+
+def _transposed_needs(strides, output_paddings, outputs) -> list[tuple[str, sp.Expr]]:
+    """A transposed convolution's output padding is below its stride, its output non-empty."""
+    return [("a < s", s - 1 - a) for s, a in zip(strides, output_paddings)] + [
+        ("a non-empty output", length - 1) for length in outputs
+    ]
 
 
 def _conditions(op: sp.Basic) -> list[tuple[str, sp.Expr]]:
@@ -746,13 +925,14 @@ def _conditions(op: sp.Basic) -> list[tuple[str, sp.Expr]]:
     if isinstance(op, Crop):
         return [("n − lo − hi >= 1", op.n - op.lo - op.hi - 1)]
     if isinstance(op, Corr):
-        span = op.dilation * (kernel_length(op.kernel) - 1) + 1
-        return [("n + lo + hi >= d(m−1)+1", op.n + sum(op.padding) - span)]
+        length = kernel_length(op.kernel)
+        return _correlation_needs((op.n,), (op.padding,), (op.dilation,), (length,))
+    if isinstance(op, CorrNd):
+        return _correlation_needs(op.size, op.padding, op.dilation, op.kernel_size)
     if isinstance(op, ConvTranspose):
-        return [
-            ("a < s", op.stride - 1 - op.output_padding),
-            ("a non-empty output", op.rows - 1),
-        ]
+        return _transposed_needs((op.stride,), (op.output_padding,), (op.rows,))
+    if isinstance(op, ConvTransposeNd):
+        return _transposed_needs(op.stride, op.output_padding, op.output_size)
     return []
 
 
@@ -786,3 +966,58 @@ def entrywise_equal(lhs: sp.Basic, rhs: sp.Basic) -> tuple[bool, str]:
     if left == right:
         return True, f"row i of both sides: {_show(left)}"
     return False, f"row forms differ: left {_show(left)}, right {_show(right)}"
+
+
+def entrywise_equal_nd(lhs: sp.Basic, rhs: sp.Basic, rank: int) -> tuple[bool, str]:
+    """``(True, detail)`` when the rows (c, i₁, …, i_rank) of both sides agree term by term
+    for every output channel c, else ``(False, why)``.
+
+    The same canonical rows as :func:`entrywise_equal`, with one symbolic index per
+    spatial axis; channels are enumerated (their counts must be numbers), the spatial
+    sizes may be symbols. ``False`` means *not shown*, not refuted.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symconv import CorrNd
+    >>> n1, n2 = sp.symbols("n1 n2", integer=True, positive=True)
+    >>> C = CorrNd([[[[1, 2]]]], (n1, n2 + 1))
+    >>> entrywise_equal_nd(C.T.T, C, 2)[0]
+    True
+    >>> entrywise_equal_nd(CorrNd([[[[2, 1]]]], (n1, n2 + 1)), C, 2)[0]
+    False
+    """
+    if not (isinstance(rank, int) and rank >= 1):
+        raise ParameterError("rank", rank, "the number of spatial axes, an integer >= 1")
+    try:
+        left_shape, right_shape = index_shape(lhs, rank + 1), index_shape(rhs, rank + 1)
+    except _UnsupportedError as reason:
+        return False, f"not applicable: {reason}"
+    for side in (lhs, rhs):
+        why = undefined(side)
+        if why is not None:
+            return False, f"not applicable: {why}"
+    if not (_same(left_shape[0], right_shape[0]) and _same(left_shape[1], right_shape[1])):
+        return False, f"axis shapes not shown equal: {left_shape} vs {right_shape}"
+    sizes = left_shape[0]
+    if not sp.sympify(sizes[0]).is_Integer:
+        return False, "not applicable: a symbolic number of channels"
+    indices = tuple(sp.Symbol(f"i_{k + 1}", integer=True, nonnegative=True) for k in range(rank))
+    count = 0
+    for c in range(int(sizes[0])):
+        index = (sp.Integer(c), *indices)
+        try:
+            left, right = (_canonical_terms(row_terms(s, index), index, sizes) for s in (lhs, rhs))
+        except _UnsupportedError as reason:
+            return False, f"not applicable: {reason}"
+        if left != right:
+            return (
+                False,
+                f"row forms differ at channel {c}: left {_show(left)}, right {_show(right)}",
+            )
+        count += len(left)
+    names = ", ".join(str(i) for i in indices)
+    return True, (
+        f"row (c, {names}) of both sides agrees term by term for every one of the "
+        f"{sizes[0]} output channel(s) ({count} index maps with per-axis guards)"
+    )
