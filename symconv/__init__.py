@@ -21,6 +21,8 @@ from symconv.latex import latex
 from symconv.matrices import explicit
 from symconv.numeric import lambdify
 from symconv.operators import (
+    BorderFold,
+    BorderPad,
     Conv,
     ConvTranspose,
     ConvTransposeNd,
@@ -40,6 +42,8 @@ from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
 from symconv.proof import Proof, prove  # isort: skip
 
 __all__ = [
+    "BorderFold",
+    "BorderPad",
     "Conv",
     "ConvTranspose",
     "ConvTransposeNd",
