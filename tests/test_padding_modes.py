@@ -128,3 +128,72 @@ def test_nd_padding_is_numpy_pad_and_fold_is_its_adjoint(
     fold = border_fold_nd(tuple(shape), pads, mode, channels=channels)
     assert sc.explicit(fold) == sc.explicit(op).T
     np.testing.assert_allclose(x.ravel() @ sc.lambdify(fold)(y), expected.ravel() @ y)
+
+
+def test_torch_pad_tuple_is_last_axis_first() -> None:
+    from symconv.frameworks import torch as adapters
+
+    op = adapters.pad((2, 3), (1, 0, 0, 2), mode="replicate", channels=2)
+    x = np.arange(12.0).reshape(2, 2, 3)
+    expected = np.pad(x, [(0, 0), (0, 2), (1, 0)], mode="edge")
+    assert np.array_equal(sc.lambdify(op)(x.ravel()), expected.ravel())
+    # constant mode may pad only the last axes, and crops with negative amounts
+    op = adapters.pad((4, 5), (-1, 2))
+    y = np.arange(20.0).reshape(4, 5)
+    assert np.array_equal(sc.lambdify(op)(y.ravel()), np.pad(y[:, 1:], [(0, 0), (0, 2)]).ravel())
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda a: a.pad(4, (1, 1), value=1), r"value=1 is not allowed: expected None or 0"),
+        (lambda a: a.pad(4, (1, 1), mode="edge"), r"mode='edge' is not allowed"),
+        (lambda a: a.pad(4, (1, 1, 1)), r"an even number"),
+        (lambda a: a.pad((4, 4), (1, 1), mode="reflect"), r"4 ints in mode 'reflect'"),
+        (lambda a: a.pad(4, (0, 5), mode="circular"), r"at most the axis size 4"),
+        (lambda a: a.pad((1, 1, 1, 1), (1,) * 8, mode="replicate"), r"1 to 3 spatial axes"),
+        (
+            lambda a: a.conv1d([[[1, 2]]], 4, padding=1, padding_mode="mirror"),
+            r"padding_mode='mirror' is not allowed",
+        ),
+        (
+            lambda a: a.conv1d([[[1, 2, 3]]], 2, padding=2, padding_mode="reflect"),
+            r"smaller than the axis size 2",
+        ),
+    ],
+)
+def test_torch_adapter_refusals_name_the_parameter(call, message) -> None:
+    from symconv.frameworks import torch as adapters
+
+    with pytest.raises(ParameterError, match=message):
+        call(adapters)
+
+
+def test_tf_and_jax_adapter_refusals() -> None:
+    from symconv.frameworks import jax as jax_adapters
+    from symconv.frameworks import tf as tf_adapters
+
+    with pytest.raises(ParameterError, match="at most size - 1 = 2"):
+        tf_adapters.pad(3, [[3, 0]], "REFLECT")
+    with pytest.raises(ParameterError, match="at most size = 3"):
+        tf_adapters.pad(3, [[0, 4]], "symmetric")
+    with pytest.raises(ParameterError, match="mode='WRAP' is not allowed"):
+        tf_adapters.pad(3, [[0, 1]], "WRAP")
+    with pytest.raises(ParameterError, match="2 \\[before, after\\] pairs"):
+        tf_adapters.pad((3, 2), [[0, 1]])
+    with pytest.raises(ParameterError, match="mode='mean' is not allowed"):
+        jax_adapters.pad(3, 1, "mean")
+    with pytest.raises(ParameterError, match="amounts >= 0"):
+        jax_adapters.pad(3, (-1, 1), "edge")
+    with pytest.raises(ParameterError, match="constant_values=1"):
+        jax_adapters.pad(3, 1, "constant", constant_values=1)
+
+
+def test_circular_conv_adapter_is_a_circulant() -> None:
+    """conv1d(padding_mode='circular') with padding (m − 1)/2 on each side: a circulant."""
+    from symconv.frameworks import torch as adapters
+
+    q = [1, 2, 3]
+    op = adapters.conv1d([[q]], 5, padding=1, padding_mode="circular")
+    rows = [[q[(j - i + 1) % 5] if (j - i + 1) % 5 < 3 else 0 for j in range(5)] for i in range(5)]
+    assert sc.explicit(op) == sp.Matrix(rows)
