@@ -197,3 +197,33 @@ def test_circular_conv_adapter_is_a_circulant() -> None:
     op = adapters.conv1d([[q]], 5, padding=1, padding_mode="circular")
     rows = [[q[(j - i + 1) % 5] if (j - i + 1) % 5 < 3 else 0 for j in range(5)] for i in range(5)]
     assert sc.explicit(op) == sp.Matrix(rows)
+
+
+def test_the_catalogue_arguments_fail_for_wrong_statements() -> None:
+    """The symbolic tiers behind padding-fold-back and circular-corr-transpose can fail."""
+    from sympy.matrices.expressions import Transpose
+
+    from symconv.catalogue.padding_modes import (
+        _fold_sides,
+        _symbolic_fold_sides,
+        circulant_argument,
+    )
+    from symconv.proof.symbolic import entrywise_equal
+
+    lhs, rhs, _ = _symbolic_fold_sides("reflect")
+    assert entrywise_equal(lhs, rhs)[0]
+    _, symmetric, _ = _symbolic_fold_sides("symmetric")
+    assert not entrywise_equal(lhs, symmetric)[0]  # the edge repeated: another fold-back
+    assert [passed for passed, _, _ in circulant_argument()] == [True, True, True]
+    assert not all(passed for passed, _, _ in circulant_argument(swapped=False))
+    # Concretely, the unswapped padding is a different matrix (m = 3, lo = 0, hi = 2).
+    q = sc.kernel("q", 3)
+    wrong = sc.Conv(q, 6, "valid") @ sc.BorderPad(4, 0, 2, "circular")
+    right = Transpose(sc.Corr(q, 6) @ sc.BorderPad(4, 0, 2, "circular"))
+    assert sc.explicit(wrong) != sc.explicit(right)
+    assert sc.explicit(right) == sc.explicit(
+        sc.Conv(q, 6, "valid") @ sc.BorderPad(4, 2, 0, "circular")
+    )
+    # The fold-back's pieces at one concrete size, by hand: reflect n = 4, lo = 2, hi = 1.
+    lhs, rhs = _fold_sides(4, 2, 1, "reflect")
+    assert sc.explicit(lhs) == sc.explicit(rhs) == sc.explicit(sc.BorderFold(4, 2, 1, "reflect"))

@@ -13,15 +13,15 @@ from symconv.derivation import Rule, Step, Tier
 from symconv.errors import ParameterError
 from symconv.operators import BlockSum, BorderPad, Conv, Corr, Crop, Flip, Pad
 from symconv.operators.index_map import product
-from symconv.proof.symbolic import surely_positive
+from symconv.proof.symbolic import bounded, surely_positive
 
 __all__ = ["ENTRIES"]
 
 #: How far each mode may pad in one period (PyTorch's and TensorFlow's limits).
 _REACH = {"reflect": -1, "symmetric": 0, "circular": 0, "replicate": None}
 _MODE = param("mode", "reflect", "padding mode", choices=tuple(_REACH))
-_LO = param("lo", 2, "padding at the start", minimum=0)
-_HI = param("hi", 1, "padding at the end", minimum=0)
+_LO = param("lo", 2, "padding at the start")
+_HI = param("hi", 1, "padding at the end")
 
 
 def _border(size: int, start: int, stop: int, mode: str) -> MatMul:
@@ -39,7 +39,8 @@ def _border(size: int, start: int, stop: int, mode: str) -> MatMul:
 def _fold_sides(n: int, lo: int, hi: int, mode: str = "reflect") -> tuple:
     """(BorderPad)ᵀ, and the crop plus each border put back by a zero padding ``Pad``."""
     reach = _REACH[mode]
-    if reach is not None and max(lo, hi) > n + reach:
+    concrete = all(isinstance(v, int) for v in (n, lo, hi))
+    if concrete and reach is not None and max(lo, hi) > n + reach:
         raise ParameterError(
             "lo, hi",
             (lo, hi),
@@ -56,7 +57,7 @@ def _fold_sides(n: int, lo: int, hi: int, mode: str = "reflect") -> tuple:
     }[mode]
     terms = [Crop(size, lo, hi)]
     for (start, stop), (offset, count), amount in zip(((0, lo), (lo + n, size)), landing, (lo, hi)):
-        if amount:
+        if amount != 0:
             placed = Pad(count, offset, n - offset - count)
             terms.append(MatMul(placed, _border(size, start, stop, mode)))
     rhs = terms[0] if len(terms) == 1 else MatAdd(*terms)
@@ -77,18 +78,27 @@ def _fold_grid() -> list[dict]:
             top = 6 if reach is None else n_ + reach
             points += [
                 {"n": n_, "lo": lo_, "hi": hi_, "mode": mode}
-                for lo_ in range(top + 1)
-                for hi_ in range(top + 1)
+                for lo_ in range(1, top + 1)
+                for hi_ in range(1, top + 1)
             ]
     return sorted(points, key=lambda p: (p["n"] + p["lo"] + p["hi"], str(p)))
+
+
+def _symbolic_fold_sides(mode: str, **_: object) -> tuple:
+    """Both sides with n, lo and hi symbolic, lo and hi bounded by one period."""
+    n = sp.Symbol("n", integer=True, positive=True)
+    reach = _REACH[mode]
+    top = sp.oo if reach is None else n + reach
+    lo, hi = bounded("lo", 1, top), bounded("hi", 1, top)
+    return (*_fold_sides(n, lo, hi, mode), "for all n and 1 <= lo, hi within one period")
 
 
 PADDING_FOLD_BACK = Entry(
     name="padding-fold-back",
     statement="(BorderPad)ᵀ = Crop + each border put back inside: reflected without the edge "
     "(reflect), with it (symmetric), summed onto the edge sample (replicate) or wrapped "
-    "around (circular), for pads within one period (reflect ≤ n − 1, symmetric and circular "
-    "≤ n: PyTorch's and TensorFlow's limits; replicate any)",
+    "around (circular), for every n and pads 1 <= lo, hi within one period (reflect ≤ n − 1, "
+    "symmetric and circular ≤ n: PyTorch's and TensorFlow's limits; replicate any)",
     source="PyTorch F.pad and TensorFlow tf.pad (their gradients: reflection_pad1d_backward, "
     "MirrorPadGrad); the reflect/replicate/circular modes of PyTorch's Conv layers",
     params=(N_PARAM, _LO, _HI, _MODE),
@@ -99,6 +109,7 @@ PADDING_FOLD_BACK = Entry(
     ],
     grid=_fold_grid,
     bounds="n ≤ 7, every mode, every pad within one period (replicate: ≤ 6)",
+    symbolic=_symbolic_fold_sides,
 )
 
 

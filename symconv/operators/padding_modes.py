@@ -94,8 +94,30 @@ class _BorderOperator:
             "replicate": sp.Integer(0),
         }[self.mode]
 
+    @property
+    def one_period(self) -> bool:
+        """Whether both pads are shown to stay within one period: at most n − 1 (reflect),
+        n (symmetric, circular), any (replicate). Then the index map is written by regions
+        (before, inside, after the signal), a form the symbolic proof tier can compare;
+        otherwise by the periodic formulas, valid for every pad. For symbolic sizes the
+        condition must follow from the parameters' stated bounds."""
+        if self.mode == "replicate":
+            return True
+        reach = self.n - 1 if self.mode == "reflect" else self.n
+        return all(_at_most(pad, reach) for pad in (self.lo, self.hi))
+
     def _display_args(self) -> tuple:
         return (*self.args[:3], self.mode)
+
+
+def _at_most(value: sp.Expr, bound: sp.Expr) -> bool:
+    if _validate.is_concrete(value, bound):
+        return bool(value <= bound)
+    # Deferred: the proof package builds on the operators. It decides the inequality from
+    # the stated bounds of its bounded symbols, and says False when it cannot show it.
+    from symconv.proof.symbolic import surely_positive
+
+    return surely_positive(bound - value + 1)
 
 
 class BorderPad(_BorderOperator, Operator):
@@ -122,7 +144,10 @@ class BorderPad(_BorderOperator, Operator):
     - circular: c(p) = p mod n (NumPy ``wrap``).
 
     The extended signals are periodic (period 2(n − 1), 2n, n), so pads longer than the
-    signal reflect or wrap more than once, exactly as NumPy and JAX compute them.
+    signal reflect or wrap more than once, exactly as NumPy and JAX compute them. Within
+    one period (:attr:`one_period`) the index map is written by regions instead: for
+    p < 0 the column is −p, −1 − p, 0 or p + n, and for p >= n it is 2(n − 1) − p,
+    2n − 1 − p, n − 1 or p − n (reflect, symmetric, replicate, circular).
 
     Examples
     --------
@@ -153,14 +178,24 @@ class BorderPad(_BorderOperator, Operator):
 
     def index_map(self, index: tuple) -> list[Term]:
         (i,) = index
-        n, p, period = self.n, i - self.lo, self.period
+        n, lo, p, period = self.n, self.lo, i - self.lo, self.period
+        if self.one_period:
+            before, after = {
+                "reflect": (lo - i, 2 * (n - 1) + lo - i),
+                "symmetric": (lo - 1 - i, 2 * n - 1 + lo - i),
+                "replicate": (sp.Integer(0), n - 1),
+                "circular": (p + n, p - n),
+            }[self.mode]
+            return [
+                (sp.Integer(1), (before,), {within(i, 0, lo)}),
+                (sp.Integer(1), (p,), {within(i, lo, lo + n)}),
+                (sp.Integer(1), (after,), {within(i, lo + n, self.padded)}),
+            ]
         if self.mode == "reflect":
             column = (n - 1) - sp.Abs(sp.Mod(p, period) - (n - 1))
         elif self.mode == "symmetric":
             # q if q < n else 2n − 1 − q, for q = p mod 2n, in one expression.
             column = (2 * n - 1 - sp.Abs(2 * sp.Mod(p, period) - (2 * n - 1))) / 2
-        elif self.mode == "replicate":
-            column = sp.Min(sp.Max(p, 0), n - 1)
         else:
             column = sp.Mod(p, n)
         return [(sp.Integer(1), (column,), set())]
@@ -234,11 +269,31 @@ class BorderFold(_BorderOperator, Operator):
         (j,) = index
         n, lo, hi = self.n, self.lo, self.hi
         if self.mode == "replicate":
-            r = sp.Dummy("r", integer=True)
+            # Each border is summed onto its edge sample j (the block sum of that border):
+            # row j = 0 takes y_{0 + r}, r < lo; row j = n − 1 takes y_{lo + n + r}, r < hi.
+            # The offsets are written as j·lo and (j − n + 1)·hi, zero on those rows, and r is
+            # named like BlockSum's position in a block: the same terms as a block sum placed
+            # at the edge (Pad · BlockSum · Crop), so the symbolic proof tier can match them.
+            r = sp.Dummy("u_*", integer=True)
             return [
                 (sp.Integer(1), (lo + j,), set()),
-                (sp.Integer(1), (r,), {within(r, 0, lo), within(j, 0, 1)}),
-                (sp.Integer(1), (lo + n + r,), {within(r, 0, hi), within(j, n - 1, n)}),
+                (sp.Integer(1), (lo * j + r,), {within(r, 0, lo), within(j, 0, 1)}),
+                (
+                    sp.Integer(1),
+                    (lo + n + hi * (j - n + 1) + r,),
+                    {within(r, 0, hi), within(j, n - 1, n)},
+                ),
+            ]
+        if self.one_period:
+            # The two borders land at: (column of the border sample, rows j where it lands).
+            first, second = {
+                "reflect": ((lo - j, 1, lo + 1), (lo + 2 * (n - 1) - j, n - 1 - hi, n - 1)),
+                "symmetric": ((lo - 1 - j, 0, lo), (lo + 2 * n - 1 - j, n - hi, n)),
+                "circular": ((lo - n + j, n - lo, n), (lo + n + j, 0, hi)),
+            }[self.mode]
+            return [(sp.Integer(1), (lo + j,), set())] + [
+                (sp.Integer(1), (column,), {within(j, start, stop)})
+                for column, start, stop in (first, second)
             ]
         terms = [self._periodic(lo + j, set())]
         if self.mode == "reflect":
