@@ -227,3 +227,23 @@ def test_the_catalogue_arguments_fail_for_wrong_statements() -> None:
     # The fold-back's pieces at one concrete size, by hand: reflect n = 4, lo = 2, hi = 1.
     lhs, rhs = _fold_sides(4, 2, 1, "reflect")
     assert sc.explicit(lhs) == sc.explicit(rhs) == sc.explicit(sc.BorderFold(4, 2, 1, "reflect"))
+
+
+def test_shapes_cli_padding_mode(capsys: pytest.CaptureFixture) -> None:
+    from symconv.cli import main
+
+    status = main(
+        ["shapes", "--input", "4x6", "--kernel", "3x3", "--padding", "1x2", "--padding-mode",
+         "circular"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert status == 0 and "output size: 4x8" in out
+    assert "axis 0: BorderPad(4, 1, 1, 'circular'), padded length 6" in out
+    assert "axis 1: BorderPad(6, 2, 2, 'circular'), padded length 10" in out
+    assert main(["shapes", "--input", "3", "--kernel", "3", "--padding", "4",
+                 "--padding-mode", "circular"]) == 2  # fmt: skip
+    assert "at most 3 on an axis of size 3" in capsys.readouterr().err
+    assert main(["shapes", "--framework", "tf", "--input", "5", "--kernel", "3",
+                 "--padding-mode", "reflect"]) == 2  # fmt: skip
+    assert "only with --framework torch --op conv" in capsys.readouterr().err
+    assert sc.sizes.largest_pad(4, "symmetric", "numpy") is None

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symconv import _validate
+from symconv import _validate, sizes
 from symconv.errors import ParameterError
 from symconv.frameworks._common import spatial
 from symconv.operators.grid import kron
@@ -31,8 +31,8 @@ from symconv.operators.padding_modes import BorderPad
 
 __all__ = ["pad"]
 
-#: TensorFlow's mode → (symconv's mode, how much more than size − 1 an amount may be).
-_MODES = {"CONSTANT": ("constant", None), "REFLECT": ("reflect", 0), "SYMMETRIC": ("symmetric", 1)}
+#: TensorFlow's mode → symconv's mode.
+_MODES = {"CONSTANT": "constant", "REFLECT": "reflect", "SYMMETRIC": "symmetric"}
 
 
 def pad(
@@ -71,16 +71,18 @@ def pad(
         raise ParameterError("paddings", paddings, "one [before, after] pair per axis") from None
     if len(pairs) != rank:
         raise ParameterError("paddings", paddings, f"{rank} [before, after] pairs, one per axis")
-    symconv_mode, extra = _MODES[name]
+    symconv_mode = _MODES[name]
     factors = []
     for n, (lo, hi) in zip(size, pairs):
         _validate.amount("paddings", min(lo, hi))
-        if extra is not None and max(lo, hi) > n - 1 + extra:
+        largest = None if name == "CONSTANT" else sizes.largest_pad(n, symconv_mode, "tf")
+        if largest is not None and max(lo, hi) > largest:
+            words = "size - 1" if name == "REFLECT" else "size"
             raise ParameterError(
                 "paddings",
                 paddings,
-                f"amounts at most size{' - 1' if not extra else ''} = {n - 1 + extra} on an axis "
-                f"of size {n} in mode {name} (TensorFlow's rule)",
+                f"amounts at most {words} = {largest} on an axis of size {n} in mode {name} "
+                "(TensorFlow's rule)",
             )
         zero = lo == 0 and hi == 0
         factors.append(sp.Identity(n) if zero else BorderPad(n, lo, hi, symconv_mode))

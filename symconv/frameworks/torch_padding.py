@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symconv import _validate
+from symconv import _validate, sizes
 from symconv.errors import ParameterError
 from symconv.frameworks._common import chain, spatial
 from symconv.operators.grid import _separable
@@ -64,17 +64,14 @@ def _check_amount(mode: str, n: int, amount: int, pad: object) -> None:
         raise ParameterError(
             "pad", pad, f"amounts >= 0 in mode {mode!r} (symconv does not model negative ones)"
         )
-    if mode == "reflect" and amount >= n:
-        raise ParameterError(
-            "pad", pad, f"amounts smaller than the axis size {n} in mode 'reflect' (PyTorch's rule)"
-        )
-    if mode == "circular" and amount > n:
-        raise ParameterError(
-            "pad",
-            pad,
-            f"amounts at most the axis size {n} in mode 'circular' "
+    largest = sizes.largest_pad(n, mode, "torch")
+    if largest is not None and amount > largest:
+        reason = {
+            "reflect": f"smaller than the axis size {n} in mode 'reflect' (PyTorch's rule)",
+            "circular": f"at most the axis size {n} in mode 'circular' "
             "(PyTorch refuses to wrap around more than once)",
-        )
+        }[mode]
+        raise ParameterError("pad", pad, f"amounts {reason}")
 
 
 def _axis(mode: str, n: int, lo: int, hi: int) -> sp.MatrixExpr:
