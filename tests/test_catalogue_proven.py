@@ -3,9 +3,9 @@
 Eight entries state a claim through their own argument (``Entry.extra``): the 2-D
 identities, the checkerboard uniformity, commutativity in every mode, the gradient,
 the size relationships and circular correlation's transpose. Their scope is derived by
-:func:`argued` from the expressions each argument checked, so each is proven only if every parameter was
-symbolic there. Weakened variants (an argument that no longer mentions a parameter;
-a wrong relationship) must not be proven.
+:func:`argued` from the expressions each argument checked, so each is proven only if
+every parameter was symbolic there. Weakened variants (an argument that no longer
+mentions a parameter; a wrong relationship) must not be proven.
 """
 
 from __future__ import annotations

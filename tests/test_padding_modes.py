@@ -247,3 +247,12 @@ def test_shapes_cli_padding_mode(capsys: pytest.CaptureFixture) -> None:
                  "--padding-mode", "reflect"]) == 2  # fmt: skip
     assert "only with --framework torch --op conv" in capsys.readouterr().err
     assert sc.sizes.largest_pad(4, "symmetric", "numpy") is None
+
+
+def test_latex_names_the_mode() -> None:
+    assert (
+        sc.latex(sc.BorderPad(3, 1, 2, "reflect")) == r"\operatorname{Pad}_{1,2}^{\mathrm{reflect}}"
+    )
+    assert sc.latex(sc.BorderFold(3, 1, 2, "circular")) == (
+        r"\left(\operatorname{Pad}_{1,2}^{\mathrm{circular}}\right)^{\mathsf{T}}"
+    )
