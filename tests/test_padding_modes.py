@@ -256,3 +256,25 @@ def test_latex_names_the_mode() -> None:
     assert sc.latex(sc.BorderFold(3, 1, 2, "circular")) == (
         r"\left(\operatorname{Pad}_{1,2}^{\mathrm{circular}}\right)^{\mathsf{T}}"
     )
+
+
+def test_fold_back_figure_reads_numpy_pad() -> None:
+    """The figure's top rows are numpy.pad of the indices; its weights are the row sums."""
+    pytest.importorskip("matplotlib")
+    from symconv.figures import padding_fold_back
+
+    fig = padding_fold_back(n=3, lo=4, hi=2)
+    for ax, mode in zip(fig.axes, MODES):
+        texts = [t.get_text() for t in ax.texts]
+        size = 3 + 4 + 2
+        sources = np.pad(np.arange(3), (4, 2), mode=NUMPY_NAME[mode])
+        assert texts[:size] == [f"$x_{{{j}}}$" for j in sources]
+        # The weight column (x = size + 0.5), rows 1 … n: how many positions copy each x_j.
+        weights = {
+            round(t.get_position()[1] - 0.5): int(t.get_text())
+            for t in ax.texts
+            if t.get_position()[0] == size + 0.5 and t.get_text().isdigit()
+        }
+        assert [weights[r] for r in (1, 2, 3)] == np.bincount(sources, minlength=3).tolist()
+    with pytest.raises(ParameterError, match="n=1 is not allowed"):
+        padding_fold_back(n=1)
