@@ -278,3 +278,17 @@ def test_fold_back_figure_reads_numpy_pad() -> None:
         assert [weights[r] for r in (1, 2, 3)] == np.bincount(sources, minlength=3).tolist()
     with pytest.raises(ParameterError, match="n=1 is not allowed"):
         padding_fold_back(n=1)
+
+
+@settings(max_examples=80, deadline=None)
+@given(case=one_axis(), seed=st.integers(0, 2**32 - 1))
+def test_fast_numeric_paths_agree_with_the_derived_ones(case: tuple, seed: int) -> None:
+    """The gather/scatter fast paths of lambdify against the index-map (sparse) default."""
+    from symconv.numeric import _compile_derived, _Parameters
+
+    mode, n, lo, hi = case
+    rng = np.random.default_rng(seed)
+    for op in (sc.BorderPad(n, lo, hi, mode), sc.BorderFold(n, lo, hi, mode)):
+        x = rng.normal(size=(2, int(op.cols)))
+        derived = _compile_derived(op, _Parameters(()))(x, ())
+        np.testing.assert_allclose(sc.lambdify(op)(x), derived, rtol=1e-13, atol=1e-13)
