@@ -21,6 +21,8 @@ from symconv.matrices import explicit
 from symconv.network import Network
 from symconv.numeric import lambdify
 from symconv.operators import (
+    BorderFold,
+    BorderPad,
     Conv,
     ConvTranspose,
     ConvTransposeNd,
@@ -38,6 +40,8 @@ from symconv.printing.latex import latex
 from symconv.proof import Proof, prove
 
 __all__ = [
+    "BorderFold",
+    "BorderPad",
     "Conv",
     "ConvTranspose",
     "ConvTransposeNd",

@@ -53,6 +53,7 @@ __all__ = [
     "checkerboard_overlap_2d",
     "convolution_matrix",
     "matrix_pair",
+    "padding_fold_back",
     "receptive_field",
     "sampling_matrices",
     "subpixel_decomposition",
@@ -962,5 +963,72 @@ def receptive_field(
             (HIGHLIGHT, "window S·i − P … + r − 1", False),
         ],
         ncol=3,
+    )
+    return fig
+
+
+def padding_fold_back(n: int = 4, lo: int = 3, hi: int = 2) -> Figure:
+    """Each padding mode on ℝⁿ and its transpose, the fold-back, one panel per mode.
+
+    The top row is the padded signal: which input sample x_j each position copies (the
+    border grey, the signal blue). Below it, the fold-back matrix (BorderPad)ᵀ: row j has a
+    1 under every position that copies x_j, so a gradient arriving there is added onto
+    x_j; the number right of each row is how many positions fold onto x_j (its weight in
+    the backward pass). The figure checks that the drawn matrix is the exact transpose.
+
+    Parameters
+    ----------
+    n : int
+        Input length (at least 2: reflect needs two samples).
+    lo, hi : int
+        Padding before and after; pads longer than the signal reflect or wrap again.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = padding_fold_back(n=3, lo=2, hi=1)
+    >>> [ax.get_title().split("  ")[0] for ax in fig.axes]
+    ['reflect', 'symmetric', 'replicate', 'circular']
+    """
+    from symconv.operators.padding_modes import MODES, BorderPad
+
+    n = int(_validate.integer("n", n, 2))
+    lo, hi = int(_validate.amount("lo", lo)), int(_validate.amount("hi", hi))
+    size = n + lo + hi
+    fig = _figure(1.0 + 0.42 * (size + 2), 0.8 + len(MODES) * 0.42 * (n + 2.6))
+    for g, mode in enumerate(MODES):
+        pad = explicit(BorderPad(n, lo, hi, mode))
+        fold = explicit(BorderPad(n, lo, hi, mode).T)
+        if fold != pad.T:  # the identity the figure shows
+            raise SymconvError(
+                "the fold-back is not the transpose of the padding"
+            )  # pragma: no cover
+        source = [next(j for j in range(n) if pad[i, j]) for i in range(size)]
+        border = [not lo <= i < lo + n for i in range(size)]
+        labels = [[f"$x_{{{j}}}$" for j in source] + ["Σ"]]
+        colours = [[PADDING if b else INPUT for b in border] + ["#ffffff"]]
+        for j in range(n):
+            labels.append([str(fold[j, i]) if fold[j, i] else "" for i in range(size)])
+            labels[-1].append(str(sum(fold.row(j))))
+            colours.append([ONE if fold[j, i] else "#ffffff" for i in range(size)] + [OUTPUT])
+        _grid(
+            fig.add_subplot(len(MODES), 1, g + 1),
+            labels,
+            colours,
+            f"{mode}  (pad {lo}, {hi}: top row; its transpose {n}×{size} below)",
+            fontsize=8,
+        )
+    _legend(
+        fig,
+        [
+            (INPUT, "input sample", False),
+            (PADDING, "border copy", False),
+            (ONE, "1: folded back onto $x_j$", False),
+            (OUTPUT, "weight of $x_j$", False),
+        ],
+        ncol=2,
     )
     return fig

@@ -50,6 +50,8 @@ from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.matrices import derived_entries, explicit
 from symconv.operators import (
+    BorderFold,
+    BorderPad,
     Conv,
     ConvTranspose,
     Corr,
@@ -603,6 +605,39 @@ def _(expr: Crop, params: _Parameters) -> Apply:
 @_compile.register
 def _(expr: Flip, params: _Parameters) -> Apply:
     return lambda x, values: x[..., ::-1]
+
+
+def _border_sources(expr: BorderPad | BorderFold) -> np.ndarray:
+    """The input sample each padded sample copies (BorderPad's column formula, vectorised)."""
+    n, lo, rows = _size(expr.n, expr), _size(expr.lo, expr), _size(expr.padded, expr)
+    p = np.arange(rows) - lo
+    if expr.mode == "replicate":
+        return np.clip(p, 0, n - 1)
+    if expr.mode == "circular":
+        return np.mod(p, n)
+    if expr.mode == "reflect":
+        return (n - 1) - np.abs(np.mod(p, 2 * (n - 1)) - (n - 1))
+    q = np.mod(p, 2 * n)  # symmetric
+    return np.where(q < n, q, 2 * n - 1 - q)
+
+
+@_compile.register
+def _(expr: BorderPad, params: _Parameters) -> Apply:
+    sources = _border_sources(expr)
+    return lambda x, values: x[..., sources]
+
+
+@_compile.register
+def _(expr: BorderFold, params: _Parameters) -> Apply:
+    sources, n = _border_sources(expr), _size(expr.n, expr)
+
+    def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        out = _zeros((*x.shape[:-1], n), x)
+        # Scatter-add along the last axis: each padded sample onto the sample it copies.
+        np.add.at(np.moveaxis(out, -1, 0), sources, np.moveaxis(x, -1, 0))
+        return out
+
+    return apply
 
 
 @_compile.register

@@ -30,6 +30,7 @@ __all__ = [
     "conv_transpose_length",
     "corr_length",
     "downsample_length",
+    "largest_pad",
     "output_padding",
     "resolve_padding",
     "upsample_length_range",
@@ -183,3 +184,31 @@ def resolve_padding(
             )
         return padding[0], padding[1]
     return padding, padding
+
+
+#: The largest pad each framework accepts on an axis of n samples, per padding mode, as
+#: an offset from n (None: any amount). NumPy and JAX reflect and wrap again (no limit).
+_PAD_LIMITS = {
+    "torch": {"reflect": -1, "replicate": None, "circular": 0},
+    "tf": {"reflect": -1, "symmetric": 0},
+    "numpy": {"reflect": None, "symmetric": None, "replicate": None, "circular": None},
+}
+
+
+def largest_pad(n: object, mode: str, framework: str = "torch") -> sp.Expr | None:
+    """The largest amount ``framework`` pads an axis of n samples by in ``mode`` (on each
+    side), or None when any amount is accepted.
+
+    PyTorch: reflect n − 1 (one reflection), circular n (one wrap), replicate any;
+    TensorFlow: REFLECT n − 1, SYMMETRIC n; NumPy/JAX (``"numpy"``): any (the signal is
+    reflected or wrapped again). Modes use symconv's names (symmetric, replicate, circular).
+
+    Examples
+    --------
+    >>> largest_pad(5, "reflect"), largest_pad(5, "circular"), largest_pad(5, "replicate")
+    (4, 5, None)
+    >>> largest_pad(5, "symmetric", "tf")
+    5
+    """
+    offset = _PAD_LIMITS[framework][mode]
+    return None if offset is None else _int(n) + offset

@@ -231,6 +231,32 @@ FACTORIES = [
     ),
 ]
 
+@st.composite
+def border_params(draw: st.DrawFn) -> Params:
+    """A padding mode and pads of any size (several reflections or wraps included)."""
+    mode = draw(st.sampled_from(["reflect", "symmetric", "replicate", "circular"]))
+    n = draw(st.integers(2 if mode == "reflect" else 1, 7))
+    return {"n": n, "lo": draw(st.integers(0, 9)), "hi": draw(st.integers(0, 9)), "mode": mode}
+
+
+#: The padding modes and their fold-backs (no syntax in the expression language either).
+BORDER_FACTORIES = [
+    Factory(
+        "BorderPad",
+        border_params(),
+        lambda p, q: sc.BorderPad(p["n"], p["lo"], p["hi"], p["mode"]),
+        lambda p, q, x: ref.border_pad(x, p["lo"], p["hi"], p["mode"]),
+        uses_kernel=False,
+    ),
+    Factory(
+        "BorderFold",
+        border_params(),
+        lambda p, q: sc.BorderFold(p["n"], p["lo"], p["hi"], p["mode"]),
+        lambda p, q, x: ref.border_fold(x, p["n"], p["lo"], p["hi"], p["mode"]),
+        uses_kernel=False,
+    ),
+]
+
 #: The multi-channel N-D layers and axis permutations (the expression language has no
 #: syntax for them, so its round-trip tests take FACTORIES only).
 LAYER_FACTORIES = [
@@ -265,7 +291,7 @@ LAYER_FACTORIES = [
 ]
 
 #: Every operator class symconv has.
-ALL_FACTORIES = FACTORIES + LAYER_FACTORIES
+ALL_FACTORIES = FACTORIES + LAYER_FACTORIES + BORDER_FACTORIES
 
 
 def kernel_length(params: Params) -> int:

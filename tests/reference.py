@@ -200,3 +200,34 @@ def matrix_of(function, n: int) -> np.ndarray:
     """The matrix of a linear function on ℝⁿ, column by column from unit vectors."""
     columns = [function(np.eye(n)[j]) for j in range(n)]
     return np.array(columns).T
+
+
+def border_source(p: int, n: int, mode: str) -> int:
+    """The input sample that padded position p (counted from the first input sample) copies,
+    found by reflecting or wrapping one step at a time until p is inside 0 … n − 1."""
+    while not 0 <= p < n:
+        if mode == "replicate":
+            p = 0 if p < 0 else n - 1
+        elif mode == "circular":
+            p = p + n if p < 0 else p - n
+        elif mode == "reflect":  # mirror at the edge sample, which is not repeated
+            p = -p if p < 0 else 2 * (n - 1) - p
+        elif mode == "symmetric":  # mirror between the edge sample and its copy
+            p = -1 - p if p < 0 else 2 * n - 1 - p
+        else:
+            raise ValueError(mode)
+    return p
+
+
+def border_pad(x: np.ndarray, lo: int, hi: int, mode: str) -> np.ndarray:
+    """x with lo samples before and hi after, each copied from its border source."""
+    n = len(x)
+    return np.array([x[border_source(i - lo, n, mode)] for i in range(n + lo + hi)])
+
+
+def border_fold(y: np.ndarray, n: int, lo: int, hi: int, mode: str) -> np.ndarray:
+    """The transpose of border_pad: every padded sample added onto its border source."""
+    out = np.zeros(n)
+    for i, value in enumerate(y):
+        out[border_source(i - lo, n, mode)] += value
+    return out

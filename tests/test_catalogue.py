@@ -42,6 +42,8 @@ NAMES = [
     "conv-commutative",
     "conv-associative",
     "conv-arithmetic",
+    "padding-fold-back",
+    "circular-corr-transpose",
 ]
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

@@ -1,11 +1,11 @@
 """Entries proven by their own arguments: scopes derived from what the arguments checked.
 
-Seven entries state a claim through their own argument (``Entry.extra``): the 2-D
-identities, the checkerboard uniformity, commutativity in every mode, the gradient
-and the size relationships. Their scope is derived by :func:`argued` from the
-expressions each argument checked, so each is proven only if every parameter was
-symbolic there. Weakened variants (an argument that no longer mentions a parameter;
-a wrong relationship) must not be proven.
+Eight entries state a claim through their own argument (``Entry.extra``): the 2-D
+identities, the checkerboard uniformity, commutativity in every mode, the gradient,
+the size relationships and circular correlation's transpose. Their scope is derived by
+:func:`argued` from the expressions each argument checked, so each is proven only if
+every parameter was symbolic there. Weakened variants (an argument that no longer
+mentions a parameter; a wrong relationship) must not be proven.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ PROVEN_BY_OWN_ARGUMENT = {
     "transposed-conv-is-gradient": "gradient",
     "conv-commutative": "convolution",
     "conv-arithmetic": "arithmetic",
+    "circular-corr-transpose": "padding_modes",
 }
 
 

@@ -25,7 +25,18 @@ from hypothesis import strategies as st
 from sympy import Identity, KroneckerProduct, MatAdd, MatMul, MatPow, OneMatrix, Transpose
 
 import symconv.catalogue  # noqa: F401  (loads every Operator subclass, for the coverage test)
-from symconv import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample
+from symconv import (
+    BorderFold,
+    BorderPad,
+    Conv,
+    ConvTranspose,
+    Corr,
+    Crop,
+    Downsample,
+    Flip,
+    Pad,
+    Upsample,
+)
 from symconv.errors import ParameterError
 from symconv.kernels import family
 from symconv.matrices import sparse_matrix
@@ -172,6 +183,16 @@ def _cases() -> list[Case]:
         Case("multiples", MultiplesProjector(7, 3), lambda x: reference.multiples_projector(x, 3)),
         Case("nearest", NearestUpsample(3, 2), lambda x: reference.nearest_upsample(x, 2)),
         Case("block_sum", BlockSum(3, 2), lambda x: reference.block_sum(x, 2)),
+        Case(
+            "border_pad",
+            BorderPad(3, 4, 2, "reflect"),
+            lambda x: reference.border_pad(x, 4, 2, "reflect"),
+        ),
+        Case(
+            "border_fold",
+            BorderFold(2, 3, 5, "symmetric"),
+            lambda y: reference.border_fold(y, 2, 3, 5, "symmetric"),
+        ),
         Case(
             "phase-sum",
             PhaseSum(family("*", 4), 3, 3),  # the ones kernel 1₄: phases of lengths 2, 1, 1

@@ -32,6 +32,7 @@ def _entries() -> dict[str, Entry]:
         convolution,
         gradient,
         multirate,
+        padding_modes,
         sampling,
         transposed,
         twod,
@@ -59,6 +60,8 @@ def _entries() -> dict[str, Entry]:
         convolution.CONV_COMMUTATIVE,
         convolution.CONV_ASSOCIATIVE,
         arithmetic.CONV_ARITHMETIC,
+        padding_modes.PADDING_FOLD_BACK,
+        padding_modes.CIRCULAR_CORR_TRANSPOSE,
     ]
     return {e.name: e for e in order}
 

@@ -24,6 +24,15 @@ output size: 6
   possible output sizes for input 2: 5 (output_padding=0), 6 (output_padding=1)
   structurally zero outputs: [5]
 0
+>>> main(["shapes", "--input", "5", "--kernel", "3", "--padding", "same",
+...       "--padding-mode", "reflect"])
+torch conv: input 5, kernel 3, stride 1, padding same, dilation 1
+output size: 5
+  operator: Corr((q_0, q_1, q_2), 5, (1, 1), 1, 1)
+...
+padding_mode reflect: the input is padded first, then correlated 'valid'
+  BorderPad(5, 1, 1, 'reflect'), padded length 7; its transpose: BorderFold(5, 1, 1, 'reflect')
+0
 """
 
 from __future__ import annotations
@@ -32,9 +41,10 @@ import argparse
 
 from sympy.matrices.expressions import MatMul
 
-from symconv import limits
+from symconv import limits, sizes
 from symconv.arithmetic import explain_output_padding, input_lengths, structural_zeros
 from symconv.errors import ParameterError
+from symconv.operators.padding_modes import BorderPad
 from symconv.porting import FRAMEWORKS, OPS, Layer, compare_layers, port, port_nd
 
 __all__ = ["register", "run"]
@@ -187,6 +197,8 @@ def run(args: argparse.Namespace) -> int:
         if len(layers) > 1:
             report.append(f"axis {axis} (n={layer.n} -> {layer.output_length}):")
         report.extend(f"  {line}" for line in _describe(layer))
+    if args.padding_mode != "zeros":
+        report.extend(_padding_mode_report(layers, args.padding_mode))
     if args.port:
         # One call for the whole layer: an N-D call with per-axis tuples when N > 1.
         ported = port(first) if len(layers) == 1 else port_nd(layers)
@@ -198,6 +210,34 @@ def run(args: argparse.Namespace) -> int:
     if args.compare is None:
         return 0
     return _compare(args, layers)
+
+
+# --- padding modes: a PyTorch conv with padding_mode (reflect, replicate, circular) -----
+
+
+def _padding_mode_report(layers: list[Layer], mode: str) -> list[str]:
+    """The lines for ``--padding-mode``: the padding the conv module applies before a valid
+    correlation (same output size), PyTorch's limit on it, and its transpose."""
+    first = layers[0]
+    if first.framework != "torch" or first.op != "conv":
+        raise ParameterError(
+            "--padding-mode", mode, "only with --framework torch --op conv (nn.ConvNd's argument)"
+        )
+    lines = [f"padding_mode {mode}: the input is padded first, then correlated 'valid'"]
+    for axis, layer in enumerate(layers):
+        lo, hi = layer.operator().padding
+        largest = sizes.largest_pad(layer.n, mode, "torch")
+        if largest is not None and max(lo, hi) > largest:
+            raise ParameterError(
+                "--padding",
+                f"{lo}:{hi}",
+                f"at most {largest} on an axis of size {layer.n} with padding_mode {mode!r} "
+                "(PyTorch's rule)",
+            )
+        where = f"axis {axis}: " if len(layers) > 1 else ""
+        pad = BorderPad(layer.n, lo, hi, mode)
+        lines.append(f"  {where}{pad}, padded length {pad.rows}; its transpose: {pad.T}")
+    return lines
 
 
 def _compare(args: argparse.Namespace, layers: list[Layer]) -> int:
@@ -295,6 +335,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="transposed conv: PyTorch's output_size or TensorFlow's output_shape",
     )
     parser.add_argument("--transpose-kernel", action="store_true", help="JAX conv_transpose")
+    parser.add_argument(
+        "--padding-mode",
+        choices=("zeros", "reflect", "replicate", "circular"),
+        default="zeros",
+        help="torch conv: nn.ConvNd's padding_mode (default zeros)",
+    )
     parser.add_argument("--port", action="store_true", help="print the PyTorch call that does it")
     parser.add_argument(
         "--compare",

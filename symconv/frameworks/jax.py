@@ -244,3 +244,8 @@ def conv_transpose(
         w = np.flip(w, axis=[rhs_spec.index(c) for c in letters])
         w = np.swapaxes(w, rhs_spec.index("O"), rhs_spec.index("I"))
     return _build(w, size, (1,) * rank, pads, strides, rhs_d, specs, 1)
+
+
+from symconv.frameworks.jax_padding import pad  # noqa: E402  (re-exported)
+
+__all__ += ["pad"]

@@ -199,3 +199,8 @@ def conv2d_transpose(
     (16, 4)
     """
     return _conv_transpose(2, filters, size, output_shape, strides, padding, data_format, dilations)
+
+
+from symconv.frameworks.tf_padding import pad  # noqa: E402  (re-exported)
+
+__all__ += ["pad"]

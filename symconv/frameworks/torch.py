@@ -66,13 +66,20 @@ def _padding(padding: object, rank: int, kernel: tuple, stride: tuple, dilation:
     return [(p, p) for p in per_axis("padding", padding, rank, minimum=0)]
 
 
-def _conv(rank: int, weight: object, size: object, stride, padding, dilation, groups) -> CorrNd:
+def _conv(
+    rank: int, weight: object, size: object, stride, padding, dilation, groups, padding_mode
+) -> sp.MatrixExpr:
     w = weight_array("weight", weight, rank + 2)
     size = spatial("size", size, rank)
     stride = per_axis("stride", stride, rank)
     dilation = per_axis("dilation", dilation, rank)
     pads = _padding(padding, rank, w.shape[2:], stride, dilation)
-    return CorrNd(to_sympy(w), size, pads, stride, dilation, groups)
+    # A padding_mode other than 'zeros' pads first (torch_padding), then correlates 'valid'.
+    extend = conv_padding(size, pads, padding_mode, w.shape[1] * groups)
+    if extend is None:
+        return CorrNd(to_sympy(w), size, pads, stride, dilation, groups)
+    padded = [n + lo + hi for n, (lo, hi) in zip(size, pads)]
+    return chain(CorrNd(to_sympy(w), padded, [(0, 0)] * rank, stride, dilation, groups), extend)
 
 
 def _conv_transpose(
@@ -111,7 +118,9 @@ def _conv_transpose(
     return chain(zeros, op)
 
 
-def conv1d(weight, size, stride=1, padding=0, dilation=1, groups=1) -> CorrNd:
+def conv1d(
+    weight, size, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros"
+) -> sp.MatrixExpr:
     """``torch.nn.functional.conv1d(input, weight, None, stride, padding, dilation, groups)``.
 
     Parameters
@@ -121,6 +130,9 @@ def conv1d(weight, size, stride=1, padding=0, dilation=1, groups=1) -> CorrNd:
         The input length (the last axis of the input).
     stride, padding, dilation, groups
         As in PyTorch: padding an int, a 1-tuple, ``'same'`` (stride 1 only) or ``'valid'``.
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}
+        The ``padding_mode`` of ``torch.nn.Conv1d``: other than ``"zeros"``, the result is
+        ``CorrNd(valid) @ BorderPad`` (see :mod:`symconv.frameworks.torch_padding`).
 
     Examples
     --------
@@ -131,17 +143,21 @@ def conv1d(weight, size, stride=1, padding=0, dilation=1, groups=1) -> CorrNd:
     [0, 1, 2],
     [0, 0, 1]])
     """
-    return _conv(1, weight, size, stride, padding, dilation, groups)
+    return _conv(1, weight, size, stride, padding, dilation, groups, padding_mode)
 
 
-def conv2d(weight, size, stride=1, padding=0, dilation=1, groups=1) -> CorrNd:
+def conv2d(
+    weight, size, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros"
+) -> sp.MatrixExpr:
     """``torch.nn.functional.conv2d``; weight (C_out, C_in/groups, kh, kw), size (H, W)."""
-    return _conv(2, weight, size, stride, padding, dilation, groups)
+    return _conv(2, weight, size, stride, padding, dilation, groups, padding_mode)
 
 
-def conv3d(weight, size, stride=1, padding=0, dilation=1, groups=1) -> CorrNd:
+def conv3d(
+    weight, size, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros"
+) -> sp.MatrixExpr:
     """``torch.nn.functional.conv3d``; weight (C_out, C_in/groups, kd, kh, kw), size (D, H, W)."""
-    return _conv(3, weight, size, stride, padding, dilation, groups)
+    return _conv(3, weight, size, stride, padding, dilation, groups, padding_mode)
 
 
 def conv_transpose1d(
@@ -184,3 +200,8 @@ def conv_transpose3d(
 ) -> sp.MatrixExpr:
     """``torch.nn.functional.conv_transpose3d``; weight (C_in, C_out/groups, kd, kh, kw)."""
     return _conv_transpose(3, weight, size, stride, padding, output_padding, groups, dilation)
+
+
+from symconv.frameworks.torch_padding import conv_padding, pad  # noqa: E402  (re-exported)
+
+__all__ += ["pad"]

@@ -6,6 +6,7 @@ from symconv.operators.convolution import Conv, ConvTranspose, Corr
 from symconv.operators.flip import Flip
 from symconv.operators.grid import Permute
 from symconv.operators.padding import Crop, Pad
+from symconv.operators.padding_modes import BorderFold, BorderPad
 from symconv.operators.polyphase import PhaseSum
 from symconv.operators.sampling import (
     BlockSum,
@@ -17,6 +18,8 @@ from symconv.operators.sampling import (
 
 __all__ = [
     "BlockSum",
+    "BorderFold",
+    "BorderPad",
     "Conv",
     "ConvTranspose",
     "ConvTransposeNd",

@@ -385,6 +385,27 @@ def _phase_sum_adjoint(op: object, y: np.ndarray, values: Values) -> np.ndarray:
     return out
 
 
+_NUMPY_MODES = {
+    "reflect": "reflect",
+    "symmetric": "symmetric",
+    "replicate": "edge",
+    "circular": "wrap",
+}
+
+
+def _border_sources(op: object) -> np.ndarray:
+    """The input sample each padded sample copies: NumPy's own padding of 0 … n − 1."""
+    lo, hi = _lo_hi(op)
+    return np.pad(np.arange(_n(op)), (lo, hi), mode=_NUMPY_MODES[str(op.args[3])])
+
+
+def _fold_back(op: object, y: np.ndarray, values: Values) -> np.ndarray:
+    """Each padded sample added onto the input sample it copies (the scatter of the gather)."""
+    out = _zeros(_n(op), y)
+    np.add.at(out, _border_sources(op), y)
+    return out
+
+
 #: Every operator class the package has, by class name (so nothing needs importing).
 REFERENCES: dict[str, Reference] = {
     # (↓ₖx)_i = x_{k·i}, i < ⌈n/k⌉.
@@ -444,6 +465,17 @@ REFERENCES: dict[str, Reference] = {
         ),
         _phase_sum_apply,
         _phase_sum_adjoint,
+    ),
+    # Padding modes: x gathered at NumPy's padding of the indices; the transpose scatters.
+    "BorderPad": Reference(
+        lambda op: (_n(op) + sum(_lo_hi(op)), _n(op)),
+        lambda op, x, v: x[_border_sources(op)],
+        _fold_back,
+    ),
+    "BorderFold": Reference(
+        lambda op: (_n(op), _n(op) + sum(_lo_hi(op))),
+        _fold_back,
+        lambda op, y, v: y[_border_sources(op)],
     ),
 }
 

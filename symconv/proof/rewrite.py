@@ -44,6 +44,8 @@ NORMALIZING = (
     "conv-transpose",
     "corr-transpose",
     "conv-transpose-transpose",
+    "border-pad-transpose",
+    "border-fold-transpose",
     "down-up",
     "flip-involution",
     "identity",

@@ -30,6 +30,8 @@ from symconv import kernels, sizes
 from symconv.derivation import Rule
 from symconv.errors import SymconvError
 from symconv.operators import (
+    BorderFold,
+    BorderPad,
     Conv,
     ConvTranspose,
     Corr,
@@ -369,6 +371,32 @@ _closed(
     range(0, 2),
     range(0, 2),
     range(0, 3),
+)
+
+
+# Padding modes: the fold-back is BorderPad's closed-form transpose, and back.
+_MODES = ("reflect", "symmetric", "replicate", "circular")
+_closed(
+    "border-pad-transpose",
+    BorderPad,
+    "BorderPad(lo, hi, mode)ᵀ = BorderFold(lo, hi, mode)",
+    r"\operatorname{pad}^{\mathsf{T}} = \operatorname{fold}",
+    BorderPad,
+    range(1, 6),
+    range(0, 7),
+    range(0, 7),
+    _MODES,
+)
+_closed(
+    "border-fold-transpose",
+    BorderFold,
+    "BorderFold(lo, hi, mode)ᵀ = BorderPad(lo, hi, mode)",
+    r"\operatorname{fold}^{\mathsf{T}} = \operatorname{pad}",
+    BorderFold,
+    range(1, 6),
+    range(0, 7),
+    range(0, 7),
+    _MODES,
 )
 
 

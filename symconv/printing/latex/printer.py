@@ -500,3 +500,24 @@ def _(expr: PhaseSum, printer: SymconvLatexPrinter) -> Printed:
     s, up = printer.doprint(expr.s), printer.notation.call("upsample", printer.doprint(expr.s))
     q = printer.notation.call("vect", expr.kernel.name) + f"_{{[v::{s}]}}"
     return rf"\sum_{{v}} S_{{v}} {up} ({q} {printer.notation.call('conv')})", Kind.SUM
+
+
+# --- padding modes ----------------------------------------------------------------------
+from symconv.operators.padding_modes import BorderFold, BorderPad  # noqa: E402
+
+
+def _border_pad(expr: BorderPad | BorderFold, printer: SymconvLatexPrinter) -> str:
+    lo, hi = printer.doprint(expr.lo), printer.doprint(expr.hi)
+    return rf"{printer.notation.call('pad', lo, hi)}^{{\mathrm{{{expr.mode}}}}}"
+
+
+@operator_form.register
+def _(expr: BorderPad, printer: SymconvLatexPrinter) -> Printed:
+    return _border_pad(expr, printer), Kind.SUPERSCRIPTED
+
+
+@operator_form.register
+def _(expr: BorderFold, printer: SymconvLatexPrinter) -> Printed:
+    # The fold-back is printed as what it is, the transpose of the mode's padding.
+    transpose = printer.notation.call("transp")
+    return rf"\left({_border_pad(expr, printer)}\right)^{{{transpose}}}", Kind.SUPERSCRIPTED
