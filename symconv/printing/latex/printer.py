@@ -79,6 +79,8 @@ from sympy.printing.latex import LatexPrinter, greek_letters_set, translate
 from symconv.errors import ParameterError
 from symconv.operators import (
     BlockSum,
+    BorderFold,
+    BorderPad,
     Conv,
     ConvTranspose,
     Corr,
@@ -503,7 +505,6 @@ def _(expr: PhaseSum, printer: SymconvLatexPrinter) -> Printed:
 
 
 # --- padding modes ----------------------------------------------------------------------
-from symconv.operators.padding_modes import BorderFold, BorderPad  # noqa: E402
 
 
 def _border_pad(expr: BorderPad | BorderFold, printer: SymconvLatexPrinter) -> str:
