@@ -13,12 +13,14 @@ Flattening: ``data_format=None`` is ``"channels_last"``, Keras's default (a
 ``keras.json`` that sets ``image_data_format`` is not read: pass ``data_format``).
 An input sample is flattened as Keras stores it, ``x.reshape(N, -1)`` of an
 ``(N, *size, C)`` tensor, so ``symconv.lambdify(op)(x.reshape(N, -1))`` equals
-``layer(x).numpy().reshape(N, -1)``. Convolutions and pooling are channel-major
-operators between :class:`~symconv.operators.grid.Permute` factors, as in
-:mod:`symconv.frameworks.tf` (left out with one channel); up-sampling acts on
-each channel alone, so its channels-last operator is the Kronecker product with the
-identity on the channel axis last, no permutation needed. ``"channels_first"``
-flattens ``(C, *size)``.
+``layer(x).numpy().reshape(N, -1)`` (except where TensorFlow 2.21's eager oneDNN
+convolution is wrong on batches: one input channel, strides (1, s > 1), an output
+one column wide; the documentation page on frameworks shows it). Convolutions and
+pooling are channel-major operators between
+:class:`~symconv.operators.grid.Permute` factors, as in :mod:`symconv.frameworks.tf`
+(left out with one channel); up-sampling acts on each channel alone, so its
+channels-last operator is the Kronecker product with the identity on the channel
+axis last, no permutation needed. ``"channels_first"`` flattens ``(C, *size)``.
 
 What each layer computes (per spatial axis: input size n, kernel k, stride s,
 dilation d, span D = d(k − 1) + 1):
