@@ -35,8 +35,8 @@ dilation d, span D = d(k − 1) + 1):
   L = n·s (``"same"``) or (n − 1)s + max(D, s) (``"valid"``); with an explicit a it
   is (n − 1)s + (D mod 2) + a (``"same"``) or (n − 1)s + D + a (``"valid"``).
   ``"same"`` with an even D and a = 0 gives a length whose conv is n − 1 long, and
-  TensorFlow refuses the call (for n = 1 it returns an empty output); so does this
-  adapter.
+  TensorFlow refuses the call (for n = 1 its eager oneDNN kernel returns an empty
+  output instead); so does this adapter.
 - ``UpSampling1D``/``UpSampling2D`` (``interpolation="nearest"``) repeats each sample
   ``size`` times: :class:`~symconv.operators.sampling.NearestUpsample` on each axis.
 - ``AveragePooling1D``/``AveragePooling2D`` is ``tf.nn.avg_pool``: windows of
@@ -294,7 +294,7 @@ def _conv_transpose(
                 output_padding,
                 f"None or at least 1 on an axis whose dilated kernel span {kernel_span(k, d)} is "
                 "even with padding='same': Keras asks for the length (n - 1)·s, whose conv is "
-                "n - 1 long, and TensorFlow refuses it (for n = 1 it returns an empty output)",
+                "n - 1 long, and TensorFlow refuses it (or, for n = 1, returns an empty output)",
             )
         lengths.append(transposed_output_length(n, k, s, d, padding, a_k))
     transpose = tf.conv1d_transpose if rank == 1 else tf.conv2d_transpose
