@@ -13,7 +13,10 @@ reads it once, at import). TensorFlow itself is loaded by the shared ``tf`` fixt
 test_tf.py and this file share one TensorFlow in a session.
 """
 
+import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -460,3 +463,43 @@ def test_bilinear_up_sampling_is_refused(keras, tf):
     with pytest.raises(ParameterError) as error:
         adapters.UpSampling2D((1, 2), (1, 2), interpolation="bilinear")
     assert error.value.name == "interpolation"
+
+
+JAX_BACKEND_SCRIPT = """
+import json, sys
+import numpy as np, keras
+cases = json.loads(sys.argv[1])
+out = []
+for n, k, s in cases:
+    layer = keras.layers.Conv1DTranspose(1, k, strides=s, padding="same", output_padding=0,
+                                         use_bias=False)
+    layer.build((None, n, 1))
+    layer.set_weights([np.arange(1, k + 1, dtype=np.float32).reshape(k, 1, 1)])
+    units = np.eye(n, dtype=np.float32).reshape(n, n, 1)
+    out.append(np.asarray(layer(units)).reshape(n, -1).T.tolist())
+print(json.dumps([keras.backend.backend(), out]))
+"""
+
+
+def test_same_transpose_even_span_on_the_jax_backend(keras, tf, jax):
+    """Where the TensorFlow backend refuses (padding="same", even span D, output_padding=0),
+    Keras's JAX backend returns (n − 1)s rows: the full result cropped by D/2 at each end.
+    The adapter follows the TensorFlow backend and refuses."""
+    cases = [(3, 2, 2), (3, 4, 1)]
+    env = dict(os.environ, KERAS_BACKEND="jax", TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run(
+        [sys.executable, "-c", JAX_BACKEND_SCRIPT, json.dumps(cases)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    backend, matrices = json.loads(done.stdout.strip().splitlines()[-1])
+    assert backend == "jax"
+    for (n, k, s), theirs in zip(cases, matrices):
+        full = full_transposed_matrix(n, np.arange(1, k + 1), s)
+        assert np.array_equal(np.array(theirs), full[k // 2 : len(full) - k // 2])
+        assert len(theirs) == (n - 1) * s
+        with pytest.raises(ParameterError):
+            adapters.Conv1DTranspose(np.ones((k, 1, 1)), n, s, "same", output_padding=0)
