@@ -136,9 +136,12 @@ def conv_cases(rank, count, seed):
             dilations = (1,) * rank if rng.random() < 0.5 else dilations
             strides = (1,) * rank if max(dilations) > 1 else strides
         groups = int(rng.choice([1, 1, 2]))
+        # Mostly sizes the dilated kernel fits in; sometimes any size (an empty output).
+        spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations)]
+        least = spans if rng.random() < 0.8 else [1] * rank
         cases.append(
             dict(
-                size=tuple(int(v) for v in rng.integers(1, 9 if rank == 1 else 7, rank)),
+                size=tuple(int(m + rng.integers(0, 6)) for m in least),
                 kernel=kernel,
                 strides=strides,
                 dilation_rate=dilations,
