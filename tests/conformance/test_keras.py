@@ -2,11 +2,13 @@
 
 Every case builds the real layer (``use_bias=False``), sets its kernel to a seeded integer
 array with ``set_weights``, and reads the layer's matrix from ``layer(units)``, unit
-vectors through the layer's own ``call``. symconv's exact matrix must equal it entry for
-entry (integer weights make every float32 entry exact; pooling's 1/Πk is compared to
-float32 rounding), and ``lambdify(op)`` must reproduce ``layer(x)`` on a random batch.
-Where Keras refuses the arguments, the adapter must refuse them too, naming the
-argument Keras objects to.
+vectors through the layer's own ``call``, eagerly and compiled by XLA. symconv's exact
+matrix must equal XLA's (the eager one where XLA refuses) entry for entry (integer
+weights make every float32 entry exact; pooling's 1/Πk is compared to float32
+rounding), the eager matrix must agree except in the one case class where TensorFlow
+2.21's eager oneDNN convolution is wrong (``test_onednn_eager_conv_bug``), and
+``lambdify(op)`` must reproduce the layer on a random batch. Where Keras refuses the
+arguments, the adapter must refuse them too, naming the argument Keras objects to.
 
 ``KERAS_BACKEND`` is set to ``tensorflow`` before ``keras`` is first imported (Keras
 reads it once, at import). TensorFlow itself is loaded by the shared ``tf`` fixture, so
