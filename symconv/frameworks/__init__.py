@@ -1,4 +1,4 @@
-"""Adapters: the symconv operator of a named PyTorch, TensorFlow, JAX or ONNX convolution call.
+"""Adapters: the symconv operator of a named PyTorch, TensorFlow, JAX, ONNX or Keras call.
 
 Each adapter takes the framework's own argument names and defaults, with the
 weight (nested list, array, tensor, or a symbolic array from
@@ -19,4 +19,6 @@ No framework is imported: the adapters work without them installed.
 - :mod:`symconv.frameworks.jax`: ``conv_general_dilated``, ``conv_transpose``
 - :mod:`symconv.frameworks.onnx`: the ``Conv``, ``ConvTranspose``, ``Pad`` (constant)
   and ``AveragePool`` nodes (NCHW)
+- :mod:`symconv.frameworks.keras`: the Keras 3 layers ``Conv1D/2D``,
+  ``Conv1DTranspose/2DTranspose``, ``UpSampling1D/2D`` and ``AveragePooling1D/2D``
 """
