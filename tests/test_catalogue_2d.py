@@ -17,6 +17,7 @@ from symconv.derivation import Tier
 from symconv.operators import Upsample
 from symconv.operators.channels import ConvTransposeNd, CorrNd, conv_nd, corr_nd, weight_tensor
 from symconv.operators.grid import pad_nd, upsample_nd
+from symconv.operators.polyphase import polyphase
 from symconv.proof import oracle
 from symconv.proof.rules import border
 from symconv.proof.tiers import Instance, exhaustive_tier, numeric_tier
@@ -204,7 +205,7 @@ def test_wrong_polyphase_kernels_are_refuted() -> None:
     lhs, _ = twod._subpixel_sides(n, m, s)
     q = twod.kernel_2d("q", m)
     transposed = [list(col) for col in zip(*q)]  # phases from q transposed: u and v swapped
-    wrong = twod.pixel_shuffle(n, transposed, s)
+    wrong = polyphase(n, transposed, s)
     assert "entry" in _refute([({"n": n, "m": m, "s": s}, lhs, wrong)])
     ok, _ = entrywise_equal_nd(lhs, wrong, 2)
     assert not ok
@@ -272,3 +273,43 @@ def test_per_axis_parameters_are_validated() -> None:
         catalogue.get("transposed-conv-as-direct-conv-2d").derivation(a=(2, 0))
     with pytest.raises(SymconvError, match="groups=2 is not allowed"):
         catalogue.get("transposed-conv-as-direct-conv-2d").derivation(cin=3, groups=2)
+
+
+@pytest.mark.parametrize(
+    "kernel_size, n, s", [((3, 2), (2, 3), (2, 3)), ((4,), (3,), (2,)), ((2, 3), (1, 2), (3, 1))]
+)
+def test_phase_sum_index_map_is_the_strided_transposed_conv(kernel_size, n, s) -> None:
+    """The N-D PhaseSum's index map (phases as bound indices) summed at concrete sizes is
+    the framework transposed conv built from the same weight (independent index formulas)."""
+    from symconv.matrices import derived_entries
+    from symconv.operators import PhaseSum
+    from symconv.operators.channels import WeightFamily
+
+    weight = WeightFamily("q", kernel_size)
+    op = PhaseSum(weight, n, s)
+    summed = sp.zeros(*op.shape)
+    for row, col, value in derived_entries(op):
+        summed[row, col] += value
+    assert summed == explicit(ConvTransposeNd(weight.array(), n, stride=s))
+    assert op.index_dims == ((1, *op.output_size), (1, *n))
+
+
+def test_phase_sum_rejects_a_plain_kernel_and_wrong_axis_counts() -> None:
+    from symconv.errors import ParameterError
+    from symconv.operators import PhaseSum
+    from symconv.operators.channels import WeightFamily
+
+    with pytest.raises(ParameterError, match="q="):
+        PhaseSum((1, 2), 3, 2)
+    with pytest.raises(ParameterError, match="one value or 2"):
+        PhaseSum(WeightFamily("q", (2, 2)), (3, 3, 3), 2)
+
+
+def test_phase_sum_latex_names_every_axis() -> None:
+    from symconv import latex
+    from symconv.operators import PhaseSum
+    from symconv.operators.channels import WeightFamily
+
+    s1, s2 = sp.symbols("s_1 s_2", integer=True, positive=True)
+    text = latex(PhaseSum(WeightFamily("q", (3, 3)), (2, 2), (s1, s2)))
+    assert r"v_{1}::s_{1}, v_{2}::s_{2}" in text and r"\sum_{\left(v_{1}, v_{2}\right)}" in text

@@ -255,8 +255,8 @@ def test_subpixel_wrong_variants() -> None:
     class Fewer(PhaseSum):
         def index_map(self, index):
             v = sp.Dummy("phase", integer=True)
-            terms = product(self.phase(v).args, index)
-            return [(c, col, g | {("range", v, 0, self.s - 1)}) for c, col, g in terms]
+            terms = product(self.phase_term((v,)).args, index)
+            return [(c, col, g | {("range", v, 0, self.stride[0] - 1)}) for c, col, g in terms]
 
     _not_shown(lhs, Fewer(q, n, s))
 

@@ -42,6 +42,7 @@ import itertools
 import sympy as sp
 from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMul, Transpose
 
+from symconv.operators.base import Operator
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.proof import symbolic
 
@@ -79,14 +80,8 @@ def _kron_axes(expr: KroneckerProduct, rank: int) -> tuple[sp.Basic | None, tupl
 def axis_shape(expr: sp.Basic, rank: int) -> AxisShape:
     """Channels and per-axis sizes of the rows and the columns of an N-D expression."""
     expr = _unwrap(expr)
-    if hasattr(expr, "phase_term"):  # a sum over phases (see row_terms_nd)
-        return axis_shape(expr.phase_term(tuple(sp.Integer(0) for _ in range(rank))), rank)
-    if isinstance(expr, CorrNd):
-        c_out, c_in = expr.channels
-        return (c_out, *expr.output_size), (c_in, *expr.size)
-    if isinstance(expr, ConvTransposeNd):
-        c_out, c_in = expr.channels
-        return (c_out, *expr.output_size), (c_in, *expr.size)
+    if _has_channel_axis(expr, rank):
+        return expr.index_dims
     if isinstance(expr, KroneckerProduct):
         channel, axes = _kron_axes(expr, rank)
         c = channel.rows if channel is not None else 1
@@ -105,6 +100,11 @@ def axis_shape(expr: sp.Basic, rank: int) -> AxisShape:
                 raise UnsupportedError(f"terms of different axis shapes {shapes[0]}, {other}")
         return shapes[0]
     raise UnsupportedError(f"no N-D index map for {type(expr).__name__}")
+
+
+def _has_channel_axis(expr: sp.Basic, rank: int) -> bool:
+    """An operator indexed by (channel, i₁, …, i_N) with N = ``rank``: its index map applies."""
+    return isinstance(expr, Operator) and len(expr.index_dims[0]) == rank + 1
 
 
 def _same(a: tuple, b: tuple) -> bool:
@@ -135,14 +135,10 @@ def row_terms_nd(expr: sp.Basic, index: tuple) -> list:
     """Row ``index = (channel, i₁, …, i_N)`` as ``[(coeff, column index, guards)]``."""
     expr = _unwrap(expr)
     rank = len(index) - 1
-    if isinstance(expr, (CorrNd, ConvTransposeNd)):
+    if _has_channel_axis(expr, rank):
+        # The operator's own index map (a phase sum's phases are bound indices in it,
+        # summed out later only when every guard on them is implied).
         return expr.index_map(index)
-    if hasattr(expr, "phase_term"):
-        # Σ over phases v (0 <= v_k < s_k per axis) of expr.phase_term(v): the phases are
-        # bound indices, summed out later only when every guard on them is implied.
-        phases = tuple(sp.Dummy("phase", integer=True) for _ in range(rank))
-        ranges = {("range", v, 0, s) for v, s in zip(phases, expr.phase_counts)}
-        return [(c, col, g | ranges) for c, col, g in row_terms_nd(expr.phase_term(phases), index)]
     if isinstance(expr, KroneckerProduct):
         channel, axes = _kron_axes(expr, rank)
         per_axis = [_axis_terms(f, i) for f, i in zip(axes, index[1:])]

@@ -31,7 +31,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 
 import sympy as sp
-from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMul, Transpose
+from sympy.matrices.expressions import Identity, KroneckerProduct, MatMul, Transpose
 from sympy.tensor.array import ImmutableDenseNDimArray
 
 from symconv import kernels, sizes
@@ -41,7 +41,7 @@ from symconv.catalogue.nd_symbolic import entrywise_equal_nd
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.matrices import sparse_matrix
-from symconv.operators import ConvTranspose, NearestUpsample, Pad, Upsample
+from symconv.operators import ConvTranspose, NearestUpsample, PhaseSum, Upsample
 from symconv.operators.channels import (
     ConvTransposeNd,
     CorrNd,
@@ -49,6 +49,7 @@ from symconv.operators.channels import (
     conv_nd,
     weight_tensor,
 )
+from symconv.operators.polyphase import polyphase
 from symconv.proof.rules import border, mul
 
 __all__ = ["ENTRIES", "interior_uniform_2d", "overlap_2d"]
@@ -286,85 +287,20 @@ def readme_example(number: int) -> tuple:
 # --- subpixel-conv-2d -----------------------------------------------------------------
 
 
-def pixel_shuffle(n: Sequence[object], q: Sequence[Sequence[object]], s: Pair) -> sp.MatrixExpr:
-    """Σ_{u,v} Shift_{u,v} ↑_{s} (q[u::s₁, v::s₂] ∗ y): the sub-pixel form of a 2-D transposed conv.
-
-    Phase (u, v) is a stride-1 full 2-D convolution with the polyphase kernel,
-    spread by ↑ₛ on each axis and shifted by (u, v) into the output: the outputs
-    z = (u + s₁w₁, v + s₂w₂) only see the taps t ≡ (u, v) (mod s).
-    """
-    shape = (len(q), len(q[0]))
-    terms = []
-    for u, v in itertools.product(range(min(s[0], shape[0])), range(min(s[1], shape[1]))):
-        phase = [row[v :: s[1]] for row in q[u :: s[0]]]
-        pads, ups = [], []
-        for nk, mk, sk, shift, length in zip(n, shape, s, (u, v), (len(phase), len(phase[0]))):
-            rows = nk + length - 1
-            spread, total = sk * (rows - 1) + 1, sk * (nk - 1) + mk
-            ups.append(Upsample(rows, sk, spread))
-            pads.append(Pad(spread, shift, total - shift - spread))
-        terms.append(mul(_kron(*pads), _kron(*ups), conv_nd(phase, tuple(n), "full")))
-    return terms[0] if len(terms) == 1 else MatAdd(*terms)
-
-
-class PhaseSum2D(sp.MatrixExpr):
-    """Σ_{v₁,v₂} Shift_v ↑ₛ (q[v₁::s₁, v₂::s₂] ∗ y) over 0 <= v_k < s_k: the pixel shuffle
-    with the strides and kernel sizes symbolic (phases beyond the kernel have no taps).
-
-    :meth:`phase_term` is one phase; the N-D symbolic tier sums over the phases as bound
-    indices. :meth:`doit` with concrete sizes is :func:`pixel_shuffle`.
-    """
-
-    def __new__(cls, weight: WeightFamily, n: Sequence[object], s: Sequence[object]):
-        return super().__new__(cls, weight, sp.Tuple(*n), sp.Tuple(*s))
-
-    weight = property(lambda self: self.args[0])
-    size = property(lambda self: tuple(self.args[1]))
-    phase_counts = property(lambda self: tuple(self.args[2]))
-
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        rows = [
-            s * (n - 1) + m for n, s, m in zip(self.size, self.phase_counts, self.weight.shape[2:])
-        ]
-        return sp.Mul(*rows), sp.Mul(*self.size)
-
-    def phase_term(self, v: Sequence[sp.Expr]) -> sp.MatrixExpr:
-        """Shift_v ↑ₛ (q[v₁::s₁, v₂::s₂] ∗ ·) for one phase pair v."""
-        phased = WeightFamily(
-            self.weight.name,
-            [a.phase(vk, sk) for a, vk, sk in zip(self.weight.axes, v, self.phase_counts)],
-        )
-        # The full convolution q_v ∗ y as a stride-1 transposed conv (no flip to undo).
-        conv = ConvTransposeNd(phased, self.size)
-        pads, ups = [], []
-        for nk, sk, vk, rows, mk in zip(
-            self.size, self.phase_counts, v, conv.output_size, self.weight.shape[2:]
-        ):
-            spread, total = sk * (rows - 1) + 1, sk * (nk - 1) + mk
-            ups.append(Upsample(rows, sk, spread))
-            pads.append(Pad(spread, vk, total - vk - spread))
-        return mul(_kron(*pads), _kron(*ups), conv)
-
-    def doit(self, **hints: object) -> sp.MatrixExpr:
-        array = self.weight.array()
-        q = [[array[0, 0, a, b] for b in range(array.shape[3])] for a in range(array.shape[2])]
-        return pixel_shuffle(self.size, q, tuple(int(s) for s in self.phase_counts))
-
-
 def _subpixel_sides(n: Pair, m: Pair, s: Pair) -> tuple:
     if all(sp.sympify(x).is_Integer for x in (*m, *s)):
         q = kernel_2d("q", m)
-        return ConvTransposeNd(_layer(q), n, stride=s), pixel_shuffle(n, q, s)
+        return ConvTransposeNd(_layer(q), n, stride=s), polyphase(n, q, s)
     q = WeightFamily("q", m)  # kernel sizes and strides symbolic
-    return ConvTransposeNd(q, n, stride=s), PhaseSum2D(q, n, s)
+    return ConvTransposeNd(q, n, stride=s), PhaseSum(q, n, s)
 
 
 def _subpixel_symbolic(**values: object) -> TierResult:
     """Both sides with every size, kernel size and stride symbolic, compared row by row.
 
     The right side sums over the s₁·s₂ phases with the phase of each axis a bound index
-    (:class:`PhaseSum2D`); it is summed out once every guard on it is implied.
+    (:class:`~symconv.operators.polyphase.PhaseSum`); it is summed out once every guard on
+    it is implied.
     """
     sides = _subpixel_sides(*_symbols("n", "m", "s"))
     general = "a general kernel; phases beyond the kernel have no taps: "
