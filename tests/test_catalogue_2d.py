@@ -12,6 +12,7 @@ from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMu
 
 from symconv import SymconvError, catalogue, explicit, lambdify
 from symconv.catalogue import twod
+from symconv.catalogue.multirate import _subpixel_sides
 from symconv.catalogue.nd_symbolic import entrywise_equal_nd
 from symconv.derivation import Tier
 from symconv.operators import Upsample
@@ -22,17 +23,19 @@ from symconv.proof import oracle
 from symconv.proof.rules import border
 from symconv.proof.tiers import Instance, exhaustive_tier, numeric_tier
 
-NAMES_2D = [
-    "transposed-conv-as-direct-conv-2d",
-    "subpixel-conv-2d",
-    "checkerboard-overlap-2d",
-    "nearest-upsample-conv-2d",
-]
+#: The entries stated on images: the direct form on its own, the others at rank 2.
+NAMES_2D = {
+    "transposed-conv-as-direct-conv-2d": {},
+    "subpixel-conv": {"rank": 2},
+    "checkerboard-overlap": {"rank": 2},
+    "nearest-upsample-conv": {"rank": 2},
+}
 
 
 @pytest.mark.parametrize("name", NAMES_2D)
 def test_2d_entry_is_proven_symbolically_exhaustively_and_numerically(name: str) -> None:
-    derivation = catalogue_run.results()[name]
+    catalogue_run.results()  # the session's run: its grid tiers are shared
+    derivation = catalogue.get(name).derivation(**NAMES_2D[name])
     passed = {t.tier for t in derivation.tiers if t.passed}
     assert passed == {Tier.SYMBOLIC, Tier.EXHAUSTIVE, Tier.NUMERIC}, derivation.tiers
     assert all(t.passed or not t.applicable for t in derivation.tiers)  # the rest is n/a
@@ -202,7 +205,7 @@ def test_forgetting_the_channel_swap_is_refuted() -> None:
 
 def test_wrong_polyphase_kernels_are_refuted() -> None:
     n, m, s = (2, 2), (3, 3), (2, 2)
-    lhs, _ = twod._subpixel_sides(n, m, s)
+    lhs, _ = _subpixel_sides(2, n, m, s)
     q = twod.kernel_2d("q", m)
     transposed = [list(col) for col in zip(*q)]  # phases from q transposed: u and v swapped
     wrong = polyphase(n, transposed, s)
@@ -221,19 +224,19 @@ def test_checkerboard_counts_are_outer_products() -> None:
     assert twod.interior_uniform_2d((4, 6), (2, 3))
     assert not twod.interior_uniform_2d((4, 5), (2, 3))  # uniform rows, checkerboard columns
     # The claim "uniform for m = 3, s = 2" is refuted with the counts themselves.
-    lhs, _ = twod._checkerboard_sides((3, 3), (3, 3), (2, 2))
+    lhs, _ = twod.checkerboard_sides((3, 3), (3, 3), (2, 2))
     uniform = sp.ImmutableMatrix([2] * 49)
     assert "entry (0, 0): left 1, right 2" in _refute([({}, lhs, uniform)])
 
 
 def test_nearest_upsample_with_the_unboxed_kernel_is_refuted() -> None:
     n, k, m = (2, 2), (2, 2), (2, 2)
-    lhs, right = twod._nearest_sides(n, k, m)
+    lhs, right = twod.nearest_sides(n, k, m)
     q = twod.kernel_2d("q", m)
     assert twod.box_kernel(q, k)[1][1] == sum(v for row in q for v in row)
     # A 3×3 kernel with q in the corner has the right shape and the wrong values.
     padded = [[*row, 0] for row in q] + [[0, 0, 0]]
-    wrong = ConvTransposeNd(twod._layer(padded), n, stride=k)
+    wrong = ConvTransposeNd(twod.single_channel(padded), n, stride=k)
     assert explicit(lhs) == explicit(right)
     assert "entry" in _refute([({}, lhs, wrong)])
 
@@ -263,12 +266,17 @@ def test_numeric_tier_uses_the_nd_oracle() -> None:
 
 
 def test_per_axis_parameters_are_validated() -> None:
-    entry = catalogue.get("subpixel-conv-2d")
-    assert entry.resolve(n=3)["n"] == (3, 3)
+    entry = catalogue.get("subpixel-conv")
+    assert entry.resolve(rank=2, n=3)["n"] == (3, 3)
+    assert entry.resolve(n=3)["n"] == 3 and entry.resolve(rank="2")["n"] == (2, 2)
+    with pytest.raises(SymconvError, match="rank=3 is not allowed: expected one of 1, 2"):
+        entry.resolve(rank=3)
+    with pytest.raises(SymconvError, match=r"n=\(2, 3\) is not allowed: expected an integer >= 1"):
+        entry.resolve(n=(2, 3))  # two values at rank 1
     with pytest.raises(
         SymconvError, match=r"s=\(2, 0\) is not allowed: expected an integer >= 1 or 2"
     ):
-        entry.derivation(s=(2, 0))
+        entry.derivation(rank=2, s=(2, 0))
     with pytest.raises(SymconvError, match="a=\\(2, 0\\) is not allowed: expected 0 <= a < s"):
         catalogue.get("transposed-conv-as-direct-conv-2d").derivation(a=(2, 0))
     with pytest.raises(SymconvError, match="groups=2 is not allowed"):

@@ -26,9 +26,6 @@ from symconv.derivation import Tier, Verdict
 
 #: Entry name → the module whose argument (through ``argued``) proves it.
 PROVEN_BY_OWN_ARGUMENT = {
-    "nearest-upsample-conv-2d": "twod",
-    "subpixel-conv-2d": "twod",
-    "checkerboard-overlap-2d": "twod",
     "checkerboard-overlap": "checkerboard",
     "transposed-conv-is-gradient": "gradient",
     "conv-commutative": "convolution",

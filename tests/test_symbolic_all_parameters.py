@@ -451,16 +451,16 @@ def test_row_maps_rebuild_the_concrete_matrices(name: str) -> None:
     assert checked >= 2
 
 
-# --- 2-D: checkerboard-overlap-2d with every size, kernel size and stride free ----------
+# --- 2-D: checkerboard-overlap at rank 2 with every size, kernel size and stride free ----------
 
 
 def _counts_2d(m_: tuple, s_: tuple, swap: bool = False):
     from sympy.matrices.expressions import KroneckerProduct
 
-    from symconv.catalogue.twod import _checkerboard_sides, _count_1d
+    from symconv.catalogue.twod import _count_1d, checkerboard_sides
 
     n_ = sp.symbols("n_1 n_2", integer=True, positive=True)
-    lhs, rhs = _checkerboard_sides(n_, m_, s_)
+    lhs, rhs = checkerboard_sides(n_, m_, s_)
     if swap:
         rhs = KroneckerProduct(_count_1d(n_[0], m_[1], s_[0]), _count_1d(n_[1], m_[0], s_[1]))
     return lhs, rhs
@@ -476,24 +476,24 @@ def test_checkerboard_2d_is_free_in_every_size() -> None:
     lhs, _ = _counts_2d(m_, s_)
     _, wrong = _counts_2d(m_, (s_[0], s_[1] + 1))
     assert not entrywise_equal_nd(lhs, wrong, 2)[0]
-    result = catalogue.get("checkerboard-overlap-2d").derivation().tiers
+    result = catalogue.get("checkerboard-overlap").derivation(rank=2).tiers
     symbolic = [t for t in result if t.tier.value == "symbolic"]
     assert symbolic and symbolic[0].passed and symbolic[0].proves_all
-    assert symbolic[0].free == ("n", "m", "s")
+    assert symbolic[0].free == ("rank", "n", "m", "s")
 
 
 def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
     """Row (0, i₁, i₂) of ConvTransposeNd(1_{m₁×m₂}) 1, bound taps enumerated, is the matrix."""
     from symconv import explicit
     from symconv.catalogue.nd_symbolic import row_terms_nd
-    from symconv.catalogue.twod import _checkerboard_sides
+    from symconv.catalogue.twod import checkerboard_sides
 
     i1, i2 = sp.symbols("i_1 i_2", integer=True, nonnegative=True)
     for n_, m_, s_ in [((2, 3), (3, 2), (2, 1)), ((3, 2), (2, 4), (3, 2))]:
         symbols = sp.symbols("n_1 n_2 m_1 m_2 s_1 s_2", integer=True, positive=True)
-        lhs, _ = _checkerboard_sides(symbols[:2], symbols[2:4], symbols[4:])
+        lhs, _ = checkerboard_sides(symbols[:2], symbols[2:4], symbols[4:])
         values = dict(zip(symbols, map(sp.Integer, (*n_, *m_, *s_))))
-        concrete = explicit(_checkerboard_sides(n_, m_, s_)[0])
+        concrete = explicit(checkerboard_sides(n_, m_, s_)[0])
         op = lhs.xreplace(values)
         terms = row_terms_nd(op, (sp.Integer(0), i1, i2))
         width = s_[1] * (n_[1] - 1) + m_[1]
@@ -541,7 +541,7 @@ def _dense_from_rows_nd(expr: sp.Basic, values: dict) -> sp.Matrix:
 def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
     from symconv import explicit
     from symconv.catalogue.nd_symbolic import entrywise_equal_nd
-    from symconv.catalogue.twod import _nearest_sides
+    from symconv.catalogue.twod import nearest_sides as _nearest_sides
 
     n_, k_, m_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nkm")
     lhs, rhs = _nearest_sides(n_, k_, m_)
@@ -557,8 +557,11 @@ def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
 
 def test_subpixel_2d_row_maps_rebuild_the_concrete_matrices() -> None:
     from symconv import explicit
+    from symconv.catalogue.multirate import _subpixel_sides as sides
     from symconv.catalogue.nd_symbolic import entrywise_equal_nd
-    from symconv.catalogue.twod import _subpixel_sides
+
+    def _subpixel_sides(n, m, s):
+        return sides(2, n, m, s)
 
     n_, m_, s_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
     lhs, rhs = _subpixel_sides(n_, m_, s_)

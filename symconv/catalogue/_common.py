@@ -49,3 +49,16 @@ D_PARAM = param("d", 1, "dilation")
 LO_PARAM = param("lo", 0, "padding at the start", minimum=0)
 HI_PARAM = param("hi", 0, "padding at the end", minimum=0)
 MODE_PARAM = param("mode", "same", "convolution mode", choices=("full", "valid", "same"))
+
+#: The number of spatial axes of an entry stated for signals and images alike.
+RANK_PARAM = Param("rank", 1, "spatial axes: 1 signals, 2 images", choices=(1, 2))
+
+
+def per_axis(name: str, default: int, text: str, image: tuple, minimum: int = 1) -> Param:
+    """A parameter with one value per spatial axis: ``default`` at rank 1, ``image`` at 2."""
+    return Param(name, default, text, minimum, per_axis=True, rank_defaults=((2, image),))
+
+
+def axis_values(value: object, rank: int) -> tuple:
+    """A per-axis parameter as a tuple of ``rank`` values (one integer is every axis's)."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * rank
