@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
+
 import sympy as sp
 
 from symconv import kernels
-from symconv.catalogue.entry import Param
+from symconv.catalogue.entry import Param, grid
 
 #: Symbolic sizes for the rewrite and symbolic tiers.
 n, k, N, s = sp.symbols("n k N s", integer=True, positive=True)
@@ -62,3 +65,27 @@ def per_axis(name: str, default: int, text: str, image: tuple, minimum: int = 1)
 def axis_values(value: object, rank: int) -> tuple:
     """A per-axis parameter as a tuple of ``rank`` values (one integer is every axis's)."""
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * rank
+
+
+def ranked_grid(signals: dict, images: dict) -> Callable[[], Iterator[dict]]:
+    """The grid of an entry with a rank: ``signals``' ranges at rank 1, then ``images``'.
+
+    An image parameter given as a range takes every pair from it (one value per axis);
+    otherwise it lists its per-axis values.
+
+    Examples
+    --------
+    >>> points = list(ranked_grid({"n": range(1, 3)}, {"n": [(2, 3)], "m": range(1, 3)})())
+    >>> len(points), points[0], points[-1]
+    (6, {'rank': 1, 'n': 1}, {'rank': 2, 'n': (2, 3), 'm': (2, 2)})
+    """
+
+    def points() -> Iterator[dict]:
+        yield from grid(rank=[1], **signals)
+        per_axis = {
+            name: itertools.product(v, repeat=2) if isinstance(v, range) else v
+            for name, v in images.items()
+        }
+        yield from grid(rank=[2], **per_axis)
+
+    return points

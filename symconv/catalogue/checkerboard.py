@@ -16,15 +16,13 @@ Examples
 
 from __future__ import annotations
 
-import itertools
-
 import sympy as sp
 from sympy.matrices.expressions import MatMul
 
 from symconv import kernels
 from symconv.catalogue import twod
-from symconv.catalogue._common import N_RANGE, RANK_PARAM, axis_values, per_axis
-from symconv.catalogue.entry import Entry, argued_by_rank, chain_from_script, grid
+from symconv.catalogue._common import N_RANGE, RANK_PARAM, axis_values, per_axis, ranked_grid
+from symconv.catalogue.entry import Entry, argued_by_rank, chain_from_script
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.matrices import explicit
 from symconv.operators import Conv, ConvTranspose, Upsample
@@ -224,13 +222,9 @@ CHECKERBOARD_OVERLAP = Entry(
     params=_PARAMS,
     sides=_count_sides,
     chain=_chain,
-    grid=lambda: itertools.chain(
-        grid(rank=[1], n=N_RANGE, m=range(1, 6), s=range(1, 5)),
-        (
-            {"rank": 2, "n": (3, 2), "m": m, "s": s}
-            for m in itertools.product(range(1, 5), repeat=2)
-            for s in itertools.product(range(1, 4), repeat=2)
-        ),
+    grid=ranked_grid(
+        {"n": N_RANGE, "m": range(1, 6), "s": range(1, 5)},
+        {"n": [(3, 2)], "m": range(1, 5), "s": range(1, 4)},
     ),
     bounds="rank 1: n ≤ 12, m ≤ 5, s ≤ 4; rank 2: (n₁, n₂) = (3, 2), every kernel size ≤ 4×4, "
     "every stride pair ≤ (3, 3)",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import sympy as sp
 from sympy.matrices.expressions import MatMul
 
@@ -20,6 +18,7 @@ from symconv.catalogue._common import (
     n,
     param,
     per_axis,
+    ranked_grid,
     taps,
 )
 from symconv.catalogue.entry import Entry, chain_from_script, grid
@@ -175,13 +174,9 @@ NEAREST_UPSAMPLE_CONV = Entry(
     ),
     sides=_nearest_sides,
     chain=_nearest_chain,
-    grid=lambda: itertools.chain(
-        grid(rank=[1], n=N_RANGE, k=range(1, 5), m=range(1, 6)),
-        (
-            {"rank": 2, "n": (2, 3), "k": k, "m": m}
-            for k in itertools.product(range(1, 4), repeat=2)
-            for m in itertools.product(range(1, 4), repeat=2)
-        ),
+    grid=ranked_grid(
+        {"n": N_RANGE, "k": range(1, 5), "m": range(1, 6)},
+        {"n": [(2, 3)], "k": range(1, 4), "m": range(1, 4)},
     ),
     bounds="rank 1: n ≤ 12, k ≤ 4, m ≤ 5; rank 2: (n₁, n₂) = (2, 3), every factor pair "
     "≤ (3, 3), every kernel size ≤ 3×3",
@@ -255,13 +250,9 @@ SUBPIXEL_CONV = Entry(
     ),
     sides=_subpixel_sides,
     chain=_subpixel_chain,
-    grid=lambda: itertools.chain(
-        grid(rank=[1], n=N_RANGE, m=range(1, 6), s=range(1, 5)),
-        (
-            {"rank": 2, "n": (2, 3), "m": m, "s": s}
-            for m in itertools.product(range(1, 5), repeat=2)
-            for s in _SUBPIXEL_STRIDES
-        ),
+    grid=ranked_grid(
+        {"n": N_RANGE, "m": range(1, 6), "s": range(1, 5)},
+        {"n": [(2, 3)], "m": range(1, 5), "s": _SUBPIXEL_STRIDES},
     ),
     bounds="rank 1: n ≤ 12, m ≤ 5, s ≤ 4; rank 2: (n₁, n₂) = (2, 3), every kernel size ≤ 4×4, "
     "strides " + ", ".join(map(str, _SUBPIXEL_STRIDES)),

@@ -42,10 +42,11 @@ from symconv import kernels, sizes
 from symconv.catalogue._common import param
 from symconv.catalogue.entry import Entry, Param, argued
 from symconv.catalogue.nd_symbolic import entrywise_equal_nd
+from symconv.catalogue.transposed import fractional_frame
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.matrices import sparse_matrix
-from symconv.operators import ConvTranspose, NearestUpsample, Upsample
+from symconv.operators import ConvTranspose, NearestUpsample
 from symconv.operators.channels import (
     ConvTransposeNd,
     CorrNd,
@@ -53,7 +54,7 @@ from symconv.operators.channels import (
     conv_nd,
     weight_tensor,
 )
-from symconv.proof.rules import border, mul
+from symconv.proof.rules import mul
 
 __all__ = ["ENTRIES", "interior_uniform_2d", "overlap_2d"]
 
@@ -146,15 +147,12 @@ def _direct_sides(
 ) -> tuple:
     if any(ak >= sk for ak, sk in zip(a, s)):
         raise ParameterError("a", a, f"0 <= a < s = {s} on each axis")
+    # Per axis: the input spread by ↑ₛ, then bordered.
+    framed, spread = zip(*(fractional_frame(*axis) for axis in zip(n, m, s, lo, hi, d, a)))
     if cin % groups or cout % groups:
         raise ParameterError("groups", groups, f"a divisor of cin = {cin} and cout = {cout}")
     weight = weight_tensor("w", (cin, cout // groups, *m))
     lhs = ConvTransposeNd(weight, n, tuple(zip(lo, hi)), s, d, a, groups)
-    framed, spread = [], []
-    for nk, mk, sk, lok, hik, dk, ak in zip(n, m, s, lo, hi, d, a):
-        span, stretched = dk * (mk - 1), sk * (nk - 1) + 1
-        framed.append(border(stretched, span - lok, span - hik + ak))
-        spread.append(Upsample(nk, sk, stretched) if sk != 1 else Identity(nk))
     channel = [Identity(cin)] if cin > 1 else []
     direct = CorrNd(direct_weight(weight, groups, d), tuple(f.rows for f in framed), groups=groups)
     return lhs, mul(direct, _kron(*channel, *framed), _kron(*channel, *spread))
