@@ -62,6 +62,11 @@ def per_axis(name: str, default: int, text: str, image: tuple, minimum: int = 1)
     return Param(name, default, text, minimum, per_axis=True, rank_defaults=((2, image),))
 
 
+def ranked_params(*specs: tuple) -> tuple[Param, ...]:
+    """``rank`` and the per-axis parameters ``(name, default, text, image default)``."""
+    return (RANK_PARAM, *(per_axis(name, d, f"{text} (per axis)", i) for name, d, text, i in specs))
+
+
 def axis_values(value: object, rank: int) -> tuple:
     """A per-axis parameter as a tuple of ``rank`` values (one integer is every axis's)."""
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * rank

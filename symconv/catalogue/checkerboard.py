@@ -21,7 +21,7 @@ from sympy.matrices.expressions import MatMul
 
 from symconv import kernels
 from symconv.catalogue import twod
-from symconv.catalogue._common import N_RANGE, RANK_PARAM, axis_values, per_axis, ranked_grid
+from symconv.catalogue._common import N_RANGE, axis_values, ranked_grid, ranked_params
 from symconv.catalogue.entry import Entry, argued_by_rank, chain_from_script
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.matrices import explicit
@@ -77,11 +77,8 @@ def _chain(rank: int, n: object, m: object, s: object) -> list:
     return steps
 
 
-_PARAMS = (
-    RANK_PARAM,
-    per_axis("n", 4, "input length (per axis)", (3, 3)),
-    per_axis("m", 3, "kernel length (per axis)", (3, 3)),
-    per_axis("s", 2, "stride (per axis)", (2, 2)),
+_PARAMS = ranked_params(
+    ("n", 4, "input length", (3, 3)), ("m", 3, "kernel length", (3, 3)), ("s", 2, "stride", (2, 2))
 )
 
 

@@ -11,14 +11,13 @@ from symconv.catalogue._common import (
     K_PARAM,
     M_PARAM,
     N_RANGE,
-    RANK_PARAM,
     axis_values,
     k,
     m,
     n,
     param,
-    per_axis,
     ranked_grid,
+    ranked_params,
     taps,
 )
 from symconv.catalogue.entry import Entry, chain_from_script, grid
@@ -166,11 +165,10 @@ NEAREST_UPSAMPLE_CONV = Entry(
     "up-sampling by (k₁, k₂) of y) = ConvTransposeNd(q∗1_{k₁×k₂}; stride k), full 2-D "
     "convolution, for all n₁, n₂, k₁, k₂ >= 1 and every kh×kw kernel",
     source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016)',
-    params=(
-        RANK_PARAM,
-        per_axis("n", 3, "signal length (per axis)", (2, 2)),
-        per_axis("k", 2, "sampling factor (per axis)", (2, 2)),
-        per_axis("m", 3, "kernel length (per axis)", (3, 3)),
+    params=ranked_params(
+        ("n", 3, "signal length", (2, 2)),
+        ("k", 2, "sampling factor", (2, 2)),
+        ("m", 3, "kernel length", (3, 3)),
     ),
     sides=_nearest_sides,
     chain=_nearest_chain,
@@ -242,11 +240,10 @@ SUBPIXEL_CONV = Entry(
     "Σ_{u,v} Shift_{u,v} ↑ₛ(q[u::s₁, v::s₂] ∗ y), for all n₁, n₂, m₁, m₂, s₁, s₂ >= 1 "
     "(phases beyond the kernel are zero and left out)",
     source='Shi et al. (2016), "Is the deconvolution layer the same as a convolutional layer?"',
-    params=(
-        RANK_PARAM,
-        per_axis("n", 3, "input length (per axis)", (2, 2)),
-        per_axis("m", 4, "kernel length (per axis)", (4, 4)),
-        per_axis("s", 2, "stride (per axis)", (2, 2)),
+    params=ranked_params(
+        ("n", 3, "input length", (2, 2)),
+        ("m", 4, "kernel length", (4, 4)),
+        ("s", 2, "stride", (2, 2)),
     ),
     sides=_subpixel_sides,
     chain=_subpixel_chain,
