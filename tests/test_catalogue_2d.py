@@ -205,7 +205,7 @@ def test_forgetting_the_channel_swap_is_refuted() -> None:
 
 def test_wrong_polyphase_kernels_are_refuted() -> None:
     n, m, s = (2, 2), (3, 3), (2, 2)
-    lhs, _ = _subpixel_sides(2, n, m, s)
+    lhs, _ = _subpixel_sides(n, m, s, rank=2)
     q = twod.kernel_2d("q", m)
     transposed = [list(col) for col in zip(*q)]  # phases from q transposed: u and v swapped
     wrong = polyphase(n, transposed, s)

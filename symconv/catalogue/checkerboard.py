@@ -59,7 +59,7 @@ def interior_uniform(m: int, s: int) -> bool:
     return len(set(interior)) == 1
 
 
-def _chain(rank: int, n: object, m: object, s: object) -> list:
+def _chain(n: object, m: object, s: object, rank: int = 1) -> list:
     if rank > 1:
         return twod.checkerboard_chain(*(axis_values(x, rank) for x in (n, m, s)))
     lhs = _sides(n, m, s)[0]
@@ -177,14 +177,14 @@ def uniform_iff_divides(n: sp.Expr, m: sp.Expr, s: sp.Expr) -> tuple[bool, tuple
     return bool(holds), (*counted, split, count(0, v), differs)
 
 
-def _count_sides(rank: int, n: object, m: object, s: object) -> tuple:
+def _count_sides(n: object, m: object, s: object, rank: int = 1) -> tuple:
     if rank > 1:
         return twod.checkerboard_sides(*(axis_values(x, rank) for x in (n, m, s)))
     lhs = _sides(n, m, s)[0]
     return lhs, chain_from_script(lhs, [("rule", "conv-transpose-scatter")])[-1].expr
 
 
-def _symbolic(rank: int, **_: object) -> tuple:
+def _symbolic(rank: int = 1, **_: object) -> tuple:
     """Both sides with n, m and s free: the kernel 1ₘ as a family of symbolic length; on
     images the counts as the outer product of the 1-D counts, every size symbolic."""
     if rank > 1:

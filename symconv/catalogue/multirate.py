@@ -122,7 +122,7 @@ NOBLE_UP = Entry(
 )
 
 
-def _nearest_sides(rank: int, n: object, k: object, m: object) -> tuple:
+def _nearest_sides(n: object, k: object, m: object, rank: int = 1) -> tuple:
     if rank > 1:
         return twod.nearest_sides(*(axis_values(x, rank) for x in (n, k, m)))
     kernel = taps(m)
@@ -136,10 +136,10 @@ def _nearest_sides(rank: int, n: object, k: object, m: object) -> tuple:
     )
 
 
-def _nearest_chain(rank: int, n: object, k: object, m: object) -> list:
+def _nearest_chain(n: object, k: object, m: object, rank: int = 1) -> list:
     if rank > 1:
         return twod.nearest_chain(n, k, m)
-    lhs, rhs = _nearest_sides(rank, n, k, m)
+    lhs, rhs = _nearest_sides(n, k, m)
     return chain_from_script(
         lhs,
         [
@@ -179,18 +179,18 @@ NEAREST_UPSAMPLE_CONV = Entry(
     bounds="rank 1: n ≤ 12, k ≤ 4, m ≤ 5; rank 2: (n₁, n₂) = (2, 3), every factor pair "
     "≤ (3, 3), every kernel size ≤ 3×3",
     general=lambda k, m, **_: (
-        _nearest_chain(1, n, k, m),
-        _nearest_sides(1, n, k, m)[1],
+        _nearest_chain(n, k, m),
+        _nearest_sides(n, k, m)[1],
         f"for all n (k = {k}, m = {m})",
     ),
     symbolic=lambda rank, **_: (
-        *_nearest_sides(rank, *_all_symbolic(rank, "n", "k", "m")),
+        *_nearest_sides(*_all_symbolic(rank, "n", "k", "m"), rank=rank),
         "for all n, k, m >= 1 (every kernel)",
     ),
 )
 
 
-def _subpixel_sides(rank: int, n: object, m: object, s: object) -> tuple:
+def _subpixel_sides(n: object, m: object, s: object, rank: int = 1) -> tuple:
     """Both sides on ``rank`` axes: the explicit phase sum at concrete kernel sizes and
     strides, else the :class:`PhaseSum` with one bound phase per axis."""
     concrete = all(sp.sympify(x).is_Integer for x in (*axis_values(m, rank), *axis_values(s, rank)))
@@ -216,8 +216,8 @@ _SHUFFLE_2D = Rule(
 )
 
 
-def _subpixel_chain(rank: int, n: object, m: object, s: object) -> list:
-    lhs, rhs = _subpixel_sides(rank, n, m, s)
+def _subpixel_chain(n: object, m: object, s: object, rank: int = 1) -> list:
+    lhs, rhs = _subpixel_sides(n, m, s, rank)
     if rank == 1:
         return [*chain_from_script(lhs, [("rule", "conv-transpose-scatter")]), Step(rhs, _SHUFFLE)]
     return [Step(lhs), Step(rhs, _SHUFFLE_2D)]
@@ -225,7 +225,7 @@ def _subpixel_chain(rank: int, n: object, m: object, s: object) -> list:
 
 def _subpixel_symbolic(rank: int, **_: object) -> tuple:
     """Every size, kernel size and stride symbolic on each axis (n, m, s or n_k, m_k, s_k)."""
-    sides = _subpixel_sides(rank, *_all_symbolic(rank, "n", "m", "s"))
+    sides = _subpixel_sides(*_all_symbolic(rank, "n", "m", "s"), rank=rank)
     return (*sides, "every kernel; phases beyond the kernel have no taps")
 
 
