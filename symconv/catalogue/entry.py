@@ -67,11 +67,13 @@ class Param:
     def check(self, value: object, rank: int = 1) -> object:
         if self.choices:
             # An integer choice (a rank) may come from the command line as text.
-            by_text = {str(c): c for c in self.choices}
-            if value not in self.choices and value not in by_text:
+            integers = all(isinstance(c, int) for c in self.choices)
+            if integers and isinstance(value, str) and value.strip().isdigit():
+                value = int(value)
+            if value not in self.choices:
                 choices = ", ".join(map(str, self.choices))
                 raise ParameterError(self.name, value, f"one of {choices}")
-            return by_text.get(value, value)
+            return value
         axes = self.axes_at(rank)
         if axes > 1:
             values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * axes
