@@ -223,8 +223,6 @@ CHECKERBOARD_OVERLAP = Entry(
         {"n": N_RANGE, "m": range(1, 6), "s": range(1, 5)},
         {"n": [(3, 2)], "m": range(1, 5), "s": range(1, 4)},
     ),
-    bounds="rank 1: n ≤ 12, m ≤ 5, s ≤ 4; rank 2: (n₁, n₂) = (3, 2), every kernel size ≤ 4×4, "
-    "every stride pair ≤ (3, 3)",
     general=_general,
     symbolic=_symbolic,
     extra=_uniformity,

@@ -160,7 +160,9 @@ class Entry:
     sides: Callable[..., tuple[sp.Basic, sp.Basic]]
     chain: Callable[..., list[Step]]
     grid: Callable[[], Iterable[dict]]
-    bounds: str
+    #: The grid's bounds in words; empty when the ranges the grid prints say it all
+    #: (:func:`grid_scope`, per rank for an entry with a rank).
+    bounds: str = ""
     general: Callable[..., tuple[list[Step], sp.Basic, str]] | None = None
     symbolic: Callable[..., tuple[sp.Basic, sp.Basic, str]] | None = None
     extra: Callable[..., tuple[list[Step], tuple[TierResult, ...]]] | None = None
