@@ -5,8 +5,8 @@ page with pdftoppm (Debian: poppler-utils) and trims the white margins with
 Pillow. The docs build does not run this: the PNG is committed. Regenerate it
 after a change to the printer, from the repository root::
 
-    python scripts/latex_page_png.py                      # subpixel-conv-2d
-    python scripts/latex_page_png.py NAME docs/_static/latex-NAME.png
+    python scripts/latex_page_png.py                      # subpixel-conv at rank 2
+    python scripts/latex_page_png.py NAME docs/_static/latex-NAME.png [--param KEY=VALUE ...]
 """
 
 from __future__ import annotations
@@ -28,14 +28,18 @@ from symconv.cli import main as symconv
 RESOLUTION, BORDER = 150, 12
 
 
-def render(name: str, target: Path) -> Path:
-    """Write the trimmed first page of ``name``'s standalone document to ``target``."""
+def render(name: str, target: Path, options: list[str] = ()) -> Path:
+    """Write the trimmed first page of ``name``'s standalone document to ``target``.
+
+    ``options`` are passed on to ``symconv latex`` (e.g. ``--param rank=2``).
+    """
     for tool in ("pdflatex", "pdftoppm"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is not installed (Debian: texlive-latex-base, poppler-utils)")
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
-        if symconv(["latex", name, "--standalone", "--out", str(work / "page.tex")]) != 0:
+        command = ["latex", name, *options, "--standalone", "--out", str(work / "page.tex")]
+        if symconv(command) != 0:
             raise SystemExit(f"symconv latex {name} failed")
         subprocess.run(
             ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "page.tex"],
@@ -59,6 +63,10 @@ def render(name: str, target: Path) -> Path:
 
 
 if __name__ == "__main__":
-    name = sys.argv[1] if len(sys.argv) > 1 else "subpixel-conv-2d"
-    default = Path("docs/_static") / f"latex-{name}.png"
-    print(render(name, Path(sys.argv[2]) if len(sys.argv) > 2 else default))
+    if len(sys.argv) > 1:
+        name, options = sys.argv[1], sys.argv[3:]
+        target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(f"docs/_static/latex-{name}.png")
+    else:  # the picture on the docs' LaTeX page: the 2-D sub-pixel convolution
+        name, options = "subpixel-conv", ["--param", "rank=2"]
+        target = Path("docs/_static/latex-subpixel-conv-2d.png")
+    print(render(name, target, options))

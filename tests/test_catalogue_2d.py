@@ -12,26 +12,30 @@ from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMu
 
 from symconv import SymconvError, catalogue, explicit, lambdify
 from symconv.catalogue import twod
+from symconv.catalogue.multirate import _subpixel_sides
 from symconv.derivation import Tier
 from symconv.operators import Upsample
 from symconv.operators.channels import ConvTransposeNd, CorrNd, conv_nd, corr_nd, weight_tensor
 from symconv.operators.grid import pad_nd, upsample_nd
+from symconv.operators.polyphase import polyphase
 from symconv.proof import oracle
 from symconv.proof.rules import border
 from symconv.proof.symbolic import entrywise_equal_nd
 from symconv.proof.tiers import Instance, exhaustive_tier, numeric_tier
 
-NAMES_2D = [
-    "transposed-conv-as-direct-conv-2d",
-    "subpixel-conv-2d",
-    "checkerboard-overlap-2d",
-    "nearest-upsample-conv-2d",
-]
+#: The entries stated on images: the direct form on its own, the others at rank 2.
+NAMES_2D = {
+    "transposed-conv-as-direct-conv-2d": {},
+    "subpixel-conv": {"rank": 2},
+    "checkerboard-overlap": {"rank": 2},
+    "nearest-upsample-conv": {"rank": 2},
+}
 
 
 @pytest.mark.parametrize("name", NAMES_2D)
 def test_2d_entry_is_proven_symbolically_exhaustively_and_numerically(name: str) -> None:
-    derivation = catalogue_run.results()[name]
+    catalogue_run.results()  # the session's run: its grid tiers are shared
+    derivation = catalogue.get(name).derivation(**NAMES_2D[name])
     passed = {t.tier for t in derivation.tiers if t.passed}
     assert passed == {Tier.SYMBOLIC, Tier.EXHAUSTIVE, Tier.NUMERIC}, derivation.tiers
     assert all(t.passed or not t.applicable for t in derivation.tiers)  # the rest is n/a
@@ -201,10 +205,10 @@ def test_forgetting_the_channel_swap_is_refuted() -> None:
 
 def test_wrong_polyphase_kernels_are_refuted() -> None:
     n, m, s = (2, 2), (3, 3), (2, 2)
-    lhs, _ = twod._subpixel_sides(n, m, s)
+    lhs, _ = _subpixel_sides(n, m, s, rank=2)
     q = twod.kernel_2d("q", m)
     transposed = [list(col) for col in zip(*q)]  # phases from q transposed: u and v swapped
-    wrong = twod.pixel_shuffle(n, transposed, s)
+    wrong = polyphase(n, transposed, s)
     assert "entry" in _refute([({"n": n, "m": m, "s": s}, lhs, wrong)])
     ok, _ = entrywise_equal_nd(lhs, wrong, 2)
     assert not ok
@@ -220,19 +224,19 @@ def test_checkerboard_counts_are_outer_products() -> None:
     assert twod.interior_uniform_2d((4, 6), (2, 3))
     assert not twod.interior_uniform_2d((4, 5), (2, 3))  # uniform rows, checkerboard columns
     # The claim "uniform for m = 3, s = 2" is refuted with the counts themselves.
-    lhs, _ = twod._checkerboard_sides((3, 3), (3, 3), (2, 2))
+    lhs, _ = twod.checkerboard_sides((3, 3), (3, 3), (2, 2))
     uniform = sp.ImmutableMatrix([2] * 49)
     assert "entry (0, 0): left 1, right 2" in _refute([({}, lhs, uniform)])
 
 
 def test_nearest_upsample_with_the_unboxed_kernel_is_refuted() -> None:
     n, k, m = (2, 2), (2, 2), (2, 2)
-    lhs, right = twod._nearest_sides(n, k, m)
+    lhs, right = twod.nearest_sides(n, k, m)
     q = twod.kernel_2d("q", m)
     assert twod.box_kernel(q, k)[1][1] == sum(v for row in q for v in row)
     # A 3×3 kernel with q in the corner has the right shape and the wrong values.
     padded = [[*row, 0] for row in q] + [[0, 0, 0]]
-    wrong = ConvTransposeNd(twod._layer(padded), n, stride=k)
+    wrong = ConvTransposeNd(twod.single_channel(padded), n, stride=k)
     assert explicit(lhs) == explicit(right)
     assert "entry" in _refute([({}, lhs, wrong)])
 
@@ -262,13 +266,58 @@ def test_numeric_tier_uses_the_nd_oracle() -> None:
 
 
 def test_per_axis_parameters_are_validated() -> None:
-    entry = catalogue.get("subpixel-conv-2d")
-    assert entry.resolve(n=3)["n"] == (3, 3)
+    entry = catalogue.get("subpixel-conv")
+    assert entry.resolve(rank=2, n=3)["n"] == (3, 3)
+    assert entry.resolve(n=3)["n"] == 3 and entry.resolve(rank="2")["n"] == (2, 2)
+    with pytest.raises(SymconvError, match="rank=3 is not allowed: expected one of 1, 2"):
+        entry.resolve(rank=3)
+    with pytest.raises(SymconvError, match=r"n=\(2, 3\) is not allowed: expected an integer >= 1"):
+        entry.resolve(n=(2, 3))  # two values at rank 1
     with pytest.raises(
         SymconvError, match=r"s=\(2, 0\) is not allowed: expected an integer >= 1 or 2"
     ):
-        entry.derivation(s=(2, 0))
+        entry.derivation(rank=2, s=(2, 0))
     with pytest.raises(SymconvError, match="a=\\(2, 0\\) is not allowed: expected 0 <= a < s"):
         catalogue.get("transposed-conv-as-direct-conv-2d").derivation(a=(2, 0))
     with pytest.raises(SymconvError, match="groups=2 is not allowed"):
         catalogue.get("transposed-conv-as-direct-conv-2d").derivation(cin=3, groups=2)
+
+
+@pytest.mark.parametrize(
+    "kernel_size, n, s", [((3, 2), (2, 3), (2, 3)), ((4,), (3,), (2,)), ((2, 3), (1, 2), (3, 1))]
+)
+def test_phase_sum_index_map_is_the_strided_transposed_conv(kernel_size, n, s) -> None:
+    """The N-D PhaseSum's index map (phases as bound indices) summed at concrete sizes is
+    the framework transposed conv built from the same weight (independent index formulas)."""
+    from symconv.matrices import derived_entries
+    from symconv.operators import PhaseSum
+    from symconv.operators.channels import WeightFamily
+
+    weight = WeightFamily("q", kernel_size)
+    op = PhaseSum(weight, n, s)
+    summed = sp.zeros(*op.shape)
+    for row, col, value in derived_entries(op):
+        summed[row, col] += value
+    assert summed == explicit(ConvTransposeNd(weight.array(), n, stride=s))
+    assert op.index_dims == ((1, *op.output_size), (1, *n))
+
+
+def test_phase_sum_rejects_a_plain_kernel_and_wrong_axis_counts() -> None:
+    from symconv.errors import ParameterError
+    from symconv.operators import PhaseSum
+    from symconv.operators.channels import WeightFamily
+
+    with pytest.raises(ParameterError, match="q="):
+        PhaseSum((1, 2), 3, 2)
+    with pytest.raises(ParameterError, match="one value or 2"):
+        PhaseSum(WeightFamily("q", (2, 2)), (3, 3, 3), 2)
+
+
+def test_phase_sum_latex_names_every_axis() -> None:
+    from symconv import latex
+    from symconv.operators import PhaseSum
+    from symconv.operators.channels import WeightFamily
+
+    s1, s2 = sp.symbols("s_1 s_2", integer=True, positive=True)
+    text = latex(PhaseSum(WeightFamily("q", (3, 3)), (2, 2), (s1, s2)))
+    assert r"v_{1}::s_{1}, v_{2}::s_{2}" in text and r"\sum_{\left(v_{1}, v_{2}\right)}" in text

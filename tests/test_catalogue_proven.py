@@ -26,10 +26,8 @@ from symconv.derivation import Tier, Verdict
 
 #: Entry name → the module whose argument (through ``argued``) proves it.
 PROVEN_BY_OWN_ARGUMENT = {
-    "nearest-upsample-conv-2d": "twod",
-    "subpixel-conv-2d": "twod",
-    "checkerboard-overlap-2d": "twod",
-    "checkerboard-overlap": "checkerboard",
+    # Its uniformity argument, at both ranks, goes through argued_by_rank to entry.argued.
+    "checkerboard-overlap": "entry",
     "transposed-conv-is-gradient": "gradient",
     "conv-commutative": "convolution",
     "conv-arithmetic": "arithmetic",

@@ -246,3 +246,55 @@ def test_a_per_axis_parameter_is_free_only_when_every_axis_is_symbolic() -> None
     n1, n2, m1 = sp.symbols("n₁ n_2 m_1", integer=True, positive=True)
     assert parameter_scope(params, values, [n1 + n2 + m1]) == (("n",), {"m": (3, 3)})
     assert parameter_scope(params, values, [n1]) == ((), values)
+
+
+# --- an entry with a rank: per-axis parameters, scope across ranks ----------------------
+
+RANKED = (
+    Param("rank", 1, "spatial axes", choices=(1, 2)),
+    Param("n", 3, "size", per_axis=True, rank_defaults=((2, (2, 2)),)),
+)
+
+
+def test_per_axis_parameters_follow_the_rank() -> None:
+    from symconv.errors import ParameterError
+
+    rank, size = RANKED
+    assert rank.check("2") == 2 and size.check(4) == 4 and size.check((4,)) == 4
+    assert size.check(4, rank=2) == (4, 4) and size.default_at(2) == (2, 2)
+    for bad, at in (((2, 3), 1), ((2, 3, 4), 2), (0, 2)):
+        try:
+            size.check(bad, rank=at)
+        except ParameterError:
+            continue
+        raise AssertionError(f"n={bad} accepted at rank {at}")
+
+
+def test_rank_is_free_only_when_every_rank_shows_the_claim() -> None:
+    from symconv.catalogue.entry import argued_by_rank
+
+    n, n1, n2 = sp.symbols("n n_1 n_2")
+    values = {"rank": 1, "n": 3}
+    both = argued_by_rank(
+        Tier.SYMBOLIC, {1: [(True, "a", [n])], 2: [(True, "b", [n1 + n2])]}, RANKED, values
+    )
+    assert both.free == ("rank", "n") and both.proves_all
+    # Rank 2 shown only along one axis: n is fixed (rank stays free: both ranks passed).
+    one_axis = argued_by_rank(
+        Tier.SYMBOLIC, {1: [(True, "a", [n])], 2: [(True, "b", [n1])]}, RANKED, values
+    )
+    assert one_axis.free == ("rank",) and one_axis.fixed == {"n": 3}
+    assert not one_axis.proves_all
+    failed = argued_by_rank(
+        Tier.SYMBOLIC, {1: [(True, "a", [n])], 2: [(False, "b", [n1 + n2])]}, RANKED, values
+    )
+    assert not failed.passed and failed.detail.startswith("rank 2: not shown")
+
+
+def test_grid_scope_gives_per_axis_ranges_per_rank() -> None:
+    from symconv import catalogue
+    from symconv.catalogue.entry import grid_scope
+
+    words, fixed = grid_scope(catalogue.get("subpixel-conv"))
+    assert "n ∈ 1..12 at rank 1; (2, 3) at rank 2" in words
+    assert "m ∈ 1..5 at rank 1; 1..4 × 1..4 at rank 2" in words and fixed == {}

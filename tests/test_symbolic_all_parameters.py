@@ -70,7 +70,14 @@ def test_symbolic_tier_is_free_in_every_parameter(name: str) -> None:
         values = entry.resolve(**choice)
         lhs, rhs, scope = entry.symbolic(**values)
         free = {str(x) for x in lhs.free_symbols | rhs.free_symbols}
-        assert {p.name for p in entry.params if not p.choices} <= free, (free, scope)
+        axes = values.get("rank", 1)  # n at rank 1; n_1, n_2 at rank 2
+        names = {
+            f"{p.name}_{a + 1}" if p.per_axis and axes > 1 else p.name
+            for p in entry.params
+            if not p.choices
+            for a in range(axes if p.per_axis else 1)
+        }
+        assert names <= free, (free, scope)
         result = entry.symbolic_tier(**values)
         assert result.passed, (choice, result.detail)
 
@@ -256,8 +263,8 @@ def test_subpixel_wrong_variants() -> None:
     class Fewer(PhaseSum):
         def index_map(self, index):
             v = sp.Dummy("phase", integer=True)
-            terms = product(self.phase(v).args, index)
-            return [(c, col, g | {("range", v, 0, self.s - 1)}) for c, col, g in terms]
+            terms = product(self.phase_term((v,)).args, index)
+            return [(c, col, g | {("range", v, 0, self.stride[0] - 1)}) for c, col, g in terms]
 
     _not_shown(lhs, Fewer(q, n, s))
 
@@ -374,7 +381,8 @@ def test_symbolic_sides_at_grid_points_are_the_concrete_sides(name: str) -> None
     from symconv import explicit
 
     entry = catalogue.get(name)
-    points = list(entry.grid())
+    # The 1-D row maps here; the rank-2 sides have their own tests below.
+    points = [p for p in entry.grid() if p.get("rank", 1) == 1]
     points = points[:: max(1, len(points) // 8)]
     checked = 0
     for point in points:
@@ -453,7 +461,7 @@ def test_row_maps_rebuild_the_concrete_matrices(name: str) -> None:
     from symconv import explicit
 
     entry = catalogue.get(name)
-    points = list(entry.grid())
+    points = [p for p in entry.grid() if p.get("rank", 1) == 1]  # rank 2: tests below
     points = points[:: max(1, len(points) // 4)]
     checked = 0
     for point in points:
@@ -469,16 +477,16 @@ def test_row_maps_rebuild_the_concrete_matrices(name: str) -> None:
     assert checked >= 2
 
 
-# --- 2-D: checkerboard-overlap-2d with every size, kernel size and stride free ----------
+# --- 2-D: checkerboard-overlap at rank 2 with every size, kernel size and stride free ----------
 
 
 def _counts_2d(m_: tuple, s_: tuple, swap: bool = False):
     from sympy.matrices.expressions import KroneckerProduct
 
-    from symconv.catalogue.twod import _checkerboard_sides, _count_1d
+    from symconv.catalogue.twod import _count_1d, checkerboard_sides
 
     n_ = sp.symbols("n_1 n_2", integer=True, positive=True)
-    lhs, rhs = _checkerboard_sides(n_, m_, s_)
+    lhs, rhs = checkerboard_sides(n_, m_, s_)
     if swap:
         rhs = KroneckerProduct(_count_1d(n_[0], m_[1], s_[0]), _count_1d(n_[1], m_[0], s_[1]))
     return lhs, rhs
@@ -492,28 +500,28 @@ def test_checkerboard_2d_is_free_in_every_size() -> None:
     lhs, _ = _counts_2d(m_, s_)
     _, wrong = _counts_2d(m_, (s_[0], s_[1] + 1))
     assert not entrywise_equal_nd(lhs, wrong, 2)[0]
-    result = catalogue.get("checkerboard-overlap-2d").derivation().tiers
+    result = catalogue.get("checkerboard-overlap").derivation(rank=2).tiers
     symbolic = [t for t in result if t.tier.value == "symbolic"]
     assert symbolic and symbolic[0].passed and symbolic[0].proves_all
-    assert symbolic[0].free == ("n", "m", "s")
+    assert symbolic[0].free == ("rank", "n", "m", "s")
 
 
 def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
     """Rows (0, i₁, i₂) of ConvTransposeNd(1_{m₁×m₂}) 1, bound taps enumerated, are the matrix."""
     from symconv import explicit
-    from symconv.catalogue.twod import _checkerboard_sides
+    from symconv.catalogue.twod import checkerboard_sides
 
     symbols = sp.symbols("n_1 n_2 m_1 m_2 s_1 s_2", integer=True, positive=True)
-    lhs, _ = _checkerboard_sides(symbols[:2], symbols[2:4], symbols[4:])
+    lhs, _ = checkerboard_sides(symbols[:2], symbols[2:4], symbols[4:])
     for n_, m_, s_ in [((2, 3), (3, 2), (2, 1)), ((3, 2), (2, 4), (3, 2))]:
         values = dict(zip(map(str, symbols), (*n_, *m_, *s_)))
-        concrete = explicit(_checkerboard_sides(n_, m_, s_)[0])
+        concrete = explicit(checkerboard_sides(n_, m_, s_)[0])
         assert _dense_from_rows(lhs, values, 2, range(-6, 10)) == concrete, (n_, m_, s_)
 
 
 def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
     from symconv import explicit
-    from symconv.catalogue.twod import _nearest_sides
+    from symconv.catalogue.twod import nearest_sides as _nearest_sides
 
     n_, k_, m_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nkm")
     lhs, rhs = _nearest_sides(n_, k_, m_)
@@ -533,7 +541,10 @@ def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
 
 def test_subpixel_2d_row_maps_rebuild_the_concrete_matrices() -> None:
     from symconv import explicit
-    from symconv.catalogue.twod import _subpixel_sides
+    from symconv.catalogue.multirate import _subpixel_sides as sides
+
+    def _subpixel_sides(n, m, s):
+        return sides(n, m, s, rank=2)
 
     n_, m_, s_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
     lhs, rhs = _subpixel_sides(n_, m_, s_)

@@ -54,9 +54,6 @@ MATRIX_LIMIT = 12
 #: Largest matrix drawn as a figure (a picture stays readable larger than LaTeX does).
 FIGURE_LIMIT = 24
 
-#: Entries whose sides are too large to draw at the derivation's sizes: smaller ones.
-SMALLER_SIDES = {"nearest-upsample-conv-2d": {"n": (1, 2), "m": (2, 1)}}
-
 #: Directory of the pages' figures, inside the gallery directory.
 FIGURES = "_figures"
 
@@ -77,24 +74,12 @@ ENTRY_FIGURES = {
         "kernel: uneven (1, 2, 1, 2, …) when the stride does not divide the kernel length, "
         "even in the interior when it does.",
     ),
-    "checkerboard-overlap-2d": (
-        "checkerboard_overlap_2d",
-        {},
-        "The 2-D counts for a 3×3 kernel at stride 2 are the products of the 1-D counts of "
-        "the two axes: 1, 2 and 4 — the checkerboard.",
-    ),
     "subpixel-conv": (
         "subpixel_decomposition",
         {"m": 4, "s": 2, "n": 3},
         "The rows of a stride-2 transposed convolution of phase v are the stride-1 full "
         "convolution with the polyphase kernel q[v::2]; interleaving the phases is the "
         "pixel shuffle.",
-    ),
-    "subpixel-conv-2d": (
-        "subpixel_decomposition",
-        {"m": 4, "s": 2, "n": 3},
-        "On each axis the rows of phase v are the stride-1 convolution with q[v::s]; in "
-        "2-D the s₁·s₂ phase pairs (u, v) use the kernels q[u::s₁, v::s₂].",
     ),
     "transposed-conv-as-direct-conv-2d": (
         "transposed_as_direct",
@@ -308,13 +293,6 @@ def _figure(stem: str, derivation: Derivation, page_dir: Path) -> str:
         drawn = _sides_figure(
             derivation.lhs, derivation.rhs, "at the sizes of the derivation below"
         )
-        if drawn is None and derivation.name in SMALLER_SIDES:
-            from symconv import catalogue
-
-            entry = catalogue.get(derivation.name)
-            values = {p.name: p.default for p in entry.params} | SMALLER_SIDES[derivation.name]
-            where = "at " + ", ".join(f"{name} = {value}" for name, value in values.items())
-            drawn = _sides_figure(*entry.sides(**values), where)
         if drawn is None:
             return ""
         figure, caption = drawn

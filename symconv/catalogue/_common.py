@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
+
 import sympy as sp
 
 from symconv import kernels
-from symconv.catalogue.entry import Param
+from symconv.catalogue.entry import Param, grid
 
 #: Symbolic sizes for the rewrite and symbolic tiers.
 n, k, N, s = sp.symbols("n k N s", integer=True, positive=True)
@@ -49,3 +52,45 @@ D_PARAM = param("d", 1, "dilation")
 LO_PARAM = param("lo", 0, "padding at the start", minimum=0)
 HI_PARAM = param("hi", 0, "padding at the end", minimum=0)
 MODE_PARAM = param("mode", "same", "convolution mode", choices=("full", "valid", "same"))
+
+#: The number of spatial axes of an entry stated for signals and images alike.
+RANK_PARAM = Param("rank", 1, "spatial axes: 1 signals, 2 images", choices=(1, 2))
+
+
+def per_axis(name: str, default: int, text: str, image: tuple, minimum: int = 1) -> Param:
+    """A parameter with one value per spatial axis: ``default`` at rank 1, ``image`` at 2."""
+    return Param(name, default, text, minimum, per_axis=True, rank_defaults=((2, image),))
+
+
+def ranked_params(*specs: tuple) -> tuple[Param, ...]:
+    """``rank`` and the per-axis parameters ``(name, default, text, image default)``."""
+    return (RANK_PARAM, *(per_axis(name, d, f"{text} (per axis)", i) for name, d, text, i in specs))
+
+
+def axis_values(value: object, rank: int) -> tuple:
+    """A per-axis parameter as a tuple of ``rank`` values (one integer is every axis's)."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * rank
+
+
+def ranked_grid(signals: dict, images: dict) -> Callable[[], Iterator[dict]]:
+    """The grid of an entry with a rank: ``signals``' ranges at rank 1, then ``images``'.
+
+    An image parameter given as a range takes every pair from it (one value per axis);
+    otherwise it lists its per-axis values.
+
+    Examples
+    --------
+    >>> points = list(ranked_grid({"n": range(1, 3)}, {"n": [(2, 3)], "m": range(1, 3)})())
+    >>> len(points), points[0], points[-1]
+    (6, {'rank': 1, 'n': 1}, {'rank': 2, 'n': (2, 3), 'm': (2, 2)})
+    """
+
+    def points() -> Iterator[dict]:
+        yield from grid(rank=[1], **signals)
+        per_axis = {
+            name: itertools.product(v, repeat=2) if isinstance(v, range) else v
+            for name, v in images.items()
+        }
+        yield from grid(rank=[2], **per_axis)
+
+    return points

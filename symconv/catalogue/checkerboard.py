@@ -20,8 +20,9 @@ import sympy as sp
 from sympy.matrices.expressions import MatMul
 
 from symconv import kernels
-from symconv.catalogue._common import N_RANGE, param
-from symconv.catalogue.entry import Entry, argued, chain_from_script, grid
+from symconv.catalogue import twod
+from symconv.catalogue._common import N_RANGE, axis_values, ranked_grid, ranked_params
+from symconv.catalogue.entry import Entry, argued_by_rank, chain_from_script
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.matrices import explicit
 from symconv.operators import Conv, ConvTranspose, Upsample
@@ -58,7 +59,9 @@ def interior_uniform(m: int, s: int) -> bool:
     return len(set(interior)) == 1
 
 
-def _chain(n: int, m: int, s: int) -> list:
+def _chain(n: object, m: object, s: object, rank: int = 1) -> list:
+    if rank > 1:
+        return twod.checkerboard_chain(*(axis_values(x, rank) for x in (n, m, s)))
     lhs = _sides(n, m, s)[0]
     steps = chain_from_script(lhs, [("rule", "conv-transpose-scatter")])
     counts = overlap(m, s, n)
@@ -74,21 +77,29 @@ def _chain(n: int, m: int, s: int) -> list:
     return steps
 
 
-_PARAMS = (param("n", 4, "input length"), param("m", 3, "kernel length"), param("s", 2, "stride"))
+_PARAMS = ranked_params(
+    ("n", 4, "input length", (3, 3)), ("m", 3, "kernel length", (3, 3)), ("s", 2, "stride", (2, 2))
+)
 
 
 def _uniformity(**values: object) -> tuple[list, tuple[TierResult, ...]]:
-    """Interior uniform iff s | m: exhaustively from exact counts, and by a symbolic count."""
+    """Interior uniform iff s | m (on every axis): exhaustively from exact counts, and by
+    a symbolic count, at rank 1 and at rank 2 (so that ``rank`` is free)."""
     checked = [(m, s) for m in range(1, 13) for s in range(1, 7)]
     exhaustive = all(interior_uniform(m, s) == (m % s == 0) for m, s in checked)
     n, m, s = sp.symbols("n m s", integer=True, positive=True)
     holds, exprs = uniform_iff_divides(n, m, s)
+    exhaustive_2d, words_2d, (holds_2d, exprs_2d) = twod.checkerboard_uniformity(
+        range(1, 5), range(1, 4)
+    )
+    parts = {1: [(holds, _UNIFORM, exprs)], 2: [(holds_2d, twod.UNIFORM_2D, exprs_2d)]}
     return [], (
-        argued(Tier.SYMBOLIC, [(holds, _UNIFORM, exprs)], _PARAMS, values),
+        argued_by_rank(Tier.SYMBOLIC, parts, _PARAMS, values),
         TierResult(
             Tier.EXHAUSTIVE,
-            exhaustive,
-            f"interior uniform ⟺ s | m at all {len(checked)} pairs m ≤ 12, s ≤ 6 (exact counts)",
+            exhaustive and exhaustive_2d,
+            f"rank 1: interior uniform ⟺ s | m at all {len(checked)} pairs m ≤ 12, s ≤ 6 "
+            f"(exact counts); rank 2: {words_2d}",
         ),
     )
 
@@ -166,13 +177,19 @@ def uniform_iff_divides(n: sp.Expr, m: sp.Expr, s: sp.Expr) -> tuple[bool, tuple
     return bool(holds), (*counted, split, count(0, v), differs)
 
 
-def _count_sides(n: int, m: int, s: int) -> tuple:
+def _count_sides(n: object, m: object, s: object, rank: int = 1) -> tuple:
+    if rank > 1:
+        return twod.checkerboard_sides(*(axis_values(x, rank) for x in (n, m, s)))
     lhs = _sides(n, m, s)[0]
     return lhs, chain_from_script(lhs, [("rule", "conv-transpose-scatter")])[-1].expr
 
 
-def _symbolic(**_: object) -> tuple:
-    """Both sides with n, m and s free: the kernel 1ₘ as a family of symbolic length."""
+def _symbolic(rank: int = 1, **_: object) -> tuple:
+    """Both sides with n, m and s free: the kernel 1ₘ as a family of symbolic length; on
+    images the counts as the outer product of the 1-D counts, every size symbolic."""
+    if rank > 1:
+        sides = twod.checkerboard_sides(*twod.symbols_2d("n", "m", "s"))
+        return (*sides, "for all n, m, s >= 1 per axis")
     n, m, s = sp.symbols("n m s", integer=True, positive=True)
     ones = kernels.family("*", m)
     stretched = s * (n - 1) + 1
@@ -193,14 +210,19 @@ CHECKERBOARD_OVERLAP = Entry(
     name="checkerboard-overlap",
     statement="the overlap count of a transposed conv, ConvTranspose(1ₘ; s)1ₙ = 1ₘ ∗ (↑ₛ1ₙ), is "
     "uniform away from the borders (outputs m−1..s(n−1), once they span s outputs) iff s | m, "
-    "for all n, m, s >= 1 (m=3, s=2: [1,1,2,1,2,…,2,1,1]; m=2 or 4, s=2: uniform)",
+    "for all n, m, s >= 1 (m=3, s=2: [1,1,2,1,2,…,2,1,1]; m=2 or 4, s=2: uniform); on images "
+    "(rank 2) the counts ConvTransposeNd(1_{m₁×m₂}; s)1 are the outer product of the 1-D "
+    "counts of the two axes, uniform in the interior iff s divides m on each axis, for all "
+    "n₁, n₂, m₁, m₂, s₁, s₂ >= 1 (m = 3, s = 2: counts 1, 2, 4)",
     source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016); '
     "the overlap counts of an all-ones kernel",
     params=_PARAMS,
     sides=_count_sides,
     chain=_chain,
-    grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5)),
-    bounds="n ≤ 12, m ≤ 5, s ≤ 4",
+    grid=ranked_grid(
+        {"n": N_RANGE, "m": range(1, 6), "s": range(1, 5)},
+        {"n": [(3, 2)], "m": range(1, 5), "s": range(1, 4)},
+    ),
     general=_general,
     symbolic=_symbolic,
     extra=_uniformity,

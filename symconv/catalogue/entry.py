@@ -31,6 +31,7 @@ __all__ = [
     "Param",
     "Script",
     "argued",
+    "argued_by_rank",
     "chain_from_script",
     "grid",
     "grid_scope",
@@ -50,21 +51,41 @@ class Param:
     #: For a per-axis parameter of an N-D entry, N: the value is one integer for every
     #: axis or a sequence of N of them, and is resolved to a tuple of N.
     axes: int = 1
+    #: A per-axis parameter of an entry with a ``rank`` parameter: one value per spatial
+    #: axis, as many as the rank (one integer at rank 1; see :meth:`axes_at`).
+    per_axis: bool = False
+    #: Defaults that differ by rank, ``((rank, default), …)``; :attr:`default` otherwise.
+    rank_defaults: tuple = ()
 
-    def check(self, value: object) -> object:
+    def axes_at(self, rank: int) -> int:
+        """How many values the parameter takes at ``rank`` spatial axes."""
+        return rank if self.per_axis else self.axes
+
+    def default_at(self, rank: int) -> object:
+        return dict(self.rank_defaults).get(rank, self.default)
+
+    def check(self, value: object, rank: int = 1) -> object:
         if self.choices:
+            # An integer choice (a rank) may come from the command line as text.
+            integers = all(isinstance(c, int) for c in self.choices)
+            if integers and isinstance(value, str) and value.strip().isdigit():
+                value = int(value)
             if value not in self.choices:
-                raise ParameterError(self.name, value, f"one of {', '.join(self.choices)}")
+                choices = ", ".join(map(str, self.choices))
+                raise ParameterError(self.name, value, f"one of {choices}")
             return value
-        if self.axes > 1:
-            values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * self.axes
-            if len(values) != self.axes or not all(self._valid(v) for v in values):
+        axes = self.axes_at(rank)
+        if axes > 1:
+            values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * axes
+            if len(values) != axes or not all(self._valid(v) for v in values):
                 raise ParameterError(
                     self.name,
                     value,
-                    f"an integer >= {self.minimum} or {self.axes} of them (one per axis)",
+                    f"an integer >= {self.minimum} or {axes} of them (one per axis)",
                 )
             return values
+        if isinstance(value, (tuple, list)) and len(value) == 1:
+            value = value[0]  # one axis: the value itself
         if not self._valid(value):
             raise ParameterError(self.name, value, f"an integer >= {self.minimum}")
         return value
@@ -139,27 +160,36 @@ class Entry:
     sides: Callable[..., tuple[sp.Basic, sp.Basic]]
     chain: Callable[..., list[Step]]
     grid: Callable[[], Iterable[dict]]
-    bounds: str
+    #: The grid's bounds in words; empty when the ranges the grid prints say it all
+    #: (:func:`grid_scope`, per rank for an entry with a rank).
+    bounds: str = ""
     general: Callable[..., tuple[list[Step], sp.Basic, str]] | None = None
     symbolic: Callable[..., tuple[sp.Basic, sp.Basic, str]] | None = None
     extra: Callable[..., tuple[list[Step], tuple[TierResult, ...]]] | None = None
     numeric_every: int = 1
     notes: tuple[str, ...] = field(default=())
 
-    def defaults(self) -> dict:
-        return {p.name: p.default for p in self.params}
+    def defaults(self, rank: int = 1) -> dict:
+        return {p.name: p.default_at(rank) for p in self.params}
 
     def resolve(self, **params: object) -> dict:
-        """The full parameter set, checked: unknown names and bad values raise ParameterError."""
+        """The full parameter set, checked: unknown names and bad values raise ParameterError.
+
+        An entry with a ``rank`` parameter (the number of spatial axes) takes its per-axis
+        parameters as one value per axis at that rank.
+        """
         known = {p.name: p for p in self.params}
         for name in params:
             if name not in known:
                 raise ParameterError(
                     name, params[name], f"a parameter of {self.name}: {', '.join(known) or 'none'}"
                 )
-        values = self.defaults()
+        rank = 1
+        if "rank" in known:
+            rank = known["rank"].check(params.get("rank") or known["rank"].default)
+        values = self.defaults(rank)
         values.update({k: v for k, v in params.items() if v is not None})
-        return {k: known[k].check(v) for k, v in values.items()}
+        return {k: known[k].check(v, rank) for k, v in values.items()}
 
     def instances(self, index: int = 0, count: int = 1) -> Iterator[Instance]:
         """Both sides at every valid parameter combination of the grid.
@@ -210,6 +240,10 @@ class Entry:
             return TierResult(
                 Tier.REWRITE, False, "n/a: no rule chain with symbolic sizes", applicable=False
             )
+        if values.get("rank", 1) > 1:  # the rewrite rules are stated for 1-D operators
+            return TierResult(
+                Tier.REWRITE, False, "n/a: no rule chain on images (rank 2)", applicable=False
+            )
         return self._scoped(Tier.REWRITE, self.general, _check_chain, values)
 
     def symbolic_tier(self, **values: object) -> TierResult:
@@ -232,7 +266,7 @@ class Entry:
         outcomes = []
         for run in runs:
             try:
-                passed, detail, exprs = check(build(**run))
+                passed, detail, exprs = check(build(**run), run.get("rank", 1))
             except SymconvError as error:
                 passed, detail, exprs = False, f"cannot be built: {error}", ()
             outcomes.append((run, passed, detail, exprs))
@@ -242,7 +276,7 @@ class Entry:
         shown = [o for o in outcomes if o[1]] if all(o[1] for o in outcomes) else [requested]
         # A choice is free only when the tier passed for every one of its values.
         every_choice = looped if len(shown) == len(outcomes) else set()
-        per_run = [parameter_scope(self.params, values, o[3], every_choice) for o in shown]
+        per_run = [parameter_scope(self.params, o[0], o[3], every_choice) for o in shown]
         free = tuple(name for name in per_run[0][0] if all(name in f for f, _ in per_run))
         fixed = {p.name: values[p.name] for p in self.params if p.name not in free}
         draft = TierResult(tier, True, "", "all", fixed, free=free)
@@ -269,8 +303,9 @@ def parameter_scope(
     """Which statement parameters a tier left free, and which it fixed (at ``values``).
 
     A parameter is free when a Symbol of its name occurs free in ``exprs`` (for a
-    per-axis parameter of an N-D entry: ``name_1``, ``name_2``, … one per axis); a choice
-    parameter is free only when the tier was run for every choice (``choices_run``).
+    per-axis parameter of an N-D entry: ``name_1``, ``name_2``, … one per axis, as many
+    as ``values["rank"]`` for an entry with a rank); a choice parameter is free only when
+    the tier was run for every choice (``choices_run``).
 
     Examples
     --------
@@ -291,10 +326,10 @@ def parameter_scope(
     for p in params:
         if p.choices:
             is_free = p.name in choices_run
-        elif p.axes > 1:
+        elif p.axes_at(values.get("rank", 1)) > 1:
             pattern = re.compile(rf"{re.escape(p.name)}_?(\d+)")
             axes = {m.group(1) for m in map(pattern.fullmatch, names) if m}
-            is_free = len(axes) >= p.axes
+            is_free = len(axes) >= p.axes_at(values.get("rank", 1))
         else:
             is_free = p.name in names
         if is_free:
@@ -340,6 +375,45 @@ def argued(
     return TierResult(tier, True, f"{words}: {detail}", "all", fixed, free=free)
 
 
+def argued_by_rank(
+    tier: Tier,
+    parts_by_rank: dict[int, Sequence[tuple[bool, str, Iterable[object]]]],
+    params: Sequence[Param],
+    values: dict,
+) -> TierResult:
+    """:func:`argued` at every rank of an entry with a ``rank`` parameter, combined.
+
+    Each rank's parts are scoped at that rank (its per-axis symbols); ``rank`` is free
+    only because every rank passed, and another parameter only when every rank left it free.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> n, n1, n2 = sp.symbols("n n_1 n_2")
+    >>> params = (Param("rank", 1, "axes", choices=(1, 2)), Param("n", 3, "size", per_axis=True))
+    >>> both = argued_by_rank(Tier.SYMBOLIC, {1: [(True, "a", [n])], 2: [(True, "b", [n1 + n2])]},
+    ...                       params, {"rank": 1, "n": 3})
+    >>> both.free, both.detail
+    (('rank', 'n'), 'for all rank, n: rank 1: a; rank 2: b')
+    """
+    results = {
+        rank: argued(tier, parts, params, {**values, "rank": rank})
+        for rank, parts in parts_by_rank.items()
+    }
+    failed = [f"rank {rank}: {r.detail}" for rank, r in results.items() if not r.passed]
+    if failed:
+        return TierResult(tier, False, "; ".join(failed))
+    free = tuple(
+        p.name
+        for p in params
+        if p.name == "rank" or all(p.name in r.free for r in results.values())
+    )
+    fixed = {p.name: values[p.name] for p in params if p.name not in free}
+    words = TierResult(tier, True, "", "all", fixed, free=free).scope_text()
+    detail = "; ".join(f"rank {rank}: {r.detail.split(': ', 1)[1]}" for rank, r in results.items())
+    return TierResult(tier, True, f"{words}: {detail}", "all", fixed, free=free)
+
+
 def _choice_runs(
     params: Sequence[Param], build: Callable, values: dict
 ) -> tuple[list[dict], set[str]]:
@@ -366,7 +440,7 @@ def _choice_label(run: dict, looped: set[str]) -> str:
     return ", ".join(f"{name} = {run[name]}" for name in sorted(looped)) or "as given"
 
 
-def _check_chain(made: tuple) -> tuple[bool, str, tuple]:
+def _check_chain(made: tuple, rank: int = 1) -> tuple[bool, str, tuple]:
     """A rule chain with symbolic sizes: each step a named, established rule ending at rhs."""
     steps, rhs = made[0], made[1]
     exprs = (*(s.expr for s in steps), rhs)
@@ -391,9 +465,18 @@ def _check_chain(made: tuple) -> tuple[bool, str, tuple]:
     )
 
 
-def _check_sides(made: tuple) -> tuple[bool, str, tuple]:
-    """Both sides with symbolic sizes, compared entrywise by the symbolic tier."""
+def _check_sides(made: tuple, rank: int = 1) -> tuple[bool, str, tuple]:
+    """Both sides with symbolic sizes, compared entrywise by the symbolic tier.
+
+    At ``rank`` > 1 the sides are images (channel-major, row-major): their rows are
+    multi-indices, compared by the N-D form of the tier.
+    """
     lhs, rhs = made[0], made[1]
+    if rank > 1:
+        from symconv.proof.symbolic import entrywise_equal_nd
+
+        holds, detail = entrywise_equal_nd(lhs, rhs, rank)
+        return holds, detail, (lhs, rhs)
     result = symbolic_tier(lhs, rhs)
     detail = result.detail
     # The generic tier words its own scope ("for all n, k: …"); ours is derived instead.
@@ -465,27 +548,41 @@ def grid_scope(entry: Entry) -> tuple[str, dict]:
     """The ranges of every parameter over the entry's grid, and those it holds at one value.
 
     Returns ``(words, fixed)``: e.g. ``("n ∈ 1..12, k ∈ 1..4", {})``. A parameter that
-    the grid does not vary (or does not set: the default is used) is fixed.
+    the grid does not vary (or does not set: the default is used) is fixed. A per-axis
+    parameter of an entry whose grid spans several ranks has its ranges given per rank.
     """
     points = _points(entry)
     parts, fixed = [], {}
+    ranks = sorted({point.get("rank", 1) for point in points})
     for p in entry.params:
         seen = [point[p.name] for point in points if p.name in point]
         if not seen:
             fixed[p.name] = p.default
             continue
-        distinct = sorted(set(seen), key=str)
-        if len(distinct) == 1:
-            fixed[p.name] = distinct[0]
-        elif all(isinstance(v, int) for v in distinct):
-            parts.append(f"{p.name} ∈ {min(distinct)}..{max(distinct)}")
-        elif all(isinstance(v, tuple) for v in distinct):
-            axes = zip(*distinct)
-            parts.append(f"{p.name} ∈ " + " × ".join(f"{min(a)}..{max(a)}" for a in axes))
+        if p.per_axis and len(ranks) > 1:
+            per_rank = [
+                f"{_range_words([x[p.name] for x in points if x.get('rank', 1) == r])} at rank {r}"
+                for r in ranks
+            ]
+            parts.append(f"{p.name} ∈ " + "; ".join(per_rank))
+        elif len(set(seen)) == 1:
+            fixed[p.name] = seen[0]
         else:
-            parts.append(f"{p.name} ∈ {{{', '.join(map(str, distinct))}}}")
+            parts.append(f"{p.name} ∈ {_range_words(seen)}")
     parts += [f"{name} = {value}" for name, value in fixed.items()]
     return ", ".join(parts), fixed
+
+
+def _range_words(seen: Sequence[object]) -> str:
+    """``1..12``, ``1..4 × 1..3`` (per axis), ``{full, same}`` or the one value taken."""
+    distinct = sorted(set(seen), key=str)
+    if len(distinct) == 1:
+        return str(distinct[0])
+    if all(isinstance(v, int) for v in distinct):
+        return f"{min(distinct)}..{max(distinct)}"
+    if all(isinstance(v, tuple) for v in distinct):
+        return " × ".join(f"{min(a)}..{max(a)}" for a in zip(*distinct))
+    return f"{{{', '.join(map(str, distinct))}}}"
 
 
 def grid_slice(entry: Entry, index: int, count: int) -> tuple:

@@ -6,7 +6,20 @@ import sympy as sp
 from sympy.matrices.expressions import MatMul
 
 from symconv import kernels, sizes
-from symconv.catalogue._common import K_PARAM, M_PARAM, N_RANGE, k, m, n, param, q, taps
+from symconv.catalogue import twod
+from symconv.catalogue._common import (
+    K_PARAM,
+    M_PARAM,
+    N_RANGE,
+    axis_values,
+    k,
+    m,
+    n,
+    param,
+    ranked_grid,
+    ranked_params,
+    taps,
+)
 from symconv.catalogue.entry import Entry, chain_from_script, grid
 from symconv.derivation import Rule, Step
 from symconv.errors import ParameterError
@@ -18,6 +31,7 @@ from symconv.operators import (
     PhaseSum,
     Upsample,
 )
+from symconv.operators.channels import ConvTransposeNd, WeightFamily
 from symconv.operators.polyphase import polyphase
 from symconv.proof.symbolic import BoundedSymbol
 
@@ -108,7 +122,9 @@ NOBLE_UP = Entry(
 )
 
 
-def _nearest_sides(n: object, k: object, m: object) -> tuple:
+def _nearest_sides(n: object, k: object, m: object, rank: int = 1) -> tuple:
+    if rank > 1:
+        return twod.nearest_sides(*(axis_values(x, rank) for x in (n, k, m)))
     kernel = taps(m)
     if isinstance(kernel, kernels.KernelFamily) or not sp.sympify(k).is_Integer:
         box = kernels.KernelConvolution(kernel, kernels.family("*", k))
@@ -120,7 +136,9 @@ def _nearest_sides(n: object, k: object, m: object) -> tuple:
     )
 
 
-def _nearest_chain(n: object, k: int, m: int) -> list:
+def _nearest_chain(n: object, k: object, m: object, rank: int = 1) -> list:
+    if rank > 1:
+        return twod.nearest_chain(n, k, m)
     lhs, rhs = _nearest_sides(n, k, m)
     return chain_from_script(
         lhs,
@@ -132,28 +150,55 @@ def _nearest_chain(n: object, k: int, m: int) -> list:
     )
 
 
+def _all_symbolic(rank: int, *names: str) -> list:
+    """One positive integer symbol per name (rank 1) or per name and axis (n_1, n_2, …)."""
+    if rank == 1:
+        return [sp.Symbol(x, integer=True, positive=True) for x in names]
+    return [sp.symbols(f"{x}_1:{rank + 1}", integer=True, positive=True) for x in names]
+
+
 NEAREST_UPSAMPLE_CONV = Entry(
     name="nearest-upsample-conv",
     statement="q∗(nearest up-sampling by k of x) = ConvTranspose(q∗1ₖ; stride k), "
     "for all n, k, m >= 1; "
-    "e.g. k=2, m=3: q∗1₂ = (q₀, q₀+q₁, q₁+q₂, q₂)",
+    "e.g. k=2, m=3: q∗1₂ = (q₀, q₀+q₁, q₁+q₂, q₂); on images (rank 2) q∗(nearest "
+    "up-sampling by (k₁, k₂) of y) = ConvTransposeNd(q∗1_{k₁×k₂}; stride k), full 2-D "
+    "convolution, for all n₁, n₂, k₁, k₂ >= 1 and every kh×kw kernel",
     source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016)',
-    params=(param("n", 3, "signal length"), K_PARAM, M_PARAM),
+    params=ranked_params(
+        ("n", 3, "signal length", (2, 2)),
+        ("k", 2, "sampling factor", (2, 2)),
+        ("m", 3, "kernel length", (3, 3)),
+    ),
     sides=_nearest_sides,
     chain=_nearest_chain,
-    grid=lambda: grid(n=N_RANGE, k=range(1, 5), m=range(1, 6)),
-    bounds="n ≤ 12, k ≤ 4, m ≤ 5",
+    grid=ranked_grid(
+        {"n": N_RANGE, "k": range(1, 5), "m": range(1, 6)},
+        {"n": [(2, 3)], "k": range(1, 4), "m": range(1, 4)},
+    ),
     general=lambda k, m, **_: (
         _nearest_chain(n, k, m),
         _nearest_sides(n, k, m)[1],
         f"for all n (k = {k}, m = {m})",
     ),
-    symbolic=lambda **_: (*_nearest_sides(n, k, m), "for all n, k, m >= 1"),
+    symbolic=lambda rank, **_: (
+        *_nearest_sides(*_all_symbolic(rank, "n", "k", "m"), rank=rank),
+        "for all n, k, m >= 1 (every kernel)",
+    ),
 )
 
 
-def _subpixel_sides(n: object, m: int, s: int) -> tuple:
-    return ConvTranspose(q(m), n, 0, s), polyphase(n, q(m), s)
+def _subpixel_sides(n: object, m: object, s: object, rank: int = 1) -> tuple:
+    """Both sides on ``rank`` axes: the explicit phase sum at concrete kernel sizes and
+    strides, else the :class:`PhaseSum` with one bound phase per axis."""
+    concrete = all(sp.sympify(x).is_Integer for x in (*axis_values(m, rank), *axis_values(s, rank)))
+    if rank == 1:
+        kernel = taps(m)
+        lhs = ConvTranspose(kernel, n, 0, s)
+    else:  # a general (non-separable) kernel q[u₁, u₂]
+        kernel = twod.kernel_2d("q", m) if concrete else WeightFamily("q", m)
+        lhs = ConvTransposeNd(twod.single_channel(kernel) if concrete else kernel, n, stride=s)
+    return lhs, polyphase(n, kernel, s) if concrete else PhaseSum(kernel, n, s)
 
 
 _SHUFFLE = Rule(
@@ -161,30 +206,52 @@ _SHUFFLE = Rule(
     "q ∗ ↑ₛy = Σᵥ Shiftᵥ ↑ₛ(q[v::s] ∗ y): output z_{v+sw} only sees taps t ≡ v (mod s)",
     r"q*\uparrow_s = \sum_v S_v\uparrow_s (q_v *)",
 )
+_SHUFFLE_2D = Rule(
+    "polyphase-2d",
+    "q ∗ ↑ₛy = Σ_{u,v} Shift_{u,v} ↑ₛ(q[u::s₁, v::s₂] ∗ y): output (u + s₁w₁, v + s₂w₂) only "
+    "sees the taps t ≡ (u, v) (mod s)",
+    r"q*\uparrow_s = \sum_{u,v} S_{u,v}\uparrow_s (q_{u,v} *)",
+)
 
-_stride = sp.Symbol("s", integer=True, positive=True)
+
+def _subpixel_chain(n: object, m: object, s: object, rank: int = 1) -> list:
+    lhs, rhs = _subpixel_sides(n, m, s, rank)
+    if rank == 1:
+        return [*chain_from_script(lhs, [("rule", "conv-transpose-scatter")]), Step(rhs, _SHUFFLE)]
+    return [Step(lhs), Step(rhs, _SHUFFLE_2D)]
+
+
+def _subpixel_symbolic(rank: int, **_: object) -> tuple:
+    """Every size, kernel size and stride symbolic on each axis (n, m, s or n_k, m_k, s_k)."""
+    sides = _subpixel_sides(*_all_symbolic(rank, "n", "m", "s"), rank=rank)
+    return (*sides, "every kernel; phases beyond the kernel have no taps")
+
+
+_SUBPIXEL_STRIDES = ((1, 1), (2, 2), (3, 3), (2, 3))
 
 SUBPIXEL_CONV = Entry(
     name="subpixel-conv",
     statement="ConvTranspose(q; stride s) = Σᵥ Shiftᵥ ↑ₛ(q[v::s] ∗ y): the interleaving "
-    "(pixel shuffle) "
-    "of s stride-1 full convolutions with the polyphase kernels, for all n, m, s >= 1 "
-    "(phases v >= m are zero and left out)",
+    "(pixel shuffle) of the stride-1 full convolutions with the polyphase kernels q[v::s], "
+    "for all n, m, s >= 1; on images (rank 2, per axis s₁, s₂) the s₁·s₂ phases "
+    "q[u::s₁, v::s₂] of a general kh×kw kernel, ConvTransposeNd(q; stride (s₁, s₂)) = "
+    "Σ_{u,v} Shift_{u,v} ↑ₛ(q[u::s₁, v::s₂] ∗ y), for all n₁, n₂, m₁, m₂, s₁, s₂ >= 1 "
+    "(phases beyond the kernel are zero and left out)",
     source='Shi et al. (2016), "Is the deconvolution layer the same as a convolutional layer?"',
-    params=(param("n", 3, "input length"), param("m", 4, "kernel length"), param("s", 2, "stride")),
-    sides=_subpixel_sides,
-    chain=lambda n, m, s: [
-        *chain_from_script(_subpixel_sides(n, m, s)[0], [("rule", "conv-transpose-scatter")]),
-        Step(_subpixel_sides(n, m, s)[1], _SHUFFLE),
-    ],
-    grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(1, 5)),
-    bounds="n ≤ 12, m ≤ 5, s ≤ 4",
-    symbolic=lambda **_: (
-        ConvTranspose(taps(m), n, 0, _stride),
-        PhaseSum(taps(m), n, _stride),
-        "for all n, m, s >= 1 (the s phases summed with the phase a bound index; "
-        "phases v >= m have no taps)",
+    params=ranked_params(
+        ("n", 3, "input length", (2, 2)),
+        ("m", 4, "kernel length", (4, 4)),
+        ("s", 2, "stride", (2, 2)),
     ),
+    sides=_subpixel_sides,
+    chain=_subpixel_chain,
+    grid=ranked_grid(
+        {"n": N_RANGE, "m": range(1, 6), "s": range(1, 5)},
+        {"n": [(2, 3)], "m": range(1, 5), "s": _SUBPIXEL_STRIDES},
+    ),
+    # The ranges printed per axis are a hull: at rank 2 only these stride pairs are checked.
+    bounds="at rank 2 the strides " + ", ".join(map(str, _SUBPIXEL_STRIDES)) + " only",
+    symbolic=_subpixel_symbolic,
 )
 
 ENTRIES = (NOBLE_DOWN, NOBLE_UP, NEAREST_UPSAMPLE_CONV, SUBPIXEL_CONV)

@@ -195,16 +195,25 @@ _corr = functools.lru_cache(maxsize=4096)(Corr)
 _upsample = functools.lru_cache(maxsize=4096)(Upsample)
 
 
-def _direct_sides(n: object, m: object, s: object, lo: object, hi: object, d: object, a: object):
-    if (sp.sympify(a) >= s) == sp.true:
-        raise ParameterError("a", a, f"0 <= a < s = {s}")
-    symbolic = not all(sp.sympify(v).is_Integer for v in (m, s, d))
-    kernel = taps(m)
-    lhs = ConvTranspose(kernel, n, (lo, hi), s, d, a)
+def fractional_frame(
+    n: object, m: object, s: object, lo: object, hi: object, d: object, a: object
+) -> tuple[sp.MatrixExpr, sp.MatrixExpr]:
+    """One axis of the direct form: ``(framed, spread)``, the input spread by ↑ₛ (s − 1
+    zeros between samples), then bordered by (d(m−1) − lo, d(m−1) − hi + a), negative
+    amounts cropping. The 2-D form applies it on each axis."""
     D = d * (m - 1)
     stretched = s * (n - 1) + 1
     framed = _border(stretched, D - lo, D - hi + a)
-    spread = _upsample(n, s, stretched) if s != 1 else sp.Identity(n)
+    return framed, _upsample(n, s, stretched) if s != 1 else sp.Identity(n)
+
+
+def _direct_sides(n: object, m: object, s: object, lo: object, hi: object, d: object, a: object):
+    if (sp.sympify(a) >= s) == sp.true:
+        raise ParameterError("a", a, f"0 <= a < s = {s}")
+    framed, spread = fractional_frame(n, m, s, lo, hi, d, a)
+    symbolic = not all(sp.sympify(v).is_Integer for v in (m, s, d))
+    kernel = taps(m)
+    lhs = ConvTranspose(kernel, n, (lo, hi), s, d, a)
     flipped = kernel.dilated(d).flipped() if symbolic else _flipped(m, d)
     rhs = mul(_corr(flipped, framed.rows), framed, spread)
     return lhs, rhs

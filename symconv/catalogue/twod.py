@@ -1,15 +1,19 @@
-"""The 2-D forms of four catalogue identities, for images flattened channel-major, row-major.
+"""The 2-D forms of catalogue identities, for images flattened channel-major, row-major.
+
+The entry ``transposed-conv-as-direct-conv-2d``, and the rank-2 sides of the entries
+stated for signals and images alike (``--rank 2`` of subpixel-conv, checkerboard-overlap
+and nearest-upsample-conv, whose entries live with their 1-D forms):
 
 - ``transposed-conv-as-direct-conv-2d``: the framework 2-D transposed conv (per-axis
   stride, padding, dilation and output padding; channels and groups) is a stride-1
   correlation with the spatially flipped, dilated kernel, its two channel axes swapped
   per group, over the input with s − 1 zeros between samples and bordered by
   (d(m−1) − lo, d(m−1) − hi + a) on each axis.
-- ``subpixel-conv-2d``: a strided 2-D transposed conv is the pixel shuffle of
+- ``subpixel-conv``: a strided 2-D transposed conv is the pixel shuffle of
   s₁·s₂ stride-1 convolutions with the polyphase kernels q[u::s₁, v::s₂].
-- ``checkerboard-overlap-2d``: the overlap counts are the outer product of the
+- ``checkerboard-overlap``: the overlap counts are the outer product of the
   1-D counts; uniform in the interior iff s divides m on each axis.
-- ``nearest-upsample-conv-2d``: nearest-neighbour up-sampling by (k₁, k₂), then
+- ``nearest-upsample-conv``: nearest-neighbour up-sampling by (k₁, k₂), then
   a 2-D convolution with q, is the transposed conv with kernel q ∗ 1_{k₁×k₂}.
 
 Every entry is checked exactly at concrete sizes (:mod:`symconv.proof.tiers`),
@@ -31,16 +35,17 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 
 import sympy as sp
-from sympy.matrices.expressions import Identity, KroneckerProduct, MatAdd, MatMul, Transpose
+from sympy.matrices.expressions import Identity, KroneckerProduct, MatMul, Transpose
 from sympy.tensor.array import ImmutableDenseNDimArray
 
 from symconv import kernels, sizes
 from symconv.catalogue._common import param
 from symconv.catalogue.entry import Entry, Param, argued
+from symconv.catalogue.transposed import fractional_frame
 from symconv.derivation import Rule, Step, Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.matrices import sparse_matrix
-from symconv.operators import ConvTranspose, NearestUpsample, Pad, Upsample
+from symconv.operators import ConvTranspose, NearestUpsample
 from symconv.operators.channels import (
     ConvTransposeNd,
     CorrNd,
@@ -48,7 +53,7 @@ from symconv.operators.channels import (
     conv_nd,
     weight_tensor,
 )
-from symconv.proof.rules import border, mul
+from symconv.proof.rules import mul
 from symconv.proof.symbolic import entrywise_equal_nd
 
 __all__ = ["ENTRIES", "interior_uniform_2d", "overlap_2d"]
@@ -65,7 +70,7 @@ def kernel_2d(name: str, shape: Pair) -> list[list[sp.Symbol]]:
     return [[sp.Symbol(f"{name}_{a}_{b}") for b in range(shape[1])] for a in range(shape[0])]
 
 
-def _layer(q: Sequence[Sequence[object]]) -> ImmutableDenseNDimArray:
+def single_channel(q: Sequence[Sequence[object]]) -> ImmutableDenseNDimArray:
     """A single-channel weight (1, 1, kh, kw) from a 2-D kernel."""
     return ImmutableDenseNDimArray([v for row in q for v in row], (1, 1, len(q), len(q[0])))
 
@@ -83,8 +88,8 @@ def _ones(n: object) -> sp.MatrixExpr:
     return sp.ImmutableMatrix([1] * int(n)) if n.is_Integer else sp.OneMatrix(n, 1)
 
 
-def _symbols(*names: str) -> tuple[tuple[sp.Symbol, sp.Symbol], ...]:
-    """Per-axis positive integer symbols: ``_symbols("n", "m")`` is ((n_1, n_2), (m_1, m_2))."""
+def symbols_2d(*names: str) -> tuple[tuple[sp.Symbol, sp.Symbol], ...]:
+    """Per-axis positive integer symbols: ``symbols_2d("n", "m")`` is ((n_1, n_2), (m_1, m_2))."""
     return tuple(sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in names)
 
 
@@ -142,15 +147,12 @@ def _direct_sides(
 ) -> tuple:
     if any(ak >= sk for ak, sk in zip(a, s)):
         raise ParameterError("a", a, f"0 <= a < s = {s} on each axis")
+    # Per axis: the input spread by ↑ₛ, then bordered.
+    framed, spread = zip(*(fractional_frame(*axis) for axis in zip(n, m, s, lo, hi, d, a)))
     if cin % groups or cout % groups:
         raise ParameterError("groups", groups, f"a divisor of cin = {cin} and cout = {cout}")
     weight = weight_tensor("w", (cin, cout // groups, *m))
     lhs = ConvTransposeNd(weight, n, tuple(zip(lo, hi)), s, d, a, groups)
-    framed, spread = [], []
-    for nk, mk, sk, lok, hik, dk, ak in zip(n, m, s, lo, hi, d, a):
-        span, stretched = dk * (mk - 1), sk * (nk - 1) + 1
-        framed.append(border(stretched, span - lok, span - hik + ak))
-        spread.append(Upsample(nk, sk, stretched) if sk != 1 else Identity(nk))
     channel = [Identity(cin)] if cin > 1 else []
     direct = CorrNd(direct_weight(weight, groups, d), tuple(f.rows for f in framed), groups=groups)
     return lhs, mul(direct, _kron(*channel, *framed), _kron(*channel, *spread))
@@ -197,7 +199,7 @@ def _direct_symbolic(**values: object) -> tuple[list, tuple[TierResult, ...]]:
     """
     args = {k: values[k] for k in ("m", "s", "lo", "hi", "d", "a")}
     minimum = _direct_minimum(**args)
-    n = tuple(nk + c - 1 for nk, c in zip(_symbols("n")[0], minimum))
+    n = tuple(nk + c - 1 for nk, c in zip(symbols_2d("n")[0], minimum))
     condition = f"n₁ >= {minimum[0]}, n₂ >= {minimum[1]}: "
     sides = _direct_sides(**{**values, "n": n})
     return [], (_sides_argued(sides, _DIRECT_PARAMS, values, condition),)
@@ -283,136 +285,7 @@ def readme_example(number: int) -> tuple:
     return _direct_sides(**values)
 
 
-# --- subpixel-conv-2d -----------------------------------------------------------------
-
-
-def pixel_shuffle(n: Sequence[object], q: Sequence[Sequence[object]], s: Pair) -> sp.MatrixExpr:
-    """Σ_{u,v} Shift_{u,v} ↑_{s} (q[u::s₁, v::s₂] ∗ y): the sub-pixel form of a 2-D transposed conv.
-
-    Phase (u, v) is a stride-1 full 2-D convolution with the polyphase kernel,
-    spread by ↑ₛ on each axis and shifted by (u, v) into the output: the outputs
-    z = (u + s₁w₁, v + s₂w₂) only see the taps t ≡ (u, v) (mod s).
-    """
-    shape = (len(q), len(q[0]))
-    terms = []
-    for u, v in itertools.product(range(min(s[0], shape[0])), range(min(s[1], shape[1]))):
-        phase = [row[v :: s[1]] for row in q[u :: s[0]]]
-        pads, ups = [], []
-        for nk, mk, sk, shift, length in zip(n, shape, s, (u, v), (len(phase), len(phase[0]))):
-            rows = nk + length - 1
-            spread, total = sk * (rows - 1) + 1, sk * (nk - 1) + mk
-            ups.append(Upsample(rows, sk, spread))
-            pads.append(Pad(spread, shift, total - shift - spread))
-        terms.append(mul(_kron(*pads), _kron(*ups), conv_nd(phase, tuple(n), "full")))
-    return terms[0] if len(terms) == 1 else MatAdd(*terms)
-
-
-class PhaseSum2D(sp.MatrixExpr):
-    """Σ_{v₁,v₂} Shift_v ↑ₛ (q[v₁::s₁, v₂::s₂] ∗ y) over 0 <= v_k < s_k: the pixel shuffle
-    with the strides and kernel sizes symbolic (phases beyond the kernel have no taps).
-
-    :meth:`phase_term` is one phase; the N-D symbolic tier sums over the phases as bound
-    indices. :meth:`doit` with concrete sizes is :func:`pixel_shuffle`.
-    """
-
-    def __new__(cls, weight: WeightFamily, n: Sequence[object], s: Sequence[object]):
-        return super().__new__(cls, weight, sp.Tuple(*n), sp.Tuple(*s))
-
-    weight = property(lambda self: self.args[0])
-    size = property(lambda self: tuple(self.args[1]))
-    phase_counts = property(lambda self: tuple(self.args[2]))
-
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        rows = [
-            s * (n - 1) + m for n, s, m in zip(self.size, self.phase_counts, self.weight.shape[2:])
-        ]
-        return sp.Mul(*rows), sp.Mul(*self.size)
-
-    def phase_term(self, v: Sequence[sp.Expr]) -> sp.MatrixExpr:
-        """Shift_v ↑ₛ (q[v₁::s₁, v₂::s₂] ∗ ·) for one phase pair v."""
-        phased = WeightFamily(
-            self.weight.name,
-            [a.phase(vk, sk) for a, vk, sk in zip(self.weight.axes, v, self.phase_counts)],
-        )
-        # The full convolution q_v ∗ y as a stride-1 transposed conv (no flip to undo).
-        conv = ConvTransposeNd(phased, self.size)
-        pads, ups = [], []
-        for nk, sk, vk, rows, mk in zip(
-            self.size, self.phase_counts, v, conv.output_size, self.weight.shape[2:]
-        ):
-            spread, total = sk * (rows - 1) + 1, sk * (nk - 1) + mk
-            ups.append(Upsample(rows, sk, spread))
-            pads.append(Pad(spread, vk, total - vk - spread))
-        return mul(_kron(*pads), _kron(*ups), conv)
-
-    def doit(self, **hints: object) -> sp.MatrixExpr:
-        array = self.weight.array()
-        q = [[array[0, 0, a, b] for b in range(array.shape[3])] for a in range(array.shape[2])]
-        return pixel_shuffle(self.size, q, tuple(int(s) for s in self.phase_counts))
-
-
-def _subpixel_sides(n: Pair, m: Pair, s: Pair) -> tuple:
-    if all(sp.sympify(x).is_Integer for x in (*m, *s)):
-        q = kernel_2d("q", m)
-        return ConvTransposeNd(_layer(q), n, stride=s), pixel_shuffle(n, q, s)
-    q = WeightFamily("q", m)  # kernel sizes and strides symbolic
-    return ConvTransposeNd(q, n, stride=s), PhaseSum2D(q, n, s)
-
-
-def _subpixel_symbolic(**values: object) -> TierResult:
-    """Both sides with every size, kernel size and stride symbolic, compared row by row.
-
-    The right side sums over the s₁·s₂ phases with the phase of each axis a bound index
-    (:class:`PhaseSum2D`); it is summed out once every guard on it is implied.
-    """
-    sides = _subpixel_sides(*_symbols("n", "m", "s"))
-    general = "a general kernel; phases beyond the kernel have no taps: "
-    return _sides_argued(sides, _SUBPIXEL_PARAMS, values, general)
-
-
-_SHUFFLE = Rule(
-    "polyphase-2d",
-    "q ∗ ↑ₛy = Σ_{u,v} Shift_{u,v} ↑ₛ(q[u::s₁, v::s₂] ∗ y): output (u + s₁w₁, v + s₂w₂) only "
-    "sees the taps t ≡ (u, v) (mod s)",
-    r"q*\uparrow_s = \sum_{u,v} S_{u,v}\uparrow_s (q_{u,v} *)",
-)
-
-
-def _subpixel_chain(n: Pair, m: Pair, s: Pair) -> list:
-    lhs, rhs = _subpixel_sides(n, m, s)
-    return [Step(lhs), Step(rhs, _SHUFFLE)]
-
-
-_SUBPIXEL_STRIDES = ((1, 1), (2, 2), (3, 3), (2, 3))
-_SUBPIXEL_PARAMS = (
-    _pair("n", (2, 2), "input size (H, W)"),
-    _pair("m", (4, 4), "kernel size (kh, kw)"),
-    _pair("s", (2, 2), "stride per axis"),
-)
-
-SUBPIXEL_CONV_2D = Entry(
-    name="subpixel-conv-2d",
-    statement="ConvTransposeNd(q; stride (s₁, s₂)) = Σ_{u,v} Shift_{u,v} ↑ₛ(q[u::s₁, v::s₂] ∗ y): "
-    "the pixel shuffle of s₁·s₂ stride-1 full 2-D convolutions with the polyphase kernels, "
-    "for all n₁, n₂ >= 1, every kh×kw kernel (phases beyond the kernel are zero and left out)",
-    source='Shi et al. (2016), "Is the deconvolution layer the same as a convolutional layer?"',
-    params=_SUBPIXEL_PARAMS,
-    sides=_subpixel_sides,
-    chain=_subpixel_chain,
-    grid=lambda: (
-        {"n": (2, 3), "m": m, "s": s}
-        for m in itertools.product(range(1, 5), repeat=2)
-        for s in _SUBPIXEL_STRIDES
-    ),
-    bounds="(n₁, n₂) = (2, 3); every kernel size ≤ 4×4; strides "
-    + ", ".join(map(str, _SUBPIXEL_STRIDES)),
-    extra=lambda **v: ([], (_subpixel_symbolic(**v),)),
-    numeric_every=6,
-)
-
-
-# --- checkerboard-overlap-2d ----------------------------------------------------------
+# --- checkerboard-overlap at rank 2 ----------------------------------------------------------
 
 
 def _count_1d(n: object, m: object, s: object) -> sp.MatrixExpr:
@@ -420,9 +293,9 @@ def _count_1d(n: object, m: object, s: object) -> sp.MatrixExpr:
     return MatMul(ConvTranspose(ones, n, 0, s), _ones(n))
 
 
-def _checkerboard_sides(n: Pair, m: Pair, s: Pair) -> tuple:
+def checkerboard_sides(n: Pair, m: Pair, s: Pair) -> tuple:
     if all(sp.sympify(mk).is_Integer for mk in m):
-        ones = _layer([[1] * m[1] for _ in range(m[0])])
+        ones = single_channel([[1] * m[1] for _ in range(m[0])])
     else:
         ones = WeightFamily("*", m)
     lhs = MatMul(ConvTransposeNd(ones, n, stride=s), KroneckerProduct(_ones(n[0]), _ones(n[1])))
@@ -432,7 +305,7 @@ def _checkerboard_sides(n: Pair, m: Pair, s: Pair) -> tuple:
 
 def overlap_2d(m: Pair, s: Pair, n: Pair) -> list[list[int]]:
     """The overlap count of every output of the 2-D transposed conv with an all-ones kernel."""
-    op = _checkerboard_sides(n, m, s)[0].args[0]
+    op = checkerboard_sides(n, m, s)[0].args[0]
     # Row sums of the exact sparse matrix (the transposed conv applied to all-ones).
     dod = sparse_matrix(op).rep.to_dod()
     counts = [int(sum(dod.get(i, {}).values())) for i in range(int(op.rows))]
@@ -458,8 +331,8 @@ _OUTER = Rule(
 )
 
 
-def _checkerboard_chain(n: Pair, m: Pair, s: Pair) -> list:
-    lhs, rhs = _checkerboard_sides(n, m, s)
+def checkerboard_chain(n: Pair, m: Pair, s: Pair) -> list:
+    lhs, rhs = checkerboard_sides(n, m, s)
     counts = overlap_2d(m, s, n)
     values = sorted({v for row in counts for v in row})
     uniform = interior_uniform_2d(m, s)
@@ -476,47 +349,29 @@ def _checkerboard_chain(n: Pair, m: Pair, s: Pair) -> list:
     ]
 
 
-_CHECKERBOARD_PARAMS = (
-    _pair("n", (3, 3), "input size (H, W)"),
-    _pair("m", (3, 3), "kernel size (kh, kw)"),
-    _pair("s", (2, 2), "stride per axis"),
-)
+def checkerboard_uniformity(m_range: range, s_range: range) -> tuple[bool, str, tuple]:
+    """The rank-2 claim "interior uniform iff s | m on both axes": exactly at every
+    combination of the ranges, and by the count argument with every size symbolic.
 
-
-def _checkerboard_extra(**values: object) -> tuple[list, tuple[TierResult, ...]]:
-    """The counts as the outer product of the 1-D counts, and interior uniform iff s | m on
-    both axes: both with every size, kernel size and stride symbolic, and exactly."""
+    Returns ``(exact at every combination, words, (symbolic holds, expressions))``.
+    """
     checked = [
         (m1, s1, m2, s2)
-        for m1, m2 in itertools.product(range(1, 5), repeat=2)
-        for s1, s2 in itertools.product(range(1, 4), repeat=2)
+        for m1, m2 in itertools.product(m_range, repeat=2)
+        for s1, s2 in itertools.product(s_range, repeat=2)
     ]
     exhaustive = all(
         interior_uniform_2d((m1, m2), (s1, s2)) == (m1 % s1 == 0 and m2 % s2 == 0)
         for m1, s1, m2, s2 in checked
     )
-    n, m, s = _symbols("n", "m", "s")
-    sides = _checkerboard_sides(n, m, s)
-    holds, detail = entrywise_equal_nd(*sides, 2)
-    uniform, exprs = uniform_iff_divides_2d(n, m, s)
-    symbolic = argued(
-        Tier.SYMBOLIC,
-        [(holds, f"the counts: {detail}", sides), (uniform, _UNIFORM_2D, exprs)],
-        _CHECKERBOARD_PARAMS,
-        values,
+    words = (
+        f"interior uniform ⟺ s₁ | m₁ and s₂ | m₂ at all {len(checked)} combinations "
+        f"m ≤ {m_range[-1]}, s ≤ {s_range[-1]} per axis (exact 2-D counts)"
     )
-    return [], (
-        symbolic,
-        TierResult(
-            Tier.EXHAUSTIVE,
-            exhaustive,
-            f"interior uniform ⟺ s₁ | m₁ and s₂ | m₂ at all {len(checked)} combinations "
-            "m ≤ 4, s ≤ 3 per axis (exact 2-D counts)",
-        ),
-    )
+    return exhaustive, words, uniform_iff_divides_2d(*symbols_2d("n", "m", "s"))
 
 
-_UNIFORM_2D = (
+UNIFORM_2D = (
     "on each axis an interior output of phase v receives c(v) = ⌈(m − v)/s⌉ taps (every "
     "tap on an input; the taps of phase v counted), so interior phase (v₁, v₂) receives "
     "c₁(v₁)·c₂(v₂); with m = s·u + r per axis (u = ⌊m/s⌋, 0 <= r < s), c(v) = u + ⌈(r − v)/s⌉; "
@@ -529,13 +384,13 @@ _UNIFORM_2D = (
 def uniform_iff_divides_2d(
     n: Sequence[sp.Expr], m: Sequence[sp.Expr], s: Sequence[sp.Expr]
 ) -> tuple[bool, tuple]:
-    """The count argument of :data:`_UNIFORM_2D` with every size, factor and phase symbolic.
+    """The count argument of :data:`UNIFORM_2D` with every size, factor and phase symbolic.
 
     Returns whether every step was shown, and the expressions the steps checked.
 
     Examples
     --------
-    >>> uniform_iff_divides_2d(*_symbols("n", "m", "s"))[0]
+    >>> uniform_iff_divides_2d(*symbols_2d("n", "m", "s"))[0]
     True
     """
     from symconv.catalogue.checkerboard import interior_count
@@ -570,29 +425,7 @@ def uniform_iff_divides_2d(
     return bool(shown), tuple(exprs)
 
 
-CHECKERBOARD_OVERLAP_2D = Entry(
-    name="checkerboard-overlap-2d",
-    statement="the overlap counts of a 2-D transposed conv, ConvTransposeNd(1_{m₁×m₂}; s)1, are "
-    "the outer product of the 1-D counts 1ₘ ∗ (↑ₛ1ₙ) of the two axes, for all n₁, n₂ >= 1; "
-    "uniform in the interior (once it spans s outputs per axis) iff s divides m on each axis, "
-    "for all m₁, m₂, s₁, s₂ >= 1 (m = 3, s = 2: counts 1, 2, 4)",
-    source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016); '
-    "the overlap counts of an all-ones kernel",
-    params=_CHECKERBOARD_PARAMS,
-    sides=_checkerboard_sides,
-    chain=_checkerboard_chain,
-    grid=lambda: (
-        {"n": (3, 2), "m": m, "s": s}
-        for m in itertools.product(range(1, 5), repeat=2)
-        for s in itertools.product(range(1, 4), repeat=2)
-    ),
-    bounds="(n₁, n₂) = (3, 2); every kernel size ≤ 4×4; every stride pair ≤ (3, 3)",
-    extra=_checkerboard_extra,
-    numeric_every=6,
-)
-
-
-# --- nearest-upsample-conv-2d ----------------------------------------------------------
+# --- nearest-upsample-conv at rank 2 ------------------------------------------------
 
 
 def box_kernel(q: Sequence[Sequence[object]], k: Pair) -> list[list[sp.Expr]]:
@@ -602,11 +435,15 @@ def box_kernel(q: Sequence[Sequence[object]], k: Pair) -> list[list[sp.Expr]]:
     return [list(row) for row in zip(*columns)]
 
 
-def _nearest_sides(n: Pair, k: Pair, m: Pair) -> tuple:
+def nearest_sides(n: Pair, k: Pair, m: Pair) -> tuple:
+    """Both sides of ``nearest-upsample-conv`` on images; symbolic factors and kernel sizes
+    give a :class:`~symconv.operators.channels.WeightFamily` q[u₁, u₂] and its box q ∗
+    1_{k₁×k₂} (per axis the base tap and a bound offset into the box), nearest
+    up-sampling read through a bound remainder."""
     nearest = KroneckerProduct(*(NearestUpsample(nk, kk) for nk, kk in zip(n, k)))
     if all(sp.sympify(x).is_Integer for x in (*m, *k)):
         q = kernel_2d("q", m)
-        box = _layer(box_kernel(q, k))
+        box = single_channel(box_kernel(q, k))
     else:  # kernel sizes and factors symbolic: a weight family and its box
         q = WeightFamily("q", m)
         box = q.box(k)
@@ -614,56 +451,18 @@ def _nearest_sides(n: Pair, k: Pair, m: Pair) -> tuple:
     return lhs, ConvTransposeNd(box, n, stride=k)
 
 
-_NEAREST_PARAMS = (
-    _pair("n", (2, 2), "input size (H, W)"),
-    _pair("k", (2, 2), "up-sampling factor per axis"),
-    _pair("m", (3, 3), "kernel size (kh, kw)"),
-)
-
-
-def _nearest_symbolic(**values: object) -> TierResult:
-    """Both sides with every size, factor and kernel size symbolic, compared row by row.
-
-    The kernel is a :class:`~symconv.operators.channels.WeightFamily` q[u₁, u₂] of size
-    m₁×m₂; its box q ∗ 1_{k₁×k₂} has, per axis, the base tap and a bound offset into the
-    box, and nearest up-sampling reads x_{⌊i/k⌋} through a bound remainder.
-    """
-    sides = _nearest_sides(*_symbols("n", "k", "m"))
-    return _sides_argued(sides, _NEAREST_PARAMS, values, "a general kernel: ")
-
-
-_NEAREST = Rule(
+#: The rank-2 rule of ``nearest-upsample-conv``.
+NEAREST_2D = Rule(
     "nearest-as-box-2d",
     "nearest up-sampling by (k₁, k₂) = 1_{k₁×k₂} ∗ (↑ₖ y); then q ∗ (1 ∗ ↑ₖy) = (q ∗ 1) ∗ ↑ₖy, "
     "the transposed conv with kernel q ∗ 1_{k₁×k₂}",
     r"q * N_k = (q * 1_{k\times k}) * \uparrow_k",
 )
 
-NEAREST_UPSAMPLE_CONV_2D = Entry(
-    name="nearest-upsample-conv-2d",
-    statement="q∗(nearest up-sampling by (k₁, k₂) of y) = ConvTransposeNd(q∗1_{k₁×k₂}; stride k), "
-    "full 2-D convolution, for all n₁, n₂ >= 1, every kernel; e.g. k = (2, 2), q 1×1: the "
-    "2×2 box",
-    source='Odena, Dumoulin & Olah, "Deconvolution and checkerboard artifacts" (Distill 2016)',
-    params=_NEAREST_PARAMS,
-    sides=_nearest_sides,
-    chain=lambda n, k, m: [
-        Step(_nearest_sides(n, k, m)[0]),
-        Step(_nearest_sides(n, k, m)[1], _NEAREST),
-    ],
-    grid=lambda: (
-        {"n": (2, 3), "k": k, "m": m}
-        for k in itertools.product(range(1, 4), repeat=2)
-        for m in itertools.product(range(1, 4), repeat=2)
-    ),
-    bounds="(n₁, n₂) = (2, 3); every factor pair ≤ (3, 3); every kernel size ≤ 3×3",
-    extra=lambda **v: ([], (_nearest_symbolic(**v),)),
-    numeric_every=6,
-)
 
-ENTRIES = (
-    TRANSPOSED_CONV_AS_DIRECT_CONV_2D,
-    SUBPIXEL_CONV_2D,
-    CHECKERBOARD_OVERLAP_2D,
-    NEAREST_UPSAMPLE_CONV_2D,
-)
+def nearest_chain(n: Pair, k: Pair, m: Pair) -> list:
+    lhs, rhs = nearest_sides(n, k, m)
+    return [Step(lhs), Step(rhs, NEAREST_2D)]
+
+
+ENTRIES = (TRANSPOSED_CONV_AS_DIRECT_CONV_2D,)

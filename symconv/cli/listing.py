@@ -54,8 +54,8 @@ def parameters_text(entry: catalogue.Entry) -> str:
 
     Examples
     --------
-    >>> parameters_text(catalogue.get("nearest-upsample-conv-2d"))
-    'n=2,2 k=2,2 m=3,3'
+    >>> parameters_text(catalogue.get("transposed-conv-as-direct-conv-2d"))[:23]
+    'n=2,2 m=3,3 s=2,2 lo=0,'
     """
 
     def value(default: object) -> str:

@@ -221,8 +221,8 @@ def _option_help(users: list[tuple[str, catalogue.Param]]) -> str:
     parts = [f"{meaning} ({', '.join(entries)})" for meaning, entries in by_meaning.items()]
     choices = {c for _, p in users for c in p.choices}
     if choices:
-        parts.append(f"one of {', '.join(sorted(choices))}")
-    elif any(p.axes > 1 for _, p in users):
+        parts.append(f"one of {', '.join(sorted(map(str, choices)))}")
+    elif any(p.axes > 1 or p.per_axis for _, p in users):
         parts.append("for a per-axis parameter 3 sets every axis, 3,2 one value per axis")
     return "; ".join(parts)
 

@@ -357,7 +357,10 @@ def _upsample_rows(op: object) -> np.ndarray:
 
 
 def _phase_sum(op: object, values: Values) -> tuple[np.ndarray, int, int]:
-    return _taps(op.args[0].taps(), values), _int(op.args[2]), _int(op.args[1])
+    # args (kernel, sizes per axis, strides per axis); the 1-D form (a KernelFamily).
+    if len(op.args[1]) != 1 or not hasattr(op.args[0], "taps"):
+        raise ParameterError("op", op, "a 1-D PhaseSum (one axis, a kernel family)")
+    return _taps(op.args[0].taps(), values), _int(op.args[2][0]), _int(op.args[1][0])
 
 
 def _phase_sum_apply(op: object, x: np.ndarray, values: Values) -> np.ndarray:
@@ -460,8 +463,8 @@ REFERENCES: dict[str, Reference] = {
     # The s polyphase convolutions of the sub-pixel form, interleaved (output s(n−1) + m).
     "PhaseSum": Reference(
         lambda op: (
-            _int(op.args[2]) * (_int(op.args[1]) - 1) + len(op.args[0].taps()),
-            _int(op.args[1]),
+            _int(op.args[2][0]) * (_int(op.args[1][0]) - 1) + len(op.args[0].taps()),
+            _int(op.args[1][0]),
         ),
         _phase_sum_apply,
         _phase_sum_adjoint,

@@ -189,8 +189,6 @@ def index_shape(expr: sp.Basic, length: int = 1) -> tuple[tuple, tuple]:
     if isinstance(expr, Transpose):
         rows, cols = index_shape(expr.arg, length)
         return cols, rows
-    if hasattr(expr, "phase_term"):  # a sum over phases: the shape of one phase
-        return index_shape(expr.phase_term((sp.Integer(0),) * (length - 1)), length)
     if isinstance(expr, Operator):
         rows, cols = (tuple(dims) for dims in expr.index_dims)
         if len(rows) != length or len(cols) != length:
@@ -246,12 +244,6 @@ def row_terms(expr: sp.Basic, index: tuple = (I,)) -> list:
         if isinstance(closed, Transpose):
             raise _UnsupportedError("a transpose without a closed form remains")
         return row_terms(closed, index)
-    if hasattr(expr, "phase_term"):
-        # Σ over phases v (0 <= v_k < s_k per axis) of expr.phase_term(v): the phases are
-        # bound indices, summed out later only when every guard on them is implied.
-        phases = tuple(sp.Dummy("phase", integer=True) for _ in index[1:])
-        ranges = {("range", v, 0, s) for v, s in zip(phases, expr.phase_counts)}
-        return [(c, col, g | ranges) for c, col, g in row_terms(expr.phase_term(phases), index)]
     if isinstance(expr, KroneckerProduct):
         channel, axes = _kron_axes(expr, len(index))
         if channel is None and index[0] != 0:

@@ -499,9 +499,15 @@ def _(expr: MultiplesProjector, printer: SymconvLatexPrinter) -> Printed:
 
 @operator_form.register
 def _(expr: PhaseSum, printer: SymconvLatexPrinter) -> Printed:
-    s, up = printer.doprint(expr.s), printer.notation.call("upsample", printer.doprint(expr.s))
-    q = printer.notation.call("vect", expr.kernel.name) + f"_{{[v::{s}]}}"
-    return rf"\sum_{{v}} S_{{v}} {up} ({q} {printer.notation.call('conv')})", Kind.SUM
+    # Σ_v S_v ↑_s (q[v::s] ∗): one phase v_k per axis, the kernel sliced on every axis.
+    strides = [printer.doprint(s) for s in expr.stride]
+    phases = ["v"] if len(strides) == 1 else [f"v_{{{k + 1}}}" for k in range(len(strides))]
+    s = strides[0] if len(strides) == 1 else rf"\left({', '.join(strides)}\right)"
+    v = phases[0] if len(phases) == 1 else rf"\left({', '.join(phases)}\right)"
+    up = printer.notation.call("upsample", s)
+    slices = ", ".join(f"{p}::{sk}" for p, sk in zip(phases, strides))
+    q = printer.notation.call("vect", expr.kernel.name) + f"_{{[{slices}]}}"
+    return rf"\sum_{{{v}}} S_{{{v}}} {up} ({q} {printer.notation.call('conv')})", Kind.SUM
 
 
 # --- padding modes ----------------------------------------------------------------------
