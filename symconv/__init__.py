@@ -20,6 +20,8 @@ from symconv.kernels import kernel, signal
 from symconv.matrices import explicit
 from symconv.numeric import lambdify
 from symconv.operators import (
+    AdaptiveAvgPool,
+    AvgPool,
     Conv,
     ConvTranspose,
     ConvTransposeNd,
@@ -28,9 +30,13 @@ from symconv.operators import (
     Crop,
     Downsample,
     Flip,
+    Fold,
     Operator,
     Pad,
     Permute,
+    PixelShuffle,
+    PixelUnshuffle,
+    Unfold,
     Upsample,
 )
 from symconv.printing.latex import latex
@@ -40,6 +46,8 @@ from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
 from symconv.proof import Proof, prove  # isort: skip
 
 __all__ = [
+    "AdaptiveAvgPool",
+    "AvgPool",
     "Conv",
     "ConvTranspose",
     "ConvTransposeNd",
@@ -48,13 +56,17 @@ __all__ = [
     "Crop",
     "Downsample",
     "Flip",
+    "Fold",
     "Operator",
     "Pad",
     "ParameterError",
     "Permute",
+    "PixelShuffle",
+    "PixelUnshuffle",
     "Proof",
     "ShapeMismatchError",
     "SymconvError",
+    "Unfold",
     "Upsample",
     "__version__",
     "explicit",

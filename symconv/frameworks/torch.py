@@ -184,3 +184,5 @@ def conv_transpose3d(
 ) -> sp.MatrixExpr:
     """``torch.nn.functional.conv_transpose3d``; weight (C_in, C_out/groups, kd, kh, kw)."""
     return _conv_transpose(3, weight, size, stride, padding, output_padding, groups, dilation)
+
+from symconv.frameworks.torch_pooling import *  # noqa: E402,F403  pooling, pixel shuffle, unfold

@@ -7,6 +7,13 @@ from symconv.operators.flip import Flip
 from symconv.operators.grid import Permute
 from symconv.operators.padding import Crop, Pad
 from symconv.operators.polyphase import PhaseSum
+from symconv.operators.pooling import (
+    AdaptiveAvgPool,
+    AdaptiveAvgPoolTranspose,
+    AvgPool,
+    AvgPoolTranspose,
+)
+from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
 from symconv.operators.sampling import (
     BlockSum,
     Downsample,
@@ -16,6 +23,10 @@ from symconv.operators.sampling import (
 )
 
 __all__ = [
+    "AdaptiveAvgPool",
+    "AdaptiveAvgPoolTranspose",
+    "AvgPool",
+    "AvgPoolTranspose",
     "BlockSum",
     "Conv",
     "ConvTranspose",
@@ -25,12 +36,16 @@ __all__ = [
     "Crop",
     "Downsample",
     "Flip",
+    "Fold",
     "MultiplesProjector",
     "NearestUpsample",
     "Operator",
     "Pad",
     "Permute",
     "PhaseSum",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "Unfold",
     "Upsample",
     "operator_classes",
 ]
