@@ -1,0 +1,143 @@
+"""Pooling, pixel (un)shuffle and unfold/fold against loop references (tests/reference.py).
+
+The 1-D pooling operators are also in the generic operator registry; here: the N-D
+classes (exact matrices, closed-form transposes, numerics), the size rule of ceil_mode,
+and the errors.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import reference as ref
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import symconv as sc
+from symconv import sizes
+from symconv.operators.pooling import avg_pool_nd
+
+
+def _check(op, reference) -> None:
+    """Exact matrix = the reference's, closed-form transpose exact, lambdify = reference."""
+    expected = ref.matrix_of(reference, int(op.cols))
+    exact = sc.explicit(op)
+    assert np.array_equal(np.array(exact, dtype=float), expected)
+    transposed = op.T
+    assert not isinstance(transposed, sp.Transpose)
+    assert sc.explicit(transposed) == exact.T
+    x = np.random.default_rng(0).standard_normal((2, int(op.cols)))
+    np.testing.assert_allclose(sc.lambdify(op)(x), x @ expected.T, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    size=st.lists(st.integers(1, 3), min_size=1, max_size=3),
+    r=st.integers(1, 3),
+    c=st.integers(1, 2),
+)
+def test_pixel_shuffle_and_unshuffle(size, r, c) -> None:
+    size = tuple(size)
+    shuffle = sc.PixelShuffle(size, r, c)
+    _check(shuffle, lambda x: ref.pixel_shuffle(x, size, r, c))
+    big = tuple(n * r for n in size)
+    unshuffle = sc.PixelUnshuffle(big, r, c)
+    assert unshuffle == shuffle.T and shuffle == unshuffle.T
+    # a permutation: its transpose is its inverse
+    assert sc.explicit(unshuffle) * sc.explicit(shuffle) == sp.eye(int(shuffle.rows))
+
+
+def test_pixel_shuffle_is_a_permute_of_axes() -> None:
+    """(C, r, r, H, W) → (C, H, r, W, r): PyTorch's pixel shuffle is one axis permutation."""
+    c, r, h, w = 2, 3, 2, 1
+    permute = sc.Permute((c, r, r, h, w), (0, 3, 1, 4, 2))
+    assert sc.explicit(sc.PixelShuffle((h, w), r, c)) == sc.explicit(permute)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_unfold_and_fold(data) -> None:
+    rank = data.draw(st.integers(1, 2))
+    size = tuple(data.draw(st.lists(st.integers(1, 5), min_size=rank, max_size=rank)))
+    kernel = tuple(data.draw(st.integers(1, 3)) for _ in size)
+    dilation = tuple(data.draw(st.integers(1, 2)) for _ in size)
+    padding = tuple(data.draw(st.integers(0, 2)) for _ in size)
+    stride = tuple(data.draw(st.integers(1, 3)) for _ in size)
+    c = data.draw(st.integers(1, 2))
+    fits = all(n + 2 * p >= d * (k - 1) + 1 for n, p, d, k in zip(size, padding, dilation, kernel))
+    if not fits:
+        with pytest.raises(sc.ParameterError, match="kernel"):
+            sc.Unfold(size, kernel, dilation, padding, stride, c)
+        return
+    op = sc.Unfold(size, kernel, dilation, padding, stride, c)
+    _check(op, lambda x: ref.unfold(x, size, kernel, dilation, padding, stride, c))
+    assert isinstance(op.T, sc.Fold) and op == op.T.T
+
+
+def test_fold_sums_overlaps() -> None:
+    """col2im of all-ones columns counts how many blocks cover each pixel."""
+    fold = sc.Fold((3, 3), (2, 2))
+    counts = sc.lambdify(fold)(np.ones(int(fold.cols))).reshape(3, 3)
+    np.testing.assert_array_equal(counts, [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+
+
+@pytest.mark.parametrize(
+    "n,k,s,p,ceil",
+    list(itertools.product(range(1, 9), range(1, 4), range(1, 4), range(2), [0, 1])),
+)
+def test_pool_length_is_pytorchs_rule(n, k, s, p, ceil) -> None:
+    """The number of windows: PyTorch's pooling_output_shape, written out independently."""
+    if n + 2 * p - k + (s - 1 if ceil else 0) < 0:
+        return
+    expected = (n + 2 * p - k + (s - 1 if ceil else 0)) // s + 1
+    if ceil and (expected - 1) * s >= n + p:
+        expected -= 1
+    assert sizes.pool_length(n, k, s, p, p, bool(ceil)) == expected
+
+
+def test_pool_length_symbolic() -> None:
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert sizes.pool_length(n, 2, 2) == sp.floor((n - 2) / 2) + 1
+    ceil = sizes.pool_length(n, 2, 2, ceil_mode=True)
+    assert [ceil.subs(n, v) for v in (2, 3, 4, 5)] == [1, 2, 2, 3]
+
+
+def test_avg_pool_nd_divides_by_the_product_of_axis_counts() -> None:
+    """count_include_pad=False in 2-D: the corner window of a 3×3 input padded by 1 with a
+    2×2 kernel sees one pixel, divided by 1·1 (not by 4)."""
+    op = avg_pool_nd((3, 3), 2, 1, 1, divisor="input")
+    assert sc.explicit(op)[0, :].tolist()[0][:2] == [1, 0]
+    assert sc.explicit(op)[1, :2].tolist()[0] == [sp.Rational(1, 2), sp.Rational(1, 2)]
+
+
+def test_avg_pool_nd_with_channels_is_block_diagonal() -> None:
+    op = avg_pool_nd((2, 2), 2, channels=3)
+    assert sc.explicit(op) == sp.diag(*[sp.Matrix([[sp.Rational(1, 4)] * 4])] * 3)
+
+
+@pytest.mark.parametrize(
+    "args,name",
+    [
+        ((4, 2, 1, 2, 0), "lo"),
+        ((4, 2, 1, 0, 2), "hi"),
+        ((1, 4, 1, 1, 1), "n"),
+        ((4, 2, 1, 0, 0, False, "mean"), "divisor"),
+        ((4, 2, 1, 0, 0, 1), "ceil_mode"),
+        ((0, 2), "n"),
+    ],
+)
+def test_avg_pool_errors_name_the_parameter(args, name) -> None:
+    with pytest.raises(sc.ParameterError, match=rf"^{name}="):
+        sc.AvgPool(*args)
+
+
+def test_adapter_errors() -> None:
+    from symconv.frameworks import torch as adapters
+
+    with pytest.raises(sc.ParameterError, match="padding"):
+        adapters.avg_pool2d((4, 4), 2, padding=2)
+    with pytest.raises(sc.ParameterError, match="channels"):
+        adapters.pixel_shuffle((2, 2), 2, channels=3)
