@@ -42,6 +42,7 @@ NAMES = [
     "conv-commutative",
     "conv-associative",
     "conv-arithmetic",
+    "avg-pool-as-strided-corr",
 ]
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

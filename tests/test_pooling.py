@@ -141,3 +141,28 @@ def test_adapter_errors() -> None:
         adapters.avg_pool2d((4, 4), 2, padding=2)
     with pytest.raises(sc.ParameterError, match="channels"):
         adapters.pixel_shuffle((2, 2), 2, channels=3)
+
+
+def test_avg_pool_entry_is_proven_for_all_parameters() -> None:
+    from symconv import catalogue
+    from symconv.derivation import Tier, Verdict
+
+    derivation = catalogue.get("avg-pool-as-strided-corr").derivation(n=7, k=3, s=2, lo=1)
+    assert derivation.verdict is Verdict.PROVEN
+    symbolic = next(t for t in derivation.tiers if t.tier is Tier.SYMBOLIC)
+    assert symbolic.scope == "all" and not symbolic.fixed
+
+
+def test_where_pooling_stops_being_a_correlation_is_stated_exactly() -> None:
+    """The entry's note names the smallest counterexamples an exhaustive search finds."""
+    from symconv import catalogue
+    from symconv.catalogue.pooling import where_it_breaks
+
+    found = where_it_breaks()
+    assert found["count_include_pad=False"].startswith("n=1, k=2, s=1, lo=1, hi=1:")
+    assert found["ceil_mode=True"].startswith("n=1, k=2, s=2, lo=0, hi=0:")
+    note = catalogue.get("avg-pool-as-strided-corr").notes[0]
+    assert "n=1, k=2, s=1, lo=hi=1" in note and "n=1, k=2, s=2, lo=hi=0" in note
+    # and the break is real: the two sides differ right there
+    pool = sc.AvgPool(1, 2, 1, 1, 1, False, "input")
+    assert sc.explicit(pool)[0, 0] == 1

@@ -32,6 +32,7 @@ def _entries() -> dict[str, Entry]:
         convolution,
         gradient,
         multirate,
+        pooling,
         sampling,
         transposed,
         twod,
@@ -59,6 +60,7 @@ def _entries() -> dict[str, Entry]:
         convolution.CONV_COMMUTATIVE,
         convolution.CONV_ASSOCIATIVE,
         arithmetic.CONV_ARITHMETIC,
+        pooling.AVG_POOL_AS_STRIDED_CORR,
     ]
     return {e.name: e for e in order}
 
