@@ -43,6 +43,8 @@ NAMES = [
     "conv-associative",
     "conv-arithmetic",
     "avg-pool-as-strided-corr",
+    "pixel-shuffle-conv",
+    "pixel-unshuffle-conv",
 ]
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

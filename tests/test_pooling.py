@@ -166,3 +166,23 @@ def test_where_pooling_stops_being_a_correlation_is_stated_exactly() -> None:
     # and the break is real: the two sides differ right there
     pool = sc.AvgPool(1, 2, 1, 1, 1, False, "input")
     assert sc.explicit(pool)[0, 0] == 1
+
+
+def test_the_row_argument_of_the_shuffle_entries_can_fail() -> None:
+    """A kernel not flipped (or a padding off by one) makes the row forms differ."""
+    from symconv.catalogue import pooling
+
+    def unflipped(n, m, r, lo, hi, c_in=1, c=1):
+        lhs, rhs = pooling._shuffle_sides(n, m, r, lo, hi, c_in, c)
+        weight = rhs.weight
+        flipped = sp.ImmutableDenseNDimArray(
+            [weight[i, o, t] for i in range(c_in) for o in range(c) for t in range(r * m)][::-1],
+            weight.shape,
+        )
+        return lhs, sc.ConvTransposeNd(flipped, rhs.size, rhs.padding, r)
+
+    values = {"n": 3, "m": 2, "r": 2, "lo": 0, "hi": 0, "c_in": 1, "c": 1}
+    (good,) = pooling._row_argument(pooling._shuffle_sides, True)(**values)[1]
+    (bad,) = pooling._row_argument(unflipped, True)(**values)[1]
+    assert good.passed and not bad.passed
+    assert good.fixed == {"m": 2, "r": 2, "lo": 0, "hi": 0, "c_in": 1, "c": 1}

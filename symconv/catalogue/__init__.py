@@ -61,6 +61,8 @@ def _entries() -> dict[str, Entry]:
         convolution.CONV_ASSOCIATIVE,
         arithmetic.CONV_ARITHMETIC,
         pooling.AVG_POOL_AS_STRIDED_CORR,
+        pooling.PIXEL_SHUFFLE_CONV,
+        pooling.PIXEL_UNSHUFFLE_CONV,
     ]
     return {e.name: e for e in order}
 

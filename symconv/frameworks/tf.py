@@ -199,3 +199,5 @@ def conv2d_transpose(
     (16, 4)
     """
     return _conv_transpose(2, filters, size, output_shape, strides, padding, data_format, dilations)
+
+from symconv.frameworks.tf_pooling import *  # noqa: E402,F403  avg_pool, depth_to_space

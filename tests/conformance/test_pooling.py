@@ -256,3 +256,79 @@ def test_fold(torch, size, k, d, p, s, c):
         lambda x: F.fold(x, size, k, d, p, s),
         (c * ks[0] * ks[1], blocks),
     )
+
+
+# --- TensorFlow: tf.nn.avg_pool (VALID, SAME), depth_to_space, space_to_depth ------------
+
+
+def _check_tf(tf, op, theirs, in_shape, seed=0, single=False):
+    """Values and the gradient (tf.GradientTape) of a channels-last function: float64, or
+    float32 with tolerance 1e-5 where TensorFlow's CPU kernel has no float64 (AvgPool3D)."""
+    rng = np.random.default_rng(seed)
+    dtype, atol = (np.float32, 1e-5) if single else (np.float64, 1e-12)
+    x = tf.constant(rng.standard_normal((2, *in_shape)).astype(dtype))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = theirs(x)
+    g = tf.constant(rng.standard_normal(tuple(y.shape)).astype(dtype))
+    vjp = tape.gradient(y, x, output_gradients=g)
+    assert op.shape == (int(np.prod(y.shape[1:])), int(np.prod(in_shape)))
+    np.testing.assert_allclose(
+        lambdify(op)(x.numpy().reshape(2, -1)), y.numpy().reshape(2, -1), atol=atol
+    )
+    transpose = op.T
+    assert not any(isinstance(e, sp.Transpose) for e in sp.preorder_traversal(transpose))
+    np.testing.assert_allclose(
+        lambdify(transpose)(g.numpy().reshape(2, -1)), vjp.numpy().reshape(2, -1), atol=atol
+    )
+
+
+TF_POOL = _sample(
+    itertools.product(
+        ((5,), (4, 6), (7, 3), (3, 4, 5)), (1, 2, 3), (1, 2, 3), ("SAME", "VALID"), (1, 3)
+    ),
+    150,
+    6,
+)
+
+
+@pytest.mark.parametrize("size,k,s,padding,c", TF_POOL)
+def test_tf_avg_pool(tf, size, k, s, padding, c):
+    from symconv.frameworks import tf as tf_adapters
+
+    if padding == "VALID" and any(n < k for n in size):
+        with pytest.raises(ParameterError):
+            tf_adapters.avg_pool(size, k, s, padding, channels=c)
+        return
+    op = tf_adapters.avg_pool(size, k, s, padding, channels=c)
+    # data_format given explicitly: with None, TF 2.21's AvgPool3D gradient fails
+    # ('NoneType' object has no attribute 'decode' in nn_grad.py).
+    fmt = {1: "NWC", 2: "NHWC", 3: "NDHWC"}[len(size)]
+    theirs = lambda x: tf.nn.avg_pool(x, k, s, padding, data_format=fmt)  # noqa: E731
+    _check_tf(tf, op, theirs, (*size, c), single=len(size) == 3)
+
+
+@pytest.mark.parametrize("size,r,c", list(itertools.product(((1, 1), (2, 3)), (2, 3), (1, 2, 3))))
+def test_tf_depth_to_space_and_back(tf, size, r, c):
+    from symconv.frameworks import tf as tf_adapters
+
+    op = tf_adapters.depth_to_space(size, r, channels=c * r * r)
+    _check_tf(tf, op, lambda x: tf.nn.depth_to_space(x, r), (*size, c * r * r))
+    big = tuple(n * r for n in size)
+    back = tf_adapters.space_to_depth(big, r, channels=c)
+    _check_tf(tf, back, lambda x: tf.nn.space_to_depth(x, r), (*big, c))
+
+
+@pytest.mark.parametrize("r,c", [(2, 1), (2, 2), (3, 2)])
+def test_tf_depth_to_space_channel_order_differs_from_pixel_shuffle(tf, torch, r, c):
+    """TensorFlow reads channel (a·r + b)·C + c, PyTorch c·r² + a·r + b: equal only for C = 1."""
+    h, w = 2, 3
+    x = np.random.default_rng(1).standard_normal((1, c * r * r, h, w))  # NCHW
+    torch_out = torch.nn.functional.pixel_shuffle(torch.from_numpy(x), r).numpy()
+    tf_out = tf.nn.depth_to_space(tf.constant(x.transpose(0, 2, 3, 1)), r).numpy()
+    same = np.allclose(torch_out, tf_out.transpose(0, 3, 1, 2))
+    assert same == (c == 1)
+    # Reordering the input channels from PyTorch's (c, offset) to TF's (offset, c) agrees.
+    reordered = x.reshape(1, c, r * r, h, w).transpose(0, 2, 1, 3, 4).reshape(x.shape)
+    tf_reordered = tf.nn.depth_to_space(tf.constant(reordered.transpose(0, 2, 3, 1)), r).numpy()
+    np.testing.assert_allclose(torch_out, tf_reordered.transpose(0, 3, 1, 2))
