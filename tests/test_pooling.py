@@ -186,3 +186,25 @@ def test_the_row_argument_of_the_shuffle_entries_can_fail() -> None:
     (bad,) = pooling._row_argument(unflipped, True)(**values)[1]
     assert good.passed and not bad.passed
     assert good.fixed == {"m": 2, "r": 2, "lo": 0, "hi": 0, "c_in": 1, "c": 1}
+
+
+def test_shapes_cli_states_the_ceil_mode_rule(capsys) -> None:
+    from symconv.cli import main
+
+    args = ["shapes", "--op", "avg_pool", "--input", "6", "--kernel", "2", "--stride", "4"]
+    assert main([*args, "--padding", "1", "--ceil-mode"]) == 0
+    out = capsys.readouterr().out
+    assert "output size: 2" in out and "the documented formula gives 3" in out
+    assert main(["shapes", "--op", "avg_pool", "--input", "5", "--kernel", "2", "--ceil-mode"]) == 0
+    out = capsys.readouterr().out  # stride defaults to the kernel size, as in PyTorch
+    assert "output size: 3" in out and "weights per window: 1/2, 1/2, 1" in out
+    assert main(["shapes", "--op", "adaptive_avg_pool", "--input", "5", "--output-size", "3"]) == 0
+    assert "[(0, 2), (1, 4), (3, 5)]" in capsys.readouterr().out
+    assert (
+        main(["shapes", "--op", "unfold", "--input", "4x5", "--kernel", "2", "--padding", "1"]) == 0
+    )
+    assert "output: (C·4, 30)" in capsys.readouterr().out
+    assert (
+        main(["shapes", "--op", "avg_pool", "--input", "4", "--kernel", "2", "--padding", "2"]) == 2
+    )
+    assert "--padding=2" in capsys.readouterr().err
