@@ -208,3 +208,23 @@ def test_shapes_cli_states_the_ceil_mode_rule(capsys) -> None:
         main(["shapes", "--op", "avg_pool", "--input", "4", "--kernel", "2", "--padding", "2"]) == 2
     )
     assert "--padding=2" in capsys.readouterr().err
+
+
+def test_pooling_figure_draws_the_reference_weights() -> None:
+    """The labels of the figure's input cells are the loop reference's weights, row by row."""
+    pytest.importorskip("matplotlib")
+    from fractions import Fraction
+
+    from symconv import figures
+
+    n, k, s, p = 6, 3, 2, 1
+    fig = figures.pooling_weights(n, k, s, p, ceil_mode=True)
+    for ax, divisor in zip(fig.axes, ("padded", "input")):
+        matrix = ref.matrix_of(lambda x, d=divisor: ref.avg_pool(x, k, s, p, p, True, d), n)
+        drawn = [t.get_text() for t in ax.texts if t.get_text() not in ("", "0")]
+        expected = [
+            f"${sp.latex(sp.Rational(Fraction(v).limit_denominator(100)))}$"
+            for v in matrix.ravel()
+            if v
+        ]
+        assert drawn == expected
