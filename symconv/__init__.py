@@ -43,6 +43,7 @@ from symconv.printing.latex import latex
 
 # Register the N-D operators' exact matrices and numeric functions.
 from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
+from symconv import rearrange_numeric  # noqa: F401  isort: skip  (pixel shuffle, unfold)
 from symconv.proof import Proof, prove  # isort: skip
 
 __all__ = [

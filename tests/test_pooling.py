@@ -228,3 +228,27 @@ def test_pooling_figure_draws_the_reference_weights() -> None:
             if v
         ]
         assert drawn == expected
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        sc.PixelShuffle((2, 3), 2, 3),
+        sc.PixelShuffle((2,), 3, 2),
+        sc.PixelUnshuffle((4, 6), 2, 2),
+        sc.PixelUnshuffle((2, 2, 4), 2, 1),
+        sc.Unfold((4, 5), (2, 3), (1, 2), ((1, 0), (2, 1)), (2, 1), 2),
+        sc.Unfold((5,), (3,), (2,), ((1, 1),), (2,), 3),
+        sc.Fold((4, 5), (2, 3), (1, 2), ((1, 0), (2, 1)), (2, 1), 2),
+        sc.Fold((3, 3), (2, 2)),
+    ],
+    ids=str,
+)
+def test_fast_numeric_paths_equal_the_derived_default(op) -> None:
+    """The NumPy paths of symconv.rearrange_numeric against the index map's sparse product."""
+    from symconv.numeric import _compile_derived, _Parameters
+
+    x = np.random.default_rng(3).standard_normal((2, 3, int(op.cols)))
+    derived = _compile_derived(op, _Parameters([]))(x, [])
+    np.testing.assert_allclose(sc.lambdify(op)(x), derived, atol=1e-12)
+    assert sc.lambdify(op)(x[0, 0]).shape == (int(op.rows),)
