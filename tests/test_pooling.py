@@ -252,3 +252,15 @@ def test_fast_numeric_paths_equal_the_derived_default(op) -> None:
     derived = _compile_derived(op, _Parameters([]))(x, [])
     np.testing.assert_allclose(sc.lambdify(op)(x), derived, atol=1e-12)
     assert sc.lambdify(op)(x[0, 0]).shape == (int(op.rows),)
+
+
+def test_latex_forms_say_what_the_operators_do() -> None:
+    assert sc.latex(sc.AvgPool(5, 2)) == r"\operatorname{AvgPool}_{k=2,\,s=2}"
+    flagged = sc.latex(sc.AvgPool(6, 3, 2, 1, 1, True, "input").T)
+    assert flagged == (
+        r"\operatorname{AvgPool}_{k=3,\,s=2,\,p=(1,1),\,\mathrm{ceil},\,\div\mathrm{input}}"
+        r"^{\mathsf{T}}"
+    )
+    assert sc.latex(sc.AdaptiveAvgPool(5, 3)) == r"\operatorname{AdaptiveAvgPool}_{5 \to 3}"
+    assert sc.latex(sc.PixelShuffle((2, 2), 2, 1).T) == r"\operatorname{PixelUnshuffle}_{r=2}"
+    assert sc.latex(sc.Unfold((3, 3), (2, 2)).T) == r"\operatorname{Fold}_{2\times2}"
