@@ -264,3 +264,27 @@ def test_latex_forms_say_what_the_operators_do() -> None:
     assert sc.latex(sc.AdaptiveAvgPool(5, 3)) == r"\operatorname{AdaptiveAvgPool}_{5 \to 3}"
     assert sc.latex(sc.PixelShuffle((2, 2), 2, 1).T) == r"\operatorname{PixelUnshuffle}_{r=2}"
     assert sc.latex(sc.Unfold((3, 3), (2, 2)).T) == r"\operatorname{Fold}_{2\times2}"
+
+
+@pytest.mark.parametrize(
+    "size,m,r,pads,c_in,c",
+    [((2, 3), (2, 2), 2, ((0, 0), (0, 0)), 1, 1), ((3, 2), (3, 2), 2, ((1, 2), (0, 1)), 2, 1)],
+)
+def test_subpixel_layer_in_2d(size, m, r, pads, c_in, c) -> None:
+    """Shi et al.'s 2-D sub-pixel layer: conv to c·r² channels then pixel shuffle equals the
+    stride-r transposed conv with K[i, o, (m₁−1−t₁)r + v₁, (m₂−1−t₂)r + v₂] =
+    w[o·r² + v₁·r + v₂, i, t₁, t₂] — the 1-D entry's rearrangement on each axis."""
+    rng = np.random.default_rng(4)
+    w = rng.integers(-5, 6, size=(c * r * r, c_in, *m))
+    conv = sc.CorrNd(w.tolist(), size, list(pads))
+    lhs = sp.MatMul(sc.PixelShuffle(conv.output_size, r, c), conv)
+    K = np.zeros((c_in, c, r * m[0], r * m[1]), dtype=int)
+    for i, o, t1, t2, v1, v2 in itertools.product(
+        range(c_in), range(c), range(m[0]), range(m[1]), range(r), range(r)
+    ):
+        K[i, o, (m[0] - 1 - t1) * r + v1, (m[1] - 1 - t2) * r + v2] = w[
+            o * r * r + v1 * r + v2, i, t1, t2
+        ]
+    padding = [((mm - 1 - lo) * r, (mm - 1 - hi) * r) for mm, (lo, hi) in zip(m, pads)]
+    rhs = sc.ConvTransposeNd(K.tolist(), size, padding, r)
+    assert sc.explicit(lhs) == sc.explicit(rhs)
