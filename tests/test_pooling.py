@@ -288,3 +288,25 @@ def test_subpixel_layer_in_2d(size, m, r, pads, c_in, c) -> None:
     padding = [((mm - 1 - lo) * r, (mm - 1 - hi) * r) for mm, (lo, hi) in zip(m, pads)]
     rhs = sc.ConvTransposeNd(K.tolist(), size, padding, r)
     assert sc.explicit(lhs) == sc.explicit(rhs)
+
+
+def test_where_each_flag_departs_from_the_box_correlation_exactly() -> None:
+    """count_include_pad=False changes exactly the rows whose window overlaps the padding;
+    ceil_mode=True keeps every row and adds the overhanging ones (n ≤ 12, k ≤ 4, s ≤ 3,
+    PyTorch's p ≤ k/2) — the two sentences of the entry's note, checked both ways."""
+    from symconv.catalogue.pooling import _box_corr
+
+    for n, k, s in itertools.product(range(1, 13), range(1, 5), range(1, 4)):
+        for p in range(k // 2 + 1):
+            if n + 2 * p < k:
+                continue
+            box = sc.explicit(_box_corr(n, k, s, p, p))
+            exclude = sc.explicit(sc.AvgPool(n, k, s, p, p, False, "input"))
+            differing = {i for i in range(box.rows) if box.row(i) != exclude.row(i)}
+            overlapping = {i for i in range(box.rows) if i * s < p or i * s - p + k > n}
+            assert differing == overlapping, (n, k, s, p)
+            ceil = sc.explicit(sc.AvgPool(n, k, s, p, p, True))
+            assert ceil[: box.rows, :] == box
+            extra = ceil.rows - box.rows
+            assert extra in (0, 1)
+            assert extra == int((n + 2 * p - k) % s != 0 and box.rows * s < n + p)
