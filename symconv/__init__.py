@@ -21,6 +21,8 @@ from symconv.matrices import explicit
 from symconv.network import Network
 from symconv.numeric import lambdify
 from symconv.operators import (
+    AdaptiveAvgPool,
+    AvgPool,
     BorderFold,
     BorderPad,
     Conv,
@@ -31,15 +33,21 @@ from symconv.operators import (
     Crop,
     Downsample,
     Flip,
+    Fold,
     Operator,
     Pad,
     Permute,
+    PixelShuffle,
+    PixelUnshuffle,
+    Unfold,
     Upsample,
 )
 from symconv.printing.latex import latex
 from symconv.proof import Proof, prove
 
 __all__ = [
+    "AdaptiveAvgPool",
+    "AvgPool",
     "BorderFold",
     "BorderPad",
     "Conv",
@@ -50,14 +58,18 @@ __all__ = [
     "Crop",
     "Downsample",
     "Flip",
+    "Fold",
     "Network",
     "Operator",
     "Pad",
     "ParameterError",
     "Permute",
+    "PixelShuffle",
+    "PixelUnshuffle",
     "Proof",
     "ShapeMismatchError",
     "SymconvError",
+    "Unfold",
     "Upsample",
     "__version__",
     "explicit",

@@ -54,6 +54,7 @@ __all__ = [
     "convolution_matrix",
     "matrix_pair",
     "padding_fold_back",
+    "pooling_weights",
     "receptive_field",
     "sampling_matrices",
     "subpixel_decomposition",
@@ -1030,5 +1031,68 @@ def padding_fold_back(n: int = 4, lo: int = 3, hi: int = 2) -> Figure:
             (OUTPUT, "weight of $x_j$", False),
         ],
         ncol=2,
+    )
+    return fig
+
+
+def pooling_weights(
+    n: int = 6, k: int = 3, stride: int = 2, padding: int = 1, ceil_mode: bool = True
+) -> Figure:
+    """The windows of average pooling over the padded input, with the weight of every cell.
+
+    One panel per PyTorch divisor: ``count_include_pad=True`` (the window's length inside
+    the padded input) and ``False`` (the input samples in it). Row i is window i drawn over
+    the positions −lo … n + hi − 1 (and past them, hatched, where a ``ceil_mode`` window
+    hangs over): blue cells hold the weight of an input sample, grey ones padding zeros.
+    The weights are the exact entries of :class:`symconv.AvgPool`, so the border rows show
+    where the two divisors differ.
+
+    Examples
+    --------
+    >>> fig = pooling_weights(n=6, k=3, stride=2, padding=1, ceil_mode=True)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['count_include_pad=True  (4 windows)', 'count_include_pad=False  (4 windows)']
+    """
+    from symconv.operators.pooling import AvgPool
+
+    pools = [AvgPool(n, k, stride, padding, padding, ceil_mode, d) for d in ("padded", "input")]
+    length = int(pools[0].rows)
+    reach = max((length - 1) * stride - padding + k, n + padding)  # the last position drawn
+    width = reach + padding
+    fig = _figure(1.2 + 0.55 * 2 * width, 1.4 + 0.5 * length)
+    for g, pool in enumerate(pools):
+        matrix = explicit(pool)
+        labels, colours, hatched = [], [], []
+        for i in range(length):
+            start = i * stride - padding
+            row_labels, row_colours = [], []
+            for p in range(-padding, reach):
+                column = p + padding
+                inside = start <= p < start + k
+                if not inside:
+                    row_labels.append("")
+                    row_colours.append("#ffffff")
+                elif 0 <= p < n:
+                    row_labels.append(_tex(matrix[i, p]))
+                    row_colours.append(INPUT)
+                elif p < n + padding:
+                    row_labels.append("0")
+                    row_colours.append(PADDING)
+                else:  # beyond the padding: counted by neither divisor
+                    row_labels.append("")
+                    row_colours.append("#ffffff")
+                    hatched.append((i, column))
+            labels.append(row_labels)
+            colours.append(row_colours)
+        title = f"count_include_pad={g == 0}  ({length} windows)"
+        _grid(fig.add_subplot(1, 2, g + 1), labels, colours, title, hatched)
+    _legend(
+        fig,
+        [
+            (INPUT, "input sample (its weight)", False),
+            (PADDING, "zero padding", False),
+            ("#ffffff", "past the padding (ceil_mode)", True),
+        ],
+        ncol=3,
     )
     return fig

@@ -32,7 +32,9 @@ __all__ = [
     "downsample_length",
     "largest_pad",
     "output_padding",
+    "pool_length",
     "resolve_padding",
+    "unfold_blocks",
     "upsample_length_range",
 ]
 
@@ -212,3 +214,48 @@ def largest_pad(n: object, mode: str, framework: str = "torch") -> sp.Expr | Non
     """
     offset = _PAD_LIMITS[framework][mode]
     return None if offset is None else _int(n) + offset
+# --- pooling (average pooling's output length, with PyTorch's ceil_mode rule) ---
+
+
+def pool_length(
+    n: object, kernel: object, stride: object, lo: object = 0, hi: object = 0, ceil_mode=False
+) -> sp.Expr:
+    """Number of windows of average (or max) pooling over ℝⁿ padded by (lo, hi).
+
+    ``⌊(n + lo + hi − k)/s⌋ + 1``; with ``ceil_mode`` the division rounds up, but a last
+    window that would start at or beyond ``n + lo`` (in the right padding or past it) is
+    dropped: every window starts inside the input or its left padding. That is PyTorch's
+    rule (``pooling_output_shape`` in ATen); the formula in its ``AvgPool`` documentation
+    omits the drop and is off by one there (pytorch#116420).
+
+    Examples
+    --------
+    >>> pool_length(5, 2, 2), pool_length(5, 2, 2, ceil_mode=True)
+    (2, 3)
+    >>> pool_length(6, 2, 4, 1, 1, ceil_mode=True)  # the documented formula says 3
+    2
+    """
+    n, k, s, lo, hi = map(_int, (n, kernel, stride, lo, hi))
+    span = n + lo + hi - k
+    if not ceil_mode:
+        return sp.floor(span / s) + 1
+    length = sp.ceiling(span / s) + 1
+    overhang = (length - 1) * s >= n + lo
+    if overhang in (sp.true, True):
+        return length - 1
+    if overhang in (sp.false, False):
+        return length
+    return sp.Piecewise((length - 1, overhang), (length, True))
+
+
+def unfold_blocks(
+    n: object, kernel: object, dilation: object = 1, lo: object = 0, hi: object = 0, stride=1
+) -> sp.Expr:
+    """Number of sliding blocks of ``unfold`` (im2col) along one axis: a correlation's length.
+
+    Examples
+    --------
+    >>> unfold_blocks(5, 3), unfold_blocks(5, 3, dilation=2, lo=1, hi=1, stride=2)
+    (3, 2)
+    """
+    return corr_length(n, kernel, (lo, hi), stride, dilation)

@@ -290,8 +290,39 @@ LAYER_FACTORIES = [
     ),
 ]
 
+
+@st.composite
+def avg_pool_params(draw: st.DrawFn) -> Params:
+    k = draw(st.integers(1, 4))
+    s = draw(st.integers(1, 3))
+    lo, hi = draw(st.integers(0, k - 1)), draw(st.integers(0, k - 1))
+    ceil = draw(st.booleans())
+    # at least one window (PyTorch's rule: the last one starts inside input or left padding)
+    n = draw(st.integers(max(1, k - lo - hi - (s - 1 if ceil else 0)), 9))
+    divisor = draw(st.sampled_from(["padded", "input", "none"]))
+    return {"n": n, "k": k, "s": s, "lo": lo, "hi": hi, "ceil": ceil, "divisor": divisor}
+
+
+#: Average and adaptive average pooling (1-D; N-D is their Kronecker product).
+POOLING_FACTORIES = [
+    Factory(
+        "AvgPool",
+        avg_pool_params(),
+        lambda p, q: sc.AvgPool(p["n"], p["k"], p["s"], p["lo"], p["hi"], p["ceil"], p["divisor"]),
+        lambda p, q, x: ref.avg_pool(x, p["k"], p["s"], p["lo"], p["hi"], p["ceil"], p["divisor"]),
+        uses_kernel=False,
+    ),
+    Factory(
+        "AdaptiveAvgPool",
+        st.fixed_dictionaries({"n": small, "length": st.integers(1, 10)}),
+        lambda p, q: sc.AdaptiveAvgPool(p["n"], p["length"]),
+        lambda p, q, x: ref.adaptive_avg_pool(x, p["length"]),
+        uses_kernel=False,
+    ),
+]
+
 #: Every operator class symconv has.
-ALL_FACTORIES = FACTORIES + LAYER_FACTORIES + BORDER_FACTORIES
+ALL_FACTORIES = FACTORIES + LAYER_FACTORIES + BORDER_FACTORIES + POOLING_FACTORIES
 
 
 def kernel_length(params: Params) -> int:

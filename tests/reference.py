@@ -231,3 +231,57 @@ def border_fold(y: np.ndarray, n: int, lo: int, hi: int, mode: str) -> np.ndarra
     for i, value in enumerate(y):
         out[border_source(i - lo, n, mode)] += value
     return out
+# --- pooling, pixel shuffle, unfold (loops and reshapes; no symconv code) ---
+
+
+def avg_pool(x: np.ndarray, k: int, s: int, lo: int, hi: int, ceil: bool, divisor: str):
+    """PyTorch's avg_pool1d as its ATen kernel writes it (count_include_pad: "padded")."""
+    n = len(x)
+    length = (n + lo + hi - k + (s - 1 if ceil else 0)) // s + 1
+    if ceil and (length - 1) * s >= n + lo:
+        length -= 1
+    out = np.zeros(length)
+    for i in range(length):
+        start = i * s - lo
+        end = min(start + k, n + hi)
+        total = sum(x[j] for j in range(max(start, 0), min(end, n)))
+        count = {"padded": end - start, "input": min(end, n) - max(start, 0), "none": 1}
+        out[i] = total / count[divisor]
+    return out
+
+
+def adaptive_avg_pool(x: np.ndarray, length: int) -> np.ndarray:
+    n = len(x)
+    out = np.zeros(length)
+    for i in range(length):
+        start, end = (i * n) // length, -(-((i + 1) * n) // length)
+        out[i] = sum(x[start:end]) / (end - start)
+    return out
+
+
+def pixel_shuffle(x: np.ndarray, size: tuple[int, ...], r: int, c: int) -> np.ndarray:
+    """(C·rᵈ, *size) → (C, *(r·size)) by reshape and transpose, as PyTorch documents it."""
+    d = len(size)
+    blocks = x.reshape(c, *([r] * d), *size)
+    # axes (c, o_1..o_d, n_1..n_d) → (c, n_1, o_1, n_2, o_2, ...)
+    order = [0] + [a for pair in zip(range(1 + d, 1 + 2 * d), range(1, 1 + d)) for a in pair]
+    return blocks.transpose(order).ravel()
+
+
+def unfold(x, size, kernel, dilation, padding, stride, c):
+    """im2col by loops: rows (c, t...) and columns (l...) row-major, zeros in the padding."""
+    image = x.reshape(c, *size)
+    blocks = [
+        (n + 2 * p - d * (k - 1) - 1) // s + 1
+        for n, k, d, p, s in zip(size, kernel, dilation, padding, stride)
+    ]
+    out = np.zeros((c, *kernel, *blocks))
+    for ch in range(c):
+        for t in itertools.product(*map(range, kernel)):
+            for block in itertools.product(*map(range, blocks)):
+                where = [
+                    b * s - p + u * d for b, s, p, u, d in zip(block, stride, padding, t, dilation)
+                ]
+                if all(0 <= w < n for w, n in zip(where, size)):
+                    out[(ch, *t, *block)] = image[(ch, *where)]
+    return out.ravel()

@@ -41,6 +41,9 @@ NAMES = [
     "conv-arithmetic",
     "padding-fold-back",
     "circular-corr-transpose",
+    "avg-pool-as-strided-corr",
+    "pixel-shuffle-conv",
+    "pixel-unshuffle-conv",
 ]
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

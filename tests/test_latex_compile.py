@@ -100,7 +100,7 @@ def _catalogue() -> dict:
 def test_every_catalogue_document_is_paper_ready(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`symconv latex NAME --standalone` for all 18 entries: no overfull line, no raw >= or ≥."""
+    """`symconv latex NAME --standalone` for all 23 entries: no overfull line, no raw >= or ≥."""
     from symconv.cli import latex as cli_latex
     from symconv.cli import main
 
@@ -118,7 +118,7 @@ def test_every_catalogue_document_is_paper_ready(
         found = typesetting_problems(source, compile_tex(tmp_path, name, source))
         if found:
             problems[name] = found
-    assert len(derivations) == 18
+    assert len(derivations) == 23
     assert problems == {}
 
 

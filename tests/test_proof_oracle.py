@@ -238,7 +238,29 @@ def _cases() -> list[Case]:
             lambda x: np.array([[3, 0, 2], [0, 1, 0], [4, 0, 2]]) @ x,
         ),
     ]
-    return cases
+    return cases + _pooling_cases()
+
+
+def _pooling_cases() -> list[Case]:
+    """Pooling, pixel shuffle and unfold against tests/reference.py's loops."""
+    import symconv as sc
+
+    pool = (7, 3, 2, 1, 1, True, "input")
+    unfold = ((3, 4), (2, 2), (1, 2), (1, 0), (2, 1), 2)
+    unfold_ref = reference.matrix_of(lambda v: reference.unfold(v, *unfold), 24)
+    shuffle_ref = reference.matrix_of(lambda v: reference.pixel_shuffle(v, (2, 1), 2, 2), 16)
+    pool_ref = reference.matrix_of(lambda v: reference.avg_pool(v, 3, 2, 1, 1, True, "input"), 7)
+    adaptive_ref = reference.matrix_of(lambda v: reference.adaptive_avg_pool(v, 3), 5)
+    return [
+        Case("AvgPool", sc.AvgPool(*pool), lambda x: pool_ref @ x),
+        Case("AvgPoolTranspose", sc.AvgPool(*pool).T, lambda x: pool_ref.T @ x),
+        Case("AdaptiveAvgPool", sc.AdaptiveAvgPool(5, 3), lambda x: adaptive_ref @ x),
+        Case("AdaptiveAvgPoolT", sc.AdaptiveAvgPool(5, 3).T, lambda x: adaptive_ref.T @ x),
+        Case("PixelShuffle", sc.PixelShuffle((2, 1), 2, 2), lambda x: shuffle_ref @ x),
+        Case("PixelUnshuffle", sc.PixelShuffle((2, 1), 2, 2).T, lambda x: shuffle_ref.T @ x),
+        Case("Unfold", sc.Unfold(*unfold), lambda x: unfold_ref @ x),
+        Case("Fold", sc.Unfold(*unfold).T, lambda x: unfold_ref.T @ x),
+    ]
 
 
 CASES = _cases()

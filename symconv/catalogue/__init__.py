@@ -33,6 +33,7 @@ def _entries() -> dict[str, Entry]:
         gradient,
         multirate,
         padding_modes,
+        pooling,
         sampling,
         transposed,
         twod,
@@ -59,6 +60,9 @@ def _entries() -> dict[str, Entry]:
         arithmetic.CONV_ARITHMETIC,
         padding_modes.PADDING_FOLD_BACK,
         padding_modes.CIRCULAR_CORR_TRANSPOSE,
+        pooling.AVG_POOL_AS_STRIDED_CORR,
+        pooling.PIXEL_SHUFFLE_CONV,
+        pooling.PIXEL_UNSHUFFLE_CONV,
     ]
     return {e.name: e for e in order}
 

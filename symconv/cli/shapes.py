@@ -175,6 +175,12 @@ def _describe(layer: Layer) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the report for one layer; returns the exit status."""
+    if args.op != "adaptive_avg_pool" and args.kernel is None:
+        raise ParameterError("--kernel", None, "the kernel size, e.g. 3 or 3x3")
+    if args.op in POOL_OPS:
+        return _pool_run(args)
+    if args.stride is None:
+        args.stride = "1"
     layers = _layers(args)
     for layer in layers:  # before printing anything
         # The sizes listed (inputs giving one output, outputs of one input) are one per
@@ -304,14 +310,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--op",
-        choices=OPS,
+        choices=OPS + POOL_OPS,
         default="conv",
-        help="conv (a framework's conv, a correlation) or conv_transpose (default conv)",
+        help="conv (a framework's conv, a correlation) or conv_transpose (default conv); "
+        "PyTorch's avg_pool, unfold (--kernel, --stride, --padding, --dilation for unfold) "
+        "or adaptive_avg_pool (--output-size)",
     )
     parser.add_argument("--input", required=True, metavar="N", help="input size: 12 or 4x4")
-    parser.add_argument("--kernel", required=True, metavar="M", help="kernel size: 3 or 3x3")
+    parser.add_argument("--kernel", metavar="M", help="kernel size: 3 or 3x3 (required)")
     parser.add_argument(
-        "--stride", default="1", metavar="S", help="stride: 2, or per axis 2x1 (default 1)"
+        "--stride",
+        default=None,
+        metavar="S",
+        help="stride: 2, or per axis 2x1 (default 1; for avg_pool the kernel size, as PyTorch)",
     )
     parser.add_argument(
         "--padding",
@@ -348,4 +359,105 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="KEY=VALUE,...",
         help="a second parameter set (overrides of this one); exit 1 unless the same linear map",
     )
+    parser.add_argument(
+        "--ceil-mode", action="store_true", help="avg_pool: PyTorch's ceil_mode (last window rule)"
+    )
+    parser.add_argument(
+        "--exclude-pad",
+        action="store_true",
+        help="avg_pool: count_include_pad=False (divide by the input samples in each window)",
+    )
     parser.set_defaults(func=run)
+
+
+# --- pooling and unfold (PyTorch): window counts, the ceil_mode rule, border divisors ---
+
+#: The ops answered by :func:`_pool_run` rather than by the conv/transposed-conv report.
+POOL_OPS = ("avg_pool", "adaptive_avg_pool", "unfold")
+
+#: Divisors are listed in full up to this many windows per axis.
+_LISTED = 12
+
+
+def _pool_axis(n: int, k: int, s: int, p: int, ceil: bool, exclude: bool) -> list[str]:
+    from symconv import sizes
+    from symconv.operators.pooling import AvgPool
+
+    if 2 * p > k:
+        raise ParameterError("--padding", p, f"at most half the kernel {k} (PyTorch's rule)")
+    pool = AvgPool(n, k, s, p, p, ceil, "input" if exclude else "padded")
+    length = int(pool.rows)
+    lines = [f"windows: {length} (window i covers [i·{s} − {p}, i·{s} − {p} + {k}))"]
+    if ceil:
+        documented = -(-(n + 2 * p - k) // s) + 1  # the AvgPool docs' ⌈(n + 2p − k)/s⌉ + 1
+        floor = int(sizes.pool_length(n, k, s, p, p))
+        last = (length - 1) * s - p
+        lines.append(
+            f"ceil_mode: the last window starts at {last}, inside the input or the left "
+            f"padding ({floor} window(s) without ceil_mode)"
+        )
+        if documented != length:
+            lines.append(
+                f"the documented formula gives {documented}: its last window would start at "
+                f"{(documented - 1) * s - p} >= n, in the right padding; PyTorch drops it "
+                "(pytorch#116420)"
+            )
+    divisors = [1 / pool.divisor_at(i) for i in range(min(length, _LISTED))]
+    shown = ", ".join(f"1/{1 / d}" if d != 1 else "1" for d in divisors)
+    more = ", …" if length > _LISTED else ""
+    lines.append(f"weights per window: {shown}{more}")
+    return lines
+
+
+def _pool_run(args: argparse.Namespace) -> int:
+    """``symconv shapes --op avg_pool|adaptive_avg_pool|unfold``: sizes per axis."""
+    from symconv import sizes
+    from symconv.operators.pooling import AdaptiveAvgPool
+
+    if args.framework != "torch":
+        raise ParameterError("--framework", args.framework, f"torch for --op {args.op}")
+    inputs = _ints("--input", args.input)
+    axes = len(inputs)
+    report = [f"torch {args.op}: input {'x'.join(map(str, inputs))}"]
+    if args.op == "adaptive_avg_pool":
+        if args.output_size is None:
+            raise ParameterError("--output-size", None, "the output size, e.g. 3 or 3x2")
+        outputs = _per_axis("--output-size", _ints("--output-size", args.output_size), axes)
+        report.append(f"output size: {'x'.join(map(str, outputs))}")
+        for axis, (n, length) in enumerate(zip(inputs, outputs)):
+            pool = AdaptiveAvgPool(n, length)
+            windows = [(int(pool.start(i)), int(pool.end(i))) for i in range(min(length, _LISTED))]
+            more = ", …" if length > _LISTED else ""
+            report.append(f"axis {axis}: windows [⌊i·n/L⌋, ⌈(i+1)·n/L⌉): {windows}{more}")
+        print("\n".join(report))
+        return 0
+    kernel = _per_axis("--kernel", _ints("--kernel", args.kernel), axes)
+    # PyTorch's avg_pool stride defaults to the kernel size, unfold's to 1.
+    default = "x".join(map(str, kernel)) if args.op == "avg_pool" else "1"
+    stride = _per_axis("--stride", _ints("--stride", args.stride or default), axes)
+    padding = _per_axis("--padding", _ints("--padding", args.padding), axes)
+    if args.op == "unfold":
+        dilation = _per_axis("--dilation", _ints("--dilation", args.dilation), axes)
+        blocks = [
+            int(sizes.unfold_blocks(n, k, d, p, p, s))
+            for n, k, d, p, s in zip(inputs, kernel, dilation, padding, stride)
+        ]
+        if min(blocks) < 1:
+            raise ParameterError("--kernel", args.kernel, "blocks that fit the padded input")
+        total, taps = 1, 1
+        for b, k in zip(blocks, kernel):
+            total, taps = total * b, taps * k
+        report.append(f"output: (C·{taps}, {total}) — blocks per axis {blocks}")
+        print("\n".join(report))
+        return 0
+    lines = [
+        _pool_axis(n, k, s, p, args.ceil_mode, args.exclude_pad)
+        for n, k, s, p in zip(inputs, kernel, stride, padding)
+    ]
+    report.append(f"output size: {'x'.join(line[0].split()[1] for line in lines)}")
+    for axis, axis_lines in enumerate(lines):
+        if axes > 1:
+            report.append(f"axis {axis} (n={inputs[axis]}):")
+        report.extend(f"  {line}" for line in axis_lines)
+    print("\n".join(report))
+    return 0

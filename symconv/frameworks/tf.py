@@ -204,3 +204,4 @@ def conv2d_transpose(
 from symconv.frameworks.tf_padding import pad  # noqa: E402  (re-exported)
 
 __all__ += ["pad"]
+from symconv.frameworks.tf_pooling import *  # noqa: E402,F403  avg_pool, depth_to_space

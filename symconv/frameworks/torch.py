@@ -205,3 +205,4 @@ def conv_transpose3d(
 from symconv.frameworks.torch_padding import conv_padding, pad  # noqa: E402  (re-exported)
 
 __all__ += ["pad"]
+from symconv.frameworks.torch_pooling import *  # noqa: E402,F403  pooling, pixel shuffle, unfold

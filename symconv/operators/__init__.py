@@ -8,6 +8,13 @@ from symconv.operators.grid import Permute
 from symconv.operators.padding import Crop, Pad
 from symconv.operators.padding_modes import BorderFold, BorderPad
 from symconv.operators.polyphase import PhaseSum
+from symconv.operators.pooling import (
+    AdaptiveAvgPool,
+    AdaptiveAvgPoolTranspose,
+    AvgPool,
+    AvgPoolTranspose,
+)
+from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
 from symconv.operators.sampling import (
     BlockSum,
     Downsample,
@@ -17,6 +24,10 @@ from symconv.operators.sampling import (
 )
 
 __all__ = [
+    "AdaptiveAvgPool",
+    "AdaptiveAvgPoolTranspose",
+    "AvgPool",
+    "AvgPoolTranspose",
     "BlockSum",
     "BorderFold",
     "BorderPad",
@@ -28,12 +39,16 @@ __all__ = [
     "Crop",
     "Downsample",
     "Flip",
+    "Fold",
     "MultiplesProjector",
     "NearestUpsample",
     "Operator",
     "Pad",
     "Permute",
     "PhaseSum",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "Unfold",
     "Upsample",
     "operator_classes",
 ]

@@ -38,6 +38,7 @@ import sympy as sp
 __all__ = [
     "Guard",
     "Term",
+    "bound_assignments",
     "divides",
     "evaluate",
     "flat_index",
@@ -139,7 +140,7 @@ def _bound(term: Term) -> list[sp.Dummy]:
     return sorted(set().union(*(sp.sympify(p).atoms(sp.Dummy) for p in parts)), key=str)
 
 
-def _bound_ranges(term: Term, env: dict | None = None) -> Iterator[dict]:
+def bound_assignments(term: Term, env: dict | None = None) -> Iterator[dict]:
     """Every assignment of the term's bound indices inside their own range guards.
 
     A bound index's limits may involve another bound index (the taps of one polyphase
@@ -161,7 +162,7 @@ def _bound_ranges(term: Term, env: dict | None = None) -> Iterator[dict]:
     lo = max(int(sp.sympify(g[2]).xreplace(env)) for g in limits)
     hi = min(int(sp.sympify(g[3]).xreplace(env)) for g in limits)
     for value in range(lo, hi):
-        yield from _bound_ranges(term, {**env, u: sp.Integer(value)})
+        yield from bound_assignments(term, {**env, u: sp.Integer(value)})
 
 
 def product(factors: Sequence[object], index: tuple) -> list[Term]:
@@ -181,7 +182,7 @@ def evaluate(op: object, index: Sequence[int]) -> list[tuple[sp.Expr, tuple[int,
     row = tuple(sp.Integer(v) for v in index)
     out = []
     for term in op.index_map(row):
-        for env in _bound_ranges(term):
+        for env in bound_assignments(term):
             c, col, guards = term
             if all(guard_holds(g, env) for g in guards):
                 value = sp.sympify(c).xreplace(env)

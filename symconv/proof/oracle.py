@@ -698,3 +698,111 @@ def dense(expr: object, values: Values) -> np.ndarray:
     rows, cols = shape(expr)
     limits.require("dense", rows * cols, f"the dense {rows}x{cols} reference matrix")
     return apply(expr, np.eye(cols), values)
+
+
+# --- pooling, pixel shuffle, unfold: (target, source, weight) lists off the formulas ---
+
+
+def _sparse_reference(entries: Callable[[object], tuple]) -> Reference:
+    """A reference from ``entries(op) -> (rows, cols, targets, sources, weights)``."""
+
+    def forward(op: object, x: np.ndarray, values: Values) -> np.ndarray:
+        rows, _, targets, sources, weights = entries(op)
+        return _gather(rows, targets, sources, weights, x)
+
+    def backward(op: object, y: np.ndarray, values: Values) -> np.ndarray:
+        _, cols, targets, sources, weights = entries(op)
+        return _gather(cols, sources, targets, weights, y)
+
+    return Reference(lambda op: entries(op)[:2], forward, backward)
+
+
+def _listed(rows: int, cols: int, triples: list, transposed: bool = False) -> tuple:
+    t, s = (np.array([e[i] for e in triples], dtype=int) for i in range(2))
+    w = np.array([e[2] for e in triples], dtype=float)
+    return (cols, rows, s, t, w) if transposed else (rows, cols, t, s, w)
+
+
+def _avg_pool_entries(op: object, transposed: bool = False) -> tuple:
+    # PyTorch's ATen avg_pool: windows [i·s − lo, +k) clipped; L by pooling_output_shape.
+    n, k, s, lo, hi = (_int(a) for a in op.args[:5])
+    ceil, divisor = bool(op.args[5]), str(op.args[6])
+    length = (n + lo + hi - k + (s - 1 if ceil else 0)) // s + 1
+    if ceil and (length - 1) * s >= n + lo:
+        length -= 1
+    triples = []
+    for i in range(length):
+        start, end = i * s - lo, min(i * s - lo + k, n + hi)
+        first, last = max(start, 0), min(end, n)
+        count = {"padded": end - start, "input": last - first, "none": 1}[divisor]
+        triples += [(i, j, 1 / count) for j in range(first, last)]
+    return _listed(length, n, triples, transposed)
+
+
+def _adaptive_entries(op: object, transposed: bool = False) -> tuple:
+    n, length = _int(op.args[0]), _int(op.args[1])
+    triples = []
+    for i in range(length):
+        start, end = (i * n) // length, -(-((i + 1) * n) // length)
+        triples += [(i, j, 1 / (end - start)) for j in range(start, end)]
+    return _listed(length, n, triples, transposed)
+
+
+def _shuffle_entries(size: list, r: int, c: int, transposed: bool = False) -> tuple:
+    # Input (C·rᵈ, n…) read as (C, r…, n…); output (C, n₁, r, n₂, r, …).
+    d = len(size)
+    source = np.arange(c * r**d * int(np.prod(size))).reshape(c, *[r] * d, *size)
+    order = [0] + [a for pair in zip(range(1 + d, 1 + 2 * d), range(1, 1 + d)) for a in pair]
+    moved = source.transpose(order).ravel()
+    triples = [(t, int(src), 1.0) for t, src in enumerate(moved)]
+    return _listed(len(moved), len(moved), triples, transposed)
+
+
+def _shuffle_args(op: object) -> tuple[list[int], int, int]:
+    return [_int(v) for v in op.args[0]], _int(op.args[1]), _int(op.args[2])
+
+
+def _unshuffle_entries(op: object) -> tuple:
+    # The inverse (and transpose) of the shuffle from size/r.
+    size, r, c = _shuffle_args(op)
+    return _shuffle_entries([n // r for n in size], r, c, transposed=True)
+
+
+def _unfold_entries(op: object, transposed: bool = False) -> tuple:
+    # Row (c, t…, l…) of im2col reads pixel (c, l·s − lo + t·d) when inside the image.
+    size = [_int(v) for v in op.args[0]]
+    kernel, dilation = [_int(v) for v in op.args[1]], [_int(v) for v in op.args[2]]
+    pads, stride, c = (
+        [_pair(p) for p in op.args[3]],
+        [_int(v) for v in op.args[4]],
+        _int(op.args[5]),
+    )
+    blocks = [
+        (n + lo + hi - d * (k - 1) - 1) // s + 1
+        for n, k, d, (lo, hi), s in zip(size, kernel, dilation, pads, stride)
+    ]
+    row_dims, col_dims = (c, *kernel, *blocks), (c, *size)
+    triples = []
+    for row, index in enumerate(itertools.product(*map(range, row_dims))):
+        d = len(size)
+        taps, where = index[1 : 1 + d], index[1 + d :]
+        pixel = [
+            b * s - lo + t * dl for b, s, (lo, _), t, dl in zip(where, stride, pads, taps, dilation)
+        ]
+        if all(0 <= p < n for p, n in zip(pixel, size)):
+            triples.append((row, int(np.ravel_multi_index((index[0], *pixel), col_dims)), 1.0))
+    return _listed(int(np.prod(row_dims)), int(np.prod(col_dims)), triples, transposed)
+
+
+REFERENCES.update(
+    {
+        "AvgPool": _sparse_reference(_avg_pool_entries),
+        "AvgPoolTranspose": _sparse_reference(lambda op: _avg_pool_entries(op, True)),
+        "AdaptiveAvgPool": _sparse_reference(_adaptive_entries),
+        "AdaptiveAvgPoolTranspose": _sparse_reference(lambda op: _adaptive_entries(op, True)),
+        "PixelShuffle": _sparse_reference(lambda op: _shuffle_entries(*_shuffle_args(op))),
+        "PixelUnshuffle": _sparse_reference(_unshuffle_entries),
+        "Unfold": _sparse_reference(_unfold_entries),
+        "Fold": _sparse_reference(lambda op: _unfold_entries(op, True)),
+    }
+)

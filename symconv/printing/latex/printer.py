@@ -94,6 +94,13 @@ from symconv.operators import (
     PhaseSum,
     Upsample,
 )
+from symconv.operators.pooling import (
+    AdaptiveAvgPool,
+    AdaptiveAvgPoolTranspose,
+    AvgPool,
+    AvgPoolTranspose,
+)
+from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
 from symconv.printing.latex.matrices import matrix_latex
 from symconv.printing.latex.notation import Notation
 
@@ -528,3 +535,59 @@ def _(expr: BorderFold, printer: SymconvLatexPrinter) -> Printed:
     # The fold-back is printed as what it is, the transpose of the mode's padding.
     transpose = printer.notation.call("transp")
     return rf"\left({_border_pad(expr, printer)}\right)^{{{transpose}}}", Kind.SUPERSCRIPTED
+    s, up = printer.doprint(expr.s), printer.notation.call("upsample", printer.doprint(expr.s))
+    q = printer.notation.call("vect", expr.kernel.name) + f"_{{[v::{s}]}}"
+    return rf"\sum_{{v}} S_{{v}} {up} ({q} {printer.notation.call('conv')})", Kind.SUM
+
+
+# --- pooling, pixel shuffle, unfold: name, and the parameters that say what it does ---
+# (one block, imports included, so that it merges as a unit)
+
+
+
+def _transposed(printed: Printed, printer: SymconvLatexPrinter) -> Printed:
+    return f"{printed[0]}^{{{printer.notation.call('transp')}}}", Kind.SUPERSCRIPTED
+
+
+@operator_form.register
+def _(expr: AvgPool, printer: SymconvLatexPrinter) -> Printed:
+    # k and s, then the padding, ceil_mode and the divisor when not PyTorch's defaults.
+    parts = [f"k={printer.doprint(expr.k)}", f"s={printer.doprint(expr.s)}"]
+    if (expr.lo, expr.hi) != (0, 0):
+        parts.append(f"p=({printer.doprint(expr.lo)},{printer.doprint(expr.hi)})")
+    if expr.ceil_mode:
+        parts.append(r"\mathrm{ceil}")
+    if expr.divisor != "padded":
+        parts.append(rf"\div\mathrm{{{expr.divisor}}}")
+    subscript = r",\,".join(parts)
+    return rf"\operatorname{{AvgPool}}_{{{subscript}}}", Kind.SCRIPTED
+
+
+@operator_form.register
+def _(expr: AvgPoolTranspose, printer: SymconvLatexPrinter) -> Printed:
+    return _transposed(operator_form(expr.T, printer), printer)
+
+
+@operator_form.register
+def _(expr: AdaptiveAvgPool, printer: SymconvLatexPrinter) -> Printed:
+    n, length = printer.doprint(expr.n), printer.doprint(expr.length)
+    return rf"\operatorname{{AdaptiveAvgPool}}_{{{n} \to {length}}}", Kind.SCRIPTED
+
+
+@operator_form.register
+def _(expr: AdaptiveAvgPoolTranspose, printer: SymconvLatexPrinter) -> Printed:
+    return _transposed(operator_form(expr.T, printer), printer)
+
+
+@operator_form.register(PixelShuffle)
+@operator_form.register(PixelUnshuffle)
+def _(expr: PixelShuffle | PixelUnshuffle, printer: SymconvLatexPrinter) -> Printed:
+    name = type(expr).__name__
+    return rf"\operatorname{{{name}}}_{{r={printer.doprint(expr.r)}}}", Kind.SCRIPTED
+
+
+@operator_form.register(Unfold)
+@operator_form.register(Fold)
+def _(expr: Unfold | Fold, printer: SymconvLatexPrinter) -> Printed:
+    kernel = r"\times".join(printer.doprint(k) for k in expr.kernel)
+    return rf"\operatorname{{{type(expr).__name__}}}_{{{kernel}}}", Kind.SCRIPTED
