@@ -98,6 +98,11 @@ def nearest_upsample(x: np.ndarray, k: int) -> np.ndarray:
     return np.array([x[i // k] for i in range(k * len(x))])
 
 
+def block_sum(x: np.ndarray, k: int) -> np.ndarray:
+    """y_j = x_{kj} + x_{kj+1} + … + x_{kj+k−1} for j < len(x)/k."""
+    return np.array([sum(x[k * j + r] for r in range(k)) for j in range(len(x) // k)])
+
+
 def _positions(shape: tuple[int, ...]) -> itertools.product:
     return itertools.product(*(range(n) for n in shape))
 

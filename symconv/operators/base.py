@@ -14,7 +14,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from symconv import _validate
 from symconv.errors import ParameterError, ShapeMismatchError
-from symconv.operators.index_map import Term, flat_index, indicator, multi_index
+from symconv.operators.index_map import Term, evaluate, flat_index, indicator, multi_index
 
 __all__ = [
     "Operator",
@@ -193,6 +193,13 @@ class Operator(MatrixExpr):
         if len(row_axes) == 1:
             index = (sp.sympify(i),)
         column_flat = sp.sympify(j) if len(col_axes) == 1 else flat_index(column, col_axes)
+        if sp.sympify(i).is_Integer and column_flat.is_Integer:
+            # At concrete indices, evaluate the terms: SymPy's Sum.doit over the guards of
+            # bound indices is not reliable (it lost a PhaseSum tap) and as_explicit() wants
+            # numbers, not unevaluated sums.
+            return sp.Add(
+                *(c for c, col in evaluate(self, index) if flat_index(col, col_axes) == column_flat)
+            )
         total = sp.Integer(0)
         for c, col, guards in self.index_map(index):
             bound = sorted(_dummies(c, col, guards), key=str)
