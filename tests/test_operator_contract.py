@@ -17,7 +17,11 @@ The index map itself is checked against tests/reference.py by the generic tests.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import pickle
 import pkgutil
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,8 +31,10 @@ from hypothesis import strategies as st
 from operator_registry import ALL_FACTORIES, Factory
 
 import symconv
-from symconv import matrices, numeric
+from symconv import matrices, numeric, parse
+from symconv.latex import latex
 from symconv.operators import Operator, operator_classes
+from symconv.proof import oracle
 
 
 def _import_every_module() -> None:
@@ -137,3 +143,70 @@ def test_fast_numeric_equals_the_derived_numeric(factory: Factory, data: st.Data
     parameters = numeric._Parameters([q])
     derived = numeric._compile_derived(op, parameters)(x, parameters.flatten([taps]))
     np.testing.assert_allclose(symconv.lambdify(op, q)(x, taps), derived, rtol=1e-12, atol=1e-12)
+
+
+def test_the_language_has_every_one_axis_operator_with_writable_parameters() -> None:
+    """OPERATOR_CLASSES is derived: a new operator class needs no edit of the parser."""
+    names = set(parse.OPERATOR_CLASSES)
+    assert names == {name for name, cls in SYMCONV_CLASSES.items() if parse.expressible(cls)}
+    assert {"Downsample", "Conv", "ConvTranspose", "NearestUpsample", "BlockSum"} <= names
+    # no syntax for channels, images, permutations or a kernel of symbolic length
+    assert not names & {"CorrNd", "ConvTransposeNd", "Permute", "PhaseSum"}
+
+
+@pytest.mark.parametrize(
+    "factory", [f for f in ALL_FACTORIES if f.name in parse.OPERATOR_CLASSES], ids=lambda f: f.name
+)
+@given(data=st.data())
+@settings(max_examples=20)
+def test_expressible_operators_round_trip_through_the_language(
+    factory: Factory, data: st.DataObject
+) -> None:
+    op, _ = _small(factory, data)
+    assert parse.parse(parse.unparse(op)) == op
+    assert parse.parse(parse.unparse(op.T)) == op.T
+
+
+# --- the contributors' page's worked example (docs/examples/circular_shift.py) -----------
+
+
+def _circular_shift() -> type:
+    """The example class, loaded from the docs folder it is published in."""
+    path = Path(__file__).resolve().parents[1] / "docs" / "examples" / "circular_shift.py"
+    spec = importlib.util.spec_from_file_location("circular_shift", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # so that its operators pickle, as a package's would
+    spec.loader.exec_module(module)
+    return module.CircularShift
+
+
+CircularShift = _circular_shift()
+
+
+def test_circular_shift_gets_everything_for_free() -> None:
+    """Shape, index map and transpose are all it states; the rest is derived."""
+    x = np.arange(5.0)
+    shift = CircularShift(5, 2)
+    # the exact matrix and the NumPy functions, against numpy.roll
+    matrix = np.array(symconv.explicit(shift).tolist(), dtype=float)
+    np.testing.assert_array_equal(matrix @ x, np.roll(x, 2))
+    np.testing.assert_array_equal(symconv.lambdify(shift)(x), np.roll(x, 2))
+    np.testing.assert_array_equal(symconv.lambdify(shift.T)(x), np.roll(x, -2))
+    assert pickle.loads(pickle.dumps(shift)) == shift
+    back = CircularShift(5, -2)
+    assert back == shift.T
+    assert shift == back.T
+    # the reference oracle of the numeric tier reads it through its index map
+    np.testing.assert_array_equal(oracle.dense(shift, {}), matrix)
+    # prove: for all n where a tier can show it, else at every size up to the bounds
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert CircularShift(n, 2).subs(n, 5) == shift
+    twice = symconv.prove(sp.MatMul(CircularShift(n, 1), CircularShift(n, 1)), CircularShift(n, 2))
+    assert twice.verdict.value == "proven"  # rows Mod(Mod(i − 1, n) − 1, n) = Mod(i − 2, n)
+    inverse = symconv.prove(sp.MatMul(CircularShift(n, 2), CircularShift(n, -2)), sp.Identity(n))
+    assert inverse.verdict.value == "verified"  # Mod(i, n) = i needs 0 <= i < n: not symbolic
+    wrong = symconv.prove(sp.MatMul(CircularShift(n, 1), CircularShift(n, 1)), sp.Identity(n))
+    assert str(wrong.counterexample) == "at n=3: entry (0, 0): left 0, right 1"
+    # the default LaTeX form, and the expression language would take it
+    assert latex(shift) == r"\operatorname{CircularShift}_{5,2}"
+    assert parse.expressible(CircularShift)
