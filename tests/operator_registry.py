@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import reference as ref
+import sympy as sp
 from hypothesis import strategies as st
 
 import symconv as sc
@@ -40,6 +41,14 @@ class Factory:
     #: a Conv whose modes coincide comes back as the full one, a stride-1 ConvTranspose
     #: with equal paddings as the Conv it equals).
     transpose_twice_is_self: Callable[[Params], bool] = lambda p: True
+
+    #: ``(params, n) -> (params with a symbolic size n, the value n stands for)``: which
+    #: size becomes a symbol (the input length; Upsample keeps its length in the same
+    #: relation to n; Permute's first axis).
+    symbolic_size: Callable[[Params, sp.Symbol], tuple[Params, int]] = lambda p, n: (
+        {**p, "n": n},
+        p["n"],
+    )
 
     def kernel(self, params: Params) -> tuple:
         """The symbolic taps to build this factory's operator with."""
@@ -201,6 +210,10 @@ FACTORIES = [
         lambda p, q: sc.Upsample(p["n"], p["k"], length=p["length"]),
         lambda p, q, x: ref.upsample(x, p["k"], p["length"]),
         uses_kernel=False,
+        symbolic_size=lambda p, n: (
+            {**p, "n": n, "length": p["k"] * n - (p["k"] * p["n"] - p["length"])},
+            p["n"],
+        ),
     ),
     Factory(
         "Pad",
@@ -280,6 +293,7 @@ LAYER_FACTORIES = [
         lambda p, q: sc.Permute(p["shape"], tuple(p["axes"])),
         lambda p, q, x: x.reshape(p["shape"]).transpose(p["axes"]).ravel(),
         uses_kernel=False,
+        symbolic_size=lambda p, n: ({**p, "shape": (n, *p["shape"][1:])}, p["shape"][0]),
     ),
 ]
 

@@ -11,7 +11,10 @@ is checked against that default, on small instances:
 - a fast NumPy function in :mod:`symconv.numeric` against
   ``symconv.numeric._compile_derived`` (one sparse product with that matrix).
 
-The index map itself is checked against tests/reference.py by the generic tests.
+The index map itself is checked against tests/reference.py by the generic tests, and so
+is the numeric tier's reference oracle here. The language's operator table is derived
+(every expressible class, round-tripping), and the contributors' page's worked example
+gets all of this with no registration.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import reference as ref
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -143,6 +147,22 @@ def test_fast_numeric_equals_the_derived_numeric(factory: Factory, data: st.Data
     parameters = numeric._Parameters([q])
     derived = numeric._compile_derived(op, parameters)(x, parameters.flatten([taps]))
     np.testing.assert_allclose(symconv.lambdify(op, q)(x, taps), derived, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.name)
+@given(data=st.data())
+@settings(max_examples=20)
+def test_the_oracle_agrees_with_the_reference(factory: Factory, data: st.DataObject) -> None:
+    """The numeric tier's oracle, A and Aᵀ, against the test's own loop (integer taps)."""
+    params = data.draw(factory.params)
+    q = factory.kernel(params)
+    op = factory.build(params, q)
+    taps = np.array(data.draw(st.lists(st.integers(-9, 9), min_size=len(q), max_size=len(q))))
+    values = dict(zip(q, taps.astype(float)))
+    expected = ref.matrix_of(lambda x: factory.reference(params, taps, x), int(op.cols))
+    assert oracle.shape(op) == tuple(int(d) for d in op.shape)
+    assert np.array_equal(oracle.dense(op, values), expected)
+    assert np.array_equal(oracle.adjoint(op, np.eye(int(op.rows)), values), expected.T)
 
 
 def test_the_language_has_every_one_axis_operator_with_writable_parameters() -> None:

@@ -110,24 +110,20 @@ def test_numeric_function_matches_reference_and_explicit(
     assert sc.lambdify(op, q)(batch[0, 0], taps).shape == (int(op.rows),)
 
 
-@pytest.mark.parametrize(
-    # Permute has no input length n: its sizes are the axes' (covered by the property suite).
-    "factory", [f for f in ALL_FACTORIES if f.name != "Permute"], ids=lambda f: f.name
-)
+@by_name
 @given(data=st.data())
 def test_symbolic_size_substitutes_to_concrete(factory: Factory, data: st.DataObject) -> None:
-    """An operator with a symbolic input length becomes the concrete one under subs."""
+    """An operator with a symbolic size becomes the concrete one under subs."""
     params = data.draw(factory.params)
-    assert "n" in params, f"{factory.name} has no input length n"
     n = sp.Symbol("n", integer=True, positive=True)
     q = factory.kernel(params)
-    symbolic = factory.build({**params, "n": n}, q) if factory.name != "Upsample" else None
-    if symbolic is None:  # Upsample's length depends on n: keep it in the same relation
-        k, length = params["k"], params["length"]
-        symbolic = sc.Upsample(n, k, length=k * n - (k * params["n"] - length))
+    symbolic_params, value = factory.symbolic_size(params, n)
+    symbolic = factory.build(symbolic_params, q)
+    assert n in symbolic.free_symbols
     concrete = factory.build(params, q)
-    assert symbolic.subs(n, params["n"]) == concrete
-    assert tuple(sp.sympify(s).subs(n, params["n"]) for s in symbolic.shape) == concrete.shape
+    assert symbolic.subs(n, value) == concrete
+    assert tuple(sp.sympify(s).subs(n, value) for s in symbolic.shape) == concrete.shape
+    assert sc.explicit(symbolic.subs(n, value)) == sc.explicit(concrete)
 
 
 @given(
