@@ -1,7 +1,7 @@
 """The reference oracle: every operator applied to a block of vectors, matrix-free.
 
-The numeric tier checks identities against this module, so it is written
-like JAX's ``lax_reference.py``: small NumPy code read directly off the index
+The numeric tier checks identities against this module, so its references are
+written like JAX's ``lax_reference.py``: small NumPy code read directly off the index
 formulas of the conventions (0-indexed, row-major, channel-major), sharing
 no code with ``symconv.operators``, :mod:`symconv.matrices`,
 :mod:`symconv.numeric` or :mod:`symconv.sizes`. An operator is read only
@@ -18,8 +18,8 @@ never a transposed matrix.
 the class itself (the classes are imported as keys only: none of their code runs
 here). An operator class without an entry (a new one, or a user's own) is read
 through its index map instead, evaluated at each row by
-:func:`symconv.operators.index_map.evaluate` and applied by plain loops, so a
-new operator needs no edit here. That reading is independent of the operator's
+:func:`symconv.operators.index_map.evaluate` (SymPy, once per operator: slower than
+the NumPy references) and applied as a gather, so a new operator needs no edit here. That reading is independent of the operator's
 fast paths and of SymPy's matrix algebra, but not of its index map: for such a
 class the numeric tier checks an identity under the meaning the index map states,
 and the generic tests (the operator against an independent loop) check that
