@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeAlias
 
 import sympy as sp
 
@@ -52,7 +53,7 @@ __all__ = [
 #: ``("div", k, e)`` or ``("range", e, lo, hi)``.
 Guard = tuple
 #: ``(coefficient, column multi-index, guards)``.
-Term = tuple[sp.Expr, tuple[sp.Expr, ...], set]
+Term: TypeAlias = tuple[sp.Expr, tuple[sp.Expr, ...], set]
 
 
 def divides(k: object, e: object) -> Guard:

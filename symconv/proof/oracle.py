@@ -19,11 +19,11 @@ the class itself (the classes are imported as keys only: none of their code runs
 here). An operator class without an entry (a new one, or a user's own) is read
 through its index map instead, evaluated at each row by
 :func:`symconv.operators.index_map.evaluate` (SymPy, once per operator: slower than
-the NumPy references) and applied as a gather, so a new operator needs no edit here. That reading is independent of the operator's
-fast paths and of SymPy's matrix algebra, but not of its index map: for such a
-class the numeric tier checks an identity under the meaning the index map states,
-and the generic tests (the operator against an independent loop) check that
-meaning.
+the NumPy references) and applied as a gather, so a new operator needs no edit here.
+That reading is independent of the operator's fast paths and of SymPy's matrix
+algebra, but not of its index map: for such a class the numeric tier checks an
+identity under the meaning the index map states, and the generic tests (the
+operator against an independent loop) check that meaning.
 
 Examples
 --------
@@ -412,7 +412,7 @@ def _phase_sum_adjoint(op: object, y: np.ndarray, values: Values) -> np.ndarray:
 
 
 #: Every operator class the package has (an operator of another class is read through
-#: its index map, :func:`_index_map_reference`).
+#: its index map, ``_index_map_reference``).
 REFERENCES: dict[type, Reference] = {
     # (↓ₖx)_i = x_{k·i}, i < ⌈n/k⌉.
     Downsample: Reference(
