@@ -32,7 +32,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeAlias
 
 import sympy as sp
 
@@ -53,7 +52,7 @@ __all__ = [
 #: ``("div", k, e)`` or ``("range", e, lo, hi)``.
 Guard = tuple
 #: ``(coefficient, column multi-index, guards)``.
-Term: TypeAlias = tuple[sp.Expr, tuple[sp.Expr, ...], set]
+Term = tuple[sp.Expr, tuple[sp.Expr, ...], set]
 
 
 def divides(k: object, e: object) -> Guard:
