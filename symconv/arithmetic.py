@@ -49,7 +49,7 @@ from symconv.operators import (
     Corr,
     Crop,
     Downsample,
-    Flip,
+    Operator,
     Pad,
     Upsample,
 )
@@ -573,33 +573,45 @@ class AffineMap:
         return AffineMap(self.scale * later.scale, self.scale * later.offset + self.offset)
 
 
+def _with_symbolic_taps(op: Operator) -> Operator:
+    """The operator with its kernel's taps made symbols, so that a zero tap still counts.
+
+    The index map leaves out zero taps, but a layer's footprint is its receptive field:
+    all m taps of its kernel, whatever their values.
+    """
+    taps = getattr(op, "kernel", None)
+    if not isinstance(taps, sp.Tuple) or taps not in op.args:
+        return op
+    position = op.args.index(taps)
+    symbolic = sp.Tuple(*sp.symbols(f"t_0:{len(taps)}"))
+    return op.func(*op.args[:position], symbolic, *op.args[position + 1 :])
+
+
 def _layer_map(op: MatrixExpr) -> AffineMap:
-    """Output index → centre of the input footprint, for one operator."""
-    half = sp.Rational(1, 2)
-    if isinstance(op, Corr):
-        span = op.dilation * (len(op.kernel) - 1)
-        return AffineMap(op.stride, span * half - op.padding[0])
-    if isinstance(op, ConvTranspose):
-        span = op.dilation * (len(op.kernel) - 1)
-        s = op.stride
-        return AffineMap(1 / s, (op.padding[0] - span * half) / s)
-    if isinstance(op, Conv):
-        return AffineMap(1, op.crop[0] - (len(op.kernel) - 1) * half)
-    if isinstance(op, Downsample):
-        return AffineMap(op.k, 0)
-    if isinstance(op, Upsample):
-        return AffineMap(1 / op.k, 0)
-    if isinstance(op, Pad):
-        return AffineMap(1, -op.lo)
-    if isinstance(op, Crop):
-        return AffineMap(1, op.lo)
-    if isinstance(op, Flip):
-        return AffineMap(-1, op.n - 1)
+    """Output index → centre of the input footprint, for one operator, read off its index map.
+
+    Row i reads the columns of its index map's terms, each affine in i with one slope;
+    the centre is their mean, a bound index (the position inside a block, a tap of a
+    kernel family) taken at the middle of its range, where a column linear in it has
+    its mean. A conv's terms are its taps at s·i − lo + t·d, centred on
+    s·i − lo + d(m − 1)/2; a transposed conv's are (i + lo − t·d)/s; ↑ₖ reads i/k.
+    """
     if isinstance(op, Identity):
-        return AffineMap(1, 0)
-    raise ParameterError(
-        "chain", op, "symconv operators (Corr, ConvTranspose, Conv, sampling, Pad, Crop, Flip)"
-    )
+        return AffineMap(sp.Integer(1), sp.Integer(0))
+    if not isinstance(op, Operator) or len(op.index_dims[1]) != 1:
+        raise ParameterError("chain", op, "one-axis symconv operators (and identities)")
+    i = sp.Dummy("i", integer=True)
+    columns = []
+    for _, (column,), guards in _with_symbolic_taps(op).index_map((i,)):
+        for guard in guards:  # a bound index: its own range guard, lo <= u < hi
+            if guard[0] == "range" and isinstance(guard[1], sp.Dummy) and guard[1] != i:
+                column = column.subs(guard[1], (guard[2] + guard[3] - 1) / 2)
+        columns.append(sp.expand(column))
+    slopes = {sp.simplify(sp.diff(column, i)) for column in columns}
+    if len(slopes) != 1 or any(s.has(i) or s.atoms(sp.Dummy) for s in slopes):
+        raise ParameterError("chain", op, "an operator whose rows read columns affine in the row")
+    offset = sum(column.subs(i, 0) for column in columns) / len(columns)
+    return AffineMap(slopes.pop(), sp.simplify(offset))
 
 
 def index_map(chain: MatrixExpr | Iterable[MatrixExpr]) -> AffineMap:

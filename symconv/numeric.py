@@ -90,8 +90,9 @@ class _Parameters:
             if isinstance(p, sp.Symbol):
                 self.structure.append(None)
                 self.symbols.append(p)
+            # A kernel: Symbols, or the taps q[u] of a kernel family (symconv.kernels.family).
             elif isinstance(p, (tuple, list, sp.Tuple)) and all(
-                isinstance(s, sp.Symbol) for s in p
+                isinstance(s, (sp.Symbol, sp.Indexed)) for s in p
             ):
                 self.structure.append(len(p))
                 self.symbols.extend(p)
@@ -105,7 +106,10 @@ class _Parameters:
 
     def compile(self, scalars: Sequence[sp.Expr]) -> Callable[[Sequence[float]], np.ndarray]:
         """Values of ``scalars`` as an array, given the parameters' values."""
-        unknown = set().union(*(sp.sympify(s).free_symbols for s in scalars)) - set(self.symbols)
+        # The free symbols of a tap q[0] of a kernel family are q[0] and its base's label q.
+        labels = {s.base.label for s in self.symbols if isinstance(s, sp.Indexed)}
+        used = set().union(*(sp.sympify(s).free_symbols for s in scalars))
+        unknown = used - set(self.symbols) - labels
         if unknown:
             names = ", ".join(sorted(map(str, unknown)))
             raise ParameterError(

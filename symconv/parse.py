@@ -45,16 +45,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from symconv import _validate, kernels, limits
 from symconv.errors import ParameterError, SymconvError
-from symconv.operators import (
-    Conv,
-    ConvTranspose,
-    Corr,
-    Crop,
-    Downsample,
-    Flip,
-    Pad,
-    Upsample,
-)
+from symconv.operators import Operator, operator_classes
 from symconv.operators.base import check_composable, check_same_shape
 
 __all__ = [
@@ -841,9 +832,39 @@ def _scalar_function(
     return build
 
 
-#: The operator classes the language can construct, by name.
+def expressible(cls: type) -> bool:
+    """Whether the language can build (and :func:`unparse` print) operators of ``cls``.
+
+    The rule: the operator acts on one axis (it keeps the default ``index_dims``: no
+    channels, images or axis permutations, which have no syntax), and each parameter of
+    its constructor is one the language writes — a size or amount, a ``(lo, hi)`` pair,
+    a mode name, or a kernel ``q`` of concrete taps — and reads back from the operator
+    under the same name (``q`` as its ``kernel``). A kernel family of symbolic length
+    (:class:`~symconv.kernels.KernelFamily`, as :class:`~symconv.operators.PhaseSum`
+    takes) has no syntax.
+
+    Examples
+    --------
+    >>> from symconv.operators import CorrNd, NearestUpsample, PhaseSum
+    >>> expressible(NearestUpsample), expressible(CorrNd), expressible(PhaseSum)
+    (True, False, False)
+    """
+    if cls.index_dims is not Operator.index_dims:
+        return False
+    parameters = inspect.signature(cls, eval_str=True).parameters.values()
+    return all(
+        p.annotation is not kernels.KernelFamily
+        and hasattr(cls, "kernel" if p.name == "q" else p.name)
+        for p in parameters
+    )
+
+
+#: The operator classes the language can construct, by name: every symconv operator
+#: class that is :func:`expressible`, so a new operator needs no edit here.
 OPERATOR_CLASSES: dict[str, type] = {
-    cls.__name__: cls for cls in (Downsample, Upsample, Pad, Crop, Flip, Conv, Corr, ConvTranspose)
+    cls.__name__: cls
+    for cls in operator_classes()
+    if cls.__module__.startswith("symconv.") and expressible(cls)
 }
 
 _CALLS: dict[str, Callable[[_Evaluator, _Call, str], object]] = {

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import reference as ref
+import sympy as sp
 from hypothesis import strategies as st
 
 import symconv as sc
+from symconv.kernels import family
+from symconv.operators import BlockSum, MultiplesProjector, NearestUpsample, PhaseSum
 
 Params = dict[str, object]
 
@@ -29,6 +32,27 @@ class Factory:
     build: Callable[[Params, tuple], sc.Operator]
     reference: Callable[[Params, np.ndarray, np.ndarray], np.ndarray]
     uses_kernel: bool = True
+    #: The symbolic taps ``build`` takes (a kernel family's q[0], … for PhaseSum).
+    taps: Callable[[int], tuple] = lambda m: sc.kernel("q", m)
+    #: Whether ``op.T`` is another operator; PhaseSum's is a bare ``Transpose`` (with s
+    #: symbolic, Σᵥ of transposed phases is no single operator; see PhaseSum._eval_transpose).
+    closed_transpose: bool = True
+    #: Whether ``op.T.T`` is ``op`` itself (else it is the same map in a canonical form:
+    #: a Conv whose modes coincide comes back as the full one, a stride-1 ConvTranspose
+    #: with equal paddings as the Conv it equals).
+    transpose_twice_is_self: Callable[[Params], bool] = lambda p: True
+
+    #: ``(params, n) -> (params with a symbolic size n, the value n stands for)``: which
+    #: size becomes a symbol (the input length; Upsample keeps its length in the same
+    #: relation to n; Permute's first axis).
+    symbolic_size: Callable[[Params, sp.Symbol], tuple[Params, int]] = lambda p, n: (
+        {**p, "n": n},
+        p["n"],
+    )
+
+    def kernel(self, params: Params) -> tuple:
+        """The symbolic taps to build this factory's operator with."""
+        return self.taps(kernel_length(params))
 
 
 small = st.integers(1, 9)
@@ -186,6 +210,10 @@ FACTORIES = [
         lambda p, q: sc.Upsample(p["n"], p["k"], length=p["length"]),
         lambda p, q, x: ref.upsample(x, p["k"], p["length"]),
         uses_kernel=False,
+        symbolic_size=lambda p, n: (
+            {**p, "n": n, "length": p["k"] * n - (p["k"] * p["n"] - p["length"])},
+            p["n"],
+        ),
     ),
     Factory(
         "Pad",
@@ -214,6 +242,7 @@ FACTORIES = [
         lambda p, q: sc.Conv(q, p["n"], p["mode"]),
         # numpy.convolve is the oracle of the modes (it swaps inputs when n < m)
         lambda p, q, x: np.convolve(x, q, p["mode"]),
+        transpose_twice_is_self=lambda p: p["mode"] == "full" or min(p["m"], p["n"]) > 1,
     ),
     Factory(
         "Corr",
@@ -228,6 +257,9 @@ FACTORIES = [
             q, p["n"], (p["lo"], p["hi"]), stride=p["s"], dilation=p["d"], output_padding=p["a"]
         ),
         lambda p, q, x: ref.conv_transpose(q, x, p["lo"], p["hi"], p["s"], p["d"], p["a"]),
+        transpose_twice_is_self=lambda p: (
+            (p["s"], p["d"], p["a"]) != (1, 1, 0) or p["lo"] != p["hi"]
+        ),
     ),
 ]
 
@@ -287,6 +319,7 @@ LAYER_FACTORIES = [
         lambda p, q: sc.Permute(p["shape"], tuple(p["axes"])),
         lambda p, q, x: x.reshape(p["shape"]).transpose(p["axes"]).ravel(),
         uses_kernel=False,
+        symbolic_size=lambda p, n: ({**p, "shape": (n, *p["shape"][1:])}, p["shape"][0]),
     ),
 ]
 
@@ -321,8 +354,44 @@ POOLING_FACTORIES = [
     ),
 ]
 
-#: Every operator class symconv has.
-ALL_FACTORIES = FACTORIES + LAYER_FACTORIES + BORDER_FACTORIES + POOLING_FACTORIES
+
+#: The sampling relatives and the polyphase sum (used by the catalogue's identities).
+RELATIVE_FACTORIES = [
+    Factory(
+        "MultiplesProjector",
+        st.fixed_dictionaries({"n": small, "k": factor}),
+        lambda p, q: MultiplesProjector(p["n"], p["k"]),
+        lambda p, q, x: ref.multiples_projector(x, p["k"]),
+        uses_kernel=False,
+    ),
+    Factory(
+        "NearestUpsample",
+        st.fixed_dictionaries({"n": small, "k": factor}),
+        lambda p, q: NearestUpsample(p["n"], p["k"]),
+        lambda p, q, x: ref.nearest_upsample(x, p["k"]),
+        uses_kernel=False,
+    ),
+    Factory(
+        "BlockSum",
+        st.fixed_dictionaries({"n": small, "k": factor}),
+        lambda p, q: BlockSum(p["n"], p["k"]),
+        lambda p, q, x: ref.block_sum(x, p["k"]),
+        uses_kernel=False,
+    ),
+    Factory(
+        "PhaseSum",
+        st.fixed_dictionaries({"m": st.integers(1, 5), "n": st.integers(1, 6), "s": factor}),
+        lambda p, q: PhaseSum(family("q", len(q)), p["n"], p["s"]),
+        lambda p, q, x: ref.phase_sum(q, x, p["s"]),
+        taps=lambda m: family("q", m).taps(),
+        closed_transpose=False,
+    ),
+]
+
+#: Every operator class symconv has (tests/test_operator_contract.py checks that).
+ALL_FACTORIES = (
+    FACTORIES + LAYER_FACTORIES + BORDER_FACTORIES + POOLING_FACTORIES + RELATIVE_FACTORIES
+)
 
 
 def kernel_length(params: Params) -> int:

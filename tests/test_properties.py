@@ -17,7 +17,7 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from operator_registry import ALL_FACTORIES, Factory, kernel_length
+from operator_registry import ALL_FACTORIES, Factory
 
 import symconv as sc
 
@@ -48,7 +48,7 @@ def with_output(draw: st.DrawFn, rows: int) -> sc.Operator:
 def _product(factory: Factory, data: st.DataObject) -> tuple[sp.MatrixExpr, tuple, list]:
     """``C @ A @ B`` with A from ``factory``; its kernel; and the three factors."""
     params = data.draw(factory.params)
-    q = sc.kernel("q", kernel_length(params))
+    q = factory.kernel(params)
     middle = factory.build(params, q)
     right = data.draw(with_output(int(middle.cols)))  # B's rows are A's columns
     left = data.draw(with_output(int(middle.rows))).T  # C = Dᵀ: its columns are A's rows
@@ -114,16 +114,14 @@ def test_operators_and_products_pickle(factory: Factory, data: st.DataObject) ->
 def test_symbolic_sizes_substitute_in_products(factory: Factory, data: st.DataObject) -> None:
     """A product built at a symbolic size becomes, under subs, the one built at a number."""
     params = data.draw(factory.params)
-    if "n" not in params or factory.name == "Upsample":
-        params = {"n": params.get("n", 3)}  # Flip(n) stands in (Upsample's length ties to n)
-        factory = next(f for f in ALL_FACTORIES if f.name == "Flip")
     n = sp.Symbol("n", integer=True, positive=True)
-    q = sc.kernel("q", kernel_length(params))
-    symbolic = factory.build({**params, "n": n}, q)
+    q = factory.kernel(params)
+    symbolic_params, value = factory.symbolic_size(params, n)
+    symbolic = factory.build(symbolic_params, q)
     concrete = factory.build(params, q)
     product = sp.MatMul(symbolic.T, symbolic)
-    substituted = product.subs(n, params["n"])
-    assert symbolic.subs(n, params["n"]) == concrete
+    substituted = product.subs(n, value)
+    assert symbolic.subs(n, value) == concrete
     # The transpose may take another closed form at a concrete size (Corrᵀ is a Conv at
     # stride 1): the same map, compared as matrices.
     assert sc.explicit(substituted) == sc.explicit(concrete).T * sc.explicit(concrete)

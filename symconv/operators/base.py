@@ -8,6 +8,8 @@ addition that check shapes for symbolic sizes too and say what mismatched.
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 from sympy.matrices.expressions import MatPow
 from sympy.matrices.expressions.matexpr import MatrixExpr
@@ -197,6 +199,14 @@ class Operator(MatrixExpr):
             wanted = tuple(int(v) for v in (column if len(col_axes) > 1 else (j,)))
             return sp.Add(*(c for c, col in evaluate(self, index) if col == wanted))
         column_flat = sp.sympify(j) if len(col_axes) == 1 else flat_index(column, col_axes)
+        concrete = (sp.sympify(i), column_flat, *(sp.sympify(d) for d in self.shape))
+        if all(value.is_Integer for value in concrete):
+            # At concrete indices and sizes, evaluate the terms: SymPy's Sum.doit over the
+            # guards of bound indices is not reliable (it lost a PhaseSum tap) and
+            # as_explicit() wants numbers, not unevaluated sums.
+            return sp.Add(
+                *(c for c, col in _row(self, index) if flat_index(col, col_axes) == column_flat)
+            )
         total = sp.Integer(0)
         for c, col, guards in self.index_map(index):
             bound = sorted(_dummies(c, col, guards), key=str)
@@ -274,6 +284,11 @@ class Operator(MatrixExpr):
         from symconv.printing.latex import latex
 
         return latex(self)
+
+
+@functools.lru_cache(maxsize=4096)  # as_explicit() asks for every entry of a row in turn
+def _row(op: Operator, index: tuple) -> list:
+    return evaluate(op, index)
 
 
 def _dummies(c: object, col: tuple, guards: object) -> set:

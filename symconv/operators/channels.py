@@ -444,7 +444,7 @@ class CorrNd(Operator):
 
     @property
     def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
-        """(output channels, *output size) and (input channels, *size)."""
+        """The output axes (channels, then the output size) and the input axes (channels, size)."""
         c_out, c_in = self.channels
         return (c_out, *self.output_size), (c_in, *self.size)
 
@@ -621,7 +621,7 @@ class ConvTransposeNd(Operator):
 
     @property
     def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
-        """(output channels, *output size) and (input channels, *size)."""
+        """The output axes (channels, then the output size) and the input axes (channels, size)."""
         c_out, c_in = self.channels
         return (c_out, *self.output_size), (c_in, *self.size)
 

@@ -223,9 +223,6 @@ class PhaseSum(Operator):
             return polyphase(self.size, self.kernel.array()[0, 0].tolist(), self.stride)
         return polyphase(self.size, self.kernel.taps(), self.stride)
 
-    def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
-        return self.doit()._entry(i, j)
-
     def _eval_transpose(self) -> sp.MatrixExpr:
         # Σᵥ of transposed phases has no single-operator closed form with s symbolic; at
         # concrete sizes doit() is the explicit sum, whose transpose SymPy distributes.

@@ -1,7 +1,7 @@
 """The reference oracle: every operator applied to a block of vectors, matrix-free.
 
-The numeric tier checks identities against this module, so it is written
-like JAX's ``lax_reference.py``: small NumPy code read directly off the index
+The numeric tier checks identities against this module, so its references are
+written like JAX's ``lax_reference.py``: small NumPy code read directly off the index
 formulas of the conventions (0-indexed, row-major, channel-major), sharing
 no code with ``symconv.operators``, :mod:`symconv.matrices`,
 :mod:`symconv.numeric` or :mod:`symconv.sizes`. An operator is read only
@@ -14,10 +14,16 @@ non-zeros, so a 64×64 image or a length-8192 signal takes milliseconds.
 The transpose is a reference adjoint (the scatter that mirrors each gather),
 never a transposed matrix.
 
-Registration is explicit: :data:`REFERENCES` below names every operator
-class the package has, including the catalogue's own operators (by class
-name, so this module imports none of them and importing it changes
-nothing elsewhere).
+:data:`REFERENCES` below names every operator class of the package, keyed by
+the class itself (the classes are imported as keys only: none of their code runs
+here). An operator class without an entry (a new one, or a user's own) is read
+through its index map instead, evaluated at each row by
+:func:`symconv.operators.index_map.evaluate` (SymPy, once per operator: slower than
+the NumPy references) and applied as a gather, so a new operator needs no edit here.
+That reading is independent of the operator's fast paths and of SymPy's matrix
+algebra, but not of its index map: for such a class the numeric tier checks an
+identity under the meaning the index map states, and the generic tests (the
+operator against an independent loop) check that meaning.
 
 Examples
 --------
@@ -34,6 +40,7 @@ array([1., 2.])
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -53,6 +60,35 @@ from sympy.matrices.expressions import (
 
 from symconv import limits
 from symconv.errors import ParameterError
+from symconv.operators import (
+    AdaptiveAvgPool,
+    AdaptiveAvgPoolTranspose,
+    AvgPool,
+    AvgPoolTranspose,
+    BlockSum,
+    BorderFold,
+    BorderPad,
+    Conv,
+    ConvTranspose,
+    ConvTransposeNd,
+    Corr,
+    CorrNd,
+    Crop,
+    Downsample,
+    Flip,
+    Fold,
+    MultiplesProjector,
+    NearestUpsample,
+    Operator,
+    Pad,
+    Permute,
+    PhaseSum,
+    PixelShuffle,
+    PixelUnshuffle,
+    Unfold,
+    Upsample,
+)
+from symconv.operators.index_map import evaluate
 
 __all__ = ["REFERENCES", "Reference", "adjoint", "apply", "dense", "shape"]
 
@@ -409,59 +445,60 @@ def _fold_back(op: object, y: np.ndarray, values: Values) -> np.ndarray:
     return out
 
 
-#: Every operator class the package has, by class name (so nothing needs importing).
-REFERENCES: dict[str, Reference] = {
+#: Every operator class the package has (an operator of another class is read through
+#: its index map, ``_index_map_reference``).
+REFERENCES: dict[type, Reference] = {
     # (↓ₖx)_i = x_{k·i}, i < ⌈n/k⌉.
-    "Downsample": Reference(
+    Downsample: Reference(
         lambda op: (-(-_n(op) // _k(op)), _n(op)),
         lambda op, x, v: x[:: _k(op)],
         lambda op, y, v: _placed(_n(op), slice(None, None, _k(op)), y),
     ),
     # (↑ₖx)_i = x_{i/k} if k | i else 0, i < length.
-    "Upsample": Reference(
+    Upsample: Reference(
         lambda op: (_int(op.args[2]), _n(op)),
         lambda op, x, v: _placed(_int(op.args[2]), _upsample_rows(op), x),
         lambda op, y, v: y[_upsample_rows(op)],
     ),
     # lo zeros, x, hi zeros.
-    "Pad": Reference(
+    Pad: Reference(
         lambda op: (_n(op) + sum(_lo_hi(op)), _n(op)),
         lambda op, x, v: np.concatenate([_zeros(_lo_hi(op)[0], x), x, _zeros(_lo_hi(op)[1], x)]),
         lambda op, y, v: y[_lo_hi(op)[0] : _lo_hi(op)[0] + _n(op)],
     ),
     # x_lo … x_{n−hi−1}.
-    "Crop": Reference(
+    Crop: Reference(
         lambda op: (_n(op) - sum(_lo_hi(op)), _n(op)),
         lambda op, x, v: x[_lo_hi(op)[0] : _n(op) - _lo_hi(op)[1]],
         lambda op, y, v: _placed(_n(op), slice(_lo_hi(op)[0], _n(op) - _lo_hi(op)[1]), y),
     ),
     # (Jx)_i = x_{n−1−i}; J is symmetric.
-    "Flip": Reference(
+    Flip: Reference(
         lambda op: (_n(op), _n(op)), lambda op, x, v: x[::-1], lambda op, y, v: y[::-1]
     ),
-    "Conv": Reference(_conv_shape, _conv_apply, _conv_adjoint),
-    "Corr": _layer_reference(_corr_1d),
+    Conv: Reference(_conv_shape, _conv_apply, _conv_adjoint),
+    Corr: _layer_reference(_corr_1d),
     # Defined as the transpose of Corr(q, n_out, (lo, hi), s, d).
-    "ConvTranspose": _layer_reference(_conv_transpose_1d, transposed=True),
-    "CorrNd": _layer_reference(_corr_nd),
-    "ConvTransposeNd": _layer_reference(_conv_transpose_nd, transposed=True),
-    "Permute": _permute_reference(),
+    ConvTranspose: _layer_reference(_conv_transpose_1d, transposed=True),
+    CorrNd: _layer_reference(_corr_nd),
+    ConvTransposeNd: _layer_reference(_conv_transpose_nd, transposed=True),
+    Permute: _permute_reference(),
     # Sampling relatives and the polyphase sum.
-    "MultiplesProjector": Reference(lambda op: (_n(op), _n(op)), _multiples, _multiples),
+    MultiplesProjector: Reference(lambda op: (_n(op), _n(op)), _multiples, _multiples),
     # (Nx)_i = x_{⌊i/k⌋}: repeat each sample k times; the adjoint sums each run of k.
-    "NearestUpsample": Reference(
+    NearestUpsample: Reference(
         lambda op: (_k(op) * _n(op), _n(op)),
         lambda op, x, v: np.repeat(x, _k(op), axis=0),
         lambda op, y, v: y.reshape(_n(op), _k(op), y.shape[-1]).sum(axis=1),
     ),
-    # (By)_j = Σ_{r<k} y_{kj+r}: the sum of each block of k; the adjoint repeats.
-    "BlockSum": Reference(
+    # y_j = Σ_{r<k} x_{kj+r}: the sum of each run of k; the adjoint repeats each sample k times.
+    BlockSum: Reference(
         lambda op: (_n(op), _k(op) * _n(op)),
         lambda op, x, v: x.reshape(_n(op), _k(op), x.shape[-1]).sum(axis=1),
         lambda op, y, v: np.repeat(y, _k(op), axis=0),
     ),
     # The s polyphase convolutions of the sub-pixel form, interleaved (output s(n−1) + m).
-    "PhaseSum": Reference(
+    PhaseSum: Reference(
         lambda op: (
             _int(op.args[2][0]) * (_int(op.args[1][0]) - 1) + len(op.args[0].taps()),
             _int(op.args[1][0]),
@@ -470,17 +507,63 @@ REFERENCES: dict[str, Reference] = {
         _phase_sum_adjoint,
     ),
     # Padding modes: x gathered at NumPy's padding of the indices; the transpose scatters.
-    "BorderPad": Reference(
+    BorderPad: Reference(
         lambda op: (_n(op) + sum(_lo_hi(op)), _n(op)),
         lambda op, x, v: x[_border_sources(op)],
         _fold_back,
     ),
-    "BorderFold": Reference(
+    BorderFold: Reference(
         lambda op: (_n(op), _n(op) + sum(_lo_hi(op))),
         _fold_back,
         lambda op, y, v: y[_border_sources(op)],
     ),
 }
+
+
+@functools.lru_cache(maxsize=64)  # the numeric tier applies one operator many times
+def _index_map_entries(op: Operator) -> tuple[np.ndarray, np.ndarray, list[sp.Expr]]:
+    """(rows, columns, coefficients) of an operator's non-zero terms, row by row."""
+    row_dims, col_dims = ([_int(d) for d in dims] for dims in op.index_dims)
+    rows, cols, coefficients = [], [], []
+    for r, index in enumerate(itertools.product(*map(range, row_dims))):
+        for coefficient, column in evaluate(op, index):
+            if not all(0 <= c < d for c, d in zip(column, col_dims)):
+                raise ParameterError(
+                    "expr", op, f"an index map inside the columns (row {index} reads {column})"
+                )
+            rows.append(r)
+            cols.append(int(np.ravel_multi_index(column, col_dims)))
+            coefficients.append(coefficient)
+    return np.array(rows, dtype=int), np.array(cols, dtype=int), coefficients
+
+
+def _index_map_reference() -> Reference:
+    """An operator read through its index map: a gather of its terms, the adjoint a scatter."""
+
+    def shape_of(op: Operator) -> Shape:
+        return _int(op.rows), _int(op.cols)
+
+    def forward(op: Operator, x: np.ndarray, values: Values) -> np.ndarray:
+        rows, cols, coefficients = _index_map_entries(op)
+        weights = np.array([_number(c, values) for c in coefficients])
+        return _gather(shape_of(op)[0], rows, cols, weights, x)
+
+    def backward(op: Operator, y: np.ndarray, values: Values) -> np.ndarray:
+        rows, cols, coefficients = _index_map_entries(op)
+        weights = np.array([_number(c, values) for c in coefficients])
+        return _gather(shape_of(op)[1], cols, rows, weights, y)
+
+    return Reference(shape_of, forward, backward)
+
+
+_INDEX_MAP = _index_map_reference()
+
+
+def _reference(expr: object) -> Reference | None:
+    """The reference of an operator: its entry in REFERENCES, else its index map."""
+    if type(expr) in REFERENCES:
+        return REFERENCES[type(expr)]
+    return _INDEX_MAP if isinstance(expr, Operator) else None
 
 
 # --- expressions: products, sums, transposes, powers, Kronecker products ------------
@@ -542,9 +625,9 @@ def shape(expr: object) -> Shape:
     >>> shape(Downsample(5, 2) @ Flip(5))
     (3, 5)
     """
-    name = type(expr).__name__
-    if name in REFERENCES:
-        return REFERENCES[name].shape(expr)
+    reference = _reference(expr)
+    if reference is not None:
+        return reference.shape(expr)
     if isinstance(expr, sp.MatrixBase):
         return expr.shape
     if isinstance(expr, (Identity, ZeroMatrix, OneMatrix)):
@@ -583,9 +666,9 @@ def shape(expr: object) -> Shape:
 
 
 def _apply(expr: object, x: np.ndarray, values: Values) -> np.ndarray:
-    name = type(expr).__name__
-    if name in REFERENCES:
-        return REFERENCES[name].apply(expr, x, values)
+    reference = _reference(expr)
+    if reference is not None:
+        return reference.apply(expr, x, values)
     if isinstance(expr, sp.MatrixBase):
         rows, cols, weights = _explicit(expr, values)
         return _gather(expr.rows, rows, cols, weights, x)
@@ -615,9 +698,9 @@ def _apply(expr: object, x: np.ndarray, values: Values) -> np.ndarray:
 
 
 def _adjoint(expr: object, y: np.ndarray, values: Values) -> np.ndarray:
-    name = type(expr).__name__
-    if name in REFERENCES:
-        return REFERENCES[name].adjoint(expr, y, values)
+    reference = _reference(expr)
+    if reference is not None:
+        return reference.adjoint(expr, y, values)
     if isinstance(expr, sp.MatrixBase):
         rows, cols, weights = _explicit(expr, values)
         return _gather(expr.cols, cols, rows, weights, y)
@@ -796,13 +879,13 @@ def _unfold_entries(op: object, transposed: bool = False) -> tuple:
 
 REFERENCES.update(
     {
-        "AvgPool": _sparse_reference(_avg_pool_entries),
-        "AvgPoolTranspose": _sparse_reference(lambda op: _avg_pool_entries(op, True)),
-        "AdaptiveAvgPool": _sparse_reference(_adaptive_entries),
-        "AdaptiveAvgPoolTranspose": _sparse_reference(lambda op: _adaptive_entries(op, True)),
-        "PixelShuffle": _sparse_reference(lambda op: _shuffle_entries(*_shuffle_args(op))),
-        "PixelUnshuffle": _sparse_reference(_unshuffle_entries),
-        "Unfold": _sparse_reference(_unfold_entries),
-        "Fold": _sparse_reference(lambda op: _unfold_entries(op, True)),
+        AvgPool: _sparse_reference(_avg_pool_entries),
+        AvgPoolTranspose: _sparse_reference(lambda op: _avg_pool_entries(op, True)),
+        AdaptiveAvgPool: _sparse_reference(_adaptive_entries),
+        AdaptiveAvgPoolTranspose: _sparse_reference(lambda op: _adaptive_entries(op, True)),
+        PixelShuffle: _sparse_reference(lambda op: _shuffle_entries(*_shuffle_args(op))),
+        PixelUnshuffle: _sparse_reference(_unshuffle_entries),
+        Unfold: _sparse_reference(_unfold_entries),
+        Fold: _sparse_reference(lambda op: _unfold_entries(op, True)),
     }
 )
