@@ -355,6 +355,114 @@ POOLING_FACTORIES = [
 ]
 
 
+def _pool_call(p: Params, x: np.ndarray) -> np.ndarray:
+    return ref.avg_pool(x, p["k"], p["s"], p["lo"], p["hi"], p["ceil"], p["divisor"])
+
+
+def _pool(cls: type, p: Params) -> sc.Operator:
+    return cls(p["n"], p["k"], p["s"], p["lo"], p["hi"], p["ceil"], p["divisor"])
+
+
+@st.composite
+def shuffle_params(draw: st.DrawFn) -> Params:
+    rank = draw(st.integers(1, 2))
+    size = tuple(draw(st.lists(st.integers(1, 3), min_size=rank, max_size=rank)))
+    return {"size": size, "r": draw(st.integers(1, 3)), "c": draw(st.integers(1, 2))}
+
+
+@st.composite
+def block_params(draw: st.DrawFn) -> Params:
+    rank = draw(st.integers(1, 2))
+    kernel = tuple(draw(st.lists(st.integers(1, 3), min_size=rank, max_size=rank)))
+    dilation = tuple(draw(st.lists(st.integers(1, 2), min_size=rank, max_size=rank)))
+    padding = tuple(draw(st.lists(st.integers(0, 1), min_size=rank, max_size=rank)))
+    stride = tuple(draw(st.lists(st.integers(1, 2), min_size=rank, max_size=rank)))
+    size = tuple(  # at least one block on every axis
+        draw(st.integers(max(1, d * (k - 1) + 1 - 2 * pad), 5))
+        for k, d, pad in zip(kernel, dilation, padding)
+    )
+    return {
+        "size": size,
+        "kernel": kernel,
+        "dilation": dilation,
+        "padding": padding,
+        "stride": stride,
+        "c": draw(st.integers(1, 2)),
+    }
+
+
+def _blocks(cls: type, p: Params) -> sc.Operator:
+    pads = tuple((pad, pad) for pad in p["padding"])
+    return cls(p["size"], p["kernel"], p["dilation"], pads, p["stride"], p["c"])
+
+
+def _unfold_call(p: Params, x: np.ndarray) -> np.ndarray:
+    return ref.unfold(x, p["size"], p["kernel"], p["dilation"], p["padding"], p["stride"], p["c"])
+
+
+def _first_axis(p: Params, n: sp.Symbol, scale: int = 1) -> tuple[Params, int]:
+    size = p["size"]
+    return {**p, "size": (scale * n, *size[1:])}, size[0] // scale
+
+
+#: The transposes of pooling, and the rearrangements (pixel shuffle, unfold/fold), N-D.
+REARRANGE_FACTORIES = [
+    Factory(
+        "AvgPoolTranspose",
+        avg_pool_params(),
+        lambda p, q: _pool(sc.operators.AvgPoolTranspose, p),
+        lambda p, q, x: ref.adjoint(lambda v: _pool_call(p, v), p["n"], x),
+        uses_kernel=False,
+    ),
+    Factory(
+        "AdaptiveAvgPoolTranspose",
+        st.fixed_dictionaries({"n": small, "length": st.integers(1, 10)}),
+        lambda p, q: sc.operators.AdaptiveAvgPoolTranspose(p["n"], p["length"]),
+        lambda p, q, x: ref.adjoint(lambda v: ref.adaptive_avg_pool(v, p["length"]), p["n"], x),
+        uses_kernel=False,
+    ),
+    Factory(
+        "PixelShuffle",
+        shuffle_params(),
+        lambda p, q: sc.PixelShuffle(p["size"], p["r"], p["c"]),
+        lambda p, q, x: ref.pixel_shuffle(x, p["size"], p["r"], p["c"]),
+        uses_kernel=False,
+        symbolic_size=_first_axis,
+    ),
+    Factory(
+        "PixelUnshuffle",
+        shuffle_params(),
+        # Built on the shuffled size (multiples of r), the transpose of the shuffle.
+        lambda p, q: sc.PixelUnshuffle(tuple(n * p["r"] for n in p["size"]), p["r"], p["c"]),
+        lambda p, q, x: ref.adjoint(
+            lambda v: ref.pixel_shuffle(v, p["size"], p["r"], p["c"]),
+            p["c"] * p["r"] ** len(p["size"]) * int(np.prod(p["size"])),
+            x,
+        ),
+        uses_kernel=False,
+        symbolic_size=_first_axis,
+    ),
+    Factory(
+        "Unfold",
+        block_params(),
+        lambda p, q: _blocks(sc.Unfold, p),
+        lambda p, q, x: _unfold_call(p, x),
+        uses_kernel=False,
+        symbolic_size=_first_axis,
+    ),
+    Factory(
+        "Fold",
+        block_params(),
+        lambda p, q: _blocks(sc.Fold, p),
+        lambda p, q, x: ref.adjoint(
+            lambda v: _unfold_call(p, v), p["c"] * int(np.prod(p["size"])), x
+        ),
+        uses_kernel=False,
+        symbolic_size=_first_axis,
+    ),
+]
+
+
 #: The sampling relatives and the polyphase sum (used by the catalogue's identities).
 RELATIVE_FACTORIES = [
     Factory(
@@ -390,7 +498,12 @@ RELATIVE_FACTORIES = [
 
 #: Every operator class symconv has (tests/test_operator_contract.py checks that).
 ALL_FACTORIES = (
-    FACTORIES + LAYER_FACTORIES + BORDER_FACTORIES + POOLING_FACTORIES + RELATIVE_FACTORIES
+    FACTORIES
+    + LAYER_FACTORIES
+    + BORDER_FACTORIES
+    + POOLING_FACTORIES
+    + REARRANGE_FACTORIES
+    + RELATIVE_FACTORIES
 )
 
 

@@ -285,3 +285,9 @@ def unfold(x, size, kernel, dilation, padding, stride, c):
                 if all(0 <= w < n for w, n in zip(where, size)):
                     out[(ch, *t, *block)] = image[(ch, *where)]
     return out.ravel()
+
+
+def adjoint(forward, n_in: int, y: np.ndarray) -> np.ndarray:
+    """Aᵀy for the linear map ``forward`` on ℝ^n_in: its matrix from unit vectors, transposed."""
+    matrix = np.stack([forward(e) for e in np.eye(n_in)], axis=1)
+    return matrix.T @ y
