@@ -15,7 +15,7 @@ from __future__ import annotations
 from sympy.matrices.expressions import Transpose
 
 from symconv import BorderPad, Conv, Corr, catalogue, explicit, kernel
-from symconv.cli.prove import format_derivation
+from symconv.printing.text import format_derivation
 from symconv.derivation import Derivation, Verdict
 
 NAME = "circular-corr-transpose"

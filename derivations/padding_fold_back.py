@@ -16,7 +16,7 @@ from __future__ import annotations
 from sympy.matrices.expressions import MatAdd, MatMul, Transpose
 
 from symconv import BorderPad, Crop, Flip, Pad, catalogue, explicit
-from symconv.cli.prove import format_derivation
+from symconv.printing.text import format_derivation
 from symconv.derivation import Derivation, Verdict
 
 NAME = "padding-fold-back"

@@ -25,7 +25,7 @@ ENTRY_POINTS = [
     "symconv.proof",
     "symconv.matrices",
     "symconv.numeric",
-    "symconv.latex",
+    "symconv.printing.latex",
     "symconv.parse",
     "symconv.cli",
     "symconv.frameworks.torch",
@@ -38,7 +38,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.kernels import family
-from symconv.latex import latex
+from symconv.printing.latex import latex
 from symconv.matrices import explicit
 from symconv.numeric import lambdify
 from symconv.operators import BlockSum, NearestUpsample, PhaseSum
