@@ -6,6 +6,9 @@ for every n, k, s and padding lo, hi < k (the symbolic tier shows it with all fi
 Its other two settings are not: the smallest counterexamples of each are found below by
 exhaustive search (sources: the PyTorch ``AvgPool1d`` documentation; Dumoulin & Visin,
 "A guide to convolution arithmetic for deep learning", 2016, section 5).
+
+Source: PyTorch torch.nn.AvgPool1d documentation; Dumoulin & Visin (2016), "A guide to
+convolution arithmetic for deep learning", section 5 (pooling arithmetic).
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ correlation with q is circular *convolution* with q, the padding swapped to (hi,
 PyTorch's ConvTranspose refuses non-zero padding modes (pytorch#46027); this is the map
 it would have to compute. Below, n = 5, m = 3, lo = 0, in plain code; the catalogue's
 argument covers every n, m and split.
+
+Source: PyTorch Conv1d/2d/3d(padding_mode='circular'); circulant matrices (Gray, Toeplitz
+and Circulant Matrices: A Review, 2006).
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from __future__ import annotations
 from sympy.matrices.expressions import Transpose
 
 from symconv import BorderPad, Conv, Corr, catalogue, explicit, kernel
-from symconv.printing.text import format_derivation
 from symconv.derivation import Derivation, Verdict
+from symconv.printing.text import format_derivation
 
 NAME = "circular-corr-transpose"
 

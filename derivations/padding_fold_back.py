@@ -9,6 +9,9 @@ sample is the mirror), flipped (symmetric, the edge sample repeated), summed ont
 edge sample (replicate), or shifted by n (circular). Below, reflect padding of ℝ⁴ by
 (2, 1), built both ways in plain code; the catalogue checks every n and every pad within
 one period.
+
+Source: PyTorch F.pad and TensorFlow tf.pad (their gradients: reflection_pad1d_backward,
+MirrorPadGrad); the reflect/replicate/circular modes of PyTorch's Conv layers.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from __future__ import annotations
 from sympy.matrices.expressions import MatAdd, MatMul, Transpose
 
 from symconv import BorderPad, Crop, Flip, Pad, catalogue, explicit
-from symconv.printing.text import format_derivation
 from symconv.derivation import Derivation, Verdict
+from symconv.printing.text import format_derivation
 
 NAME = "padding-fold-back"
 

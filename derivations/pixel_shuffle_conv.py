@@ -6,6 +6,10 @@ convolution with stride r whose kernel interleaves the r output phases:
 K[i, o, (m − 1 − t)·r + v] = w[o·r + v, i, t], with padding ((m − 1 − lo)·r, (m − 1 − hi)·r).
 Shown for all n at the given kernel length, factor, padding and channels (row forms with
 n symbolic); exact with symbolic weights on the grid, and against the numeric oracle.
+
+Source: Shi et al. (2016), "Is the deconvolution layer the same as a convolutional layer?";
+Shi et al. (2016), "Real-time single image and video super-resolution using an efficient
+sub-pixel convolutional neural network".
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ a weight of c_in·r input channels equals a convolution with stride r on the ful
 input, with the kernel K[o, i, t·r + v] = w[o, i·r + v, t] and padding (lo·r, hi·r).
 Shown for all n at the given kernel length, factor, padding and channels (row forms with
 n symbolic); exact with symbolic weights on the grid, and against the numeric oracle.
+
+Source: Shi et al. (2016), "Is the deconvolution layer the same as a convolutional layer?"
+(the inverse of the sub-pixel layer).
 """
 
 from __future__ import annotations

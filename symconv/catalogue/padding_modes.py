@@ -67,7 +67,7 @@ def _fold_sides(n: int, lo: int, hi: int, mode: str = "reflect") -> tuple:
 _FOLD = Rule(
     "fold-back",
     "each padded sample goes back onto the input sample it copies",
-    r"\text{each padded sample is added onto its source}",
+    r"\text{copies added to their sources}",
 )
 
 
