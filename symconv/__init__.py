@@ -20,28 +20,16 @@ from symconv.kernels import kernel, signal
 from symconv.matrices import explicit
 from symconv.network import Network
 from symconv.numeric import lambdify
-from symconv.operators import (
-    AdaptiveAvgPool,
-    AvgPool,
-    BorderFold,
-    BorderPad,
-    Conv,
-    ConvTranspose,
-    ConvTransposeNd,
-    Corr,
-    CorrNd,
-    Crop,
-    Downsample,
-    Flip,
-    Fold,
-    Operator,
-    Pad,
-    Permute,
-    PixelShuffle,
-    PixelUnshuffle,
-    Unfold,
-    Upsample,
-)
+from symconv.operators.base import Operator
+from symconv.operators.channels import ConvTransposeNd, CorrNd
+from symconv.operators.convolution import Conv, ConvTranspose, Corr
+from symconv.operators.flip import Flip
+from symconv.operators.grid import Permute
+from symconv.operators.padding import Crop, Pad
+from symconv.operators.padding_modes import BorderFold, BorderPad
+from symconv.operators.pooling import AdaptiveAvgPool, AvgPool
+from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
+from symconv.operators.sampling import Downsample, Upsample
 from symconv.printing.latex import latex
 from symconv.proof import Proof, prove
 

@@ -43,16 +43,10 @@ from symconv.derivation import Tier, TierResult
 from symconv.errors import ParameterError
 from symconv.kernels import as_kernel, dilate, ones
 from symconv.matrices import sparse_matrix
-from symconv.operators import (
-    Conv,
-    ConvTranspose,
-    Corr,
-    Crop,
-    Downsample,
-    Operator,
-    Pad,
-    Upsample,
-)
+from symconv.operators.base import Operator
+from symconv.operators.convolution import Conv, ConvTranspose, Corr
+from symconv.operators.padding import Crop, Pad
+from symconv.operators.sampling import Downsample, Upsample
 
 __all__ = [
     "AffineMap",

@@ -33,16 +33,11 @@ from symconv import _validate
 from symconv.errors import SymconvError
 from symconv.kernels import flip, ones
 from symconv.matrices import explicit
-from symconv.operators import (
-    Conv,
-    ConvTranspose,
-    ConvTransposeNd,
-    Corr,
-    Downsample,
-    Pad,
-    Upsample,
-)
+from symconv.operators.channels import ConvTransposeNd
+from symconv.operators.convolution import Conv, ConvTranspose, Corr
 from symconv.operators.grid import crop_nd
+from symconv.operators.padding import Pad
+from symconv.operators.sampling import Downsample, Upsample
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -48,21 +48,14 @@ from symconv import limits
 from symconv._densepoly import DensePolyMatrix, TooLargeError
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix, supports
 from symconv.errors import ParameterError, ShapeMismatchError
-from symconv.operators import (
-    Conv,
-    ConvTranspose,
-    Corr,
-    Crop,
-    Downsample,
-    Flip,
-    Operator,
-    Pad,
-    Upsample,
-)
-from symconv.operators.base import expand_power
+from symconv.operators.base import Operator, expand_power
 from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape
+from symconv.operators.convolution import Conv, ConvTranspose, Corr
+from symconv.operators.flip import Flip
 from symconv.operators.grid import Permute
 from symconv.operators.index_map import evaluate, flat_index
+from symconv.operators.padding import Crop, Pad
+from symconv.operators.sampling import Downsample, Upsample
 
 #: Either fast representation; both support transpose, @, +, scale and kron.
 Matrix = TypeVar("Matrix", PolyMatrix, DensePolyMatrix)

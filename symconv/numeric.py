@@ -49,23 +49,15 @@ from sympy.matrices.expressions import (
 from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.matrices import derived_entries, explicit
-from symconv.operators import (
-    BorderFold,
-    BorderPad,
-    Conv,
-    ConvTranspose,
-    Corr,
-    Crop,
-    Downsample,
-    Flip,
-    Operator,
-    Pad,
-    Upsample,
-)
-from symconv.operators.base import expand_power
+from symconv.operators.base import Operator, expand_power
 from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape, flat
+from symconv.operators.convolution import Conv, ConvTranspose, Corr
+from symconv.operators.flip import Flip
 from symconv.operators.grid import Permute
+from symconv.operators.padding import Crop, Pad
+from symconv.operators.padding_modes import BorderFold, BorderPad
 from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
+from symconv.operators.sampling import Downsample, Upsample
 
 __all__ = [
     "DENSE_LIMIT",

@@ -37,17 +37,12 @@ from symconv import (
 from symconv.errors import ParameterError
 from symconv.kernels import family
 from symconv.matrices import sparse_matrix
-from symconv.operators import (
-    BlockSum,
-    MultiplesProjector,
-    NearestUpsample,
-    Operator,
-    PhaseSum,
-    operator_classes,
-)
+from symconv.operators.base import Operator, operator_classes
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.grid import Permute, pad_nd, upsample_nd
 from symconv.operators.index_map import within
+from symconv.operators.polyphase import PhaseSum
+from symconv.operators.sampling import BlockSum, MultiplesProjector, NearestUpsample
 from symconv.proof import oracle
 from symconv.proof.tiers import Instance, numeric_tier
 

@@ -23,16 +23,10 @@ from symconv.catalogue._common import (
 from symconv.catalogue.entry import Entry, chain_from_script, grid
 from symconv.derivation import Rule, Step
 from symconv.errors import ParameterError
-from symconv.operators import (
-    Conv,
-    ConvTranspose,
-    Downsample,
-    NearestUpsample,
-    PhaseSum,
-    Upsample,
-)
 from symconv.operators.channels import ConvTransposeNd, WeightFamily
-from symconv.operators.polyphase import polyphase
+from symconv.operators.convolution import Conv, ConvTranspose
+from symconv.operators.polyphase import PhaseSum, polyphase
+from symconv.operators.sampling import Downsample, NearestUpsample, Upsample
 from symconv.proof.symbolic import BoundedSymbol
 
 __all__ = ["ENTRIES"]

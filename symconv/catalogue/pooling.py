@@ -26,15 +26,11 @@ from symconv.catalogue._common import K_RANGE, N_RANGE, at_least, param
 from symconv.catalogue.entry import Entry, argued, grid
 from symconv.derivation import Rule, Step, Tier
 from symconv.errors import SymconvError
-from symconv.operators import (
-    AvgPool,
-    ConvTransposeNd,
-    Corr,
-    CorrNd,
-    PixelShuffle,
-    PixelUnshuffle,
-)
+from symconv.operators.channels import ConvTransposeNd, CorrNd
+from symconv.operators.convolution import Corr
 from symconv.operators.index_map import bound_assignments, product
+from symconv.operators.pooling import AvgPool
+from symconv.operators.rearrange import PixelShuffle, PixelUnshuffle
 from symconv.proof.counterexample import first_difference
 from symconv.proof.symbolic import BoundedSymbol
 

@@ -60,35 +60,29 @@ from sympy.matrices.expressions import (
 
 from symconv import limits
 from symconv.errors import ParameterError
-from symconv.operators import (
+from symconv.operators.base import Operator
+from symconv.operators.channels import ConvTransposeNd, CorrNd
+from symconv.operators.convolution import Conv, ConvTranspose, Corr
+from symconv.operators.flip import Flip
+from symconv.operators.grid import Permute
+from symconv.operators.index_map import evaluate
+from symconv.operators.padding import Crop, Pad
+from symconv.operators.padding_modes import BorderFold, BorderPad
+from symconv.operators.polyphase import PhaseSum
+from symconv.operators.pooling import (
     AdaptiveAvgPool,
     AdaptiveAvgPoolTranspose,
     AvgPool,
     AvgPoolTranspose,
+)
+from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
+from symconv.operators.sampling import (
     BlockSum,
-    BorderFold,
-    BorderPad,
-    Conv,
-    ConvTranspose,
-    ConvTransposeNd,
-    Corr,
-    CorrNd,
-    Crop,
     Downsample,
-    Flip,
-    Fold,
     MultiplesProjector,
     NearestUpsample,
-    Operator,
-    Pad,
-    Permute,
-    PhaseSum,
-    PixelShuffle,
-    PixelUnshuffle,
-    Unfold,
     Upsample,
 )
-from symconv.operators.index_map import evaluate
 
 __all__ = ["REFERENCES", "Reference", "adjoint", "apply", "dense", "shape"]
 

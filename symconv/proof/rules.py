@@ -29,20 +29,12 @@ from sympy.matrices.expressions import Identity, MatAdd, MatMul, Transpose
 from symconv import kernels, sizes
 from symconv.derivation import Rule
 from symconv.errors import SymconvError
-from symconv.operators import (
-    BorderFold,
-    BorderPad,
-    Conv,
-    ConvTranspose,
-    Corr,
-    Crop,
-    Downsample,
-    Flip,
-    NearestUpsample,
-    Pad,
-    Upsample,
-)
 from symconv.operators.base import expand_power
+from symconv.operators.convolution import Conv, ConvTranspose, Corr
+from symconv.operators.flip import Flip
+from symconv.operators.padding import Crop, Pad
+from symconv.operators.padding_modes import BorderFold, BorderPad
+from symconv.operators.sampling import Downsample, NearestUpsample, Upsample
 
 __all__ = [
     "RULES",

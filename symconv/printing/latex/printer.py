@@ -77,23 +77,12 @@ from sympy.matrices.expressions import (
 from sympy.printing.latex import LatexPrinter, greek_letters_set, translate
 
 from symconv.errors import ParameterError
-from symconv.operators import (
-    BlockSum,
-    BorderFold,
-    BorderPad,
-    Conv,
-    ConvTranspose,
-    Corr,
-    Crop,
-    Downsample,
-    Flip,
-    MultiplesProjector,
-    NearestUpsample,
-    Operator,
-    Pad,
-    PhaseSum,
-    Upsample,
-)
+from symconv.operators.base import Operator
+from symconv.operators.convolution import Conv, ConvTranspose, Corr
+from symconv.operators.flip import Flip
+from symconv.operators.padding import Crop, Pad
+from symconv.operators.padding_modes import BorderFold, BorderPad
+from symconv.operators.polyphase import PhaseSum
 from symconv.operators.pooling import (
     AdaptiveAvgPool,
     AdaptiveAvgPoolTranspose,
@@ -101,6 +90,13 @@ from symconv.operators.pooling import (
     AvgPoolTranspose,
 )
 from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
+from symconv.operators.sampling import (
+    BlockSum,
+    Downsample,
+    MultiplesProjector,
+    NearestUpsample,
+    Upsample,
+)
 from symconv.printing.latex.matrices import matrix_latex
 from symconv.printing.latex.notation import Notation
 
