@@ -40,13 +40,12 @@ dilation d, span D = d(k − 1) + 1):
 - ``UpSampling1D``/``UpSampling2D`` (``interpolation="nearest"``) repeats each sample
   ``size`` times: :class:`~symconv.operators.sampling.NearestUpsample` on each axis.
 - ``AveragePooling1D``/``AveragePooling2D`` is ``tf.nn.avg_pool``: windows of
-  ``pool_size`` taps 1/Πk every ``strides`` (default ``pool_size``). Its ``"same"``
-  padding leaves the padded cells out of the count.
+  ``pool_size`` every ``strides`` (default ``pool_size``), each divided by its cells
+  inside the input: ``"same"`` padding leaves the padded cells out of the count.
 
 Not expressible with symconv's operators yet, and refused with
 :class:`~symconv.errors.ParameterError`: ``UpSampling2D`` with an ``interpolation``
-other than ``"nearest"``, and ``AveragePooling*D(padding="same")`` where a window
-reaches into the padding (its divisor is then smaller than Πk).
+other than ``"nearest"``.
 
 Examples
 --------
@@ -68,7 +67,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from symconv import _validate
+from symconv import _validate, sizes
 from symconv.errors import ParameterError
 from symconv.framework_padding import (
     full_transposed_length,
@@ -81,6 +80,7 @@ from symconv.frameworks._common import per_axis, spatial, to_sympy, weight_array
 from symconv.frameworks.tf import _wrap as _between_layouts
 from symconv.operators.channels import CorrNd
 from symconv.operators.grid import kron
+from symconv.operators.pooling import avg_pool_nd
 from symconv.operators.sampling import NearestUpsample
 
 __all__ = [
@@ -445,18 +445,15 @@ def _average_pooling(rank, input_size, pool_size, strides, padding, channels, da
         pads = [
             tuple(int(v) for v in same_padding(n, k, s)) for n, k, s in zip(size, window, strides)
         ]
-        if any(lo or hi for lo, hi in pads):
-            raise ParameterError(
-                "padding",
-                padding,
-                f"'valid', or 'same' where it pads nothing (here it pads {pads}: "
-                "tf.nn.avg_pool divides the windows that reach into the padding by the cells "
-                "inside the input only, and symconv has no operator for that yet)",
-            )
     _fits(input_size, size, window, pads)
-    taps = np.full((c, 1, *window), sp.Rational(1, int(np.prod(window))), dtype=object)
-    op = CorrNd(to_sympy(taps), size, pads, strides, 1, c)
-    return _between_layouts(op, tf_format, c, c, size, op.output_size)
+    # tf.nn.avg_pool (and so Keras) divides a window by the cells inside the input: the
+    # padding is not counted (PyTorch's count_include_pad=False).
+    op = avg_pool_nd(size, window, strides, pads, False, "input", c)
+    out_size = [
+        int(sizes.pool_length(n, k, s, lo, hi))
+        for n, k, s, (lo, hi) in zip(size, window, strides, pads)
+    ]
+    return _between_layouts(op, tf_format, c, c, size, out_size)
 
 
 def AveragePooling1D(
@@ -464,8 +461,8 @@ def AveragePooling1D(
 ) -> sp.MatrixExpr:
     """``keras.layers.AveragePooling1D(pool_size, strides, padding, data_format)``.
 
-    A correlation with ``pool_size`` taps 1/k on every channel, stride ``strides``
-    (``pool_size`` when None). ``"same"`` only where it pads nothing.
+    Windows of ``pool_size`` on every channel, stride ``strides`` (``pool_size`` when
+    None), each divided by its cells inside the input (``"same"`` padding not counted).
 
     Examples
     --------
