@@ -34,12 +34,14 @@ from symconv.operators import (
     Permute,
     Upsample,
 )
+from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
 
 # Register the N-D operators' exact matrices and numeric functions.
 from symconv import nd_matrices, nd_numeric  # noqa: F401  isort: skip
 from symconv.proof import Proof, prove  # isort: skip
 
 __all__ = [
+    "AreaResample",
     "Conv",
     "ConvTranspose",
     "ConvTransposeNd",
@@ -53,6 +55,8 @@ __all__ = [
     "ParameterError",
     "Permute",
     "Proof",
+    "Resample",
+    "ResampleTranspose",
     "ShapeMismatchError",
     "SymconvError",
     "Upsample",

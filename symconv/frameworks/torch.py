@@ -184,3 +184,5 @@ def conv_transpose3d(
 ) -> sp.MatrixExpr:
     """``torch.nn.functional.conv_transpose3d``; weight (C_in, C_out/groups, kd, kh, kw)."""
     return _conv_transpose(3, weight, size, stride, padding, output_padding, groups, dilation)
+
+from symconv.frameworks.torch_resample import interpolate  # noqa: E402,F401  (re-export)

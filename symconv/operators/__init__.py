@@ -7,6 +7,7 @@ from symconv.operators.flip import Flip
 from symconv.operators.grid import Permute
 from symconv.operators.padding import Crop, Pad
 from symconv.operators.polyphase import PhaseSum
+from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
 from symconv.operators.sampling import (
     BlockSum,
     Downsample,
@@ -16,6 +17,7 @@ from symconv.operators.sampling import (
 )
 
 __all__ = [
+    "AreaResample",
     "BlockSum",
     "Conv",
     "ConvTranspose",
@@ -31,6 +33,8 @@ __all__ = [
     "Pad",
     "Permute",
     "PhaseSum",
+    "Resample",
+    "ResampleTranspose",
     "Upsample",
     "operator_classes",
 ]

@@ -1,0 +1,338 @@
+r"""Resampling a signal from n to N samples: nearest, linear, cubic and area interpolation.
+
+Every interpolation method of the frameworks (``torch.nn.functional.interpolate``,
+``tf.image.resize``, ``jax.image.resize``) is one of these operators with exact rational
+weights; they differ in three choices, each a parameter here:
+
+- the *coordinate map*: output sample i reads the input at ``src(i) = scale·i + offset``
+  (:func:`source_map` gives the frameworks' conventions: ``align_corners``,
+  ``half_pixel``, ``asymmetric``, and the rounding offset of the nearest variants);
+- the *kernel*: ``nearest`` (the sample ``⌊src⌋``), ``linear`` (taps ⌊src⌋ and ⌊src⌋ + 1),
+  ``cubic`` (Keys' cubic convolution with parameter ``a``: taps ⌊src⌋ − 1 … ⌊src⌋ + 2);
+- the *border*: ``clamp`` (a tap outside the signal reads the nearest border sample, PyTorch)
+  or ``renormalize`` (a tap outside gets weight 0 and the weights are divided by their sum,
+  TensorFlow's ``bicubic`` and JAX).
+
+:class:`AreaResample` is PyTorch's ``area`` mode (adaptive average pooling), and
+:class:`ResampleTranspose` the transpose of either: row j collects the output samples
+whose weights touch input j.
+
+Examples
+--------
+>>> Resample(2, 4, "linear", *source_map("half_pixel", 2, 4)).as_explicit()
+Matrix([
+[  1,   0],
+[3/4, 1/4],
+[1/4, 3/4],
+[  0,   1]])
+>>> Resample(3, 5, "linear", *source_map("align_corners", 3, 5)).T.as_explicit()
+Matrix([
+[1, 1/2, 0,   0, 0],
+[0, 1/2, 1, 1/2, 0],
+[0,   0, 0, 1/2, 1]])
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.symbol import Str
+
+from symconv import _validate
+from symconv.errors import ParameterError
+from symconv.operators.base import Operator
+from symconv.operators.index_map import Term, within
+
+__all__ = [
+    "CONVENTIONS",
+    "KERNELS",
+    "AreaResample",
+    "Resample",
+    "ResampleTranspose",
+    "source_map",
+]
+
+#: The kernels and the tap offsets (first, last) around ⌊src⌋ that they read.
+KERNELS = {"nearest": (0, 0), "linear": (0, 1), "cubic": (-1, 2)}
+BORDERS = ("clamp", "renormalize")
+#: The coordinate conventions of :func:`source_map`.
+CONVENTIONS = ("align_corners", "half_pixel", "asymmetric")
+
+
+def _rational(name: str, value: object) -> sp.Rational:
+    """An exact rational; a float becomes the exact binary value it holds."""
+    if isinstance(value, bool):
+        raise ParameterError(name, value, "a rational number")
+    try:
+        result = sp.Rational(value) if isinstance(value, float) else sp.sympify(value)
+    except (sp.SympifyError, TypeError, ValueError):
+        raise ParameterError(name, value, "a rational number") from None
+    if not isinstance(result, sp.Rational):
+        raise ParameterError(name, value, "a rational number (an int, a float or a Fraction)")
+    return result
+
+
+def source_map(
+    convention: str, n: object, length: object, scale: object = None
+) -> tuple[sp.Rational, sp.Rational]:
+    r"""``(scale, offset)`` of the coordinate map ``src(i) = scale·i + offset``.
+
+    Parameters
+    ----------
+    convention : {"align_corners", "half_pixel", "asymmetric"}
+        ``align_corners``: the first and last samples of input and output coincide,
+        ``src = i·(n − 1)/(N − 1)`` (0 when N = 1). ``half_pixel``: sample centres at
+        half-integers, ``src = (i + ½)·s − ½``. ``asymmetric``: ``src = i·s``.
+    n, length : int
+        Input and output lengths.
+    scale : rational, optional
+        s, by default n/N; a framework given a scale factor f uses s = 1/f (pass the
+        exact value of the float the framework computes).
+
+    Examples
+    --------
+    >>> source_map("half_pixel", 2, 4), source_map("align_corners", 3, 5)
+    ((1/2, -1/4), (1/2, 0))
+    """
+    n, length = _validate.size("n", n), _validate.size("length", length)
+    if convention not in CONVENTIONS:
+        raise ParameterError("convention", convention, f"one of {', '.join(CONVENTIONS)}")
+    if convention == "align_corners":
+        if scale is not None:
+            raise ParameterError("scale", scale, "None with align_corners (it is (n-1)/(N-1))")
+        return (sp.Rational(n - 1, length - 1) if length > 1 else sp.Integer(0)), sp.Integer(0)
+    s = sp.Rational(n, length) if scale is None else _rational("scale", scale)
+    return (s, (s - 1) / 2) if convention == "half_pixel" else (s, sp.Integer(0))
+
+
+def _cubic(x: sp.Expr, a: sp.Expr, inner: bool) -> sp.Expr:
+    """Keys' cubic convolution kernel at distance x: |x| <= 1 (``inner``) or 1 < |x| < 2."""
+    if inner:
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+    return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+
+def _round_half_even(x: sp.Expr) -> sp.Expr:
+    """The integer nearest to x, ties to even (C's ``lrint``)."""
+    up = sp.floor(x + sp.Rational(1, 2))
+    tie = sp.And(sp.Eq(x + sp.Rational(1, 2), up), sp.Eq(sp.Mod(up, 2), 1))
+    return up - sp.Piecewise((1, tie), (0, True))
+
+
+class Resample(Operator):
+    r"""Interpolation from ℝⁿ to ℝᴺ with the weights of a kernel at ``src(i) = scale·i + offset``.
+
+    Parameters
+    ----------
+    n, length : int or sympy integer expression
+        Input length n and output length N.
+    kernel : {"nearest", "linear", "cubic"}
+    scale, offset : rational
+        The coordinate map (see :func:`source_map`), scale >= 0.
+    a : rational, default -3/4
+        The cubic kernel's parameter (PyTorch −3/4, TensorFlow and JAX −1/2, Keys 1981);
+        ignored by the other kernels.
+    border : {"clamp", "renormalize"}, default "clamp"
+    table : int, default 0
+        When > 0, the cubic weights are evaluated at ``t`` rounded (ties to even) to a
+        multiple of 1/table, as TensorFlow's ``resize_bicubic`` looks them up in a table
+        of 1024 steps.
+
+    Notes
+    -----
+    With ``f = ⌊src(i)⌋`` and ``t = src(i) − f``, row i is
+
+    - nearest: ``y_i = x_{c(f)}``;
+    - linear: ``y_i = (1 − t)·x_{c(f)} + t·x_{c(f+1)}``;
+    - cubic: ``y_i = Σ_{k=-1}^{2} w_k(t)·x_{c(f+k)}`` with ``w_{-1} = K(t+1)``,
+      ``w_0 = K(t)``, ``w_1 = K(1−t)``, ``w_2 = K(2−t)`` and Keys' kernel
+      ``K(x) = (a+2)|x|³ − (a+3)|x|² + 1`` for |x| <= 1, ``a|x|³ − 5a|x|² + 8a|x| − 4a`` for
+      1 < |x| < 2;
+
+    where ``c(e) = min(max(e, 0), n − 1)`` for ``clamp``; for ``renormalize`` a tap with
+    e outside [0, n) is dropped and the others are divided by the sum of the kept weights.
+    Every weight is an exact rational when scale and offset are.
+
+    Examples
+    --------
+    >>> up = Resample(2, 4, "nearest", sp.Rational(1, 2), 0)
+    >>> up.as_explicit().T
+    Matrix([
+    [1, 1, 0, 0],
+    [0, 0, 1, 1]])
+    >>> Resample(4, 2, "cubic", 2, sp.Rational(1, 2)).as_explicit()
+    Matrix([
+    [1/2, 19/32, -3/32,   0],
+    [  0, -3/32, 19/32, 1/2]])
+    >>> up.T
+    ResampleTranspose(Resample(2, 4, 'nearest', 1/2, 0, -3/4, 'clamp', 0))
+    """
+
+    def __new__(
+        cls,
+        n: object,
+        length: object,
+        kernel: str,
+        scale: object,
+        offset: object,
+        a: object = sp.Rational(-3, 4),
+        border: str = "clamp",
+        table: object = 0,
+    ) -> Resample:
+        n, length = _validate.size("n", n), _validate.size("length", length)
+        kernel, border = (v.name if isinstance(v, Str) else v for v in (kernel, border))
+        if kernel not in KERNELS:
+            raise ParameterError("kernel", kernel, f"one of {', '.join(KERNELS)}")
+        if border not in BORDERS:
+            raise ParameterError("border", border, f"one of {', '.join(BORDERS)}")
+        scale, offset = _rational("scale", scale), _rational("offset", offset)
+        _validate.require(scale >= 0, "scale", scale, "a rational >= 0")
+        a, table = _rational("a", a), _validate.amount("table", table)
+        return super().__new__(cls, n, length, Str(kernel), scale, offset, a, Str(border), table)
+
+    n = property(lambda self: self.args[0])
+    length = property(lambda self: self.args[1])
+    kernel = property(lambda self: self.args[2].name)
+    scale = property(lambda self: self.args[3])
+    offset = property(lambda self: self.args[4])
+    a = property(lambda self: self.args[5])
+    border = property(lambda self: self.args[6].name)
+    table = property(lambda self: self.args[7])
+
+    def _display_args(self) -> tuple:
+        return tuple(arg.name if isinstance(arg, Str) else arg for arg in self.args)
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return self.length, self.n
+
+    def _weights(self, t: sp.Expr) -> list[sp.Expr]:
+        """The weights of the taps ⌊src⌋ + first … ⌊src⌋ + last at fraction t."""
+        if self.kernel == "nearest":
+            return [sp.Integer(1)]
+        if self.kernel == "linear":
+            return [1 - t, t]
+        if self.table:
+            t = _round_half_even(t * self.table) / self.table
+        a = self.a
+        return [_cubic(t + 1, a, False), _cubic(t, a, True), _cubic(1 - t, a, True),
+                _cubic(2 - t, a, False)]  # fmt: skip
+
+    def index_map(self, index: tuple) -> list[Term]:
+        (i,) = index
+        src = self.scale * i + self.offset
+        f = sp.floor(src)
+        first, _ = KERNELS[self.kernel]
+        weights = self._weights(src - f)
+        columns = [f + first + k for k in range(len(weights))]
+        if self.border == "clamp":
+            last = self.n - 1
+            return [(w, (sp.Min(sp.Max(c, 0), last),), set()) for w, c in zip(weights, columns)]
+        inside = [sp.Piecewise((1, sp.And(c >= 0, c < self.n)), (0, True)) for c in columns]
+        total = sp.Add(*(w * flag for w, flag in zip(weights, inside)))
+        return [(w / total, (c,), {within(c, 0, self.n)}) for w, c in zip(weights, columns)]
+
+    def _rows_touching(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+        """A range [lo, hi) of output rows that holds every row whose taps reach input j."""
+        first, last = KERNELS[self.kernel]
+        if self.scale == 0:
+            return sp.Integer(0), self.length
+        # Unclamped tap f + k = j needs src in [j − k, j − k + 1); a clamped tap reaches
+        # the border samples from any row beyond them.
+        lo = sp.Max(0, sp.floor((j - last - self.offset) / self.scale))
+        hi = sp.Min(self.length, sp.ceiling((j - first + 1 - self.offset) / self.scale) + 1)
+        return (
+            sp.Piecewise((0, sp.Eq(j, 0)), (lo, True)),
+            sp.Piecewise((self.length, sp.Eq(j, self.n - 1)), (hi, True)),
+        )
+
+    def _eval_transpose(self) -> ResampleTranspose:
+        return ResampleTranspose(self)
+
+
+class AreaResample(Operator):
+    r"""PyTorch's ``area`` interpolation from ℝⁿ to ℝᴺ: adaptive average pooling.
+
+    Notes
+    -----
+    Output i is the mean of the inputs ``⌊i·n/N⌋ <= j < ⌈(i+1)·n/N⌉``
+    (``torch.nn.functional.adaptive_avg_pool1d``); the windows overlap when N does not
+    divide n.
+
+    Examples
+    --------
+    >>> AreaResample(5, 3).as_explicit()
+    Matrix([
+    [1/2, 1/2,   0,   0,   0],
+    [  0, 1/3, 1/3, 1/3,   0],
+    [  0,   0,   0, 1/2, 1/2]])
+    """
+
+    def __new__(cls, n: object, length: object) -> AreaResample:
+        return super().__new__(cls, _validate.size("n", n), _validate.size("length", length))
+
+    n = property(lambda self: self.args[0])
+    length = property(lambda self: self.args[1])
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return self.length, self.n
+
+    def index_map(self, index: tuple) -> list[Term]:
+        (i,) = index
+        start = sp.floor(i * self.n / self.length)
+        end = sp.ceiling((i + 1) * self.n / self.length)
+        u = sp.Dummy("u", integer=True)
+        return [(1 / (end - start), (u,), {within(u, start, end)})]
+
+    def _rows_touching(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+        # j < ⌈(i+1)n/N⌉ and ⌊i·n/N⌋ <= j  ⟺  j·N/n − 1 < i < (j + 1)·N/n.
+        return sp.floor(j * self.length / self.n), sp.ceiling((j + 1) * self.length / self.n)
+
+    def _eval_transpose(self) -> ResampleTranspose:
+        return ResampleTranspose(self)
+
+
+class ResampleTranspose(Operator):
+    r"""The transpose of a :class:`Resample` or :class:`AreaResample`, from ℝᴺ to ℝⁿ.
+
+    Notes
+    -----
+    ``(Rᵀy)_j = Σ_i R[i, j]·y_i``: the output samples i whose taps reach input j, each with
+    its weight. The index map sums over a bound index i in a window of rows that holds
+    every such i (so each row costs a few terms, not N), with the guard
+    "the forward term's column equals j".
+
+    Examples
+    --------
+    >>> up = Resample(2, 4, "linear", *source_map("half_pixel", 2, 4))
+    >>> up.T.as_explicit()
+    Matrix([
+    [1, 3/4, 1/4, 0],
+    [0, 1/4, 3/4, 1]])
+    >>> up.T.T == up
+    True
+    """
+
+    def __new__(cls, forward: object) -> ResampleTranspose:
+        if not isinstance(forward, (Resample, AreaResample)):
+            raise ParameterError("forward", forward, "a Resample or AreaResample")
+        return super().__new__(cls, forward)
+
+    forward = property(lambda self: self.args[0])
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return self.forward.cols, self.forward.rows
+
+    def index_map(self, index: tuple) -> list[Term]:
+        (j,) = index
+        i = sp.Dummy("i", integer=True)
+        lo, hi = self.forward._rows_touching(j)
+        window = {within(i, lo, hi), within(i, 0, self.forward.rows)}
+        return [
+            (c, (i,), set(guards) | window | {within(col - j, 0, 1)})
+            for c, (col,), guards in self.forward.index_map((i,))
+        ]
+
+    def _eval_transpose(self) -> Resample | AreaResample:
+        return self.forward

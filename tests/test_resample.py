@@ -1,0 +1,169 @@
+"""symconv.operators.resample against loop references written from the frameworks' C++.
+
+The references below share no code with symconv: plain Python with ``fractions.Fraction``,
+one loop per output sample, following ATen's ``UpSample.h`` (PyTorch) and TensorFlow's
+``resize_bicubic_op.cc`` line by line (``Bound``, the 1024-step coefficient table, the
+renormalisation).
+"""
+
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symconv import ParameterError, explicit, lambdify
+from symconv.operators.resample import AreaResample, Resample, ResampleTranspose, source_map
+
+
+def _keys(x: Fraction, a: Fraction) -> Fraction:
+    x = abs(x)
+    if x <= 1:
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+    if x < 2:
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return Fraction(0)
+
+
+def torch_row(kernel, n, i, scale, offset, a=Fraction(-3, 4)):
+    """{column: weight} of output i, PyTorch style: taps clamped to [0, n)."""
+    src = scale * i + offset
+    f = math.floor(src)
+    t = src - f
+    row = {}
+    if kernel == "nearest":
+        taps = [(f, Fraction(1))]
+    elif kernel == "linear":
+        taps = [(f, 1 - t), (f + 1, t)]
+    else:
+        taps = [(f - 1 + k, _keys(t - (k - 1), a)) for k in range(4)]
+    for column, weight in taps:
+        column = min(max(column, 0), n - 1)
+        row[column] = row.get(column, 0) + weight
+    return row
+
+
+def tf_cubic_row(n, i, scale, offset):
+    """TensorFlow's GetWeightsAndIndices with use_keys_cubic: a table of 1024 steps,
+    taps outside the input dropped, the rest divided by their sum."""
+    src = scale * i + offset
+    f = math.floor(src)
+    table_index = round((src - f) * 1024)  # Python rounds ties to even, like lrintf
+    tq = Fraction(table_index, 1024)
+    weights = {}
+    for k in range(4):
+        column = f - 1 + k
+        if 0 <= column < n:
+            weights[column] = _keys(tq - (k - 1), Fraction(-1, 2))
+    total = sum(weights.values())
+    return {c: w / total for c, w in weights.items()}
+
+
+def dense(rows, n):
+    out = sp.zeros(len(rows), n)
+    for i, row in enumerate(rows):
+        for column, weight in row.items():
+            out[i, column] += sp.Rational(weight.numerator, weight.denominator)
+    return out
+
+
+def _frac(r):
+    return Fraction(int(r.p), int(r.q))
+
+
+SIZES = [(1, 1), (1, 4), (2, 1), (2, 5), (3, 3), (4, 7), (5, 2), (6, 4), (7, 3), (3, 8)]
+
+
+@pytest.mark.parametrize("n, length", SIZES)
+@pytest.mark.parametrize("kernel", ["nearest", "linear", "cubic"])
+@pytest.mark.parametrize("convention", ["align_corners", "half_pixel", "asymmetric"])
+def test_clamped_resampling_matches_the_loop_reference(n, length, kernel, convention):
+    scale, offset = source_map(convention, n, length)
+    op = Resample(n, length, kernel, scale, offset)
+    rows = [torch_row(kernel, n, i, _frac(scale), _frac(offset)) for i in range(length)]
+    assert explicit(op) == dense(rows, n)
+    assert explicit(op.T) == dense(rows, n).T
+
+
+@pytest.mark.parametrize("n, length", SIZES)
+def test_tensorflow_bicubic_matches_the_loop_reference(n, length):
+    scale, offset = source_map("half_pixel", n, length)
+    op = Resample(n, length, "cubic", scale, offset, sp.Rational(-1, 2), "renormalize", 1024)
+    rows = [tf_cubic_row(n, i, _frac(scale), _frac(offset)) for i in range(length)]
+    assert explicit(op) == dense(rows, n)
+    assert explicit(op.T) == dense(rows, n).T
+
+
+@pytest.mark.parametrize("n, length", SIZES)
+def test_area_is_adaptive_average_pooling(n, length):
+    rows = []
+    for i in range(length):
+        start, end = (i * n) // length, -((-(i + 1) * n) // length)
+        rows.append({j: Fraction(1, end - start) for j in range(start, end)})
+    assert explicit(AreaResample(n, length)) == dense(rows, n)
+    assert explicit(AreaResample(n, length).T) == dense(rows, n).T
+
+
+def test_nearest_rounding_variants():
+    # nearest-exact: round half up of the half-pixel centre, ⌊(i + ½)·n/N⌋.
+    s = sp.Rational(5, 3)
+    exact = explicit(Resample(5, 3, "nearest", s, s / 2))
+    assert [list(exact.row(i)).index(1) for i in range(3)] == [0, 2, 4]
+    floor = explicit(Resample(5, 3, "nearest", s, 0))
+    assert [list(floor.row(i)).index(1) for i in range(3)] == [0, 1, 3]
+
+
+def test_the_rows_sum_to_one():
+    for kernel, (n, length) in itertools.product(["linear", "cubic"], SIZES):
+        for border in ["clamp", "renormalize"]:
+            op = Resample(n, length, kernel, *source_map("half_pixel", n, length), border=border)
+            assert explicit(op) * sp.ones(n, 1) == sp.ones(length, 1)
+
+
+def test_dot_test_and_numeric_functions():
+    rng = np.random.default_rng(3)
+    op = Resample(5, 8, "cubic", *source_map("half_pixel", 5, 8))
+    u, v = rng.standard_normal(5), rng.standard_normal(8)
+    assert np.isclose(lambdify(op)(u) @ v, u @ lambdify(op.T)(v))
+    matrix = np.array(explicit(op), dtype=float)
+    np.testing.assert_allclose(lambdify(op)(u), matrix @ u)
+
+
+def test_float_parameters_are_their_exact_binary_values():
+    op = Resample(3, 4, "linear", 0.1, 0)
+    assert op.scale == sp.Rational(0.1) and op.scale != sp.Rational(1, 10)
+
+
+def test_transpose_closed_form():
+    op = Resample(3, 5, "linear", *source_map("align_corners", 3, 5))
+    assert isinstance(op.T, ResampleTranspose) and op == op.T.T
+    assert op.T.shape == (3, 5)
+    n, m = sp.symbols("n m", integer=True, positive=True)
+    assert Resample(n, m, "linear", 1, 0).shape == (m, n)
+
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        ((3, 4, "quadratic", 1, 0), "kernel"),
+        ((3, 4, "linear", -1, 0), "scale"),
+        ((3, 4, "linear", sp.sqrt(2), 0), "scale"),
+        ((3, 0, "linear", 1, 0), "length"),
+        ((3, 4, "linear", 1, 0, -1, "wrap"), "border"),
+        ((3, 4, "linear", 1, "x"), "offset"),
+    ],
+)
+def test_bad_parameters_are_named(args, name):
+    with pytest.raises(ParameterError, match=name):
+        Resample(*args)
+
+
+def test_bad_conventions_are_named():
+    with pytest.raises(ParameterError, match="convention"):
+        source_map("corner", 3, 4)
+    with pytest.raises(ParameterError, match="scale"):
+        source_map("align_corners", 3, 4, 2)
+    with pytest.raises(ParameterError, match="forward"):
+        ResampleTranspose(sp.Identity(3))
