@@ -199,3 +199,5 @@ def conv2d_transpose(
     (16, 4)
     """
     return _conv_transpose(2, filters, size, output_shape, strides, padding, data_format, dilations)
+
+from symconv.frameworks.tf_resample import resize  # noqa: E402,F401  (re-export)

@@ -250,13 +250,22 @@ class Resample(Operator):
 
 
 class AreaResample(Operator):
-    r"""PyTorch's ``area`` interpolation from ℝⁿ to ℝᴺ: adaptive average pooling.
+    r"""Area interpolation from ℝⁿ to ℝᴺ: each output averages the input over its cell.
+
+    Parameters
+    ----------
+    n, length : int or sympy integer expression
+    coverage : bool, default False
+        False: PyTorch's ``area`` mode, adaptive average pooling (whole pixels).
+        True: TensorFlow's ``area``, each pixel weighted by its overlap with the cell.
 
     Notes
     -----
-    Output i is the mean of the inputs ``⌊i·n/N⌋ <= j < ⌈(i+1)·n/N⌉``
-    (``torch.nn.functional.adaptive_avg_pool1d``); the windows overlap when N does not
-    divide n.
+    With s = n/N, output i covers ``[i·s, (i+1)·s)`` and reads the inputs
+    ``⌊i·s⌋ <= j < ⌈(i+1)·s⌉``: with weight ``1/(⌈(i+1)·s⌉ − ⌊i·s⌋)`` each
+    (``torch.nn.functional.adaptive_avg_pool1d``), or, with ``coverage``, the length
+    ``min(j + 1, (i+1)·s) − max(j, i·s)`` of its overlap divided by s
+    (``tf.image.resize(method="area")``). The windows overlap when N does not divide n.
 
     Examples
     --------
@@ -265,13 +274,22 @@ class AreaResample(Operator):
     [1/2, 1/2,   0,   0,   0],
     [  0, 1/3, 1/3, 1/3,   0],
     [  0,   0,   0, 1/2, 1/2]])
+    >>> AreaResample(5, 3, coverage=True).as_explicit()
+    Matrix([
+    [3/5, 2/5,   0,   0,   0],
+    [  0, 1/5, 3/5, 1/5,   0],
+    [  0,   0,   0, 2/5, 3/5]])
     """
 
-    def __new__(cls, n: object, length: object) -> AreaResample:
-        return super().__new__(cls, _validate.size("n", n), _validate.size("length", length))
+    def __new__(cls, n: object, length: object, coverage: bool = False) -> AreaResample:
+        n, length = _validate.size("n", n), _validate.size("length", length)
+        if coverage not in (True, False):
+            raise ParameterError("coverage", coverage, "True or False")
+        return super().__new__(cls, n, length, sp.true if coverage else sp.false)
 
     n = property(lambda self: self.args[0])
     length = property(lambda self: self.args[1])
+    coverage = property(lambda self: bool(self.args[2]))
 
     @property
     def shape(self) -> tuple[sp.Expr, sp.Expr]:
@@ -279,10 +297,14 @@ class AreaResample(Operator):
 
     def index_map(self, index: tuple) -> list[Term]:
         (i,) = index
-        start = sp.floor(i * self.n / self.length)
-        end = sp.ceiling((i + 1) * self.n / self.length)
+        s = self.n / self.length
+        start, end = sp.floor(i * s), sp.ceiling((i + 1) * s)
         u = sp.Dummy("u", integer=True)
-        return [(1 / (end - start), (u,), {within(u, start, end)})]
+        if self.coverage:
+            weight = (sp.Min(u + 1, (i + 1) * s) - sp.Max(u, i * s)) / s
+        else:
+            weight = 1 / (end - start)
+        return [(weight, (u,), {within(u, start, end)})]
 
     def _rows_touching(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
         # j < ⌈(i+1)n/N⌉ and ⌊i·n/N⌋ <= j  ⟺  j·N/n − 1 < i < (j + 1)·N/n.
