@@ -265,3 +265,5 @@ def conv_transpose(
         w = np.flip(w, axis=[rhs_spec.index(c) for c in letters])
         w = np.swapaxes(w, rhs_spec.index("O"), rhs_spec.index("I"))
     return _build(w, size, (1,) * rank, pads, strides, rhs_d, specs, 1)
+
+from symconv.frameworks.jax_resample import resize  # noqa: E402,F401  (re-export)
