@@ -42,6 +42,9 @@ NAMES = [
     "conv-commutative",
     "conv-associative",
     "conv-arithmetic",
+    "bilinear-upsample-conv",
+    "bilinear-align-corners-conv",
+    "nearest-interpolate-conv",
 ]
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

@@ -32,6 +32,7 @@ def _entries() -> dict[str, Entry]:
         convolution,
         gradient,
         multirate,
+        resample,
         sampling,
         transposed,
         twod,
@@ -59,6 +60,7 @@ def _entries() -> dict[str, Entry]:
         convolution.CONV_COMMUTATIVE,
         convolution.CONV_ASSOCIATIVE,
         arithmetic.CONV_ARITHMETIC,
+        *resample.ENTRIES,
     ]
     return {e.name: e for e in order}
 

@@ -99,8 +99,9 @@ def source_map(
     if convention == "align_corners":
         if scale is not None:
             raise ParameterError("scale", scale, "None with align_corners (it is (n-1)/(N-1))")
-        return (sp.Rational(n - 1, length - 1) if length > 1 else sp.Integer(0)), sp.Integer(0)
-    s = sp.Rational(n, length) if scale is None else _rational("scale", scale)
+        ratio = sp.Integer(0) if length == 1 else sp.cancel((n - 1) / (length - 1))
+        return ratio, sp.Integer(0)
+    s = sp.cancel(sp.sympify(n) / length) if scale is None else _rational("scale", scale)
     return (s, (s - 1) / 2) if convention == "half_pixel" else (s, sp.Integer(0))
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -663,3 +664,89 @@ def dense(expr: object, values: Values) -> np.ndarray:
     rows, cols = shape(expr)
     limits.require("dense", rows * cols, f"the dense {rows}x{cols} reference matrix")
     return apply(expr, np.eye(cols), values)
+
+
+# --- resampling (symconv.operators.resample): read off the frameworks' formulas -------
+
+
+def _fraction(value: object) -> Fraction:
+    value = sp.Rational(value)
+    return Fraction(int(value.p), int(value.q))
+
+
+def _keys_cubic(x: Fraction, a: Fraction) -> Fraction:
+    """Keys (1981): (a+2)|x|³ − (a+3)|x|² + 1 on [0, 1], a|x|³ − 5a|x|² + 8a|x| − 4a on (1, 2)."""
+    x = abs(x)
+    if x <= 1:
+        return (a + 2) * x**3 - (a + 3) * x**2 + 1
+    return a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a if x < 2 else Fraction(0)
+
+
+def _resample_entries(op: object) -> tuple[np.ndarray, ...]:
+    """(rows, cols, weights) of Resample / AreaResample, one output sample at a time."""
+    n, length = _int(op.args[0]), _int(op.args[1])
+    entries = []
+    if type(op).__name__ == "AreaResample":
+        s = Fraction(n, length)
+        for i in range(length):
+            lo, hi = i * s, (i + 1) * s
+            cells = range(int(np.floor(lo)), -(-hi.numerator // hi.denominator))
+            for j in cells:
+                overlap = min(Fraction(j + 1), hi) - max(Fraction(j), lo)
+                weight = overlap / s if bool(op.args[2]) else Fraction(1, len(cells))
+                entries.append((i, j, weight))
+    else:
+        kernel, border = str(op.args[2]), str(op.args[6])
+        scale, offset, a, table = (_fraction(v) for v in (*op.args[3:6], op.args[7]))
+        for i in range(length):
+            src = scale * i + offset
+            f = src.numerator // src.denominator
+            t = src - f
+            if kernel == "cubic" and table:
+                t = Fraction(round(t * table), int(table))  # round() ties to even
+            taps = {
+                "nearest": [(f, Fraction(1))],
+                "linear": [(f, 1 - t), (f + 1, t)],
+                "cubic": [(f + d, _keys_cubic(t - d, a)) for d in (-1, 0, 1, 2)],
+            }[kernel]
+            if border == "clamp":
+                entries += [(i, min(max(j, 0), n - 1), w) for j, w in taps]
+            else:
+                kept = [(j, w) for j, w in taps if 0 <= j < n]
+                total = sum(w for _, w in kept)
+                entries += [(i, j, w / total) for j, w in kept]
+    rows, cols, weights = zip(*entries)
+    return np.array(rows), np.array(cols), np.array([float(w) for w in weights])
+
+
+def _resample_reference(transposed: bool) -> Reference:
+    """Resample / AreaResample (a gather), or their transpose (the mirroring scatter)."""
+
+    def forward(op: object) -> object:
+        return op.args[0] if transposed else op
+
+    def act(op: object, x: np.ndarray, adjoint: bool) -> np.ndarray:
+        rows, cols, weights = _resample_entries(forward(op))
+        length, n = _int(forward(op).args[1]), _int(forward(op).args[0])
+        if adjoint:
+            return _gather(n, cols, rows, weights, x)
+        return _gather(length, rows, cols, weights, x)
+
+    def sizes(op: object) -> Shape:
+        length, n = _int(forward(op).args[1]), _int(forward(op).args[0])
+        return (n, length) if transposed else (length, n)
+
+    return Reference(
+        sizes,
+        lambda op, x, v: act(op, x, transposed),
+        lambda op, y, v: act(op, y, not transposed),
+    )
+
+
+REFERENCES.update(
+    {
+        "Resample": _resample_reference(transposed=False),
+        "AreaResample": _resample_reference(transposed=False),
+        "ResampleTranspose": _resample_reference(transposed=True),
+    }
+)
