@@ -167,3 +167,76 @@ def test_bad_conventions_are_named():
         source_map("align_corners", 3, 4, 2)
     with pytest.raises(ParameterError, match="forward"):
         ResampleTranspose(sp.Identity(3))
+
+
+def _symbolic_column(op, j: int) -> dict:
+    """Row j of ``op`` from its index map at a symbolic row, every bound index enumerated."""
+    from symconv.operators.index_map import guard_holds
+
+    row = sp.Symbol("j", integer=True)
+    out: dict = {}
+    for c, (col,), guards in op.index_map((row,)):
+        bound = sorted(
+            set().union(*(sp.sympify(x).atoms(sp.Dummy) for g in guards for x in g[1:])), key=str
+        )
+        for values in itertools.product(range(max(op.shape) + 1), repeat=len(bound)):
+            env = {row: sp.Integer(j), **dict(zip(bound, map(sp.Integer, values)))}
+            if all(guard_holds(g, env) for g in guards):
+                column = int(sp.sympify(col).xreplace(env))
+                out[column] = out.get(column, 0) + sp.sympify(c).xreplace(env)
+    return {k: v for k, v in out.items() if v != 0}
+
+
+@pytest.mark.parametrize(
+    "forward",
+    [
+        Resample(3, 7, "cubic", *source_map("half_pixel", 3, 7)),
+        Resample(5, 3, "linear", *source_map("align_corners", 5, 3)),
+        Resample(4, 6, "nearest", sp.Rational(2, 3), sp.Rational(1, 3)),
+        Resample(4, 9, "cubic", *source_map("half_pixel", 4, 9), -sp.Rational(1, 2), "renormalize"),
+        AreaResample(5, 3),
+        AreaResample(4, 6, coverage=True),
+    ],
+)
+def test_the_symbolic_transpose_index_map_agrees(forward):
+    # The transpose's index map at a symbolic row (a bound index over a window of
+    # forward rows) against the explicit matrix, which uses its concrete-row form.
+    matrix = explicit(forward)
+    for j in range(forward.cols):
+        expected = {i: matrix[i, j] for i in range(forward.rows) if matrix[i, j] != 0}
+        assert _symbolic_column(forward.T, j) == expected
+
+
+def test_tensorflow_area_is_pixel_coverage():
+    # resize_area_op.cc: output i covers [i·s, (i+1)·s), s = n/N; a pixel weighs its overlap.
+    for n, length in SIZES:
+        s = Fraction(n, length)
+        rows = []
+        for i in range(length):
+            lo, hi = i * s, (i + 1) * s
+            rows.append(
+                {
+                    j: (min(j + 1, hi) - max(j, lo)) / s
+                    for j in range(n)
+                    if min(j + 1, hi) > max(j, lo)
+                }
+            )
+        assert explicit(AreaResample(n, length, coverage=True)) == dense(rows, n)
+
+
+def test_the_oracle_agrees_with_the_exact_matrices():
+    from symconv.proof import oracle
+
+    for op in [
+        Resample(3, 7, "cubic", *source_map("half_pixel", 3, 7)),
+        Resample(
+            6, 4, "cubic", *source_map("half_pixel", 6, 4), -sp.Rational(1, 2), "renormalize", 1024
+        ),
+        Resample(5, 3, "nearest", sp.Rational(5, 3), sp.Rational(5, 6)),
+        AreaResample(7, 3),
+        AreaResample(3, 7, coverage=True),
+    ]:
+        for side in (op, op.T):
+            np.testing.assert_allclose(
+                oracle.dense(side, {}), np.array(explicit(side), dtype=float), atol=1e-12
+            )

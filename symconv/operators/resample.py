@@ -40,7 +40,7 @@ from sympy.core.symbol import Str
 from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.operators.base import Operator
-from symconv.operators.index_map import Term, within
+from symconv.operators.index_map import Term, evaluate, within
 
 __all__ = [
     "CONVENTIONS",
@@ -349,8 +349,19 @@ class ResampleTranspose(Operator):
 
     def index_map(self, index: tuple) -> list[Term]:
         (j,) = index
-        i = sp.Dummy("i", integer=True)
         lo, hi = self.forward._rows_touching(j)
+        if sp.sympify(j).is_Integer:
+            # A concrete row: the forward rows of the window evaluated, the same sum
+            # without a bound index (this is what the exact matrices and numeric
+            # functions call, row by row).
+            rows = range(max(int(lo), 0), min(int(hi), int(self.forward.rows)))
+            return [
+                (c, (sp.Integer(i),), set())
+                for i in rows
+                for c, (col,) in evaluate(self.forward, (i,))
+                if col == j
+            ]
+        i = sp.Dummy("i", integer=True)
         window = {within(i, lo, hi), within(i, 0, self.forward.rows)}
         return [
             (c, (i,), set(guards) | window | {within(col - j, 0, 1)})
