@@ -240,3 +240,30 @@ def test_the_oracle_agrees_with_the_exact_matrices():
             np.testing.assert_allclose(
                 oracle.dense(side, {}), np.array(explicit(side), dtype=float), atol=1e-12
             )
+
+
+def test_shapes_cli_answers_resampling_sizes(capsys):
+    from symconv.cli import main
+
+    status = main(
+        ["shapes", "--input", "5x4", "--interpolate", "bilinear", "--scale-factor", "1.5x2"]
+    )
+    out = capsys.readouterr().out
+    assert status == 0 and "output size: 7x8" in out
+    assert "src(i) = 2*i/3 - 1/6" in out and "src(i) = i/2 - 1/4" in out
+    status = main(["shapes", "--framework", "tf", "--input", "3x4", "--interpolate", "nearest",
+                   "--size", "5x2"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert status == 0 and "output size: 5x2" in out and "src(i) = 3*i/5 + 3/10" in out
+    assert main(["shapes", "--input", "4", "--interpolate", "linear", "--scale-factor", "0.1"]) == 2
+    assert "output sizes >= 1" in capsys.readouterr().err
+    assert main(["shapes", "--input", "4"]) == 2
+    assert "--kernel" in capsys.readouterr().err
+
+
+def test_interpolate_length():
+    from symconv.sizes import interpolate_length
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert interpolate_length(n, sp.Rational(3, 2)).subs(n, 5) == 7
+    assert [interpolate_length(k, sp.Rational(3, 10)) for k in (3, 4, 7)] == [0, 1, 2]
