@@ -183,7 +183,7 @@ def _symbolic_column(op, j: int) -> dict:
             env = {row: sp.Integer(j), **dict(zip(bound, map(sp.Integer, values)))}
             if all(guard_holds(g, env) for g in guards):
                 column = int(sp.sympify(col).xreplace(env))
-                out[column] = out.get(column, 0) + sp.sympify(c).xreplace(env)
+                out[column] = out.get(column, 0) + sp.sympify(c).xreplace(env).doit()
     return {k: v for k, v in out.items() if v != 0}
 
 
@@ -267,3 +267,49 @@ def test_interpolate_length():
     n = sp.Symbol("n", integer=True, positive=True)
     assert interpolate_length(n, sp.Rational(3, 2)).subs(n, 5) == 7
     assert [interpolate_length(k, sp.Rational(3, 10)) for k in (3, 4, 7)] == [0, 1, 2]
+
+
+def aten_aa_row(kernel, n, i, scale):
+    """ATen's _compute_indices_min_size_weights_aa for float input (align_corners_delta 0)."""
+    interp_size = 2 if kernel == "linear" else 4
+    support = interp_size / 2 * scale if scale >= 1 else Fraction(interp_size, 2)
+    center = scale * (i + Fraction(1, 2))
+    invscale = 1 / scale if scale >= 1 else Fraction(1)
+    xmin = max(int(center - support + Fraction(1, 2)), 0)
+    xsize = min(int(center + support + Fraction(1, 2)), n) - xmin
+
+    def filter_fn(x):
+        x = abs(x)
+        if kernel == "linear":
+            return 1 - x if x < 1 else Fraction(0)
+        return _keys(x, Fraction(-1, 2))
+
+    weights = {
+        xmin + j: filter_fn((j + xmin - center + Fraction(1, 2)) * invscale) for j in range(xsize)
+    }
+    total = sum(weights.values())
+    return {j: w / total for j, w in weights.items() if w != 0}
+
+
+@pytest.mark.parametrize("n, length", [*SIZES, (9, 2), (8, 3), (7, 1), (12, 5)])
+@pytest.mark.parametrize("kernel", ["linear", "cubic"])
+def test_antialiased_resampling_matches_atens_loop(n, length, kernel):
+    s = sp.Rational(n, length)
+    op = Resample(
+        n, length, kernel, s, (s - 1) / 2, -sp.Rational(1, 2), "renormalize", 0, max(s, 1)
+    )
+    rows = [aten_aa_row(kernel, n, i, _frac(s)) for i in range(length)]
+    assert explicit(op) == dense(rows, n)
+    assert explicit(op.T) == dense(rows, n).T
+    assert _symbolic_column(op.T, n - 1) == {
+        i: v for i, v in enumerate(dense(rows, n)[:, n - 1]) if v != 0
+    }
+
+
+def test_width_needs_a_renormalised_interpolating_kernel():
+    with pytest.raises(ParameterError, match="width"):
+        Resample(4, 2, "linear", 2, sp.Rational(1, 2), width=2)
+    with pytest.raises(ParameterError, match="width"):
+        Resample(
+            4, 2, "linear", 2, sp.Rational(1, 2), border="renormalize", width=sp.Rational(1, 2)
+        )

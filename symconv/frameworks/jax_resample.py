@@ -21,10 +21,11 @@ What JAX computes per changed axis, from ``jax/_src/image/scale.py`` (half-pixel
 - ``area``: the overlap of each input pixel with the output cell ``[i·n/N, (i+1)·n/N)``,
   normalised (TensorFlow's ``area``; ``antialias`` does not change it).
 
-``antialias=True`` widens the linear and cubic kernels by n/N on an axis that shrinks;
-that is not supported (a ParameterError asks for ``antialias=False``); on axes that keep
-or grow their size it changes nothing and is accepted. ``lanczos3``/``lanczos5`` weights
-are not rational and are not supported.
+``antialias=True`` (JAX's default) stretches the linear and cubic kernels by n/N on an
+axis that shrinks: row i is ``Σ_j K((src − j)·N/n)·x_j`` over every input the stretched
+kernel reaches, divided by the sum of those weights (exact rationals too); on axes that keep
+or grow their size it changes nothing. ``lanczos3``/``lanczos5`` weights are not rational
+and are not supported.
 
 Examples
 --------
@@ -36,7 +37,7 @@ Matrix([
 [1/4, 3/4],
 [  0,   1]])
 >>> resize((1, 3, 3), (1, 5, 3), "cubic-pytorch", antialias=False).args[1]
-Resample(3, 5, 'cubic', 3/5, -1/5, -3/4, 'clamp', 0)
+Resample(3, 5, 'cubic', 3/5, -1/5, -3/4, 'clamp', 0, 1)
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ _METHODS = {
 }
 
 
-def _axis(kernel: str, n: int, length: int) -> sp.MatrixExpr:
+def _axis(kernel: str, n: int, length: int, antialias: bool) -> sp.MatrixExpr:
     if n == length:
         return sp.Identity(n)
     if kernel == "area":
@@ -74,11 +75,11 @@ def _axis(kernel: str, n: int, length: int) -> sp.MatrixExpr:
     scale, offset = source_map("half_pixel", n, length)
     if kernel == "nearest":
         return Resample(n, length, "nearest", scale, scale / 2)
-    if kernel == "linear":
-        return Resample(n, length, "linear", scale, offset)
     if kernel == "cubic-pytorch":
         return Resample(n, length, "cubic", scale, offset)
-    return Resample(n, length, "cubic", scale, offset, sp.Rational(-1, 2), "renormalize")
+    width = max(scale, 1) if antialias else 1  # the kernel stretched by n/N when shrinking
+    a = sp.Rational(-1, 2)
+    return Resample(n, length, kernel, scale, offset, a, "renormalize", 0, width)
 
 
 def resize(input_size, shape, method, antialias=True) -> sp.MatrixExpr:
@@ -92,16 +93,15 @@ def resize(input_size, shape, method, antialias=True) -> sp.MatrixExpr:
         One of JAX's names: nearest, linear, bilinear, trilinear, triangle, cubic, bicubic,
         tricubic, cubic-pytorch, bicubic-pytorch, area.
     antialias : bool
-        JAX's default True is accepted only where it changes nothing (no linear or cubic
-        axis shrinks).
+        JAX's default True: the linear and cubic kernels stretched on shrinking axes.
 
     Examples
     --------
-    >>> resize((4, 4), (2, 4), "linear")
-    Traceback (most recent call last):
-    ...
-    symconv.errors.ParameterError: antialias=True is not allowed: expected False: \
-axis 0 shrinks from 4 to 2 and antialiased linear weights are not supported
+    >>> from symconv import explicit
+    >>> explicit(resize((4,), (2,), "linear"))  # antialiased: the triangle of width 2
+    Matrix([
+    [3/7, 3/7, 1/7,   0],
+    [  0, 1/7, 3/7, 3/7]])
     >>> resize((4, 4), (2, 4), "linear", antialias=False).shape
     (8, 16)
     """
@@ -119,14 +119,5 @@ axis 0 shrinks from 4 to 2 and antialiased linear weights are not supported
     kernel = _METHODS[method]
     if antialias and kernel == "cubic-pytorch":
         kernel = "cubic"  # as JAX does
-    if antialias and kernel in ("linear", "cubic"):
-        for axis, (n, length) in enumerate(zip(sizes_in, sizes_out)):
-            if length < n:
-                raise ParameterError(
-                    "antialias",
-                    antialias,
-                    f"False: axis {axis} shrinks from {n} to {length} and antialiased "
-                    f"{kernel} weights are not supported",
-                )
-    axes = [_axis(kernel, n, length) for n, length in zip(sizes_in, sizes_out)]
+    axes = [_axis(kernel, n, length, antialias) for n, length in zip(sizes_in, sizes_out)]
     return kron(*axes)

@@ -21,9 +21,15 @@ half-pixel centres ``src = (i + ½)·s − ½`` (read from TensorFlow's ``image_
   the length of its overlap (:class:`~symconv.operators.resample.AreaResample` with
   ``coverage=True``; PyTorch's ``area`` averages whole pixels instead).
 
+With ``antialias=True`` bilinear and bicubic go through ``scale_and_translate`` with the
+``triangle`` and ``keyscubic`` (a = −1/2) kernels: stretched by n/N on an axis that
+shrinks, every input the kernel reaches weighted and the weights renormalised, with no
+table (so an antialiased bicubic up-sampling differs from the plain one by the table's
+rounding); nearest and area ignore ``antialias``.
+
 TensorFlow computes in float32 (bilinear, bicubic and area return float32 even for float64
-images). ``antialias=True`` (the ``scale_and_translate`` kernels) and the methods
-``lanczos3``, ``lanczos5``, ``gaussian``, ``mitchellcubic`` are not supported.
+images). The methods ``lanczos3``, ``lanczos5``, ``gaussian``, ``mitchellcubic`` are not
+supported (not rational, or not asked for).
 
 Examples
 --------
@@ -51,13 +57,17 @@ __all__ = ["resize"]
 METHODS = ("bilinear", "nearest", "bicubic", "area")
 
 
-def _axis(method: str, n: int, length: int) -> Resample | AreaResample:
+def _axis(method: str, n: int, length: int, antialias: bool) -> Resample | AreaResample:
     if method == "area":
         return AreaResample(n, length, coverage=True)
     if method == "nearest":
         s = sp.Rational(n, length)
         return Resample(n, length, "nearest", s, s / 2)
     scale, offset = source_map("half_pixel", n, length)
+    if antialias:  # scale_and_translate: 'triangle' / 'keyscubic', stretched when shrinking
+        kernel = "linear" if method == "bilinear" else "cubic"
+        a = sp.Rational(-1, 2)
+        return Resample(n, length, kernel, scale, offset, a, "renormalize", 0, max(scale, 1))
     if method == "bilinear":
         return Resample(n, length, "linear", scale, offset)
     return Resample(n, length, "cubic", scale, offset, sp.Rational(-1, 2), "renormalize", 1024)
@@ -74,7 +84,7 @@ def resize(input_size, size, method="bilinear", antialias=False, channels=1) -> 
         (new_height, new_width).
     method : {"bilinear", "nearest", "bicubic", "area"}
     antialias : bool
-        Only False.
+        As in TensorFlow (bilinear and bicubic only).
     channels : int
         C.
 
@@ -84,16 +94,14 @@ def resize(input_size, size, method="bilinear", antialias=False, channels=1) -> 
     >>> op.shape
     (60, 18)
     >>> op.args[1].args[1]  # Permute · (I ⊗ R_H ⊗ R_W) · Permute
-    Resample(2, 4, 'cubic', 1/2, -1/4, -1/2, 'renormalize', 1024)
+    Resample(2, 4, 'cubic', 1/2, -1/4, -1/2, 'renormalize', 1024, 1)
     """
     sizes_in = spatial("input_size", input_size, 2)
     sizes_out = spatial("size", size, 2)
     if method not in METHODS:
         raise ParameterError("method", method, f"one of {', '.join(METHODS)}")
-    if antialias:
-        raise ParameterError("antialias", antialias, "False (antialiasing is not supported)")
     c = int(_validate.size("channels", channels))
-    axes = [_axis(method, n, length) for n, length in zip(sizes_in, sizes_out)]
+    axes = [_axis(method, n, length, bool(antialias)) for n, length in zip(sizes_in, sizes_out)]
     op = kron(sp.Identity(c), *axes) if c > 1 else kron(*axes)
     dims_in = dict(zip("CHW", (c, *sizes_in)))
     dims_out = dict(zip("CHW", (c, *sizes_out)))

@@ -30,7 +30,13 @@ What PyTorch computes, per axis with input length n (read from ATen's ``UpSample
   border;
 - ``area``: adaptive average pooling (a scale factor is always turned into a size).
 
-``antialias=True`` is not supported (a ParameterError says so).
+``antialias=True`` (2-D ``bilinear``/``bicubic``, as PyTorch allows): ATen's
+``_upsample_*_aa`` kernels, the triangle or Keys' cubic with a = −1/2 (not −3/4) stretched
+by s on an axis that shrinks, every input it reaches weighted, the weights renormalised;
+its centre is ``s·(i + ½)`` even with ``align_corners=True``; N = n copies. PyTorch's CPU
+forward with an output width of 1 and more than one output row returns its first output row
+in every row (2.13), while its backward is the transpose of the map described here: the
+operator is that map.
 
 Examples
 --------
@@ -103,13 +109,37 @@ def output_length(n: int, scale_factor: float) -> int:
     return int(np.floor(float(n) * float(scale_factor)))
 
 
+def _antialiased(mode: str, n: int, length: int, s: sp.Rational, align_corners: bool) -> Resample:
+    """PyTorch's ``_upsample_bilinear2d_aa`` / ``_upsample_bicubic2d_aa`` on one axis.
+
+    ATen's ``_compute_indices_min_size_weights_aa``: centre ``s·(i + ½)`` (half-pixel even
+    with align_corners, whose s is (n − 1)/(N − 1)), the triangle or Keys' cubic with
+    a = −1/2 stretched by s when s > 1, every input it reaches, weights renormalised.
+    """
+    if align_corners:
+        s = sp.Rational(n - 1, length - 1) if length > 1 else sp.Integer(0)
+    kernel = "linear" if mode == "bilinear" else "cubic"
+    a = sp.Rational(-1, 2)
+    return Resample(n, length, kernel, s, (s - 1) / 2, a, "renormalize", 0, max(s, 1))
+
+
 def _axis(
-    mode: str, n: int, length: int, factor: float | None, align_corners: bool, shortcuts: bool
+    mode: str,
+    n: int,
+    length: int,
+    factor: float | None,
+    align_corners: bool,
+    shortcuts: bool,
+    antialias: bool = False,
 ) -> Resample | AreaResample:
     """The operator of one axis; ``shortcuts``: PyTorch's nearest copies at N = n, 2n."""
     if mode == "area":
         return AreaResample(n, length)
     s = sp.Rational(n, length) if factor is None else _reciprocal(factor)
+    if antialias and length == n:  # the antialiased kernels copy too, whatever the scale
+        return Resample(n, length, "linear", 1, 0)
+    if antialias:
+        return _antialiased(mode, n, length, s, align_corners)
     if mode in ("nearest", "nearest-exact"):
         if mode == "nearest" and shortcuts and length in (n, 2 * n):
             s = sp.Rational(n, length)
@@ -143,7 +173,7 @@ def interpolate(
     size, scale_factor, mode, align_corners, recompute_scale_factor
         As in PyTorch; PyTorch's own errors for invalid combinations are ParameterErrors.
     antialias : bool
-        Only False.
+        As in PyTorch (2-D bilinear and bicubic only).
     channels : int
         C of the (N, C, \\*size) input.
 
@@ -165,8 +195,10 @@ def interpolate(
         raise ParameterError("mode", mode, f"one of {', '.join(_MODES)}")
     if _MODES[mode] not in (None, rank):
         raise ParameterError("mode", mode, f"a mode for {rank}-D input (got {rank} spatial sizes)")
-    if antialias:
-        raise ParameterError("antialias", antialias, "False (antialiasing is not supported)")
+    if antialias and not (mode in ("bilinear", "bicubic") and rank == 2):
+        raise ParameterError(
+            "antialias", antialias, "False except for 2-D bilinear and bicubic (PyTorch's rule)"
+        )
     interpolating = mode in ("linear", "bilinear", "trilinear", "bicubic")
     if align_corners is not None and not interpolating:
         raise ParameterError(
@@ -195,7 +227,7 @@ def interpolate(
         if recompute_scale_factor or mode == "area":
             factors = [None] * rank
     axes = [
-        _axis(mode, n, length, f, align_corners, rank > 1)
+        _axis(mode, n, length, f, align_corners, rank > 1, bool(antialias))
         for n, length, f in zip(sizes_in, lengths, factors)
     ]
     c = int(_validate.size("channels", channels))

@@ -137,6 +137,10 @@ class Resample(Operator):
         When > 0, the cubic weights are evaluated at ``t`` rounded (ties to even) to a
         multiple of 1/table, as TensorFlow's ``resize_bicubic`` looks them up in a table
         of 1024 steps.
+    width : rational, default 1
+        The kernel stretched by this factor, ``K(x/width)``: antialiasing when shrinking
+        by n/N > 1 (``jax.image.resize``, ``tf.image.resize(antialias=True)``, PyTorch's
+        ``antialias=True``). Needs ``border="renormalize"``; width 1 is plain interpolation.
 
     Notes
     -----
@@ -151,7 +155,9 @@ class Resample(Operator):
 
     where ``c(e) = min(max(e, 0), n − 1)`` for ``clamp``; for ``renormalize`` a tap with
     e outside [0, n) is dropped and the others are divided by the sum of the kept weights.
-    Every weight is an exact rational when scale and offset are.
+    With a width w > 1 row i is ``Σ_j K((src − j)/w)·x_j / Σ_j K((src − j)/w)`` over the
+    inputs j with |src − j| < R·w (R = 1 for the triangle ``K(x) = 1 − |x|`` of linear,
+    2 for cubic). Every weight is an exact rational when scale, offset and width are.
 
     Examples
     --------
@@ -165,7 +171,14 @@ class Resample(Operator):
     [1/2, 19/32, -3/32,   0],
     [  0, -3/32, 19/32, 1/2]])
     >>> up.T
-    ResampleTranspose(Resample(2, 4, 'nearest', 1/2, 0, -3/4, 'clamp', 0))
+    ResampleTranspose(Resample(2, 4, 'nearest', 1/2, 0, -3/4, 'clamp', 0, 1))
+
+    Antialiased down-sampling by 2 (the triangle stretched to width 2):
+
+    >>> Resample(4, 2, "linear", 2, sp.Rational(1, 2), border="renormalize", width=2).as_explicit()
+    Matrix([
+    [3/7, 3/7, 1/7,   0],
+    [  0, 1/7, 3/7, 3/7]])
     """
 
     def __new__(
@@ -178,6 +191,7 @@ class Resample(Operator):
         a: object = sp.Rational(-3, 4),
         border: str = "clamp",
         table: object = 0,
+        width: object = 1,
     ) -> Resample:
         n, length = _validate.size("n", n), _validate.size("length", length)
         kernel, border = (v.name if isinstance(v, Str) else v for v in (kernel, border))
@@ -188,7 +202,14 @@ class Resample(Operator):
         scale, offset = _rational("scale", scale), _rational("offset", offset)
         _validate.require(scale >= 0, "scale", scale, "a rational >= 0")
         a, table = _rational("a", a), _validate.amount("table", table)
-        return super().__new__(cls, n, length, Str(kernel), scale, offset, a, Str(border), table)
+        width = _rational("width", width)
+        _validate.require(width >= 1, "width", width, "a rational >= 1")
+        if width != 1 and (border != "renormalize" or kernel == "nearest"):
+            raise ParameterError(
+                "width", width, "1 unless the kernel is linear or cubic with border='renormalize'"
+            )
+        args = (n, length, Str(kernel), scale, offset, a, Str(border), table, width)
+        return super().__new__(cls, *args)
 
     n = property(lambda self: self.args[0])
     length = property(lambda self: self.args[1])
@@ -198,6 +219,7 @@ class Resample(Operator):
     a = property(lambda self: self.args[5])
     border = property(lambda self: self.args[6].name)
     table = property(lambda self: self.args[7])
+    width = property(lambda self: self.args[8])
 
     def _display_args(self) -> tuple:
         return tuple(arg.name if isinstance(arg, Str) else arg for arg in self.args)
@@ -218,8 +240,32 @@ class Resample(Operator):
         return [_cubic(t + 1, a, False), _cubic(t, a, True), _cubic(1 - t, a, True),
                 _cubic(2 - t, a, False)]  # fmt: skip
 
+    def _kernel(self, x: sp.Expr) -> sp.Expr:
+        """K(x) of the linear (triangle) or cubic kernel, 0 outside its support."""
+        x = sp.Abs(x)
+        if self.kernel == "linear":
+            return sp.Piecewise((1 - x, x < 1), (0, True))
+        inner, outer = _cubic(x, self.a, True), _cubic(x, self.a, False)
+        return sp.Piecewise((inner, x <= 1), (outer, x < 2), (0, True))
+
+    def _stretched(self, i: sp.Expr) -> list[Term]:
+        """Row i with the kernel stretched to width w: every input with |src − j| < R·w."""
+        src = self.scale * i + self.offset
+        reach = KERNELS[self.kernel][1] * self.width  # R·w: 1·w (linear), 2·w (cubic)
+        lo = sp.Max(sp.floor(src - reach) + 1, 0)
+        hi = sp.Min(sp.ceiling(src + reach), self.n)
+        if sp.sympify(i).is_Integer:  # concrete: the exact weights, normalised
+            weights = {j: self._kernel((src - j) / self.width) for j in range(int(lo), int(hi))}
+            total = sum(weights.values())
+            return [(w / total, (sp.Integer(j),), set()) for j, w in weights.items() if w != 0]
+        u, v = sp.Dummy("u", integer=True), sp.Dummy("v", integer=True)
+        total = sp.Sum(self._kernel((src - v) / self.width), (v, lo, hi - 1))
+        return [(self._kernel((src - u) / self.width) / total, (u,), {within(u, lo, hi)})]
+
     def index_map(self, index: tuple) -> list[Term]:
         (i,) = index
+        if self.width != 1:
+            return self._stretched(i)
         src = self.scale * i + self.offset
         f = sp.floor(src)
         first, _ = KERNELS[self.kernel]
@@ -235,6 +281,9 @@ class Resample(Operator):
     def _rows_touching(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
         """A range [lo, hi) of output rows that holds every row whose taps reach input j."""
         first, last = KERNELS[self.kernel]
+        if self.width != 1:
+            last = sp.ceiling(last * self.width)
+            first = -last
         if self.scale == 0:
             return sp.Integer(0), self.length
         # Unclamped tap f + k = j needs src in [j − k, j − k + 1); a clamped tap reaches

@@ -709,6 +709,14 @@ def _resample_entries(op: object) -> tuple[np.ndarray, ...]:
                 "linear": [(f, 1 - t), (f + 1, t)],
                 "cubic": [(f + d, _keys_cubic(t - d, a)) for d in (-1, 0, 1, 2)],
             }[kernel]
+            width = _fraction(op.args[8])
+            if width != 1:  # antialiasing: the kernel stretched, every input it reaches
+                taps = [
+                    (j, max(1 - abs(src - j) / width, Fraction(0)))
+                    if kernel == "linear"
+                    else (j, _keys_cubic((src - j) / width, a))
+                    for j in range(n)
+                ]
             if border == "clamp":
                 entries += [(i, min(max(j, 0), n - 1), w) for j, w in taps]
             else:

@@ -1,13 +1,15 @@
 """symconv.frameworks.torch_resample.interpolate against F.interpolate (CPU, float64).
 
 For every case of a seeded sweep (every mode × align_corners × size or scale_factor ×
-recompute_scale_factor, 1-D, 2-D and 3-D) the real function's matrix (unit vectors fed
+recompute_scale_factor, 1-D, 2-D and 3-D; and antialias=True for 2-D bilinear and
+bicubic) the real function's matrix (unit vectors fed
 through it) must equal symconv's exact matrix to 1e-12 (the weights are rationals such as
 1/3 that float64 rounds), and the matrix of PyTorch's backward (autograd's vector-Jacobian
 product on unit cotangents) must equal the exact matrix of the operator's transpose,
-except in the one divergence PyTorch has, asserted exactly below.
+except in PyTorch's two divergences, asserted exactly below.
 """
 
+import contextlib
 import random
 
 import numpy as np
@@ -127,6 +129,8 @@ REFUSED = [
     ((4,), dict(size=3, recompute_scale_factor=True)),
     ((4,), dict(scale_factor=0.1)),
     ((4,), dict(size=3, mode="cubic")),
+    ((4,), dict(size=3, mode="linear", antialias=True)),
+    ((4, 4), dict(size=3, mode="nearest", antialias=True)),
 ]
 
 
@@ -137,3 +141,50 @@ def test_refused_like_pytorch(torch, size_in, kwargs):
         torch.nn.functional.interpolate(x, **kwargs)
     with pytest.raises(ParameterError):
         interpolate(size_in, **kwargs)
+
+
+def _antialias_cases(seed: int = 21, per_combination: int = 15) -> list:
+    rng = random.Random(seed)
+    cases = []
+    for mode in ("bilinear", "bicubic"):
+        for align in (False, True):
+            for _ in range(per_combination):
+                size_in = (rng.randint(1, 8), rng.randint(1, 8))
+                kwargs = dict(mode=mode, align_corners=align, antialias=True)
+                if rng.random() < 0.5:
+                    kwargs["size"] = (rng.randint(1, 8), rng.randint(1, 8))
+                else:
+                    kwargs["scale_factor"] = (rng.choice(FACTORS), rng.choice(FACTORS))
+                    kwargs["recompute_scale_factor"] = rng.choice([None, True])
+                cases.append((size_in, kwargs))
+    return cases
+
+
+AA_CASES = _antialias_cases()
+
+
+@pytest.mark.parametrize("size_in, kwargs", AA_CASES, ids=[f"{s}-{k}" for s, k in AA_CASES])
+def test_antialiased_interpolate(torch, size_in, kwargs):
+    try:
+        forward, backward = _jacobians(torch, size_in, kwargs)
+    except RuntimeError:
+        with pytest.raises(ParameterError):
+            interpolate(size_in, **kwargs)
+        return
+    op = interpolate(size_in, **kwargs)
+    matrix = exact_array(op)
+    np.testing.assert_allclose(exact_array(op.T), backward, atol=1e-12)
+    if forward.shape[0] > 1 and op.args[-1].rows == 1:
+        # PyTorch's divergence: an output width of 1 gives the first output row everywhere
+        # (its backward, above, is the transpose of the map itself).
+        np.testing.assert_allclose(forward, np.repeat(matrix[:1], len(matrix), axis=0), atol=1e-12)
+    else:
+        np.testing.assert_allclose(matrix, forward, atol=1e-12)
+
+
+def test_the_antialias_sweep_meets_the_width_one_divergence():
+    widths = []
+    for size_in, kwargs in AA_CASES:
+        with contextlib.suppress(ParameterError):  # an empty output: refused
+            widths.append(interpolate(size_in, **kwargs).args[-1].rows)
+    assert widths.count(1) >= 3
