@@ -313,3 +313,18 @@ def test_width_needs_a_renormalised_interpolating_kernel():
         Resample(
             4, 2, "linear", 2, sp.Rational(1, 2), border="renormalize", width=sp.Rational(1, 2)
         )
+
+
+def test_latex_names_the_kernel_sizes_and_coordinate_map():
+    from symconv import latex
+
+    op = Resample(
+        4, 8, "cubic", *source_map("half_pixel", 4, 8), -sp.Rational(1, 2), "renormalize", 1024
+    )
+    text = latex(op)
+    assert text == (
+        r"\operatorname{Resample}^{\mathrm{cubic},\, a = - \frac{1}{2},\, \mathrm{renormalize},"
+        r"\, \mathrm{table}\ 1024}_{4 \to 8}[\frac{i}{2} - \frac{1}{4}]"
+    )
+    assert latex(op.T) == f"({text})^{{\\mathsf{{T}}}}"
+    assert latex(AreaResample(5, 3)) == r"\operatorname{Resample}^{\mathrm{area}}_{5 \to 3}"
