@@ -328,3 +328,17 @@ def test_latex_names_the_kernel_sizes_and_coordinate_map():
     )
     assert latex(op.T) == f"({text})^{{\\mathsf{{T}}}}"
     assert latex(AreaResample(5, 3)) == r"\operatorname{Resample}^{\mathrm{area}}_{5 \to 3}"
+
+
+def test_the_residue_argument_refutes_wrong_statements():
+    from symconv.catalogue import resample as cat
+    from symconv.operators import ConvTranspose
+
+    def without_border(size):
+        return cat._half_pixel(size, 2), ConvTranspose(cat.bilinear_kernel(2), size, 1, 2)
+
+    verdict = cat.residue_argument(2, without_border)
+    assert not verdict.passed and verdict.detail == "row 0 at n = 1: left {0: 1}, right {0: 3/4}"
+    with_border = cat.residue_argument(2, without_border, lambda n, i: cat._border_row(n, i, 2))
+    assert with_border.passed and with_border.scope == "all" and dict(with_border.fixed) == {"k": 2}
+    assert not cat.residue_argument(3, lambda size: cat._align_corners_sides(size, 2)).passed

@@ -97,14 +97,18 @@ def residue_argument(k: int, sides, correction=None) -> TierResult:
     sizes written so that SymPy decides every clamp and guard: the interior j = a + u with
     n = j + b + 1 + v (u, v >= 0 symbolic); the first rows j < a with n = a + b + 1 + v;
     the last rows j = n − 1 − m (m < b), n = a + b + 1 + v. That covers every row of every
-    n >= a + b + 1 (a = b = 2 here); the smaller n are in the exhaustive tier's grid.
+    n >= a + b + 1 (a = b = 2 here); every row of the smaller n is compared at its size.
     ``sides(n)`` builds both sides at a symbolic n; ``correction(n, i)`` is the extra
     right-hand row {column: weight} (the border matrix), or None.
     """
     a = b = 2
     u, v = sp.symbols("u v", integer=True, nonnegative=True)
     cases = []
+    # Every row of every n <= a + b first, at concrete sizes (so that the argument does not
+    # lean on the exhaustive grid, whose k may not be this one).
+    small = [(sp.Integer(j), sp.Integer(size)) for size in range(1, a + b + 1) for j in range(size)]
     for r in range(k):
+        cases += small
         cases.append((a + u, a + u + b + 1 + v))  # interior: n − 1 − j >= b
         cases += [(j, a + b + 1 + v) for j in range(a)]
         cases += [(a + b + v - m, a + b + 1 + v) for m in range(b)]
@@ -131,7 +135,7 @@ def residue_argument(k: int, sides, correction=None) -> TierResult:
         True,
         f"for all n (k = {k}): every row i = k·j + r, r < k, on the interior "
         f"(j >= {a}, n − 1 − j >= {b}, u, v symbolic) and the {a} first and {b} last j "
-        f"for every n >= {a + b + 1}; smaller n in the exhaustive grid",
+        f"for every n >= {a + b + 1}, and every row of every n <= {a + b}",
         "all",
         fixed={"k": k},
     )
