@@ -34,6 +34,8 @@ Matrix([
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 from sympy.core.symbol import Str
 
@@ -364,6 +366,12 @@ class AreaResample(Operator):
         return ResampleTranspose(self)
 
 
+@functools.lru_cache(maxsize=8192)
+def _forward_row(forward: Operator, i: int) -> tuple:
+    """Row i of a forward operator, kept: neighbouring rows of its transpose read it again."""
+    return tuple(evaluate(forward, (i,)))
+
+
 class ResampleTranspose(Operator):
     r"""The transpose of a :class:`Resample` or :class:`AreaResample`, from ℝᴺ to ℝⁿ.
 
@@ -407,7 +415,7 @@ class ResampleTranspose(Operator):
             return [
                 (c, (sp.Integer(i),), set())
                 for i in rows
-                for c, (col,) in evaluate(self.forward, (i,))
+                for c, (col,) in _forward_row(self.forward, i)
                 if col == j
             ]
         i = sp.Dummy("i", integer=True)
