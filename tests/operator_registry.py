@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import reference as ref
+import sympy as sp
 from hypothesis import strategies as st
 
 import symconv as sc
@@ -265,7 +267,41 @@ LAYER_FACTORIES = [
 ]
 
 #: Every operator class symconv has.
-ALL_FACTORIES = FACTORIES + LAYER_FACTORIES
+
+
+@st.composite
+def resample_params(draw: st.DrawFn) -> Params:
+    """Any kernel, border, rational coordinate map (frameworks' or not) and sizes."""
+    kernel = draw(st.sampled_from(["nearest", "linear", "cubic"]))
+    scale = Fraction(draw(st.integers(0, 12)), draw(st.integers(1, 6)))
+    offset = Fraction(draw(st.integers(-4, 4)), draw(st.integers(1, 4)))
+    border = "clamp" if kernel == "nearest" else draw(st.sampled_from(["clamp", "renormalize"]))
+    a = draw(st.sampled_from([Fraction(-3, 4), Fraction(-1, 2)]))
+    return {"n": draw(small), "length": draw(small), "kernel": kernel, "scale": scale,
+            "offset": offset, "a": a, "border": border}  # fmt: skip
+
+
+def _resample(p: Params, q: object) -> sc.Resample:
+    args = (p["scale"], p["offset"], p["a"])
+    return sc.Resample(p["n"], p["length"], p["kernel"], *(sp.Rational(v) for v in args),
+                       p["border"])  # fmt: skip
+
+
+#: Resampling (symconv.operators.resample): not in the expression language, so not in
+#: FACTORIES (whose operators the parser round-trips).
+RESAMPLE_FACTORIES = [
+    Factory(
+        "Resample",
+        resample_params(),
+        _resample,
+        lambda p, q, x: ref.resample(
+            x, p["length"], p["kernel"], p["scale"], p["offset"], p["a"], p["border"]
+        ),
+        uses_kernel=False,
+    ),
+]
+
+ALL_FACTORIES = FACTORIES + LAYER_FACTORIES + RESAMPLE_FACTORIES
 
 
 def kernel_length(params: Params) -> int:

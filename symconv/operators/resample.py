@@ -156,7 +156,8 @@ class Resample(Operator):
       1 < |x| < 2;
 
     where ``c(e) = min(max(e, 0), n − 1)`` for ``clamp``; for ``renormalize`` a tap with
-    e outside [0, n) is dropped and the others are divided by the sum of the kept weights.
+    e outside [0, n) is dropped and the others are divided by the sum of the kept weights
+    (a row with no weight left is zero).
     With a width w > 1 row i is ``Σ_j K((src − j)/w)·x_j / Σ_j K((src − j)/w)`` over the
     inputs j with |src − j| < R·w (R = 1 for the triangle ``K(x) = 1 − |x|`` of linear,
     2 for cubic). Every weight is an exact rational when scale, offset and width are.
@@ -206,6 +207,8 @@ class Resample(Operator):
         a, table = _rational("a", a), _validate.amount("table", table)
         width = _rational("width", width)
         _validate.require(width >= 1, "width", width, "a rational >= 1")
+        if kernel == "nearest" and border != "clamp":
+            raise ParameterError("border", border, "'clamp' for the nearest kernel")
         if width != 1 and (border != "renormalize" or kernel == "nearest"):
             raise ParameterError(
                 "width", width, "1 unless the kernel is linear or cubic with border='renormalize'"
@@ -259,6 +262,8 @@ class Resample(Operator):
         if sp.sympify(i).is_Integer:  # concrete: the exact weights, normalised
             weights = {j: self._kernel((src - j) / self.width) for j in range(int(lo), int(hi))}
             total = sum(weights.values())
+            if total == 0:  # the kernel misses the signal: a zero row, as in JAX
+                return []
             return [(w / total, (sp.Integer(j),), set()) for j, w in weights.items() if w != 0]
         u, v = sp.Dummy("u", integer=True), sp.Dummy("v", integer=True)
         total = sp.Sum(self._kernel((src - v) / self.width), (v, lo, hi - 1))
@@ -278,7 +283,11 @@ class Resample(Operator):
             return [(w, (sp.Min(sp.Max(c, 0), last),), set()) for w, c in zip(weights, columns)]
         inside = [sp.Piecewise((1, sp.And(c >= 0, c < self.n)), (0, True)) for c in columns]
         total = sp.Add(*(w * flag for w, flag in zip(weights, inside)))
-        return [(w / total, (c,), {within(c, 0, self.n)}) for w, c in zip(weights, columns)]
+        # A row whose taps all miss the signal (src far outside it) is zero, as in JAX.
+        return [
+            (sp.Piecewise((w / total, sp.Ne(total, 0)), (0, True)), (c,), {within(c, 0, self.n)})
+            for w, c in zip(weights, columns)
+        ]
 
     def _rows_touching(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
         """A range [lo, hi) of output rows that holds every row whose taps reach input j."""

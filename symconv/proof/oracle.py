@@ -722,9 +722,13 @@ def _resample_entries(op: object) -> tuple[np.ndarray, ...]:
             else:
                 kept = [(j, w) for j, w in taps if 0 <= j < n]
                 total = sum(w for _, w in kept)
-                entries += [(i, j, w / total) for j, w in kept]
-    rows, cols, weights = zip(*entries)
-    return np.array(rows), np.array(cols), np.array([float(w) for w in weights])
+                entries += [(i, j, w / total) for j, w in kept if total != 0]
+    rows, cols, weights = zip(*entries) if entries else ((), (), ())
+    return (
+        np.array(rows, dtype=int),
+        np.array(cols, dtype=int),
+        np.array([float(w) for w in weights]),
+    )
 
 
 def _resample_reference(transposed: bool) -> Reference:
