@@ -283,11 +283,9 @@ class Resample(Operator):
             return [(w, (sp.Min(sp.Max(c, 0), last),), set()) for w, c in zip(weights, columns)]
         inside = [sp.Piecewise((1, sp.And(c >= 0, c < self.n)), (0, True)) for c in columns]
         total = sp.Add(*(w * flag for w, flag in zip(weights, inside)))
-        # A row whose taps all miss the signal (src far outside it) is zero, as in JAX.
-        return [
-            (sp.Piecewise((w / total, sp.Ne(total, 0)), (0, True)), (c,), {within(c, 0, self.n)})
-            for w, c in zip(weights, columns)
-        ]
+        if sp.sympify(i).is_Integer and total == 0:
+            return []  # every tap misses the signal (src far outside it): zero, as in JAX
+        return [(w / total, (c,), {within(c, 0, self.n)}) for w, c in zip(weights, columns)]
 
     def _rows_touching(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
         """A range [lo, hi) of output rows that holds every row whose taps reach input j."""
