@@ -29,12 +29,14 @@ from symconv.operators.padding import Crop, Pad
 from symconv.operators.padding_modes import BorderFold, BorderPad
 from symconv.operators.pooling import AdaptiveAvgPool, AvgPool
 from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
+from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
 from symconv.operators.sampling import Downsample, Upsample
 from symconv.printing.latex import latex
 from symconv.proof import Proof, prove
 
 __all__ = [
     "AdaptiveAvgPool",
+    "AreaResample",
     "AvgPool",
     "BorderFold",
     "BorderPad",
@@ -55,6 +57,8 @@ __all__ = [
     "PixelShuffle",
     "PixelUnshuffle",
     "Proof",
+    "Resample",
+    "ResampleTranspose",
     "ShapeMismatchError",
     "SymconvError",
     "Unfold",

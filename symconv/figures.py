@@ -51,6 +51,7 @@ __all__ = [
     "padding_fold_back",
     "pooling_weights",
     "receptive_field",
+    "resample_border_weights",
     "sampling_matrices",
     "subpixel_decomposition",
     "transposed_1d",
@@ -1090,4 +1091,42 @@ def pooling_weights(
         ],
         ncol=3,
     )
+def resample_border_weights(n: int = 4, k: int = 2) -> Figure:
+    """Linear interpolation by k with half-pixel centres and with align_corners, side by side.
+
+    Each cell is a weight of the exact matrix (``torch.nn.functional.interpolate`` with
+    ``scale_factor=k``, ``align_corners`` False and True). Outlined cells of the left matrix
+    are where it differs from FCN's bilinear transposed convolution (the border rows of the
+    ``bilinear-upsample-conv`` identity, checked here before drawing); the right matrix's
+    weights drift from row to row because its scale is (n − 1)/(kn − 1), not 1/k.
+
+    Examples
+    --------
+    >>> fig = resample_border_weights(n=3, k=2)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['align_corners=False  (6×3)', 'align_corners=True  (6×3)']
+    """
+    from symconv.catalogue.resample import bilinear_kernel, border_correction
+    from symconv.operators.resample import Resample, source_map
+
+    length = k * n
+    matrices = [
+        explicit(Resample(n, length, "linear", *source_map(convention, n, length)))
+        for convention in ("half_pixel", "align_corners")
+    ]
+    fcn = explicit(ConvTranspose(bilinear_kernel(k), n, k // 2, k))
+    if matrices[0] - fcn != border_correction(n, k):
+        raise SymconvError("the border difference of bilinear-upsample-conv does not hold")
+    differing = [(i, j) for i in range(length) for j in range(n) if matrices[0][i, j] != fcn[i, j]]
+    fig = _figure(1.5 + 1.4 * n, 1.3 + 0.45 * length)
+    grid = fig.add_gridspec(1, 2)
+    for g, (M, title) in enumerate(zip(matrices, ("align_corners=False", "align_corners=True"))):
+        _grid(
+            fig.add_subplot(grid[0, g]),
+            [[_tex(M[i, j]) for j in range(n)] for i in range(length)],
+            [[OUTPUT if M[i, j] != 0 else "#ffffff" for j in range(n)] for i in range(length)],
+            f"{title}  ({length}×{n})",
+            outlined=differing if g == 0 else (),
+            fontsize=8,
+        )
     return fig

@@ -30,6 +30,7 @@ __all__ = [
     "conv_transpose_length",
     "corr_length",
     "downsample_length",
+    "interpolate_length",
     "largest_pad",
     "output_padding",
     "pool_length",
@@ -259,3 +260,23 @@ def unfold_blocks(
     (3, 2)
     """
     return corr_length(n, kernel, (lo, hi), stride, dilation)
+# --- resampling (F.interpolate, tf.image.resize, jax.image.resize) ----------------------
+
+
+def interpolate_length(n: object, scale_factor: object) -> sp.Expr:
+    """The output length ``⌊n·f⌋`` of resampling by a scale factor f (PyTorch's rule).
+
+    f is taken exactly (a SymPy rational or an expression); PyTorch computes the product
+    in double precision, so for a float f use
+    :func:`symconv.frameworks.torch_resample.output_length`.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> interpolate_length(5, sp.Rational(3, 2)), interpolate_length(7, sp.Rational(3, 10))
+    (7, 2)
+    >>> n = sp.Symbol("n", integer=True, positive=True)
+    >>> interpolate_length(n, 2)
+    2*n
+    """
+    return sp.floor(_int(n) * sp.sympify(scale_factor))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import reference as ref
@@ -496,6 +497,65 @@ RELATIVE_FACTORIES = [
     ),
 ]
 
+
+
+@st.composite
+def resample_params(draw: st.DrawFn) -> Params:
+    """Any kernel, border, rational coordinate map (frameworks' or not) and sizes."""
+    kernel = draw(st.sampled_from(["nearest", "linear", "cubic"]))
+    scale = Fraction(draw(st.integers(0, 12)), draw(st.integers(1, 6)))
+    offset = Fraction(draw(st.integers(-4, 4)), draw(st.integers(1, 4)))
+    border = "clamp" if kernel == "nearest" else draw(st.sampled_from(["clamp", "renormalize"]))
+    a = draw(st.sampled_from([Fraction(-3, 4), Fraction(-1, 2)]))
+    return {"n": draw(small), "length": draw(small), "kernel": kernel, "scale": scale,
+            "offset": offset, "a": a, "border": border}  # fmt: skip
+
+
+def _resample(p: Params, q: object) -> sc.Resample:
+    args = (p["scale"], p["offset"], p["a"])
+    return sc.Resample(p["n"], p["length"], p["kernel"], *(sp.Rational(v) for v in args),
+                       p["border"])  # fmt: skip
+
+
+#: Resampling (symconv.operators.resample): not in the expression language, so not in
+#: FACTORIES (whose operators the parser round-trips).
+RESAMPLE_FACTORIES = [
+    Factory(
+        "Resample",
+        resample_params(),
+        _resample,
+        lambda p, q, x: ref.resample(
+            x, p["length"], p["kernel"], p["scale"], p["offset"], p["a"], p["border"]
+        ),
+        uses_kernel=False,
+    ),
+    Factory(
+        "ResampleTranspose",
+        resample_params(),
+        lambda p, q: _resample(p, q).T,
+        lambda p, q, x: ref.adjoint(
+            lambda v: ref.resample(
+                v, p["length"], p["kernel"], p["scale"], p["offset"], p["a"], p["border"]
+            ),
+            p["n"],
+            x,
+        ),
+        uses_kernel=False,
+    ),
+    Factory(
+        "AreaResample",
+        st.fixed_dictionaries({"n": small, "length": small, "coverage": st.booleans()}),
+        lambda p, q: sc.AreaResample(p["n"], p["length"], p["coverage"]),
+        lambda p, q, x: (
+            ref.area_coverage(x, p["length"])
+            if p["coverage"]
+            else ref.adaptive_avg_pool(x, p["length"])
+        ),
+        uses_kernel=False,
+    ),
+]
+
+
 #: Every operator class symconv has (tests/test_operator_contract.py checks that).
 ALL_FACTORIES = (
     FACTORIES
@@ -504,6 +564,7 @@ ALL_FACTORIES = (
     + POOLING_FACTORIES
     + REARRANGE_FACTORIES
     + RELATIVE_FACTORIES
+    + RESAMPLE_FACTORIES
 )
 
 

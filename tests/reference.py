@@ -9,6 +9,8 @@ clarity is everything.
 from __future__ import annotations
 
 import itertools
+import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -291,3 +293,63 @@ def adjoint(forward, n_in: int, y: np.ndarray) -> np.ndarray:
     """Aᵀy for the linear map ``forward`` on ℝ^n_in: its matrix from unit vectors, transposed."""
     matrix = np.stack([forward(e) for e in np.eye(n_in)], axis=1)
     return matrix.T @ y
+def resample(x: np.ndarray, length: int, *args: object) -> np.ndarray:
+    """y = R x for the rows of :func:`resample_matrix` (each weight summed exactly first)."""
+    rows = resample_matrix(len(x), length, *args)
+    return np.array([sum(float(w) * x[j] for j, w in row.items()) for row in rows])
+
+
+def resample_matrix(
+    n: int, length: int, kernel: str, scale: Fraction, offset: Fraction, a: Fraction, border: str
+) -> list[dict[int, Fraction]]:
+    """The rows {column: weight} of resampling ℝⁿ → ℝᴺ, read off the frameworks' loops:
+    output i at src = scale·i + offset, the taps ⌊src⌋ (nearest), ⌊src⌋ + 0, 1 (linear) or
+    ⌊src⌋ − 1 … + 2 (Keys' cubic with a); 'clamp' reads the border sample for a tap
+    outside, 'renormalize' drops it and divides by the remaining weight (a zero row when
+    none is left)."""
+
+    def keys(d: Fraction) -> Fraction:
+        d = abs(d)
+        if d <= 1:
+            return (a + 2) * d**3 - (a + 3) * d**2 + 1
+        return a * d**3 - 5 * a * d**2 + 8 * a * d - 4 * a if d < 2 else Fraction(0)
+
+    rows = []
+    for i in range(length):
+        src = scale * i + offset
+        f = math.floor(src)
+        t = src - f
+        if kernel == "nearest":
+            taps = [(f, Fraction(1))]
+        elif kernel == "linear":
+            taps = [(f, 1 - t), (f + 1, t)]
+        else:
+            taps = [(f + d, keys(t - d)) for d in (-1, 0, 1, 2)]
+        row: dict[int, Fraction] = {}
+        if border == "clamp":
+            for j, w in taps:
+                j = min(max(j, 0), n - 1)
+                row[j] = row.get(j, Fraction(0)) + w
+        else:
+            kept = [(j, w) for j, w in taps if 0 <= j < n]
+            total = sum(w for _, w in kept)
+            for j, w in kept:
+                if total != 0:
+                    row[j] = row.get(j, Fraction(0)) + w / total
+        rows.append(row)
+    return rows
+
+
+def area_coverage(x: np.ndarray, length: int) -> np.ndarray:
+    """TensorFlow's area resize: output i averages [i·s, (i+1)·s), s = n/length, each input
+    pixel weighted by its overlap with that interval (exact fractions)."""
+    n = len(x)
+    s = Fraction(n, length)
+    out = np.zeros(length)
+    for i in range(length):
+        lo, hi = i * s, (i + 1) * s
+        for j in range(n):
+            overlap = min(Fraction(j + 1), hi) - max(Fraction(j), lo)
+            if overlap > 0:
+                out[i] += float(overlap / s) * x[j]
+    return out

@@ -44,6 +44,9 @@ NAMES = [
     "avg-pool-as-strided-corr",
     "pixel-shuffle-conv",
     "pixel-unshuffle-conv",
+    "bilinear-upsample-conv",
+    "bilinear-align-corners-conv",
+    "nearest-interpolate-conv",
 ]
 DERIVATIONS = Path(__file__).parent.parent / "derivations"
 

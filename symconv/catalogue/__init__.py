@@ -34,6 +34,7 @@ def _entries() -> dict[str, Entry]:
         multirate,
         padding_modes,
         pooling,
+        resample,
         sampling,
         transposed,
         twod,
@@ -63,6 +64,7 @@ def _entries() -> dict[str, Entry]:
         pooling.AVG_POOL_AS_STRIDED_CORR,
         pooling.PIXEL_SHUFFLE_CONV,
         pooling.PIXEL_UNSHUFFLE_CONV,
+        *resample.ENTRIES,
     ]
     return {e.name: e for e in order}
 

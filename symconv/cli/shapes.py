@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 
+import sympy as sp
 from sympy.matrices.expressions import MatMul
 
 from symconv import limits, sizes
@@ -175,8 +176,14 @@ def _describe(layer: Layer) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the report for one layer; returns the exit status."""
+    if getattr(args, "interpolate", None) is not None:
+        return _resample_run(args)
     if args.op != "adaptive_avg_pool" and args.kernel is None:
-        raise ParameterError("--kernel", None, "the kernel size, e.g. 3 or 3x3")
+        raise ParameterError(
+            "--kernel",
+            None,
+            "a kernel size such as 3 or 3x3 (needed by every op but adaptive_avg_pool)",
+        )
     if args.op in POOL_OPS:
         return _pool_run(args)
     if args.stride is None:
@@ -317,7 +324,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "or adaptive_avg_pool (--output-size)",
     )
     parser.add_argument("--input", required=True, metavar="N", help="input size: 12 or 4x4")
-    parser.add_argument("--kernel", metavar="M", help="kernel size: 3 or 3x3 (required)")
+    parser.add_argument(
+        "--kernel",
+        default=None,
+        metavar="M",
+        help="kernel size: 3 or 3x3 (every op but adaptive_avg_pool)",
+    )
     parser.add_argument(
         "--stride",
         default=None,
@@ -367,6 +379,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="avg_pool: count_include_pad=False (divide by the input samples in each window)",
     )
+    _register_resample(parser)
     parser.set_defaults(func=run)
 
 
@@ -460,4 +473,89 @@ def _pool_run(args: argparse.Namespace) -> int:
             report.append(f"axis {axis} (n={inputs[axis]}):")
         report.extend(f"  {line}" for line in axis_lines)
     print("\n".join(report))
+    return 0
+
+
+# --- resampling: F.interpolate / tf.image.resize / jax.image.resize --------------------
+
+
+def _register_resample(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "resampling",
+        "with --interpolate MODE: the output size and per-axis operator of "
+        "F.interpolate (torch), tf.image.resize (tf) or jax.image.resize (jax)",
+    )
+    group.add_argument(
+        "--interpolate",
+        default=None,
+        metavar="MODE",
+        help="the framework's mode/method name, e.g. bilinear, nearest-exact, bicubic, area",
+    )
+    group.add_argument("--size", default=None, metavar="N", help="output size: 8 or 8x8")
+    group.add_argument(
+        "--scale-factor", default=None, metavar="F", help="torch: scale factor, 2 or 1.5x2"
+    )
+    group.add_argument("--align-corners", action="store_true", help="torch: align_corners=True")
+    group.add_argument(
+        "--recompute-scale-factor", action="store_true", help="torch: recompute_scale_factor=True"
+    )
+
+
+def _floats(name: str, text: str) -> list[float]:
+    try:
+        return [float(v) for v in text.lower().split("x")]
+    except ValueError:
+        raise ParameterError(name, text, "numbers per axis, e.g. 2 or 1.5x2") from None
+
+
+def _resample_run(args: argparse.Namespace) -> int:
+    """The output size and the operator of each axis of a resampling call."""
+    from sympy.matrices.expressions import KroneckerProduct
+
+    from symconv.frameworks import jax_resample, tf_resample, torch_resample
+
+    sizes = _ints("--input", args.input)
+    size = (
+        None if args.size is None else _per_axis("--size", _ints("--size", args.size), len(sizes))
+    )
+    mode = args.interpolate
+    if args.framework == "torch":
+        factor = None
+        if args.scale_factor is not None:
+            factor = _per_axis(
+                "--scale-factor", _floats("--scale-factor", args.scale_factor), len(sizes)
+            )
+        interpolating = mode in ("linear", "bilinear", "trilinear", "bicubic")
+        op = torch_resample.interpolate(
+            sizes,
+            size=size,
+            scale_factor=factor,
+            mode=mode,
+            align_corners=args.align_corners if interpolating else None,
+            recompute_scale_factor=True if args.recompute_scale_factor else None,
+        )
+        call = f"F.interpolate(mode={mode!r}, size={size}, scale_factor={factor}"
+        if interpolating:
+            call += f", align_corners={args.align_corners}"
+        call += f", recompute_scale_factor={args.recompute_scale_factor or None})"
+    elif size is None:
+        raise ParameterError("--size", None, f"the output size ({args.framework} takes a size)")
+    elif args.framework == "tf":
+        if len(sizes) != 2:
+            raise ParameterError("--input", args.input, "H x W (tf.image.resize is 2-D)")
+        op, call = tf_resample.resize(sizes, size, mode), f"tf.image.resize(size={size}, {mode!r})"
+    elif args.framework == "jax":
+        op = jax_resample.resize(sizes, size, mode, antialias=False)
+        call = f"jax.image.resize(shape={tuple(size)}, method={mode!r}, antialias=False)"
+    else:
+        raise ParameterError("--framework", args.framework, "torch, tf or jax with --interpolate")
+    axes = list(op.args) if isinstance(op, KroneckerProduct) else [op]
+    lines = [f"{args.framework} {call} on input {'x'.join(map(str, sizes))}"]
+    lines.append(f"output size: {'x'.join(str(a.rows) for a in axes)}")
+    for axis, (n, factor_op) in enumerate(zip(sizes, axes)):
+        lines.append(f"axis {axis} (n={n} -> {factor_op.rows}): {factor_op}")
+        if isinstance(getattr(factor_op, "scale", None), sp.Rational):
+            i = sp.Symbol("i")
+            lines.append(f"  src(i) = {factor_op.scale * i + factor_op.offset}")
+    print("\n".join(lines))
     return 0

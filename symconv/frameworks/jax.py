@@ -249,3 +249,4 @@ def conv_transpose(
 from symconv.frameworks.jax_padding import pad  # noqa: E402  (re-exported)
 
 __all__ += ["pad"]
+from symconv.frameworks.jax_resample import resize  # noqa: E402,F401  (re-export)

@@ -205,3 +205,4 @@ from symconv.frameworks.tf_padding import pad  # noqa: E402  (re-exported)
 
 __all__ += ["pad"]
 from symconv.frameworks.tf_pooling import *  # noqa: E402,F403  avg_pool, depth_to_space
+from symconv.frameworks.tf_resample import resize  # noqa: E402,F401  (re-export)

@@ -206,3 +206,4 @@ from symconv.frameworks.torch_padding import conv_padding, pad  # noqa: E402  (r
 
 __all__ += ["pad"]
 from symconv.frameworks.torch_pooling import *  # noqa: E402,F403  pooling, pixel shuffle, unfold
+from symconv.frameworks.torch_resample import interpolate  # noqa: E402,F401  (re-export)

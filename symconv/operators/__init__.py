@@ -15,6 +15,7 @@ from symconv.operators.pooling import (
     AvgPoolTranspose,
 )
 from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
+from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
 from symconv.operators.sampling import (
     BlockSum,
     Downsample,
@@ -26,6 +27,7 @@ from symconv.operators.sampling import (
 __all__ = [
     "AdaptiveAvgPool",
     "AdaptiveAvgPoolTranspose",
+    "AreaResample",
     "AvgPool",
     "AvgPoolTranspose",
     "BlockSum",
@@ -48,6 +50,8 @@ __all__ = [
     "PhaseSum",
     "PixelShuffle",
     "PixelUnshuffle",
+    "Resample",
+    "ResampleTranspose",
     "Unfold",
     "Upsample",
     "operator_classes",

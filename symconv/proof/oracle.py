@@ -44,6 +44,7 @@ import functools
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -76,6 +77,7 @@ from symconv.operators.pooling import (
     AvgPoolTranspose,
 )
 from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
+from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
 from symconv.operators.sampling import (
     BlockSum,
     Downsample,
@@ -869,6 +871,93 @@ def _unfold_entries(op: object, transposed: bool = False) -> tuple:
         if all(0 <= p < n for p, n in zip(pixel, size)):
             triples.append((row, int(np.ravel_multi_index((index[0], *pixel), col_dims)), 1.0))
     return _listed(int(np.prod(row_dims)), int(np.prod(col_dims)), triples, transposed)
+# --- resampling (symconv.operators.resample): read off the frameworks' formulas -------
+
+
+def _fraction(value: object) -> Fraction:
+    value = sp.Rational(value)
+    return Fraction(int(value.p), int(value.q))
+
+
+def _keys_cubic(x: Fraction, a: Fraction) -> Fraction:
+    """Keys (1981): (a+2)|x|³ − (a+3)|x|² + 1 on [0, 1], a|x|³ − 5a|x|² + 8a|x| − 4a on (1, 2)."""
+    x = abs(x)
+    if x <= 1:
+        return (a + 2) * x**3 - (a + 3) * x**2 + 1
+    return a * x**3 - 5 * a * x**2 + 8 * a * x - 4 * a if x < 2 else Fraction(0)
+
+
+def _resample_entries(op: object) -> tuple[np.ndarray, ...]:
+    """(rows, cols, weights) of Resample / AreaResample, one output sample at a time."""
+    n, length = _int(op.args[0]), _int(op.args[1])
+    entries = []
+    if type(op).__name__ == "AreaResample":
+        s = Fraction(n, length)
+        for i in range(length):
+            lo, hi = i * s, (i + 1) * s
+            cells = range(int(np.floor(lo)), -(-hi.numerator // hi.denominator))
+            for j in cells:
+                overlap = min(Fraction(j + 1), hi) - max(Fraction(j), lo)
+                weight = overlap / s if bool(op.args[2]) else Fraction(1, len(cells))
+                entries.append((i, j, weight))
+    else:
+        kernel, border = str(op.args[2]), str(op.args[6])
+        scale, offset, a, table = (_fraction(v) for v in (*op.args[3:6], op.args[7]))
+        for i in range(length):
+            src = scale * i + offset
+            f = src.numerator // src.denominator
+            t = src - f
+            if kernel == "cubic" and table:
+                t = Fraction(round(t * table), int(table))  # round() ties to even
+            taps = {
+                "nearest": [(f, Fraction(1))],
+                "linear": [(f, 1 - t), (f + 1, t)],
+                "cubic": [(f + d, _keys_cubic(t - d, a)) for d in (-1, 0, 1, 2)],
+            }[kernel]
+            width = _fraction(op.args[8])
+            if width != 1:  # antialiasing: the kernel stretched, every input it reaches
+                taps = [
+                    (j, max(1 - abs(src - j) / width, Fraction(0)))
+                    if kernel == "linear"
+                    else (j, _keys_cubic((src - j) / width, a))
+                    for j in range(n)
+                ]
+            if border == "clamp":
+                entries += [(i, min(max(j, 0), n - 1), w) for j, w in taps]
+            else:
+                kept = [(j, w) for j, w in taps if 0 <= j < n]
+                total = sum(w for _, w in kept)
+                entries += [(i, j, w / total) for j, w in kept if total != 0]
+    rows, cols, weights = zip(*entries) if entries else ((), (), ())
+    return (
+        np.array(rows, dtype=int),
+        np.array(cols, dtype=int),
+        np.array([float(w) for w in weights]),
+    )
+
+
+def _resample_reference(transposed: bool) -> Reference:
+    """Resample / AreaResample (a gather), or their transpose (the mirroring scatter)."""
+
+    def forward(op: object) -> object:
+        return op.args[0] if transposed else op
+
+    def act(op: object, x: np.ndarray, adjoint: bool) -> np.ndarray:
+        rows, cols, weights = _resample_entries(forward(op))
+        length, n = _int(forward(op).args[1]), _int(forward(op).args[0])
+        if adjoint:
+            return _gather(n, cols, rows, weights, x)
+        return _gather(length, rows, cols, weights, x)
+
+    def sizes(op: object) -> Shape:
+        length, n = _int(forward(op).args[1]), _int(forward(op).args[0])
+        return (n, length) if transposed else (length, n)
+
+    return Reference(
+        sizes,
+        lambda op, x, v: act(op, x, transposed),
+        lambda op, y, v: act(op, y, not transposed),
+    )
 
 
 REFERENCES.update(
@@ -881,5 +970,8 @@ REFERENCES.update(
         PixelUnshuffle: _sparse_reference(_unshuffle_entries),
         Unfold: _sparse_reference(_unfold_entries),
         Fold: _sparse_reference(lambda op: _unfold_entries(op, True)),
+        Resample: _resample_reference(transposed=False),
+        AreaResample: _resample_reference(transposed=False),
+        ResampleTranspose: _resample_reference(transposed=True),
     }
 )

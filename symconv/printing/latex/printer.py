@@ -90,6 +90,7 @@ from symconv.operators.pooling import (
     AvgPoolTranspose,
 )
 from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
+from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
 from symconv.operators.sampling import (
     BlockSum,
     Downsample,
@@ -587,3 +588,41 @@ def _(expr: PixelShuffle | PixelUnshuffle, printer: SymconvLatexPrinter) -> Prin
 def _(expr: Unfold | Fold, printer: SymconvLatexPrinter) -> Printed:
     kernel = r"\times".join(printer.doprint(k) for k in expr.kernel)
     return rf"\operatorname{{{type(expr).__name__}}}_{{{kernel}}}", Kind.SCRIPTED
+
+
+# --- resampling (symconv.operators.resample) -------------------------------------------
+
+
+def _resample_form(expr: object, printer: SymconvLatexPrinter) -> str:
+    """``\\operatorname{Resample}^{\\mathrm{linear}}_{4 \\to 8}[\\tfrac{i}{2} - \\tfrac{1}{4}]``:
+    the kernel, the sizes and the coordinate map src(i) (the kernel name is one of a fixed
+    set, so nothing user-given reaches the LaTeX unprinted)."""
+    sizes = f"{printer.doprint(expr.n)} \\to {printer.doprint(expr.length)}"
+    if isinstance(expr, AreaResample):
+        kind = "coverage" if expr.coverage else "area"
+        return rf"\operatorname{{Resample}}^{{\mathrm{{{kind}}}}}_{{{sizes}}}"
+    i = sp.Symbol("i")
+    details = [expr.kernel]
+    if expr.kernel == "cubic":
+        details.append(f"a = {printer.doprint(expr.a)}")
+    if expr.border != "clamp":
+        details.append(expr.border)
+    if expr.table:
+        details.append(rf"\mathrm{{table}}\ {printer.doprint(expr.table)}")
+    if expr.width != 1:
+        details.append(f"w = {printer.doprint(expr.width)}")
+    label = r",\, ".join(rf"\mathrm{{{d}}}" if d.isalpha() else d for d in details)
+    src = printer.doprint(expr.scale * i + expr.offset)
+    return rf"\operatorname{{Resample}}^{{{label}}}_{{{sizes}}}[{src}]"
+
+
+@operator_form.register(Resample)
+@operator_form.register(AreaResample)
+def _(expr: Resample | AreaResample, printer: SymconvLatexPrinter) -> Printed:
+    return _resample_form(expr, printer), Kind.SUPERSCRIPTED
+
+
+@operator_form.register
+def _(expr: ResampleTranspose, printer: SymconvLatexPrinter) -> Printed:
+    transpose = printer.notation.call("transp")
+    return f"({_resample_form(expr.forward, printer)})^{{{transpose}}}", Kind.SUPERSCRIPTED
