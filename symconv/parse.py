@@ -841,7 +841,8 @@ def expressible(cls: type) -> bool:
     a mode name, or a kernel ``q`` of concrete taps — and reads back from the operator
     under the same name (``q`` as its ``kernel``). A kernel family of symbolic length
     (:class:`~symconv.kernels.KernelFamily`, as :class:`~symconv.operators.PhaseSum`
-    takes) has no syntax.
+    takes) has no syntax, nor has an operator given as a parameter (the ``forward`` of
+    :class:`~symconv.operators.ResampleTranspose`, written ``R.T`` instead).
 
     Examples
     --------
@@ -854,6 +855,8 @@ def expressible(cls: type) -> bool:
     parameters = inspect.signature(cls, eval_str=True).parameters.values()
     return all(
         p.annotation is not kernels.KernelFamily
+        and p.name != "forward"
+        and not isinstance(p.default, bool)
         and hasattr(cls, "kernel" if p.name == "q" else p.name)
         for p in parameters
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.grid import Permute, pad_nd, upsample_nd
 from symconv.operators.index_map import within
 from symconv.operators.polyphase import PhaseSum
+from symconv.operators.resample import AreaResample, Resample
 from symconv.operators.sampling import BlockSum, MultiplesProjector, NearestUpsample
 from symconv.proof import oracle
 from symconv.proof.tiers import Instance, numeric_tier
@@ -177,6 +179,26 @@ def _cases() -> list[Case]:
         Case("multiples", MultiplesProjector(7, 3), lambda x: reference.multiples_projector(x, 3)),
         Case("nearest", NearestUpsample(3, 2), lambda x: reference.nearest_upsample(x, 2)),
         Case("block_sum", BlockSum(3, 2), lambda x: reference.block_sum(x, 2)),
+        Case(
+            "resample",  # dyadic weights: the float sums are exact
+            Resample(3, 6, "cubic", Fraction(1, 2), Fraction(-1, 4)),
+            lambda x: reference.resample(
+                x, 6, "cubic", Fraction(1, 2), Fraction(-1, 4), Fraction(-3, 4), "clamp"
+            ),
+        ),
+        Case(
+            "resample_transpose",
+            Resample(4, 2, "linear", Fraction(2), Fraction(1, 2)).T,
+            lambda y: reference.adjoint(
+                lambda v: reference.resample(
+                    v, 2, "linear", Fraction(2), Fraction(1, 2), Fraction(-3, 4), "clamp"
+                ),
+                4,
+                y,
+            ),
+        ),
+        Case("area", AreaResample(5, 3), lambda x: reference.adaptive_avg_pool(x, 3)),
+        Case("area_coverage", AreaResample(5, 3, True), lambda x: reference.area_coverage(x, 3)),
         Case(
             "border_pad",
             BorderPad(3, 4, 2, "reflect"),

@@ -124,6 +124,10 @@ def unparse(expr: MatrixExpr) -> str:
     _validate.distinct_names("expr", getattr(expr, "free_symbols", ()))
     if isinstance(expr, Operator) and type(expr) in OPERATOR_CLASSES.values():
         return _operator_text(expr)
+    if isinstance(expr, Operator) and type(expr.T) in OPERATOR_CLASSES.values():
+        # A transpose class with no syntax of its own (ResampleTranspose takes the forward
+        # operator) is written as the transpose of what it transposes.
+        return f"{_operator_text(expr.T)}.T"
     if isinstance(expr, sp.Identity):
         return f"I({_scalar_text(expr.rows)})"
     if isinstance(expr, sp.ZeroMatrix):
