@@ -7,7 +7,7 @@ import pytest
 import scipy.signal
 import sympy as sp
 
-from symconv import ConvTransposeNd, CorrNd, ParameterError, Permute, explicit, lambdify
+from symconv import ConvTransposeNd, CorrNd, ParameterError, Permute, explicit, lambdify, numeric
 from symconv.matrices import domain_of, sparse_matrix
 from symconv.numeric import lambdify_explicit
 from symconv.operators.channels import as_kronecker_sum, conv_nd, corr_nd, flat, weight_tensor
@@ -64,6 +64,22 @@ def test_corr_nd_matrix_transpose_and_numeric(shape, size, pads, stride, dilatio
     x = rng.standard_normal((2, 3, expected.shape[1]))
     np.testing.assert_allclose(lambdify(op)(x), x @ expected.T, atol=1e-12)
     y = rng.standard_normal((4, expected.shape[0]))
+    np.testing.assert_allclose(lambdify(op.T)(y), y @ expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("block", [1, 50, 700])
+@pytest.mark.parametrize("shape, size, pads, stride, dilation, groups", LAYERS)
+def test_layer_products_in_blocks(shape, size, pads, stride, dilation, groups, block, monkeypatch):
+    # A small scratch budget cuts the matrix products into blocks of taps (one tap each at
+    # 1, a partial last block at 50) or of samples (700): every cut must give the same map.
+    monkeypatch.setattr(numeric, "LAYER_BLOCK", block)
+    rng = np.random.default_rng(block)
+    w = rng.standard_normal(shape)
+    expected = reference_layer(w, size, pads, stride, dilation, groups)
+    op = CorrNd(w, size, pads, stride, dilation, groups)
+    x = rng.standard_normal((5, expected.shape[1]))
+    np.testing.assert_allclose(lambdify(op)(x), x @ expected.T, atol=1e-12)
+    y = rng.standard_normal((3, 2, expected.shape[0]))
     np.testing.assert_allclose(lambdify(op.T)(y), y @ expected, atol=1e-12)
 
 
