@@ -63,7 +63,13 @@ from symconv.operators import (
     Upsample,
 )
 from symconv.operators.base import expand_power
-from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape, flat
+from symconv.operators.channels import (
+    ConvTransposeNd,
+    CorrNd,
+    NumericWeight,
+    _layer_shape,
+    flat,
+)
 from symconv.operators.grid import Permute
 
 __all__ = [
@@ -677,6 +683,9 @@ LAYER_BLOCK = 2**20
 
 def _weight_values(weight: object, params: _Parameters) -> Callable[[Sequence[float]], np.ndarray]:
     """The weight's entries (row-major) as an array, given the parameters' values."""
+    if isinstance(weight, NumericWeight):  # plain numbers: the array itself, no SymPy
+        numbers = weight.numbers.astype(np.float64).ravel()
+        return lambda values: numbers
     return params.compile(flat(weight))
 
 

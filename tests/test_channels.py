@@ -179,3 +179,51 @@ def test_permute_is_numpy_transpose():
 def test_bad_parameters_are_named(call, name):
     with pytest.raises(ParameterError, match=name):
         call()
+
+
+def test_numeric_weights_are_one_array_with_exact_entries_on_demand():
+    import pickle
+
+    from symconv.operators.channels import NumericWeight
+
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((2, 3, 2, 2))
+    w[0, 0, 0, 0] = 4.0  # an integral float: an exact Integer, as for every weight
+    op = CorrNd(w, (4, 3), padding=1)
+    assert isinstance(op.weight, NumericWeight)
+    assert op.weight[0, 0, 0, 0] == sp.Integer(4) and op.weight[0, 0, 0, 0].is_Integer
+    assert op.weight[1, 2, 1, 0] == sp.Float(float(w[1, 2, 1, 0]))  # the float64, exactly
+    # Every container of the same numbers gives the same operator.
+    assert op == CorrNd(w.tolist(), (4, 3), padding=1)
+    ones = CorrNd(np.ones((1, 1, 2, 2)), (3, 3))
+    assert ones == CorrNd([[[[1, 1], [1, 1]]]], (3, 3))
+    assert ones == CorrNd(sp.ImmutableDenseNDimArray([1] * 4, (1, 1, 2, 2)), (3, 3))
+    assert hash(ones) == hash(CorrNd([[[[1, 1], [1, 1]]]], (3, 3)))
+    assert op != CorrNd(w + 1e-9, (4, 3), padding=1)
+    assert pickle.loads(pickle.dumps(op)) == op
+    assert op.weight.numbers.flags.writeable is False
+    # explicit() reads the exact entries; subs of a size rebuilds around the same weight.
+    expected = reference_layer(w, (4, 3), ((1, 1), (1, 1)), (1, 1), (1, 1), 1)
+    assert np.array_equal(np.array(explicit(op), dtype=float), expected)
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert CorrNd(w, (n, 3), padding=1).subs(n, 4) == op
+    assert op == op.T.T and op.T.weight is op.weight
+
+
+def test_numeric_framework_weight_builds_without_sympy_scalars():
+    from symconv.frameworks import torch as st
+
+    w = np.random.default_rng(4).standard_normal((64, 32, 4, 4))
+    op = st.conv_transpose2d(w, (64, 64), stride=2, padding=1)
+    assert op.weight.numbers.shape == w.shape
+    assert np.array_equal(op.weight.numbers, w)
+    y = np.random.default_rng(5).standard_normal((2, 64 * 64 * 64))
+    # Against a direct scatter of the defining sum (no symconv code).
+    grid = y.reshape(2, 64, 64, 64)
+    full = np.zeros((2, 32, 130, 130))
+    for t0 in range(4):
+        for t1 in range(4):
+            full[:, :, t0 : t0 + 127 : 2, t1 : t1 + 127 : 2] += np.einsum(
+                "co,bchw->bohw", w[:, :, t0, t1], grid
+            )
+    np.testing.assert_allclose(lambdify(op)(y), full[:, :, 1:-1, 1:-1].reshape(2, -1))
