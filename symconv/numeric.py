@@ -675,9 +675,8 @@ def _(expr: ConvTranspose, params: _Parameters) -> Apply:
 
 #: Scratch budget of a layer's matrix products, in array entries: the block of
 #: im2col columns (forward) or of per-tap products (transposed) handled at once
-#: holds at most this many entries *and* at most as many as the output (so the
-#: memory of a call is at most twice the output plus the weights). 2**20 float64
-#: entries (8 MB) keep one block near the caches; larger blocks gained nothing.
+#: holds at most this many entries and at most as many as the output (but always
+#: at least one tap of one sample). 2**20 float64 entries are 8 MB.
 LAYER_BLOCK = 2**20
 
 
@@ -696,9 +695,10 @@ class _Layer:
     im2col of a block of taps (strided views of the padded input stacked along
     the contraction axis) times the (C_out/g, taps·C_in/g) weight; transposed,
     the (taps·C_in/g, C_out/g) weight times the input, each tap's rows then added
-    into its strided window of the output (col2im). Samples and taps are cut into
-    blocks of at most :data:`LAYER_BLOCK` entries, so a call needs at most the
-    output plus one block beside the input.
+    into its window of the uncropped result (col2im). Samples and taps are cut
+    into blocks (:meth:`blocks`); beside the input, the weights and the output, a
+    call holds one block and the padded input (forward) or the uncropped result
+    (transposed) of one chunk of samples.
     """
 
     def __init__(self, expr: CorrNd | ConvTransposeNd, params: _Parameters) -> None:
