@@ -727,13 +727,19 @@ class _Layer:
             for t, d, s, n in zip(taps, self.dilation, self.stride, lengths)
         )
 
-    def blocks(self, samples: int, per_tap: int, output: int) -> tuple[int, int]:
-        """(samples, taps) per block, given the entries one tap of one sample needs."""
+    def blocks(self, samples: int, per_tap: int, per_sample: int, output: int) -> tuple[int, int]:
+        """(samples, taps) per block.
+
+        ``per_tap``: the entries one tap of one sample needs; ``per_sample``: the
+        entries of one sample's padded input or uncropped result. Block and buffer
+        together stay within the budget (so the scratch is at most the output's size)
+        unless a single tap of a single sample needs more.
+        """
         budget = max(per_tap, min(LAYER_BLOCK, output))
-        taps = max(1, min(len(self.taps), budget // per_tap))
+        taps = max(1, min(len(self.taps), (budget - per_sample) // per_tap))
         if taps < len(self.taps):
             return 1, taps
-        return max(1, min(samples, budget // (per_tap * taps))), taps
+        return max(1, min(samples, budget // (per_tap * taps + per_sample))), taps
 
 
 @_compile.register
@@ -751,7 +757,9 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
         grid = x.reshape(-1, g, c_in_g, *layer.size)
         samples = grid.shape[0]
         out = np.empty((samples, g, c_out_g, out_spatial), dtype=np.result_type(x, w, np.float64))
-        chunk, block = layer.blocks(samples, layer.c_in * out_spatial, out.size)
+        chunk, block = layer.blocks(
+            samples, layer.c_in * out_spatial, layer.c_in * math.prod(padded_size), out.size
+        )
         padded = np.zeros((chunk, g, c_in_g, *padded_size), dtype=np.result_type(x, np.float64))
         columns = np.empty((chunk, g, block, c_in_g, *layer.output_size), dtype=padded.dtype)
         for start in range(0, samples, chunk):
@@ -778,14 +786,13 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
 def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
     layer = _Layer(expr, params)
     g, c_in_g, c_out_g = layer.groups, layer.c_in_g, layer.c_out_g
-    rank = len(layer.size)
     in_spatial = math.prod(layer.size)
     # The scatter buffer is phase-major: axis k of the full result, of extent at least
     # s(n − 1) + d(m − 1) + 1 and lo + the output, is stored as (s, ⌈extent/s⌉), so position
     # q·s + r sits at [r, q]. Tap t then adds into [t·d mod s, t·d // s : … + n], a window
-    # with unit stride along the last axis (a strided += is several times slower), and one
-    # interleaving copy at the end puts the phases back in place.
-    blocks = [
+    # with unit stride along the last axis (a strided += is several times slower), and at
+    # the end one strided copy per phase puts the kept part of each phase in place.
+    phase_lengths = [
         -(-max(s * (n - 1) + d * (m - 1) + 1, lo + n_out) // s)
         for s, n, d, m, lo, n_out in zip(
             layer.stride, layer.size, layer.dilation, layer.kernel, layer.lows, layer.output_size
@@ -799,8 +806,20 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
         )
         for tap in layer.taps
     ]
-    interleave = [3 + axis + offset for axis in range(rank) for offset in (rank, 0)]
-    kept = tuple(slice(lo, lo + n) for lo, n in zip(layer.lows, layer.output_size))
+    # Output position i of an axis is full position lo + i = q·s + r: per phase r, the
+    # outputs i₀, i₀ + s, … with i₀ = (r − lo) mod s, read from q = (lo + i₀) // s on.
+    gathers = []
+    for phase in itertools.product(*map(range, layer.stride)):
+        starts = [(r - lo) % s for r, lo, s in zip(phase, layer.lows, layer.stride)]
+        counts = [len(range(i0, n, s)) for i0, n, s in zip(starts, layer.output_size, layer.stride)]
+        if 0 in counts:
+            continue
+        target = tuple(slice(i0, None, s) for i0, s in zip(starts, layer.stride))
+        source = phase + tuple(
+            slice((lo + i0) // s, (lo + i0) // s + c)
+            for i0, lo, s, c in zip(starts, layer.lows, layer.stride, counts)
+        )
+        gathers.append(((Ellipsis, *target), (Ellipsis, *source)))
 
     def apply(y: np.ndarray, values: Sequence[float]) -> np.ndarray:
         # (g, taps·C_in/g, C_out/g): row block (tap, c) holds weight entries w[:, c, tap].
@@ -810,8 +829,9 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
         samples = grid.shape[0]
         dtype = np.result_type(y, w, np.float64)
         out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
-        chunk, block = layer.blocks(samples, layer.c_in * in_spatial, out.size)
-        buffer = np.empty((chunk, g, c_in_g, *layer.stride, *blocks), dtype=dtype)
+        uncropped = layer.c_in * math.prod(b * s for b, s in zip(phase_lengths, layer.stride))
+        chunk, block = layer.blocks(samples, layer.c_in * in_spatial, uncropped, out.size)
+        buffer = np.empty((chunk, g, c_in_g, *layer.stride, *phase_lengths), dtype=dtype)
         for start in range(0, samples, chunk):
             n = min(chunk, samples - start)
             phases = buffer[:n]
@@ -822,10 +842,8 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
                 rows = rows.reshape(n, g, count, c_in_g, *layer.size)
                 for j in range(count):
                     phases[(Ellipsis, *windows[first + j])] += rows[:, :, j]
-            scattered = phases.transpose(0, 1, 2, *interleave).reshape(
-                n, g, c_in_g, *(b * s for b, s in zip(blocks, layer.stride))
-            )
-            out[start : start + n] = scattered[(Ellipsis, *kept)]
+            for target, source in gathers:
+                out[start : start + n][target] = phases[source]
         return out.reshape(*batch, -1)
 
     return apply
