@@ -674,9 +674,11 @@ def _(expr: ConvTranspose, params: _Parameters) -> Apply:
 # -- N-D layers: one BLAS matrix product per block of kernel taps ----------------
 
 #: Scratch budget of a layer's matrix products, in array entries: the block of
-#: im2col columns (forward) or of per-tap products (transposed) handled at once
-#: holds at most this many entries and at most as many as the output (but always
-#: at least one tap of one sample). 2**20 float64 entries are 8 MB.
+#: im2col columns (forward) or of per-tap products (transposed) handled at once,
+#: with one chunk's padded input or uncropped result, holds at most this many
+#: entries and at most half the output's (but always at least one tap of one
+#: sample), so a call's peak stays below twice the output plus the weights unless
+#: C_in·(one tap's output) alone exceeds that. 2**20 float64 entries are 8 MB.
 LAYER_BLOCK = 2**20
 
 
@@ -732,10 +734,10 @@ class _Layer:
 
         ``per_tap``: the entries one tap of one sample needs; ``per_sample``: the
         entries of one sample's padded input or uncropped result. Block and buffer
-        together stay within the budget (so the scratch is at most the output's size)
-        unless a single tap of a single sample needs more.
+        together stay within the budget (so the scratch is at most half the output's
+        size) unless a single tap of a single sample needs more.
         """
-        budget = max(per_tap, min(LAYER_BLOCK, output))
+        budget = max(per_tap, min(LAYER_BLOCK, output // 2))
         taps = max(1, min(len(self.taps), (budget - per_sample) // per_tap))
         if taps < len(self.taps):
             return 1, taps
@@ -772,11 +774,11 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
                     view = padded[(slice(n), Ellipsis, *layer.window(tap, layer.output_size))]
                     columns[:n, :, j] = view
                 cols = columns[:n, :, : len(taps)].reshape(n, g, -1, out_spatial)
-                product = w[..., first * c_in_g : (first + len(taps)) * c_in_g] @ cols
+                weights = w[..., first * c_in_g : (first + len(taps)) * c_in_g]
                 if first:
-                    target += product
-                else:
-                    target[...] = product
+                    target += weights @ cols
+                else:  # the first block writes the output in place, no temporary
+                    np.matmul(weights, cols, out=target)
         return out.reshape(*batch, -1)
 
     return apply

@@ -227,3 +227,21 @@ def test_numeric_framework_weight_builds_without_sympy_scalars():
                 "co,bchw->bohw", w[:, :, t0, t1], grid
             )
     np.testing.assert_allclose(lambdify(op)(y), full[:, :, 1:-1, 1:-1].reshape(2, -1))
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+@pytest.mark.parametrize("shape, side, stride", [((16, 8, 4, 4), 32, 2), ((32, 32, 3, 3), 24, 1)])
+def test_layer_functions_peak_below_twice_the_output_plus_weights(shape, side, stride, transposed):
+    import tracemalloc
+
+    w = np.ones(shape)
+    op = CorrNd(w, (side, side), padding=1, stride=stride)
+    op = op.T if transposed else op
+    f = lambdify(op)
+    x = np.ones((8, op.shape[1]))
+    f(x)
+    tracemalloc.start()
+    out = f(x)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak <= 2 * out.nbytes + 2 * w.nbytes  # the weights are reordered once per call
