@@ -11,7 +11,9 @@ Rows (every timing in this run, on this machine; the load average is recorded):
   same build from the weight as SymPy numbers (the path every weight took before).
 - the numeric time of three transposed-conv layers (batch 8, float64) against
   ``torch.nn.functional.conv_transpose2d`` on CPU at PyTorch's default thread count, timed
-  round by round; growth exponent of time against the output size.
+  round by round in one process; then symconv's function alone in a fresh process, with
+  NumPy's default BLAS threads and with one, against the same torch median; growth
+  exponent of time against the output size.
 - ``import symconv`` against ``import sympy``: the minimum over fresh interpreters.
 - ``python -m symconv list`` in a fresh process (absolute; the target is 1 s).
 - ``prove`` of q∗(↑₂x) = (↓₂(q∗)ᵀ)ᵀx at 1-D n = 1024 … 8192 and 2-D 64×64, each in a fresh
@@ -115,7 +117,7 @@ def build_rows(quick: bool) -> dict[str, object]:
     return {"symconv_s": ours, "sympy_weights_s": before, "ratio": ours / before}
 
 
-def _layer_call(layer: tuple[int, ...], side: int | None = None):
+def _layer_call(layer: tuple[int, ...], side: int | None = None, torch_check: bool = True):
     from symconv import lambdify
     from symconv.frameworks.torch import conv_transpose2d
 
@@ -126,12 +128,52 @@ def _layer_call(layer: tuple[int, ...], side: int | None = None):
     x = rng.standard_normal((BATCH, c_in * side * side))
     f = lambdify(conv_transpose2d(w, (side, side), stride=s, padding=p))
     ours = lambda: f(x)  # noqa: E731
-    if torch is None:
+    if torch is None or not torch_check:
         return ours, None, x.size
     tx, tw = torch.from_numpy(x.reshape(BATCH, c_in, side, side)), torch.from_numpy(w)
     theirs = lambda: F.conv_transpose2d(tx, tw, stride=s, padding=p)  # noqa: E731
     assert np.allclose(ours().reshape(theirs().shape), theirs().numpy())
     return ours, theirs, theirs().numel()
+
+
+#: Times one layer's symconv function in a fresh process (no PyTorch threads in it):
+#: prints the minimum and the median of ``repeats`` calls.
+_ALONE = """
+import statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+import bench_public
+ours, _, _ = bench_public._layer_call(tuple(map(int, sys.argv[2].split(","))), torch_check=False)
+ours()
+times = []
+for _ in range(int(sys.argv[3])):
+    start = time.perf_counter()
+    ours()
+    times.append(time.perf_counter() - start)
+print(min(times), statistics.median(times))
+"""
+
+
+def _alone(layer: tuple[int, ...], repeats: int, blas_threads: str | None) -> float:
+    """Median seconds of the layer's symconv function in a fresh process."""
+    env = dict(os.environ)
+    if blas_threads is not None:
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = blas_threads
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _ALONE,
+            str(ROOT / "bench"),
+            ",".join(map(str, layer)),
+            str(repeats),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.split()[1])
 
 
 def numeric_rows(quick: bool) -> dict[str, object]:
@@ -147,12 +189,22 @@ def numeric_rows(quick: bool) -> dict[str, object]:
             else None
         )
         c_in, c_out, k, side, s, p = layer
+        torch_s = statistics.median(times["torch"]) if theirs else None
+        # The same function alone in a fresh process, with NumPy's default BLAS threads and
+        # with one: in one process with PyTorch, its spinning threads and OpenBLAS's compete
+        # for the cores. Ratios against the torch median above (a different process).
+        alone = _alone(layer, repeats, None)
+        alone_1 = _alone(layer, repeats, "1")
         rows.append(
             {
                 "layer": f"{c_in}→{c_out}, {k}×{k}, s={s}, p={p}, {side}²",
                 "symconv_s": statistics.median(times["symconv"]),
-                "torch_s": statistics.median(times["torch"]) if theirs else None,
+                "torch_s": torch_s,
                 "ratio": ratio,
+                "alone_s": alone,
+                "alone_ratio": alone / torch_s if torch_s else None,
+                "alone_1blas_s": alone_1,
+                "alone_1blas_ratio": alone_1 / torch_s if torch_s else None,
             }
         )
     # Growth: the 64→32 layer at growing sides (time against output entries).
@@ -225,8 +277,20 @@ def run(quick: bool) -> dict[str, object]:
         f"build + lambdify 64→32 4×4 at 64²: {b['symconv_s']:.3g} s "
         f"(SymPy-number weights {b['sympy_weights_s']:.3g} s)"
     )
-    rows = [[r["layer"], r["symconv_s"], r["torch_s"], r["ratio"]] for r in nu["rows"]]
-    print(table(["layer (batch 8)", "symconv s", "torch s", "ratio"], rows))
+    rows = [
+        [
+            r["layer"],
+            r["symconv_s"],
+            r["torch_s"],
+            r["ratio"],
+            r["alone_ratio"],
+            r["alone_1blas_ratio"],
+        ]
+        for r in nu["rows"]
+    ]
+    print(
+        table(["layer (batch 8)", "symconv s", "torch s", "ratio", "alone", "alone 1 BLAS"], rows)
+    )
     print(f"  numeric growth exponent {nu['exponent']}; torch threads {nu['torch_threads']}")
     print(
         f"import symconv {st['import_symconv_s']:.3g} s, sympy {st['import_sympy_s']:.3g} s;"
