@@ -202,6 +202,7 @@ def test_numeric_weights_are_one_array_with_exact_entries_on_demand():
     assert op != CorrNd(w + 1e-9, (4, 3), padding=1)
     assert pickle.loads(pickle.dumps(op)) == op
     assert op.weight.numbers.flags.writeable is False
+    assert eval(sp.srepr(op.weight), {"NumericWeight": NumericWeight}) == op.weight
     # explicit() reads the exact entries; subs of a size rebuilds around the same weight.
     expected = reference_layer(w, (4, 3), ((1, 1), (1, 1)), (1, 1), (1, 1), 1)
     assert np.array_equal(np.array(explicit(op), dtype=float), expected)

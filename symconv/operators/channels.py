@@ -158,6 +158,10 @@ class NumericWeight(sp.Atom):
     def _sympystr(self, printer: object) -> str:
         return str(self.array())
 
+    def _sympyrepr(self, printer: object) -> str:
+        # Python's repr of a float64 round-trips exactly, so eval(srepr(w)) == w.
+        return f"NumericWeight({self._numbers.tolist()!r})"
+
 
 def _plain_numbers(value: object) -> np.ndarray | None:
     """``value`` as an int/float array when every entry is a plain real number, else None."""
