@@ -151,7 +151,75 @@ def tables(quick: bool) -> str:
         else:
             parts.append(f"Not measured: {prove['note']}.")
         parts.append("")
+    public = _load("public", quick)
+    if public:
+        parts += _public_tables(public)
     return "\n".join(parts)
+
+
+def _public_tables(public: dict) -> list[str]:
+    """Issue 17's rows: the public API at real sizes, with the load of the run."""
+    ex, build, nu = public["explicit"], public["build"], public["numeric"]
+    start, prove = public["startup"], public["prove"]
+    load = f"{public['load_average_start']:.2f} → {public['load_average_end']:.2f}"
+    parts = [
+        "The public API at real sizes (issue 17)",
+        "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "",
+        f"One run; 1-minute load average {load} on {public['machine']['cpus']} cores, so"
+        " absolute times are inflated and the ratios (each contender timed in the same"
+        " rounds) are the meaningful numbers. For the numeric rows, *alone* is symconv's"
+        " function timed in a fresh process without PyTorch, with NumPy's default BLAS"
+        " threads and with ``OPENBLAS_NUM_THREADS=1``, divided by the same torch time.",
+        "",
+        _rst_table(
+            ["row", "symconv", "baseline", "baseline is"],
+            [
+                [
+                    "build + ``lambdify``, torch ``conv_transpose2d`` 64→32, 4×4, 64²",
+                    f"{_fmt(build['symconv_s'])} s",
+                    f"{_fmt(build['sympy_weights_s'])} s",
+                    "the same weight as SymPy numbers",
+                ],
+                *[
+                    [
+                        f"numeric, batch 8, {r['layer']}",
+                        f"{_fmt(1e3 * r['symconv_s'])} ms",
+                        "—" if r["torch_s"] is None else f"{_fmt(1e3 * r['torch_s'])} ms",
+                        f"torch, {nu['torch_threads']} threads (ratio {_fmt(r['ratio'], 2)}; "
+                        f"alone {_fmt(r.get('alone_ratio'), 2)}, "
+                        f"alone with 1 BLAS thread {_fmt(r.get('alone_1blas_ratio'), 2)})",
+                    ]
+                    for r in nu["rows"]
+                ],
+                [
+                    "``import symconv``",
+                    f"{_fmt(start['import_symconv_s'])} s",
+                    f"{_fmt(start['import_sympy_s'])} s",
+                    f"``import sympy`` (+{_fmt(start['import_extra_s'], 2)} s)",
+                ],
+                ["``symconv list``", f"{_fmt(start['list_s'])} s", "—", "(target < 1 s)"],
+                *[
+                    [f"``prove``, {r['case']}", f"{_fmt(r['seconds'])} s", "—", "(target < 2 s)"]
+                    for r in prove["rows"]
+                ],
+            ],
+        ),
+        _rst_table(
+            ["n", "non-zeros", "``explicit`` s", "dense SymPy s"],
+            [[r["n"], r["nonzeros"], r["symconv_s"], r["dense_sympy_s"]] for r in ex["rows"]],
+        ),
+        "``explicit(Conv(q, 2n, 'same') @ Upsample(n, 2))``; the dense baseline is SymPy's"
+        " ``as_explicit()`` of the same expression, where it finishes in the budget.",
+        "",
+        "Growth exponents (least-squares slope of log time against log size): "
+        f"``explicit`` {_fmt(ex['symconv_exponent'], 2)} against n (dense SymPy "
+        f"{_fmt(ex['dense_exponent'], 2)}); ``prove`` {_fmt(prove['exponent'], 2)} against n"
+        f" (1-D); the numeric 64→32 layer {_fmt(nu['exponent'], 2)} against its output entries"
+        f" (sides {', '.join(str(g['side']) for g in nu['growth'])}).",
+        "",
+    ]
+    return parts
 
 
 def figure(quick: bool, path: Path) -> None:

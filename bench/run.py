@@ -13,12 +13,14 @@ import bench_codegen
 import bench_exact
 import bench_numeric
 import bench_prove
+import bench_public
 
 BENCHMARKS = {
     "exact": bench_exact,
     "numeric": bench_numeric,
     "codegen": bench_codegen,
     "prove": bench_prove,
+    "public": bench_public,
 }
 
 

@@ -12,14 +12,22 @@ Examples
 >>> rhs = (Downsample(4, 2) @ Conv(q, 4, "same").T).T
 >>> explicit(lhs) == explicit(rhs)
 True
+
+``lambdify``, ``latex``, ``prove``, ``Proof`` and ``Network`` are imported on
+first use (a module ``__getattr__``), so that ``import symconv`` loads neither
+the LaTeX package, the proof engine, nor the network and framework code; SciPy
+is likewise loaded only by the paths that use it.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 from symconv._version import __version__
 from symconv.errors import ParameterError, ShapeMismatchError, SymconvError
 from symconv.kernels import kernel, signal
 from symconv.matrices import explicit
-from symconv.network import Network
-from symconv.numeric import lambdify
 from symconv.operators.base import Operator
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.convolution import Conv, ConvTranspose, Corr
@@ -31,8 +39,34 @@ from symconv.operators.pooling import AdaptiveAvgPool, AvgPool
 from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
 from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
 from symconv.operators.sampling import Downsample, Upsample
-from symconv.printing.latex import latex
-from symconv.proof import Proof, prove
+
+if TYPE_CHECKING:
+    from symconv.network import Network
+    from symconv.numeric import lambdify
+    from symconv.printing.latex import latex
+    from symconv.proof import Proof, prove
+
+#: Exported names whose modules are imported on first access: name -> module.
+_LAZY = {
+    "Network": "symconv.network",
+    "Proof": "symconv.proof",
+    "lambdify": "symconv.numeric",
+    "latex": "symconv.printing.latex",
+    "prove": "symconv.proof",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'symconv' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "AdaptiveAvgPool",

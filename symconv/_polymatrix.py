@@ -18,11 +18,23 @@ are never silently wrapped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sps
 from sympy.polys.domains.domain import Domain
 from sympy.polys.matrices import DomainMatrix
+
+if TYPE_CHECKING:
+    import scipy.sparse as sps
+
+
+def _scipy_sparse() -> ModuleType:
+    # Deferred so that ``import symconv`` does not pay for SciPy (about half a second).
+    import scipy.sparse
+
+    return scipy.sparse
+
 
 __all__ = ["CoefficientOverflowError", "PolyMatrix", "supports"]
 
@@ -97,7 +109,9 @@ class PolyMatrix:
             data = np.concatenate([np.full(len(r), c, dtype=np.int64) for c, r, _ in parts])
             rows = np.concatenate([r for _, r, _ in parts])
             cols = np.concatenate([c for _, _, c in parts])
-            terms[monomial] = sps.csr_matrix((data, (rows, cols)), shape=shape, dtype=np.int64)
+            terms[monomial] = _scipy_sparse().csr_matrix(
+                (data, (rows, cols)), shape=shape, dtype=np.int64
+            )
         return cls(shape, terms)
 
     @classmethod
@@ -121,7 +135,7 @@ class PolyMatrix:
         terms = {}
         for monomial, (rows, cols, data) in coordinates.items():
             _check(max(map(abs, data)))
-            terms[monomial] = sps.csr_matrix(
+            terms[monomial] = _scipy_sparse().csr_matrix(
                 (np.array(data, dtype=np.int64), (rows, cols)), shape=matrix.shape
             )
         return cls(matrix.shape, terms)
@@ -170,7 +184,7 @@ class PolyMatrix:
         for ma, a in self.terms.items():
             for mb, b in other.terms.items():
                 _check(_largest(a) * _largest(b))
-                self._accumulate(out, _times(ma, mb), sps.kron(a, b, format="csr"))
+                self._accumulate(out, _times(ma, mb), _scipy_sparse().kron(a, b, format="csr"))
         shape = (self.shape[0] * other.shape[0], self.shape[1] * other.shape[1])
         return PolyMatrix(shape, out)
 
@@ -187,7 +201,7 @@ class PolyMatrix:
         if self.shape != other.shape:
             raise ValueError(f"shapes {self.shape} and {other.shape} differ")
         first: tuple[int, int] | None = None
-        zero = sps.csr_matrix(self.shape, dtype=np.int64)
+        zero = _scipy_sparse().csr_matrix(self.shape, dtype=np.int64)
         for monomial in set(self.terms) | set(other.terms):
             delta = (self.terms.get(monomial, zero) - other.terms.get(monomial, zero)).tocoo()
             delta.eliminate_zeros()

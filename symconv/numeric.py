@@ -3,8 +3,8 @@
 :func:`symconv.lambdify` compiles an operator expression into a matrix-free NumPy
 function: every operator becomes slicing, zero insertion or a tap loop over
 strided views (never a dense matrix), vectorised over leading batch axes. An
-N-D layer (:class:`~symconv.operators.channels.CorrNd`) runs as one grouped
-channel contraction per kernel tap; a Kronecker product applies each factor
+N-D layer (:class:`~symconv.operators.channels.CorrNd`) runs as BLAS matrix
+products over blocks of kernel taps (im2col / col2im); a Kronecker product applies each factor
 along its own axis of the reshaped input.
 :func:`lambdify_explicit` is the reference path through the exact matrix, for
 small sizes and tests.
@@ -50,7 +50,7 @@ from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.matrices import derived_entries, explicit
 from symconv.operators.base import Operator, expand_power
-from symconv.operators.channels import ConvTransposeNd, CorrNd, _layer_shape, flat
+from symconv.operators.channels import ConvTransposeNd, CorrNd, NumericWeight, _layer_shape, flat
 from symconv.operators.convolution import Conv, ConvTranspose, Corr
 from symconv.operators.flip import Flip
 from symconv.operators.grid import Permute
@@ -662,29 +662,56 @@ def _(expr: ConvTranspose, params: _Parameters) -> Apply:
     return _compile_linear(_linear(expr), params)
 
 
-# -- N-D layers: one grouped channel contraction per kernel tap ------------------
+# -- N-D layers: one BLAS matrix product per block of kernel taps ----------------
+
+#: Scratch budget of a layer's matrix products, in array entries: the block of
+#: im2col columns (forward) or of per-tap products (transposed) handled at once,
+#: with one chunk's padded input or uncropped result, holds at most this many
+#: entries and at most half the output's (but always at least one tap of one
+#: sample), so a call's peak stays below twice the output plus the weights unless
+#: C_in·(one tap's output) alone exceeds that. 2**20 float64 entries are 8 MB.
+LAYER_BLOCK = 2**20
+
+
+def _weight_values(weight: object, params: _Parameters) -> Callable[[Sequence[float]], np.ndarray]:
+    """The weight's entries (row-major) as an array, given the parameters' values."""
+    if isinstance(weight, NumericWeight):  # plain numbers: the array itself, no SymPy
+        numbers = weight.numbers.astype(np.float64).ravel()
+        return lambda values: numbers
+    return params.compile(flat(weight))
 
 
 class _Layer:
-    """The integers and the weight function of a CorrNd/ConvTransposeNd at concrete sizes."""
+    """The integers and the weight function of a CorrNd/ConvTransposeNd at concrete sizes.
+
+    Both directions run as matrix products over the flattened taps: forward, an
+    im2col of a block of taps (strided views of the padded input stacked along
+    the contraction axis) times the (C_out/g, taps·C_in/g) weight; transposed,
+    the (taps·C_in/g, C_out/g) weight times the input, each tap's rows then added
+    into its window of the uncropped result (col2im). Samples and taps are cut
+    into blocks (:meth:`blocks`); beside the input, the weights and the output, a
+    call holds one block and the padded input (forward) or the uncropped result
+    (transposed) of one chunk of samples.
+    """
 
     def __init__(self, expr: CorrNd | ConvTransposeNd, params: _Parameters) -> None:
         self.c_out, self.c_in, self.c_out_g, self.c_in_g = _layer_shape(expr.weight, expr.groups)
         self.groups = int(expr.groups)
         self.shape = tuple(expr.weight.shape)
         self.kernel = self.shape[2:]
+        self.taps = list(itertools.product(*map(range, self.kernel)))
         self.stride = [_size(s, expr) for s in expr.stride]
         self.dilation = [_size(d, expr) for d in expr.dilation]
         self.lows = [int(p[0]) for p in expr.padding]
         self.highs = [int(p[1]) for p in expr.padding]
         self.size = [_size(n, expr) for n in expr.size]
         self.output_size = [_size(n, expr) for n in expr.output_size]
-        self._values = params.compile(flat(expr.weight))
+        self._values = _weight_values(expr.weight, params)
 
     def weight(self, values: Sequence[float]) -> np.ndarray:
-        """(groups, C_out/groups, C_in/groups, *k) of the forward conv."""
+        """(groups, C_out/groups, C_in/groups, taps) of the forward conv."""
         w = np.asarray(self._values(values)).reshape(self.shape)
-        return w.reshape(self.groups, self.c_out_g, self.c_in_g, *self.kernel)
+        return w.reshape(self.groups, self.c_out_g, self.c_in_g, len(self.taps))
 
     def window(self, taps: tuple[int, ...], lengths: Sequence[int]) -> tuple[slice, ...]:
         """The strided slice that tap ``taps`` reads from the padded grid."""
@@ -693,24 +720,56 @@ class _Layer:
             for t, d, s, n in zip(taps, self.dilation, self.stride, lengths)
         )
 
+    def blocks(self, samples: int, per_tap: int, per_sample: int, output: int) -> tuple[int, int]:
+        """(samples, taps) per block.
+
+        ``per_tap``: the entries one tap of one sample needs; ``per_sample``: the
+        entries of one sample's padded input or uncropped result. Block and buffer
+        together stay within the budget (so the scratch is at most half the output's
+        size) unless a single tap of a single sample needs more.
+        """
+        budget = max(per_tap, min(LAYER_BLOCK, output // 2))
+        taps = max(1, min(len(self.taps), (budget - per_sample) // per_tap))
+        if taps < len(self.taps):
+            return 1, taps
+        return max(1, min(samples, budget // (per_tap * taps + per_sample))), taps
+
 
 @_compile.register
 def _(expr: CorrNd, params: _Parameters) -> Apply:
-    # Each tap: one channel contraction over a strided view of the zero-padded input.
     layer = _Layer(expr, params)
+    g, c_in_g, c_out_g = layer.groups, layer.c_in_g, layer.c_out_g
+    out_spatial = math.prod(layer.output_size)
+    padded_size = [n + lo + hi for n, lo, hi in zip(layer.size, layer.lows, layer.highs)]
+    inner = tuple(slice(lo, lo + n) for lo, n in zip(layer.lows, layer.size))
 
     def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
-        w = layer.weight(values)
+        # (g, C_out/g, taps·C_in/g): column block (tap, c) meets weight entry w[o, c, tap].
+        w = layer.weight(values).transpose(0, 1, 3, 2).reshape(g, c_out_g, -1)
         batch = x.shape[:-1]
-        grid = x.reshape(-1, layer.groups, layer.c_in_g, *layer.size)
-        padded_size = [n + lo + hi for n, lo, hi in zip(layer.size, layer.lows, layer.highs)]
-        padded = _zeros((grid.shape[0], layer.groups, layer.c_in_g, *padded_size), x, w)
-        inner = tuple(slice(lo, lo + n) for lo, n in zip(layer.lows, layer.size))
-        padded[(Ellipsis, *inner)] = grid
-        out = _zeros((grid.shape[0], layer.groups, layer.c_out_g, *layer.output_size), x, w)
-        for taps in itertools.product(*map(range, layer.kernel)):
-            view = padded[(Ellipsis, *layer.window(taps, layer.output_size))]
-            out += np.einsum("goc,bgc...->bgo...", w[(Ellipsis, *taps)], view)
+        grid = x.reshape(-1, g, c_in_g, *layer.size)
+        samples = grid.shape[0]
+        out = np.empty((samples, g, c_out_g, out_spatial), dtype=np.result_type(x, w, np.float64))
+        chunk, block = layer.blocks(
+            samples, layer.c_in * out_spatial, layer.c_in * math.prod(padded_size), out.size
+        )
+        padded = np.zeros((chunk, g, c_in_g, *padded_size), dtype=np.result_type(x, np.float64))
+        columns = np.empty((chunk, g, block, c_in_g, *layer.output_size), dtype=padded.dtype)
+        for start in range(0, samples, chunk):
+            n = min(chunk, samples - start)
+            padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
+            target = out[start : start + n]
+            for first in range(0, len(layer.taps), block):
+                taps = layer.taps[first : first + block]
+                for j, tap in enumerate(taps):
+                    view = padded[(slice(n), Ellipsis, *layer.window(tap, layer.output_size))]
+                    columns[:n, :, j] = view
+                cols = columns[:n, :, : len(taps)].reshape(n, g, -1, out_spatial)
+                weights = w[..., first * c_in_g : (first + len(taps)) * c_in_g]
+                if first:
+                    target += weights @ cols
+                else:  # the first block writes the output in place, no temporary
+                    np.matmul(weights, cols, out=target)
         return out.reshape(*batch, -1)
 
     return apply
@@ -718,25 +777,67 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
 
 @_compile.register
 def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
-    # The transpose: scatter the same contractions into a buffer, then crop it.
     layer = _Layer(expr, params)
-    full = [  # the scattered extent, at least lo + the output on every axis
-        max(s * (n - 1) + d * (m - 1) + 1, lo + n_out)
+    g, c_in_g, c_out_g = layer.groups, layer.c_in_g, layer.c_out_g
+    in_spatial = math.prod(layer.size)
+    # The scatter buffer is phase-major: axis k of the full result, of extent at least
+    # s(n − 1) + d(m − 1) + 1 and lo + the output, is stored as (s, ⌈extent/s⌉), so position
+    # q·s + r sits at [r, q]. Tap t then adds into [t·d mod s, t·d // s : … + n], a window
+    # with unit stride along the last axis (a strided += is several times slower), and at
+    # the end one strided copy per phase puts the kept part of each phase in place.
+    phase_lengths = [
+        -(-max(s * (n - 1) + d * (m - 1) + 1, lo + n_out) // s)
         for s, n, d, m, lo, n_out in zip(
             layer.stride, layer.size, layer.dilation, layer.kernel, layer.lows, layer.output_size
         )
     ]
-    kept = tuple(slice(lo, lo + n) for lo, n in zip(layer.lows, layer.output_size))
+    windows = [
+        tuple(t * d % s for t, d, s in zip(tap, layer.dilation, layer.stride))
+        + tuple(
+            slice(t * d // s, t * d // s + n)
+            for t, d, s, n in zip(tap, layer.dilation, layer.stride, layer.size)
+        )
+        for tap in layer.taps
+    ]
+    # Output position i of an axis is full position lo + i = q·s + r: per phase r, the
+    # outputs i₀, i₀ + s, … with i₀ = (r − lo) mod s, read from q = (lo + i₀) // s on.
+    gathers = []
+    for phase in itertools.product(*map(range, layer.stride)):
+        starts = [(r - lo) % s for r, lo, s in zip(phase, layer.lows, layer.stride)]
+        counts = [len(range(i0, n, s)) for i0, n, s in zip(starts, layer.output_size, layer.stride)]
+        if 0 in counts:
+            continue
+        target = tuple(slice(i0, None, s) for i0, s in zip(starts, layer.stride))
+        source = phase + tuple(
+            slice((lo + i0) // s, (lo + i0) // s + c)
+            for i0, lo, s, c in zip(starts, layer.lows, layer.stride, counts)
+        )
+        gathers.append(((Ellipsis, *target), (Ellipsis, *source)))
 
     def apply(y: np.ndarray, values: Sequence[float]) -> np.ndarray:
-        w = layer.weight(values)
+        # (g, taps·C_in/g, C_out/g): row block (tap, c) holds weight entries w[:, c, tap].
+        w = layer.weight(values).transpose(0, 3, 2, 1).reshape(g, -1, c_out_g)
         batch = y.shape[:-1]
-        grid = y.reshape(-1, layer.groups, layer.c_out_g, *layer.size)
-        buffer = _zeros((grid.shape[0], layer.groups, layer.c_in_g, *full), y, w)
-        for taps in itertools.product(*map(range, layer.kernel)):
-            target = (Ellipsis, *layer.window(taps, layer.size))
-            buffer[target] += np.einsum("goc,bgo...->bgc...", w[(Ellipsis, *taps)], grid)
-        return buffer[(Ellipsis, *kept)].reshape(*batch, -1)
+        grid = y.reshape(-1, g, c_out_g, in_spatial)
+        samples = grid.shape[0]
+        dtype = np.result_type(y, w, np.float64)
+        out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
+        uncropped = layer.c_in * math.prod(b * s for b, s in zip(phase_lengths, layer.stride))
+        chunk, block = layer.blocks(samples, layer.c_in * in_spatial, uncropped, out.size)
+        buffer = np.empty((chunk, g, c_in_g, *layer.stride, *phase_lengths), dtype=dtype)
+        for start in range(0, samples, chunk):
+            n = min(chunk, samples - start)
+            phases = buffer[:n]
+            phases[...] = 0
+            for first in range(0, len(layer.taps), block):
+                count = min(block, len(layer.taps) - first)
+                rows = w[:, first * c_in_g : (first + count) * c_in_g] @ grid[start : start + n]
+                rows = rows.reshape(n, g, count, c_in_g, *layer.size)
+                for j in range(count):
+                    phases[(Ellipsis, *windows[first + j])] += rows[:, :, j]
+            for target, source in gathers:
+                out[start : start + n][target] = phases[source]
+        return out.reshape(*batch, -1)
 
     return apply
 

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import bench_codegen
 import bench_exact
 import bench_numeric
+import bench_public
 from common import slope, table
 
 from symconv import explicit, lambdify
@@ -38,3 +39,27 @@ def test_codegen_benchmark_counts_the_matrix_nonzeros():
 def test_helpers():
     assert slope([1, 10, 100], [2, 20, 200]) == pytest.approx(1.0)
     assert "—" in table(["a", "b"], [[1.0, None]])
+
+
+def test_public_benchmark_counts_the_explicit_nonzeros():
+    for n in (4, 8, 16):
+        assert bench_public.nonzeros(n) == len(explicit(bench_public._explicit_expr(n)).todok())
+
+
+@pytest.mark.parametrize("layer", bench_public.LAYERS)
+def test_public_benchmark_layers_compute_the_transposed_convolution(layer):
+    # Small sides; the definition as a scatter loop (PyTorch too, inside, when installed).
+    c_in, c_out, k, _, s, p = layer
+    side = 5
+    ours, _, _ = bench_public._layer_call(layer, side)
+    rng = np.random.default_rng(1)
+    w = rng.standard_normal((c_in, c_out, k, k))
+    x = rng.standard_normal((bench_public.BATCH, c_in, side, side))
+    full = np.zeros((bench_public.BATCH, c_out, s * (side - 1) + k, s * (side - 1) + k))
+    for i in range(side):
+        for j in range(side):
+            full[:, :, i * s : i * s + k, j * s : j * s + k] += np.einsum(
+                "bc,cokl->bokl", x[:, :, i, j], w
+            )
+    expected = full[:, :, p : full.shape[2] - p, p : full.shape[3] - p]
+    np.testing.assert_allclose(ours(), expected.reshape(bench_public.BATCH, -1))

@@ -7,7 +7,7 @@ import pytest
 import scipy.signal
 import sympy as sp
 
-from symconv import ConvTransposeNd, CorrNd, ParameterError, Permute, explicit, lambdify
+from symconv import ConvTransposeNd, CorrNd, ParameterError, Permute, explicit, lambdify, numeric
 from symconv.matrices import domain_of, sparse_matrix
 from symconv.numeric import lambdify_explicit
 from symconv.operators.channels import as_kronecker_sum, conv_nd, corr_nd, flat, weight_tensor
@@ -64,6 +64,22 @@ def test_corr_nd_matrix_transpose_and_numeric(shape, size, pads, stride, dilatio
     x = rng.standard_normal((2, 3, expected.shape[1]))
     np.testing.assert_allclose(lambdify(op)(x), x @ expected.T, atol=1e-12)
     y = rng.standard_normal((4, expected.shape[0]))
+    np.testing.assert_allclose(lambdify(op.T)(y), y @ expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("block", [1, 50, 700])
+@pytest.mark.parametrize("shape, size, pads, stride, dilation, groups", LAYERS)
+def test_layer_products_in_blocks(shape, size, pads, stride, dilation, groups, block, monkeypatch):
+    # A small scratch budget cuts the matrix products into blocks of taps (one tap each at
+    # 1, a partial last block at 50) or of samples (700): every cut must give the same map.
+    monkeypatch.setattr(numeric, "LAYER_BLOCK", block)
+    rng = np.random.default_rng(block)
+    w = rng.standard_normal(shape)
+    expected = reference_layer(w, size, pads, stride, dilation, groups)
+    op = CorrNd(w, size, pads, stride, dilation, groups)
+    x = rng.standard_normal((5, expected.shape[1]))
+    np.testing.assert_allclose(lambdify(op)(x), x @ expected.T, atol=1e-12)
+    y = rng.standard_normal((3, 2, expected.shape[0]))
     np.testing.assert_allclose(lambdify(op.T)(y), y @ expected, atol=1e-12)
 
 
@@ -163,3 +179,70 @@ def test_permute_is_numpy_transpose():
 def test_bad_parameters_are_named(call, name):
     with pytest.raises(ParameterError, match=name):
         call()
+
+
+def test_numeric_weights_are_one_array_with_exact_entries_on_demand():
+    import pickle
+
+    from symconv.operators.channels import NumericWeight
+
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((2, 3, 2, 2))
+    w[0, 0, 0, 0] = 4.0  # an integral float: an exact Integer, as for every weight
+    op = CorrNd(w, (4, 3), padding=1)
+    assert isinstance(op.weight, NumericWeight)
+    assert op.weight[0, 0, 0, 0] == sp.Integer(4) and op.weight[0, 0, 0, 0].is_Integer
+    assert op.weight[1, 2, 1, 0] == sp.Float(float(w[1, 2, 1, 0]))  # the float64, exactly
+    # Every container of the same numbers gives the same operator.
+    assert op == CorrNd(w.tolist(), (4, 3), padding=1)
+    ones = CorrNd(np.ones((1, 1, 2, 2)), (3, 3))
+    assert ones == CorrNd([[[[1, 1], [1, 1]]]], (3, 3))
+    assert ones == CorrNd(sp.ImmutableDenseNDimArray([1] * 4, (1, 1, 2, 2)), (3, 3))
+    assert hash(ones) == hash(CorrNd([[[[1, 1], [1, 1]]]], (3, 3)))
+    assert op != CorrNd(w + 1e-9, (4, 3), padding=1)
+    assert pickle.loads(pickle.dumps(op)) == op
+    assert op.weight.numbers.flags.writeable is False
+    assert eval(sp.srepr(op.weight), {"NumericWeight": NumericWeight}) == op.weight
+    # explicit() reads the exact entries; subs of a size rebuilds around the same weight.
+    expected = reference_layer(w, (4, 3), ((1, 1), (1, 1)), (1, 1), (1, 1), 1)
+    assert np.array_equal(np.array(explicit(op), dtype=float), expected)
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert CorrNd(w, (n, 3), padding=1).subs(n, 4) == op
+    assert op == op.T.T and op.T.weight is op.weight
+
+
+def test_numeric_framework_weight_builds_without_sympy_scalars():
+    from symconv.frameworks import torch as st
+
+    w = np.random.default_rng(4).standard_normal((64, 32, 4, 4))
+    op = st.conv_transpose2d(w, (64, 64), stride=2, padding=1)
+    assert op.weight.numbers.shape == w.shape
+    assert np.array_equal(op.weight.numbers, w)
+    y = np.random.default_rng(5).standard_normal((2, 64 * 64 * 64))
+    # Against a direct scatter of the defining sum (no symconv code).
+    grid = y.reshape(2, 64, 64, 64)
+    full = np.zeros((2, 32, 130, 130))
+    for t0 in range(4):
+        for t1 in range(4):
+            full[:, :, t0 : t0 + 127 : 2, t1 : t1 + 127 : 2] += np.einsum(
+                "co,bchw->bohw", w[:, :, t0, t1], grid
+            )
+    np.testing.assert_allclose(lambdify(op)(y), full[:, :, 1:-1, 1:-1].reshape(2, -1))
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+@pytest.mark.parametrize("shape, side, stride", [((16, 8, 4, 4), 32, 2), ((32, 32, 3, 3), 24, 1)])
+def test_layer_functions_peak_below_twice_the_output_plus_weights(shape, side, stride, transposed):
+    import tracemalloc
+
+    w = np.ones(shape)
+    op = CorrNd(w, (side, side), padding=1, stride=stride)
+    op = op.T if transposed else op
+    f = lambdify(op)
+    x = np.ones((8, op.shape[1]))
+    f(x)
+    tracemalloc.start()
+    out = f(x)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak <= 2 * out.nbytes + 2 * w.nbytes  # the weights are reordered once per call

@@ -15,20 +15,30 @@ from sympy.tensor.array import ImmutableDenseNDimArray
 from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.operators.base import check_composable
-from symconv.operators.channels import as_weight, flat
+from symconv.operators.channels import NumericWeight, as_weight, flat
 from symconv.operators.grid import Permute
 
 
 def weight_array(name: str, weight: object, rank: int | None = None) -> np.ndarray:
-    """The weight as a NumPy object array of SymPy scalars, checked to have ``rank`` axes."""
+    """The weight as a NumPy array checked to have ``rank`` axes.
+
+    Plain numbers stay a numeric array (the adapters only transpose, flip and
+    reshape it, and :func:`to_sympy` wraps it without touching the entries);
+    a weight holding SymPy expressions is an object array of them.
+    """
     w = as_weight(name, weight)
     if w.rank() < 3 or (rank is not None and w.rank() != rank):
         axes = "at least 3" if rank is None else rank
         raise ParameterError(name, f"array of shape {w.shape}", f"an array with {axes} axes")
+    if isinstance(w, NumericWeight):
+        return w.numbers
     return np.array(flat(w), dtype=object).reshape(w.shape)
 
 
-def to_sympy(array: np.ndarray) -> ImmutableDenseNDimArray:
+def to_sympy(array: np.ndarray) -> ImmutableDenseNDimArray | NumericWeight:
+    """The operator weight of a :func:`weight_array` result after the adapter's reordering."""
+    if array.dtype != object:
+        return NumericWeight(array)
     return ImmutableDenseNDimArray(array.ravel().tolist(), array.shape)
 
 

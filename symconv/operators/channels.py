@@ -27,6 +27,7 @@ import itertools
 import numbers
 from collections.abc import Sequence
 
+import numpy as np
 import sympy as sp
 from sympy.tensor.array import ImmutableDenseNDimArray
 
@@ -39,6 +40,7 @@ from symconv.operators.index_map import Term, divides, within
 __all__ = [
     "ConvTransposeNd",
     "CorrNd",
+    "NumericWeight",
     "WeightFamily",
     "as_kronecker_sum",
     "as_weight",
@@ -68,30 +70,147 @@ def _tap(name: str, value: object) -> sp.Expr:
     return _validate.scalar(name, value)
 
 
-def flat(array: ImmutableDenseNDimArray) -> list[sp.Expr]:
+def flat(array: ImmutableDenseNDimArray | NumericWeight) -> list[sp.Expr]:
     """The entries of an array in row-major order (iterating an array yields sub-arrays)."""
+    if isinstance(array, NumericWeight):
+        return [_exact(v) for v in array.numbers.ravel().tolist()]
     return [array[index] for index in _indices(array.shape)]
 
 
-def as_weight(name: str, value: object) -> ImmutableDenseNDimArray:
-    """Turn a nested list, NumPy array, framework tensor or SymPy array into a SymPy array.
+def _exact(value: int | float) -> sp.Expr:
+    # A float64 is exactly a 53-bit SymPy Float; integral values become Integers, as _tap does.
+    if isinstance(value, float) and not value.is_integer():
+        return sp.Float(value)
+    return sp.Integer(int(value))
 
-    Integral floats become exact integers; other numbers and SymPy
-    expressions are kept as they are. Framework tensors are read through
-    ``detach()``/``numpy()`` when they have them, without importing the
-    framework.
+
+class NumericWeight(sp.Atom):
+    """A weight of plain numbers, kept as a read-only NumPy array (int64 or float64).
+
+    Framework weights have tens of thousands of entries; holding them as one
+    array makes building a layer O(entries) with NumPy's constant and lets
+    :func:`symconv.lambdify` use the array as it is. Exact entries come on
+    demand: indexing gives a SymPy Integer, or the 53-bit Float equal to the
+    float64 (integral floats are stored as integers, so ``np.ones`` and a list
+    of 1s give the same weight). ``==``, hashing and pickling compare the
+    numbers; it has no free symbols, so ``subs`` leaves it alone.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = NumericWeight(np.array([[1.0, 2.5]]))
+    >>> w.shape, w[0, 0], w[0, 1]
+    ((1, 2), 1, 2.50000000000000)
+    >>> w == NumericWeight([[1, 2.5]])
+    True
+    >>> w.array()
+    [[1, 2.5]]
+    """
+
+    def __new__(cls, numbers: object) -> NumericWeight:
+        array = np.array(numbers)
+        if array.dtype.kind not in "iuf":
+            raise ParameterError("weight", numbers, "an array of real numbers")
+        if array.dtype.kind == "f" and np.all(np.isfinite(array)):
+            integral = np.all(array == np.round(array)) and np.all(np.abs(array) < 2.0**62)
+            array = array.astype(np.int64) if integral else array.astype(np.float64)
+        else:
+            array = array.astype(np.int64 if array.dtype.kind in "iu" else np.float64)
+        array.flags.writeable = False
+        self = super().__new__(cls)
+        self._numbers = array
+        return self
+
+    def __getnewargs__(self) -> tuple:
+        return (self._numbers,)
+
+    def _hashable_content(self) -> tuple:
+        return (self._numbers.shape, self._numbers.dtype.str, self._numbers.tobytes())
+
+    @property
+    def numbers(self) -> np.ndarray:
+        """The entries as a read-only NumPy array."""
+        return self._numbers
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._numbers.shape
+
+    def rank(self) -> int:
+        return self._numbers.ndim
+
+    def __len__(self) -> int:
+        return self._numbers.size
+
+    def __getitem__(self, index: object) -> sp.Expr:
+        index = tuple(int(i) for i in index) if isinstance(index, tuple) else index
+        return _exact(self._numbers[index].item())
+
+    def array(self) -> ImmutableDenseNDimArray:
+        """The exact entries as a SymPy array."""
+        return ImmutableDenseNDimArray(
+            [_exact(v) for v in self._numbers.ravel().tolist()], self.shape
+        )
+
+    def tolist(self) -> list:
+        return self.array().tolist()
+
+    def _sympystr(self, printer: object) -> str:
+        return str(self.array())
+
+    def _sympyrepr(self, printer: object) -> str:
+        # Python's repr of a float64 round-trips exactly, so eval(srepr(w)) == w.
+        return f"NumericWeight({self._numbers.tolist()!r})"
+
+
+def _plain_numbers(value: object) -> np.ndarray | None:
+    """``value`` as an int/float array when every entry is a plain real number, else None."""
+    if isinstance(value, NumericWeight):
+        return value.numbers
+    if isinstance(value, ImmutableDenseNDimArray):
+        entries = flat(value)
+        if not all(
+            isinstance(v, sp.Integer) or (isinstance(v, sp.Float) and v._prec == 53)
+            for v in entries
+        ):
+            return None
+        plain = [int(v) if isinstance(v, sp.Integer) else float(v) for v in entries]
+        value = np.array(plain).reshape(value.shape) if plain else np.zeros(value.shape)
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if array.dtype.kind not in "iuf" or array.ndim == 0 or 0 in array.shape:
+        return None
+    return array
+
+
+def as_weight(name: str, value: object) -> ImmutableDenseNDimArray | NumericWeight:
+    """Turn a nested list, NumPy array, framework tensor or SymPy array into a weight.
+
+    A weight of plain real numbers becomes a :class:`NumericWeight` (one
+    NumPy array, exact entries on demand; integral floats are integers);
+    anything holding SymPy expressions becomes a SymPy array of them.
+    Framework tensors are read through ``detach()``/``numpy()`` when they
+    have them, without importing the framework.
 
     Examples
     --------
     >>> as_weight("weight", [[1.0, 2.5]])
     [[1, 2.5]]
     """
+    if isinstance(value, NumericWeight):
+        return value
+    if not isinstance(value, sp.Basic):
+        for method in ("detach", "cpu", "numpy"):  # torch / tf tensors, duck-typed
+            if hasattr(value, method):
+                value = getattr(value, method)()
+    numbers = _plain_numbers(value)
+    if numbers is not None:
+        return NumericWeight(numbers)
     if isinstance(value, ImmutableDenseNDimArray):
         array = value
     else:
-        for method in ("detach", "cpu", "numpy"):  # torch / tf tensors, duck-typed
-            if hasattr(value, method) and not isinstance(value, sp.Basic):
-                value = getattr(value, method)()
         if hasattr(value, "tolist") and not isinstance(value, sp.Basic):
             value = value.tolist()  # NumPy / JAX arrays
         try:

@@ -1,0 +1,309 @@
+"""Issue 17's table: the public API at real sizes, each row against a named baseline.
+
+Rows (every timing in this run, on this machine; the load average is recorded):
+
+- ``explicit(Conv(q, 2n, "same") @ Upsample(n, 2))`` for n up to 8192 (24k non-zeros,
+  each size's first call in a forked child, since matrices are cached),
+  against SymPy's dense ``as_explicit()`` of the same expression where that is feasible
+  (small n, under a time budget); growth exponent of time against n.
+- build + ``lambdify`` of ``symconv.frameworks.torch.conv_transpose2d`` from a
+  64→32-channel 4×4 float weight at 64×64 (absolute; the target is 0.3 s), against the
+  same build from the weight as SymPy numbers (the path every weight took before).
+- the numeric time of three transposed-conv layers (batch 8, float64) against
+  ``torch.nn.functional.conv_transpose2d`` on CPU at PyTorch's default thread count, timed
+  round by round in one process; then symconv's function alone in a fresh process, with
+  NumPy's default BLAS threads and with one, against the same torch median; growth
+  exponent of time against the output size.
+- ``import symconv`` against ``import sympy``: the minimum over fresh interpreters.
+- ``python -m symconv list`` in a fresh process (absolute; the target is 1 s).
+- ``prove`` of q∗(↑₂x) = (↓₂(q∗)ᵀ)ᵀx at 1-D n = 1024 … 8192 and 2-D 64×64, each in a fresh
+  process (bench_prove's script); growth exponent of time against n.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+from bench_prove import _time_prove
+from common import ROOT, interleaved, slope, table, with_timeout, write
+
+try:
+    import torch
+    import torch.nn.functional as F  # noqa: N812 (PyTorch's own convention)
+except ImportError:  # the numeric rows then say so
+    torch = None
+
+#: (C_in, C_out, kernel, side, stride, padding) of the transposed-conv layers (batch 8).
+LAYERS = [(16, 8, 4, 32, 2, 1), (64, 32, 4, 64, 2, 1), (32, 32, 3, 64, 1, 1)]
+BATCH = 8
+#: Seconds after which the dense SymPy baseline of ``explicit`` is abandoned.
+DENSE_BUDGET = 60.0
+
+
+def _explicit_expr(n: int):
+    from symconv import Conv, Upsample, kernel
+
+    return Conv(kernel("q", 3), 2 * n, "same") @ Upsample(n, 2)
+
+
+def nonzeros(n: int) -> int:
+    """Non-zeros of the ``explicit`` row's matrix: 3 per column, 2 in the first."""
+    return 3 * n - 1
+
+
+def _time_explicit(n: int) -> float:
+    from symconv import explicit
+
+    expr = _explicit_expr(n)
+    start = time.perf_counter()
+    explicit(expr)
+    return time.perf_counter() - start
+
+
+def _time_dense(n: int) -> float:
+    expr = _explicit_expr(n)
+    start = time.perf_counter()
+    expr.as_explicit()
+    return time.perf_counter() - start
+
+
+def explicit_rows(quick: bool) -> dict[str, object]:
+    sizes = [256, 512, 1024, 2048] if quick else [512, 1024, 2048, 4096, 8192]
+    dense_sizes = [4, 8] if quick else [4, 8, 16]
+    _time_explicit(2)  # imports (SciPy is loaded on first use) are not what is measured
+    rows = []
+    for n in sorted({*sizes, *dense_sizes}):
+        # Each call in a forked child: symconv caches operator matrices, and a repeat in
+        # one process would time the cache.
+        ours = min(
+            with_timeout(_time_explicit, (n,), DENSE_BUDGET) or float("inf") for _ in range(3)
+        )
+        dense = with_timeout(_time_dense, (n,), DENSE_BUDGET) if n in dense_sizes else None
+        rows.append({"n": n, "nonzeros": nonzeros(n), "symconv_s": ours, "dense_sympy_s": dense})
+    big = [r for r in rows if r["n"] in sizes]
+    return {
+        "rows": rows,
+        "symconv_exponent": slope([r["n"] for r in big], [r["symconv_s"] for r in big]),
+        "dense_exponent": slope(
+            [r["n"] for r in rows if r["dense_sympy_s"]],
+            [r["dense_sympy_s"] for r in rows if r["dense_sympy_s"]],
+        ),
+    }
+
+
+def _build(weight: object, side: int) -> float:
+    from symconv import lambdify
+    from symconv.frameworks.torch import conv_transpose2d
+
+    start = time.perf_counter()
+    lambdify(conv_transpose2d(weight, (side, side), stride=2, padding=1))
+    return time.perf_counter() - start
+
+
+def build_rows(quick: bool) -> dict[str, object]:
+    import sympy as sp
+
+    w = np.random.default_rng(0).standard_normal((64, 32, 4, 4))
+    ours = min(_build(w, 64) for _ in range(3))
+    # Before: one SymPy number per entry (an object array of sp.Float reaches that path).
+    as_sympy = np.vectorize(sp.Float, otypes=[object])(w)
+    before = _build(as_sympy, 64)
+    return {"symconv_s": ours, "sympy_weights_s": before, "ratio": ours / before}
+
+
+def _layer_call(layer: tuple[int, ...], side: int | None = None, torch_check: bool = True):
+    from symconv import lambdify
+    from symconv.frameworks.torch import conv_transpose2d
+
+    c_in, c_out, k, default_side, s, p = layer
+    side = side or default_side
+    rng = np.random.default_rng(1)
+    w = rng.standard_normal((c_in, c_out, k, k))
+    x = rng.standard_normal((BATCH, c_in * side * side))
+    f = lambdify(conv_transpose2d(w, (side, side), stride=s, padding=p))
+    ours = lambda: f(x)  # noqa: E731
+    if torch is None or not torch_check:
+        return ours, None, x.size
+    tx, tw = torch.from_numpy(x.reshape(BATCH, c_in, side, side)), torch.from_numpy(w)
+    theirs = lambda: F.conv_transpose2d(tx, tw, stride=s, padding=p)  # noqa: E731
+    assert np.allclose(ours().reshape(theirs().shape), theirs().numpy())
+    return ours, theirs, theirs().numel()
+
+
+#: Times one layer's symconv function in a fresh process (no PyTorch threads in it):
+#: prints the minimum and the median of ``repeats`` calls.
+_ALONE = """
+import statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+import bench_public
+ours, _, _ = bench_public._layer_call(tuple(map(int, sys.argv[2].split(","))), torch_check=False)
+ours()
+times = []
+for _ in range(int(sys.argv[3])):
+    start = time.perf_counter()
+    ours()
+    times.append(time.perf_counter() - start)
+print(min(times), statistics.median(times))
+"""
+
+
+def _alone(layer: tuple[int, ...], repeats: int, blas_threads: str | None) -> float:
+    """Median seconds of the layer's symconv function in a fresh process."""
+    env = dict(os.environ)
+    if blas_threads is not None:
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = blas_threads
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _ALONE,
+            str(ROOT / "bench"),
+            ",".join(map(str, layer)),
+            str(repeats),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.split()[1])
+
+
+def numeric_rows(quick: bool) -> dict[str, object]:
+    repeats = 5 if quick else 11
+    rows = []
+    for layer in LAYERS:
+        ours, theirs, _ = _layer_call(layer)
+        contenders = {"symconv": ours} if theirs is None else {"symconv": ours, "torch": theirs}
+        times = interleaved(contenders, repeats)
+        ratio = (
+            statistics.median(a / b for a, b in zip(times["symconv"], times["torch"]))
+            if theirs is not None
+            else None
+        )
+        c_in, c_out, k, side, s, p = layer
+        torch_s = statistics.median(times["torch"]) if theirs else None
+        # The same function alone in a fresh process, with NumPy's default BLAS threads and
+        # with one: in one process with PyTorch, its spinning threads and OpenBLAS's compete
+        # for the cores. Ratios against the torch median above (a different process).
+        alone = _alone(layer, repeats, None)
+        alone_1 = _alone(layer, repeats, "1")
+        rows.append(
+            {
+                "layer": f"{c_in}→{c_out}, {k}×{k}, s={s}, p={p}, {side}²",
+                "symconv_s": statistics.median(times["symconv"]),
+                "torch_s": torch_s,
+                "ratio": ratio,
+                "alone_s": alone,
+                "alone_ratio": alone / torch_s if torch_s else None,
+                "alone_1blas_s": alone_1,
+                "alone_1blas_ratio": alone_1 / torch_s if torch_s else None,
+            }
+        )
+    # Growth: the 64→32 layer at growing sides (time against output entries).
+    sides = [16, 32, 64] if quick else [16, 32, 64, 96]
+    growth = []
+    for side in sides:
+        ours, _, size = _layer_call(LAYERS[1], side)
+        growth.append(
+            {"side": side, "outputs": size, "symconv_s": min(interleaved({"s": ours}, 3)["s"])}
+        )
+    return {
+        "rows": rows,
+        "torch": None if torch is None else torch.__version__,
+        "torch_threads": None if torch is None else torch.get_num_threads(),
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+        "growth": growth,
+        "exponent": slope([g["outputs"] for g in growth], [g["symconv_s"] for g in growth]),
+    }
+
+
+def _fresh(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    return time.perf_counter() - start
+
+
+def startup_rows(quick: bool) -> dict[str, object]:
+    runs = 5
+    sympy_s = min(_fresh("import sympy") for _ in range(runs))
+    symconv_s = min(_fresh("import symconv") for _ in range(runs))
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "symconv", "list"], cwd=ROOT, check=True, capture_output=True
+    )
+    listing = time.perf_counter() - start
+    return {
+        "import_sympy_s": sympy_s,
+        "import_symconv_s": symconv_s,
+        "import_extra_s": symconv_s - sympy_s,
+        "list_s": listing,
+    }
+
+
+def prove_rows(quick: bool) -> dict[str, object]:
+    sizes = [512, 1024, 2048] if quick else [1024, 2048, 4096, 8192]
+    rows = [
+        {"case": f"1-D n = {n}", "n": n, **_time_prove(ROOT, "1d", n, "current")} for n in sizes
+    ]
+    rows.append(
+        {"case": "2-D 64×64, 3×3 taps", "n": None, **_time_prove(ROOT, "2d", 32, "current")}
+    )
+    one_d = [r for r in rows if r["n"] and r["seconds"]]
+    return {"rows": rows, "exponent": slope([r["n"] for r in one_d], [r["seconds"] for r in one_d])}
+
+
+def run(quick: bool) -> dict[str, object]:
+    result: dict[str, object] = {"load_average_start": os.getloadavg()[0]}
+    result["explicit"] = explicit_rows(quick)
+    result["build"] = build_rows(quick)
+    result["numeric"] = numeric_rows(quick)
+    result["startup"] = startup_rows(quick)
+    result["prove"] = prove_rows(quick)
+    result["load_average_end"] = os.getloadavg()[0]
+    ex, b, nu, st, pr = (result[k] for k in ("explicit", "build", "numeric", "startup", "prove"))
+    print(f"load average {result['load_average_start']:.2f} → {result['load_average_end']:.2f}")
+    rows = [[r["n"], r["nonzeros"], r["symconv_s"], r["dense_sympy_s"]] for r in ex["rows"]]
+    print(table(["n", "non-zeros", "explicit s", "dense SymPy s"], rows))
+    print(f"  growth exponent: explicit {ex['symconv_exponent']}, dense {ex['dense_exponent']}")
+    print(
+        f"build + lambdify 64→32 4×4 at 64²: {b['symconv_s']:.3g} s "
+        f"(SymPy-number weights {b['sympy_weights_s']:.3g} s)"
+    )
+    rows = [
+        [
+            r["layer"],
+            r["symconv_s"],
+            r["torch_s"],
+            r["ratio"],
+            r["alone_ratio"],
+            r["alone_1blas_ratio"],
+        ]
+        for r in nu["rows"]
+    ]
+    print(
+        table(["layer (batch 8)", "symconv s", "torch s", "ratio", "alone", "alone 1 BLAS"], rows)
+    )
+    print(f"  numeric growth exponent {nu['exponent']}; torch threads {nu['torch_threads']}")
+    print(
+        f"import symconv {st['import_symconv_s']:.3g} s, sympy {st['import_sympy_s']:.3g} s;"
+        f" symconv list {st['list_s']:.3g} s"
+    )
+    rows = [[r["case"], r["seconds"], r["passed"]] for r in pr["rows"]]
+    print(table(["prove", "s", "tiers passed"], rows))
+    print(f"  prove growth exponent {pr['exponent']}")
+    write("public", quick, result)
+    return result
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    run(parser.parse_args().quick)
