@@ -236,7 +236,7 @@ def test_average_pooling_is_window_means(size, pool, strides, padding, fmt):
             lambda: adapters.Conv1DTranspose(np.ones((2, 1, 1)), 4, 2, "same", output_padding=0),
             "output_padding",
         ),
-        (lambda: adapters.UpSampling2D((2, 2), interpolation="bilinear"), "interpolation"),
+        (lambda: adapters.UpSampling2D((2, 2), interpolation="lanczos5"), "interpolation"),
         (lambda: adapters.UpSampling1D(3, size=0), "size"),
         (lambda: adapters.AveragePooling1D(2, 3), "input_size"),
         (lambda: adapters.AveragePooling2D((4, 4), 2, channels=0), "channels"),
