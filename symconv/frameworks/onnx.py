@@ -31,10 +31,11 @@ output padding a):
 
 ``Resize`` is one :class:`~symconv.operators.resample.Resample` per spatial axis
 (:func:`resize_axis` gives the coordinate maps), ``I_C ⊗ R_1 ⊗ …``; ``roi`` and
-``tf_crop_and_resize``, ``antialias=1`` and aspect-ratio policies other than
-``stretch`` are refused. ``Pad`` with ``mode="reflect"``, ``"edge"`` or ``"wrap"``
-and ``AveragePool`` windows that are divided by fewer than ``prod(kernel_shape)``
-elements have no symconv operator yet and are refused. Where
+``tf_crop_and_resize``, ``antialias=1`` with ``exclude_outside=0`` on a shrinking
+axis and aspect-ratio policies other than ``stretch`` are refused. ``Pad`` with
+``mode="reflect"``, ``"edge"`` or ``"wrap"`` and ``AveragePool`` windows that are
+divided by fewer than ``prod(kernel_shape)`` elements have no symconv operator yet and
+are refused. Where
 onnxruntime and the ``onnx.reference`` evaluator differ from the specification,
 the documentation page on frameworks lists each case.
 
@@ -574,10 +575,15 @@ def resize_axis(
     nearest_mode: str = "round_prefer_floor",
     cubic_coeff_a: object = -0.75,
     exclude_outside: int = 0,
+    antialias: int = 0,
 ) -> Resample:
     """The :class:`~symconv.operators.resample.Resample` of ``Resize`` on one axis.
 
     ``factor`` is the axis' scale (output over input: ``scales[d]``, or N/n with ``sizes``).
+    ``antialias=1`` with linear or cubic on an axis that shrinks (f < 1) stretches the
+    kernel by 1/f, every input it reaches weighted; it needs ``exclude_outside=1`` (the
+    weights renormalised over the input): with 0 the runtimes fold the stretched kernel's
+    outside taps onto the border, which no Resample expresses.
     The coordinate maps of the specification, ``x_original`` from ``x_resized = i``:
     ``half_pixel`` ``(i + ½)/f − ½``; ``half_pixel_symmetric`` the same plus
     ``n/2·(1 − N/(n·f))``; ``pytorch_half_pixel`` as half_pixel, 0 when N = 1;
@@ -603,6 +609,15 @@ def resize_axis(
         return Resample(n, length, "nearest", scale, offset + shift)
     border = "renormalize" if exclude_outside else "clamp"
     a = _float32_value("cubic_coeff_a", cubic_coeff_a)
+    if antialias and factor < 1:
+        if not exclude_outside:
+            raise ParameterError(
+                "antialias",
+                antialias,
+                "0, or 1 with exclude_outside=1, on an axis that shrinks (the runtimes fold "
+                "the stretched kernel onto the border, not expressible exactly)",
+            )
+        return Resample(n, length, mode, scale, offset, a, border, 0, 1 / factor)
     return Resample(n, length, mode, scale, offset, a, border)
 
 
@@ -649,8 +664,9 @@ def resize(
         1: taps outside the input get weight 0, the others are renormalised.
     extrapolation_value : float
         Only read by ``tf_crop_and_resize``, so ignored.
-    antialias : {0}
-        1 is refused (not yet checked against the runtimes).
+    antialias : {0, 1}
+        1: linear and cubic stretch their kernel by 1/f on an axis that shrinks
+        (:func:`resize_axis`); there it needs ``exclude_outside=1``.
     axes : sequence of ints, optional
         Spatial axes (2 … r − 1, or negative) that ``scales``/``sizes`` refer to.
     keep_aspect_ratio_policy : {"stretch"}
@@ -690,8 +706,9 @@ def resize(
         )
     nearest_mode = _choice("nearest_mode", nearest_mode, NEAREST_MODES)
     exclude_outside = _flag("exclude_outside", exclude_outside)
-    if _flag("antialias", antialias):
-        raise ParameterError("antialias", antialias, "0 (antialiasing is not supported)")
+    antialias = _flag("antialias", antialias)
+    if antialias and mode == "nearest":  # both onnxruntime and onnx.reference refuse it
+        raise ParameterError("antialias", antialias, "0 with mode 'nearest'")
     _choice("keep_aspect_ratio_policy", keep_aspect_ratio_policy, ("stretch",))
     r = rank + 2
     if axes is None:
@@ -726,7 +743,9 @@ def resize(
                 raise ParameterError("scales", scales, "positive scales giving sizes >= 1")
             lengths[d - 2], factors[d - 2] = length, factor
     ops = [
-        resize_axis(n, length, f, mode, ctm, nearest_mode, cubic_coeff_a, exclude_outside)
+        resize_axis(
+            n, length, f, mode, ctm, nearest_mode, cubic_coeff_a, exclude_outside, antialias
+        )
         for n, length, f in zip(sizes_in, lengths, factors)
     ]
     return kron(sp.Identity(c), *ops) if c > 1 else kron(*ops)

@@ -131,15 +131,55 @@ DIVERGENCES = {
 }
 
 
+def _antialias_cases():
+    """A seeded sweep of antialias=1 (linear, cubic; exclude_outside=1 where a 2-D image
+    shrinks, as the adapter requires), scales down and up."""
+    rng = random.Random(14)
+    cases = []
+    for mode, ctm in itertools.product(("linear", "cubic"), COORDINATES):
+        for _ in range(4):
+            spatial = (rng.randint(2, 4), rng.randint(3, 7))
+            scales = [1.0, 1.0, *(rng.choice(SCALES) for _ in spatial)]
+            exclude = int(min(scales) < 1 or rng.random() < 0.5)
+            attrs = dict(mode=mode, coordinate_transformation_mode=ctm,
+                         exclude_outside=exclude, antialias=1)  # fmt: skip
+            name = f"aa-{mode}-{ctm}-{spatial}-scales={scales[2:]}-ex{exclude}"
+            cases.append((name, spatial, 1, scales, None, attrs))
+    return cases
+
+
+ANTIALIAS_CASES = _antialias_cases()
+#: As DIVERGENCES, for the antialias sweep.
+#: onnx.reference: the fractional n·scale of align_corners and pytorch_half_pixel again
+#: (every case below but one), and one cubic half_pixel_symmetric case whose cause this
+#: file does not model (pinned as observed).
+ANTIALIAS_DIVERGENCES = {
+    "onnxruntime": set(),
+    "reference": {
+        "aa-cubic-align_corners-(2, 5)-scales=[2.0, 0.75]-ex1",
+        "aa-cubic-align_corners-(2, 7)-scales=[2.0, 0.75]-ex1",
+        "aa-cubic-align_corners-(4, 5)-scales=[0.75, 0.5]-ex1",
+        "aa-cubic-half_pixel_symmetric-(4, 7)-scales=[0.75, 1.5]-ex1",
+        "aa-cubic-pytorch_half_pixel-(2, 4)-scales=[0.75, 0.5]-ex1",
+        "aa-cubic-pytorch_half_pixel-(3, 3)-scales=[1.5, 0.5]-ex1",
+        "aa-linear-align_corners-(3, 5)-scales=[2.0, 0.75]-ex1",
+        "aa-linear-align_corners-(3, 6)-scales=[2.0, 0.6]-ex1",
+        "aa-linear-align_corners-(3, 7)-scales=[3.0, 0.6]-ex1",
+        "aa-linear-pytorch_half_pixel-(3, 3)-scales=[0.5, 0.75]-ex1",
+        "aa-linear-pytorch_half_pixel-(3, 7)-scales=[0.5, 3.0]-ex1",
+    },
+}
+
+
 def _symconv_matrix(spatial, channels, scales, sizes, attrs):
     op = adapters.resize(spatial if len(spatial) > 1 else spatial[0], scales=scales,
                          sizes=sizes, channels=channels, **attrs)  # fmt: skip
     return np.array(explicit(op).evalf(), dtype=float)
 
 
-def _diverging(runtime):
+def _diverging(runtime, cases=CASES):
     found = set()
-    for name, spatial, channels, scales, sizes, attrs in CASES:
+    for name, spatial, channels, scales, sizes, attrs in cases:
         expected = _symconv_matrix(spatial, channels, scales, sizes, attrs)
         got = _runtime_matrix(runtime, spatial, channels, scales, sizes, attrs)
         if isinstance(got, str):
@@ -157,6 +197,12 @@ def test_sweep_size():
 @pytest.mark.parametrize("runtime", sorted(RUNTIMES))
 def test_sweep_matches_except_pinned_divergences(runtime):
     assert _diverging(runtime) == DIVERGENCES[runtime]
+
+
+@pytest.mark.parametrize("runtime", sorted(RUNTIMES))
+def test_antialias_sweep_matches_except_pinned_divergences(runtime):
+    assert len(ANTIALIAS_CASES) == 40
+    assert _diverging(runtime, ANTIALIAS_CASES) == ANTIALIAS_DIVERGENCES[runtime]
 
 
 def _matrix(op):
@@ -233,7 +279,8 @@ def test_lambdify_matches_onnxruntime_on_random_input():
     [
         (dict(scales=[1, 1, 2], coordinate_transformation_mode="tf_crop_and_resize"),
          "coordinate_transformation_mode"),
-        (dict(scales=[1, 1, 2], mode="linear", antialias=1), "antialias"),
+        (dict(scales=[1, 1, 0.5], mode="linear", antialias=1), "antialias"),
+        (dict(scales=[1, 1, 2], antialias=1), "antialias"),
         (dict(sizes=[1, 1, 4], keep_aspect_ratio_policy="not_larger"), "keep_aspect_ratio_policy"),
         (dict(scales=[1, 2, 2]), "scales"),
         (dict(sizes=[1, 3, 4]), "sizes"),
