@@ -32,12 +32,11 @@ output padding a):
 ``Resize`` is one :class:`~symconv.operators.resample.Resample` per spatial axis
 (:func:`resize_axis` gives the coordinate maps), ``I_C ⊗ R_1 ⊗ …``; ``roi`` and
 ``tf_crop_and_resize``, ``antialias=1`` with ``exclude_outside=0`` on a shrinking
-axis and aspect-ratio policies other than ``stretch`` are refused. ``Pad`` with
-``mode="reflect"``, ``"edge"`` or ``"wrap"`` and ``AveragePool`` windows that are
-divided by fewer than ``prod(kernel_shape)`` elements have no symconv operator yet and
-are refused. Where
-onnxruntime and the ``onnx.reference`` evaluator differ from the specification,
-the documentation page on frameworks lists each case.
+axis are refused. ``Pad`` with ``mode="reflect"``, ``"edge"`` or ``"wrap"`` and
+``AveragePool`` windows that are divided by fewer than ``prod(kernel_shape)`` elements
+have no symconv operator yet and are refused. Where onnxruntime and the
+``onnx.reference`` evaluator differ from the specification, the documentation page on
+frameworks lists each case.
 
 Examples
 --------
@@ -530,6 +529,7 @@ COORDINATE_MODES = (
     "tf_crop_and_resize",
 )
 NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
+ASPECT_RATIO_POLICIES = ("stretch", "not_larger", "not_smaller")
 
 
 def _float32_value(name: str, value: object) -> sp.Rational:
@@ -669,8 +669,11 @@ def resize(
         (:func:`resize_axis`); there it needs ``exclude_outside=1``.
     axes : sequence of ints, optional
         Spatial axes (2 … r − 1, or negative) that ``scales``/``sizes`` refer to.
-    keep_aspect_ratio_policy : {"stretch"}
-        The other policies are refused.
+    keep_aspect_ratio_policy : {"stretch", "not_larger", "not_smaller"}
+        With ``sizes``: ``stretch`` resizes to ``sizes``; the others take the common
+        scale ``s = min`` (or ``max``) of ``sizes[i]/n`` over ``axes`` (which must then
+        be given: with every axis the batch size would enter the minimum) and resize
+        each listed axis to ``⌊s·n + ½⌋`` with scale s. Ignored with ``scales``.
     channels : int
         C.
 
@@ -709,7 +712,7 @@ def resize(
     antialias = _flag("antialias", antialias)
     if antialias and mode == "nearest":  # both onnxruntime and onnx.reference refuse it
         raise ParameterError("antialias", antialias, "0 with mode 'nearest'")
-    _choice("keep_aspect_ratio_policy", keep_aspect_ratio_policy, ("stretch",))
+    policy = _choice("keep_aspect_ratio_policy", keep_aspect_ratio_policy, ASPECT_RATIO_POLICIES)
     r = rank + 2
     if axes is None:
         dims = list(range(r))
@@ -742,6 +745,19 @@ def resize(
             if not factor > 0 or length < 1:
                 raise ParameterError("scales", scales, "positive scales giving sizes >= 1")
             lengths[d - 2], factors[d - 2] = length, factor
+    if sizes is not None and policy != "stretch":
+        if axes is None:
+            raise ParameterError(
+                "axes",
+                axes,
+                f"the spatial axes they resize with keep_aspect_ratio_policy {policy!r}",
+            )
+        ratios = [factors[d - 2] for d in dims]
+        common = min(ratios) if policy == "not_larger" else max(ratios)
+        for d in dims:  # round_int: the nearest integer, halfway cases up
+            lengths[d - 2] = int(sp.floor(common * sizes_in[d - 2] + sp.Rational(1, 2)))
+            factors[d - 2] = common
+            _validate.size("sizes", lengths[d - 2])
     ops = [
         resize_axis(
             n, length, f, mode, ctm, nearest_mode, cubic_coeff_a, exclude_outside, antialias

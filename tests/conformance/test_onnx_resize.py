@@ -265,6 +265,41 @@ def test_onnxruntime_refuses_linear_exclude_outside():
     assert np.allclose(_one_axis("reference", 3, scales=0.6, **attrs), spec, atol=TOLERANCE)
 
 
+def _aspect_model(spatial, sizes, attrs):
+    """_model with ``axes`` = the spatial axes (the sizes given for them only)."""
+    model = _model(spatial, 1, None, sizes, attrs)
+    axes = list(range(2, 2 + len(spatial)))
+    model.graph.node[0].attribute.append(onnx.helper.make_attribute("axes", axes))
+    return model
+
+
+@pytest.mark.parametrize("policy", ["not_larger", "not_smaller"])
+@pytest.mark.parametrize("mode", ["nearest", "linear"])
+@pytest.mark.parametrize("runtime", sorted(RUNTIMES))
+def test_keep_aspect_ratio_policy(policy, mode, runtime):
+    """12 image/size pairs: both runtimes resize with the common scale s and round
+    s·n halfway up, as the specification says (no divergence in this sweep)."""
+    for spatial, sizes in itertools.product([(2, 3), (3, 4), (4, 6)],
+                                            [(3, 5), (2, 2), (5, 9), (7, 3)]):  # fmt: skip
+        attrs = dict(mode=mode, keep_aspect_ratio_policy=policy)
+        n = int(np.prod(spatial))
+        x = np.eye(n, dtype=np.float32).reshape(n, 1, *spatial)
+        y = np.asarray(RUNTIMES[runtime](_aspect_model(spatial, list(sizes), attrs), x))
+        op = adapters.resize(spatial, sizes=list(sizes), axes=[2, 3], **attrs)
+        expected = _matrix(op)
+        assert y.shape[0] * int(np.prod(y.shape[2:])) == n * expected.shape[0]
+        assert np.allclose(y.reshape(n, -1).T, expected, rtol=0, atol=TOLERANCE), (spatial, sizes)
+
+
+def test_keep_aspect_ratio_lengths():
+    # 3 × 4 image, sizes (2, 2): s = min(2/3, 1/2) = 1/2 → (⌊1.5 + ½⌋, 2) = (2, 2);
+    # not_smaller: s = 2/3 → (2, ⌊8/3 + ½⌋) = (2, 3).
+    assert adapters.resize((3, 4), sizes=[2, 2], axes=[2, 3],
+                           keep_aspect_ratio_policy="not_larger").shape == (4, 12)  # fmt: skip
+    assert adapters.resize((3, 4), sizes=[2, 2], axes=[2, 3],
+                           keep_aspect_ratio_policy="not_smaller").shape == (6, 12)  # fmt: skip
+
+
 def test_lambdify_matches_onnxruntime_on_random_input():
     rng = np.random.default_rng(7)
     x = rng.uniform(-5, 5, size=(3, 2, 3, 4)).astype(np.float32)
@@ -281,7 +316,8 @@ def test_lambdify_matches_onnxruntime_on_random_input():
          "coordinate_transformation_mode"),
         (dict(scales=[1, 1, 0.5], mode="linear", antialias=1), "antialias"),
         (dict(scales=[1, 1, 2], antialias=1), "antialias"),
-        (dict(sizes=[1, 1, 4], keep_aspect_ratio_policy="not_larger"), "keep_aspect_ratio_policy"),
+        (dict(sizes=[1, 1, 4], keep_aspect_ratio_policy="fit"), "keep_aspect_ratio_policy"),
+        (dict(sizes=[1, 1, 4], keep_aspect_ratio_policy="not_larger"), "axes"),
         (dict(scales=[1, 2, 2]), "scales"),
         (dict(sizes=[1, 3, 4]), "sizes"),
         (dict(scales=[2], axes=[1]), "axes"),
