@@ -652,8 +652,10 @@ def resize(
         As the node's inputs: one entry per axis of ``X`` (N, C, then the spatial axes),
         or one per entry of ``axes``. Only spatial axes resize: the scale of N and C must
         be 1, the size of C must be ``channels`` (the size of N is not part of the
-        operator and is not checked). A float32 scale stands for the shortest fraction
-        that rounds to it (0.6 for 3/5); the output length is ``⌊n·scale⌋``.
+        operator and is not checked). The output length is ``⌊n·scale⌋`` for the float32
+        value of the scale (0.7 is 0.69999999: 10 samples give 6); in the coordinate
+        maps a float32 scale stands for the shortest fraction that rounds to it (0.6 for
+        3/5).
     mode : {"nearest", "linear", "cubic"}
     coordinate_transformation_mode : str
         Any of the specification's except ``tf_crop_and_resize`` (it reads ``roi`` and
@@ -719,6 +721,8 @@ def resize(
     else:
         if not isinstance(axes, (tuple, list, np.ndarray)):
             raise ParameterError("axes", axes, "a list of spatial axes")
+        if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in axes):
+            raise ParameterError("axes", axes, "a list of ints")
         dims = [int(d) + r if int(d) < 0 else int(d) for d in axes]
         if any(not 2 <= d < r for d in dims) or len(set(dims)) != len(dims):
             raise ParameterError("axes", axes, f"distinct spatial axes, 2 … {r - 1} or negative")
@@ -741,7 +745,9 @@ def resize(
         if d < 2 and factor != 1:
             raise ParameterError("scales", scales, "1 for the N and C axes")
         if d >= 2:
-            length = int(sp.floor(shape_in[d] * factor))
+            # ⌊n·scale⌋ of the float32 scale itself (0.7 is 0.69999999: 10 → 6, as both
+            # runtimes and the specification's formula give), not of the fraction
+            length = int(sp.floor(shape_in[d] * sp.Rational(float(np.float32(value)))))
             if not factor > 0 or length < 1:
                 raise ParameterError("scales", scales, "positive scales giving sizes >= 1")
             lengths[d - 2], factors[d - 2] = length, factor

@@ -300,6 +300,16 @@ def test_keep_aspect_ratio_lengths():
                            keep_aspect_ratio_policy="not_smaller").shape == (6, 12)  # fmt: skip
 
 
+def test_output_length_of_a_float32_scale():
+    # 0.7 is 0.699999988 in float32: ⌊10·0.699999988⌋ = 6 samples (the specification's
+    # formula, onnx.reference and symconv); onnxruntime 1.31 returns 7.
+    op = adapters.resize(10, scales=[1, 1, 0.7], mode="linear")
+    assert op.shape == (6, 10)
+    got = _one_axis("reference", 10, scales=0.7, mode="linear")
+    assert np.allclose(got, _matrix(op), rtol=0, atol=TOLERANCE)
+    assert _one_axis("onnxruntime", 10, scales=0.7, mode="linear").shape == (7, 10)
+
+
 def test_lambdify_matches_onnxruntime_on_random_input():
     rng = np.random.default_rng(7)
     x = rng.uniform(-5, 5, size=(3, 2, 3, 4)).astype(np.float32)
@@ -321,6 +331,7 @@ def test_lambdify_matches_onnxruntime_on_random_input():
         (dict(scales=[1, 2, 2]), "scales"),
         (dict(sizes=[1, 3, 4]), "sizes"),
         (dict(scales=[2], axes=[1]), "axes"),
+        (dict(scales=[2], axes=["2"]), "axes"),
         (dict(scales=[1, 1, 2], sizes=[1, 1, 4]), "scales"),
         (dict(scales=[1, 1, 2], mode="bilinear"), "mode"),
         (dict(scales=[1, 1, 2], nearest_mode="round"), "nearest_mode"),
