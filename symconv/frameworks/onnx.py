@@ -519,7 +519,7 @@ def pool_same_pads(n: int, k: int, stride: int, dilation: int, auto_pad: str) ->
 # --- Resize ---------------------------------------------------------------------------
 
 #: The values of ``Resize``'s ``mode``, ``coordinate_transformation_mode`` and ``nearest_mode``.
-RESIZE_MODES = {"nearest": "nearest", "linear": "linear", "cubic": "cubic"}
+RESIZE_MODES = ("nearest", "linear", "cubic")
 COORDINATE_MODES = (
     "half_pixel",
     "half_pixel_symmetric",
@@ -699,7 +699,7 @@ def resize(
         raise ParameterError("input_size", input_size, "1, 2 or 3 spatial sizes")
     sizes_in = spatial("input_size", input_size, rank)
     c = int(_validate.size("channels", channels))
-    mode = _choice("mode", mode, tuple(RESIZE_MODES))
+    mode = _choice("mode", mode, RESIZE_MODES)
     ctm = _choice(
         "coordinate_transformation_mode", coordinate_transformation_mode, COORDINATE_MODES
     )
