@@ -177,6 +177,33 @@ def test_up_sampling_is_repeat(fmt):
     assert np.array_equal(lambdify(op)(steps.reshape(1, -1)), steps.repeat(3, 1).reshape(1, -1))
 
 
+def bilinear_reference(x, factors):
+    """Half-pixel bilinear up-sampling of a channels-last image, border samples clamped:
+    output i reads the input at (i + 1/2)/f - 1/2 (tf.image.resize's documentation)."""
+    for axis, f in enumerate(factors):
+        n = x.shape[axis]
+        rows = []
+        for i in range(n * f):
+            src = max((i + 0.5) / f - 0.5, 0.0)
+            lo = min(int(np.floor(src)), n - 1)
+            hi, t = min(lo + 1, n - 1), src - np.floor(src)
+            rows.append((1 - t) * x.take(lo, axis) + t * x.take(hi, axis))
+        x = np.stack(rows, axis)
+    return x
+
+
+@pytest.mark.parametrize("fmt", [None, "channels_first"])
+@pytest.mark.parametrize("factors", [(2, 3), (1, 4), (3, 1)])
+def test_bilinear_up_sampling(fmt, factors):
+    image = np.random.default_rng(3).standard_normal((3, 4, 2))  # (H, W, C)
+    expected = bilinear_reference(image, factors)
+    op = adapters.UpSampling2D((3, 4), factors, fmt, "bilinear", channels=2)
+    if fmt == "channels_first":
+        image, expected = image.transpose(2, 0, 1), expected.transpose(2, 0, 1)
+    got = lambdify(op)(image.reshape(1, -1))
+    np.testing.assert_allclose(got, expected.reshape(1, -1), rtol=0, atol=1e-12)
+
+
 @pytest.mark.parametrize(
     "size, pool, strides, padding, fmt",
     [
@@ -236,7 +263,7 @@ def test_average_pooling_is_window_means(size, pool, strides, padding, fmt):
             lambda: adapters.Conv1DTranspose(np.ones((2, 1, 1)), 4, 2, "same", output_padding=0),
             "output_padding",
         ),
-        (lambda: adapters.UpSampling2D((2, 2), interpolation="bilinear"), "interpolation"),
+        (lambda: adapters.UpSampling2D((2, 2), interpolation="lanczos5"), "interpolation"),
         (lambda: adapters.UpSampling1D(3, size=0), "size"),
         (lambda: adapters.AveragePooling1D(2, 3), "input_size"),
         (lambda: adapters.AveragePooling2D((4, 4), 2, channels=0), "channels"),

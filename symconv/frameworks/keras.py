@@ -39,13 +39,18 @@ dilation d, span D = d(k − 1) + 1):
   output instead); so does this adapter.
 - ``UpSampling1D``/``UpSampling2D`` (``interpolation="nearest"``) repeats each sample
   ``size`` times: :class:`~symconv.operators.sampling.NearestUpsample` on each axis.
+  ``UpSampling2D`` with ``"bilinear"``, ``"bicubic"`` or ``"area"`` is
+  ``tf.image.resize(x, (n·rows, m·cols), method, antialias=False)`` on the
+  channels-last image (Keras transposes a channels-first input there and back): the
+  per-axis :class:`~symconv.operators.resample.Resample` of
+  :mod:`symconv.frameworks.tf_resample`.
 - ``AveragePooling1D``/``AveragePooling2D`` is ``tf.nn.avg_pool``: windows of
   ``pool_size`` every ``strides`` (default ``pool_size``), each divided by its cells
   inside the input: ``"same"`` padding leaves the padded cells out of the count.
 
 Not expressible with symconv's operators yet, and refused with
-:class:`~symconv.errors.ParameterError`: ``UpSampling2D`` with an ``interpolation``
-other than ``"nearest"``.
+:class:`~symconv.errors.ParameterError`: ``UpSampling2D`` with ``"lanczos3"`` or
+``"lanczos5"`` (their weights are not rational).
 
 Examples
 --------
@@ -78,6 +83,8 @@ from symconv.framework_padding import (
 from symconv.frameworks import tf
 from symconv.frameworks._common import per_axis, spatial, to_sympy, weight_array
 from symconv.frameworks.tf import _wrap as _between_layouts
+from symconv.frameworks.tf_resample import METHODS as RESIZE_METHODS
+from symconv.frameworks.tf_resample import _axis as resize_axis
 from symconv.operators.channels import CorrNd
 from symconv.operators.grid import kron
 from symconv.operators.pooling import avg_pool_nd
@@ -409,28 +416,41 @@ def UpSampling2D(
     input_size : (H, W)
     size : int or (rows, cols)
     data_format : None, ``"channels_last"`` or ``"channels_first"``
-    interpolation : str
-        ``"nearest"`` (rows and columns repeated). Keras's other interpolations
-        (``"bilinear"``, ``"bicubic"``, ``"lanczos3"``, ``"lanczos5"``, ``"area"``) resize
-        with ``tf.image.resize``; symconv has no operator for them yet.
+    interpolation : {"nearest", "bilinear", "bicubic", "area"}
+        ``"nearest"`` repeats rows and columns; the others are ``tf.image.resize`` to
+        ``(H·rows, W·cols)`` with that method and ``antialias=False``, as Keras calls it
+        (:mod:`symconv.frameworks.tf_resample`). ``"lanczos3"`` and ``"lanczos5"`` are
+        refused (their weights are not rational). Case is ignored, as in Keras.
     channels : int
 
     Examples
     --------
     >>> UpSampling2D((2, 3), size=(2, 1), channels=3)
     KroneckerProduct(NearestUpsample(2, 2), NearestUpsample(3, 1), I)
+    >>> from symconv import explicit
+    >>> explicit(UpSampling2D((1, 2), size=(1, 2), interpolation="bilinear"))
+    Matrix([
+    [  1,   0],
+    [3/4, 1/4],
+    [1/4, 3/4],
+    [  0,   1]])
     """
     data_format = _data_format(data_format)
-    if not isinstance(interpolation, str) or interpolation.lower() != "nearest":
+    method = interpolation.lower() if isinstance(interpolation, str) else interpolation
+    if method not in ("nearest", *RESIZE_METHODS):
         raise ParameterError(
             "interpolation",
             interpolation,
-            "'nearest' (symconv has no operator for Keras's resizing interpolations yet)",
+            "'nearest', 'bilinear', 'bicubic' or 'area' (lanczos3 and lanczos5 have no "
+            "rational weights)",
         )
     grid = spatial("input_size", input_size, 2)
     factors = per_axis("size", size, 2)
-    ups = [NearestUpsample(n, k) for n, k in zip(grid, factors)]
-    return _channelwise(ups, _channels(channels), data_format)
+    if method == "nearest":
+        axes = [NearestUpsample(n, k) for n, k in zip(grid, factors)]
+    else:  # Keras: tf.image.resize(x, (H·rows, W·cols), method, antialias=False)
+        axes = [resize_axis(method, n, n * k, False) for n, k in zip(grid, factors)]
+    return _channelwise(axes, _channels(channels), data_format)
 
 
 def _average_pooling(rank, input_size, pool_size, strides, padding, channels, data_format):

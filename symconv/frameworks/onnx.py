@@ -29,11 +29,14 @@ output padding a):
   explicit zero padding times a :class:`~symconv.operators.channels.ConvTransposeNd`
   (that product is not the transpose of any convolution).
 
-``Pad`` with ``mode="reflect"``, ``"edge"`` or ``"wrap"``, ``AveragePool``
-windows that are divided by fewer than ``prod(kernel_shape)`` elements, and
-``Resize`` have no symconv operator yet and are refused or absent. Where
-onnxruntime and the ``onnx.reference`` evaluator differ from the specification,
-the documentation page on frameworks lists each case.
+``Resize`` is one :class:`~symconv.operators.resample.Resample` per spatial axis
+(:func:`resize_axis` gives the coordinate maps), ``I_C ⊗ R_1 ⊗ …``; ``roi`` and
+``tf_crop_and_resize``, ``antialias=1`` with ``exclude_outside=0`` on a shrinking
+axis are refused. ``Pad`` with ``mode="reflect"``, ``"edge"`` or ``"wrap"`` and
+``AveragePool`` windows that are divided by fewer than ``prod(kernel_shape)`` elements
+have no symconv operator yet and are refused. Where onnxruntime and the
+``onnx.reference`` evaluator differ from the specification, the documentation page on
+frameworks lists each case.
 
 Examples
 --------
@@ -52,6 +55,7 @@ Matrix([
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -61,7 +65,8 @@ from symconv.errors import ParameterError
 from symconv.framework_padding import same_split
 from symconv.frameworks._common import chain, spatial, to_sympy, weight_array
 from symconv.operators.channels import ConvTransposeNd, CorrNd
-from symconv.operators.grid import crop_nd, pad_nd
+from symconv.operators.grid import crop_nd, kron, pad_nd
+from symconv.operators.resample import Resample, source_map
 
 __all__ = [
     "AUTO_PADS",
@@ -72,6 +77,8 @@ __all__ = [
     "conv_transpose_pads",
     "pad",
     "pool_same_pads",
+    "resize",
+    "resize_axis",
 ]
 
 #: The values of the ``auto_pad`` attribute.
@@ -507,3 +514,260 @@ def pool_same_pads(n: int, k: int, stride: int, dilation: int, auto_pad: str) ->
             f"{n}, kernel {k}, stride {stride}, and the specification does not say how it splits",
         )
     return same_split(total, lower=auto_pad == "SAME_LOWER")
+
+
+# --- Resize ---------------------------------------------------------------------------
+
+#: The values of ``Resize``'s ``mode``, ``coordinate_transformation_mode`` and ``nearest_mode``.
+RESIZE_MODES = ("nearest", "linear", "cubic")
+COORDINATE_MODES = (
+    "half_pixel",
+    "half_pixel_symmetric",
+    "pytorch_half_pixel",
+    "align_corners",
+    "asymmetric",
+    "tf_crop_and_resize",
+)
+NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
+ASPECT_RATIO_POLICIES = ("stretch", "not_larger", "not_smaller")
+
+
+def _float32_value(name: str, value: object) -> sp.Rational:
+    """The fraction a float32 attribute or scale stands for.
+
+    The shortest fraction (denominator below 2**16) that rounds to the same float32, when
+    there is one (a scale 0.6 stands for 3/5), else the exact binary value of the float32.
+    """
+    try:
+        f = np.float32(value)
+    except (TypeError, ValueError):
+        raise ParameterError(name, value, "a number") from None
+    if isinstance(value, bool) or not np.isfinite(f):
+        raise ParameterError(name, value, "a finite number")
+    short = Fraction(float(f)).limit_denominator(1 << 16)
+    if np.float32(short.numerator / short.denominator) == f:
+        return sp.Rational(short.numerator, short.denominator)
+    return sp.Rational(float(f))
+
+
+def _nearest_shift(scale: sp.Rational, offset: sp.Rational, nearest_mode: str) -> sp.Rational:
+    """c with ``round(src) = ⌊src + c⌋`` for every ``src = scale·i + offset``, i integer.
+
+    Every such src is a multiple of 1/L (L the least common multiple of the denominators
+    of scale, offset and ½), so ``⌈x⌉ = ⌊x + 1 − 1/L⌋`` and the round-half-down
+    ``⌈x − ½⌉ = ⌊x + ½ − 1/L⌋`` exactly.
+    """
+    grid = sp.ilcm(sp.fraction(scale)[1], sp.fraction(offset)[1], 2)
+    return {
+        "floor": sp.Integer(0),
+        "ceil": 1 - sp.Rational(1, grid),
+        "round_prefer_ceil": sp.Rational(1, 2),
+        "round_prefer_floor": sp.Rational(1, 2) - sp.Rational(1, grid),
+    }[nearest_mode]
+
+
+def resize_axis(
+    n: int,
+    length: int,
+    factor: sp.Rational,
+    mode: str = "nearest",
+    coordinate_transformation_mode: str = "half_pixel",
+    nearest_mode: str = "round_prefer_floor",
+    cubic_coeff_a: object = -0.75,
+    exclude_outside: int = 0,
+    antialias: int = 0,
+) -> Resample:
+    """The :class:`~symconv.operators.resample.Resample` of ``Resize`` on one axis.
+
+    ``factor`` is the axis' scale (output over input: ``scales[d]``, or N/n with ``sizes``).
+    ``antialias=1`` with linear or cubic on an axis that shrinks (f < 1) stretches the
+    kernel by 1/f, every input it reaches weighted; it needs ``exclude_outside=1`` (the
+    weights renormalised over the input): with 0 the runtimes fold the stretched kernel's
+    outside taps onto the border, which no Resample expresses.
+    The coordinate maps of the specification, ``x_original`` from ``x_resized = i``:
+    ``half_pixel`` ``(i + ½)/f − ½``; ``half_pixel_symmetric`` the same plus
+    ``n/2·(1 − N/(n·f))``; ``pytorch_half_pixel`` as half_pixel, 0 when N = 1;
+    ``align_corners`` ``i·(n − 1)/(N − 1)``, 0 when N = 1; ``asymmetric`` ``i/f``.
+
+    Examples
+    --------
+    >>> resize_axis(3, 6, sp.Integer(2), "nearest", "asymmetric", "ceil")
+    Resample(3, 6, 'nearest', 1/2, 1/2, -3/4, 'clamp', 0, 1)
+    """
+    if coordinate_transformation_mode == "align_corners":
+        scale, offset = source_map("align_corners", n, length)
+    elif coordinate_transformation_mode == "asymmetric":
+        scale, offset = 1 / factor, sp.Integer(0)
+    elif coordinate_transformation_mode == "pytorch_half_pixel" and length == 1:
+        scale, offset = sp.Integer(0), sp.Integer(0)
+    else:
+        scale, offset = 1 / factor, (1 / factor - 1) / 2
+        if coordinate_transformation_mode == "half_pixel_symmetric":
+            offset += sp.Rational(n, 2) * (1 - length / (n * factor))
+    if mode == "nearest":
+        shift = _nearest_shift(scale, offset, nearest_mode)
+        return Resample(n, length, "nearest", scale, offset + shift)
+    border = "renormalize" if exclude_outside else "clamp"
+    a = _float32_value("cubic_coeff_a", cubic_coeff_a)
+    if antialias and factor < 1:
+        if not exclude_outside:
+            raise ParameterError(
+                "antialias",
+                antialias,
+                "0, or 1 with exclude_outside=1, on an axis that shrinks (the runtimes fold "
+                "the stretched kernel onto the border, not expressible exactly)",
+            )
+        return Resample(n, length, mode, scale, offset, a, border, 0, 1 / factor)
+    return Resample(n, length, mode, scale, offset, a, border)
+
+
+def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise ParameterError(name, value, f"one of {', '.join(allowed)}")
+    return value
+
+
+def resize(
+    input_size: object,
+    scales: Sequence[float] | None = None,
+    sizes: Sequence[int] | None = None,
+    mode: str = "nearest",
+    coordinate_transformation_mode: str = "half_pixel",
+    nearest_mode: str = "round_prefer_floor",
+    cubic_coeff_a: float = -0.75,
+    exclude_outside: int = 0,
+    extrapolation_value: float = 0.0,
+    antialias: int = 0,
+    axes: Sequence[int] | None = None,
+    keep_aspect_ratio_policy: str = "stretch",
+    channels: int = 1,
+) -> sp.MatrixExpr:
+    """The ONNX ``Resize`` node (opset 22) on an (N, C, \\*input_size) input, no ``roi``.
+
+    Parameters
+    ----------
+    input_size : int or sequence of 1–3 ints
+        The spatial size of ``X``.
+    scales, sizes : sequence, exactly one of them
+        As the node's inputs: one entry per axis of ``X`` (N, C, then the spatial axes),
+        or one per entry of ``axes``. Only spatial axes resize: the scale of N and C must
+        be 1, the size of C must be ``channels`` (the size of N is not part of the
+        operator and is not checked). The output length is ``⌊n·scale⌋`` for the float32
+        value of the scale (0.7 is 0.69999999: 10 samples give 6); in the coordinate
+        maps a float32 scale stands for the shortest fraction that rounds to it (0.6 for
+        3/5).
+    mode : {"nearest", "linear", "cubic"}
+    coordinate_transformation_mode : str
+        Any of the specification's except ``tf_crop_and_resize`` (it reads ``roi`` and
+        writes ``extrapolation_value`` outside it: not a resampling of the input alone).
+    nearest_mode : {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}
+    cubic_coeff_a : float
+    exclude_outside : {0, 1}
+        1: taps outside the input get weight 0, the others are renormalised.
+    extrapolation_value : float
+        Only read by ``tf_crop_and_resize``, so ignored.
+    antialias : {0, 1}
+        1: linear and cubic stretch their kernel by 1/f on an axis that shrinks
+        (:func:`resize_axis`); there it needs ``exclude_outside=1``.
+    axes : sequence of ints, optional
+        Spatial axes (2 … r − 1, or negative) that ``scales``/``sizes`` refer to.
+    keep_aspect_ratio_policy : {"stretch", "not_larger", "not_smaller"}
+        With ``sizes``: ``stretch`` resizes to ``sizes``; the others take the common
+        scale ``s = min`` (or ``max``) of ``sizes[i]/n`` over ``axes`` (which must then
+        be given: with every axis the batch size would enter the minimum) and resize
+        each listed axis to ``⌊s·n + ½⌋`` with scale s. Ignored with ``scales``.
+    channels : int
+        C.
+
+    Examples
+    --------
+    >>> from symconv import explicit
+    >>> explicit(resize(2, scales=[1, 1, 2], mode="linear"))
+    Matrix([
+    [  1,   0],
+    [3/4, 1/4],
+    [1/4, 3/4],
+    [  0,   1]])
+    >>> explicit(resize(3, sizes=[2], axes=[2], nearest_mode="ceil")).T
+    Matrix([
+    [0, 0],
+    [1, 0],
+    [0, 1]])
+    """
+    rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
+    if rank not in (1, 2, 3):
+        raise ParameterError("input_size", input_size, "1, 2 or 3 spatial sizes")
+    sizes_in = spatial("input_size", input_size, rank)
+    c = int(_validate.size("channels", channels))
+    mode = _choice("mode", mode, RESIZE_MODES)
+    ctm = _choice(
+        "coordinate_transformation_mode", coordinate_transformation_mode, COORDINATE_MODES
+    )
+    if ctm == "tf_crop_and_resize":
+        raise ParameterError(
+            "coordinate_transformation_mode",
+            ctm,
+            "a mode other than tf_crop_and_resize (it reads roi and fills extrapolation_value)",
+        )
+    nearest_mode = _choice("nearest_mode", nearest_mode, NEAREST_MODES)
+    exclude_outside = _flag("exclude_outside", exclude_outside)
+    antialias = _flag("antialias", antialias)
+    if antialias and mode == "nearest":  # both onnxruntime and onnx.reference refuse it
+        raise ParameterError("antialias", antialias, "0 with mode 'nearest'")
+    policy = _choice("keep_aspect_ratio_policy", keep_aspect_ratio_policy, ASPECT_RATIO_POLICIES)
+    r = rank + 2
+    if axes is None:
+        dims = list(range(r))
+    else:
+        if not isinstance(axes, (tuple, list, np.ndarray)):
+            raise ParameterError("axes", axes, "a list of spatial axes")
+        if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in axes):
+            raise ParameterError("axes", axes, "a list of ints")
+        dims = [int(d) + r if int(d) < 0 else int(d) for d in axes]
+        if any(not 2 <= d < r for d in dims) or len(set(dims)) != len(dims):
+            raise ParameterError("axes", axes, f"distinct spatial axes, 2 … {r - 1} or negative")
+    if (scales is None) == (sizes is None):
+        raise ParameterError("scales", scales, "exactly one of scales and sizes")
+    given, name = (scales, "scales") if sizes is None else (sizes, "sizes")
+    if not isinstance(given, (tuple, list, np.ndarray)) or len(given) != len(dims):
+        raise ParameterError(name, given, f"{len(dims)} values (one per axis)")
+    shape_in = (None, c, *sizes_in)
+    lengths, factors = list(sizes_in), [sp.Integer(1)] * rank
+    for d, value in zip(dims, given):
+        if sizes is not None:
+            length = int(_validate.size("sizes", value))
+            if d == 1 and length != c:
+                raise ParameterError("sizes", sizes, f"a channel size equal to channels = {c}")
+            if d >= 2:
+                lengths[d - 2], factors[d - 2] = length, sp.Rational(length, shape_in[d])
+            continue
+        factor = _float32_value("scales", value)
+        if d < 2 and factor != 1:
+            raise ParameterError("scales", scales, "1 for the N and C axes")
+        if d >= 2:
+            # ⌊n·scale⌋ of the float32 scale itself (0.7 is 0.69999999: 10 → 6, as both
+            # runtimes and the specification's formula give), not of the fraction
+            length = int(sp.floor(shape_in[d] * sp.Rational(float(np.float32(value)))))
+            if not factor > 0 or length < 1:
+                raise ParameterError("scales", scales, "positive scales giving sizes >= 1")
+            lengths[d - 2], factors[d - 2] = length, factor
+    if sizes is not None and policy != "stretch":
+        if axes is None:
+            raise ParameterError(
+                "axes",
+                axes,
+                f"the spatial axes they resize with keep_aspect_ratio_policy {policy!r}",
+            )
+        ratios = [factors[d - 2] for d in dims]
+        common = min(ratios) if policy == "not_larger" else max(ratios)
+        for d in dims:  # round_int: the nearest integer, halfway cases up
+            lengths[d - 2] = int(sp.floor(common * sizes_in[d - 2] + sp.Rational(1, 2)))
+            factors[d - 2] = common
+            _validate.size("sizes", lengths[d - 2])
+    ops = [
+        resize_axis(
+            n, length, f, mode, ctm, nearest_mode, cubic_coeff_a, exclude_outside, antialias
+        )
+        for n, length, f in zip(sizes_in, lengths, factors)
+    ]
+    return kron(sp.Identity(c), *ops) if c > 1 else kron(*ops)

@@ -446,14 +446,63 @@ def test_empty_outputs(keras, tf):
         assert error.value.name == "input_size"
 
 
-def test_bilinear_up_sampling_is_refused(keras, tf):
+def test_bilinear_up_sampling_values(keras, tf):
     """UpSampling2D(interpolation="bilinear") resizes with half-pixel centres
-    (``tf.image.resize``): no symconv operator yet, so the adapter refuses it."""
+    (``tf.image.resize``), the border samples clamped: x = [0, 1] doubled is
+    [0, 1/4, 3/4, 1]."""
     x = np.array([0, 1], np.float32).reshape(1, 1, 2, 1)
     layer = keras.layers.UpSampling2D((1, 2), interpolation="bilinear")
     assert np.asarray(layer(x)).ravel().tolist() == [0, 0.25, 0.75, 1]
+    op = adapters.UpSampling2D((1, 2), (1, 2), interpolation="bilinear")
+    assert exact_array(op).tolist() == [[1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]]
+
+
+#: (interpolation, size) where the XLA-compiled layer departs from the eager one (and
+#: from tf.image.resize's definition): see test_xla_bilinear_reads_past_an_exact_sample.
+XLA_DIVERGENCES = {("bilinear", (2, 3)), ("BiLinear", (2, 3))}
+
+
+@pytest.mark.parametrize("interpolation", ["bilinear", "bicubic", "area", "BiLinear"])
+@pytest.mark.parametrize("size", [2, (3, 1), (2, 3)])
+@pytest.mark.parametrize("data_format", [None, "channels_first"])
+def test_resizing_up_sampling_2d(keras, tf, interpolation, size, data_format):
+    """The resizing interpolations against the eager Keras layer (and the XLA-compiled one
+    where XLA compiles it): weights rational in symconv, float32 in TensorFlow
+    (bicubic's table of 1024 steps is part of the exact operator). The weights lie in
+    [-0.1, 1] and come from float32 coordinates below 16 (relative error 2⁻²⁴ each),
+    so 1e-6 absolute separates rounding from a wrong weight."""
+    layer = keras.layers.UpSampling2D(size, data_format=data_format, interpolation=interpolation)
+    in_shape = sample_shape((3, 4), 2, data_format)
+    eager, xla = keras_matrices(tf, layer, in_shape, None)
+    op = adapters.UpSampling2D((3, 4), size, data_format, interpolation, channels=2)
+    np.testing.assert_allclose(exact_array(op), eager, rtol=0, atol=1e-6)
+    if xla is not None:
+        agrees = np.allclose(xla, eager, rtol=0, atol=1e-6)
+        assert agrees == ((interpolation, size) not in XLA_DIVERGENCES)
+    x = np.random.default_rng(0).standard_normal((2, *in_shape)).astype(np.float32)
+    np.testing.assert_allclose(
+        lambdify(op)(x.reshape(2, -1)), np.asarray(layer(x)).reshape(2, -1), atol=1e-5
+    )
+
+
+def test_xla_bilinear_reads_past_an_exact_sample(keras, tf):
+    """XLA's bilinear resize, 4 → 12 columns: output 4 sits at x_original = 4.5/3 − 0.5 = 1
+    exactly and is x[1] (eager TensorFlow and symconv); the XLA-compiled layer returns
+    x[2] (TensorFlow 2.21)."""
+    layer = keras.layers.UpSampling2D((1, 3), interpolation="bilinear")
+    eager, xla = keras_matrices(tf, layer, (1, 4, 1), None)
+    assert xla is not None
+    assert eager[4].round(6).tolist() == [0, 1, 0, 0]
+    assert xla[4].round(6).tolist() == [0, 0, 1, 0]
+    np.testing.assert_allclose(np.delete(xla, 4, 0), np.delete(eager, 4, 0), atol=1e-6)
+    op = adapters.UpSampling2D((1, 4), (1, 3), interpolation="bilinear")
+    assert exact_array(op)[4].tolist() == [0, 1, 0, 0]
+
+
+def test_lanczos_up_sampling_is_refused(keras):
+    keras.layers.UpSampling2D(2, interpolation="lanczos3")  # Keras accepts it
     with pytest.raises(ParameterError) as error:
-        adapters.UpSampling2D((1, 2), (1, 2), interpolation="bilinear")
+        adapters.UpSampling2D((2, 2), interpolation="lanczos3")
     assert error.value.name == "interpolation"
 
 
