@@ -1,7 +1,7 @@
 """Bilinear up-sampling by k is FCN's bilinear transposed convolution, except at the borders.
 
 Long, Shelhamer & Darrell (2015) initialise a stride-k "deconvolution" with the bilinear
-kernel 1 − |t − c|/k of length 2k − k mod 2 and padding ⌊k/2⌋. Linear interpolation with
+kernel ``1 − |t − c|/k`` of length 2k − k mod 2 and padding ⌊k/2⌋. Linear interpolation with
 half-pixel centres (PyTorch ``align_corners=False``, TensorFlow, JAX) reads the same two
 inputs with the same weights in every row but the first and last ⌊k/2⌋, where its
 coordinate leaves the signal and the clamped tap adds (k − 1 − 2i)/(2k) to the border

@@ -1091,6 +1091,9 @@ def pooling_weights(
         ],
         ncol=3,
     )
+    return fig
+
+
 def resample_border_weights(n: int = 4, k: int = 2) -> Figure:
     """Linear interpolation by k with half-pixel centres and with align_corners, side by side.
 

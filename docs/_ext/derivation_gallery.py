@@ -203,7 +203,7 @@ def _relations(derivation: Derivation, notation: Notation) -> str:
         (
             f"**{step.rule.name}**" if step.rule else "",
             f":math:`{latex(step.expr, notation)}`",
-            (step.rule.statement if step.rule else "") or "—",
+            _unicode_math(step.rule.statement if step.rule else "") or "—",
         )
         for step in derivation.steps
     ]
@@ -218,7 +218,7 @@ def _chain(derivation: Derivation, notation: Notation) -> list[str]:
         lines.append("Rules used:\n")
         for rule in rules.values():
             formula = f" — :math:`{translate_fragment(rule.latex, notation)}`" if rule.latex else ""
-            lines.append(f"- **{rule.name}**: {rule.statement}{formula}")
+            lines.append(f"- **{rule.name}**: {_unicode_math(rule.statement)}{formula}")
         lines.append("")
     notes = [s for s in derivation.steps if s.note]
     if notes:
@@ -305,8 +305,10 @@ def _figure(stem: str, derivation: Derivation, page_dir: Path) -> str:
 
 
 def _unicode_math(text: str) -> str:
-    """ASCII comparisons as their symbols, for statements written with ``>=``."""
-    return text.replace(">=", "≥").replace("<=", "≤").replace("!=", "≠")
+    """Plain Unicode text for a page: ASCII comparisons as their symbols (statements are
+    written with ``>=``), and ``|`` escaped (an absolute value, never a reST substitution)."""
+    text = text.replace(">=", "≥").replace("<=", "≤").replace("!=", "≠")
+    return text.replace("|", "\\|")
 
 
 #: Characters that start inline markup in reST text.
@@ -542,7 +544,7 @@ def render_page(
     lines += _statement(derivation, statement_latex)
     verdict = derivation.verdict
     lines.append(f"**Verdict:** {verdict.value} {_tiers(derivation)} — {_VERDICTS[verdict]}.\n")
-    lines += [f"*Note:* {note}\n" for note in notes]
+    lines += [f"*Note:* {_unicode_math(note)}\n" for note in notes]
     lines.append(_figure(name, derivation, page_dir))
     lines.append("What each tier established:\n")
     lines += [f"- **{r.tier.value}** — {tier_summary(r, rst=True)}." for r in derivation.tiers]
@@ -629,7 +631,7 @@ def generate(app: Sphinx) -> None:
     rows = [
         (
             f":doc:`{pages[stem][0].name} <{stem}>`",
-            pages[stem][0].statement,
+            _unicode_math(pages[stem][0].statement),
             pages[stem][0].verdict.value,
             _tiers(pages[stem][0]),
         )

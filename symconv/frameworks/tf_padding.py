@@ -5,7 +5,7 @@ mode, constant_values)`` with the tensor replaced by its shape: the operator act
 tensor flattened row-major (whatever its layout, NHWC or NCHW: ``paddings`` names the
 axes, one ``[before, after]`` per axis, as in TensorFlow). TensorFlow's limits, checked
 here: every amount >= 0; REFLECT at most size − 1, SYMMETRIC at most size (one
-reflection; NumPy and JAX accept more, see :mod:`symconv.frameworks.jax_padding`); the
+reflection; NumPy and JAX accept more, see ``symconv.frameworks.jax_padding``); the
 mode name is case-insensitive; ``constant_values`` must be 0 (else the map is affine).
 
 Examples

@@ -132,7 +132,7 @@ def conv1d(
         As in PyTorch: padding an int, a 1-tuple, ``'same'`` (stride 1 only) or ``'valid'``.
     padding_mode : {"zeros", "reflect", "replicate", "circular"}
         The ``padding_mode`` of ``torch.nn.Conv1d``: other than ``"zeros"``, the result is
-        ``CorrNd(valid) @ BorderPad`` (see :mod:`symconv.frameworks.torch_padding`).
+        ``CorrNd(valid) @ BorderPad`` (see ``symconv.frameworks.torch_padding``).
 
     Examples
     --------

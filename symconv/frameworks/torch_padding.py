@@ -121,7 +121,7 @@ def pad(
     value: object = None,
     channels: int = 1,
 ) -> sp.MatrixExpr:
-    """``torch.nn.functional.pad(input, pad, mode, value)`` on an (N, C, *input_size) input.
+    """``torch.nn.functional.pad(input, pad, mode, value)`` on an ``(N, C, *input_size)`` input.
 
     Parameters
     ----------

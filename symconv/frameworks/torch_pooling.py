@@ -236,7 +236,7 @@ def unfold(input_size, kernel_size, dilation=1, padding=0, stride=1, channels=1)
 def fold(output_size, kernel_size, dilation=1, padding=0, stride=1, channels=1):
     """``torch.nn.functional.fold`` (col2im): the transpose of :func:`unfold`.
 
-    ``channels`` is C of the folded output (N, C, *output_size); the input is
+    ``channels`` is C of the folded output ``(N, C, *output_size)``; the input is
     (N, C·∏k, L) flattened row-major. Overlapping blocks are summed.
 
     Examples

@@ -4,14 +4,14 @@ r"""Padding that extends a signal across its borders, and its transpose, the fol
 an input sample chosen by a *mode* (the padding modes of PyTorch, NumPy, TensorFlow and
 JAX, under their PyTorch names where they have one):
 
-============  ============================  ===========  ==================  ============
-mode          x = (a b c), lo = hi = 2      PyTorch      NumPy / ``jnp.pad`` ``tf.pad``
-============  ============================  ===========  ==================  ============
-reflect       c b | a b c | b a             'reflect'    'reflect'           'REFLECT'
-symmetric     b a | a b c | c b             —            'symmetric'         'SYMMETRIC'
-replicate     a a | a b c | c c             'replicate'  'edge'              —
-circular      b c | a b c | a b             'circular'   'wrap'              —
-============  ============================  ===========  ==================  ============
+============  ============================  ===========  ====================  ============
+mode          x = (a b c), lo = hi = 2      PyTorch      NumPy / ``jnp.pad``   ``tf.pad``
+============  ============================  ===========  ====================  ============
+reflect       c b | a b c | b a             'reflect'    'reflect'             'REFLECT'
+symmetric     b a | a b c | c b             —            'symmetric'           'SYMMETRIC'
+replicate     a a | a b c | c c             'replicate'  'edge'                —
+circular      b c | a b c | a b             'circular'   'wrap'                —
+============  ============================  ===========  ====================  ============
 
 Every mode is a linear map whose rows are unit vectors, so its transpose
 :class:`BorderFold` *folds back*: each padded sample's value (a gradient, in a
@@ -136,7 +136,7 @@ class BorderPad(_BorderOperator, Operator):
     -----
     Output row i reads the input sample at column c(p), p = i − lo:
 
-    - reflect: c(p) = (n − 1) − |((p mod 2(n − 1)) − (n − 1)|
+    - reflect: ``c(p) = (n − 1) − |(p mod 2(n − 1)) − (n − 1)|``
       (PyTorch/NumPy ``reflect``, TensorFlow ``REFLECT``: the edge sample is the mirror);
     - symmetric: c(p) = q if q < n else 2n − 1 − q, with q = p mod 2n
       (NumPy ``symmetric``, TensorFlow ``SYMMETRIC``: the edge sample is repeated);
@@ -145,7 +145,7 @@ class BorderPad(_BorderOperator, Operator):
 
     The extended signals are periodic (period 2(n − 1), 2n, n), so pads longer than the
     signal reflect or wrap more than once, exactly as NumPy and JAX compute them. Within
-    one period (:attr:`one_period`) the index map is written by regions instead: for
+    one period (``one_period``) the index map is written by regions instead: for
     p < 0 the column is −p, −1 − p, 0 or p + n, and for p >= n it is 2(n − 1) − p,
     2n − 1 − p, n − 1 or p − n (reflect, symmetric, replicate, circular).
 

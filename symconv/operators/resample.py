@@ -152,14 +152,14 @@ class Resample(Operator):
     - linear: ``y_i = (1 − t)·x_{c(f)} + t·x_{c(f+1)}``;
     - cubic: ``y_i = Σ_{k=-1}^{2} w_k(t)·x_{c(f+k)}`` with ``w_{-1} = K(t+1)``,
       ``w_0 = K(t)``, ``w_1 = K(1−t)``, ``w_2 = K(2−t)`` and Keys' kernel
-      ``K(x) = (a+2)|x|³ − (a+3)|x|² + 1`` for |x| <= 1, ``a|x|³ − 5a|x|² + 8a|x| − 4a`` for
-      1 < |x| < 2;
+      ``K(x) = (a+2)|x|³ − (a+3)|x|² + 1`` for ``|x| <= 1``, ``a|x|³ − 5a|x|² + 8a|x| − 4a``
+      for ``1 < |x| < 2``;
 
     where ``c(e) = min(max(e, 0), n − 1)`` for ``clamp``; for ``renormalize`` a tap with
     e outside [0, n) is dropped and the others are divided by the sum of the kept weights
     (a row with no weight left is zero).
     With a width w > 1 row i is ``Σ_j K((src − j)/w)·x_j / Σ_j K((src − j)/w)`` over the
-    inputs j with |src − j| < R·w (R = 1 for the triangle ``K(x) = 1 − |x|`` of linear,
+    inputs j with ``|src − j| < R·w`` (R = 1 for the triangle ``K(x) = 1 − |x|`` of linear,
     2 for cubic). Every weight is an exact rational when scale, offset and width are.
 
     Examples

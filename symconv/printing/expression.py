@@ -101,9 +101,9 @@ def _factor_text(expr: MatrixExpr) -> str:
 def unparse(expr: MatrixExpr) -> str:
     """Print an expression of symconv operators in the expression language.
 
-    ``parse(unparse(e)) == e`` for every expression :func:`parse` can build
+    ``parse(unparse(e)) == e`` for every expression :func:`~symconv.parse.parse` can build
     (sizes must be positive integer symbols and kernel taps plain symbols, as
-    :func:`parse` makes them), up to the order of the terms of a sum. Unevaluated
+    :func:`~symconv.parse.parse` makes them), up to the order of the terms of a sum. Unevaluated
     forms such as ``Transpose(Flip(3))`` print and parse back as written.
 
     Raises
