@@ -6,6 +6,8 @@ reads x_j and x_{j+1} with weights 1 − r/k and r/k, the taps of the triangle o
 2k − 1 scattered with stride k and cropped by k − 1 at both ends. At the output length
 kn that ``scale_factor=k`` gives, the scale (n − 1)/(kn − 1) is not 1/k and the weights
 drift from row to row: no transposed convolution.
+
+Source: torch.nn.functional.interpolate(align_corners=True); Dumoulin & Visin (2016).
 """
 
 from __future__ import annotations

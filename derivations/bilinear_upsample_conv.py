@@ -6,6 +6,9 @@ half-pixel centres (PyTorch ``align_corners=False``, TensorFlow, JAX) reads the 
 inputs with the same weights in every row but the first and last ⌊k/2⌋, where its
 coordinate leaves the signal and the clamped tap adds (k − 1 − 2i)/(2k) to the border
 sample: for k = 2 the first output is x₀ against ¾x₀.
+
+Source: Long, Shelhamer & Darrell (2015), Fully convolutional networks (bilinear
+initialisation of the deconvolution); torch.nn.functional.interpolate.
 """
 
 from __future__ import annotations

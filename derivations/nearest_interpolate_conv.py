@@ -5,6 +5,9 @@ x_{⌊(i + ½)/k⌋}; for an integer k the two agree, and both repeat each sampl
 the stride-k transposed convolution with the ones kernel 1ₖ (``nearest-upsample-conv``
 with the kernel q = (1)). For a non-integer factor they differ (n = 5 → 3 reads
 x₀, x₁, x₃ against x₀, x₂, x₄).
+
+Source: torch.nn.functional.interpolate(mode='nearest' / 'nearest-exact'); Odena, Dumoulin &
+Olah, "Deconvolution and checkerboard artifacts" (Distill 2016).
 """
 
 from __future__ import annotations

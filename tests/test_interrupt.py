@@ -142,8 +142,16 @@ def _alive(pid: int) -> bool:
 def test_prove_all_stops_at_once_without_orphans(
     signum: int, whole_group: bool, status: int
 ) -> None:
+    # Ctrl-C in a terminal reaches a command whose SIGINT has its default handler; a
+    # background job of a non-interactive shell (a CI script's `&`) starts with SIGINT
+    # ignored, and Python keeps it so. Restore the terminal's case before running symconv.
+    start = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv = ['symconv', 'prove', '--all', '--quiet', '--jobs', '2']; "
+        "runpy.run_module('symconv', run_name='__main__')"
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "symconv", "prove", "--all", "--quiet", "--jobs", "2"],
+        [sys.executable, "-c", start],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
