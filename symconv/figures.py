@@ -881,14 +881,14 @@ def receptive_field(
     """The samples one output of a network reads, layer by layer, and its window.
 
     One row per layer, the input at the bottom: orange cells are the samples
-    output ``index`` depends on (:meth:`symconv.Network.dependence`), grey cells
+    output ``index`` depends on (:meth:`symconv.network.geometry.Network.dependence`), grey cells
     the input's zero padding that Araujo et al.'s window
     [S₀·i − P₀, S₀·i − P₀ + r₀ − 1] (outlined) reaches into.
 
     Parameters
     ----------
     spec : str
-        A layer-list spec (:func:`symconv.network.parse_spec`), 1-D.
+        A layer-list spec (:func:`symconv.network.spec.parse_spec`), 1-D.
     n : int
         Input length.
     index : int

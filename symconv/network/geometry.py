@@ -24,7 +24,7 @@ from symconv.operators import ConvTranspose, Corr, Crop, Pad
 
 __all__ = ["SIZE_SETS", "Network", "SizeRule"]
 
-#: The sets of input sizes :meth:`~symconv.Network.input_sizes` knows.
+#: The sets of input sizes :meth:`~symconv.network.geometry.Network.input_sizes` knows.
 SIZE_SETS: tuple[str, ...] = ("accepted", "exact", "aligned")
 
 
@@ -709,7 +709,7 @@ class Network:
 
     @classmethod
     def from_spec(cls, text: str, input_size: object = None) -> Network:
-        """A network from a layer-list spec (:func:`~symconv.network.parse_spec`).
+        """A network from a layer-list spec (:func:`~symconv.network.spec.parse_spec`).
 
         Examples
         --------

@@ -3,7 +3,7 @@ and the nodes of a network graph (:class:`Node`).
 
 A layer has no weights here: only what decides sizes and index maps, per spatial
 axis. A node may carry an operator builder, which a framework front end attaches
-so that :meth:`symconv.Network.operator` can assemble the whole network.
+so that :meth:`symconv.network.geometry.Network.operator` can assemble the whole network.
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ class Layer:
         return 1 if self.kind in ("pad", "pointwise") else _axis(self.stride, axis)
 
     def describe(self) -> str:
-        """This layer in the syntax of :func:`~symconv.network.parse_spec`: ``conv k=3 s=2``."""
+        """This layer in the syntax of :func:`~symconv.network.spec.parse_spec`: ``conv k=3``."""
 
         def text(values: tuple) -> str:
             parts = [

@@ -1,7 +1,7 @@
 """The ONNX front end of :class:`symconv.Network`: read a model's graph, map its nodes.
 
 Each node of the graph (which ONNX keeps in topological order) becomes a network
-node whose geometry (:class:`~symconv.network.Layer`) comes from the node's
+node whose geometry (:class:`~symconv.network.layers.Layer`) comes from the node's
 attributes. Linear nodes also get an operator builder that calls
 :mod:`symconv.frameworks.onnx` with the same attributes and the weights of the
 graph's initializers (``onnx.numpy_helper.to_array``), so the geometry and the

@@ -18,7 +18,7 @@ POINTWISE = {
         False,
     ),
 }
-#: Layer words and the :class:`~symconv.network.Layer` kind (and linearity) they stand for.
+#: Layer words and the :class:`~symconv.network.layers.Layer` kind (and linearity) they stand for.
 LAYERS = {
     "conv": ("conv", True),
     "conv_transpose": ("conv_transpose", True),

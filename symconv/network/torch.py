@@ -1,7 +1,7 @@
 """The PyTorch front end of :class:`symconv.Network`: trace a module, map its layers.
 
 ``torch.fx.symbolic_trace`` turns the module into a graph; each leaf module or
-function becomes a node with its geometry (:class:`~symconv.network.Layer`) and,
+function becomes a node with its geometry (:class:`~symconv.network.layers.Layer`) and,
 when it is linear, an operator builder that calls :mod:`symconv.frameworks.torch`
 with the module's weights. PyTorch is imported only when a module is traced.
 """
