@@ -1,4 +1,4 @@
-r"""ONNX's ``Conv``, ``ConvTranspose``, ``Pad`` and ``AveragePool`` as symconv operators.
+r"""ONNX's ``Conv``, ``ConvTranspose``, ``Pad``, ``AveragePool``, ``Resize`` as symconv operators.
 
 The attribute names and defaults are those of the ONNX operator specification
 (opset 22; ``Pad`` as of opset 21, constant mode), with the input tensor ``X``
@@ -32,9 +32,11 @@ output padding a):
 ``Resize`` is one :class:`~symconv.operators.resample.Resample` per spatial axis
 (:func:`resize_axis` gives the coordinate maps), ``I_C ⊗ R_1 ⊗ …``; ``roi`` and
 ``tf_crop_and_resize``, ``antialias=1`` with ``exclude_outside=0`` on a shrinking
-axis are refused. ``Pad`` with ``mode="reflect"``, ``"edge"`` or ``"wrap"`` and
-``AveragePool`` windows that are divided by fewer than ``prod(kernel_shape)`` elements
-have no symconv operator yet and are refused. Where onnxruntime and the
+axis are refused. ``Pad`` with ``mode="reflect"``, ``"edge"`` or ``"wrap"`` has no
+symconv operator yet and is refused. ``AveragePool`` is a correlation with taps 1/Πk
+where every window is divided by Πk, else a Kronecker product of
+:class:`~symconv.operators.pooling.AvgPool` (edge windows divided by their count):
+those need ``dilations`` 1 and pads below the kernel. Where onnxruntime and the
 ``onnx.reference`` evaluator differ from the specification, the documentation page on
 frameworks lists each case.
 
@@ -66,7 +68,9 @@ from symconv.framework_padding import same_split
 from symconv.frameworks._common import chain, spatial, to_sympy, weight_array
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.grid import crop_nd, kron, pad_nd
+from symconv.operators.pooling import avg_pool_nd
 from symconv.operators.resample import Resample, source_map
+from symconv.sizes import pool_length
 
 __all__ = [
     "AUTO_PADS",
@@ -426,14 +430,25 @@ def average_pool(
     dilations: Sequence[int] | None = None,
     pads: Sequence[int] | None = None,
     strides: Sequence[int] | None = None,
-) -> CorrNd:
-    """The ONNX ``AveragePool`` node where it is a strided correlation with taps 1/Πk.
+) -> sp.MatrixExpr:
+    """The ONNX ``AveragePool`` node (opset 22) on an (N, C, \\*input_size) input.
 
-    That holds when every window is divided by ``prod(kernel_shape)``: with
-    ``count_include_pad=1``, or when no window touches the padding; and when no
-    window hangs over the end of the padded input (``ceil_mode=1`` only where it
-    adds no window). Other settings divide edge windows by fewer elements, which
-    no symconv operator expresses yet: they raise :class:`ParameterError`.
+    The windows are those of the specification: ⌊(n + pads − d(k − 1) − 1)/s⌋ + 1 per
+    axis, rounded up with ``ceil_mode=1`` and explicit pads, a last window that would
+    start in the end padding dropped (with an ``auto_pad`` ``ceil_mode`` changes no size:
+    the specification's two formulas agree there). Each window's sum is divided by the
+    number of its elements inside the input (``count_include_pad=0``) or inside the padded
+    input (``count_include_pad=1``; a ``ceil_mode`` window hanging over the end counts only
+    up to the end padding, as onnxruntime, ``onnx.reference`` and PyTorch do); in N-D
+    that count is the product of the per-axis counts.
+
+    Where every window is divided by ``prod(kernel_shape)`` the node is a strided,
+    possibly dilated correlation with taps 1/Πk (a :class:`CorrNd`). Otherwise it is
+    :func:`~symconv.operators.pooling.avg_pool_nd`, a Kronecker product of
+    :class:`~symconv.operators.pooling.AvgPool` (one per axis), which has no dilation and
+    needs pads below the kernel: such a window divisor with ``dilations`` > 1 or
+    ``pads >= kernel_shape`` raises :class:`ParameterError` (onnxruntime refuses the
+    latter too).
 
     Parameters
     ----------
@@ -451,6 +466,10 @@ def average_pool(
     Matrix([
     [1/2, 1/2,   0,   0],
     [  0,   0, 1/2, 1/2]])
+    >>> explicit(average_pool(3, [2], pads=[1, 0], strides=[2], ceil_mode=1))
+    Matrix([
+    [1,   0, 0],
+    [0, 1/2, 1/2]])
     """
     if not isinstance(kernel_shape, (tuple, list, np.ndarray)) or not 1 <= len(kernel_shape) <= 3:
         raise ParameterError("kernel_shape", kernel_shape, "a list of 1 to 3 ints")
@@ -459,7 +478,8 @@ def average_pool(
     size = spatial("input_size", input_size, rank)
     c = int(_validate.size("channels", channels))
     auto_pad = _auto_pad(auto_pad, pads)
-    ceil_mode = _flag("ceil_mode", ceil_mode)
+    # With an auto_pad the specification's ceil_mode formulas give the floor sizes.
+    ceil = bool(_flag("ceil_mode", ceil_mode)) and auto_pad == "NOTSET"
     count_include_pad = _flag("count_include_pad", count_include_pad)
     strides = _ints("strides", strides, rank, 1, 1)
     dilations = _ints("dilations", dilations, rank, 1, 1)
@@ -467,29 +487,36 @@ def average_pool(
         pairs = [pool_same_pads(*axis, auto_pad) for axis in zip(size, kernel, strides, dilations)]
     else:
         pairs = _explicit_pads(pads if auto_pad == "NOTSET" else None, rank)
+    uniform = True  # every window divided by Πk
     for n, k, s, d, (lo, hi) in zip(size, kernel, strides, dilations, pairs):
         span = d * (k - 1) + 1
         if n + lo + hi < span:
             raise ParameterError("input_size", input_size, "a size the padded window fits in")
-        last = (n + lo + hi - span) // s  # the last window's index, floor mode
-        # With an auto_pad the specification's ceil_mode formulas give the same sizes.
-        extra = auto_pad == "NOTSET" and -(-(n + lo + hi - span) // s) != last
-        if ceil_mode and extra and (last + 1) * s < n + lo:
-            raise ParameterError(
-                "ceil_mode",
-                ceil_mode,
-                "0, or 1 where it adds no window (an extra window hangs over the padded "
-                "input and is divided by fewer elements)",
-            )
-        if not count_include_pad and (lo > 0 or last * s + span - lo > n):
-            raise ParameterError(
-                "count_include_pad",
-                count_include_pad,
-                "1, or 0 with windows that never touch the padding (edge windows would be "
-                "divided by fewer elements)",
-            )
-    taps = np.full((c, 1, *kernel), sp.Rational(1, int(np.prod(kernel))), dtype=object)
-    return CorrNd(to_sympy(taps), size, pairs, strides, dilations, c)
+        length = int(pool_length(n, span, s, lo, hi, ceil))
+        if length > (n + lo + hi - span) // s + 1:
+            uniform = False  # ceil_mode's last window hangs over the end of the padded input
+        last_end = (length - 1) * s + span - lo  # one past the last window's last element
+        if not count_include_pad and (lo > 0 or last_end > n):
+            uniform = False  # edge windows hold padding, which they do not count
+    if uniform:
+        taps = np.full((c, 1, *kernel), sp.Rational(1, int(np.prod(kernel))), dtype=object)
+        return CorrNd(to_sympy(taps), size, pairs, strides, dilations, c)
+    if any(d > 1 for d in dilations):
+        raise ParameterError(
+            "dilations",
+            dilations,
+            "1 on every axis where windows are divided by fewer than prod(kernel_shape) "
+            "elements (no symconv operator pools dilated windows with such divisors)",
+        )
+    if any(lo >= k or hi >= k for k, (lo, hi) in zip(kernel, pairs)):
+        raise ParameterError(
+            "pads",
+            pads,
+            f"pads below kernel_shape {list(kernel)} where windows are divided by fewer "
+            "than prod(kernel_shape) elements (onnxruntime refuses them too)",
+        )
+    divisor = "padded" if count_include_pad else "input"
+    return avg_pool_nd(size, kernel, strides, pairs, ceil, divisor, c)
 
 
 def pool_same_pads(n: int, k: int, stride: int, dilation: int, auto_pad: str) -> tuple[int, int]:
