@@ -83,6 +83,7 @@ __all__ = [
     "pool_same_pads",
     "resize",
     "resize_axis",
+    "resize_inputs",
 ]
 
 #: The values of the ``auto_pad`` attribute.
@@ -554,6 +555,7 @@ COORDINATE_MODES = (
     "align_corners",
     "asymmetric",
     "tf_crop_and_resize",
+    "tf_half_pixel_for_nn",
 )
 NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
 ASPECT_RATIO_POLICIES = ("stretch", "not_larger", "not_smaller")
@@ -614,7 +616,9 @@ def resize_axis(
     The coordinate maps of the specification, ``x_original`` from ``x_resized = i``:
     ``half_pixel`` ``(i + ½)/f − ½``; ``half_pixel_symmetric`` the same plus
     ``n/2·(1 − N/(n·f))``; ``pytorch_half_pixel`` as half_pixel, 0 when N = 1;
-    ``align_corners`` ``i·(n − 1)/(N − 1)``, 0 when N = 1; ``asymmetric`` ``i/f``.
+    ``align_corners`` ``i·(n − 1)/(N − 1)``, 0 when N = 1; ``asymmetric`` ``i/f``;
+    ``tf_half_pixel_for_nn`` (opset 11 and 12 only; onnxruntime still runs it)
+    ``(i + ½)/f``.
 
     Examples
     --------
@@ -625,6 +629,8 @@ def resize_axis(
         scale, offset = source_map("align_corners", n, length)
     elif coordinate_transformation_mode == "asymmetric":
         scale, offset = 1 / factor, sp.Integer(0)
+    elif coordinate_transformation_mode == "tf_half_pixel_for_nn":
+        scale, offset = 1 / factor, 1 / (2 * factor)
     elif coordinate_transformation_mode == "pytorch_half_pixel" and length == 1:
         scale, offset = sp.Integer(0), sp.Integer(0)
     else:
@@ -652,6 +658,61 @@ def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
     if value not in allowed:
         raise ParameterError(name, value, f"one of {', '.join(allowed)}")
     return value
+
+
+def resize_inputs(
+    rank: int,
+    scales: Sequence[float] | None = None,
+    sizes: Sequence[int] | None = None,
+    axes: Sequence[int] | None = None,
+    channels: int | None = None,
+) -> tuple[str, list[object]]:
+    """Which of ``Resize``'s ``scales``/``sizes`` is given, and its entry per spatial axis.
+
+    Checks them as :func:`resize` does: exactly one of the two, one entry per axis of
+    ``X`` (N, C and ``rank`` spatial axes) or per entry of ``axes`` (spatial axes only),
+    scale 1 on N and C, a size ``channels`` on C (unless ``channels`` is None). Returns
+    ``("scales", [float32 or None, …])`` or ``("sizes", [int or None, …])``, None on a
+    spatial axis that ``axes`` does not list.
+
+    Examples
+    --------
+    >>> resize_inputs(2, scales=[1, 1, 2, 0.5])
+    ('scales', [2.0, 0.5])
+    >>> resize_inputs(2, sizes=[7], axes=[-1])
+    ('sizes', [None, 7])
+    """
+    r = rank + 2
+    if axes is None:
+        dims = list(range(r))
+    else:
+        if not isinstance(axes, (tuple, list, np.ndarray)):
+            raise ParameterError("axes", axes, "a list of spatial axes")
+        if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in axes):
+            raise ParameterError("axes", axes, "a list of ints")
+        dims = [int(d) + r if int(d) < 0 else int(d) for d in axes]
+        if any(not 2 <= d < r for d in dims) or len(set(dims)) != len(dims):
+            raise ParameterError("axes", axes, f"distinct spatial axes, 2 … {r - 1} or negative")
+    if (scales is None) == (sizes is None):
+        raise ParameterError("scales", scales, "exactly one of scales and sizes")
+    given, name = (scales, "scales") if sizes is None else (sizes, "sizes")
+    if not isinstance(given, (tuple, list, np.ndarray)) or len(given) != len(dims):
+        raise ParameterError(name, given, f"{len(dims)} values (one per axis)")
+    per_axis: list[object] = [None] * rank
+    for d, value in zip(dims, given):
+        if name == "sizes":
+            length = int(_validate.size("sizes", value))
+            if d == 1 and channels is not None and length != channels:
+                raise ParameterError(
+                    "sizes", sizes, f"a channel size equal to channels = {channels}"
+                )
+        else:
+            factor = _float32_value("scales", value)
+            if (d < 2 and factor != 1) or not factor > 0:
+                raise ParameterError("scales", scales, "1 for the N and C axes, > 0 for the others")
+        if d >= 2:
+            per_axis[d - 2] = length if name == "sizes" else float(np.float32(value))
+    return name, per_axis
 
 
 def resize(
@@ -686,7 +747,8 @@ def resize(
     mode : {"nearest", "linear", "cubic"}
     coordinate_transformation_mode : str
         Any of the specification's except ``tf_crop_and_resize`` (it reads ``roi`` and
-        writes ``extrapolation_value`` outside it: not a resampling of the input alone).
+        writes ``extrapolation_value`` outside it: not a resampling of the input alone),
+        and opset 11's ``tf_half_pixel_for_nn``, which exporters still write.
     nearest_mode : {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}
     cubic_coeff_a : float
     exclude_outside : {0, 1}
@@ -742,42 +804,20 @@ def resize(
     if antialias and mode == "nearest":  # both onnxruntime and onnx.reference refuse it
         raise ParameterError("antialias", antialias, "0 with mode 'nearest'")
     policy = _choice("keep_aspect_ratio_policy", keep_aspect_ratio_policy, ASPECT_RATIO_POLICIES)
-    r = rank + 2
-    if axes is None:
-        dims = list(range(r))
-    else:
-        if not isinstance(axes, (tuple, list, np.ndarray)):
-            raise ParameterError("axes", axes, "a list of spatial axes")
-        if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in axes):
-            raise ParameterError("axes", axes, "a list of ints")
-        dims = [int(d) + r if int(d) < 0 else int(d) for d in axes]
-        if any(not 2 <= d < r for d in dims) or len(set(dims)) != len(dims):
-            raise ParameterError("axes", axes, f"distinct spatial axes, 2 … {r - 1} or negative")
-    if (scales is None) == (sizes is None):
-        raise ParameterError("scales", scales, "exactly one of scales and sizes")
-    given, name = (scales, "scales") if sizes is None else (sizes, "sizes")
-    if not isinstance(given, (tuple, list, np.ndarray)) or len(given) != len(dims):
-        raise ParameterError(name, given, f"{len(dims)} values (one per axis)")
-    shape_in = (None, c, *sizes_in)
+    name, given = resize_inputs(rank, scales, sizes, axes, c)
     lengths, factors = list(sizes_in), [sp.Integer(1)] * rank
-    for d, value in zip(dims, given):
-        if sizes is not None:
-            length = int(_validate.size("sizes", value))
-            if d == 1 and length != c:
-                raise ParameterError("sizes", sizes, f"a channel size equal to channels = {c}")
-            if d >= 2:
-                lengths[d - 2], factors[d - 2] = length, sp.Rational(length, shape_in[d])
+    for axis, (n, value) in enumerate(zip(sizes_in, given)):
+        if value is None:
             continue
-        factor = _float32_value("scales", value)
-        if d < 2 and factor != 1:
-            raise ParameterError("scales", scales, "1 for the N and C axes")
-        if d >= 2:
-            # ⌊n·scale⌋ of the float32 scale itself (0.7 is 0.69999999: 10 → 6, as both
-            # runtimes and the specification's formula give), not of the fraction
-            length = int(sp.floor(shape_in[d] * sp.Rational(float(np.float32(value)))))
-            if not factor > 0 or length < 1:
-                raise ParameterError("scales", scales, "positive scales giving sizes >= 1")
-            lengths[d - 2], factors[d - 2] = length, factor
+        if name == "sizes":
+            lengths[axis], factors[axis] = value, sp.Rational(value, n)
+            continue
+        # ⌊n·scale⌋ of the float32 scale itself (0.7 is 0.69999999: 10 → 6, as both
+        # runtimes and the specification's formula give), not of the fraction
+        lengths[axis] = int(sp.floor(n * sp.Rational(float(value))))
+        if lengths[axis] < 1:
+            raise ParameterError("scales", scales, "positive scales giving sizes >= 1")
+        factors[axis] = _float32_value("scales", value)
     if sizes is not None and policy != "stretch":
         if axes is None:
             raise ParameterError(
@@ -785,12 +825,13 @@ def resize(
                 axes,
                 f"the spatial axes they resize with keep_aspect_ratio_policy {policy!r}",
             )
-        ratios = [factors[d - 2] for d in dims]
+        listed = [axis for axis, value in enumerate(given) if value is not None]
+        ratios = [factors[axis] for axis in listed]
         common = min(ratios) if policy == "not_larger" else max(ratios)
-        for d in dims:  # round_int: the nearest integer, halfway cases up
-            lengths[d - 2] = int(sp.floor(common * sizes_in[d - 2] + sp.Rational(1, 2)))
-            factors[d - 2] = common
-            _validate.size("sizes", lengths[d - 2])
+        for axis in listed:  # round_int: the nearest integer, halfway cases up
+            lengths[axis] = int(sp.floor(common * sizes_in[axis] + sp.Rational(1, 2)))
+            factors[axis] = common
+            _validate.size("sizes", lengths[axis])
     ops = [
         resize_axis(
             n, length, f, mode, ctm, nearest_mode, cubic_coeff_a, exclude_outside, antialias
