@@ -87,8 +87,8 @@ __all__ = [
 ]
 
 #: The values of the ``auto_pad`` attribute.
-AUTO_PADS = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
-_SAME = ("SAME_UPPER", "SAME_LOWER")
+AUTO_PADS: tuple[str, ...] = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
+_SAME: tuple[str, ...] = ("SAME_UPPER", "SAME_LOWER")
 
 
 # --- ONNX's padding rules, one axis at a time -------------------------------------
@@ -183,6 +183,26 @@ def _explicit_pads(pads: object, rank: int) -> list[tuple[int, int]]:
     return list(zip(values[:rank], values[rank:]))
 
 
+def _layer(
+    W: object,
+    input_size: object,
+    auto_pad: object,
+    dilations: object,
+    kernel_shape: object,
+    pads: object,
+    strides: object,
+) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...], str, tuple[int, ...], tuple[int, ...]]:
+    """The attributes ``Conv`` and ``ConvTranspose`` share, checked: (W, spatial size,
+    kernel, auto_pad, strides, dilations)."""
+    w, rank = _weight(W)
+    size = spatial("input_size", input_size, rank)
+    kernel = _kernel(kernel_shape, w, rank)
+    auto_pad = _auto_pad(auto_pad, pads)
+    strides = _ints("strides", strides, rank, 1, 1)
+    dilations = _ints("dilations", dilations, rank, 1, 1)
+    return w, size, kernel, auto_pad, strides, dilations
+
+
 def _group(group: object, channels: int, role: str) -> int:
     g = int(_validate.integer("group", group, 1))
     if channels % g:
@@ -221,12 +241,10 @@ def conv(
     >>> op.shape, op.padding
     ((36, 50), ((1, 1), (1, 1)))
     """
-    w, rank = _weight(W)
-    size = spatial("input_size", input_size, rank)
-    kernel = _kernel(kernel_shape, w, rank)
-    auto_pad = _auto_pad(auto_pad, pads)
-    strides = _ints("strides", strides, rank, 1, 1)
-    dilations = _ints("dilations", dilations, rank, 1, 1)
+    w, size, kernel, auto_pad, strides, dilations = _layer(
+        W, input_size, auto_pad, dilations, kernel_shape, pads, strides
+    )
+    rank = len(size)
     g = _group(group, w.shape[0], "output channels W.shape[0]")
     if auto_pad in _SAME:
         pairs = [conv_same_pads(*axis, auto_pad) for axis in zip(size, kernel, strides, dilations)]
@@ -294,12 +312,10 @@ def conv_transpose(
     >>> conv_transpose(np.ones((1, 1, 1)), 2, strides=[2], output_shape=[5])
     Pad(4, 1, 0)*ConvTransposeNd((1, 1, 1), (2,), ((0, 0),), (2,), (1,), (1,), 1)
     """
-    w, rank = _weight(W)
-    size = spatial("input_size", input_size, rank)
-    kernel = _kernel(kernel_shape, w, rank)
-    auto_pad = _auto_pad(auto_pad, pads)
-    strides = _ints("strides", strides, rank, 1, 1)
-    dilations = _ints("dilations", dilations, rank, 1, 1)
+    w, size, kernel, auto_pad, strides, dilations = _layer(
+        W, input_size, auto_pad, dilations, kernel_shape, pads, strides
+    )
+    rank = len(size)
     a = _ints("output_padding", output_padding, rank, 0, 0)
     if any(a_k >= s for a_k, s in zip(a, strides)):
         # The specification says "less than the corresponding stride/dilation";

@@ -48,6 +48,12 @@ SUPPORTED = (
     "Flatten/Reshape as the last node"
 )
 _SAME = {"SAME_UPPER": "same", "SAME_LOWER": "same_lower"}
+#: The ONNX operators one method of the reader maps, and that method's name.
+_READERS = {
+    "Conv": "conv", "ConvTranspose": "conv_transpose", "AveragePool": "pool", "MaxPool": "pool",
+    "Pad": "pad", "BatchNormalization": "batch_norm", "Slice": "slice", "Resize": "resize",
+    "Flatten": "flatten", "Reshape": "flatten",
+}  # fmt: skip
 
 
 def _load(model: object) -> Any:
@@ -170,16 +176,8 @@ class _Reader:
         elif op == "Identity" and node.input[0] in self.constants:
             # exporters route shared weights through Identity nodes
             self.constants[node.output[0]] = self.constants[node.input[0]]
-        elif op == "Conv":
-            self.conv(node, attrs)
-        elif op == "ConvTranspose":
-            self.conv_transpose(node, attrs)
-        elif op in ("AveragePool", "MaxPool"):
-            self.pool(node, attrs)
-        elif op == "Pad":
-            self.pad(node, attrs)
-        elif op == "BatchNormalization":
-            self.batch_norm(node, attrs)
+        elif op in _READERS:
+            getattr(self, _READERS[op])(node, attrs)
         elif op in ("Add", "Sum"):
             self.sum(node)
         elif op == "Concat":
@@ -211,12 +209,6 @@ class _Reader:
                     "1 (over the channels; over a spatial axis every output reads the whole row)",
                 )
             self.add(node, Layer("pointwise", linear=False), [node.input[0]], None)
-        elif op == "Slice":
-            self.slice(node, attrs)
-        elif op == "Resize":
-            self.resize(node, attrs)
-        elif op in ("Flatten", "Reshape"):
-            self.flatten(node, attrs)
         else:
             raise ParameterError(
                 "node", self.what(node), f"one of the supported ONNX operators: {SUPPORTED}"

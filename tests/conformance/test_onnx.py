@@ -32,6 +32,16 @@ from symconv import ParameterError, explicit, lambdify
 from symconv.frameworks import onnx as adapters
 
 OPSET = 22
+ConvCase = collections.namedtuple(
+    "ConvCase", "c_in c_out group kernel size strides dilations auto_pad pads"
+)
+TransposeCase = collections.namedtuple(
+    "TransposeCase",
+    "c_in c_out group kernel size strides dilations output_padding auto_pad output_shape pads",
+)
+PoolCase = collections.namedtuple(
+    "PoolCase", "kernel_shape size strides dilations auto_pad pads ceil_mode count_include_pad"
+)
 #: (C_in, C_out, group) settings of the layers.
 CHANNELS = [(1, 1, 1), (2, 4, 2), (3, 2, 1), (2, 2, 2)]
 AUTO_PADS = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
@@ -53,6 +63,31 @@ def _model(onnx, op, in_shape, attrs, initializers=(), float64=False):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
     model.ir_version = 10
     return model
+
+
+def _one_node(onnx, op, in_shape, attrs, weight=None, inputs=()):
+    """``make(float64)``: the one-node model of ``op`` (its weight ``W``, if any, first among
+    the initializers, in the model's precision) for :class:`Runtime`."""
+
+    def make(float64):
+        named = list(inputs)
+        if weight is not None:
+            named.insert(0, ("W", np.asarray(weight).astype(np.float64 if float64 else np.float32)))
+        return _model(onnx, op, in_shape, attrs, named, float64)
+
+    return make
+
+
+def _attributes(case, *others):
+    """The ONNX attributes of a sweep case (a namedtuple with their names), less ``others``."""
+    return {name: value for name, value in case._asdict().items() if name not in others}
+
+
+def _assert_runs(runtimes, make, x, expected):
+    """Each runtime's output on ``x`` (flattened), or None where it refuses the node."""
+    for runtime, wanted in zip(runtimes.values(), expected):
+        got = runtime(make, x.shape[1:], x)
+        assert (None if got is None else got.ravel().tolist()) == wanted, runtime.name
 
 
 class Runtime:
@@ -223,19 +258,26 @@ def _assert_matrix(got, expected, runtime, exact=True):
 # --- Conv --------------------------------------------------------------------------
 
 
+def _draw_layer(rng, index, largest):
+    """The draws Conv and ConvTranspose cases share: rank (a few 3-D ones), (C_in, C_out,
+    group), kernel, size (below max(3, largest(rank))), strides, dilations."""
+    rank = 3 if index % 12 == 11 else 1 + index % 2
+    c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
+    kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
+    size = tuple(int(v) for v in rng.integers(1, max(3, largest(rank)), rank))
+    strides = [int(v) for v in rng.integers(1, 4, rank)]
+    dilations = [int(v) for v in rng.integers(1, 3, rank)]
+    return rank, (c_in, c_out, group, kernel, size, strides, dilations)
+
+
 def _conv_cases(count, seed):
     rng = np.random.default_rng(seed)
     cases = []
     for index in range(count):
-        rank = 3 if index % 12 == 11 else 1 + index % 2  # a few 3-D ones
-        c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
-        kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
-        size = tuple(int(v) for v in rng.integers(1, max(3, 8 - 2 * rank), rank))
-        strides = [int(v) for v in rng.integers(1, 4, rank)]
-        dilations = [int(v) for v in rng.integers(1, 3, rank)]
+        rank, layer = _draw_layer(rng, index, lambda r: 8 - 2 * r)
         auto_pad = AUTO_PADS[index // 2 % 4]
         pads = [int(v) for v in rng.integers(0, 3, 2 * rank)] if auto_pad == "NOTSET" else None
-        cases.append((c_in, c_out, group, kernel, size, strides, dilations, auto_pad, pads))
+        cases.append(ConvCase(*layer, auto_pad, pads))
     return cases
 
 
@@ -256,7 +298,7 @@ def _conv_same_pairs(size, kernel, strides, dilations, auto_pad):
 def test_conv(runtimes, onnx, case):
     c_in, c_out, group, kernel, size, strides, dilations, auto_pad, pads = case
     w = np.random.default_rng(len(size)).integers(-4, 5, (c_out, c_in // group, *kernel))
-    attrs = dict(auto_pad=auto_pad, dilations=dilations, group=group, pads=pads, strides=strides)
+    attrs = _attributes(case, "c_in", "c_out", "kernel", "size")
     rank = len(size)
     if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
         pairs = _conv_same_pairs(size, kernel, strides, dilations, auto_pad)
@@ -266,10 +308,7 @@ def test_conv(runtimes, onnx, case):
         n + lo + hi >= d * (k - 1) + 1 for n, (lo, hi), d, k in zip(size, pairs, dilations, kernel)
     )
     in_shape = (c_in, *size)
-
-    def make(float64):
-        weight = w.astype(np.float64 if float64 else np.float32)
-        return _model(onnx, "Conv", in_shape, attrs, [("W", weight)], float64)
+    make = _one_node(onnx, "Conv", in_shape, attrs, w)
 
     if not spans_fit:
         with pytest.raises(ParameterError):
@@ -298,12 +337,8 @@ def _transpose_cases(count, seed):
     rng = np.random.default_rng(seed)
     cases = []
     for index in range(count):
-        rank = 3 if index % 12 == 11 else 1 + index % 2  # a few 3-D ones
-        c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
-        kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
-        size = tuple(int(v) for v in rng.integers(1, max(3, 5 - rank), rank))
-        strides = [int(v) for v in rng.integers(1, 4, rank)]
-        dilations = [int(v) for v in rng.integers(1, 3, rank)]
+        rank, layer = _draw_layer(rng, index, lambda r: 5 - r)
+        _, _, _, kernel, size, strides, dilations = layer
         output_padding = [int(rng.integers(0, s)) for s in strides]
         auto_pad = AUTO_PADS[index // 2 % 4]
         with_shape = index // 8 % 2 == 1
@@ -316,21 +351,7 @@ def _transpose_cases(count, seed):
             out = [int(max(1, f + rng.integers(-2, 4))) for f in full]
         elif auto_pad == "NOTSET":
             pads = [int(v) for v in rng.integers(0, 3, 2 * rank)]
-        cases.append(
-            (
-                c_in,
-                c_out,
-                group,
-                kernel,
-                size,
-                strides,
-                dilations,
-                output_padding,
-                auto_pad,
-                out,
-                pads,
-            )
-        )
+        cases.append(TransposeCase(*layer, output_padding, auto_pad, out, pads))
     return cases
 
 
@@ -360,21 +381,10 @@ def _windows(reading, size, kernel, strides, dilations, output_padding, auto_pad
 def test_conv_transpose(runtimes, onnx, case):
     c_in, c_out, group, kernel, size, strides, dilations, a, auto_pad, out, pads = case
     w = np.random.default_rng(len(size)).integers(-4, 5, (c_in, c_out // group, *kernel))
-    attrs = dict(
-        auto_pad=auto_pad,
-        dilations=dilations,
-        group=group,
-        output_padding=a,
-        output_shape=out,
-        pads=pads,
-        strides=strides,
-    )
+    attrs = _attributes(case, "c_in", "c_out", "kernel", "size")
     in_shape = (c_in, *size)
     geometry = (size, kernel, strides, dilations, a, auto_pad, out, pads)
-
-    def make(float64):
-        weight = w.astype(np.float64 if float64 else np.float32)
-        return _model(onnx, "ConvTranspose", in_shape, attrs, [("W", weight)], float64)
+    make = _one_node(onnx, "ConvTranspose", in_shape, attrs, w)
 
     spec = _windows(spec_window, *geometry)
     if spec is None:
@@ -501,7 +511,7 @@ def _pool_cases(count, seed):
             pads = [int(rng.integers(0, k)) for k in kernel * 2]
             ceil_mode = int(index % 3 != 0)  # where ceil_mode can add a window
         cases.append(
-            (kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad)
+            PoolCase(kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad)
         )
     return cases
 
@@ -601,19 +611,9 @@ def _pool_pairs(size, kernel, strides, dilations, auto_pad, pads):
 def test_average_pool(runtimes, onnx, case):
     kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad = case
     channels = 2
-    attrs = dict(
-        kernel_shape=kernel,
-        auto_pad=auto_pad,
-        ceil_mode=ceil_mode,
-        count_include_pad=count_include_pad,
-        dilations=dilations,
-        pads=pads,
-        strides=strides,
-    )
+    attrs = _attributes(case, "size")
     in_shape = (channels, *size)
-
-    def make(float64):
-        return _model(onnx, "AveragePool", in_shape, attrs, (), float64)
+    make = _one_node(onnx, "AveragePool", in_shape, attrs)
 
     pairs = _pool_pairs(size, kernel, strides, dilations, auto_pad, pads)
     if pairs is None:
@@ -750,13 +750,7 @@ def test_divergence(runtimes, onnx, case):
         op = adapter(w, x.shape[2], **attrs)
         assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == spec
 
-    def make(float64):
-        weight = w.astype(np.float64 if float64 else np.float32)
-        return _model(onnx, node, x.shape[1:], attrs, [("W", weight)], float64)
-
-    for runtime, expected in zip(runtimes.values(), (ort, reference)):
-        got = runtime(make, x.shape[1:], x)
-        assert (None if got is None else got.ravel().tolist()) == expected, runtime.name
+    _assert_runs(runtimes, _one_node(onnx, node, x.shape[1:], attrs, w), x, (ort, reference))
 
 
 def test_grouped_conv_transpose_in_onnx_reference(runtimes, onnx):
@@ -767,9 +761,7 @@ def test_grouped_conv_transpose_in_onnx_reference(runtimes, onnx):
     op = adapters.conv_transpose(w, 1, group=2)
     assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == [1, 2, 30, 40]
 
-    def make(float64):
-        weight = w.astype(np.float64 if float64 else np.float32)
-        return _model(onnx, "ConvTranspose", (2, 1), {"group": 2}, [("W", weight)], float64)
+    make = _one_node(onnx, "ConvTranspose", (2, 1), {"group": 2}, w)
 
     assert runtimes["onnxruntime"](make, (2, 1), x).ravel().tolist() == [1, 2, 30, 40]
     assert runtimes["reference"](make, (2, 1), x) is None
@@ -845,12 +837,7 @@ def test_average_pool_divergence(runtimes, onnx, case):
         op = adapters.average_pool(x.shape[2], **attrs)
         assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == spec
 
-    def make(float64):
-        return _model(onnx, "AveragePool", x.shape[1:], attrs, (), float64)
-
-    for runtime, expected in zip(runtimes.values(), (ort, reference)):
-        got = runtime(make, x.shape[1:], x)
-        assert (None if got is None else got.ravel().tolist()) == expected, runtime.name
+    _assert_runs(runtimes, _one_node(onnx, "AveragePool", x.shape[1:], attrs), x, (ort, reference))
 
 
 def test_pad_divergence(runtimes, onnx):
@@ -860,8 +847,7 @@ def test_pad_divergence(runtimes, onnx):
     pads = [0, 0, -1, 0, 0, 0]
     assert lambdify(adapters.pad(3, pads))(x.reshape(1, -1)).ravel().tolist() == [2, 3]
 
-    def make(float64):
-        return _model(onnx, "Pad", (1, 3), {}, [("pads", np.array(pads))], float64)
+    make = _one_node(onnx, "Pad", (1, 3), {}, inputs=[("pads", np.array(pads))])
 
     ort = Runtime("onnxruntime", runtimes["onnxruntime"].run, float64=True)
     assert ort(make, (1, 3), x).ravel().tolist() == [2, 3]
@@ -931,11 +917,8 @@ def test_the_pool_sweep_reaches_every_branch():
         seen["onnxruntime differs"] += _onnxruntime_pool(*geometry) != spec
         reference = _reference_pool(*geometry)
         seen["reference refuses" if reference is None else "reference differs"] += reference != spec
-        attrs = dict(auto_pad=auto_pad, ceil_mode=ceil_mode, count_include_pad=count_include_pad)
         try:
-            op = adapters.average_pool(
-                size, kernel, 1, pads=pads, strides=strides, dilations=dilations, **attrs
-            )
+            op = adapters.average_pool(size, **_attributes(case, "size"))
         except ParameterError:
             seen["dilated refused"] += 1
             continue
