@@ -438,8 +438,9 @@ class Network:
             raise ParameterError(
                 "network",
                 op.name,
-                "layers whose output windows are an affine map of the output index (this one "
-                "resamples; Network.dependence and inputs give what each output reads)",
+                "layers with an affine map from output index to input window (none is "
+                "stated for a resample layer; Network.dependence and inputs give what each "
+                "output reads)",
             )
         return AffineMap(sp.Integer(1), sp.Integer(0)), sp.Integer(0)
 

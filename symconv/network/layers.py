@@ -92,7 +92,8 @@ class Layer:
         non-integer scale, to fixed sizes, or interpolating): its ``sampler`` gives
         the 1-D operator of each axis and input size, which fixes the output size
         and which inputs each output reads; no receptive field, stride or padding
-        is claimed for it (its windows are not an affine map of the output index).
+        is claimed for it (no affine map from output index to input window is
+        stated: in general, as for linear interpolation by 3/2, there is none).
     kernel, stride, dilation, output_padding : int or one int per axis
     padding : int, ``"same"``, ``"same_lower"``, (lo, hi) per axis
         An int pads both ends; ``"same"`` is TensorFlow's rule and ONNX's

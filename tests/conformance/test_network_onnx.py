@@ -502,7 +502,7 @@ def test_every_resize_the_adapter_builds(onnx, ort, case):
     kind = net.nodes[0].op.kind
     if kind == "resample":
         for claim in (net.receptive_field, net.table, lambda: net.window((0, 0))):
-            with pytest.raises(ParameterError, match=r"'resize'.*affine map of the output"):
+            with pytest.raises(ParameterError, match=r"'resize'.*affine map from output index"):
                 claim()
         with pytest.raises(ParameterError, match=r"resize.*integer strides"):
             net.period()
@@ -531,6 +531,16 @@ def test_the_resize_sweep_reaches_every_setting(onnx):
         assert seen[key] >= 5, (key, seen)
     assert seen["upsample"] >= 1  # test_nearest_resize_by_an_integer_factor_is_... has more
 
+
+def test_a_resample_layer_has_a_sampler_and_only_it():
+    from symconv.network.layers import Layer
+
+    with pytest.raises(ParameterError, match="sampler"):
+        Layer("resample")
+    with pytest.raises(ParameterError, match="sampler"):
+        Layer("upsample", stride=2, sampler=lambda axis, n: None)
+    with pytest.raises(ParameterError, match="no stride for a resample layer"):
+        Layer("resample", stride=2, sampler=lambda axis, n: None)
 
 @pytest.mark.parametrize(
     ("extra", "match"),
