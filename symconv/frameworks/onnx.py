@@ -1,4 +1,4 @@
-r"""ONNX's ``Conv``, ``ConvTranspose``, ``Pad`` and ``AveragePool`` as symconv operators.
+r"""ONNX's ``Conv``, ``ConvTranspose``, ``Pad``, ``AveragePool``, ``Resize`` as symconv operators.
 
 The attribute names and defaults are those of the ONNX operator specification
 (opset 22; ``Pad`` as of opset 21, constant mode), with the input tensor ``X``
@@ -32,9 +32,11 @@ output padding a):
 ``Resize`` is one :class:`~symconv.operators.resample.Resample` per spatial axis
 (:func:`resize_axis` gives the coordinate maps), ``I_C ⊗ R_1 ⊗ …``; ``roi`` and
 ``tf_crop_and_resize``, ``antialias=1`` with ``exclude_outside=0`` on a shrinking
-axis are refused. ``Pad`` with ``mode="reflect"``, ``"edge"`` or ``"wrap"`` and
-``AveragePool`` windows that are divided by fewer than ``prod(kernel_shape)`` elements
-have no symconv operator yet and are refused. Where onnxruntime and the
+axis are refused. ``Pad`` with ``mode="reflect"``, ``"edge"`` or ``"wrap"`` has no
+symconv operator yet and is refused. ``AveragePool`` is a correlation with taps 1/Πk
+where every window is divided by Πk, else a Kronecker product of
+:class:`~symconv.operators.pooling.AvgPool` (edge windows divided by their count):
+those need ``dilations`` 1 and pads below the kernel. Where onnxruntime and the
 ``onnx.reference`` evaluator differ from the specification, the documentation page on
 frameworks lists each case.
 
@@ -66,7 +68,9 @@ from symconv.framework_padding import same_split
 from symconv.frameworks._common import chain, spatial, to_sympy, weight_array
 from symconv.operators.channels import ConvTransposeNd, CorrNd
 from symconv.operators.grid import crop_nd, kron, pad_nd
+from symconv.operators.pooling import avg_pool_nd
 from symconv.operators.resample import Resample, source_map
+from symconv.sizes import pool_length
 
 __all__ = [
     "AUTO_PADS",
@@ -79,11 +83,12 @@ __all__ = [
     "pool_same_pads",
     "resize",
     "resize_axis",
+    "resize_inputs",
 ]
 
 #: The values of the ``auto_pad`` attribute.
-AUTO_PADS = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
-_SAME = ("SAME_UPPER", "SAME_LOWER")
+AUTO_PADS: tuple[str, ...] = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
+_SAME: tuple[str, ...] = ("SAME_UPPER", "SAME_LOWER")
 
 
 # --- ONNX's padding rules, one axis at a time -------------------------------------
@@ -178,6 +183,26 @@ def _explicit_pads(pads: object, rank: int) -> list[tuple[int, int]]:
     return list(zip(values[:rank], values[rank:]))
 
 
+def _layer(
+    W: object,
+    input_size: object,
+    auto_pad: object,
+    dilations: object,
+    kernel_shape: object,
+    pads: object,
+    strides: object,
+) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...], str, tuple[int, ...], tuple[int, ...]]:
+    """The attributes ``Conv`` and ``ConvTranspose`` share, checked: (W, spatial size,
+    kernel, auto_pad, strides, dilations)."""
+    w, rank = _weight(W)
+    size = spatial("input_size", input_size, rank)
+    kernel = _kernel(kernel_shape, w, rank)
+    auto_pad = _auto_pad(auto_pad, pads)
+    strides = _ints("strides", strides, rank, 1, 1)
+    dilations = _ints("dilations", dilations, rank, 1, 1)
+    return w, size, kernel, auto_pad, strides, dilations
+
+
 def _group(group: object, channels: int, role: str) -> int:
     g = int(_validate.integer("group", group, 1))
     if channels % g:
@@ -216,12 +241,10 @@ def conv(
     >>> op.shape, op.padding
     ((36, 50), ((1, 1), (1, 1)))
     """
-    w, rank = _weight(W)
-    size = spatial("input_size", input_size, rank)
-    kernel = _kernel(kernel_shape, w, rank)
-    auto_pad = _auto_pad(auto_pad, pads)
-    strides = _ints("strides", strides, rank, 1, 1)
-    dilations = _ints("dilations", dilations, rank, 1, 1)
+    w, size, kernel, auto_pad, strides, dilations = _layer(
+        W, input_size, auto_pad, dilations, kernel_shape, pads, strides
+    )
+    rank = len(size)
     g = _group(group, w.shape[0], "output channels W.shape[0]")
     if auto_pad in _SAME:
         pairs = [conv_same_pads(*axis, auto_pad) for axis in zip(size, kernel, strides, dilations)]
@@ -289,12 +312,10 @@ def conv_transpose(
     >>> conv_transpose(np.ones((1, 1, 1)), 2, strides=[2], output_shape=[5])
     Pad(4, 1, 0)*ConvTransposeNd((1, 1, 1), (2,), ((0, 0),), (2,), (1,), (1,), 1)
     """
-    w, rank = _weight(W)
-    size = spatial("input_size", input_size, rank)
-    kernel = _kernel(kernel_shape, w, rank)
-    auto_pad = _auto_pad(auto_pad, pads)
-    strides = _ints("strides", strides, rank, 1, 1)
-    dilations = _ints("dilations", dilations, rank, 1, 1)
+    w, size, kernel, auto_pad, strides, dilations = _layer(
+        W, input_size, auto_pad, dilations, kernel_shape, pads, strides
+    )
+    rank = len(size)
     a = _ints("output_padding", output_padding, rank, 0, 0)
     if any(a_k >= s for a_k, s in zip(a, strides)):
         # The specification says "less than the corresponding stride/dilation";
@@ -426,14 +447,25 @@ def average_pool(
     dilations: Sequence[int] | None = None,
     pads: Sequence[int] | None = None,
     strides: Sequence[int] | None = None,
-) -> CorrNd:
-    """The ONNX ``AveragePool`` node where it is a strided correlation with taps 1/Πk.
+) -> sp.MatrixExpr:
+    """The ONNX ``AveragePool`` node (opset 22) on an (N, C, \\*input_size) input.
 
-    That holds when every window is divided by ``prod(kernel_shape)``: with
-    ``count_include_pad=1``, or when no window touches the padding; and when no
-    window hangs over the end of the padded input (``ceil_mode=1`` only where it
-    adds no window). Other settings divide edge windows by fewer elements, which
-    no symconv operator expresses yet: they raise :class:`ParameterError`.
+    The windows are those of the specification: ⌊(n + pads − d(k − 1) − 1)/s⌋ + 1 per
+    axis, rounded up with ``ceil_mode=1`` and explicit pads, a last window that would
+    start in the end padding dropped (with an ``auto_pad`` ``ceil_mode`` changes no size:
+    the specification's two formulas agree there). Each window's sum is divided by the
+    number of its elements inside the input (``count_include_pad=0``) or inside the padded
+    input (``count_include_pad=1``; a ``ceil_mode`` window hanging over the end counts only
+    up to the end padding, as onnxruntime, ``onnx.reference`` and PyTorch do); in N-D
+    that count is the product of the per-axis counts.
+
+    Where every window is divided by ``prod(kernel_shape)`` the node is a strided,
+    possibly dilated correlation with taps 1/Πk (a :class:`CorrNd`). Otherwise it is
+    :func:`~symconv.operators.pooling.avg_pool_nd`, a Kronecker product of
+    :class:`~symconv.operators.pooling.AvgPool` (one per axis), which has no dilation and
+    needs pads below the kernel: such a window divisor with ``dilations`` > 1 or
+    ``pads >= kernel_shape`` raises :class:`ParameterError` (onnxruntime refuses the
+    latter too).
 
     Parameters
     ----------
@@ -451,6 +483,10 @@ def average_pool(
     Matrix([
     [1/2, 1/2,   0,   0],
     [  0,   0, 1/2, 1/2]])
+    >>> explicit(average_pool(3, [2], pads=[1, 0], strides=[2], ceil_mode=1))
+    Matrix([
+    [1,   0, 0],
+    [0, 1/2, 1/2]])
     """
     if not isinstance(kernel_shape, (tuple, list, np.ndarray)) or not 1 <= len(kernel_shape) <= 3:
         raise ParameterError("kernel_shape", kernel_shape, "a list of 1 to 3 ints")
@@ -459,7 +495,8 @@ def average_pool(
     size = spatial("input_size", input_size, rank)
     c = int(_validate.size("channels", channels))
     auto_pad = _auto_pad(auto_pad, pads)
-    ceil_mode = _flag("ceil_mode", ceil_mode)
+    # With an auto_pad the specification's ceil_mode formulas give the floor sizes.
+    ceil = bool(_flag("ceil_mode", ceil_mode)) and auto_pad == "NOTSET"
     count_include_pad = _flag("count_include_pad", count_include_pad)
     strides = _ints("strides", strides, rank, 1, 1)
     dilations = _ints("dilations", dilations, rank, 1, 1)
@@ -467,29 +504,36 @@ def average_pool(
         pairs = [pool_same_pads(*axis, auto_pad) for axis in zip(size, kernel, strides, dilations)]
     else:
         pairs = _explicit_pads(pads if auto_pad == "NOTSET" else None, rank)
+    uniform = True  # every window divided by Πk
     for n, k, s, d, (lo, hi) in zip(size, kernel, strides, dilations, pairs):
         span = d * (k - 1) + 1
         if n + lo + hi < span:
             raise ParameterError("input_size", input_size, "a size the padded window fits in")
-        last = (n + lo + hi - span) // s  # the last window's index, floor mode
-        # With an auto_pad the specification's ceil_mode formulas give the same sizes.
-        extra = auto_pad == "NOTSET" and -(-(n + lo + hi - span) // s) != last
-        if ceil_mode and extra and (last + 1) * s < n + lo:
-            raise ParameterError(
-                "ceil_mode",
-                ceil_mode,
-                "0, or 1 where it adds no window (an extra window hangs over the padded "
-                "input and is divided by fewer elements)",
-            )
-        if not count_include_pad and (lo > 0 or last * s + span - lo > n):
-            raise ParameterError(
-                "count_include_pad",
-                count_include_pad,
-                "1, or 0 with windows that never touch the padding (edge windows would be "
-                "divided by fewer elements)",
-            )
-    taps = np.full((c, 1, *kernel), sp.Rational(1, int(np.prod(kernel))), dtype=object)
-    return CorrNd(to_sympy(taps), size, pairs, strides, dilations, c)
+        length = int(pool_length(n, span, s, lo, hi, ceil))
+        if length > (n + lo + hi - span) // s + 1:
+            uniform = False  # ceil_mode's last window hangs over the end of the padded input
+        last_end = (length - 1) * s + span - lo  # one past the last window's last element
+        if not count_include_pad and (lo > 0 or last_end > n):
+            uniform = False  # edge windows hold padding, which they do not count
+    if uniform:
+        taps = np.full((c, 1, *kernel), sp.Rational(1, int(np.prod(kernel))), dtype=object)
+        return CorrNd(to_sympy(taps), size, pairs, strides, dilations, c)
+    if any(d > 1 for d in dilations):
+        raise ParameterError(
+            "dilations",
+            dilations,
+            "1 on every axis where windows are divided by fewer than prod(kernel_shape) "
+            "elements (no symconv operator pools dilated windows with such divisors)",
+        )
+    if any(lo >= k or hi >= k for k, (lo, hi) in zip(kernel, pairs)):
+        raise ParameterError(
+            "pads",
+            pads,
+            f"pads below kernel_shape {list(kernel)} where windows are divided by fewer "
+            "than prod(kernel_shape) elements (onnxruntime refuses them too)",
+        )
+    divisor = "padded" if count_include_pad else "input"
+    return avg_pool_nd(size, kernel, strides, pairs, ceil, divisor, c)
 
 
 def pool_same_pads(n: int, k: int, stride: int, dilation: int, auto_pad: str) -> tuple[int, int]:
@@ -527,6 +571,7 @@ COORDINATE_MODES = (
     "align_corners",
     "asymmetric",
     "tf_crop_and_resize",
+    "tf_half_pixel_for_nn",
 )
 NEAREST_MODES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
 ASPECT_RATIO_POLICIES = ("stretch", "not_larger", "not_smaller")
@@ -587,7 +632,9 @@ def resize_axis(
     The coordinate maps of the specification, ``x_original`` from ``x_resized = i``:
     ``half_pixel`` ``(i + ½)/f − ½``; ``half_pixel_symmetric`` the same plus
     ``n/2·(1 − N/(n·f))``; ``pytorch_half_pixel`` as half_pixel, 0 when N = 1;
-    ``align_corners`` ``i·(n − 1)/(N − 1)``, 0 when N = 1; ``asymmetric`` ``i/f``.
+    ``align_corners`` ``i·(n − 1)/(N − 1)``, 0 when N = 1; ``asymmetric`` ``i/f``;
+    ``tf_half_pixel_for_nn`` (opset 11 and 12 only; onnxruntime still runs it)
+    ``(i + ½)/f``.
 
     Examples
     --------
@@ -598,6 +645,8 @@ def resize_axis(
         scale, offset = source_map("align_corners", n, length)
     elif coordinate_transformation_mode == "asymmetric":
         scale, offset = 1 / factor, sp.Integer(0)
+    elif coordinate_transformation_mode == "tf_half_pixel_for_nn":
+        scale, offset = 1 / factor, 1 / (2 * factor)
     elif coordinate_transformation_mode == "pytorch_half_pixel" and length == 1:
         scale, offset = sp.Integer(0), sp.Integer(0)
     else:
@@ -625,6 +674,61 @@ def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
     if value not in allowed:
         raise ParameterError(name, value, f"one of {', '.join(allowed)}")
     return value
+
+
+def resize_inputs(
+    rank: int,
+    scales: Sequence[float] | None = None,
+    sizes: Sequence[int] | None = None,
+    axes: Sequence[int] | None = None,
+    channels: int | None = None,
+) -> tuple[str, list[object]]:
+    """Which of ``Resize``'s ``scales``/``sizes`` is given, and its entry per spatial axis.
+
+    Checks them as :func:`resize` does: exactly one of the two, one entry per axis of
+    ``X`` (N, C and ``rank`` spatial axes) or per entry of ``axes`` (spatial axes only),
+    scale 1 on N and C, a size ``channels`` on C (unless ``channels`` is None). Returns
+    ``("scales", [float32 or None, …])`` or ``("sizes", [int or None, …])``, None on a
+    spatial axis that ``axes`` does not list.
+
+    Examples
+    --------
+    >>> resize_inputs(2, scales=[1, 1, 2, 0.5])
+    ('scales', [2.0, 0.5])
+    >>> resize_inputs(2, sizes=[7], axes=[-1])
+    ('sizes', [None, 7])
+    """
+    r = rank + 2
+    if axes is None:
+        dims = list(range(r))
+    else:
+        if not isinstance(axes, (tuple, list, np.ndarray)):
+            raise ParameterError("axes", axes, "a list of spatial axes")
+        if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in axes):
+            raise ParameterError("axes", axes, "a list of ints")
+        dims = [int(d) + r if int(d) < 0 else int(d) for d in axes]
+        if any(not 2 <= d < r for d in dims) or len(set(dims)) != len(dims):
+            raise ParameterError("axes", axes, f"distinct spatial axes, 2 … {r - 1} or negative")
+    if (scales is None) == (sizes is None):
+        raise ParameterError("scales", scales, "exactly one of scales and sizes")
+    given, name = (scales, "scales") if sizes is None else (sizes, "sizes")
+    if not isinstance(given, (tuple, list, np.ndarray)) or len(given) != len(dims):
+        raise ParameterError(name, given, f"{len(dims)} values (one per axis)")
+    per_axis: list[object] = [None] * rank
+    for d, value in zip(dims, given):
+        if name == "sizes":
+            length = int(_validate.size("sizes", value))
+            if d == 1 and channels is not None and length != channels:
+                raise ParameterError(
+                    "sizes", sizes, f"a channel size equal to channels = {channels}"
+                )
+        else:
+            factor = _float32_value("scales", value)
+            if (d < 2 and factor != 1) or not factor > 0:
+                raise ParameterError("scales", scales, "1 for the N and C axes, > 0 for the others")
+        if d >= 2:
+            per_axis[d - 2] = length if name == "sizes" else float(np.float32(value))
+    return name, per_axis
 
 
 def resize(
@@ -659,7 +763,8 @@ def resize(
     mode : {"nearest", "linear", "cubic"}
     coordinate_transformation_mode : str
         Any of the specification's except ``tf_crop_and_resize`` (it reads ``roi`` and
-        writes ``extrapolation_value`` outside it: not a resampling of the input alone).
+        writes ``extrapolation_value`` outside it: not a resampling of the input alone),
+        and opset 11's ``tf_half_pixel_for_nn``, which exporters still write.
     nearest_mode : {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}
     cubic_coeff_a : float
     exclude_outside : {0, 1}
@@ -715,42 +820,20 @@ def resize(
     if antialias and mode == "nearest":  # both onnxruntime and onnx.reference refuse it
         raise ParameterError("antialias", antialias, "0 with mode 'nearest'")
     policy = _choice("keep_aspect_ratio_policy", keep_aspect_ratio_policy, ASPECT_RATIO_POLICIES)
-    r = rank + 2
-    if axes is None:
-        dims = list(range(r))
-    else:
-        if not isinstance(axes, (tuple, list, np.ndarray)):
-            raise ParameterError("axes", axes, "a list of spatial axes")
-        if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in axes):
-            raise ParameterError("axes", axes, "a list of ints")
-        dims = [int(d) + r if int(d) < 0 else int(d) for d in axes]
-        if any(not 2 <= d < r for d in dims) or len(set(dims)) != len(dims):
-            raise ParameterError("axes", axes, f"distinct spatial axes, 2 … {r - 1} or negative")
-    if (scales is None) == (sizes is None):
-        raise ParameterError("scales", scales, "exactly one of scales and sizes")
-    given, name = (scales, "scales") if sizes is None else (sizes, "sizes")
-    if not isinstance(given, (tuple, list, np.ndarray)) or len(given) != len(dims):
-        raise ParameterError(name, given, f"{len(dims)} values (one per axis)")
-    shape_in = (None, c, *sizes_in)
+    name, given = resize_inputs(rank, scales, sizes, axes, c)
     lengths, factors = list(sizes_in), [sp.Integer(1)] * rank
-    for d, value in zip(dims, given):
-        if sizes is not None:
-            length = int(_validate.size("sizes", value))
-            if d == 1 and length != c:
-                raise ParameterError("sizes", sizes, f"a channel size equal to channels = {c}")
-            if d >= 2:
-                lengths[d - 2], factors[d - 2] = length, sp.Rational(length, shape_in[d])
+    for axis, (n, value) in enumerate(zip(sizes_in, given)):
+        if value is None:
             continue
-        factor = _float32_value("scales", value)
-        if d < 2 and factor != 1:
-            raise ParameterError("scales", scales, "1 for the N and C axes")
-        if d >= 2:
-            # ⌊n·scale⌋ of the float32 scale itself (0.7 is 0.69999999: 10 → 6, as both
-            # runtimes and the specification's formula give), not of the fraction
-            length = int(sp.floor(shape_in[d] * sp.Rational(float(np.float32(value)))))
-            if not factor > 0 or length < 1:
-                raise ParameterError("scales", scales, "positive scales giving sizes >= 1")
-            lengths[d - 2], factors[d - 2] = length, factor
+        if name == "sizes":
+            lengths[axis], factors[axis] = value, sp.Rational(value, n)
+            continue
+        # ⌊n·scale⌋ of the float32 scale itself (0.7 is 0.69999999: 10 → 6, as both
+        # runtimes and the specification's formula give), not of the fraction
+        lengths[axis] = int(sp.floor(n * sp.Rational(float(value))))
+        if lengths[axis] < 1:
+            raise ParameterError("scales", scales, "positive scales giving sizes >= 1")
+        factors[axis] = _float32_value("scales", value)
     if sizes is not None and policy != "stretch":
         if axes is None:
             raise ParameterError(
@@ -758,12 +841,13 @@ def resize(
                 axes,
                 f"the spatial axes they resize with keep_aspect_ratio_policy {policy!r}",
             )
-        ratios = [factors[d - 2] for d in dims]
+        listed = [axis for axis, value in enumerate(given) if value is not None]
+        ratios = [factors[axis] for axis in listed]
         common = min(ratios) if policy == "not_larger" else max(ratios)
-        for d in dims:  # round_int: the nearest integer, halfway cases up
-            lengths[d - 2] = int(sp.floor(common * sizes_in[d - 2] + sp.Rational(1, 2)))
-            factors[d - 2] = common
-            _validate.size("sizes", lengths[d - 2])
+        for axis in listed:  # round_int: the nearest integer, halfway cases up
+            lengths[axis] = int(sp.floor(common * sizes_in[axis] + sp.Rational(1, 2)))
+            factors[axis] = common
+            _validate.size("sizes", lengths[axis])
     ops = [
         resize_axis(
             n, length, f, mode, ctm, nearest_mode, cubic_coeff_a, exclude_outside, antialias

@@ -237,6 +237,8 @@ class Network:
             elif op.kind == "pad":
                 lo, hi = op.pads(axis, m)
                 out = m + lo + hi
+            elif op.kind == "resample":
+                out = _resampled(op, axis, m).shape[0] if m >= 1 else 0
             else:
                 out = m
             if out < 1 or m < 1:
@@ -327,6 +329,10 @@ class Network:
             through = math.lcm(*(down[name] for name in node.inputs))
             if isinstance(node.op, Layer) and node.op.kind in ("conv", "pool"):
                 through *= node.op.stride_on(axis)
+            if isinstance(node.op, Layer) and node.op.kind == "resample":
+                raise ParameterError(
+                    "network", node.name, "layers with integer strides for a period (it resamples)"
+                )
             down[node.name] = through
         return math.lcm(*down.values())
 
@@ -343,6 +349,8 @@ class Network:
                 scale[node.name] = first / node.op.stride_on(axis)
             elif node.op.kind in ("conv_transpose", "upsample"):
                 scale[node.name] = first * node.op.stride_on(axis)
+            elif node.op.kind == "resample":
+                return None  # no closed form is claimed across a resampling
             else:
                 scale[node.name] = first
         return scale
@@ -426,6 +434,14 @@ class Network:
         if op.kind == "pad":
             lo, hi = op.pads(axis, n)
             return _shift_map(n, lo, hi), sp.Integer(0)
+        if op.kind == "resample":
+            raise ParameterError(
+                "network",
+                op.name,
+                "layers with an affine map from output index to input window (none is "
+                "stated for a resample layer; Network.dependence and inputs give what each "
+                "output reads)",
+            )
         return AffineMap(sp.Integer(1), sp.Integer(0)), sp.Integer(0)
 
     def _fields(self, axis: int, n: int) -> tuple[dict[str, tuple[AffineMap, sp.Rational]], dict]:
@@ -573,8 +589,9 @@ class Network:
         Computed backwards through the graph with integer index sets: a conv
         output i reads i·s + t·d − lo (t < k) inside its input, a transposed
         conv output i reads every j with i + lo − j·s a multiple of d in
-        [0, d(k − 1)], up-sampling reads ⌊i/k⌋, a cropping merge shifts by its
-        crop. Padding and inserted zeros read nothing.
+        [0, d(k − 1)], up-sampling reads ⌊i/k⌋, a resample layer the inputs with a
+        non-zero weight in its row i, a cropping merge shifts by its crop. Padding and
+        inserted zeros read nothing.
 
         Examples
         --------
@@ -788,13 +805,17 @@ class Network:
         and the weights of the graph's initializers (or ``Constant`` nodes):
         ``Conv``, ``ConvTranspose`` (with ``pads`` or ``auto_pad``; ``output_shape``
         is refused, since it makes the padding depend on the input size),
-        ``AveragePool`` (with ``count_include_pad=1`` where it pads), ``Pad``
+        ``AveragePool``, ``Pad``
         (constant 0, spatial and channel axes), ``Slice`` cropping fixed amounts off
-        spatial axes (``x[..., a:-b]``), nearest ``Resize`` by one integer
-        factor where output i reads input ⌊i/k⌋ (``asymmetric`` or
-        ``tf_half_pixel_for_nn`` with ``nearest_mode`` ``floor``, the ``half_pixel``
-        modes with ``round_prefer_*``; PyTorch's nearest ``Upsample`` exports as the
-        first), ``BatchNormalization`` in
+        spatial axes (``x[..., a:-b]``), ``Resize`` as
+        :func:`symconv.frameworks.onnx.resize` builds it (no ``roi``; with ``sizes``
+        only ``keep_aspect_ratio_policy="stretch"``): nearest up-sampling by integer
+        factors (output i reads ⌊i/k⌋ at every size; PyTorch's nearest ``Upsample``
+        exports so) is an ``upsample`` layer, any other a ``resample`` layer whose
+        sizes and :meth:`dependence` are exact and which has no receptive field,
+        effective stride or padding (those raise :class:`ParameterError` naming it;
+        :meth:`size_rule` is None),
+        ``BatchNormalization`` in
         inference mode (a per-channel scale γ/√(σ² + ε); its shift, like every bias,
         is left out of :meth:`operator`), ``Identity``, ``Dropout`` (inference),
         ``Add``/``Sum`` of branches (a merge) or of a constant bias (left out),
@@ -880,4 +901,16 @@ def _reads(
     if op.kind == "pad":
         lo, _ = op.pads(axis, m)
         return {i - lo for i in wanted}
+    if op.kind == "resample":
+        rows = _resampled(op, axis, m).as_explicit()
+        return {j for i in wanted for j in range(m) if rows[i, j] != 0}
     return set(wanted)
+
+
+def _resampled(op: Layer, axis: int, n: int) -> Any:
+    """The 1-D operator of a resample layer on ``axis`` at input size n; 0 × n where the
+    layer has no output for n (its sampler refuses it)."""
+    try:
+        return op.sampler(axis, n)
+    except ParameterError:
+        return sp.ZeroMatrix(0, n)

@@ -19,7 +19,9 @@ from symconv.errors import ParameterError
 __all__ = ["INPUT", "KINDS", "MERGES", "SAME_RULES", "Layer", "Merge", "Node", "OperatorBuilder"]
 
 #: The kinds of :class:`Layer`.
-KINDS: tuple[str, ...] = ("conv", "conv_transpose", "pool", "upsample", "pad", "pointwise")
+KINDS: tuple[str, ...] = (
+    "conv", "conv_transpose", "pool", "upsample", "pad", "pointwise", "resample",
+)  # fmt: skip
 #: The kinds of :class:`Merge`: elementwise sum, or concatenation along the channels.
 MERGES: tuple[str, ...] = ("add", "cat")
 #: The padding rules resolved per input size: ``same`` puts the odd extra at the end
@@ -79,13 +81,19 @@ class Layer:
 
     Parameters
     ----------
-    kind : {"conv", "conv_transpose", "pool", "upsample", "pad", "pointwise"}
+    kind : {"conv", "conv_transpose", "pool", "upsample", "pad", "pointwise", "resample"}
         ``conv`` and ``pool`` are y_i = f(x_{i·s + t·d − lo}, t < k); ``pool``
         has no dilation in practice but allows one. ``conv_transpose`` is the
         transpose of a conv (PyTorch's ``ConvTransposeNd``; padding (lo, hi) and
         output_padding a as in that conv). ``upsample`` is nearest up-sampling
         by the factor ``stride``. ``pad`` adds ``padding`` zeros (a negative
         amount crops). ``pointwise`` keeps the size (ReLU, BatchNorm, ...).
+        ``resample`` is any other per-axis resampling (ONNX ``Resize`` by a
+        non-integer scale, to fixed sizes, or interpolating): its ``sampler`` gives
+        the 1-D operator of each axis and input size, which fixes the output size
+        and which inputs each output reads; no receptive field, stride or padding
+        is claimed for it (no affine map from output index to input window is
+        stated: in general, as for linear interpolation by 3/2, there is none).
     kernel, stride, dilation, output_padding : int or one int per axis
     padding : int, ``"same"``, ``"same_lower"``, (lo, hi) per axis
         An int pads both ends; ``"same"`` is TensorFlow's rule and ONNX's
@@ -98,6 +106,8 @@ class Layer:
         same, but the network is then not a linear map.
     name : str
         A label for tables and error messages.
+    sampler : callable (axis, n) → 1-D operator, only for ``resample``
+        Raises :class:`ParameterError` for an input size it has no output for.
 
     Examples
     --------
@@ -115,6 +125,7 @@ class Layer:
     output_padding: tuple[int, ...] | int = 0
     linear: bool = True
     name: str = ""
+    sampler: Callable[[int, int], Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -129,14 +140,22 @@ class Layer:
             "upsample": ("kernel", "dilation", "padding"),
             "pad": ("kernel", "stride", "dilation"),
             "pointwise": ("kernel", "stride", "dilation", "padding"),
+            "resample": ("kernel", "stride", "dilation", "padding"),
         }.get(self.kind, ())
         defaults = {"kernel": (1,), "stride": (1,), "dilation": (1,), "padding": ((0, 0),)}
         for name in unused:
             if getattr(self, name) != defaults[name]:
-                what = "the factor is its stride" if self.kind == "upsample" else "it keeps sizes"
+                what = {
+                    "upsample": "the factor is its stride",
+                    "resample": "its sampler gives the sizes",
+                }.get(self.kind, "it keeps sizes")
                 raise ParameterError(
                     name, getattr(self, name), f"no {name} for a {self.kind} layer ({what})"
                 )
+        if (self.kind == "resample") != (self.sampler is not None):
+            raise ParameterError(
+                "sampler", self.sampler, "a function (axis, n) -> operator for resample layers only"
+            )
         rules = [p for p in self.padding if isinstance(p, str)]
         if rules and self.kind in ("pad", "conv_transpose"):
             raise ParameterError("padding", rules[0], f"explicit amounts for a {self.kind} layer")
@@ -174,7 +193,7 @@ class Layer:
 
     def pads(self, axis: int, n: int) -> tuple[int, int]:
         """``(lo, hi)`` on ``axis`` for input size n (``"same"``, ``"same_lower"`` resolved)."""
-        if self.kind in ("upsample", "pointwise"):
+        if self.kind in ("upsample", "pointwise", "resample"):
             return 0, 0
         p = _axis(self.padding, axis)
         if p in SAME_RULES:
@@ -201,6 +220,8 @@ class Layer:
             ]
             return "x".join(parts)
 
+        if self.kind == "resample":
+            return "resample"
         words = [self.kind if self.linear or self.kind != "pool" else "maxpool"]
         if self.kind in ("conv", "conv_transpose", "pool"):
             words.append(f"k={text(self.kernel)}")

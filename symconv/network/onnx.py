@@ -11,6 +11,8 @@ read.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,6 @@ from symconv.network.builders import (
     channel_scale,
     layer_builder,
     merge_builder,
-    nearest_upsample,
     pass_through,
 )
 from symconv.network.layers import INPUT, Layer, Merge, Node
@@ -41,12 +42,18 @@ _CHANNEL_NONLINEAR = ("Softmax", "LogSoftmax", "Hardmax")
 #: What :func:`read` accepts, for error messages.
 SUPPORTED = (
     "Conv, ConvTranspose (pads or auto_pad, no output_shape), AveragePool, MaxPool, Pad "
-    "(constant 0), Slice (fixed crops), nearest Resize by an integer factor, "
+    "(constant 0), Slice (fixed crops), Resize (no roi, no tf_crop_and_resize), "
     "BatchNormalization, Identity, Dropout, Add/Sum (of branches, or of a constant bias), "
     "Concat (axis 1), pointwise activations (Relu, Sigmoid, ...; Softmax over axis 1), "
     "Flatten/Reshape as the last node"
 )
 _SAME = {"SAME_UPPER": "same", "SAME_LOWER": "same_lower"}
+#: The ONNX operators one method of the reader maps, and that method's name.
+_READERS = {
+    "Conv": "conv", "ConvTranspose": "conv_transpose", "AveragePool": "pool", "MaxPool": "pool",
+    "Pad": "pad", "BatchNormalization": "batch_norm", "Slice": "slice", "Resize": "resize",
+    "Flatten": "flatten", "Reshape": "flatten",
+}  # fmt: skip
 
 
 def _load(model: object) -> Any:
@@ -142,6 +149,15 @@ class _Reader:
         self.names[node.output[0]] = name
         return name
 
+    def checked(self, node: Any, call: Callable[[], Any]) -> Any:
+        """``call()``, its :class:`ParameterError` naming ``node`` too."""
+        try:
+            return call()
+        except ParameterError as error:
+            raise ParameterError(
+                error.name, f"{error.value} of {self.what(node)}", error.allowed
+            ) from None
+
     def reveal(self, channels: int) -> None:
         if self.channels is None:
             self.channels = int(channels)
@@ -160,16 +176,8 @@ class _Reader:
         elif op == "Identity" and node.input[0] in self.constants:
             # exporters route shared weights through Identity nodes
             self.constants[node.output[0]] = self.constants[node.input[0]]
-        elif op == "Conv":
-            self.conv(node, attrs)
-        elif op == "ConvTranspose":
-            self.conv_transpose(node, attrs)
-        elif op in ("AveragePool", "MaxPool"):
-            self.pool(node, attrs)
-        elif op == "Pad":
-            self.pad(node, attrs)
-        elif op == "BatchNormalization":
-            self.batch_norm(node, attrs)
+        elif op in _READERS:
+            getattr(self, _READERS[op])(node, attrs)
         elif op in ("Add", "Sum"):
             self.sum(node)
         elif op == "Concat":
@@ -201,12 +209,6 @@ class _Reader:
                     "1 (over the channels; over a spatial axis every output reads the whole row)",
                 )
             self.add(node, Layer("pointwise", linear=False), [node.input[0]], None)
-        elif op == "Slice":
-            self.slice(node, attrs)
-        elif op == "Resize":
-            self.resize(node, attrs)
-        elif op in ("Flatten", "Reshape"):
-            self.flatten(node, attrs)
         else:
             raise ParameterError(
                 "node", self.what(node), f"one of the supported ONNX operators: {SUPPORTED}"
@@ -314,14 +316,8 @@ class _Reader:
         linear = node.op_type == "AveragePool"
         build = None
         if linear:
-            padded = auto_pad in _SAME or any(p != (0, 0) for p in padding or ())
-            if not attrs.get("count_include_pad", 0) and padded:
-                raise ParameterError(
-                    "count_include_pad",
-                    f"0 of {self.what(node)}",
-                    "1, or no padding (windows over the padding are divided by fewer "
-                    "elements: not one convolution)",
-                )
+            # count_include_pad=0 divides edge windows by fewer elements: the adapter's
+            # operator says how; the windows, and so the geometry, are the same.
 
             def make(c: int, size: tuple) -> tuple[sp.MatrixExpr, int]:
                 op = adapters.average_pool(
@@ -461,57 +457,64 @@ class _Reader:
         self.add(node, geometry, [node.input[0]], layer_builder(make))
 
     def resize(self, node: Any, attrs: dict) -> None:
-        """Nearest ``Resize`` by one integer factor k: output i reads input ⌊i/k⌋.
+        """``Resize`` through :func:`symconv.frameworks.onnx.resize`, geometry included.
 
-        That is the spec's mapping when the source coordinate is i/k with
-        ``nearest_mode`` ``floor`` (``asymmetric``), (i + ½)/k with ``floor``
-        (``tf_half_pixel_for_nn``), or (i + ½)/k − ½ with ``round_prefer_floor`` or
-        ``round_prefer_ceil`` (``half_pixel``, ``pytorch_half_pixel``,
-        ``half_pixel_symmetric``): with i = qk + r, 0 ≤ r < k, the last one is
-        q + (r + ½)/k − ½, strictly within ½ of q, so rounding gives q.
+        The operator is the adapter's, at each input size; each axis' geometry is the
+        adapter's 1-D operator on that axis alone (``scales``/``sizes`` as
+        :func:`~symconv.frameworks.onnx.resize_inputs` reads them). Where that is
+        nearest up-sampling by an integer k on every axis (output i reads ⌊i/k⌋ at
+        every size) the layer is an ``upsample`` layer; otherwise a ``resample`` layer,
+        whose sizes and dependences are exact and which claims no receptive field.
         """
+        from symconv.frameworks import onnx as adapters
+
         if self.opset < 11:  # Resize-10 has other inputs and no coordinate modes
             raise ParameterError(
                 "node", f"{self.what(node)} in opset {self.opset}", "opset 11 or later"
             )
-        mode = attrs.get("mode", "nearest")
-        transform = attrs.get("coordinate_transformation_mode", "half_pixel")
-        rounding = attrs.get("nearest_mode", "round_prefer_floor")
-        floors = {
-            "asymmetric": ("floor",),
-            "tf_half_pixel_for_nn": ("floor",),
-            "half_pixel": ("round_prefer_floor", "round_prefer_ceil"),
-            "pytorch_half_pixel": ("round_prefer_floor", "round_prefer_ceil"),
-            "half_pixel_symmetric": ("round_prefer_floor", "round_prefer_ceil"),
-        }
-        if mode != "nearest" or rounding not in floors.get(transform, ()):
+        unknown = sorted(set(attrs) - set(_RESIZE_ATTRIBUTES))
+        if unknown:
             raise ParameterError(
                 "node",
-                f"{self.what(node)} (mode={mode}, coordinate_transformation_mode={transform}, "
-                f"nearest_mode={rounding})",
-                "nearest mode whose output i reads input floor(i/k): asymmetric with floor, "
-                "tf_half_pixel_for_nn with floor, or a half_pixel mode with round_prefer_*",
+                f"{self.what(node)} attribute {unknown[0]}",
+                "a Resize attribute of opset 22",
             )
         scales = self.constant(node, 2, required=False)
-        if self.constant(node, 3, required=False) is not None or "axes" in attrs:
+        sizes = self.constant(node, 3, required=False)
+        if scales is not None and scales.size == 0 and sizes is not None:
+            scales = None  # exporters write an empty scales input beside sizes
+        policy = attrs.get("keep_aspect_ratio_policy", "stretch")
+        if sizes is not None and policy != "stretch":
             raise ParameterError(
-                "node", f"{self.what(node)} with sizes or axes", "scales for every axis"
+                "keep_aspect_ratio_policy",
+                f"{policy} of {self.what(node)}",
+                "'stretch' (the other policies make each axis' size depend on the others)",
             )
-        factors = set() if scales is None else {float(v) for v in scales[2:]}
-        if (
-            scales is None
-            or len(scales) != self.rank + 2
-            or list(scales[:2]) != [1, 1]
-            or len(factors) != 1
-            or not next(iter(factors)).is_integer()
-        ):
-            raise ParameterError(
-                "scales",
-                f"{None if scales is None else list(scales)} of {self.what(node)}",
-                "1 on the batch and channel axes and one integer factor on every spatial axis",
-            )
-        geometry, build, _ = nearest_upsample("", int(next(iter(factors))))
-        self.add(node, geometry, [node.input[0]], build)
+        given, per_axis = self.checked(
+            node, lambda: adapters.resize_inputs(self.rank, scales, sizes, attrs.get("axes"))
+        )
+        one_axis = {k: v for k, v in attrs.items() if k != "axes"}
+
+        def sampler(axis: int, n: int) -> sp.MatrixExpr:
+            value = per_axis[axis]
+            entry = {"scales": [1.0]} if value is None else {given: [value]}
+            return adapters.resize(n, **entry, axes=[2], **one_axis)
+
+        for axis, value in enumerate(per_axis):
+            # The attributes are checked here, at a size with an output on every axis, so
+            # that the geometry can read a refusal at another size as "too small".
+            n = 1 if given == "sizes" or value is None else math.ceil(1 / value) + 1
+            self.checked(node, lambda: sampler(axis, n))  # noqa: B023 (called at once)
+
+        def make(c: int, size: tuple) -> tuple[sp.MatrixExpr, int]:
+            return adapters.resize(size, scales, sizes, channels=c, **attrs), c
+
+        factors = _nearest_factors(sampler, self.rank)
+        if factors is None:
+            geometry = Layer("resample", sampler=sampler)
+        else:
+            geometry = Layer("upsample", stride=factors)
+        self.add(node, geometry, [node.input[0]], layer_builder(make))
 
     def flatten(self, node: Any, attrs: dict) -> None:
         if node.op_type == "Flatten" and attrs.get("axis", 1) != 1:
@@ -526,6 +529,49 @@ class _Reader:
             )
         self.add(node, Layer("pointwise"), [node.input[0]], pass_through)
         self.finished = self.what(node)
+
+
+#: The attributes of ``Resize`` (opset 22), which :func:`symconv.frameworks.onnx.resize` takes.
+_RESIZE_ATTRIBUTES = (
+    "antialias", "axes", "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside",
+    "extrapolation_value", "keep_aspect_ratio_policy", "mode", "nearest_mode",
+)  # fmt: skip
+
+
+def _nearest_factors(sampler: Any, rank: int) -> tuple[int, ...] | None:
+    """Per axis the integer k where ``sampler`` is nearest up-sampling by k at every size.
+
+    That is a nearest :class:`~symconv.operators.resample.Resample` from n to k·n samples
+    reading ⌊i/k + o⌋ with scale 1/k and 0 ≤ o < 1/k, which is ⌊i/k⌋ for every i. The
+    adapter's coordinate maps depend on n only through ``align_corners`` (scale
+    (n − 1)/(N − 1), 1/k only for k = 1), ``half_pixel_symmetric`` (offset 0 when
+    N = n·f, as for an integer f), ``pytorch_half_pixel`` at N = 1, and ``sizes`` (N
+    fixed), so agreeing at n = 2 and n = 3 means agreeing at every n. None otherwise.
+    """
+    from symconv.operators.resample import Resample
+
+    factors = []
+    for axis in range(rank):
+        found = set()
+        for n in (2, 3):
+            try:
+                op = sampler(axis, n)
+            except ParameterError:
+                return None
+            k = sp.Rational(op.shape[0], n)
+            if not (
+                isinstance(op, Resample)
+                and op.kernel == "nearest"
+                and k.is_integer
+                and op.scale == 1 / k
+                and 0 <= op.offset < 1 / k
+            ):
+                return None
+            found.add(int(k))
+        if len(found) != 1:
+            return None
+        factors.append(found.pop())
+    return tuple(factors)
 
 
 def _input(graph: Any, initializers: set[str]) -> Any:

@@ -32,6 +32,16 @@ from symconv import ParameterError, explicit, lambdify
 from symconv.frameworks import onnx as adapters
 
 OPSET = 22
+ConvCase = collections.namedtuple(
+    "ConvCase", "c_in c_out group kernel size strides dilations auto_pad pads"
+)
+TransposeCase = collections.namedtuple(
+    "TransposeCase",
+    "c_in c_out group kernel size strides dilations output_padding auto_pad output_shape pads",
+)
+PoolCase = collections.namedtuple(
+    "PoolCase", "kernel_shape size strides dilations auto_pad pads ceil_mode count_include_pad"
+)
 #: (C_in, C_out, group) settings of the layers.
 CHANNELS = [(1, 1, 1), (2, 4, 2), (3, 2, 1), (2, 2, 2)]
 AUTO_PADS = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
@@ -53,6 +63,31 @@ def _model(onnx, op, in_shape, attrs, initializers=(), float64=False):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
     model.ir_version = 10
     return model
+
+
+def _one_node(onnx, op, in_shape, attrs, weight=None, inputs=()):
+    """``make(float64)``: the one-node model of ``op`` (its weight ``W``, if any, first among
+    the initializers, in the model's precision) for :class:`Runtime`."""
+
+    def make(float64):
+        named = list(inputs)
+        if weight is not None:
+            named.insert(0, ("W", np.asarray(weight).astype(np.float64 if float64 else np.float32)))
+        return _model(onnx, op, in_shape, attrs, named, float64)
+
+    return make
+
+
+def _attributes(case, *others):
+    """The ONNX attributes of a sweep case (a namedtuple with their names), less ``others``."""
+    return {name: value for name, value in case._asdict().items() if name not in others}
+
+
+def _assert_runs(runtimes, make, x, expected):
+    """Each runtime's output on ``x`` (flattened), or None where it refuses the node."""
+    for runtime, wanted in zip(runtimes.values(), expected):
+        got = runtime(make, x.shape[1:], x)
+        assert (None if got is None else got.ravel().tolist()) == wanted, runtime.name
 
 
 class Runtime:
@@ -223,19 +258,26 @@ def _assert_matrix(got, expected, runtime, exact=True):
 # --- Conv --------------------------------------------------------------------------
 
 
+def _draw_layer(rng, index, largest):
+    """The draws Conv and ConvTranspose cases share: rank (a few 3-D ones), (C_in, C_out,
+    group), kernel, size (below max(3, largest(rank))), strides, dilations."""
+    rank = 3 if index % 12 == 11 else 1 + index % 2
+    c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
+    kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
+    size = tuple(int(v) for v in rng.integers(1, max(3, largest(rank)), rank))
+    strides = [int(v) for v in rng.integers(1, 4, rank)]
+    dilations = [int(v) for v in rng.integers(1, 3, rank)]
+    return rank, (c_in, c_out, group, kernel, size, strides, dilations)
+
+
 def _conv_cases(count, seed):
     rng = np.random.default_rng(seed)
     cases = []
     for index in range(count):
-        rank = 3 if index % 12 == 11 else 1 + index % 2  # a few 3-D ones
-        c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
-        kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
-        size = tuple(int(v) for v in rng.integers(1, max(3, 8 - 2 * rank), rank))
-        strides = [int(v) for v in rng.integers(1, 4, rank)]
-        dilations = [int(v) for v in rng.integers(1, 3, rank)]
+        rank, layer = _draw_layer(rng, index, lambda r: 8 - 2 * r)
         auto_pad = AUTO_PADS[index // 2 % 4]
         pads = [int(v) for v in rng.integers(0, 3, 2 * rank)] if auto_pad == "NOTSET" else None
-        cases.append((c_in, c_out, group, kernel, size, strides, dilations, auto_pad, pads))
+        cases.append(ConvCase(*layer, auto_pad, pads))
     return cases
 
 
@@ -256,7 +298,7 @@ def _conv_same_pairs(size, kernel, strides, dilations, auto_pad):
 def test_conv(runtimes, onnx, case):
     c_in, c_out, group, kernel, size, strides, dilations, auto_pad, pads = case
     w = np.random.default_rng(len(size)).integers(-4, 5, (c_out, c_in // group, *kernel))
-    attrs = dict(auto_pad=auto_pad, dilations=dilations, group=group, pads=pads, strides=strides)
+    attrs = _attributes(case, "c_in", "c_out", "kernel", "size")
     rank = len(size)
     if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
         pairs = _conv_same_pairs(size, kernel, strides, dilations, auto_pad)
@@ -266,10 +308,7 @@ def test_conv(runtimes, onnx, case):
         n + lo + hi >= d * (k - 1) + 1 for n, (lo, hi), d, k in zip(size, pairs, dilations, kernel)
     )
     in_shape = (c_in, *size)
-
-    def make(float64):
-        weight = w.astype(np.float64 if float64 else np.float32)
-        return _model(onnx, "Conv", in_shape, attrs, [("W", weight)], float64)
+    make = _one_node(onnx, "Conv", in_shape, attrs, w)
 
     if not spans_fit:
         with pytest.raises(ParameterError):
@@ -298,12 +337,8 @@ def _transpose_cases(count, seed):
     rng = np.random.default_rng(seed)
     cases = []
     for index in range(count):
-        rank = 3 if index % 12 == 11 else 1 + index % 2  # a few 3-D ones
-        c_in, c_out, group = CHANNELS[rng.integers(len(CHANNELS))]
-        kernel = tuple(int(v) for v in rng.integers(1, 4, rank))
-        size = tuple(int(v) for v in rng.integers(1, max(3, 5 - rank), rank))
-        strides = [int(v) for v in rng.integers(1, 4, rank)]
-        dilations = [int(v) for v in rng.integers(1, 3, rank)]
+        rank, layer = _draw_layer(rng, index, lambda r: 5 - r)
+        _, _, _, kernel, size, strides, dilations = layer
         output_padding = [int(rng.integers(0, s)) for s in strides]
         auto_pad = AUTO_PADS[index // 2 % 4]
         with_shape = index // 8 % 2 == 1
@@ -316,21 +351,7 @@ def _transpose_cases(count, seed):
             out = [int(max(1, f + rng.integers(-2, 4))) for f in full]
         elif auto_pad == "NOTSET":
             pads = [int(v) for v in rng.integers(0, 3, 2 * rank)]
-        cases.append(
-            (
-                c_in,
-                c_out,
-                group,
-                kernel,
-                size,
-                strides,
-                dilations,
-                output_padding,
-                auto_pad,
-                out,
-                pads,
-            )
-        )
+        cases.append(TransposeCase(*layer, output_padding, auto_pad, out, pads))
     return cases
 
 
@@ -360,21 +381,10 @@ def _windows(reading, size, kernel, strides, dilations, output_padding, auto_pad
 def test_conv_transpose(runtimes, onnx, case):
     c_in, c_out, group, kernel, size, strides, dilations, a, auto_pad, out, pads = case
     w = np.random.default_rng(len(size)).integers(-4, 5, (c_in, c_out // group, *kernel))
-    attrs = dict(
-        auto_pad=auto_pad,
-        dilations=dilations,
-        group=group,
-        output_padding=a,
-        output_shape=out,
-        pads=pads,
-        strides=strides,
-    )
+    attrs = _attributes(case, "c_in", "c_out", "kernel", "size")
     in_shape = (c_in, *size)
     geometry = (size, kernel, strides, dilations, a, auto_pad, out, pads)
-
-    def make(float64):
-        weight = w.astype(np.float64 if float64 else np.float32)
-        return _model(onnx, "ConvTranspose", in_shape, attrs, [("W", weight)], float64)
+    make = _one_node(onnx, "ConvTranspose", in_shape, attrs, w)
 
     spec = _windows(spec_window, *geometry)
     if spec is None:
@@ -495,12 +505,13 @@ def _pool_cases(count, seed):
         # SAME with a dilation > 1 is a divergence of both runtimes: test_divergence.
         dilations = [1] * rank if "SAME" in auto_pad else [int(v) for v in rng.integers(1, 3, rank)]
         pads = None
+        ceil_mode, count_include_pad = (int(v) for v in rng.integers(0, 2, 2))
         if auto_pad == "NOTSET":
             # pads >= kernel: onnxruntime refuses (test_divergence), onnx.reference fails on some
             pads = [int(rng.integers(0, k)) for k in kernel * 2]
-        ceil_mode, count_include_pad = (int(v) for v in rng.integers(0, 2, 2))
+            ceil_mode = int(index % 3 != 0)  # where ceil_mode can add a window
         cases.append(
-            (kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad)
+            PoolCase(kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad)
         )
     return cases
 
@@ -516,51 +527,100 @@ def _pool_sizes(size, kernel, strides, dilations, pairs, ceil):
     return out
 
 
-def _onnxruntime_pool_sizes(size, kernel, strides, dilations, pairs, auto_pad, ceil_mode, pads):
+#: How a runtime (or the specification) pools, per spatial axis: ``sizes`` windows; window
+#: i reads the elements p = i·s − start + u·d (u < k) with p < limit, and only the first
+#: ``computed`` windows are computed (the others are zero).
+PoolReading = collections.namedtuple("PoolReading", "sizes starts limits computed")
+
+
+def pool_matrix(reading, size, kernel, strides, dilations, count_include_pad, channels):
+    """Dense matrix of average pooling by loops over every window and every tap: the sum
+    of a window's elements inside the input, divided by how many it reads inside the
+    input (count_include_pad=0) or in all (1)."""
+    rows = []
+    for index in itertools.product(*map(range, reading.sizes)):
+        row, count = np.zeros(size), 0
+        if all(i < c for i, c in zip(index, reading.computed)):
+            for taps in itertools.product(*map(range, kernel)):
+                pos = [
+                    i * s - start + u * d
+                    for i, s, start, u, d in zip(index, strides, reading.starts, taps, dilations)
+                ]
+                if any(p >= limit for p, limit in zip(pos, reading.limits)):
+                    continue
+                if all(0 <= p < n for p, n in zip(pos, size)):
+                    row[tuple(pos)] += 1
+                    count += 1
+                else:
+                    count += count_include_pad
+        rows.append(row.ravel() / max(count, 1))
+    single = np.array(rows).reshape(-1, int(np.prod(size)))
+    return np.kron(np.eye(channels), single)
+
+
+def _spec_pool(size, kernel, strides, dilations, pairs, auto_pad, ceil_mode):
+    """The opset-22 specification: ceil_mode changes the sizes with explicit pads only."""
+    sizes = _pool_sizes(size, kernel, strides, dilations, pairs, auto_pad == "NOTSET" and ceil_mode)
+    starts = [lo for lo, _ in pairs]
+    limits = [n + hi for n, (_, hi) in zip(size, pairs)]
+    return PoolReading(sizes, starts, limits, sizes)
+
+
+def _onnxruntime_pool(size, kernel, strides, dilations, pairs, auto_pad, ceil_mode):
     """onnxruntime 1.31 applies ceil_mode's explicit-pads formula with auto_pad VALID and
     SAME too (the specification's formulas for those add no window)."""
-    return _pool_sizes(size, kernel, strides, dilations, pairs, ceil_mode)
+    sizes = _pool_sizes(size, kernel, strides, dilations, pairs, ceil_mode)
+    return _spec_pool(size, kernel, strides, dilations, pairs, "NOTSET", ceil_mode)._replace(
+        sizes=sizes, computed=sizes
+    )
 
 
-def _reference_pool_sizes(size, kernel, strides, dilations, pairs, auto_pad, ceil_mode, pads):
-    """onnx.reference 1.23 refuses ceil_mode with an auto_pad, and sizes VALID windows
-    without their dilation: ⌈(n − k + 1)/s⌉ of them; None = refused."""
+def _reference_pool(size, kernel, strides, dilations, pairs, auto_pad, ceil_mode):
+    """onnx.reference 1.23: refuses ceil_mode with an auto_pad (None); sizes VALID windows
+    without their dilation (⌈(n − k + 1)/s⌉ of them) but computes only the dilated ones;
+    with ceil_mode it pads the input up to (L − 1)s + d(k − 1) + 1, putting ⌊extra/2⌋ of the
+    extra at the start (shifting every window back) while reading only up to the end of
+    the padded input of the attribute pads, n + lo + hi."""
     if ceil_mode and auto_pad != "NOTSET":
         return None
+    spec = _spec_pool(size, kernel, strides, dilations, pairs, auto_pad, ceil_mode)
     if auto_pad == "VALID":
-        return [-(-(n - k + 1) // s) for n, k, s in zip(size, kernel, strides)]
-    return _pool_sizes(size, kernel, strides, dilations, pairs, ceil_mode)
+        return spec._replace(sizes=[-(-(n - k + 1) // s) for n, k, s in zip(size, kernel, strides)])
+    extra = [
+        max((length - 1) * s + d * (k - 1) + 1 - n - lo - hi, 0) // 2
+        for length, n, k, s, d, (lo, hi) in zip(spec.sizes, size, kernel, strides, dilations, pairs)
+    ]
+    starts = [start + e for start, e in zip(spec.starts, extra)]
+    limits = [limit - e for limit, e in zip(spec.limits, extra)]
+    return spec._replace(starts=starts, limits=limits)
 
 
-@pytest.mark.parametrize("case", _pool_cases(80, 14))
+def _pool_pairs(size, kernel, strides, dilations, auto_pad, pads):
+    """Per-axis (lo, hi) pads, or None for SAME with a negative total (how it splits is
+    not specified)."""
+    rank = len(size)
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        totals = [(-(-n // s) - 1) * s + k - n for n, k, s in zip(size, kernel, strides)]
+        if min(totals) < 0:
+            return None
+        return _conv_same_pairs(size, kernel, strides, dilations, auto_pad)
+    return list(zip(pads[:rank], pads[rank:])) if pads else [(0, 0)] * rank
+
+
+@pytest.mark.parametrize("case", _pool_cases(160, 14))
 def test_average_pool(runtimes, onnx, case):
     kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad = case
     channels = 2
-    attrs = dict(
-        kernel_shape=kernel,
-        auto_pad=auto_pad,
-        ceil_mode=ceil_mode,
-        count_include_pad=count_include_pad,
-        dilations=dilations,
-        pads=pads,
-        strides=strides,
-    )
+    attrs = _attributes(case, "size")
     in_shape = (channels, *size)
+    make = _one_node(onnx, "AveragePool", in_shape, attrs)
 
-    def make(float64):
-        return _model(onnx, "AveragePool", in_shape, attrs, (), float64)
-
-    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
-        totals = [(-(-n // s) - 1) * s + k - 1 + 1 - n for n, k, s in zip(size, kernel, strides)]
-        if min(totals) < 0:  # the specification does not say how a negative total splits
-            with pytest.raises(ParameterError, match="auto_pad"):
-                adapters.average_pool(size, channels=channels, **attrs)
-            assert runtimes["reference"].matrix(make, in_shape) is None  # it refuses too
-            return
-        pairs = _conv_same_pairs(size, kernel, strides, dilations, auto_pad)
-    else:
-        rank = len(size)
-        pairs = list(zip(pads[:rank], pads[rank:])) if pads else [(0, 0)] * rank
+    pairs = _pool_pairs(size, kernel, strides, dilations, auto_pad, pads)
+    if pairs is None:
+        with pytest.raises(ParameterError, match="auto_pad"):
+            adapters.average_pool(size, channels=channels, **attrs)
+        assert runtimes["reference"].matrix(make, in_shape) is None  # it refuses too
+        return
     spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations)]
     if any(n + lo + hi < span for n, (lo, hi), span in zip(size, pairs, spans)):
         with pytest.raises(ParameterError, match="input_size"):  # no window fits
@@ -572,43 +632,31 @@ def test_average_pool(runtimes, onnx, case):
         got = runtimes["onnxruntime"].matrix(make, in_shape)
         assert (0 if got is None else got.shape[0]) == channels * int(np.prod(ort_sizes))
         return
-    taps = np.full((channels, 1, *kernel), 1 / np.prod(kernel))
-    constant_taps = corr_matrix(taps, size, pairs, strides, dilations, channels)
-    spec_sizes = _pool_sizes(
-        size, kernel, strides, dilations, pairs, auto_pad == "NOTSET" and ceil_mode
-    )
-    geometry = (size, kernel, strides, dilations, pairs, auto_pad, ceil_mode, pads)
+    geometry = (size, kernel, strides, dilations, pairs, auto_pad, ceil_mode)
+    matrix_args = (size, kernel, strides, dilations, count_include_pad, channels)
+    spec = _spec_pool(*geometry)
+    expected = pool_matrix(spec, *matrix_args)
     try:
         op = adapters.average_pool(size, channels=channels, **attrs)
     except ParameterError as error:
-        # Refused: then no runtime's answer is the 1/Πk correlation.
-        assert error.name in ("ceil_mode", "count_include_pad")
-        for runtime in runtimes.values():
-            got = runtime.matrix(make, in_shape)
-            assert (
-                got is None
-                or got.shape != constant_taps.shape
-                or not np.allclose(got, constant_taps, rtol=2**-23, atol=0)
-            )
-        return
-    assert np.allclose(exact_array(op), constant_taps, rtol=1e-15, atol=0)
-    readings = {"onnxruntime": _onnxruntime_pool_sizes, "reference": _reference_pool_sizes}
+        # Refused only for dilated windows with fewer elements than Πk.
+        assert error.name == "dilations" and max(dilations) > 1
+        taps = np.full((channels, 1, *kernel), 1 / np.prod(kernel))
+        constant = corr_matrix(taps, size, pairs, strides, dilations, channels)
+        assert constant.shape != expected.shape or not np.allclose(constant, expected)
+        op = None
+    if op is not None:
+        assert np.allclose(exact_array(op), expected, rtol=1e-15, atol=0)
+    readings = {"onnxruntime": _onnxruntime_pool, "reference": _reference_pool}
     for index, (name, runtime) in enumerate(runtimes.items()):
         got = runtime.matrix(make, in_shape)
-        sizes = readings[name](*geometry)
-        if sizes is None:
+        reading = readings[name](*geometry)
+        if reading is None:
             assert got is None, f"{name} ran a node it was expected to refuse"
             continue
-        if sizes != spec_sizes:
-            # More windows than the specification's: the specification's come first.
-            assert all(a >= b for a, b in zip(sizes, spec_sizes)), (name, sizes, spec_sizes)
-            got = got.reshape(channels, *sizes, -1)
-            first = got[(slice(None), *(slice(0, b) for b in spec_sizes))]
-            got = first.reshape(-1, got.shape[-1])
-            _assert_matrix(got, constant_taps, runtime, exact=False)
-            continue
-        _assert_matrix(got, constant_taps, runtime, exact=False)
-        _numeric_checks(op, runtime, make, in_shape, index)
+        _assert_matrix(got, pool_matrix(reading, *matrix_args), runtime, exact=False)
+        if reading == spec and op is not None:
+            _numeric_checks(op, runtime, make, in_shape, index)
 
 
 # --- the smallest case of every divergence, value for value --------------------------
@@ -702,13 +750,7 @@ def test_divergence(runtimes, onnx, case):
         op = adapter(w, x.shape[2], **attrs)
         assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == spec
 
-    def make(float64):
-        weight = w.astype(np.float64 if float64 else np.float32)
-        return _model(onnx, node, x.shape[1:], attrs, [("W", weight)], float64)
-
-    for runtime, expected in zip(runtimes.values(), (ort, reference)):
-        got = runtime(make, x.shape[1:], x)
-        assert (None if got is None else got.ravel().tolist()) == expected, runtime.name
+    _assert_runs(runtimes, _one_node(onnx, node, x.shape[1:], attrs, w), x, (ort, reference))
 
 
 def test_grouped_conv_transpose_in_onnx_reference(runtimes, onnx):
@@ -719,9 +761,7 @@ def test_grouped_conv_transpose_in_onnx_reference(runtimes, onnx):
     op = adapters.conv_transpose(w, 1, group=2)
     assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == [1, 2, 30, 40]
 
-    def make(float64):
-        weight = w.astype(np.float64 if float64 else np.float32)
-        return _model(onnx, "ConvTranspose", (2, 1), {"group": 2}, [("W", weight)], float64)
+    make = _one_node(onnx, "ConvTranspose", (2, 1), {"group": 2}, w)
 
     assert runtimes["onnxruntime"](make, (2, 1), x).ravel().tolist() == [1, 2, 30, 40]
     assert runtimes["reference"](make, (2, 1), x) is None
@@ -750,10 +790,20 @@ POOL_DIVERGENCES = [
         "VALID with ceil_mode: ORT adds a window the spec's VALID formula has not; "
         "onnx.reference refuses ceil_mode with auto_pad",
         dict(kernel_shape=[2], strides=[2], auto_pad="VALID", ceil_mode=1),
-        [1, 2, 3, 4, 5],
-        [1.5, 3.5],
-        [1.5, 3.5, 5],
+        [1, 2, 3],
+        [1.5],
+        [1.5, 3],
         None,
+    ),
+    (
+        "ceil_mode with an extra window of 2 or more elements past the end: onnx.reference "
+        "pads floor(extra/2) at the start (shifting the windows back) and reads only up to "
+        "n + pads",
+        dict(kernel_shape=[3], strides=[3], ceil_mode=1),
+        [1, 2, 3, 4],
+        [2, 4],
+        [2, 4],
+        [1.5, 3],
     ),
     (
         "SAME with dilation: both runtimes pad for the undilated kernel",
@@ -787,12 +837,7 @@ def test_average_pool_divergence(runtimes, onnx, case):
         op = adapters.average_pool(x.shape[2], **attrs)
         assert lambdify(op)(x.reshape(1, -1)).ravel().tolist() == spec
 
-    def make(float64):
-        return _model(onnx, "AveragePool", x.shape[1:], attrs, (), float64)
-
-    for runtime, expected in zip(runtimes.values(), (ort, reference)):
-        got = runtime(make, x.shape[1:], x)
-        assert (None if got is None else got.ravel().tolist()) == expected, runtime.name
+    _assert_runs(runtimes, _one_node(onnx, "AveragePool", x.shape[1:], attrs), x, (ort, reference))
 
 
 def test_pad_divergence(runtimes, onnx):
@@ -802,8 +847,7 @@ def test_pad_divergence(runtimes, onnx):
     pads = [0, 0, -1, 0, 0, 0]
     assert lambdify(adapters.pad(3, pads))(x.reshape(1, -1)).ravel().tolist() == [2, 3]
 
-    def make(float64):
-        return _model(onnx, "Pad", (1, 3), {}, [("pads", np.array(pads))], float64)
+    make = _one_node(onnx, "Pad", (1, 3), {}, inputs=[("pads", np.array(pads))])
 
     ort = Runtime("onnxruntime", runtimes["onnxruntime"].run, float64=True)
     assert ort(make, (1, 3), x).ravel().tolist() == [2, 3]
@@ -838,8 +882,10 @@ BAD = [
     (lambda: adapters.pad(3, [0, 1]), "pads"),
     (lambda: adapters.pad(3, [0, 1], axes=[3]), "axes"),
     (lambda: adapters.pad(3, [0, 1, 0, 1], axes=[2, -1]), "axes"),
-    (lambda: adapters.average_pool(5, [2], pads=[1, 0]), "count_include_pad"),
-    (lambda: adapters.average_pool(5, [2], strides=[2], ceil_mode=1), "ceil_mode"),
+    (lambda: adapters.average_pool(5, [2], pads=[1, 0], dilations=[2]), "dilations"),
+    (lambda: adapters.average_pool(6, [2], strides=[2], ceil_mode=1, dilations=[2]), "dilations"),
+    (lambda: adapters.average_pool(5, [2], pads=[2, 0]), "pads"),
+    (lambda: adapters.average_pool(4, [2], pads=[0, 2]), "pads"),  # a window of padding only
     (lambda: adapters.average_pool(5, [2], ceil_mode=2), "ceil_mode"),
     (lambda: adapters.average_pool(5, [1], strides=[3], auto_pad="SAME_UPPER"), "auto_pad"),
     (lambda: adapters.average_pool(2, [3]), "input_size"),
@@ -852,6 +898,43 @@ def test_bad_attributes_raise_parameter_error_naming_them(call, name):
     with pytest.raises(ParameterError) as info:
         call()
     assert info.value.name == name
+
+
+def test_the_pool_sweep_reaches_every_branch():
+    """Guard the AveragePool sweep (no runtime needed): windows divided by fewer than Πk
+    (count_include_pad=0 at the padding, ceil_mode past the end), dilated ones refused,
+    and each runtime reading that departs from the specification."""
+    seen = collections.Counter()
+    for case in _pool_cases(160, 14):
+        kernel, size, strides, dilations, auto_pad, pads, ceil_mode, count_include_pad = case
+        pairs = _pool_pairs(size, kernel, strides, dilations, auto_pad, pads)
+        spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilations)]
+        if pairs is None or any(n + a + b < w for n, (a, b), w in zip(size, pairs, spans)):
+            continue
+        geometry = (size, kernel, strides, dilations, pairs, auto_pad, ceil_mode)
+        spec = _spec_pool(*geometry)
+        seen["ceil past the end"] += spec.sizes != _pool_sizes(*geometry[:5], False)
+        seen["onnxruntime differs"] += _onnxruntime_pool(*geometry) != spec
+        reference = _reference_pool(*geometry)
+        seen["reference refuses" if reference is None else "reference differs"] += reference != spec
+        try:
+            op = adapters.average_pool(size, **_attributes(case, "size"))
+        except ParameterError:
+            seen["dilated refused"] += 1
+            continue
+        seen["AvgPool" if not isinstance(op, adapters.CorrNd) else "CorrNd"] += 1
+        seen["AvgPool, count_include_pad=0"] += not count_include_pad and "AvgPool" in str(op)
+    for key in (
+        "ceil past the end",
+        "onnxruntime differs",
+        "reference refuses",
+        "reference differs",
+        "dilated refused",
+        "AvgPool",
+        "AvgPool, count_include_pad=0",
+        "CorrNd",
+    ):
+        assert seen[key] >= 3, (key, seen)
 
 
 def test_the_sweeps_reach_every_branch():

@@ -256,6 +256,27 @@ def test_onnxruntime_floor_of_an_exact_integer_coordinate():
         0, 2, 3]  # fmt: skip
 
 
+def test_tf_half_pixel_for_nn_is_opset_11_s_map_and_scale_1_is_not_the_identity():
+    """Opset 11's x_original = (i + ½)/f, which onnxruntime still runs and onnx.reference
+    refuses (it returns the input where every scale is 1). With f = 1 on an axis, nearest
+    ceil (or round_prefer_ceil) reads x[i + 1] (clamped) by that formula; onnxruntime
+    leaves the axis unchanged (smallest case: x = [1, 2], scales [1, 1, 1]:
+    specification [2, 2], onnxruntime [1, 2])."""
+    attrs = dict(mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nn",
+                 nearest_mode="ceil")  # fmt: skip
+    assert _matrix(adapters.resize(2, scales=[1, 1, 1], **attrs)).tolist() == [[0, 1], [0, 1]]
+    assert _one_axis("onnxruntime", 2, scales=1.0, **attrs).tolist() == [[1, 0], [0, 1]]
+    # onnx.reference returns the input unchanged when every scale is 1, refuses otherwise
+    assert _one_axis("reference", 2, scales=1.0, **attrs).tolist() == [[1, 0], [0, 1]]
+    assert isinstance(_one_axis("reference", 2, scales=2.0, **attrs), str)
+    for scale in (0.5, 1.5, 2.0, 3.0):  # away from f = 1 the two agree
+        for mode, rounding in (("nearest", "ceil"), ("linear", "round_prefer_floor")):
+            attrs.update(mode=mode, nearest_mode=rounding)
+            got = _one_axis("onnxruntime", 5, scales=scale, **attrs)
+            ours = _matrix(adapters.resize(5, scales=[1, 1, scale], **attrs))
+            assert np.allclose(got, ours, atol=TOLERANCE), (scale, mode)
+
+
 def test_onnxruntime_refuses_linear_exclude_outside():
     # onnxruntime accepts exclude_outside=1 only for cubic (or antialiased linear);
     # onnx.reference renormalises as the specification says, and so does symconv.
