@@ -8,10 +8,9 @@ as Python and as C. Baseline: SymPy's route — the explicit matrix times a symb
 
 from __future__ import annotations
 
-import argparse
 import time
 
-from common import median_time, slope, table, with_timeout, write
+from common import main, median_time, report, slope, with_timeout
 
 
 def expression(n: int):
@@ -91,22 +90,13 @@ def run(quick: bool) -> dict[str, object]:
         ),
         "rows": rows,
     }
-    print(
-        table(
-            ["n", "symconv s (Python + C)", f"SymPy cse + printers s (<{budget:.0f})", "speedup"],
-            [[r["n"], r["symconv_s"], r["sympy_cse_s"], r["speedup"]] for r in rows],
-        )
+    summary = (
+        f"symconv: Python + C; SymPy: cse + printers, stopped after {budget:.0f} s; target: "
+        f"n=4096 in {result['target_seconds']:.3g} s (goal < 2 s); exponent of time vs "
+        f"non-zeros {result['symconv_exponent']:.2f}"
     )
-    exponent = result["symconv_exponent"]
-    print(
-        f"target: n=4096 in {result['target_seconds']:.3g} s (goal < 2 s); exponent of time vs "
-        f"non-zeros {exponent:.2f}"
-    )
-    write("codegen", quick, result)
-    return result
+    return report("codegen", quick, result, summary)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    run(parser.parse_args().quick)
+    raise SystemExit(main(run, __doc__))

@@ -11,10 +11,9 @@ Baseline: the naive dense route — every 1-D operator as a dense SymPy ``Matrix
 
 from __future__ import annotations
 
-import argparse
 import time
 
-from common import median_time, slope, table, with_timeout, write
+from common import dense_sympy, main, median_time, report, slope, with_timeout
 
 
 def expressions(n: int):
@@ -47,27 +46,10 @@ def symconv_check(n: int) -> float:
 
 def dense_check(n: int) -> float:
     import sympy as sp
-    from sympy import KroneckerProduct, MatAdd, MatMul, Transpose
-    from sympy.matrices import kronecker_product
 
     start = time.perf_counter()
-
-    def dense(expr):
-        if isinstance(expr, MatMul):
-            out = dense(expr.args[0])
-            for factor in expr.args[1:]:
-                out = out * dense(factor)
-            return out
-        if isinstance(expr, MatAdd):
-            return sum((dense(a) for a in expr.args[1:]), dense(expr.args[0]))
-        if isinstance(expr, Transpose):
-            return dense(expr.arg).T
-        if isinstance(expr, KroneckerProduct):
-            return kronecker_product(*(dense(a) for a in expr.args))
-        return sp.Matrix(expr.as_explicit())
-
     lhs, rhs = expressions(n)
-    assert (dense(lhs) - dense(rhs)).applyfunc(sp.expand).is_zero_matrix
+    assert (dense_sympy(lhs) - dense_sympy(rhs)).applyfunc(sp.expand).is_zero_matrix
     return time.perf_counter() - start
 
 
@@ -118,27 +100,15 @@ def run(quick: bool) -> dict[str, object]:
         ),
         "rows": rows,
     }
-    print(
-        table(
-            ["x size", "ZZ[w] non-zeros", "symconv s", "dense SymPy s", "speedup"],
-            [
-                [f"{r['n']}x{r['n']}", r["nonzeros"], r["symconv_s"], r["dense_s"], r["speedup"]]
-                for r in rows
-            ],
-        )
-    )
-    print(
+    summary = (
         f"target: {target}x{target} in {result['target_seconds']:.3g} s (goal < 2 s); "
         f"largest dense within {budget:.0f} s: {largest}x{largest}, speedup "
         f"{result['speedup_at_largest_dense']:.0f}x (goal >= 100x); exponent of time vs "
         f"non-zeros: symconv {result['symconv_exponent']:.2f}, dense "
         f"{result['dense_exponent']:.2f} (vs entries)"
     )
-    write("exact", quick, result)
-    return result
+    return report("exact", quick, result, summary)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    run(parser.parse_args().quick)
+    raise SystemExit(main(run, __doc__))

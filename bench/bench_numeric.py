@@ -10,13 +10,12 @@ size; the floor is (input + output bytes) / measured copy bandwidth.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
-from common import interleaved, median_time, table, write
+from common import interleaved, main, median_time, report
 
 try:
     import torch
@@ -318,45 +317,15 @@ def run(quick: bool) -> dict[str, object]:
                 "floor_ns_per_element": 1e9 * floor / out.size,
             }
         )
-    print(
-        table(
-            [
-                "case",
-                "symconv ms",
-                "/numpy",
-                "/torch 1t",
-                f"/torch {threads}t",
-                "peak/out",
-                "ns/elem",
-                "floor ns",
-            ],
-            [
-                [
-                    r["case"],
-                    1e3 * r["symconv_s"],
-                    r["vs_numpy"],
-                    r["vs_torch_1thread"],
-                    r["vs_torch_default"],
-                    r["peak_over_output"],
-                    r["ns_per_element"],
-                    r["floor_ns_per_element"],
-                ]
-                for r in rows
-            ],
-        )
-    )
-    print(f"copy bandwidth {copy / 1e9:.2f} GB/s; sizes: 1-D n={n}, 2-D {batch}x{side}x{side}")
     result = {
         "sizes": {"n": n, "side": side, "batch": batch},
         "copy_bandwidth_GBps": copy / 1e9,
         "torch": torch.__version__ if torch is not None else None,
         "rows": rows,
     }
-    write("numeric", quick, result)
-    return result
+    summary = f"copy bandwidth {copy / 1e9:.2f} GB/s; sizes: 1-D n={n}, 2-D {batch}x{side}x{side}"
+    return report("numeric", quick, result, summary)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    run(parser.parse_args().quick)
+    raise SystemExit(main(run, __doc__))

@@ -19,7 +19,6 @@ with ``git archive`` and run the same way in the same run.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import os
 import pstats
@@ -32,7 +31,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from common import ROOT, table, write
+from common import ROOT, main, table, write
 
 #: The commit before the matrix-free oracle: its numeric tier built dense matrices.
 BASELINE = "98cb854"
@@ -227,6 +226,4 @@ def run(quick: bool) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    run(parser.parse_args().quick)
+    raise SystemExit(main(run, __doc__))

@@ -22,7 +22,6 @@ Rows (every timing in this run, on this machine; the load average is recorded):
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -31,7 +30,7 @@ import time
 
 import numpy as np
 from bench_prove import _time_prove
-from common import ROOT, interleaved, slope, table, with_timeout, write
+from common import ROOT, interleaved, main, slope, table, with_timeout, write
 
 try:
     import torch
@@ -304,6 +303,4 @@ def run(quick: bool) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    run(parser.parse_args().quick)
+    raise SystemExit(main(run, __doc__))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import multiprocessing
@@ -11,7 +12,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,20 +85,92 @@ def slope(sizes: list[float], times: list[float]) -> float | None:
     return sum((p[0] - mx) * (p[1] - my) for p in points) / sxx if sxx else None
 
 
-def table(headers: list[str], rows: list[list[object]]) -> str:
-    """A plain-text table (numbers formatted to 3 significant digits)."""
+def dense_sympy(expr: object) -> object:
+    """A matrix expression as SymPy computes it densely: each operator entry by entry
+    (``as_explicit``), then SymPy's dense products, sums, transposes and Kronecker products.
 
-    def cell(value: object) -> str:
-        if isinstance(value, float):
-            return f"{value:.3g}"
-        return "—" if value is None else str(value)
+    The baseline of the exact benchmark, and the oracle the fast exact path is tested
+    against (it shares none of symconv's matrix code).
+    """
+    import sympy as sp
+    from sympy import KroneckerProduct, MatAdd, MatMul, Transpose
+    from sympy.matrices import kronecker_product
 
+    if isinstance(expr, MatMul):
+        coeff, factors = expr.as_coeff_matrices()
+        product = dense_sympy(factors[0])
+        for factor in factors[1:]:
+            product = product * dense_sympy(factor)
+        return coeff * product
+    if isinstance(expr, MatAdd):
+        return sum((dense_sympy(a) for a in expr.args[1:]), dense_sympy(expr.args[0]))
+    if isinstance(expr, Transpose):
+        return dense_sympy(expr.arg).T
+    if isinstance(expr, KroneckerProduct):
+        return kronecker_product(*(dense_sympy(a) for a in expr.args))
+    return sp.Matrix(expr.as_explicit())
+
+
+def cell(value: object, digits: int = 3) -> str:
+    """A number as a table shows it: floats to ``digits`` significant digits, None as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}g}"
+    return str(value)
+
+
+def table(headers: list[str], rows: list[list[object]], rst: bool = False) -> str:
+    """A plain-text table, or with ``rst`` a reStructuredText simple table for the docs."""
     cells = [[cell(v) for v in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
-    return "\n".join(lines)
+
+    def line(values: Iterable[str]) -> str:
+        return "  ".join(value.ljust(width) for value, width in zip(values, widths))
+
+    if rst:
+        rule = line("=" * w for w in widths)
+        return "\n".join([rule, line(headers), rule, *map(line, cells), rule, ""])
+    return "\n".join([line(headers), line("-" * w for w in widths), *map(line, cells)])
+
+
+#: Each benchmark's table of result rows, as its script prints it and the Performance page
+#: shows it: header (formatted with the first row's fields) -> the row's field, or a function
+#: of the row.
+COLUMNS: dict[str, dict[str, str | Callable[[dict], object]]] = {
+    "exact": {
+        "x size": lambda r: f"{r['n']}×{r['n']}",
+        "non-zeros": "nonzeros",
+        "symconv s": "symconv_s",
+        "dense SymPy s": "dense_s",
+        "speedup": "speedup",
+    },
+    "numeric": {
+        "case": "case",
+        "symconv ms": lambda r: 1e3 * r["symconv_s"],
+        "÷ NumPy": "vs_numpy",
+        "÷ torch 1 thread": "vs_torch_1thread",
+        "÷ torch {torch_threads} threads": "vs_torch_default",
+        "peak ÷ output": "peak_over_output",
+        "ns/element": "ns_per_element",
+        "floor ns": "floor_ns_per_element",
+    },
+    "codegen": {
+        "n": "n",
+        "non-zeros": "nonzeros",
+        "symconv s": "symconv_s",
+        "SymPy cse s": "sympy_cse_s",
+        "speedup": "speedup",
+    },
+}
+
+
+def results_table(benchmark: str, rows: list[dict], rst: bool = False) -> str:
+    """The table of one benchmark's result rows, with the columns ``COLUMNS`` gives it."""
+    columns = COLUMNS[benchmark]
+    headers = [header.format(**rows[0]) if rows else header for header in columns]
+    cells = [[r[c] if isinstance(c, str) else c(r) for c in columns.values()] for r in rows]
+    return table(headers, cells, rst)
 
 
 def machine() -> dict[str, object]:
@@ -115,14 +188,44 @@ def machine() -> dict[str, object]:
     }
 
 
-def write(name: str, quick: bool, payload: dict[str, object]) -> Path:
-    """Write ``bench/results/<name>[-quick].json`` atomically."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}{'-quick' if quick else ''}.json"
-    payload = {"benchmark": name, "quick": quick, "machine": machine(), **payload}
-    handle, temporary = tempfile.mkstemp(dir=RESULTS, suffix=".tmp")
-    with os.fdopen(handle, "w") as stream:
-        json.dump(payload, stream, indent=1, default=float)
-        stream.write("\n")
+def results_path(name: str, quick: bool) -> Path:
+    """Where a benchmark's results are kept: ``bench/results/<name>[-quick].json``."""
+    return RESULTS / f"{name}{'-quick' if quick else ''}.json"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so no reader sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
     os.replace(temporary, path)
+
+
+def write(name: str, quick: bool, payload: dict[str, object]) -> Path:
+    """Write a benchmark's results, with the machine they were measured on, as JSON."""
+    path = results_path(name, quick)
+    payload = {"benchmark": name, "quick": quick, "machine": machine(), **payload}
+    atomic_write(path, (json.dumps(payload, indent=1, default=float) + "\n").encode())
     return path
+
+
+def report(name: str, quick: bool, result: dict[str, object], summary: str) -> dict[str, object]:
+    """Print a benchmark's table (``COLUMNS``) and summary line, write its results, return them."""
+    print(results_table(name, result["rows"]))
+    print(summary)
+    write(name, quick, result)
+    return result
+
+
+def parser(doc: str, quick_help: str = "smaller sizes, under a minute") -> argparse.ArgumentParser:
+    """The command line every script here shares: its docstring's first line and ``--quick``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    return parser
+
+
+def main(run: Callable[[bool], object], doc: str) -> int:
+    """Run one benchmark from its command line, ``python bench/<name>.py [--quick]``."""
+    run(parser(doc).parse_args().quick)
+    return 0

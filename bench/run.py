@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import bench_codegen
@@ -14,6 +13,7 @@ import bench_exact
 import bench_numeric
 import bench_prove
 import bench_public
+from common import parser
 
 BENCHMARKS = {
     "exact": bench_exact,
@@ -25,10 +25,9 @@ BENCHMARKS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, under a minute")
-    parser.add_argument("names", nargs="*", choices=[[], *BENCHMARKS], help="default: all")
-    args = parser.parse_args(argv)
+    command_line = parser(__doc__)
+    command_line.add_argument("names", nargs="*", choices=[[], *BENCHMARKS], help="default: all")
+    args = command_line.parse_args(argv)
     start = time.perf_counter()
     for name in args.names or BENCHMARKS:
         print(f"\n== {name} {'(quick)' if args.quick else ''}")

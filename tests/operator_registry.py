@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+import pytest
 import reference as ref
 import sympy as sp
 from hypothesis import strategies as st
@@ -22,6 +23,9 @@ from symconv.kernels import family
 from symconv.operators import BlockSum, MultiplesProjector, NearestUpsample, PhaseSum
 
 Params = dict[str, object]
+
+#: The symbol a generic test makes one size of an operator into (``symbolic_size``).
+SIZE = sp.Symbol("n", integer=True, positive=True)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,18 @@ class Factory:
     def kernel(self, params: Params) -> tuple:
         """The symbolic taps to build this factory's operator with."""
         return self.taps(kernel_length(params))
+
+    def draw(self, data: st.DataObject) -> tuple[Params, tuple, sc.Operator]:
+        """Drawn parameters, the symbolic taps, and the operator built from both."""
+        params = data.draw(self.params)
+        q = self.kernel(params)
+        return params, q, self.build(params, q)
+
+    def at_symbolic_size(self, params: Params, q: tuple) -> tuple[sc.Operator, int]:
+        """The operator of ``params`` with one size the symbol ``SIZE``, and the value it
+        stands for in ``params``."""
+        symbolic_params, value = self.symbolic_size(params, SIZE)
+        return self.build(symbolic_params, q), value
 
 
 small = st.integers(1, 9)
@@ -264,6 +280,7 @@ FACTORIES = [
     ),
 ]
 
+
 @st.composite
 def border_params(draw: st.DrawFn) -> Params:
     """A padding mode and pads of any size (several reflections or wraps included)."""
@@ -406,6 +423,11 @@ def _first_axis(p: Params, n: sp.Symbol, scale: int = 1) -> tuple[Params, int]:
     return {**p, "size": (scale * n, *size[1:])}, size[0] // scale
 
 
+def _rearrangement(name: str, params: st.SearchStrategy, build: Callable, reference: Callable):
+    """The factory of a kernel-free N-D rearrangement whose first axis can be symbolic."""
+    return Factory(name, params, build, reference, uses_kernel=False, symbolic_size=_first_axis)
+
+
 #: The transposes of pooling, and the rearrangements (pixel shuffle, unfold/fold), N-D.
 REARRANGE_FACTORIES = [
     Factory(
@@ -422,15 +444,13 @@ REARRANGE_FACTORIES = [
         lambda p, q, x: ref.adjoint(lambda v: ref.adaptive_avg_pool(v, p["length"]), p["n"], x),
         uses_kernel=False,
     ),
-    Factory(
+    _rearrangement(
         "PixelShuffle",
         shuffle_params(),
         lambda p, q: sc.PixelShuffle(p["size"], p["r"], p["c"]),
         lambda p, q, x: ref.pixel_shuffle(x, p["size"], p["r"], p["c"]),
-        uses_kernel=False,
-        symbolic_size=_first_axis,
     ),
-    Factory(
+    _rearrangement(
         "PixelUnshuffle",
         shuffle_params(),
         # Built on the shuffled size (multiples of r), the transpose of the shuffle.
@@ -440,53 +460,42 @@ REARRANGE_FACTORIES = [
             p["c"] * p["r"] ** len(p["size"]) * int(np.prod(p["size"])),
             x,
         ),
-        uses_kernel=False,
-        symbolic_size=_first_axis,
     ),
-    Factory(
+    _rearrangement(
         "Unfold",
         block_params(),
         lambda p, q: _blocks(sc.Unfold, p),
         lambda p, q, x: _unfold_call(p, x),
-        uses_kernel=False,
-        symbolic_size=_first_axis,
     ),
-    Factory(
+    _rearrangement(
         "Fold",
         block_params(),
         lambda p, q: _blocks(sc.Fold, p),
         lambda p, q, x: ref.adjoint(
             lambda v: _unfold_call(p, v), p["c"] * int(np.prod(p["size"])), x
         ),
-        uses_kernel=False,
-        symbolic_size=_first_axis,
     ),
 ]
 
 
+def _length_and_factor(
+    cls: type[sc.Operator], reference: Callable[[np.ndarray, int], np.ndarray]
+) -> Factory:
+    """The factory of an operator ``cls(n, k)`` of a length and a factor, without a kernel."""
+    return Factory(
+        cls.__name__,
+        st.fixed_dictionaries({"n": small, "k": factor}),
+        lambda p, q: cls(p["n"], p["k"]),
+        lambda p, q, x: reference(x, p["k"]),
+        uses_kernel=False,
+    )
+
+
 #: The sampling relatives and the polyphase sum (used by the catalogue's identities).
 RELATIVE_FACTORIES = [
-    Factory(
-        "MultiplesProjector",
-        st.fixed_dictionaries({"n": small, "k": factor}),
-        lambda p, q: MultiplesProjector(p["n"], p["k"]),
-        lambda p, q, x: ref.multiples_projector(x, p["k"]),
-        uses_kernel=False,
-    ),
-    Factory(
-        "NearestUpsample",
-        st.fixed_dictionaries({"n": small, "k": factor}),
-        lambda p, q: NearestUpsample(p["n"], p["k"]),
-        lambda p, q, x: ref.nearest_upsample(x, p["k"]),
-        uses_kernel=False,
-    ),
-    Factory(
-        "BlockSum",
-        st.fixed_dictionaries({"n": small, "k": factor}),
-        lambda p, q: BlockSum(p["n"], p["k"]),
-        lambda p, q, x: ref.block_sum(x, p["k"]),
-        uses_kernel=False,
-    ),
+    _length_and_factor(MultiplesProjector, ref.multiples_projector),
+    _length_and_factor(NearestUpsample, ref.nearest_upsample),
+    _length_and_factor(BlockSum, ref.block_sum),
     Factory(
         "PhaseSum",
         st.fixed_dictionaries({"m": st.integers(1, 5), "n": st.integers(1, 6), "s": factor}),
@@ -496,7 +505,6 @@ RELATIVE_FACTORIES = [
         closed_transpose=False,
     ),
 ]
-
 
 
 @st.composite
@@ -566,6 +574,9 @@ ALL_FACTORIES = (
     + RELATIVE_FACTORIES
     + RESAMPLE_FACTORIES
 )
+
+#: Runs a test once for every factory, named by its operator class.
+by_name = pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.name)
 
 
 def kernel_length(params: Params) -> int:

@@ -7,6 +7,8 @@ labelled proven; and that a choice parameter is free only when every choice pass
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 from sympy.matrices.expressions import Transpose
 
@@ -18,6 +20,7 @@ from symconv.printing.text import tier_marks
 
 N, K = sp.symbols("N k", integer=True, positive=True)
 PARAMS = (Param("N", 4, "length"), Param("k", 2, "factor"))
+MODE_PARAMS = (Param("n", 3, "length"), Param("mode", "even", "mode", choices=("even", "odd")))
 
 
 def _sides(N: object, k: object) -> tuple:
@@ -92,7 +95,7 @@ def _choice_entry(name: str) -> Entry:
         name=name,
         statement="a test statement over two modes",
         source="a test",
-        params=(Param("n", 3, "length"), Param("mode", "even", "mode", choices=("even", "odd"))),
+        params=MODE_PARAMS,
         sides=sides,
         chain=lambda n, mode: chain_from_script(sides(n, mode)[0], []),
         grid=lambda: grid(n=range(1, 4), mode=("even",)),
@@ -110,6 +113,25 @@ def test_a_choice_parameter_is_free_only_when_every_choice_passed() -> None:
     assert "mode = odd: " in result.detail
 
 
+def _unit_sides(n: object) -> tuple:
+    return Transpose(Downsample(n, 1)), Upsample(n, 1, n)
+
+
+def _both_modes_entry(name: str, symbolic: Callable[..., tuple]) -> Entry:
+    """An entry over n and two modes, true in both (↓₁ᵀ = ↑₁), with the given symbolic tier."""
+    return Entry(
+        name=name,
+        statement="a test statement over two modes",
+        source="a test",
+        params=MODE_PARAMS,
+        sides=lambda n, mode: _unit_sides(n),
+        chain=lambda n, mode: chain_from_script(_unit_sides(n)[0], []),
+        grid=lambda: grid(n=range(1, 4), mode=("even", "odd")),
+        bounds="n ≤ 3",
+        symbolic=symbolic,
+    )
+
+
 def test_a_choice_that_fails_keeps_the_parameter_fixed() -> None:
     n = sp.Symbol("n", integer=True, positive=True)
 
@@ -117,17 +139,7 @@ def test_a_choice_that_fails_keeps_the_parameter_fixed() -> None:
         right = Upsample(n, 1, n) if mode == "even" else Upsample(n, 2, 2 * n)
         return Transpose(Downsample(n, 1)), right, ""
 
-    entry = Entry(
-        name="fake-one-mode",
-        statement="a test statement over two modes",
-        source="a test",
-        params=(Param("n", 3, "length"), Param("mode", "even", "mode", choices=("even", "odd"))),
-        sides=lambda n, mode: (Transpose(Downsample(n, 1)), Upsample(n, 1, n)),
-        chain=lambda n, mode: chain_from_script(Transpose(Downsample(n, 1)), []),
-        grid=lambda: grid(n=range(1, 4), mode=("even", "odd")),
-        bounds="n ≤ 3",
-        symbolic=symbolic,
-    )
+    entry = _both_modes_entry("fake-one-mode", symbolic)
     result = entry.symbolic_tier(n=3, mode="even")
     assert result.passed and dict(result.fixed) == {"mode": "even"} and result.free == ("n",)
     assert result.detail.startswith("for all n, at mode = even: ")
@@ -136,17 +148,7 @@ def test_a_choice_that_fails_keeps_the_parameter_fixed() -> None:
 
 def test_a_choice_the_tier_does_not_take_is_fixed() -> None:
     n = sp.Symbol("n", integer=True, positive=True)
-    entry = Entry(
-        name="fake-ignores-mode",
-        statement="a test statement over two modes",
-        source="a test",
-        params=(Param("n", 3, "length"), Param("mode", "even", "mode", choices=("even", "odd"))),
-        sides=lambda n, mode: (Transpose(Downsample(n, 1)), Upsample(n, 1, n)),
-        chain=lambda n, mode: chain_from_script(Transpose(Downsample(n, 1)), []),
-        grid=lambda: grid(n=range(1, 4), mode=("even", "odd")),
-        bounds="n ≤ 3",
-        symbolic=lambda **_: (Transpose(Downsample(n, 1)), Upsample(n, 1, n), ""),
-    )
+    entry = _both_modes_entry("fake-ignores-mode", lambda **_: (*_unit_sides(n), ""))
     result = entry.symbolic_tier(n=3, mode="odd")
     assert result.passed and dict(result.fixed) == {"mode": "odd"}
 

@@ -6,6 +6,7 @@ import json
 import sys
 
 import pytest
+from networks import UNET
 
 from symconv.cli import main
 from symconv.cli.network import SpecError, parse_spec
@@ -15,22 +16,6 @@ VGG_16 = "\n".join(
     + ["conv k=3 p=1"] * 2 + ["maxpool k=2"]
     + (["conv k=3 p=1"] * 3 + ["maxpool k=2"]) * 3
 )  # fmt: skip
-
-UNET = """
-# U-Net (Ronneberger et al. 2015): valid 3x3 convs, copy and crop
-conv k=3
-d0: conv k=3
-maxpool k=2
-conv k=3; d1: conv k=3; maxpool k=2
-conv k=3; d2: conv k=3; maxpool k=2
-conv k=3; d3: conv k=3; maxpool k=2
-conv k=3; conv k=3
-conv_transpose k=2 s=2; cat d3 crop; conv k=3; conv k=3
-conv_transpose k=2 s=2; cat d2 crop; conv k=3; conv k=3
-conv_transpose k=2 s=2; cat d1 crop; conv k=3; conv k=3
-conv_transpose k=2 s=2; cat d0 crop; conv k=3; conv k=3
-conv k=1
-"""
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -351,6 +351,23 @@ def _content_pages(site: Path) -> list[str]:
     return [p for p in pages if not p.startswith(NOT_CONTENT)]
 
 
+def _open_tab(browser: DevTools) -> str:
+    """A new tab's DevTools session, with its page events on."""
+    target = browser.send("Target.createTarget", url="about:blank")["targetId"]
+    session = browser.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    browser.send("Page.enable", session)
+    return session
+
+
+def _page_report(browser: DevTools, session: str, url: str) -> dict:
+    """Load ``url`` in the tab of ``session``; what ``PAGE_REPORT`` finds on the page."""
+    browser.send("Page.navigate", session, url=url)
+    browser.wait_event("Page.loadEventFired", session)
+    return browser.send(
+        "Runtime.evaluate", session, expression=PAGE_REPORT, awaitPromise=True, returnByValue=True
+    )["result"]["value"]
+
+
 def test_pages_render_in_chromium(site: Path, browser: DevTools) -> None:
     shots = os.environ.get("SYMCONV_SCREENSHOTS")
     gallery = sorted(
@@ -361,9 +378,7 @@ def test_pages_render_in_chromium(site: Path, browser: DevTools) -> None:
         wanted[gallery[0]] = "gallery"
     problems, math_pages, images = [], 0, 0
     with _serve(site) as base:
-        target = browser.send("Target.createTarget", url="about:blank")["targetId"]
-        session = browser.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        browser.send("Page.enable", session)
+        session = _open_tab(browser)
         browser.send(
             "Emulation.setDeviceMetricsOverride",
             session,
@@ -373,15 +388,7 @@ def test_pages_render_in_chromium(site: Path, browser: DevTools) -> None:
             mobile=False,
         )
         for page in _content_pages(site):
-            browser.send("Page.navigate", session, url=base + page)
-            browser.wait_event("Page.loadEventFired", session)
-            report = browser.send(
-                "Runtime.evaluate",
-                session,
-                expression=PAGE_REPORT,
-                awaitPromise=True,
-                returnByValue=True,
-            )["result"]["value"]
+            report = _page_report(browser, session, base + page)
             if report["math"]:
                 math_pages += 1
                 if not report["mathjax"] or not report["containers"]:
@@ -423,20 +430,7 @@ def test_browser_test_detects_broken_math_and_images(
     )
     try:
         with _serve(site) as base:
-            target = browser.send("Target.createTarget", url="about:blank")["targetId"]
-            session = browser.send("Target.attachToTarget", targetId=target, flatten=True)[
-                "sessionId"
-            ]
-            browser.send("Page.enable", session)
-            browser.send("Page.navigate", session, url=base + "_broken.html")
-            browser.wait_event("Page.loadEventFired", session)
-            report = browser.send(
-                "Runtime.evaluate",
-                session,
-                expression=PAGE_REPORT,
-                awaitPromise=True,
-                returnByValue=True,
-            )["result"]["value"]
+            report = _page_report(browser, _open_tab(browser), base + "_broken.html")
     finally:
         bad.unlink()
     assert report["errors"], report

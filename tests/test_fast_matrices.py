@@ -2,11 +2,12 @@
 with SymPy's own entry-by-entry ``as_explicit()`` (which shares none of its code)."""
 
 import itertools
+import sys
+from pathlib import Path
 
 import pytest
 import sympy as sp
 from sympy import KroneckerProduct, MatAdd, MatMul, Transpose
-from sympy.matrices import kronecker_product
 
 from symconv import Conv, ConvTranspose, Corr, Crop, Downsample, Flip, Pad, Upsample, kernel
 from symconv._polymatrix import CoefficientOverflowError, PolyMatrix
@@ -24,6 +25,9 @@ from symconv.matrices import (
 )
 from symconv.operators.channels import ConvTransposeNd, CorrNd, weight_tensor
 from symconv.operators.grid import Permute
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from common import dense_sympy  # the exact benchmark's dense baseline
 
 q = kernel("q", 3)
 r = kernel("r", 2)
@@ -61,26 +65,9 @@ COMPOSITES = [
 ]
 
 
-def _dense(expr):
-    """Dense SymPy oracle: operators entry by entry (``_entry``), then dense arithmetic."""
-    if isinstance(expr, MatMul):
-        coeff, factors = expr.as_coeff_matrices()
-        product = _dense(factors[0])
-        for f in factors[1:]:
-            product = product * _dense(f)
-        return coeff * product
-    if isinstance(expr, MatAdd):
-        return sum((_dense(a) for a in expr.args[1:]), _dense(expr.args[0]))
-    if isinstance(expr, Transpose):
-        return _dense(expr.arg).T
-    if isinstance(expr, KroneckerProduct):
-        return kronecker_product(*(_dense(a) for a in expr.args))
-    return sp.Matrix(expr.as_explicit())
-
-
 @pytest.mark.parametrize("expr", OPERATORS + COMPOSITES, ids=str)
 def test_fast_path_matches_entrywise_sympy(expr):
-    dense = _dense(expr).applyfunc(sp.expand)
+    dense = dense_sympy(expr).applyfunc(sp.expand)
     assert explicit(expr) == dense
     K = domain_of(expr)
     assert sparse_matrix(expr, K) == _sparse(expr, K)
@@ -127,7 +114,7 @@ def test_coefficient_overflow_is_detected_not_wrapped():
     with pytest.raises(CoefficientOverflowError):
         left @ right
     assert _polymatrix(expr, K) is None  # the public functions fall back ...
-    assert explicit(expr) == _dense(expr)  # ... and stay exact
+    assert explicit(expr) == dense_sympy(expr)  # ... and stay exact
     assert explicit(expr)[1, 0] == 2**81  # (1, 1)·(1, 1) · 2⁸⁰
 
 

@@ -32,7 +32,7 @@ import reference as ref
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from operator_registry import ALL_FACTORIES, Factory
+from operator_registry import ALL_FACTORIES, Factory, by_name
 
 import symconv
 from symconv import latex, matrices, numeric, parse
@@ -68,12 +68,12 @@ def test_every_operator_class_has_a_factory() -> None:
     assert len(covered) == len(ALL_FACTORIES), "two factories share a name"
 
 
-@pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.name)
+@by_name
 @given(data=st.data())
 @settings(max_examples=10)
 def test_each_factory_builds_its_class(factory: Factory, data: st.DataObject) -> None:
-    params = data.draw(factory.params)
-    assert type(factory.build(params, factory.kernel(params))) is _class_of(factory)
+    _, _, op = factory.draw(data)
+    assert type(op) is _class_of(factory)
 
 
 def _overrides_entry(cls: type) -> bool:
@@ -103,17 +103,11 @@ def test_the_override_checks_are_not_empty() -> None:
     assert not any(o(SYMCONV_CLASSES["BlockSum"]) for o in (_fast_matrix, _fast_numeric))
 
 
-def _small(factory: Factory, data: st.DataObject) -> tuple[Operator, tuple]:
-    params = data.draw(factory.params)
-    q = factory.kernel(params)
-    return factory.build(params, q), q
-
-
 @pytest.mark.parametrize("factory", _with(_overrides_entry), ids=lambda f: f.name)
 @given(data=st.data())
 @settings(max_examples=8)
 def test_entry_override_equals_the_derived_entry(factory: Factory, data: st.DataObject) -> None:
-    op, _ = _small(factory, data)
+    _, _, op = factory.draw(data)
     rows, cols = int(op.rows), int(op.cols)
     for i in range(rows):
         for j in range(cols):
@@ -132,7 +126,7 @@ def _derived_matrix(op: Operator) -> sp.Matrix:
 @given(data=st.data())
 @settings(max_examples=20)
 def test_fast_matrix_equals_the_derived_matrix(factory: Factory, data: st.DataObject) -> None:
-    op, _ = _small(factory, data)
+    _, _, op = factory.draw(data)
     difference = sp.Matrix(symconv.explicit(op)) - _derived_matrix(op)
     assert difference.applyfunc(sp.expand).is_zero_matrix
 
@@ -141,7 +135,7 @@ def test_fast_matrix_equals_the_derived_matrix(factory: Factory, data: st.DataOb
 @given(data=st.data())
 @settings(max_examples=20)
 def test_fast_numeric_equals_the_derived_numeric(factory: Factory, data: st.DataObject) -> None:
-    op, q = _small(factory, data)
+    _, q, op = factory.draw(data)
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     taps, x = rng.normal(size=len(q)), rng.normal(size=(3, int(op.cols)))
     parameters = numeric._Parameters([q])
@@ -149,7 +143,7 @@ def test_fast_numeric_equals_the_derived_numeric(factory: Factory, data: st.Data
     np.testing.assert_allclose(symconv.lambdify(op, q)(x, taps), derived, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.name)
+@by_name
 @given(data=st.data())
 @settings(max_examples=20)
 def test_the_oracle_agrees_with_the_reference(factory: Factory, data: st.DataObject) -> None:
@@ -158,9 +152,7 @@ def test_the_oracle_agrees_with_the_reference(factory: Factory, data: st.DataObj
     Exact for integer and dyadic weights; rational weights such as the 1/3 of a resampling
     are summed in another order by each side, so the two agree to rounding (1e-12).
     """
-    params = data.draw(factory.params)
-    q = factory.kernel(params)
-    op = factory.build(params, q)
+    params, q, op = factory.draw(data)
     taps = np.array(data.draw(st.lists(st.integers(-9, 9), min_size=len(q), max_size=len(q))))
     values = dict(zip(q, taps.astype(float)))
     expected = ref.matrix_of(lambda x: factory.reference(params, taps, x), int(op.cols))
@@ -187,7 +179,7 @@ def test_the_language_has_every_one_axis_operator_with_writable_parameters() -> 
 def test_expressible_operators_round_trip_through_the_language(
     factory: Factory, data: st.DataObject
 ) -> None:
-    op, _ = _small(factory, data)
+    _, _, op = factory.draw(data)
     assert parse.parse(unparse(op)) == op
     # A transpose with no syntax of its own is written R.T, parsed as written: evaluated,
     # it is the same operator.

@@ -6,17 +6,14 @@ The oracle is tests/reference.py (plain loops, no symconv code) and NumPy.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import reference as ref
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from operator_registry import ALL_FACTORIES, Factory
+from operator_registry import SIZE, Factory, by_name
 
 import symconv as sc
 from symconv.numeric import lambdify_explicit
-
-by_name = pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.name)
 
 
 def _integer_taps(data: st.DataObject, m: int) -> np.ndarray:
@@ -27,9 +24,7 @@ def _integer_taps(data: st.DataObject, m: int) -> np.ndarray:
 @given(data=st.data())
 def test_exact_matrix_matches_reference(factory: Factory, data: st.DataObject) -> None:
     """explicit() with symbolic taps, evaluated at integer taps, is the reference's matrix."""
-    params = data.draw(factory.params)
-    q = factory.kernel(params)
-    op = factory.build(params, q)
+    params, q, op = factory.draw(data)
     values = _integer_taps(data, len(q))
     exact = sc.explicit(op).subs(dict(zip(q, values.astype(int).tolist())))
     expected = ref.matrix_of(lambda x: factory.reference(params, values, x), int(op.cols))
@@ -41,8 +36,7 @@ def test_exact_matrix_matches_reference(factory: Factory, data: st.DataObject) -
 @given(data=st.data())
 def test_entry_formula_agrees_with_structural_matrix(factory: Factory, data: st.DataObject) -> None:
     """_entry (used by as_explicit) and the sparse builder are two routes to one matrix."""
-    params = data.draw(factory.params)
-    op = factory.build(params, factory.kernel(params))
+    _, _, op = factory.draw(data)
     assert op.as_explicit() == sc.explicit(op)
 
 
@@ -50,8 +44,7 @@ def test_entry_formula_agrees_with_structural_matrix(factory: Factory, data: st.
 @given(data=st.data())
 def test_closed_form_transpose_is_exact(factory: Factory, data: st.DataObject) -> None:
     """The closed-form transpose equals the explicit transpose, with symbolic taps."""
-    params = data.draw(factory.params)
-    op = factory.build(params, factory.kernel(params))
+    _, _, op = factory.draw(data)
     transposed = op.T
     if factory.closed_transpose:
         assert not isinstance(transposed, sp.Transpose), "transpose should be in closed form"
@@ -65,8 +58,7 @@ def test_closed_form_transpose_is_exact(factory: Factory, data: st.DataObject) -
 @given(data=st.data())
 def test_transpose_twice_is_the_same_map(factory: Factory, data: st.DataObject) -> None:
     """``op.T.T`` is ``op``, or (where the registry says so) the canonical Conv of its map."""
-    params = data.draw(factory.params)
-    op = factory.build(params, factory.kernel(params))
+    params, _, op = factory.draw(data)
     twice = op.T.T
     if factory.transpose_twice_is_self(params):
         assert twice == op
@@ -79,9 +71,7 @@ def test_transpose_twice_is_the_same_map(factory: Factory, data: st.DataObject) 
 @given(data=st.data())
 def test_dot_test(factory: Factory, data: st.DataObject) -> None:
     """⟨Au, v⟩ = ⟨u, Aᵀv⟩ on the numeric functions (PyLops' dot test)."""
-    params = data.draw(factory.params)
-    q = factory.kernel(params)
-    op = factory.build(params, q)
+    _, q, op = factory.draw(data)
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     taps = rng.normal(size=len(q))
     u, v = rng.normal(size=int(op.cols)), rng.normal(size=int(op.rows))
@@ -95,9 +85,7 @@ def test_dot_test(factory: Factory, data: st.DataObject) -> None:
 def test_numeric_function_matches_reference_and_explicit(
     factory: Factory, data: st.DataObject
 ) -> None:
-    params = data.draw(factory.params)
-    q = factory.kernel(params)
-    op = factory.build(params, q)
+    params, q, op = factory.draw(data)
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     taps = rng.normal(size=len(q))
     batch = rng.normal(size=(2, 3, int(op.cols)))
@@ -114,16 +102,12 @@ def test_numeric_function_matches_reference_and_explicit(
 @given(data=st.data())
 def test_symbolic_size_substitutes_to_concrete(factory: Factory, data: st.DataObject) -> None:
     """An operator with a symbolic size becomes the concrete one under subs."""
-    params = data.draw(factory.params)
-    n = sp.Symbol("n", integer=True, positive=True)
-    q = factory.kernel(params)
-    symbolic_params, value = factory.symbolic_size(params, n)
-    symbolic = factory.build(symbolic_params, q)
-    assert n in symbolic.free_symbols
-    concrete = factory.build(params, q)
-    assert symbolic.subs(n, value) == concrete
-    assert tuple(sp.sympify(s).subs(n, value) for s in symbolic.shape) == concrete.shape
-    assert sc.explicit(symbolic.subs(n, value)) == sc.explicit(concrete)
+    params, q, concrete = factory.draw(data)
+    symbolic, value = factory.at_symbolic_size(params, q)
+    assert SIZE in symbolic.free_symbols
+    assert symbolic.subs(SIZE, value) == concrete
+    assert tuple(sp.sympify(s).subs(SIZE, value) for s in symbolic.shape) == concrete.shape
+    assert sc.explicit(symbolic.subs(SIZE, value)) == sc.explicit(concrete)
 
 
 @given(

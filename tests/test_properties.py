@@ -13,15 +13,12 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
-import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from operator_registry import ALL_FACTORIES, Factory
+from operator_registry import SIZE, Factory, by_name
 
 import symconv as sc
-
-by_name = pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.name)
 
 
 @st.composite
@@ -47,9 +44,7 @@ def with_output(draw: st.DrawFn, rows: int) -> sc.Operator:
 
 def _product(factory: Factory, data: st.DataObject) -> tuple[sp.MatrixExpr, tuple, list]:
     """``C @ A @ B`` with A from ``factory``; its kernel; and the three factors."""
-    params = data.draw(factory.params)
-    q = factory.kernel(params)
-    middle = factory.build(params, q)
+    _, q, middle = factory.draw(data)
     right = data.draw(with_output(int(middle.cols)))  # B's rows are A's columns
     left = data.draw(with_output(int(middle.rows))).T  # C = Dᵀ: its columns are A's rows
     # MatMul unevaluated: `@` lets SymPy turn equal neighbours into a MatPow, which
@@ -113,15 +108,10 @@ def test_operators_and_products_pickle(factory: Factory, data: st.DataObject) ->
 @given(data=st.data())
 def test_symbolic_sizes_substitute_in_products(factory: Factory, data: st.DataObject) -> None:
     """A product built at a symbolic size becomes, under subs, the one built at a number."""
-    params = data.draw(factory.params)
-    n = sp.Symbol("n", integer=True, positive=True)
-    q = factory.kernel(params)
-    symbolic_params, value = factory.symbolic_size(params, n)
-    symbolic = factory.build(symbolic_params, q)
-    concrete = factory.build(params, q)
-    product = sp.MatMul(symbolic.T, symbolic)
-    substituted = product.subs(n, value)
-    assert symbolic.subs(n, value) == concrete
+    params, q, concrete = factory.draw(data)
+    symbolic, value = factory.at_symbolic_size(params, q)
+    substituted = sp.MatMul(symbolic.T, symbolic).subs(SIZE, value)
+    assert symbolic.subs(SIZE, value) == concrete
     # The transpose may take another closed form at a concrete size (Corrᵀ is a Conv at
     # stride 1): the same map, compared as matrices.
     assert sc.explicit(substituted) == sc.explicit(concrete).T * sc.explicit(concrete)

@@ -376,26 +376,33 @@ def _at(expr: sp.Basic, values: dict) -> sp.Basic:
     return expr.xreplace(taps)
 
 
-@pytest.mark.parametrize("name", [n for n in ALL_PARAMETERS if catalogue.get(n).symbolic])
-def test_symbolic_sides_at_grid_points_are_the_concrete_sides(name: str) -> None:
-    from symconv import explicit
-
+def _rank_1_sides(name: str, count: int) -> list[tuple[dict, tuple]]:
+    """At about ``count`` of the entry's rank-1 grid points (evenly spread; those where its
+    concrete sides exist): the values, and its (symbolic, concrete) lhs and rhs."""
     entry = catalogue.get(name)
-    # The 1-D row maps here; the rank-2 sides have their own tests below.
     points = [p for p in entry.grid() if p.get("rank", 1) == 1]
-    points = points[:: max(1, len(points) // 8)]
-    checked = 0
-    for point in points:
+    found = []
+    for point in points[:: max(1, len(points) // count)]:
         values = entry.resolve(**point)
         try:
             lhs, rhs = entry.sides(**values)
         except SymconvError:
             continue
         symbolic_lhs, symbolic_rhs, _ = entry.symbolic(**values)
-        for symbolic, concrete in ((symbolic_lhs, lhs), (symbolic_rhs, rhs)):
+        found.append((values, ((symbolic_lhs, lhs), (symbolic_rhs, rhs))))
+    return found
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_PARAMETERS if catalogue.get(n).symbolic])
+def test_symbolic_sides_at_grid_points_are_the_concrete_sides(name: str) -> None:
+    from symconv import explicit
+
+    # The 1-D row maps here; the rank-2 sides have their own tests below.
+    points = _rank_1_sides(name, 8)
+    for values, sides in points:
+        for symbolic, concrete in sides:
             assert explicit(_at(symbolic, values)) == explicit(concrete), (name, values)
-        checked += 1
-    assert checked >= 3
+    assert len(points) >= 3
 
 
 # --- the row maps the tier reasons about are the matrices --------------------------------
@@ -460,21 +467,11 @@ def _dense_from_rows(
 def test_row_maps_rebuild_the_concrete_matrices(name: str) -> None:
     from symconv import explicit
 
-    entry = catalogue.get(name)
-    points = [p for p in entry.grid() if p.get("rank", 1) == 1]  # rank 2: tests below
-    points = points[:: max(1, len(points) // 4)]
-    checked = 0
-    for point in points:
-        values = entry.resolve(**point)
-        try:
-            lhs, rhs = entry.sides(**values)
-        except SymconvError:
-            continue
-        symbolic_lhs, symbolic_rhs, _ = entry.symbolic(**values)
-        for symbolic, concrete in ((symbolic_lhs, lhs), (symbolic_rhs, rhs)):
+    points = _rank_1_sides(name, 4)  # rank 2: tests below
+    for values, sides in points:
+        for symbolic, concrete in sides:
             assert _dense_from_rows(symbolic, values) == explicit(concrete), (name, values)
-        checked += 1
-    assert checked >= 2
+    assert len(points) >= 2
 
 
 # --- 2-D: checkerboard-overlap at rank 2 with every size, kernel size and stride free ----------
@@ -519,49 +516,41 @@ def test_nd_row_map_of_a_weight_family_rebuilds_the_matrix() -> None:
         assert _dense_from_rows(lhs, values, 2, range(-6, 10)) == concrete, (n_, m_, s_)
 
 
-def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
+def _check_2d_row_maps(sides, names: str, cases: list[tuple]) -> tuple:
+    """The 2-D row maps of ``sides(*sizes)`` at symbolic sizes ``<name>_1, <name>_2``: they
+    state the identity, fail it when the second size's axes are swapped, and rebuild both
+    concrete sides at each of ``cases``. Returns the symbolic lhs and the size symbols."""
     from symconv import explicit
-    from symconv.catalogue.twod import nearest_sides as _nearest_sides
 
-    n_, k_, m_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nkm")
-    lhs, rhs = _nearest_sides(n_, k_, m_)
+    sizes = [sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in names]
+    lhs, rhs = sides(*sizes)
     assert entrywise_equal_nd(lhs, rhs, 2)[0]
-    _, swapped = _nearest_sides(n_, k_[::-1], m_)
+    _, swapped = sides(sizes[0], sizes[1][::-1], sizes[2])
     assert not entrywise_equal_nd(lhs, swapped, 2)[0]
-    for n0, k0, m0 in [((2, 1), (2, 3), (2, 2)), ((1, 2), (3, 1), (1, 3))]:
-        values = {f"{x}_{a + 1}": v[a] for x, v in zip("nkm", (n0, k0, m0)) for a in (0, 1)}
-        concrete = _nearest_sides(n0, k0, m0)
-        for symbolic, side in zip((lhs, rhs), concrete):
-            assert _dense_from_rows(symbolic, values, 2, range(-1, 4)) == explicit(side), (
-                n0,
-                k0,
-                m0,
-            )
+    for case in cases:
+        values = {f"{x}_{a + 1}": v[a] for x, v in zip(names, case) for a in (0, 1)}
+        for symbolic, side in zip((lhs, rhs), sides(*case)):
+            assert _dense_from_rows(symbolic, values, 2, range(-1, 4)) == explicit(side), case
+    return lhs, sizes
+
+
+def test_nearest_2d_row_maps_rebuild_the_concrete_matrices() -> None:
+    from symconv.catalogue.twod import nearest_sides
+
+    cases = [((2, 1), (2, 3), (2, 2)), ((1, 2), (3, 1), (1, 3))]
+    _check_2d_row_maps(nearest_sides, "nkm", cases)
 
 
 def test_subpixel_2d_row_maps_rebuild_the_concrete_matrices() -> None:
-    from symconv import explicit
-    from symconv.catalogue.multirate import _subpixel_sides as sides
+    from symconv.catalogue.multirate import _subpixel_sides
 
-    def _subpixel_sides(n, m, s):
-        return sides(n, m, s, rank=2)
+    def sides(n, m, s):
+        return _subpixel_sides(n, m, s, rank=2)
 
-    n_, m_, s_ = (sp.symbols(f"{x}_1 {x}_2", integer=True, positive=True) for x in "nms")
-    lhs, rhs = _subpixel_sides(n_, m_, s_)
-    assert entrywise_equal_nd(lhs, rhs, 2)[0]
-    _, wrong = _subpixel_sides(n_, m_, (s_[0] + 1, s_[1]))
+    cases = [((2, 1), (3, 2), (2, 3)), ((1, 2), (2, 3), (3, 2))]
+    lhs, (n_, m_, s_) = _check_2d_row_maps(sides, "nms", cases)
+    _, wrong = sides(n_, m_, (s_[0] + 1, s_[1]))
     assert not entrywise_equal_nd(lhs, wrong, 2)[0]
-    _, swapped = _subpixel_sides(n_, m_[::-1], s_)
-    assert not entrywise_equal_nd(lhs, swapped, 2)[0]
-    for n0, m0, s0 in [((2, 1), (3, 2), (2, 3)), ((1, 2), (2, 3), (3, 2))]:
-        values = {f"{x}_{a + 1}": v[a] for x, v in zip("nms", (n0, m0, s0)) for a in (0, 1)}
-        concrete = _subpixel_sides(n0, m0, s0)
-        for symbolic, side in zip((lhs, rhs), concrete):
-            assert _dense_from_rows(symbolic, values, 2, range(-1, 4)) == explicit(side), (
-                n0,
-                m0,
-                s0,
-            )
 
 
 # --- one tier for 1-D and N-D ---------------------------------------------------------------

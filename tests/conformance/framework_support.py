@@ -10,6 +10,7 @@ import os
 import numpy as np
 import pytest
 
+from symconv import ParameterError
 from symconv.matrices import sparse_matrix
 
 
@@ -38,3 +39,26 @@ def framework_matrix(apply, in_shape, to_numpy=np.asarray) -> np.ndarray:
     n = int(np.prod(in_shape))
     units = np.eye(n, dtype=np.float32).reshape(n, *in_shape)
     return np.asarray(to_numpy(apply(units)), dtype=float).reshape(n, -1).T
+
+
+def matrix_or_refusal(apply, in_shape, ours, refusals, to_numpy=np.asarray) -> np.ndarray | None:
+    """The framework's matrix (:func:`framework_matrix`); or, where the framework refuses
+    the call (raises one of ``refusals``), None once symconv's ``ours()`` has refused it
+    too, with a ParameterError."""
+    try:
+        return framework_matrix(apply, in_shape, to_numpy)
+    except refusals:
+        with pytest.raises(ParameterError):
+            ours()
+        return None
+
+
+def torch_matrix_or_refusal(torch, theirs, in_shape, ours) -> np.ndarray | None:
+    """:func:`matrix_or_refusal` of a PyTorch function, in float64."""
+    return matrix_or_refusal(
+        lambda x: theirs(torch.from_numpy(x).double()),
+        in_shape,
+        ours,
+        RuntimeError,
+        torch.Tensor.numpy,
+    )

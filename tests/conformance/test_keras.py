@@ -157,6 +157,33 @@ def conv_cases(rank, count, seed):
     return cases
 
 
+def _pick(case: dict, *names: str) -> dict:
+    """The keyword arguments ``names`` of a case, which the layer and the adapter both take."""
+    return {name: case[name] for name in names}
+
+
+def _integer_weight(seed: int, shape: tuple) -> np.ndarray:
+    return np.random.default_rng(seed).integers(-4, 5, size=shape).astype(np.float32)
+
+
+def _adapter_size(case: dict, rank: int) -> int | tuple:
+    """The spatial size as the adapter takes it: a number in 1-D, a pair in 2-D."""
+    return case["size"] if rank == 2 else case["size"][0]
+
+
+def _check_conv(tf, layer, adapter, weight, case, rank, args, refused_as):
+    """:func:`check` of a sweep's convolution case: the Keras layer against the adapter called
+    with the same weight and arguments; a refusal must name ``refused_as``."""
+    return check(
+        tf,
+        layer,
+        lambda: adapter(weight, _adapter_size(case, rank), **args),
+        sample_shape(case["size"], case["c_in"], case["data_format"]),
+        weight,
+        refused_as=(refused_as,),
+    )
+
+
 @pytest.mark.parametrize(
     "rank, case",
     [(1, c) for c in conv_cases(1, 70, SEED)] + [(2, c) for c in conv_cases(2, 70, SEED + 1)],
@@ -164,32 +191,17 @@ def conv_cases(rank, count, seed):
 def test_conv(keras, tf, rank, case):
     layer_class = {1: keras.layers.Conv1D, 2: keras.layers.Conv2D}[rank]
     adapter = {1: adapters.Conv1D, 2: adapters.Conv2D}[rank]
-    weight = (
-        np.random.default_rng(SEED + 2)
-        .integers(-4, 5, size=(*case["kernel"], case["c_in"] // case["groups"], case["c_out"]))
-        .astype(np.float32)
+    weight = _integer_weight(
+        SEED + 2, (*case["kernel"], case["c_in"] // case["groups"], case["c_out"])
     )
-    args = dict(
-        strides=case["strides"],
-        padding=case["padding"],
-        data_format=case["data_format"],
-        dilation_rate=case["dilation_rate"],
-        groups=case["groups"],
-    )
+    args = _pick(case, "strides", "padding", "data_format", "dilation_rate", "groups")
     try:
         layer = layer_class(case["c_out"], case["kernel"], use_bias=False, **args)
     except ValueError:  # refused at construction: strides > 1 with dilation_rate > 1
         with pytest.raises(ParameterError, match="dilation_rate"):
             adapter(weight, case["size"], **args)
         return
-    check(
-        tf,
-        layer,
-        lambda: adapter(weight, case["size"] if rank == 2 else case["size"][0], **args),
-        sample_shape(case["size"], case["c_in"], case["data_format"]),
-        weight,
-        refused_as=("input_size",),
-    )
+    _check_conv(tf, layer, adapter, weight, case, rank, args, "input_size")
 
 
 def transpose_cases(rank, count, seed):
@@ -227,27 +239,10 @@ def transpose_cases(rank, count, seed):
 def test_conv_transpose(keras, tf, rank, case):
     layer_class = {1: keras.layers.Conv1DTranspose, 2: keras.layers.Conv2DTranspose}[rank]
     adapter = {1: adapters.Conv1DTranspose, 2: adapters.Conv2DTranspose}[rank]
-    weight = (
-        np.random.default_rng(SEED + 5)
-        .integers(-4, 5, size=(*case["kernel"], case["c_out"], case["c_in"]))
-        .astype(np.float32)
-    )
-    args = dict(
-        strides=case["strides"],
-        padding=case["padding"],
-        output_padding=case["output_padding"],
-        data_format=case["data_format"],
-        dilation_rate=case["dilation_rate"],
-    )
+    weight = _integer_weight(SEED + 5, (*case["kernel"], case["c_out"], case["c_in"]))
+    args = _pick(case, "strides", "padding", "output_padding", "data_format", "dilation_rate")
     layer = layer_class(case["c_out"], case["kernel"], use_bias=False, **args)
-    outcome = check(
-        tf,
-        layer,
-        lambda: adapter(weight, case["size"] if rank == 2 else case["size"][0], **args),
-        sample_shape(case["size"], case["c_in"], case["data_format"]),
-        weight,
-        refused_as=("output_padding",),
-    )
+    outcome = _check_conv(tf, layer, adapter, weight, case, rank, args, "output_padding")
     # Keras's output length is the rule the adapter documents.
     if outcome == "computed":
         in_shape = (1, *sample_shape(case["size"], case["c_in"], case["data_format"]))
@@ -289,10 +284,10 @@ def pool_cases(rank, count, seed):
 def test_average_pooling(keras, tf, rank, case):
     layer_class = {1: keras.layers.AveragePooling1D, 2: keras.layers.AveragePooling2D}[rank]
     adapter = {1: adapters.AveragePooling1D, 2: adapters.AveragePooling2D}[rank]
-    args = dict(strides=case["strides"], padding=case["padding"], data_format=case["data_format"])
+    args = _pick(case, "strides", "padding", "data_format")
     layer = layer_class(case["pool_size"], **args)
     in_shape = sample_shape(case["size"], case["channels"], case["data_format"])
-    size = case["size"] if rank == 2 else case["size"][0]
+    size = _adapter_size(case, rank)
 
     def ours():
         return adapter(size, case["pool_size"], channels=case["channels"], **args)

@@ -9,6 +9,7 @@ zero (positive weights: no cancellation).
 
 import numpy as np
 import pytest
+from networks import UNET
 
 from conformance.framework_support import exact_array, framework_matrix
 from symconv import Network, ParameterError, lambdify
@@ -257,20 +258,6 @@ def test_cat_on_a_spatial_axis_is_refused(torch):
         Network.from_torch(Wide(), (4, 4))
 
 
-UNET_SPEC = """
-conv k=3; d0: conv k=3; maxpool k=2
-conv k=3; d1: conv k=3; maxpool k=2
-conv k=3; d2: conv k=3; maxpool k=2
-conv k=3; d3: conv k=3; maxpool k=2
-conv k=3; conv k=3
-conv_transpose k=2 s=2; cat d3 crop; conv k=3; conv k=3
-conv_transpose k=2 s=2; cat d2 crop; conv k=3; conv k=3
-conv_transpose k=2 s=2; cat d1 crop; conv k=3; conv k=3
-conv_transpose k=2 s=2; cat d0 crop; conv k=3; conv k=3
-conv k=1
-"""
-
-
 def test_unet_sizes_are_what_pytorch_computes(torch):
     # A 1-D U-Net in PyTorch with the paper's copy-and-crop written out by slicing: the
     # sizes the spec network accepts are exactly those PyTorch runs on, with the same output.
@@ -304,7 +291,7 @@ def test_unet_sizes_are_what_pytorch_computes(torch):
             return self.out(x)
 
     model = UNet1d()
-    net = Network.from_spec(UNET_SPEC)
+    net = Network.from_spec(UNET)
     accepted = set(net.input_sizes(150, 260))
     for n in range(150, 260):
         try:
