@@ -42,12 +42,21 @@ def to_sympy(array: np.ndarray) -> ImmutableDenseNDimArray | NumericWeight:
     return ImmutableDenseNDimArray(array.ravel().tolist(), array.shape)
 
 
-def spatial(name: str, size: object, rank: int) -> tuple[int, ...]:
-    """The input's spatial size: an int (1-D) or ``rank`` ints."""
+def spatial(name: str, size: object, rank: int | None = None) -> tuple[int, ...]:
+    """The input's spatial size: an int (1-D) or ``rank`` ints (any number when None)."""
     values = list(size) if isinstance(size, (tuple, list)) else [size]
-    if len(values) != rank:
+    if rank is not None and len(values) != rank:
         raise ParameterError(name, size, f"{rank} spatial size(s)")
     return tuple(int(_validate.size(name, v)) for v in values)
+
+
+def require_zero_fill(name: str, value: object, none_too: bool = False) -> None:
+    """A padding's fill value: 0 (or None, when ``none_too``), as only 0 keeps it linear."""
+    if (value is None and none_too) or (np.ndim(value) == 0 and value == 0):
+        return
+    allowed = "None or 0" if none_too else "0"
+    reason = "a non-zero fill value makes the padding affine, not linear"
+    raise ParameterError(name, value, f"{allowed} ({reason})")
 
 
 def per_axis(name: str, value: object, rank: int, minimum: int = 1) -> tuple[int, ...]:

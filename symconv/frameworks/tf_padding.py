@@ -25,7 +25,7 @@ import sympy as sp
 
 from symconv import _validate, sizes
 from symconv.errors import ParameterError
-from symconv.frameworks._common import spatial
+from symconv.frameworks._common import require_zero_fill, spatial
 from symconv.operators.grid import kron
 from symconv.operators.padding_modes import BorderPad
 
@@ -57,20 +57,16 @@ def pad(
     name = mode.upper() if isinstance(mode, str) else mode
     if name not in _MODES:
         raise ParameterError("mode", mode, "one of 'CONSTANT', 'REFLECT', 'SYMMETRIC'")
-    if constant_values != 0:
-        raise ParameterError(
-            "constant_values",
-            constant_values,
-            "0 (a non-zero fill value makes the padding affine, not linear)",
-        )
-    rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
-    size = spatial("input_size", input_size, rank)
+    require_zero_fill("constant_values", constant_values)
+    size = spatial("input_size", input_size)
     try:
         pairs = [(int(lo), int(hi)) for lo, hi in paddings]
     except (TypeError, ValueError):
         raise ParameterError("paddings", paddings, "one [before, after] pair per axis") from None
-    if len(pairs) != rank:
-        raise ParameterError("paddings", paddings, f"{rank} [before, after] pairs, one per axis")
+    if len(pairs) != len(size):
+        raise ParameterError(
+            "paddings", paddings, f"{len(size)} [before, after] pairs, one per axis"
+        )
     symconv_mode = _MODES[name]
     factors = []
     for n, (lo, hi) in zip(size, pairs):

@@ -40,10 +40,10 @@ _SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 
 
 def _rank_and_size(input_size: object) -> tuple[int, tuple[int, ...]]:
-    rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
-    if rank not in _SPATIAL:
+    size = spatial("input_size", input_size)
+    if len(size) not in _SPATIAL:
         raise ParameterError("input_size", input_size, "1, 2 or 3 spatial sizes")
-    return rank, spatial("input_size", input_size, rank)
+    return len(size), size
 
 
 def _spatial_arg(name: str, value: object, rank: int) -> tuple[int, ...]:
