@@ -94,6 +94,30 @@ def to_layout(spec: str, dims: dict[str, int], order: Sequence[str]) -> Permute 
     return None if forward is None else forward.T
 
 
+def in_layouts(
+    factors: Sequence[sp.MatrixExpr | None],
+    order: str,
+    source: tuple[str, Sequence[int]],
+    target: tuple[str, Sequence[int]],
+) -> sp.MatrixExpr:
+    """Operators on samples laid out as ``order`` (channel-major) applied to framework layouts.
+
+    ``factors`` are applied right to left (None skipped); ``source`` and ``target`` are
+    the input's and the output's (layout, sizes in ``order``), e.g. ``("HWC", (c, h, w))``.
+
+    Examples
+    --------
+    >>> in_layouts([sp.Identity(6)], "CW", ("WC", (2, 3)), ("WC", (2, 3)))  # 3 steps, 2 channels
+    Permute((2, 3), (1, 0))*I*Permute((3, 2), (1, 0))
+    """
+    (source_spec, source_sizes), (target_spec, target_sizes) = source, target
+    return chain(
+        to_layout(target_spec, dict(zip(order, target_sizes)), order),
+        *factors,
+        from_layout(source_spec, dict(zip(order, source_sizes)), order),
+    )
+
+
 __all__ = [
     "chain",
     "from_layout",
