@@ -26,8 +26,7 @@ import sympy as sp
 from symconv import _validate, sizes
 from symconv.errors import ParameterError
 from symconv.frameworks._common import require_zero_fill, spatial
-from symconv.operators.grid import kron
-from symconv.operators.padding_modes import BorderPad
+from symconv.operators.padding_modes import border_pad_nd
 
 __all__ = ["pad"]
 
@@ -68,7 +67,6 @@ def pad(
             "paddings", paddings, f"{len(size)} [before, after] pairs, one per axis"
         )
     symconv_mode = _MODES[name]
-    factors = []
     for n, (lo, hi) in zip(size, pairs):
         _validate.amount("paddings", min(lo, hi))
         largest = None if name == "CONSTANT" else sizes.largest_pad(n, symconv_mode, "tf")
@@ -80,6 +78,4 @@ def pad(
                 f"amounts at most {words} = {largest} on an axis of size {n} in mode {name} "
                 "(TensorFlow's rule)",
             )
-        zero = lo == 0 and hi == 0
-        factors.append(sp.Identity(n) if zero else BorderPad(n, lo, hi, symconv_mode))
-    return kron(*factors)
+    return border_pad_nd(size, pairs, symconv_mode)
