@@ -13,6 +13,7 @@ Examples
 >>> explicit(lhs) == explicit(rhs)
 True
 
+Every operator class of :mod:`symconv.operators` is importable from here.
 ``lambdify``, ``latex``, ``prove``, ``Proof`` and ``Network`` are imported on
 first use (a module ``__getattr__``), so that ``import symconv`` loads neither
 the LaTeX package, the proof engine, nor the network and framework code; SciPy
@@ -24,21 +25,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from symconv import operators
 from symconv._version import __version__
 from symconv.errors import ParameterError, ShapeMismatchError, SymconvError
 from symconv.kernels import kernel, signal
 from symconv.matrices import explicit
-from symconv.operators.base import Operator
-from symconv.operators.channels import ConvTransposeNd, CorrNd
-from symconv.operators.convolution import Conv, ConvTranspose, Corr
-from symconv.operators.flip import Flip
-from symconv.operators.grid import Permute
-from symconv.operators.padding import Crop, Pad
-from symconv.operators.padding_modes import BorderFold, BorderPad
-from symconv.operators.pooling import AdaptiveAvgPool, AvgPool
-from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
-from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
-from symconv.operators.sampling import Downsample, Upsample
+
+# Every operator class (and ``operator_classes``), as listed once in ``symconv.operators``.
+from symconv.operators import *  # noqa: F403
 
 if TYPE_CHECKING:
     from symconv.network import Network
@@ -69,34 +63,11 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "AdaptiveAvgPool",
-    "AreaResample",
-    "AvgPool",
-    "BorderFold",
-    "BorderPad",
-    "Conv",
-    "ConvTranspose",
-    "ConvTransposeNd",
-    "Corr",
-    "CorrNd",
-    "Crop",
-    "Downsample",
-    "Flip",
-    "Fold",
     "Network",
-    "Operator",
-    "Pad",
     "ParameterError",
-    "Permute",
-    "PixelShuffle",
-    "PixelUnshuffle",
     "Proof",
-    "Resample",
-    "ResampleTranspose",
     "ShapeMismatchError",
     "SymconvError",
-    "Unfold",
-    "Upsample",
     "__version__",
     "explicit",
     "kernel",
@@ -105,3 +76,4 @@ __all__ = [
     "prove",
     "signal",
 ]
+__all__ += operators.__all__

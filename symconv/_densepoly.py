@@ -24,11 +24,9 @@ import numpy as np
 from sympy.polys.domains.domain import Domain
 from sympy.polys.matrices import DomainMatrix
 
-from symconv._polymatrix import CoefficientOverflowError, _terms, element
+from symconv._polymatrix import CoefficientOverflowError, Monomial, _terms, _times, element
 
 __all__ = ["DensePolyMatrix", "TooLargeError"]
-
-Monomial = tuple[int, ...]
 
 #: Integers below this magnitude are exact in float64, and so is arithmetic on them.
 _EXACT = 2**53
@@ -97,16 +95,8 @@ class DensePolyMatrix:
     def from_entries(
         cls, shape: tuple[int, int], entries: Iterable[tuple[int, int, object]], K: Domain
     ) -> DensePolyMatrix:
-        """From ``(i, j, value in K)`` triples (positions distinct)."""
-        layers: dict[Monomial, np.ndarray] = {}
-        for i, j, value in entries:
-            for monomial, coefficient in _terms(value, K):
-                if monomial not in layers:
-                    _fits(len(layers) + 1, *shape)
-                    layers[monomial] = np.zeros(shape)
-                _check(abs(coefficient))
-                layers[monomial][i, j] = coefficient
-        return cls._from_layers(shape, layers)
+        """From ``(i, j, value in K)`` triples (positions distinct): a pattern of single entries."""
+        return cls.from_pattern(shape, ((value, i, j) for i, j, value in entries), K)
 
     @classmethod
     def _from_layers(
@@ -202,7 +192,3 @@ class DensePolyMatrix:
         """Entry (i, j) as {monomial: coefficient}."""
         values = {m: int(layer[i, j]) for m, layer in zip(self.monomials, self.data)}
         return {m: c for m, c in values.items() if c}
-
-
-def _times(a: Monomial, b: Monomial) -> Monomial:
-    return tuple(x + y for x, y in zip(a, b))

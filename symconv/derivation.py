@@ -49,6 +49,20 @@ class Tier(enum.Enum):
     #: Random inputs against the independent NumPy oracle.
     NUMERIC = "numeric"
 
+    @property
+    def argues_for_all(self) -> bool:
+        """A rewrite or symbolic argument, for all sizes when it passes.
+
+        When such a tier does not pass it has shown nothing either way (the rules or
+        SymPy did not reach a common form); only a bounded tier finds counterexamples.
+
+        Examples
+        --------
+        >>> [t.value for t in Tier if t.argues_for_all]
+        ['rewrite', 'symbolic']
+        """
+        return self in (Tier.REWRITE, Tier.SYMBOLIC)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -140,10 +154,25 @@ class TierResult:
 
     @property
     def result(self) -> str:
-        """``"passed"``, ``"failed"`` or ``"n/a"`` (not run)."""
+        """``"passed"``, ``"not shown"``, ``"failed"`` or ``"n/a"`` (not run).
+
+        A rewrite or symbolic tier that ran without passing is ``"not shown"``: its rules
+        or SymPy did not reach a common form, which is no evidence against the identity.
+        ``"failed"`` is kept for the bounded tiers: a difference at concrete sizes, or a
+        check that could not be completed there (the detail says which).
+
+        Examples
+        --------
+        >>> TierResult(Tier.REWRITE, False, "normal forms differ").result
+        'not shown'
+        >>> TierResult(Tier.EXHAUSTIVE, False, "fails at n=1").result
+        'failed'
+        """
         if not self.applicable:
             return "n/a"
-        return "passed" if self.passed else "failed"
+        if self.passed:
+            return "passed"
+        return "not shown" if self.tier.argues_for_all else "failed"
 
     @property
     def proves_all(self) -> bool:
@@ -230,7 +259,7 @@ def verdict_of(tiers: Iterable[TierResult], refuted: bool = False) -> Verdict:
     tiers = list(tiers)
     if refuted:
         return Verdict.REFUTED
-    if any(t.tier in (Tier.REWRITE, Tier.SYMBOLIC) and t.proves_all for t in tiers):
+    if any(t.tier.argues_for_all and t.proves_all for t in tiers):
         return Verdict.PROVEN
     passed = {t.tier for t in tiers if t.passed}
     if {Tier.EXHAUSTIVE, Tier.NUMERIC} <= passed:

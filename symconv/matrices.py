@@ -28,17 +28,6 @@ from typing import TypeVar
 
 import numpy as np
 import sympy as sp
-from sympy.matrices.expressions import (
-    Identity,
-    KroneckerProduct,
-    MatAdd,
-    MatMul,
-    MatPow,
-    MatrixExpr,
-    MatrixSymbol,
-    Transpose,
-    ZeroMatrix,
-)
 from sympy.polys.constructor import construct_domain
 from sympy.polys.domains import EXRAW, ZZ
 from sympy.polys.domains.domain import Domain
@@ -120,9 +109,9 @@ def _scalars(expr: object) -> Iterable[sp.Expr]:
         # its length is concrete; a plain kernel is the tuple of its taps.
         kernel = expr.kernel
         yield from kernel.taps() if hasattr(kernel, "taps") else kernel
-    elif isinstance(expr, MatrixExpr):
+    elif isinstance(expr, sp.MatrixExpr):
         for arg in expr.args:
-            if isinstance(arg, (MatrixExpr, sp.MatrixBase)):
+            if isinstance(arg, (sp.MatrixExpr, sp.MatrixBase)):
                 yield from _scalars(arg)
             elif isinstance(arg, sp.Expr) and not arg.is_Integer:
                 yield arg  # a scalar coefficient of a MatMul
@@ -157,16 +146,16 @@ _DOMAINS: dict[tuple[sp.Expr, ...], Domain] = {}
 _SHAPES: dict[object, tuple[int, int]] = {}
 
 
-def _concrete(expr: MatrixExpr) -> tuple[int, int]:
+def _concrete(expr: sp.MatrixExpr) -> tuple[int, int]:
     known = _SHAPES.get(expr)
     if known is not None:
         return known
-    if isinstance(expr, MatMul):  # from the factors' (cached) shapes, not SymPy's arithmetic
+    if isinstance(expr, sp.MatMul):  # from the factors' (cached) shapes, not SymPy's arithmetic
         factors = expr.as_coeff_matrices()[1]
         return _concrete(factors[0])[0], _concrete(factors[-1])[1]
-    if isinstance(expr, Transpose):
+    if isinstance(expr, sp.Transpose):
         return _concrete(expr.arg)[::-1]
-    if isinstance(expr, MatPow):
+    if isinstance(expr, sp.MatPow):
         return _concrete(expr.base)
     rows, cols = expr.shape
     if not (sp.sympify(rows).is_Integer and sp.sympify(cols).is_Integer):
@@ -185,7 +174,7 @@ def _concrete(expr: MatrixExpr) -> tuple[int, int]:
 
 def _require_concrete(expr: object) -> None:
     """Check every matrix in the tree has concrete sizes, before any builder runs."""
-    if isinstance(expr, MatrixExpr) and not isinstance(expr, sp.MatrixBase):
+    if isinstance(expr, sp.MatrixExpr) and not isinstance(expr, sp.MatrixBase):
         _concrete(expr)
         for arg in expr.args:
             _require_concrete(arg)
@@ -259,14 +248,14 @@ def _(expr: Flip, K: Domain) -> Pattern:
 
 
 @_pattern.register
-def _(expr: Identity, K: Domain) -> Pattern:
+def _(expr: sp.Identity, K: Domain) -> Pattern:
     n, _ = _concrete(expr)
     i = np.arange(n, dtype=np.int64)
     return [(K.one, i, i)]
 
 
 @_pattern.register
-def _(expr: ZeroMatrix, K: Domain) -> Pattern:
+def _(expr: sp.ZeroMatrix, K: Domain) -> Pattern:
     _concrete(expr)
     return []
 
@@ -329,7 +318,7 @@ def _layer_pattern(
     return pattern
 
 
-def _grid(sizes: tuple, expr: MatrixExpr) -> tuple[int, ...]:
+def _grid(sizes: tuple, expr: sp.MatrixExpr) -> tuple[int, ...]:
     _concrete(expr)  # a clear error for symbolic sizes
     return tuple(int(n) for n in sizes)
 
@@ -375,7 +364,7 @@ def _sparse(expr: object, K: Domain) -> DomainMatrix:
             converted = K.from_sympy(value)
             row[c] = row[c] + converted if c in row else converted
         return DomainMatrix(rows, _concrete(expr), K, fmt="sparse")
-    if isinstance(expr, MatrixSymbol):
+    if isinstance(expr, sp.MatrixSymbol):
         raise ParameterError("expr", expr, "an expression of symconv operators, not a MatrixSymbol")
     raise ParameterError("expr", expr, "an expression built from symconv operators and matrices")
 
@@ -391,12 +380,12 @@ def _(expr: sp.MatrixBase, K: Domain) -> DomainMatrix:
 
 
 @_sparse.register
-def _(expr: Transpose, K: Domain) -> DomainMatrix:
+def _(expr: sp.Transpose, K: Domain) -> DomainMatrix:
     return _sparse(expr.arg, K).transpose()
 
 
 @_sparse.register
-def _(expr: MatMul, K: Domain) -> DomainMatrix:
+def _(expr: sp.MatMul, K: Domain) -> DomainMatrix:
     coeff, factors = expr.as_coeff_matrices()
     result = _sparse(factors[-1], K)
     for factor in reversed(factors[:-1]):
@@ -405,12 +394,12 @@ def _(expr: MatMul, K: Domain) -> DomainMatrix:
 
 
 @_sparse.register
-def _(expr: MatPow, K: Domain) -> DomainMatrix:
-    return _sparse(MatMul(*expand_power(expr)), K)
+def _(expr: sp.MatPow, K: Domain) -> DomainMatrix:
+    return _sparse(sp.MatMul(*expand_power(expr)), K)
 
 
 @_sparse.register
-def _(expr: MatAdd, K: Domain) -> DomainMatrix:
+def _(expr: sp.MatAdd, K: Domain) -> DomainMatrix:
     terms = [_sparse(arg, K) for arg in expr.args]
     total = terms[0]
     for term in terms[1:]:
@@ -419,7 +408,7 @@ def _(expr: MatAdd, K: Domain) -> DomainMatrix:
 
 
 @_sparse.register
-def _(expr: KroneckerProduct, K: Domain) -> DomainMatrix:
+def _(expr: sp.KroneckerProduct, K: Domain) -> DomainMatrix:
     result = _sparse(expr.args[0], K)
     for factor in expr.args[1:]:
         right = _sparse(factor, K)
@@ -445,23 +434,23 @@ def _fold(expr: object, K: Domain, leaf: Callable[[object, Domain], Matrix]) -> 
     share the operations transpose, ``@``, ``+``, ``scale`` and ``kron``, so
     one walk serves both; only how an operator becomes a matrix differs.
     """
-    if isinstance(expr, Transpose):
+    if isinstance(expr, sp.Transpose):
         return _fold(expr.arg, K, leaf).transpose()
-    if isinstance(expr, MatMul):
+    if isinstance(expr, sp.MatMul):
         coeff, factors = expr.as_coeff_matrices()
         result = _fold(factors[-1], K, leaf)
         for factor in reversed(factors[:-1]):
             result = _fold(factor, K, leaf) @ result
         return result if coeff == 1 else result.scale(K.from_sympy(coeff), K)
-    if isinstance(expr, MatPow):
-        return _fold(MatMul(*expand_power(expr)), K, leaf)
-    if isinstance(expr, MatAdd):
+    if isinstance(expr, sp.MatPow):
+        return _fold(sp.MatMul(*expand_power(expr)), K, leaf)
+    if isinstance(expr, sp.MatAdd):
         terms = [_fold(arg, K, leaf) for arg in expr.args]
         total = terms[0]
         for term in terms[1:]:
             total = total + term
         return total
-    if isinstance(expr, KroneckerProduct):
+    if isinstance(expr, sp.KroneckerProduct):
         result = _fold(expr.args[0], K, leaf)
         for factor in expr.args[1:]:
             result = result.kron(_fold(factor, K, leaf))
@@ -518,7 +507,7 @@ def _dense(expr: object, K: Domain) -> DensePolyMatrix:
     return _fold(expr, K, _dense_leaf)
 
 
-def _densematrix(expr: MatrixExpr, K: Domain) -> DensePolyMatrix | None:
+def _densematrix(expr: sp.MatrixExpr, K: Domain) -> DensePolyMatrix | None:
     """The small dense form of ``expr`` over ``K``, or None when it is too large for it."""
     if not supports(K):
         return None
@@ -528,7 +517,7 @@ def _densematrix(expr: MatrixExpr, K: Domain) -> DensePolyMatrix | None:
         return None
 
 
-def _polymatrix(expr: MatrixExpr, K: Domain) -> PolyMatrix | None:
+def _polymatrix(expr: sp.MatrixExpr, K: Domain) -> PolyMatrix | None:
     """The fast form of ``expr`` over ``K``, or None when only the DomainMatrix path can."""
     if not supports(K):
         return None
@@ -538,7 +527,7 @@ def _polymatrix(expr: MatrixExpr, K: Domain) -> PolyMatrix | None:
         return None
 
 
-def sparse_matrix(expr: MatrixExpr, domain: Domain | None = None) -> DomainMatrix:
+def sparse_matrix(expr: sp.MatrixExpr, domain: Domain | None = None) -> DomainMatrix:
     """The exact matrix of ``expr`` as a sparse :class:`DomainMatrix`.
 
     Parameters
@@ -583,7 +572,9 @@ def _to_sympy(terms: dict[tuple[int, ...], int], K: Domain) -> sp.Expr:
     )
 
 
-def first_difference(a: MatrixExpr, b: MatrixExpr) -> tuple[int, int, sp.Expr, sp.Expr] | None:
+def first_difference(
+    a: sp.MatrixExpr, b: sp.MatrixExpr
+) -> tuple[int, int, sp.Expr, sp.Expr] | None:
     """Where the exact matrices of ``a`` and ``b`` first differ, or None when they are equal.
 
     Exact and canonical (polynomial arithmetic in the kernel taps), computed
@@ -625,7 +616,7 @@ def first_difference(a: MatrixExpr, b: MatrixExpr) -> tuple[int, int, sp.Expr, s
 
 
 def difference_in(
-    a: MatrixExpr, b: MatrixExpr, K: Domain
+    a: sp.MatrixExpr, b: sp.MatrixExpr, K: Domain
 ) -> tuple[int, int, sp.Expr, sp.Expr] | None:
     """:func:`first_difference` of two concrete expressions of equal shape, computed over ``K``.
 
@@ -652,7 +643,7 @@ def difference_in(
 
 
 def differing_entries(
-    a: MatrixExpr, b: MatrixExpr, K: Domain
+    a: sp.MatrixExpr, b: sp.MatrixExpr, K: Domain
 ) -> Iterator[tuple[int, int, sp.Expr, sp.Expr]]:
     """Every entry where ``a`` and ``b`` differ *as elements of* ``K``, in row-major order.
 
@@ -677,7 +668,7 @@ def differing_entries(
             yield i, j, K.to_sympy(x), K.to_sympy(y)
 
 
-def same_matrix(a: MatrixExpr, b: MatrixExpr) -> bool:
+def same_matrix(a: sp.MatrixExpr, b: sp.MatrixExpr) -> bool:
     """Whether ``a`` and ``b`` have the same shape and exactly the same matrix.
 
     Examples
@@ -693,7 +684,7 @@ def same_matrix(a: MatrixExpr, b: MatrixExpr) -> bool:
     return first_difference(a, b) is None
 
 
-def explicit(expr: MatrixExpr) -> sp.SparseMatrix:
+def explicit(expr: sp.MatrixExpr) -> sp.SparseMatrix:
     """The exact explicit matrix of an operator expression, as a sparse SymPy matrix.
 
     Kernel taps stay symbolic; the result compares with ``==`` against any

@@ -218,24 +218,7 @@ def _tokenize(text: str) -> list[_Token]:
 
 
 # --------------------------------------------------------------------------- syntax tree
-
-
-@dataclass(frozen=True)
-class _Number:
-    position: int
-    value: int
-
-
-@dataclass(frozen=True)
-class _String:
-    position: int
-    value: str
-
-
-@dataclass(frozen=True)
-class _Name:
-    position: int
-    name: str
+# A leaf of the tree is its token (a number, a string or a name); the nodes follow.
 
 
 @dataclass(frozen=True)
@@ -401,17 +384,9 @@ class _Parser:
 
     def primary(self) -> object:
         token = self.token
-        if token.kind == "number":
+        if token.kind in ("number", "string", "name"):
             self.advance()
-            return _Number(token.position, int(token.text))
-        if token.kind == "string":
-            self.advance()
-            return _String(token.position, token.text)
-        if token.kind == "name":
-            self.advance()
-            if self.at("("):
-                return self.call(token)
-            return _Name(token.position, token.text)
+            return self.call(token) if token.kind == "name" and self.at("(") else token
         if self.at("(", "["):
             return self.items()
         self.fail(f"expected an expression, found {self.describe(token)}", token.position)
@@ -555,12 +530,10 @@ class _Evaluator:
         return value
 
     def value(self, node: object, role: str) -> object:
-        if isinstance(node, _Number):
-            return sp.Integer(node.value)
-        if isinstance(node, _String):
-            return node.value
-        if isinstance(node, _Name):
-            return self.name(node, role)
+        if isinstance(node, _Token):
+            if node.kind == "number":
+                return sp.Integer(int(node.text))
+            return node.text if node.kind == "string" else self.name(node, role)
         if isinstance(node, _Items):
             inner = _TAP if role == _KERNEL else role
             return tuple(self.value(item, inner) for item in node.items)
@@ -596,31 +569,31 @@ class _Evaluator:
             self.fail(f"{what} needs a matrix or a scalar, not a {_kind(value)}", node.position)
         return value
 
-    def name(self, node: _Name, role: str) -> object:
-        if node.name in self.symbols:
-            return self.symbols[node.name]
-        if node.name in _CALLS:
+    def name(self, node: _Token, role: str) -> object:
+        if node.text in self.symbols:
+            return self.symbols[node.text]
+        if node.text in _CALLS:
             self.fail(
-                f"{node.name!r} is a function: call it, as in {node.name}(...)", node.position
+                f"{node.text!r} is a function: call it, as in {node.text}(...)", node.position
             )
         if role == _KERNEL:
             self.fail(
-                f"{node.name!r} is not a kernel: write kernel({node.name}, m) or a list such as "
-                f"[{node.name}_0, {node.name}_1]",
+                f"{node.text!r} is not a kernel: write kernel({node.text}, m) or a list such as "
+                f"[{node.text}_0, {node.text}_1]",
                 node.position,
             )
         is_size = role == _SIZE
-        first_is_size, first = self.roles.setdefault(node.name, (is_size, node.position))
+        first_is_size, first = self.roles.setdefault(node.text, (is_size, node.position))
         if first_is_size != is_size:
             kinds = ("a size", "a kernel tap or scalar factor")
             self.fail(
-                f"{node.name!r} is used as {kinds[not is_size]} here but as {kinds[is_size]} at "
+                f"{node.text!r} is used as {kinds[not is_size]} here but as {kinds[is_size]} at "
                 f"position {first}; a size is a positive integer symbol, a tap is not, so one "
                 "name cannot be both",
                 node.position,
             )
         return (
-            sp.Symbol(node.name, integer=True, positive=True) if is_size else sp.Symbol(node.name)
+            sp.Symbol(node.text, integer=True, positive=True) if is_size else sp.Symbol(node.text)
         )
 
     def power(self, node: _Power, role: str) -> sp.Expr | MatrixExpr:
@@ -775,9 +748,9 @@ def _zero(ev: _Evaluator, node: _Call, role: str) -> object:
 def _kernel(ev: _Evaluator, node: _Call, role: str) -> tuple:
     bound = ev.bind(node, ("name", "m"), 2)
     base = bound["name"]
-    if not isinstance(base, (_Name, _String)):
+    if not (isinstance(base, _Token) and base.kind in ("name", "string")):
         ev.fail("a kernel's name is a bare name or a string, as in kernel(q, 3)", base.position)
-    name = base.name if isinstance(base, _Name) else base.value
+    name = base.text
     m = ev.count(bound["m"], "the kernel length m")
     return ev.run(node.position, "kernel(...)", lambda: kernels.kernel(name, m))
 

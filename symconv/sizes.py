@@ -93,6 +93,17 @@ def conv_length(n: object, m: object, mode: str = "full") -> sp.Expr:
     return conv_crop(n, m, mode)[1]
 
 
+def _span(
+    n: object, m: object, padding: tuple[object, object], stride: object, dilation: object
+) -> tuple[sp.Expr, sp.Expr]:
+    """``(n + lo + hi − d(m−1) − 1, s)``: how far the dilated kernel moves over the padded
+    input, and the stride. Its quotient counts the strides of a correlation, its remainder
+    is a transposed convolution's output padding."""
+    lo, hi = (_int(p) for p in padding)
+    n, m, s, d = (_int(v) for v in (n, m, stride, dilation))
+    return n + lo + hi - d * (m - 1) - 1, s
+
+
 def corr_length(
     n: object,
     m: object,
@@ -104,11 +115,10 @@ def corr_length(
 
     L = ⌊(n + lo + hi − d(m−1) − 1)/s⌋ + 1.
     """
-    lo, hi = (_int(p) for p in padding)
-    n, m, s, d = _int(n), _int(m), _int(stride), _int(dilation)
-    if all(isinstance(v, sp.Integer) for v in (n, m, s, d, lo, hi)):
-        return sp.Integer((int(n + lo + hi) - int(d) * (int(m) - 1) - 1) // int(s) + 1)
-    return sp.floor((n + lo + hi - d * (m - 1) - 1) / s) + 1
+    span, s = _span(n, m, padding, stride, dilation)
+    if span.is_Integer and s.is_Integer:
+        return sp.Integer(int(span) // int(s) + 1)
+    return sp.floor(span / s) + 1
 
 
 def output_padding(
@@ -123,9 +133,8 @@ def output_padding(
     Several input lengths give one strided-conv output length; a = (n + lo +
     hi − d(m−1) − 1) mod s says which of them n is.
     """
-    lo, hi = (_int(p) for p in padding)
-    n, m, s, d = _int(n), _int(m), _int(stride), _int(dilation)
-    return sp.Mod(n + lo + hi - d * (m - 1) - 1, s)
+    span, s = _span(n, m, padding, stride, dilation)
+    return sp.Mod(span, s)
 
 
 def conv_transpose_length(
@@ -215,6 +224,8 @@ def largest_pad(n: object, mode: str, framework: str = "torch") -> sp.Expr | Non
     """
     offset = _PAD_LIMITS[framework][mode]
     return None if offset is None else _int(n) + offset
+
+
 # --- pooling (average pooling's output length, with PyTorch's ceil_mode rule) ---
 
 
@@ -260,6 +271,8 @@ def unfold_blocks(
     (3, 2)
     """
     return corr_length(n, kernel, (lo, hi), stride, dilation)
+
+
 # --- resampling (F.interpolate, tf.image.resize, jax.image.resize) ----------------------
 
 

@@ -427,7 +427,7 @@ def tier_summary(result: TierResult, rst: bool = False) -> str:
     if not result.applicable:
         return f"not run ({_plain(result.detail).removeprefix('n/a: ')})"
     if not result.passed:
-        return f"failed: {_plain(result.detail)}"
+        return f"{result.result}: {_plain(result.detail)}"  # "not shown" or "failed"
     free, fixed = _free_and_fixed(result, rst)
     if result.scope == "all":
         if not free:

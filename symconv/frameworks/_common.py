@@ -42,12 +42,21 @@ def to_sympy(array: np.ndarray) -> ImmutableDenseNDimArray | NumericWeight:
     return ImmutableDenseNDimArray(array.ravel().tolist(), array.shape)
 
 
-def spatial(name: str, size: object, rank: int) -> tuple[int, ...]:
-    """The input's spatial size: an int (1-D) or ``rank`` ints."""
+def spatial(name: str, size: object, rank: int | None = None) -> tuple[int, ...]:
+    """The input's spatial size: an int (1-D) or ``rank`` ints (any number when None)."""
     values = list(size) if isinstance(size, (tuple, list)) else [size]
-    if len(values) != rank:
+    if rank is not None and len(values) != rank:
         raise ParameterError(name, size, f"{rank} spatial size(s)")
     return tuple(int(_validate.size(name, v)) for v in values)
+
+
+def require_zero_fill(name: str, value: object, none_too: bool = False) -> None:
+    """A padding's fill value: 0 (or None, when ``none_too``), as only 0 keeps it linear."""
+    if (value is None and none_too) or (np.ndim(value) == 0 and value == 0):
+        return
+    allowed = "None or 0" if none_too else "0"
+    reason = "a non-zero fill value makes the padding affine, not linear"
+    raise ParameterError(name, value, f"{allowed} ({reason})")
 
 
 def per_axis(name: str, value: object, rank: int, minimum: int = 1) -> tuple[int, ...]:
@@ -83,6 +92,30 @@ def to_layout(spec: str, dims: dict[str, int], order: Sequence[str]) -> Permute 
     """The permutation from ``order`` to a sample laid out as ``spec``."""
     forward = from_layout(spec, dims, order)
     return None if forward is None else forward.T
+
+
+def in_layouts(
+    factors: Sequence[sp.MatrixExpr | None],
+    order: str,
+    source: tuple[str, Sequence[int]],
+    target: tuple[str, Sequence[int]],
+) -> sp.MatrixExpr:
+    """Operators on samples laid out as ``order`` (channel-major) applied to framework layouts.
+
+    ``factors`` are applied right to left (None skipped); ``source`` and ``target`` are
+    the input's and the output's (layout, sizes in ``order``), e.g. ``("HWC", (c, h, w))``.
+
+    Examples
+    --------
+    >>> in_layouts([sp.Identity(6)], "CW", ("WC", (2, 3)), ("WC", (2, 3)))  # 3 steps, 2 channels
+    Permute((2, 3), (1, 0))*I*Permute((3, 2), (1, 0))
+    """
+    (source_spec, source_sizes), (target_spec, target_sizes) = source, target
+    return chain(
+        to_layout(target_spec, dict(zip(order, target_sizes)), order),
+        *factors,
+        from_layout(source_spec, dict(zip(order, source_sizes)), order),
+    )
 
 
 __all__ = [

@@ -41,15 +41,7 @@ import sympy as sp
 
 from symconv.errors import ParameterError
 from symconv.framework_padding import jax_transpose_padding, same_padding
-from symconv.frameworks._common import (
-    chain,
-    from_layout,
-    per_axis,
-    spatial,
-    to_layout,
-    to_sympy,
-    weight_array,
-)
+from symconv.frameworks._common import in_layouts, per_axis, spatial, to_sympy, weight_array
 from symconv.operators.channels import CorrNd
 from symconv.operators.grid import crop_nd, upsample_nd
 
@@ -126,15 +118,11 @@ def _build(rhs, size, window_strides, padding, lhs_dilation, rhs_dilation, specs
     positive = [(max(lo, 0), max(hi, 0)) for lo, hi in pads]
     corr = CorrNd(to_sympy(w), cropped, positive, strides, rhs_d, groups)
     c_out = corr.channels[0]
-    order = ["C", *letters]
-    dims_in = dict(zip(order, (c_in, *size)))
-    dims_out = dict(zip(order, (c_out, *corr.output_size)))
-    return chain(
-        to_layout(out_spec[1:], dims_out, order),
-        corr,
-        crop,
-        up,
-        from_layout(lhs_spec[1:], dims_in, order),
+    return in_layouts(
+        [corr, crop, up],
+        "C" + "".join(letters),
+        (lhs_spec[1:], (c_in, *size)),
+        (out_spec[1:], (c_out, *corr.output_size)),
     )
 
 

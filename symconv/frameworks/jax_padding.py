@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from symconv.errors import ParameterError
-from symconv.frameworks._common import spatial
+from symconv.frameworks._common import require_zero_fill, spatial
 from symconv.operators.grid import kron
 from symconv.operators.padding_modes import BorderPad
 
@@ -78,16 +78,10 @@ def pad(
         raise ParameterError(
             "mode", mode, f"one of {', '.join(map(repr, _MODES))} (the linear modes)"
         )
-    if not (np.ndim(constant_values) == 0 and constant_values == 0):
-        raise ParameterError(
-            "constant_values",
-            constant_values,
-            "0 (a non-zero fill value makes the padding affine, not linear)",
-        )
-    rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
-    size = spatial("input_size", input_size, rank)
+    require_zero_fill("constant_values", constant_values)
+    size = spatial("input_size", input_size)
     factors = []
-    for n, (lo, hi) in zip(size, _widths(pad_width, rank)):
+    for n, (lo, hi) in zip(size, _widths(pad_width, len(size))):
         if lo == 0 and hi == 0:
             factors.append(sp.Identity(n))
             continue

@@ -38,15 +38,7 @@ import sympy as sp
 
 from symconv.errors import ParameterError
 from symconv.framework_padding import same_padding
-from symconv.frameworks._common import (
-    chain,
-    from_layout,
-    per_axis,
-    spatial,
-    to_layout,
-    to_sympy,
-    weight_array,
-)
+from symconv.frameworks._common import in_layouts, per_axis, spatial, to_sympy, weight_array
 from symconv.operators.channels import CorrNd
 
 __all__ = ["conv1d", "conv1d_transpose", "conv2d", "conv2d_transpose"]
@@ -103,9 +95,7 @@ def _wrap(op: sp.MatrixExpr, data_format: str, c_in: int, c_out: int, size, out_
     rank = len(size)
     spec = data_format.replace("N", "")
     order = "C" + _SPATIAL[rank]
-    dims_in = dict(zip(order, (c_in, *size)))
-    dims_out = dict(zip(order, (c_out, *out_size)))
-    return chain(to_layout(spec, dims_out, order), op, from_layout(spec, dims_in, order))
+    return in_layouts([op], order, (spec, (c_in, *size)), (spec, (c_out, *out_size)))
 
 
 def _forward(rank, filters, size, strides, padding, data_format, dilations):

@@ -25,9 +25,8 @@ import sympy as sp
 
 from symconv import _validate, sizes
 from symconv.errors import ParameterError
-from symconv.frameworks._common import spatial
-from symconv.operators.grid import kron
-from symconv.operators.padding_modes import BorderPad
+from symconv.frameworks._common import require_zero_fill, spatial
+from symconv.operators.padding_modes import border_pad_nd
 
 __all__ = ["pad"]
 
@@ -57,22 +56,17 @@ def pad(
     name = mode.upper() if isinstance(mode, str) else mode
     if name not in _MODES:
         raise ParameterError("mode", mode, "one of 'CONSTANT', 'REFLECT', 'SYMMETRIC'")
-    if constant_values != 0:
-        raise ParameterError(
-            "constant_values",
-            constant_values,
-            "0 (a non-zero fill value makes the padding affine, not linear)",
-        )
-    rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
-    size = spatial("input_size", input_size, rank)
+    require_zero_fill("constant_values", constant_values)
+    size = spatial("input_size", input_size)
     try:
         pairs = [(int(lo), int(hi)) for lo, hi in paddings]
     except (TypeError, ValueError):
         raise ParameterError("paddings", paddings, "one [before, after] pair per axis") from None
-    if len(pairs) != rank:
-        raise ParameterError("paddings", paddings, f"{rank} [before, after] pairs, one per axis")
+    if len(pairs) != len(size):
+        raise ParameterError(
+            "paddings", paddings, f"{len(size)} [before, after] pairs, one per axis"
+        )
     symconv_mode = _MODES[name]
-    factors = []
     for n, (lo, hi) in zip(size, pairs):
         _validate.amount("paddings", min(lo, hi))
         largest = None if name == "CONSTANT" else sizes.largest_pad(n, symconv_mode, "tf")
@@ -84,6 +78,4 @@ def pad(
                 f"amounts at most {words} = {largest} on an axis of size {n} in mode {name} "
                 "(TensorFlow's rule)",
             )
-        zero = lo == 0 and hi == 0
-        factors.append(sp.Identity(n) if zero else BorderPad(n, lo, hi, symconv_mode))
-    return kron(*factors)
+    return border_pad_nd(size, pairs, symconv_mode)

@@ -30,7 +30,7 @@ from __future__ import annotations
 from symconv import sizes
 from symconv.errors import ParameterError
 from symconv.framework_padding import same_padding
-from symconv.frameworks._common import chain, from_layout, per_axis, spatial, to_layout
+from symconv.frameworks._common import in_layouts, per_axis, spatial
 from symconv.operators.grid import Permute
 from symconv.operators.pooling import avg_pool_nd
 
@@ -40,10 +40,10 @@ _SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 
 
 def _rank_and_size(input_size: object) -> tuple[int, tuple[int, ...]]:
-    rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
-    if rank not in _SPATIAL:
+    size = spatial("input_size", input_size)
+    if len(size) not in _SPATIAL:
         raise ParameterError("input_size", input_size, "1, 2 or 3 spatial sizes")
-    return rank, spatial("input_size", input_size, rank)
+    return len(size), size
 
 
 def _spatial_arg(name: str, value: object, rank: int) -> tuple[int, ...]:
@@ -85,13 +85,8 @@ def avg_pool(input_size, ksize, strides, padding, data_format=None, channels=1) 
         int(sizes.pool_length(n, k, s, lo, hi))
         for n, k, s, (lo, hi) in zip(size, kernel, stride, pads)
     ]
-    order = "C" + letters
     spec = letters + "C"
-    return chain(
-        to_layout(spec, dict(zip(order, (c, *out_size))), order),
-        pool,
-        from_layout(spec, dict(zip(order, (c, *size))), order),
-    )
+    return in_layouts([pool], "C" + letters, (spec, (c, *size)), (spec, (c, *out_size)))
 
 
 def depth_to_space(input_size, block_size, data_format="NHWC", channels=1) -> Permute:

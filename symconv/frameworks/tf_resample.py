@@ -48,7 +48,7 @@ import sympy as sp
 
 from symconv import _validate
 from symconv.errors import ParameterError
-from symconv.frameworks._common import chain, from_layout, spatial, to_layout
+from symconv.frameworks._common import in_layouts, spatial
 from symconv.operators.grid import kron
 from symconv.operators.resample import AreaResample, Resample, source_map
 
@@ -103,6 +103,4 @@ def resize(input_size, size, method="bilinear", antialias=False, channels=1) -> 
     c = int(_validate.size("channels", channels))
     axes = [_axis(method, n, length, bool(antialias)) for n, length in zip(sizes_in, sizes_out)]
     op = kron(sp.Identity(c), *axes) if c > 1 else kron(*axes)
-    dims_in = dict(zip("CHW", (c, *sizes_in)))
-    dims_out = dict(zip("CHW", (c, *sizes_out)))
-    return chain(to_layout("HWC", dims_out, "CHW"), op, from_layout("HWC", dims_in, "CHW"))
+    return in_layouts([op], "CHW", ("HWC", (c, *sizes_in)), ("HWC", (c, *sizes_out)))

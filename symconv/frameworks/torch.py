@@ -34,6 +34,7 @@ Matrix([[5, 6, 8, 9]])
 
 from __future__ import annotations
 
+import numpy as np
 import sympy as sp
 
 from symconv.errors import ParameterError
@@ -66,13 +67,22 @@ def _padding(padding: object, rank: int, kernel: tuple, stride: tuple, dilation:
     return [(p, p) for p in per_axis("padding", padding, rank, minimum=0)]
 
 
+def _arguments(
+    rank: int, weight: object, size: object, stride: object, dilation: object
+) -> tuple[np.ndarray, tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """The weight as an array, and the size, stride and dilation per axis, checked."""
+    return (
+        weight_array("weight", weight, rank + 2),
+        spatial("size", size, rank),
+        per_axis("stride", stride, rank),
+        per_axis("dilation", dilation, rank),
+    )
+
+
 def _conv(
     rank: int, weight: object, size: object, stride, padding, dilation, groups, padding_mode
 ) -> sp.MatrixExpr:
-    w = weight_array("weight", weight, rank + 2)
-    size = spatial("size", size, rank)
-    stride = per_axis("stride", stride, rank)
-    dilation = per_axis("dilation", dilation, rank)
+    w, size, stride, dilation = _arguments(rank, weight, size, stride, dilation)
     pads = _padding(padding, rank, w.shape[2:], stride, dilation)
     # A padding_mode other than 'zeros' pads first (torch_padding), then correlates 'valid'.
     extend = conv_padding(size, pads, padding_mode, w.shape[1] * groups)
@@ -85,10 +95,7 @@ def _conv(
 def _conv_transpose(
     rank: int, weight: object, size: object, stride, padding, output_padding, groups, dilation
 ) -> sp.MatrixExpr:
-    w = weight_array("weight", weight, rank + 2)
-    size = spatial("size", size, rank)
-    stride = per_axis("stride", stride, rank)
-    dilation = per_axis("dilation", dilation, rank)
+    w, size, stride, dilation = _arguments(rank, weight, size, stride, dilation)
     if isinstance(padding, str):
         raise ParameterError("padding", padding, "an int or a tuple of ints (no presets here)")
     pads = [(p, p) for p in per_axis("padding", padding, rank, minimum=0)]

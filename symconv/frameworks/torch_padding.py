@@ -38,7 +38,7 @@ import sympy as sp
 
 from symconv import _validate, sizes
 from symconv.errors import ParameterError
-from symconv.frameworks._common import chain, spatial
+from symconv.frameworks._common import chain, require_zero_fill, spatial
 from symconv.operators.grid import _separable
 from symconv.operators.padding import Crop, Pad
 from symconv.operators.padding_modes import BorderPad
@@ -155,17 +155,13 @@ the axis size 3 in mode 'reflect' (PyTorch's rule)
     """
     if mode not in _PAD_MODES:
         raise ParameterError("mode", mode, f"one of {', '.join(map(repr, _PAD_MODES))}")
-    if value not in (None, 0):
-        raise ParameterError(
-            "value", value, "None or 0 (a non-zero fill value makes the padding affine, not linear)"
-        )
-    rank = len(input_size) if isinstance(input_size, (tuple, list)) else 1
-    if mode != "constant" and not 1 <= rank <= 3:
+    require_zero_fill("value", value, none_too=True)
+    size = spatial("input_size", input_size)
+    if mode != "constant" and not 1 <= len(size) <= 3:
         raise ParameterError(
             "input_size", input_size, f"1 to 3 spatial axes in mode {mode!r} (PyTorch's rule)"
         )
-    size = spatial("input_size", input_size, rank)
-    pairs = _pairs_last_first(pad, rank, mode)
+    pairs = _pairs_last_first(pad, len(size), mode)
     for n, (lo, hi) in zip(size, pairs):
         _check_amount(mode, n, lo, pad)
         _check_amount(mode, n, hi, pad)

@@ -31,12 +31,17 @@ LEGEND = (
     "tiers: R/S rewrite/symbolic argument for all values of every parameter; "
     "r/s passed with a parameter fixed (or only bounded), so not for all sizes; "
     "E exhaustive and N numeric (oracle) passed up to the grid's bounds; "
-    "x failed; - n/a (not run)"
+    "? not shown (a rewrite or symbolic argument did not reach a common form, "
+    "which is no evidence against the identity); "
+    "x an exhaustive or numeric check failed; - n/a (not run)"
 )
+
+#: The mark of a tier that did not pass, by :attr:`TierResult.result`.
+_NOT_PASSED = {"n/a": "-", "not shown": "?", "failed": "x"}
 
 
 def tier_mark(result: TierResult) -> str:
-    """One letter for a tier: ``R`` for all values, ``r`` with a parameter fixed, ``x``, ``-``.
+    """One letter for a tier: ``R`` all values, ``r`` a parameter fixed, ``?``, ``x``, ``-``.
 
     Examples
     --------
@@ -44,13 +49,15 @@ def tier_mark(result: TierResult) -> str:
     's'
     >>> tier_mark(TierResult(Tier.SYMBOLIC, True, "", "all"))
     'S'
+    >>> tier_mark(TierResult(Tier.REWRITE, False, "normal forms differ"))
+    '?'
+    >>> tier_mark(TierResult(Tier.EXHAUSTIVE, False, "fails at n=1"))
+    'x'
     """
-    if not result.applicable:
-        return "-"
     if not result.passed:
-        return "x"
+        return _NOT_PASSED[result.result]
     letter = _ABBREVIATION[result.tier]
-    if result.tier in (Tier.REWRITE, Tier.SYMBOLIC) and not result.proves_all:
+    if result.tier.argues_for_all and not result.proves_all:
         return letter.lower()
     return letter
 
@@ -70,9 +77,7 @@ def _detail(result: TierResult) -> str:
 
 def _why_not_proven(derivation: Derivation) -> str:
     """For a verdict short of proven: which parameters no all-sizes argument covered."""
-    arguments = [
-        t for t in derivation.tiers if t.tier in (Tier.REWRITE, Tier.SYMBOLIC) and t.passed
-    ]
+    arguments = [t for t in derivation.tiers if t.tier.argues_for_all and t.passed]
     if not arguments:
         return "no rewrite or symbolic argument passed"
     best = min(arguments, key=lambda t: (t.scope != "all", len(t.fixed)))

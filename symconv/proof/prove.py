@@ -64,6 +64,9 @@ __all__ = ["EXIT_STATUS", "Proof", "prove"]
 #: The exit status of ``symconv check`` and ``symconv prove`` for each verdict.
 EXIT_STATUS = {Verdict.PROVEN: 0, Verdict.REFUTED: 1, Verdict.VERIFIED: 3, Verdict.UNKNOWN: 4}
 
+#: The four-letter mark of each :attr:`TierResult.result` in ``str(proof)``.
+_MARKS = {"passed": "pass", "not shown": " ?  ", "failed": "fail", "n/a": "n/a "}
+
 
 @dataclass(frozen=True)
 class Proof:
@@ -111,7 +114,7 @@ class Proof:
     def __str__(self) -> str:
         lines = [f"{self.statement}: {self.verdict.value}"]
         for t in self._shown_tiers():
-            mark = {"passed": "pass", "failed": "fail", "n/a": "n/a "}[t.result]
+            mark = _MARKS[t.result]
             scope = f" (scope {t.scope})" if t.passed else ""
             detail = t.detail.removeprefix("n/a: ") if not t.applicable else t.detail
             lines.append(f"  [{mark}] {t.tier.value}{scope}: {detail}")

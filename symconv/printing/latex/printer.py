@@ -63,41 +63,10 @@ from functools import singledispatch
 from typing import ClassVar
 
 import sympy as sp
-from sympy.matrices.expressions import (
-    Identity,
-    KroneckerProduct,
-    MatAdd,
-    MatMul,
-    MatPow,
-    MatrixExpr,
-    MatrixSymbol,
-    Transpose,
-    ZeroMatrix,
-)
 from sympy.printing.latex import LatexPrinter, greek_letters_set, translate
 
+from symconv import operators as ops
 from symconv.errors import ParameterError
-from symconv.operators.base import Operator
-from symconv.operators.convolution import Conv, ConvTranspose, Corr
-from symconv.operators.flip import Flip
-from symconv.operators.padding import Crop, Pad
-from symconv.operators.padding_modes import BorderFold, BorderPad
-from symconv.operators.polyphase import PhaseSum
-from symconv.operators.pooling import (
-    AdaptiveAvgPool,
-    AdaptiveAvgPoolTranspose,
-    AvgPool,
-    AvgPoolTranspose,
-)
-from symconv.operators.rearrange import Fold, PixelShuffle, PixelUnshuffle, Unfold
-from symconv.operators.resample import AreaResample, Resample, ResampleTranspose
-from symconv.operators.sampling import (
-    BlockSum,
-    Downsample,
-    MultiplesProjector,
-    NearestUpsample,
-    Upsample,
-)
 from symconv.printing.latex.matrices import matrix_latex
 from symconv.printing.latex.notation import Notation
 
@@ -247,42 +216,42 @@ class SymconvLatexPrinter(LatexPrinter):
         """``(latex, kind)`` of a matrix expression; the kind decides parentheses."""
         if isinstance(expr, sp.MatrixBase):
             return matrix_latex(expr, self.notation, self.doprint), Kind.CLOSED
-        if isinstance(expr, Operator):
+        if isinstance(expr, ops.Operator):
             if self.explicit:
                 return matrix_latex(expr, self.notation, self.doprint), Kind.CLOSED
             return operator_form(expr, self)
-        if isinstance(expr, MatMul):
+        if isinstance(expr, sp.MatMul):
             return self._product(expr)
-        if isinstance(expr, MatAdd):
+        if isinstance(expr, sp.MatAdd):
             return self._sum(expr), Kind.SUM
-        if isinstance(expr, Transpose):
+        if isinstance(expr, sp.Transpose):
             return self._transpose(expr.arg), Kind.SUPERSCRIPTED
-        if isinstance(expr, MatPow):  # A @ A: A², parenthesised as a transpose would be
+        if isinstance(expr, sp.MatPow):  # A @ A: A², parenthesised as a transpose would be
             base = self._wrap(self.form(expr.base), set(Kind) - _TRANSPOSABLE)
             return f"{base}^{{{self._print(expr.exp)}}}", Kind.SUPERSCRIPTED
-        if isinstance(expr, KroneckerProduct):
+        if isinstance(expr, sp.KroneckerProduct):
             parts = [self._wrap(self.form(a), _WRAP_IN_KRONECKER) for a in expr.args]
             return r" \otimes ".join(parts), Kind.KRONECKER
-        if isinstance(expr, MatrixSymbol):
+        if isinstance(expr, sp.MatrixSymbol):
             name = expr.name if isinstance(expr.name, str) else str(expr.name)
             if expr.cols == 1:
                 return self.notation.call("vect", symbol_latex(name)), Kind.ATOM
             return symbol_latex(name), Kind.ATOM
-        if isinstance(expr, (Identity, ZeroMatrix)):
+        if isinstance(expr, (sp.Identity, sp.ZeroMatrix)):
             if self.explicit and all(sp.sympify(s).is_Integer for s in expr.shape):
                 return matrix_latex(expr, self.notation, self.doprint), Kind.CLOSED
-            return ("I" if isinstance(expr, Identity) else "0"), Kind.ATOM
+            return ("I" if isinstance(expr, sp.Identity) else "0"), Kind.ATOM
         # Any other SymPy matrix expression (MatPow, Inverse, …): SymPy's own
         # layout, with our printing of everything inside it.
         for cls in type(expr).__mro__:
             method = getattr(LatexPrinter, f"_print_{cls.__name__}", None)
-            if cls is MatrixExpr or method is not None:
+            if cls is sp.MatrixExpr or method is not None:
                 break
         if method is None:
             raise ParameterError("expr", expr, "a matrix expression symconv can print")
         return method(self, expr), Kind.CLOSED
 
-    def _print_MatrixExpr(self, expr: MatrixExpr) -> str:
+    def _print_MatrixExpr(self, expr: sp.MatrixExpr) -> str:
         return self.form(expr)[0]
 
     # SymPy dispatches on class names; every matrix expression goes to form().
@@ -296,7 +265,7 @@ class SymconvLatexPrinter(LatexPrinter):
         text, kind = printed
         return rf"\left({text}\right)" if kind in kinds else text
 
-    def _transpose(self, arg: MatrixExpr) -> str:
+    def _transpose(self, arg: sp.MatrixExpr) -> str:
         superscript = "^{" + self.notation.call("transp") + "}"
         return self._wrap(self.form(arg), set(Kind) - _TRANSPOSABLE) + superscript
 
@@ -308,7 +277,7 @@ class SymconvLatexPrinter(LatexPrinter):
         text = self._print(coeff)
         return (rf"\left({text}\right)" if isinstance(coeff, sp.Add) else text) + " "
 
-    def _product(self, expr: MatMul) -> Printed:
+    def _product(self, expr: sp.MatMul) -> Printed:
         coeff, factors = expr.as_coeff_matrices()
         applied = _is_vector(factors[-1])
         if not applied:
@@ -319,7 +288,7 @@ class SymconvLatexPrinter(LatexPrinter):
             if kind is not Kind.ATOM:
                 text, kind = self._wrap((text, kind), {Kind.SUM, Kind.KRONECKER}), Kind.PRODUCT
             for factor in reversed(factors[:-1]):
-                if isinstance(factor, (Conv, Corr)) and not self.explicit:
+                if isinstance(factor, (ops.Conv, ops.Corr)) and not self.explicit:
                     operand = self._wrap((text, kind), {Kind.PRODUCT, Kind.INFIX, Kind.SUM})
                     text = f"{kernel_latex(factor.kernel, self)} {_star(factor, self)} {operand}"
                     kind = Kind.INFIX
@@ -332,10 +301,10 @@ class SymconvLatexPrinter(LatexPrinter):
             text, kind = rf"\left({text}\right)", Kind.PRODUCT
         return prefix + text, (Kind.PRODUCT if prefix else kind)
 
-    def _sum(self, expr: MatAdd) -> str:
+    def _sum(self, expr: sp.MatAdd) -> str:
         return " ".join(self.sum_terms(expr))
 
-    def sum_terms(self, expr: MatAdd) -> list[str]:
+    def sum_terms(self, expr: sp.MatAdd) -> list[str]:
         r"""The terms of a sum, the second on with their sign: ``["A", "+ B", "- C"]``.
 
         The derivation printer breaks a long sum between these.
@@ -343,11 +312,13 @@ class SymconvLatexPrinter(LatexPrinter):
         out: list[str] = []
         for term in expr.args:
             coeff, factors = (
-                term.as_coeff_matrices() if isinstance(term, MatMul) else (sp.S.One, [term])
+                term.as_coeff_matrices() if isinstance(term, sp.MatMul) else (sp.S.One, [term])
             )
             negative = coeff.is_number and coeff < 0
             if negative:
-                term = MatMul(-coeff, *factors) if -coeff != 1 or len(factors) > 1 else factors[0]
+                term = (
+                    sp.MatMul(-coeff, *factors) if -coeff != 1 or len(factors) > 1 else factors[0]
+                )
             text = self._wrap(self.form(term), {Kind.SUM})
             if not out:
                 out.append(f"- {text}" if negative else text)
@@ -358,9 +329,9 @@ class SymconvLatexPrinter(LatexPrinter):
 
 def _is_vector(expr: object) -> bool:
     """An operand: a column vector that is data (a symbol or explicit), not an operator."""
-    if isinstance(expr, (MatrixSymbol, sp.MatrixBase)):
+    if isinstance(expr, (sp.MatrixSymbol, sp.MatrixBase)):
         return expr.cols == 1
-    if isinstance(expr, MatAdd):
+    if isinstance(expr, sp.MatAdd):
         return all(_is_vector(a) for a in expr.args)
     return False
 
@@ -396,7 +367,7 @@ def kernel_latex(q: tuple, printer: SymconvLatexPrinter) -> str:
     return r"\left(" + ", ".join(printer.doprint(t) for t in taps) + r"\right)"
 
 
-def _parameters(op: Corr | ConvTranspose, printer: SymconvLatexPrinter) -> list[str]:
+def _parameters(op: ops.Corr | ops.ConvTranspose, printer: SymconvLatexPrinter) -> list[str]:
     """``s=…``, ``p=…``, ``d=…`` (and ``a=…``) for the non-default parameters."""
     out = []
     if op.stride != 1:
@@ -408,15 +379,15 @@ def _parameters(op: Corr | ConvTranspose, printer: SymconvLatexPrinter) -> list[
         out.append(f"p=({printer.doprint(lo)},{printer.doprint(hi)})")
     if op.dilation != 1:
         out.append(f"d={printer.doprint(op.dilation)}")
-    if isinstance(op, ConvTranspose) and op.output_padding != 0:
+    if isinstance(op, ops.ConvTranspose) and op.output_padding != 0:
         out.append(f"a={printer.doprint(op.output_padding)}")
     return out
 
 
-def _star(op: Conv | Corr | ConvTranspose, printer: SymconvLatexPrinter) -> str:
+def _star(op: ops.Conv | ops.Corr | ops.ConvTranspose, printer: SymconvLatexPrinter) -> str:
     """The binary operator with its subscript: ``\\ast_{\\mathrm{same}}``, ``\\star_{s=2}``."""
     notation = printer.notation
-    if isinstance(op, Conv):
+    if isinstance(op, ops.Conv):
         symbol = notation.call("conv")
         shown = notation.modes and op.mode != "full"
         return symbol + (rf"_{{\mathrm{{{op.mode}}}}}" if shown else "")
@@ -425,7 +396,7 @@ def _star(op: Conv | Corr | ConvTranspose, printer: SymconvLatexPrinter) -> str:
 
 
 @singledispatch
-def operator_form(expr: Operator, printer: SymconvLatexPrinter) -> Printed:
+def operator_form(expr: ops.Operator, printer: SymconvLatexPrinter) -> Printed:
     r"""``(latex, kind)`` of one operator in its symbolic form.
 
     Extend with :func:`symconv.printing.latex.printer.register`. The default, for an
@@ -446,63 +417,63 @@ register: Callable = operator_form.register
 
 
 @operator_form.register
-def _(expr: Downsample, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.Downsample, printer: SymconvLatexPrinter) -> Printed:
     return printer.notation.call("downsample", printer.doprint(expr.k)), Kind.SCRIPTED
 
 
 @operator_form.register
-def _(expr: Upsample, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.Upsample, printer: SymconvLatexPrinter) -> Printed:
     return printer.notation.call("upsample", printer.doprint(expr.k)), Kind.SCRIPTED
 
 
 @operator_form.register
-def _(expr: Pad, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.Pad, printer: SymconvLatexPrinter) -> Printed:
     lo, hi = printer.doprint(expr.lo), printer.doprint(expr.hi)
     return printer.notation.call("pad", lo, hi), Kind.SCRIPTED
 
 
 @operator_form.register
-def _(expr: Crop, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.Crop, printer: SymconvLatexPrinter) -> Printed:
     lo, hi = printer.doprint(expr.lo), printer.doprint(expr.hi)
     return printer.notation.call("crop", lo, hi), Kind.SCRIPTED
 
 
 @operator_form.register
-def _(expr: Flip, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.Flip, printer: SymconvLatexPrinter) -> Printed:
     return printer.notation.call("flip"), Kind.ATOM
 
 
-@operator_form.register(Conv)
-@operator_form.register(Corr)
-def _(expr: Conv | Corr, printer: SymconvLatexPrinter) -> Printed:
+@operator_form.register(ops.Conv)
+@operator_form.register(ops.Corr)
+def _(expr: ops.Conv | ops.Corr, printer: SymconvLatexPrinter) -> Printed:
     return f"({kernel_latex(expr.kernel, printer)} {_star(expr, printer)})", Kind.CLOSED
 
 
 @operator_form.register
-def _(expr: ConvTranspose, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.ConvTranspose, printer: SymconvLatexPrinter) -> Printed:
     transpose = printer.notation.call("transp")
     text = f"({kernel_latex(expr.kernel, printer)} {_star(expr, printer)})^{{{transpose}}}"
     return text, Kind.SUPERSCRIPTED
 
 
 @operator_form.register
-def _(expr: NearestUpsample, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.NearestUpsample, printer: SymconvLatexPrinter) -> Printed:
     return f"N_{{{printer.doprint(expr.k)}}}", Kind.SCRIPTED
 
 
 @operator_form.register
-def _(expr: BlockSum, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.BlockSum, printer: SymconvLatexPrinter) -> Printed:
     transpose = printer.notation.call("transp")
     return f"N_{{{printer.doprint(expr.k)}}}^{{{transpose}}}", Kind.SUPERSCRIPTED
 
 
 @operator_form.register
-def _(expr: MultiplesProjector, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.MultiplesProjector, printer: SymconvLatexPrinter) -> Printed:
     return rf"\operatorname{{diag}}([{printer.doprint(expr.k)} \mid i])", Kind.CLOSED
 
 
 @operator_form.register
-def _(expr: PhaseSum, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.PhaseSum, printer: SymconvLatexPrinter) -> Printed:
     # Σ_v S_v ↑_s (q[v::s] ∗): one phase v_k per axis, the kernel sliced on every axis.
     strides = [printer.doprint(s) for s in expr.stride]
     phases = ["v"] if len(strides) == 1 else [f"v_{{{k + 1}}}" for k in range(len(strides))]
@@ -517,29 +488,24 @@ def _(expr: PhaseSum, printer: SymconvLatexPrinter) -> Printed:
 # --- padding modes ----------------------------------------------------------------------
 
 
-def _border_pad(expr: BorderPad | BorderFold, printer: SymconvLatexPrinter) -> str:
+def _border_pad(expr: ops.BorderPad | ops.BorderFold, printer: SymconvLatexPrinter) -> str:
     lo, hi = printer.doprint(expr.lo), printer.doprint(expr.hi)
     return rf"{printer.notation.call('pad', lo, hi)}^{{\mathrm{{{expr.mode}}}}}"
 
 
 @operator_form.register
-def _(expr: BorderPad, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.BorderPad, printer: SymconvLatexPrinter) -> Printed:
     return _border_pad(expr, printer), Kind.SUPERSCRIPTED
 
 
 @operator_form.register
-def _(expr: BorderFold, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.BorderFold, printer: SymconvLatexPrinter) -> Printed:
     # The fold-back is printed as what it is, the transpose of the mode's padding.
     transpose = printer.notation.call("transp")
     return rf"\left({_border_pad(expr, printer)}\right)^{{{transpose}}}", Kind.SUPERSCRIPTED
-    s, up = printer.doprint(expr.s), printer.notation.call("upsample", printer.doprint(expr.s))
-    q = printer.notation.call("vect", expr.kernel.name) + f"_{{[v::{s}]}}"
-    return rf"\sum_{{v}} S_{{v}} {up} ({q} {printer.notation.call('conv')})", Kind.SUM
 
 
 # --- pooling, pixel shuffle, unfold: name, and the parameters that say what it does ---
-# (one block, imports included, so that it merges as a unit)
-
 
 
 def _transposed(printed: Printed, printer: SymconvLatexPrinter) -> Printed:
@@ -547,7 +513,7 @@ def _transposed(printed: Printed, printer: SymconvLatexPrinter) -> Printed:
 
 
 @operator_form.register
-def _(expr: AvgPool, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.AvgPool, printer: SymconvLatexPrinter) -> Printed:
     # k and s, then the padding, ceil_mode and the divisor when not PyTorch's defaults.
     parts = [f"k={printer.doprint(expr.k)}", f"s={printer.doprint(expr.s)}"]
     if (expr.lo, expr.hi) != (0, 0):
@@ -561,31 +527,31 @@ def _(expr: AvgPool, printer: SymconvLatexPrinter) -> Printed:
 
 
 @operator_form.register
-def _(expr: AvgPoolTranspose, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.AvgPoolTranspose, printer: SymconvLatexPrinter) -> Printed:
     return _transposed(operator_form(expr.T, printer), printer)
 
 
 @operator_form.register
-def _(expr: AdaptiveAvgPool, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.AdaptiveAvgPool, printer: SymconvLatexPrinter) -> Printed:
     n, length = printer.doprint(expr.n), printer.doprint(expr.length)
     return rf"\operatorname{{AdaptiveAvgPool}}_{{{n} \to {length}}}", Kind.SCRIPTED
 
 
 @operator_form.register
-def _(expr: AdaptiveAvgPoolTranspose, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.AdaptiveAvgPoolTranspose, printer: SymconvLatexPrinter) -> Printed:
     return _transposed(operator_form(expr.T, printer), printer)
 
 
-@operator_form.register(PixelShuffle)
-@operator_form.register(PixelUnshuffle)
-def _(expr: PixelShuffle | PixelUnshuffle, printer: SymconvLatexPrinter) -> Printed:
+@operator_form.register(ops.PixelShuffle)
+@operator_form.register(ops.PixelUnshuffle)
+def _(expr: ops.PixelShuffle | ops.PixelUnshuffle, printer: SymconvLatexPrinter) -> Printed:
     name = type(expr).__name__
     return rf"\operatorname{{{name}}}_{{r={printer.doprint(expr.r)}}}", Kind.SCRIPTED
 
 
-@operator_form.register(Unfold)
-@operator_form.register(Fold)
-def _(expr: Unfold | Fold, printer: SymconvLatexPrinter) -> Printed:
+@operator_form.register(ops.Unfold)
+@operator_form.register(ops.Fold)
+def _(expr: ops.Unfold | ops.Fold, printer: SymconvLatexPrinter) -> Printed:
     kernel = r"\times".join(printer.doprint(k) for k in expr.kernel)
     return rf"\operatorname{{{type(expr).__name__}}}_{{{kernel}}}", Kind.SCRIPTED
 
@@ -598,7 +564,7 @@ def _resample_form(expr: object, printer: SymconvLatexPrinter) -> str:
     the kernel, the sizes and the coordinate map src(i) (the kernel name is one of a fixed
     set, so nothing user-given reaches the LaTeX unprinted)."""
     sizes = f"{printer.doprint(expr.n)} \\to {printer.doprint(expr.length)}"
-    if isinstance(expr, AreaResample):
+    if isinstance(expr, ops.AreaResample):
         kind = "coverage" if expr.coverage else "area"
         return rf"\operatorname{{Resample}}^{{\mathrm{{{kind}}}}}_{{{sizes}}}"
     i = sp.Symbol("i")
@@ -616,13 +582,13 @@ def _resample_form(expr: object, printer: SymconvLatexPrinter) -> str:
     return rf"\operatorname{{Resample}}^{{{label}}}_{{{sizes}}}[{src}]"
 
 
-@operator_form.register(Resample)
-@operator_form.register(AreaResample)
-def _(expr: Resample | AreaResample, printer: SymconvLatexPrinter) -> Printed:
+@operator_form.register(ops.Resample)
+@operator_form.register(ops.AreaResample)
+def _(expr: ops.Resample | ops.AreaResample, printer: SymconvLatexPrinter) -> Printed:
     return _resample_form(expr, printer), Kind.SUPERSCRIPTED
 
 
 @operator_form.register
-def _(expr: ResampleTranspose, printer: SymconvLatexPrinter) -> Printed:
+def _(expr: ops.ResampleTranspose, printer: SymconvLatexPrinter) -> Printed:
     transpose = printer.notation.call("transp")
     return f"({_resample_form(expr.forward, printer)})^{{{transpose}}}", Kind.SUPERSCRIPTED

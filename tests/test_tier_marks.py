@@ -1,0 +1,74 @@
+"""A rewrite or symbolic tier that does not pass is "not shown" (``?``), never a failure.
+
+Only a bounded tier (exhaustive, numeric) finds counterexamples; an argument that does
+not reach a common form is no evidence against an identity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symconv import Downsample, Upsample, prove
+from symconv.derivation import Tier, TierResult
+from symconv.printing.text import LEGEND, tier_mark
+
+n = sp.Symbol("n", integer=True, positive=True)
+
+
+def upsample_reference(x: np.ndarray, k: int) -> np.ndarray:
+    """↑ₖ to length k·len(x), written out with NumPy alone: x at multiples of k, zeros between."""
+    y = np.zeros(k * len(x))
+    y[::k] = x
+    return y
+
+
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_the_identity_is_true(size: int) -> None:
+    """↑₂ (to 4n) after ↑₂ (to 2n) is ↑₄ (to 4n): checked without symconv."""
+    x = np.arange(1.0, size + 1)
+    assert np.array_equal(upsample_reference(upsample_reference(x, 2), 2), upsample_reference(x, 4))
+
+
+def test_true_identity_the_rules_do_not_reach_is_marked_not_shown() -> None:
+    proof = prove(Upsample(2 * n, 2) @ Upsample(n, 2), Upsample(n, 4))
+    by_tier = {t.tier: t for t in proof.tiers}
+    marks = [tier_mark(by_tier[t]) for t in Tier]
+    assert marks == ["?", "?", "E", "N"]
+    assert proof.verdict.value == "verified"
+    assert [by_tier[t].as_dict()["result"] for t in Tier] == [
+        "not shown",
+        "not shown",
+        "passed",
+        "passed",
+    ]
+    assert "[ ?  ] rewrite: normal forms differ" in str(proof)
+    assert "rewrite not shown" in repr(proof) and "failed" not in repr(proof)
+
+
+def test_a_counterexample_is_still_marked_failed() -> None:
+    proof = prove(Upsample(n, 2) @ Downsample(2 * n, 2), sp.Identity(2 * n))
+    exhaustive = next(t for t in proof.tiers if t.tier is Tier.EXHAUSTIVE)
+    assert proof.verdict.value == "refuted"
+    assert tier_mark(exhaustive) == "x" and exhaustive.result == "failed"
+
+
+@pytest.mark.parametrize(
+    ("tier", "mark", "result"),
+    [
+        (Tier.REWRITE, "?", "not shown"),
+        (Tier.SYMBOLIC, "?", "not shown"),
+        (Tier.EXHAUSTIVE, "x", "failed"),
+        (Tier.NUMERIC, "x", "failed"),
+    ],
+)
+def test_mark_and_result_of_a_tier_that_ran_and_did_not_pass(
+    tier: Tier, mark: str, result: str
+) -> None:
+    outcome = TierResult(tier, False, "did not pass")
+    assert (tier_mark(outcome), outcome.result) == (mark, result)
+
+
+def test_legend_explains_every_mark() -> None:
+    assert "? not shown" in LEGEND and "x an exhaustive or numeric check failed" in LEGEND
