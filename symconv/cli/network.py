@@ -96,7 +96,14 @@ def _number(value: object) -> Any:
     return int(value) if value.is_Integer else str(value)
 
 
-def _axes(values: tuple) -> str:
+def _numbers(values: tuple | None) -> list | None:
+    """JSON form of per-axis numbers; None (not stated) stays None."""
+    return None if values is None else [_number(v) for v in values]
+
+
+def _axes(values: tuple | None) -> str:
+    if values is None:  # behind a resample layer: no window map is stated
+        return "-"
     texts = [str(v) for v in values]
     return texts[0] if len(set(texts)) == 1 else "x".join(texts)
 
@@ -113,6 +120,7 @@ def _report(
     net: Network, size: tuple[int, ...], index: tuple[int, ...], span: tuple[int, int] | None
 ) -> dict[str, Any]:
     rows = net.table(size)
+    stated = rows[-1]["r"] is not None  # no window map is stated across a resample layer
     inputs = net.inputs(index, size)
     listed = {}
     if span is not None:
@@ -127,24 +135,27 @@ def _report(
                 "name": row["name"],
                 "layer": row["layer"],
                 "size": list(row["size"]),
-                "receptive_field": [_number(v) for v in row["r"]],
-                "effective_stride": [_number(v) for v in row["S"]],
-                "effective_padding": [_number(v) for v in row["P"]],
+                "receptive_field": _numbers(row["r"]),
+                "effective_stride": _numbers(row["S"]),
+                "effective_padding": _numbers(row["P"]),
                 "linear": row["linear"],
             }
             for row in rows
         ],
         "output_size": list(rows[-1]["size"]),
-        "receptive_field": [_number(v) for v in net.receptive_field(size)],
-        "effective_stride": [_number(v) for v in net.effective_stride(size)],
-        "effective_padding": [_number(v) for v in net.effective_padding(size)],
+        "receptive_field": _numbers(rows[-1]["r"]),
+        "effective_stride": _numbers(rows[-1]["S"]),
+        "effective_padding": _numbers(rows[-1]["P"]),
         "unaligned_merges": net.unaligned_merges(size),
         "crops": {k: [list(c) for c in v] for k, v in net.crops(size).items()},
         "nonlinear_layers": net.nonlinear_layers(),
         "linear_parts": net.linear_parts(),
         "output_index": list(index),
-        "window": [[_number(a), _number(b)] for a, b in net.window(index, size)],
-        "centre": [_number(c) for c in net.centre(index, size)],
+        "window": [[_number(a), _number(b)] for a, b in net.window(index, size)]
+        if stated
+        else None,
+        "centre": _numbers(net.centre(index, size)) if stated else None,
+        "resample_layers": net.resample_layers(),
         "inputs": [list(axis) for axis in inputs],
         "input_sizes": {
             which: [None if r is None else str(r) for r in net.size_rule(which)]
@@ -175,11 +186,17 @@ def _text(report: dict[str, Any]) -> list[str]:
     lines = [f"network: {len(layers) - 1} layers, input {_axes(report['input_size'])}"]
     lines += [line(head)] + [line(row) for row in table]
     lines.append(f"output size: {_axes(report['output_size'])}")
-    lines.append(
-        f"receptive field {_axes(report['receptive_field'])}, effective stride "
-        f"{_axes(report['effective_stride'])}, effective padding "
-        f"{_axes(report['effective_padding'])}"
-    )
+    if report["window"] is None:
+        lines.append(
+            "receptive field, effective stride and padding: not stated (no affine window map "
+            f"across the resample layers {', '.join(report['resample_layers'])})"
+        )
+    else:
+        lines.append(
+            f"receptive field {_axes(report['receptive_field'])}, effective stride "
+            f"{_axes(report['effective_stride'])}, effective padding "
+            f"{_axes(report['effective_padding'])}"
+        )
     for merge, why in report["unaligned_merges"].items():
         lines.append(f"not aligned: {merge}: {why}")
     for merge, cuts in report["crops"].items():
@@ -191,11 +208,14 @@ def _text(report: dict[str, Any]) -> list[str]:
     else:
         lines.append("linear: every layer (a linear map up to biases)")
     index = _axes(report["output_index"])
-    windows = " x ".join(f"[{a}, {b}]" for a, b in report["window"])
     reads = " x ".join(_samples(tuple(axis)) for axis in report["inputs"])
-    lines.append(
-        f"output {index}: window {windows}, centre {_axes(report['centre'])}, reads {reads}"
-    )
+    if report["window"] is None:
+        lines.append(f"output {index}: reads {reads}")
+    else:
+        windows = " x ".join(f"[{a}, {b}]" for a, b in report["window"])
+        lines.append(
+            f"output {index}: window {windows}, centre {_axes(report['centre'])}, reads {reads}"
+        )
     labels = {
         "accepted": "accepted input sizes",
         "exact": "exact (no rows dropped)",

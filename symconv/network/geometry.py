@@ -24,6 +24,10 @@ from symconv.operators import ConvTranspose, Corr, Crop, Pad
 
 __all__ = ["SIZE_SETS", "Network", "SizeRule"]
 
+#: A node's window on one axis: the centre map from its output index to input
+#: coordinates, and the half-width of the window.
+Field = tuple[AffineMap, sp.Rational]
+
 #: The sets of input sizes :meth:`~symconv.network.geometry.Network.input_sizes` knows.
 SIZE_SETS: tuple[str, ...] = ("accepted", "exact", "aligned")
 
@@ -160,6 +164,10 @@ class Network:
         """Names of the layers that are not linear maps (max-pooling, ReLU, ...)."""
         return [n.name for n in self.nodes if not n.op.linear]
 
+    def resample_layers(self) -> list[str]:
+        """Names of the resample layers: no window map is stated across them."""
+        return [n.name for n in self.nodes if isinstance(n.op, Layer) and n.op.kind == "resample"]
+
     def linear_parts(self) -> list[list[str]]:
         """The linear layers grouped into connected pieces (a non-linear layer separates them).
 
@@ -238,7 +246,7 @@ class Network:
                 lo, hi = op.pads(axis, m)
                 out = m + lo + hi
             elif op.kind == "resample":
-                out = _resampled(op, axis, m).shape[0] if m >= 1 else 0
+                out = int(_resampled(op, axis, m).shape[0]) if m >= 1 else 0
             else:
                 out = m
             if out < 1 or m < 1:
@@ -434,29 +442,26 @@ class Network:
         if op.kind == "pad":
             lo, hi = op.pads(axis, n)
             return _shift_map(n, lo, hi), sp.Integer(0)
-        if op.kind == "resample":
-            raise ParameterError(
-                "network",
-                op.name,
-                "layers with an affine map from output index to input window (none is "
-                "stated for a resample layer; Network.dependence and inputs give what each "
-                "output reads)",
-            )
         return AffineMap(sp.Integer(1), sp.Integer(0)), sp.Integer(0)
 
-    def _fields(self, axis: int, n: int) -> tuple[dict[str, tuple[AffineMap, sp.Rational]], dict]:
+    def _fields(self, axis: int, n: int) -> tuple[dict[str, Field | None], dict]:
         """Per node: the centre map from its output index to input coordinates, half-width.
 
         At a merge the windows of the branches are joined (their hull); the
         branches are *aligned* when their centres coincide (Araujo et al.'s
-        condition), else the merge is recorded as unaligned.
+        condition), else the merge is recorded as unaligned. A node behind a
+        resample layer has None: no affine window map is stated for it.
         """
         passed = self._checked(axis, n)
-        fields: dict[str, tuple[AffineMap, sp.Rational]] = {
+        fields: dict[str, Field | None] = {
             INPUT: (AffineMap(sp.Integer(1), sp.Integer(0)), sp.Integer(0))
         }
         unaligned: dict[str, str] = {}
         for node in self.nodes:
+            behind_resample = isinstance(node.op, Layer) and node.op.kind == "resample"
+            if behind_resample or any(fields[name] is None for name in node.inputs):
+                fields[node.name] = None
+                continue
             if isinstance(node.op, Layer):
                 source, width = fields[node.inputs[0]]
                 step, half = self._layer_map(node.op, axis, passed.sizes[node.inputs[0]])
@@ -522,6 +527,14 @@ class Network:
         out = []
         for axis, n in enumerate(size):
             fields, _ = self._fields(axis, n)
+            if fields[self.output] is None:
+                raise ParameterError(
+                    "network",
+                    ", ".join(self.resample_layers()),
+                    "layers with an affine map from output index to input window (none is "
+                    "stated across a resample layer; Network.dependence and inputs give what "
+                    "each output reads)",
+                )
             centre, half = fields[self.output]
             out.append((2 * half + 1, centre.scale, half - centre.offset, centre))
         return out
@@ -645,21 +658,25 @@ class Network:
         return out
 
     def table(self, input_size: object = None) -> list[dict[str, Any]]:
-        """One row per node: name, layer, per-axis size, r, S, P from the input to that node."""
+        """One row per node: name, layer, per-axis size, r, S, P from the input to that node.
+
+        r, S and P are None for a node behind a resample layer (no window map is stated).
+        """
         size = self._rf_size(input_size)
         passes = [self._checked(axis, n) for axis, n in enumerate(size)]
         fields = [self._fields(axis, n)[0] for axis, n in enumerate(size)]
         rows = []
         for name, op in [(INPUT, None)] + [(n.name, n.op) for n in self.nodes]:
             cells = [f[name] for f in fields]
+            stated = all(cell is not None for cell in cells)
             rows.append(
                 {
                     "name": name,
                     "layer": "input" if op is None else _describe(op),
                     "size": tuple(p.sizes[name] for p in passes),
-                    "r": tuple(_plain(2 * h + 1) for _, h in cells),
-                    "S": tuple(_plain(m.scale) for m, _ in cells),
-                    "P": tuple(_plain(h - m.offset) for m, h in cells),
+                    "r": tuple(_plain(2 * h + 1) for _, h in cells) if stated else None,
+                    "S": tuple(_plain(m.scale) for m, _ in cells) if stated else None,
+                    "P": tuple(_plain(h - m.offset) for m, h in cells) if stated else None,
                     "linear": True if op is None else op.linear,
                 }
             )

@@ -501,9 +501,13 @@ def test_every_resize_the_adapter_builds(onnx, ort, case):
     assert ours == _ort_dependence(ort, model, 2, RESIZE_INPUT, middle)
     kind = net.nodes[0].op.kind
     if kind == "resample":
-        for claim in (net.receptive_field, net.table, lambda: net.window((0, 0))):
+        for claim in (net.receptive_field, lambda: net.window((0, 0))):
             with pytest.raises(ParameterError, match=r"'resize'.*affine map from output index"):
                 claim()
+        # The table still gives every size; r, S, P are stated up to the input only.
+        rows = net.table()
+        assert [row["size"] for row in rows] == [s for _, s in net.layer_sizes()]
+        assert [row["r"] is None for row in rows] == [False, True, True]
         with pytest.raises(ParameterError, match=r"resize.*integer strides"):
             net.period()
         assert net.size_rule() == (None, None)
@@ -733,3 +737,24 @@ def test_the_command_line_reads_an_onnx_file_like_its_spec(onnx, tmp_path, capsy
     # without --input: the model declares no size
     assert main(["network", str(path)]) == 2
     assert "declares shape" in capsys.readouterr().err
+
+
+def test_the_command_line_tabulates_a_network_with_a_bilinear_resize(onnx, ort, tmp_path, capsys):
+    """Sizes for every layer; r, S, P and the window marked not stated behind the resize;
+    the exact inputs of an output index still printed (and equal to onnxruntime's)."""
+    attrs = {"mode": "linear", "coordinate_transformation_mode": "half_pixel"}
+    model = _resize_model(onnx, attrs, "scales", [1.5, 2.0])
+    path = tmp_path / "resize.onnx"
+    onnx.save(model, path)
+    size = ",".join(map(str, RESIZE_INPUT))
+    assert main(["network", str(path), "--input", size, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    out = _run(ort, model, np.zeros((1, 2, *RESIZE_INPUT))).shape[2:]
+    assert report["output_size"] == list(out)
+    assert [layer["receptive_field"] for layer in report["layers"]] == [[1, 1], None, None]
+    assert report["window"] is None and report["resample_layers"] == ["resize"]
+    reads = set(itertools.product(*report["inputs"]))
+    assert reads == _ort_dependence(ort, model, 2, RESIZE_INPUT, tuple(report["output_index"]))
+    assert main(["network", str(path), "--input", size]) == 0
+    text = capsys.readouterr().out
+    assert "not stated (no affine window map across the resample layers resize)" in text
