@@ -136,6 +136,10 @@ class TierResult:
     free : tuple of str
         Statement parameters that were symbolic (free) in this tier, when known; only
         used to say the scope in words (:meth:`scope_text`).
+    decided : bool
+        False when a bounded tier stopped without finding a difference (an entry that
+        could be shown neither equal nor different, or no valid instance): it did not
+        pass, but it is no evidence against the identity either.
     """
 
     tier: Tier
@@ -145,6 +149,7 @@ class TierResult:
     fixed: Mapping[str, object] = field(default_factory=dict)
     applicable: bool = True
     free: tuple[str, ...] = ()
+    decided: bool = True
 
     def __post_init__(self) -> None:
         if self.scope not in ("all", "bounded"):
@@ -157,9 +162,9 @@ class TierResult:
         """``"passed"``, ``"not shown"``, ``"failed"`` or ``"n/a"`` (not run).
 
         A rewrite or symbolic tier that ran without passing is ``"not shown"``: its rules
-        or SymPy did not reach a common form, which is no evidence against the identity.
-        ``"failed"`` is kept for the bounded tiers: a difference at concrete sizes, or a
-        check that could not be completed there (the detail says which).
+        or SymPy did not reach a common form, which is no evidence against the identity;
+        so is a bounded tier that stopped undecided. ``"failed"`` is a bounded tier that
+        found a difference at concrete sizes (the detail says where).
 
         Examples
         --------
@@ -167,12 +172,14 @@ class TierResult:
         'not shown'
         >>> TierResult(Tier.EXHAUSTIVE, False, "fails at n=1").result
         'failed'
+        >>> TierResult(Tier.EXHAUSTIVE, False, "undecided at n=1", decided=False).result
+        'not shown'
         """
         if not self.applicable:
             return "n/a"
         if self.passed:
             return "passed"
-        return "not shown" if self.tier.argues_for_all else "failed"
+        return "not shown" if self.tier.argues_for_all or not self.decided else "failed"
 
     @property
     def proves_all(self) -> bool:

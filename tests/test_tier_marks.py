@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symconv import Downsample, Upsample, prove
-from symconv.derivation import Tier, TierResult
+from symconv import Conv, Downsample, Upsample, prove
+from symconv.derivation import Tier, TierResult, Verdict
 from symconv.printing.text import LEGEND, tier_mark
 
 n = sp.Symbol("n", integer=True, positive=True)
@@ -71,4 +71,19 @@ def test_mark_and_result_of_a_tier_that_ran_and_did_not_pass(
 
 
 def test_legend_explains_every_mark() -> None:
-    assert "? not shown" in LEGEND and "x an exhaustive or numeric check failed" in LEGEND
+    assert "? not shown" in LEGEND
+    assert "x an exhaustive or numeric check found a difference" in LEGEND
+
+
+def test_an_undecided_exhaustive_tier_is_not_shown_and_a_difference_is_failed() -> None:
+    """√(t²) − t is not identically 0 and SymPy cannot decide it: the exhaustive tier stops
+    undecided (``?``); sin(t)² as a tap where 1 stands is a difference (``x``)."""
+    t = sp.Symbol("t")
+    n = sp.Symbol("n", integer=True, positive=True)
+    undecided = prove(Conv((sp.sqrt(t**2) - t, 1), n), Conv((0, 1), n))
+    exhaustive = next(r for r in undecided.tiers if r.tier is Tier.EXHAUSTIVE)
+    assert undecided.verdict is Verdict.UNKNOWN and exhaustive.detail.startswith("undecided")
+    assert (tier_mark(exhaustive), exhaustive.result) == ("?", "not shown")
+    wrong = prove(Conv((sp.sin(t) ** 2, 1), n), Conv((1, 1), n))
+    exhaustive = next(r for r in wrong.tiers if r.tier is Tier.EXHAUSTIVE)
+    assert (tier_mark(exhaustive), exhaustive.result) == ("x", "failed")

@@ -31,9 +31,9 @@ LEGEND = (
     "tiers: R/S rewrite/symbolic argument for all values of every parameter; "
     "r/s passed with a parameter fixed (or only bounded), so not for all sizes; "
     "E exhaustive and N numeric (oracle) passed up to the grid's bounds; "
-    "? not shown (a rewrite or symbolic argument did not reach a common form, "
-    "which is no evidence against the identity); "
-    "x an exhaustive or numeric check failed; - n/a (not run)"
+    "? not shown (an argument did not reach a common form, or a bounded check stopped "
+    "undecided: no evidence against the identity); "
+    "x an exhaustive or numeric check found a difference; - n/a (not run)"
 )
 
 #: The mark of a tier that did not pass, by :attr:`TierResult.result`.

@@ -195,7 +195,8 @@ def exhaustive_tier(
                 shared = K
             difference = first_difference(instance.lhs, instance.rhs, K)
         if difference is not None and not difference.decided:
-            return TierResult(Tier.EXHAUSTIVE, False, f"undecided at {sizes}: {difference}"), None
+            undecided = f"undecided at {sizes}: {difference}"
+            return TierResult(Tier.EXHAUSTIVE, False, undecided, decided=False), None
         if difference is not None:
             failure = Counterexample(dict(instance.sizes), difference, instance.lhs, instance.rhs)
             return TierResult(Tier.EXHAUSTIVE, False, f"fails at {sizes}: {difference}"), failure
@@ -206,9 +207,8 @@ def exhaustive_tier(
         else ""
     )
     if count == 0:
-        return TierResult(
-            Tier.EXHAUSTIVE, False, f"no valid instance within {bounds}{neither}"
-        ), None
+        detail = f"no valid instance within {bounds}{neither}"
+        return TierResult(Tier.EXHAUSTIVE, False, detail, decided=False), None
     return (
         TierResult(Tier.EXHAUSTIVE, True, f"exact at all {count} instances ({bounds}){neither}"),
         None,
@@ -261,7 +261,7 @@ def numeric_tier(
                     Tier.NUMERIC, False, f"{what} differs at {where} by up to {worst:.3g}"
                 )
     if count == 0:
-        return TierResult(Tier.NUMERIC, False, "no valid instance")
+        return TierResult(Tier.NUMERIC, False, "no valid instance", decided=False)
     return TierResult(
         Tier.NUMERIC,
         True,
