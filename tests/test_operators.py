@@ -1,13 +1,12 @@
 """Every operator, from one registry: exact matrices, closed-form transposes, numerics.
 
-The oracle is tests/reference.py (plain loops, no symconv code) and NumPy.
+The oracle is symconv.proof.oracle (NumPy off the formulas, no operator code) and NumPy.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-import reference as ref
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +14,7 @@ from operator_registry import ALL_FACTORIES, Factory
 
 import symconv as sc
 from symconv.numeric import lambdify_explicit
+from symconv.proof import oracle as ref
 
 by_name = pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda f: f.name)
 
