@@ -545,3 +545,83 @@ def test_random_chains_match_the_exact_matrices(expr: sp.MatrixExpr) -> None:
     assert oracle.shape(expr) == exact.shape
     assert np.array_equal(oracle.dense(expr, {}), exact)
     assert np.array_equal(oracle.adjoint(expr, np.eye(exact.shape[0]), {}), exact.T)
+
+
+# --- the oracle's functions on plain arrays, against NumPy and SciPy -------------------
+
+
+@given(
+    n=st.integers(1, 9), m=st.integers(1, 4), lo=st.integers(0, 3), hi=st.integers(0, 3),
+    s=st.integers(1, 3), d=st.integers(1, 3), seed=st.integers(0, 2**31),
+)  # fmt: skip
+def test_corr_and_conv_transpose_match_scipy(n, m, lo, hi, s, d, seed) -> None:
+    """1-D layers on a block of 2 vectors: scipy.signal.correlate and upfirdn, column by column."""
+    if n + lo + hi < d * (m - 1) + 1:
+        return  # no output
+    rng = np.random.default_rng(seed)
+    q, x = rng.integers(-5, 6, m).astype(float), rng.integers(-5, 6, (n, 2)).astype(float)
+    got = oracle.corr(q, x, lo, hi, s, d)
+    for column in range(2):
+        np.testing.assert_allclose(got[:, column], _scipy_corr(q, x[:, column], lo, hi, s, d))
+    a = (n + lo + hi - d * (m - 1) - 1) % s
+    y = got[:, 0]
+    if (len(y) - 1) * s - lo - hi + d * (m - 1) + 1 + a >= 1:
+        expected = _scipy_conv_transpose(q, y, (lo, hi), s, d, a)
+        np.testing.assert_allclose(oracle.conv_transpose(q, y, lo, hi, s, d, a), expected)
+    for mode in ("full", "valid", "same"):
+        np.testing.assert_allclose(oracle.conv(q, x[:, 0], mode), np.convolve(x[:, 0], q, mode))
+
+
+@given(
+    n=st.integers(1, 6), lo=st.integers(0, 9), hi=st.integers(0, 9),
+    mode=st.sampled_from(["reflect", "symmetric", "replicate", "circular"]),
+)  # fmt: skip
+def test_border_pad_matches_numpy_pad(n: int, lo: int, hi: int, mode: str) -> None:
+    """Pads wider than the signal too (numpy reflects and wraps as often as needed)."""
+    if mode == "reflect" and n == 1 and lo + hi > 0:
+        return  # numpy refuses to reflect a single sample
+    numpy_mode = {"replicate": "edge", "circular": "wrap"}.get(mode, mode)
+    x = np.arange(1.0, n + 1)
+    expected = np.pad(x, (lo, hi), mode=numpy_mode)
+    assert np.array_equal(oracle.border_pad(x, lo, hi, mode), expected)
+    padding = oracle.matrix_of(lambda v: np.pad(v, (lo, hi), mode=numpy_mode), n)
+    assert np.array_equal(oracle.border_fold(np.eye(n + lo + hi), n, lo, hi, mode), padding.T)
+
+
+@given(n=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 3), lo=st.integers(0, 3))
+def test_avg_pool_without_ceil_is_a_strided_box_filter(n: int, k: int, s: int, lo: int) -> None:
+    """count_include_pad: the mean of every k-window of the zero-padded input, every s-th."""
+    hi = lo
+    if n + lo + hi < k or lo >= k:
+        return
+    x = np.arange(1.0, n + 1) ** 2
+    box = scipy.signal.correlate(np.pad(x, (lo, hi)), np.ones(k), "valid")[::s]
+    np.testing.assert_allclose(oracle.avg_pool(x, k, s, lo, hi, False, "padded"), box / k)
+    np.testing.assert_allclose(oracle.avg_pool(x, k, s, lo, hi, False, "none"), box)
+
+
+@given(n=st.integers(1, 8), length=st.integers(1, 12), num=st.integers(0, 12),
+       den=st.integers(1, 4), shift=st.integers(-4, 4))  # fmt: skip
+def test_linear_and_nearest_resampling_match_numpy(n, length, num, den, shift) -> None:
+    """Clamped linear resampling is numpy.interp; clamped nearest reads x[clip(⌊src⌋)]."""
+    scale, offset = Fraction(num, den), Fraction(shift, 4)
+    x = np.arange(1.0, n + 1) ** 2
+    args = (scale, offset, Fraction(-3, 4), "clamp")
+    np.testing.assert_allclose(
+        oracle.resample(x, length, "linear", *args), _linear_resample(x, length, scale, offset)
+    )
+    src = [int(np.floor(scale * i + offset)) for i in range(length)]
+    assert np.array_equal(oracle.resample(x, length, "nearest", *args), x[np.clip(src, 0, n - 1)])
+
+
+@given(n=st.integers(1, 6), k=st.integers(1, 4), length_extra=st.integers(0, 3))
+def test_sampling_functions_match_numpy(n: int, k: int, length_extra: int) -> None:
+    x = np.arange(1.0, n + 1)
+    length = k * (n - 1) + 1 + min(length_extra, k - 1)
+    expected = np.pad(scipy.signal.upfirdn([1], x, up=k), (0, length - k * (n - 1) - 1))
+    assert np.array_equal(oracle.upsample(x, k, length), expected)
+    assert np.array_equal(oracle.downsample(expected, k), x)
+    assert np.array_equal(oracle.nearest_upsample(x, k), np.kron(x, np.ones(k)))
+    assert np.array_equal(oracle.block_sum(np.kron(x, np.ones(k)), k), k * x)
+    q = np.arange(1.0, k + 3)
+    assert np.array_equal(oracle.phase_sum(q, x, k), scipy.signal.upfirdn(q, x, up=k))
