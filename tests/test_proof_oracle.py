@@ -625,3 +625,17 @@ def test_sampling_functions_match_numpy(n: int, k: int, length_extra: int) -> No
     assert np.array_equal(oracle.block_sum(np.kron(x, np.ones(k)), k), k * x)
     q = np.arange(1.0, k + 3)
     assert np.array_equal(oracle.phase_sum(q, x, k), scipy.signal.upfirdn(q, x, up=k))
+
+
+def test_the_clipped_last_window_and_the_cubic_table() -> None:
+    """ceil_mode's last window, clipped to n + hi, divides by its clipped length (ATen's
+    pool_size); a cubic weight table rounds the fraction to the nearest 1/table."""
+    expected = np.zeros((4, 6))
+    for i, (first, last) in enumerate(((0, 2), (1, 4), (3, 6))):
+        expected[i, first:last] = 1 / 3  # windows [2i − 1, 2i + 2) hold 3 samples
+    expected[3, 5] = 1 / 2  # window [5, 7): sample 5 and the one zero of hi = 1
+    assert np.array_equal(oracle.dense(sc.AvgPool(6, 3, 2, 1, 1, True, "padded"), {}), expected)
+    rounded = sc.Resample(4, 3, "cubic", 1, Fraction(2, 3), table=4)  # 2/3 → 3/4, not 2/4
+    exact = oracle.dense(sc.Resample(4, 3, "cubic", 1, Fraction(3, 4)), {})
+    assert np.array_equal(oracle.dense(rounded, {}), exact)
+    assert not np.allclose(oracle.dense(sc.Resample(4, 3, "cubic", 1, Fraction(2, 3)), {}), exact)

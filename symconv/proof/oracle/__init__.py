@@ -260,9 +260,8 @@ def _conv_reference() -> Reference:
     """Conv(q, n, mode): ``numpy.convolve``'s rows; the adjoint correlates the placed rows."""
 
     def shape_of(op: object) -> Shape:
-        return fn.conv_window(_int(op.args[1]), len(op.args[0]), op.args[2].name)[1], _int(
-            op.args[1]
-        )
+        n = _int(op.args[1])
+        return fn.conv_window(n, len(op.args[0]), op.args[2].name)[1], n
 
     def forward(op: object, x: np.ndarray, values: Values) -> np.ndarray:
         return fn.conv(_taps(op.args[0], values), x, op.args[2].name)
