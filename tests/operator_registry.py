@@ -2,7 +2,7 @@
 
 Each factory draws valid parameters with Hypothesis, builds the symconv
 operator for a kernel (symbolic or numeric), and names the reference function
-(from ``tests/reference.py``, independent of symconv) that computes the same
+(from ``symconv.proof.oracle``, independent of the operators) that computes the same
 map. Adding an operator here puts it under every generic test (ALL_FACTORIES).
 """
 
@@ -14,13 +14,13 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-import reference as ref
 import sympy as sp
 from hypothesis import strategies as st
 
 import symconv as sc
 from symconv.kernels import family
 from symconv.operators import BlockSum, MultiplesProjector, NearestUpsample, PhaseSum
+from symconv.proof import oracle as ref
 
 Params = dict[str, object]
 
@@ -434,14 +434,16 @@ REARRANGE_FACTORIES = [
         "AvgPoolTranspose",
         avg_pool_params(),
         lambda p, q: _pool(sc.operators.AvgPoolTranspose, p),
-        lambda p, q, x: ref.adjoint(lambda v: _pool_call(p, v), p["n"], x),
+        lambda p, q, x: ref.transpose_of(lambda v: _pool_call(p, v), p["n"], x),
         uses_kernel=False,
     ),
     Factory(
         "AdaptiveAvgPoolTranspose",
         st.fixed_dictionaries({"n": small, "length": st.integers(1, 10)}),
         lambda p, q: sc.operators.AdaptiveAvgPoolTranspose(p["n"], p["length"]),
-        lambda p, q, x: ref.adjoint(lambda v: ref.adaptive_avg_pool(v, p["length"]), p["n"], x),
+        lambda p, q, x: ref.transpose_of(
+            lambda v: ref.adaptive_avg_pool(v, p["length"]), p["n"], x
+        ),
         uses_kernel=False,
     ),
     _rearrangement(
@@ -455,7 +457,7 @@ REARRANGE_FACTORIES = [
         shuffle_params(),
         # Built on the shuffled size (multiples of r), the transpose of the shuffle.
         lambda p, q: sc.PixelUnshuffle(tuple(n * p["r"] for n in p["size"]), p["r"], p["c"]),
-        lambda p, q, x: ref.adjoint(
+        lambda p, q, x: ref.transpose_of(
             lambda v: ref.pixel_shuffle(v, p["size"], p["r"], p["c"]),
             p["c"] * p["r"] ** len(p["size"]) * int(np.prod(p["size"])),
             x,
@@ -471,7 +473,7 @@ REARRANGE_FACTORIES = [
         "Fold",
         block_params(),
         lambda p, q: _blocks(sc.Fold, p),
-        lambda p, q, x: ref.adjoint(
+        lambda p, q, x: ref.transpose_of(
             lambda v: _unfold_call(p, v), p["c"] * int(np.prod(p["size"])), x
         ),
     ),
@@ -541,7 +543,7 @@ RESAMPLE_FACTORIES = [
         "ResampleTranspose",
         resample_params(),
         lambda p, q: _resample(p, q).T,
-        lambda p, q, x: ref.adjoint(
+        lambda p, q, x: ref.transpose_of(
             lambda v: ref.resample(
                 v, p["length"], p["kernel"], p["scale"], p["offset"], p["a"], p["border"]
             ),

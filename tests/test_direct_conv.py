@@ -1,7 +1,7 @@
 """``as_direct_conv``: a transposed conv as zero insertion, padding and a flipped-kernel conv.
 
 The oracle is the frameworks' scatter form of the transposed convolution
-(tests/reference.py), which shares no code with symconv; the direct form is
+(symconv.proof.oracle), which shares no code with the operators; the direct form is
 evaluated through its exact matrix.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from reference import conv_transpose_nd
 
 from symconv import ConvTransposeNd, ParameterError, explicit
 from symconv.operators.grid import as_direct_conv
+from symconv.proof.oracle import conv_transpose_nd
 
 CASES = [
     # weight shape, size, padding, stride, dilation, output_padding, groups

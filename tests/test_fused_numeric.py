@@ -1,12 +1,11 @@
 """Fused numeric paths: chains of selections around at most one convolution, and sums
 of them, run as one list of strided copies into one output buffer. Checked against
-tests/reference.py (plain loops sharing no code with symconv) on every edge case the
+symconv.proof.oracle (NumPy read off the formulas, no operator code) on every edge case the
 index arithmetic has: empty ranges, k = 1, every up-sampling length, crops at both ends,
 flips, batch axes, chunked scratch buffers."""
 
 import numpy as np
 import pytest
-import reference as ref
 import sympy as sp
 from sympy import MatAdd, MatMul
 
@@ -23,6 +22,7 @@ from symconv import (
     lambdify,
     numeric,
 )
+from symconv.proof import oracle as ref
 
 
 def random_selection(rng, n):

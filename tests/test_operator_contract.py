@@ -11,7 +11,7 @@ is checked against that default, on small instances:
 - a fast NumPy function in :mod:`symconv.numeric` against
   ``symconv.numeric._compile_derived`` (one sparse product with that matrix).
 
-The index map itself is checked against tests/reference.py by the generic tests, and so
+The index map itself is checked against symconv.proof.oracle by the generic tests, and so
 is the numeric tier's reference oracle here. The language's operator table is derived
 (every expressible class, round-tripping), and the contributors' page's worked example
 gets all of this with no registration.
@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import reference as ref
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -39,6 +38,7 @@ from symconv import latex, matrices, numeric, parse
 from symconv.operators import Operator, operator_classes
 from symconv.printing.expression import unparse
 from symconv.proof import oracle
+from symconv.proof import oracle as ref
 
 
 def _import_every_module() -> None:

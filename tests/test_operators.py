@@ -1,12 +1,11 @@
 """Every operator, from one registry: exact matrices, closed-form transposes, numerics.
 
-The oracle is tests/reference.py (plain loops, no symconv code) and NumPy.
+The oracle is symconv.proof.oracle (NumPy off the formulas, no operator code) and NumPy.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import reference as ref
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +13,7 @@ from operator_registry import SIZE, Factory, by_name
 
 import symconv as sc
 from symconv.numeric import lambdify_explicit
+from symconv.proof import oracle as ref
 
 
 def _integer_taps(data: st.DataObject, m: int) -> np.ndarray:

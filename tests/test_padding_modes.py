@@ -1,6 +1,6 @@
 """Padding modes (reflect, symmetric, replicate, circular) and their fold-back transposes.
 
-Oracles: the step-by-step reflection/wrap loops of tests/reference.py and NumPy's own
+Oracles: the periodic reflection/wrap of symconv.proof.oracle and NumPy's own
 ``numpy.pad`` (which shares no code with symconv).
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import reference as ref
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 import symconv as sc
 from symconv.errors import ParameterError
 from symconv.operators.padding_modes import MODES, border_fold_nd, border_pad_nd
+from symconv.proof import oracle as ref
 
 NUMPY_NAME = {
     "reflect": "reflect",

@@ -1,4 +1,4 @@
-"""Pooling, pixel (un)shuffle and unfold/fold against loop references (tests/reference.py).
+"""Pooling, pixel (un)shuffle and unfold/fold against symconv.proof.oracle.
 
 The 1-D pooling operators are also in the generic operator registry; here: the N-D
 classes (exact matrices, closed-form transposes, numerics), the size rule of ceil_mode,
@@ -11,7 +11,6 @@ import itertools
 
 import numpy as np
 import pytest
-import reference as ref
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 import symconv as sc
 from symconv import sizes
 from symconv.operators.pooling import avg_pool_nd
+from symconv.proof import oracle as ref
 
 
 def _check(op, reference) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import reference as ref
 import sympy as sp
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -35,6 +34,7 @@ from symconv.codegen import python_function
 from symconv.derivation import Tier, Verdict
 from symconv.parse import parse
 from symconv.printing.latex import latex
+from symconv.proof import oracle as ref
 from symconv.proof.counterexample import Undefined, zero_test
 from symconv.proof.rewrite import normalize
 from symconv.proof.rules import establish, mul
