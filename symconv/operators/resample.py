@@ -44,6 +44,7 @@ from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.operators.base import Operator
 from symconv.operators.index_map import Term, evaluate, within
+from symconv.operators.pooling import _AdaptiveParams
 
 __all__ = [
     "CONVENTIONS",
@@ -309,7 +310,7 @@ class Resample(Operator):
         return ResampleTranspose(self)
 
 
-class AreaResample(Operator):
+class AreaResample(_AdaptiveParams, Operator):
     r"""Area interpolation from ℝⁿ to ℝᴺ: each output averages the input over its cell,
     each input pixel weighted by its overlap with the cell (TensorFlow's and JAX's ``area``).
 
@@ -321,7 +322,7 @@ class AreaResample(Operator):
     Notes
     -----
     With s = n/N, output i covers ``[i·s, (i+1)·s)`` and reads the inputs
-    ``⌊i·s⌋ <= j < ⌈(i+1)·s⌉``, each with the length
+    ``⌊i·s⌋ <= j < ⌈(i+1)·s⌉`` (the windows of adaptive average pooling), each with the length
     ``min(j + 1, (i+1)·s) − max(j, i·s)`` of its overlap divided by s
     (``tf.image.resize(method="area")``, ``jax.image.resize(method="area")``).
     PyTorch's ``interpolate(mode="area")`` averages whole pixels instead: that is
@@ -329,34 +330,21 @@ class AreaResample(Operator):
 
     Examples
     --------
-    >>> AreaResample(5, 3).as_explicit()
+    >>> AreaResample(3, 2).as_explicit()
     Matrix([
-    [3/5, 2/5,   0,   0,   0],
-    [  0, 1/5, 3/5, 1/5,   0],
-    [  0,   0,   0, 2/5, 3/5]])
+    [2/3, 1/3,   0],
+    [  0, 1/3, 2/3]])
     """
-
-    def __new__(cls, n: object, length: object) -> AreaResample:
-        n, length = _validate.size("n", n), _validate.size("length", length)
-        return super().__new__(cls, n, length)
-
-    n = property(lambda self: self.args[0])
-    length = property(lambda self: self.args[1])
-
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return self.length, self.n
 
     def index_map(self, index: tuple) -> list[Term]:
         (i,) = index
         s = self.n / self.length
         u = sp.Dummy("u", integer=True)
         weight = (sp.Min(u + 1, (i + 1) * s) - sp.Max(u, i * s)) / s
-        return [(weight, (u,), {within(u, sp.floor(i * s), sp.ceiling((i + 1) * s))})]
+        return [(weight, (u,), {within(u, self.start(i), self.end(i))})]
 
     def _rows_touching(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
-        # j < ⌈(i+1)n/N⌉ and ⌊i·n/N⌋ <= j  ⟺  j·N/n − 1 < i < (j + 1)·N/n.
-        return sp.floor(j * self.length / self.n), sp.ceiling((j + 1) * self.length / self.n)
+        return self.windows_of(j)
 
     def _eval_transpose(self) -> ResampleTranspose:
         return ResampleTranspose(self)
