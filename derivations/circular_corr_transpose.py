@@ -27,7 +27,6 @@ n, q, lo = 5, kernel("q", 3), 0
 hi = len(q) - 1 - lo
 circular_correlation = Corr(q, n + len(q) - 1) @ BorderPad(n, lo, hi, "circular")
 circular_convolution = Conv(q, n + len(q) - 1, "valid") @ BorderPad(n, hi, lo, "circular")
-assert explicit(Transpose(circular_correlation)) == explicit(circular_convolution)
 
 
 def build() -> Derivation:
@@ -36,6 +35,11 @@ def build() -> Derivation:
 
 
 if __name__ == "__main__":
+    assert explicit(Transpose(circular_correlation)) == explicit(circular_convolution)
+    circulant = explicit(circular_correlation)
+    print(f"Circular correlation with q on ℝ^{n} (padding ({lo}, {hi})) is the circulant")
+    print(f"  {circulant.tolist()}")
+    print(f"and its transpose is circular convolution with q, padding ({hi}, {lo}).\n")
     derivation = build()
     assert derivation.verdict is Verdict.PROVEN, derivation.tiers
     print(format_derivation(derivation, catalogue.get(NAME).source), end="")
