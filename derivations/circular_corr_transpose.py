@@ -35,11 +35,11 @@ def build() -> Derivation:
 
 
 if __name__ == "__main__":
-    assert explicit(Transpose(circular_correlation)) == explicit(circular_convolution)
-    circulant = explicit(circular_correlation)
-    print(f"Circular correlation with q on ℝ^{n} (padding ({lo}, {hi})) is the circulant")
-    print(f"  {circulant.tolist()}")
-    print(f"and its transpose is circular convolution with q, padding ({hi}, {lo}).\n")
     derivation = build()
     assert derivation.verdict is Verdict.PROVEN, derivation.tiers
-    print(format_derivation(derivation, catalogue.get(NAME).source), end="")
+    print(format_derivation(derivation, catalogue.get(NAME).source))
+    assert explicit(Transpose(circular_correlation)) == explicit(circular_convolution)
+    circulant = explicit(circular_correlation)
+    print(f"In plain code: circular correlation with q on ℝ^{n} (padding ({lo}, {hi})) is")
+    print(f"  {circulant.tolist()},")
+    print(f"and its transpose is circular convolution with q, padding ({hi}, {lo}).")

@@ -40,13 +40,12 @@ def build() -> Derivation:
 
 
 if __name__ == "__main__":
-    matrix = explicit(gradient_of_padding)
-    assert matrix == explicit(folded_back)
-    print(f"The transpose of reflect padding of ℝ^{n} by ({lo}, {hi}), row by row (the crop")
-    print("of the middle plus each border flipped back inside, as built above):")
-    for row in matrix.tolist():
-        print("  ", row)
-    print()
     derivation = build()
     assert derivation.verdict is Verdict.PROVEN, derivation.tiers
-    print(format_derivation(derivation, catalogue.get(NAME).source), end="")
+    print(format_derivation(derivation, catalogue.get(NAME).source))
+    matrix = explicit(gradient_of_padding)
+    assert matrix == explicit(folded_back)
+    print(f"In plain code: the transpose of reflect padding of ℝ^{n} by ({lo}, {hi}), row by")
+    print("row (the crop of the middle plus each border flipped back inside, as built above):")
+    for row in matrix.tolist():
+        print("  ", row)

@@ -46,11 +46,11 @@ def build() -> Derivation:
 
 
 if __name__ == "__main__":
-    print(f"n = {n}, m = {m}, r = {r}: the transposed conv's kernel is {K}; both sides are")
-    print(explicit(transposed))
-    proof = prove(sub_pixel, transposed)
-    print(proof, end="\n\n")
-    assert proof.verdict is Verdict.VERIFIED, proof  # exact at these sizes
     derivation = build()
+    print(format_derivation(derivation, catalogue.get(NAME).source))
     assert derivation.verdict is Verdict.VERIFIED, derivation.verdict
-    print(format_derivation(derivation, catalogue.get(NAME).source), end="")
+    print(f"In plain code, n = {n}, m = {m}, r = {r}: the transposed conv's kernel is {K},")
+    print(f"and both sides are {explicit(transposed).tolist()}:")
+    proof = prove(sub_pixel, transposed)
+    print(proof)
+    assert proof.verdict is Verdict.VERIFIED, proof  # exact at these sizes
