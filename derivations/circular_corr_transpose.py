@@ -27,7 +27,6 @@ n, q, lo = 5, kernel("q", 3), 0
 hi = len(q) - 1 - lo
 circular_correlation = Corr(q, n + len(q) - 1) @ BorderPad(n, lo, hi, "circular")
 circular_convolution = Conv(q, n + len(q) - 1, "valid") @ BorderPad(n, hi, lo, "circular")
-assert explicit(Transpose(circular_correlation)) == explicit(circular_convolution)
 
 
 def build() -> Derivation:
@@ -38,4 +37,9 @@ def build() -> Derivation:
 if __name__ == "__main__":
     derivation = build()
     assert derivation.verdict is Verdict.PROVEN, derivation.tiers
-    print(format_derivation(derivation, catalogue.get(NAME).source), end="")
+    print(format_derivation(derivation, catalogue.get(NAME).source))
+    assert explicit(Transpose(circular_correlation)) == explicit(circular_convolution)
+    circulant = explicit(circular_correlation)
+    print(f"In plain code: circular correlation with q on ℝ^{n} (padding ({lo}, {hi})) is")
+    print(f"  {circulant.tolist()},")
+    print(f"and its transpose is circular convolution with q, padding ({hi}, {lo}).")

@@ -554,13 +554,9 @@ RESAMPLE_FACTORIES = [
     ),
     Factory(
         "AreaResample",
-        st.fixed_dictionaries({"n": small, "length": small, "coverage": st.booleans()}),
-        lambda p, q: sc.AreaResample(p["n"], p["length"], p["coverage"]),
-        lambda p, q, x: (
-            ref.area_coverage(x, p["length"])
-            if p["coverage"]
-            else ref.adaptive_avg_pool(x, p["length"])
-        ),
+        st.fixed_dictionaries({"n": small, "length": small}),
+        lambda p, q: sc.AreaResample(p["n"], p["length"]),
+        lambda p, q, x: ref.area_coverage(x, p["length"]),
         uses_kernel=False,
     ),
 ]

@@ -238,10 +238,9 @@ def _cases() -> list[Case]:
             Resample(5, 5, "cubic", Fraction(1), Fraction(1, 2)),
             lambda x: _keys_half(5) @ x,
         ),
-        Case("area", AreaResample(5, 3), lambda x: ADAPTIVE_5_TO_3 @ x),
         Case(  # intervals [0, 5/3), [5/3, 10/3), [10/3, 5), weights overlap / (5/3)
             "area_coverage",
-            AreaResample(5, 3, True),
+            AreaResample(5, 3),
             lambda x: np.array([[3, 2, 0, 0, 0], [0, 1, 3, 1, 0], [0, 0, 0, 2, 3]]) / 5 @ x,
         ),
         Case(

@@ -15,6 +15,8 @@ import pytest
 import sympy as sp
 
 from symconv import ParameterError, explicit, lambdify
+from symconv.frameworks.torch_resample import interpolate
+from symconv.operators.pooling import AdaptiveAvgPool
 from symconv.operators.resample import AreaResample, Resample, ResampleTranspose, source_map
 
 
@@ -97,13 +99,16 @@ def test_tensorflow_bicubic_matches_the_loop_reference(n, length):
 
 
 @pytest.mark.parametrize("n, length", SIZES)
-def test_area_is_adaptive_average_pooling(n, length):
+def test_torch_area_is_adaptive_average_pooling(n, length):
+    # ATen's AdaptiveAveragePooling.cpp: window i is [⌊i·n/N⌋, ⌈(i+1)·n/N⌉), whole pixels.
     rows = []
     for i in range(length):
         start, end = (i * n) // length, -((-(i + 1) * n) // length)
         rows.append({j: Fraction(1, end - start) for j in range(start, end)})
-    assert explicit(AreaResample(n, length)) == dense(rows, n)
-    assert explicit(AreaResample(n, length).T) == dense(rows, n).T
+    area = interpolate(n, size=length, mode="area")
+    assert area == AdaptiveAvgPool(n, length)
+    assert explicit(area) == dense(rows, n)
+    assert explicit(area.T) == dense(rows, n).T
 
 
 def test_nearest_rounding_variants():
@@ -195,7 +200,7 @@ def _symbolic_column(op, j: int) -> dict:
         Resample(4, 6, "nearest", sp.Rational(2, 3), sp.Rational(1, 3)),
         Resample(4, 9, "cubic", *source_map("half_pixel", 4, 9), -sp.Rational(1, 2), "renormalize"),
         AreaResample(5, 3),
-        AreaResample(4, 6, coverage=True),
+        AreaResample(4, 6),
     ],
 )
 def test_the_symbolic_transpose_index_map_agrees(forward):
@@ -221,7 +226,8 @@ def test_tensorflow_area_is_pixel_coverage():
                     if min(j + 1, hi) > max(j, lo)
                 }
             )
-        assert explicit(AreaResample(n, length, coverage=True)) == dense(rows, n)
+        assert explicit(AreaResample(n, length)) == dense(rows, n)
+        assert explicit(AreaResample(n, length).T) == dense(rows, n).T
 
 
 def test_the_oracle_agrees_with_the_exact_matrices():
@@ -234,7 +240,7 @@ def test_the_oracle_agrees_with_the_exact_matrices():
         ),
         Resample(5, 3, "nearest", sp.Rational(5, 3), sp.Rational(5, 6)),
         AreaResample(7, 3),
-        AreaResample(3, 7, coverage=True),
+        AreaResample(3, 7),
     ]:
         for side in (op, op.T):
             np.testing.assert_allclose(

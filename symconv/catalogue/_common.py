@@ -52,6 +52,8 @@ D_PARAM = param("d", 1, "dilation")
 LO_PARAM = param("lo", 0, "padding at the start", minimum=0)
 HI_PARAM = param("hi", 0, "padding at the end", minimum=0)
 MODE_PARAM = param("mode", "same", "convolution mode", choices=("full", "valid", "same"))
+#: The kernel length, stride, padding and dilation of a strided layer (after its input length).
+LAYER_PARAMS = (M_PARAM, S_PARAM, LO_PARAM, HI_PARAM, D_PARAM)
 
 #: The number of spatial axes of an entry stated for signals and images alike.
 RANK_PARAM = Param("rank", 1, "spatial axes: 1 signals, 2 images", choices=(1, 2))

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,149 +44,77 @@ i, k, s, p, d, i_ = sp.symbols("i k s p d i'", integer=True, positive=True)
 p = sp.Symbol("p", integer=True, nonnegative=True)
 
 
+a = sp.Symbol("a")
+
+
 @dataclass(frozen=True)
 class Relationship:
     """One relationship of the guide: o (or o') as a formula, under conditions.
 
-    ``applies(i, k, s, p, d)`` says whether the guide's conditions hold for
-    concrete values; ``transposed`` relationships express o' in terms of the
-    forward conv's output i' = o(i), and must give back i.
+    ``given`` states the guide's conditions once, as equations ``{symbol: value}``: the
+    symbolic tier substitutes them, and ``applies`` checks them at concrete values
+    (``a`` is the forward conv's output padding (i + 2p − d(k − 1) − 1) mod s, so
+    ``a = 0`` says that s divides i + 2p − k); ``conditions`` is the guide's wording.
+    ``transposed`` relationships express o' in terms of the forward conv's output
+    i' = o(i), and must give back i.
     """
 
     number: int
     name: str
     formula: sp.Expr
     conditions: str
-    applies: Callable[[int, int, int, int, int], bool]
+    given: dict
     transposed: bool = False
-    dilated: bool = False
+
+    @functools.cached_property
+    def _differences(self) -> Callable[..., list]:
+        """lhs − rhs of every equation of ``given``, as a plain function of i, k, s, p, d, a
+        (``applies`` runs over thousands of sizes)."""
+        return sp.lambdify((i, k, s, p, d, a), [lhs - rhs for lhs, rhs in self.given.items()])
+
+    def applies(self, i0: int, k0: int, s0: int, p0: int, d0: int) -> bool:
+        """Whether every equation of ``given`` holds at these values."""
+        a0 = int(sizes.output_padding(i0, k0, (p0, p0), s0, d0)) if a in self.given else 0
+        return not any(self._differences(i0, k0, s0, p0, d0, a0))
 
     def value(self, i0: int, k0: int, s0: int, p0: int, d0: int) -> int:
         forward = sizes.corr_length(i0, k0, (p0, p0), s0, d0)
-        a = sizes.output_padding(i0, k0, (p0, p0), s0, d0)
-        subs = {i: i0, k: k0, s: s0, p: p0, d: d0, i_: forward, sp.Symbol("a"): a}
+        a0 = sizes.output_padding(i0, k0, (p0, p0), s0, d0)
+        subs = {i: i0, k: k0, s: s0, p: p0, d: d0, i_: forward, a: a0}
         return int(self.formula.xreplace(subs))
 
 
-a = sp.Symbol("a")
-_ALL = lambda *_: True  # noqa: E731
-
-
-RELATIONSHIPS = (
-    Relationship(
-        1,
-        "no padding, unit strides",
-        i - k + 1,
-        "s = 1, p = 0",
-        lambda i0, k0, s0, p0, d0: s0 == 1 and p0 == 0 and d0 == 1,
-    ),
-    Relationship(
-        2,
-        "arbitrary padding, unit strides",
-        i - k + 2 * p + 1,
-        "s = 1",
-        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1,
-    ),
-    Relationship(
-        3,
-        "half (same) padding",
-        i,
-        "s = 1, k odd, p = ⌊k/2⌋",
-        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and k0 % 2 == 1 and p0 == k0 // 2,
-    ),
-    Relationship(
-        4,
-        "full padding",
-        i + k - 1,
-        "s = 1, p = k − 1",
-        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and p0 == k0 - 1,
-    ),
-    Relationship(
-        5,
-        "no padding, strides",
-        sp.floor((i - k) / s) + 1,
-        "p = 0",
-        lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1,
-    ),
-    Relationship(
-        6,
-        "padding and strides",
-        sp.floor((i + 2 * p - k) / s) + 1,
-        "any i, k, p, s",
-        lambda i0, k0, s0, p0, d0: d0 == 1,
-    ),
-    Relationship(
-        7,
-        "pooling",
-        sp.floor((i - k) / s) + 1,
-        "pooling window k, stride s, no padding",
-        lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1,
-    ),
-    Relationship(
-        8,
-        "transposed: no padding, unit strides",
-        i_ + k - 1,
-        "forward s = 1, p = 0",
-        lambda i0, k0, s0, p0, d0: s0 == 1 and p0 == 0 and d0 == 1,
-        True,
-    ),
-    Relationship(
-        9,
-        "transposed: padding, unit strides",
-        i_ + k - 1 - 2 * p,
-        "forward s = 1",
-        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1,
-        True,
-    ),
-    Relationship(
-        10,
-        "transposed: half padding",
-        i_,
-        "forward s = 1, k odd, p = ⌊k/2⌋",
-        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and k0 % 2 == 1 and p0 == k0 // 2,
-        True,
-    ),
-    Relationship(
-        11,
-        "transposed: full padding",
-        i_ - (k - 1),
-        "forward s = 1, p = k − 1",
-        lambda i0, k0, s0, p0, d0: s0 == 1 and d0 == 1 and p0 == k0 - 1,
-        True,
-    ),
-    Relationship(
-        12,
-        "transposed: no padding, strides",
-        s * (i_ - 1) + k,
-        "forward p = 0, s | i − k",
-        lambda i0, k0, s0, p0, d0: p0 == 0 and d0 == 1 and (i0 - k0) % s0 == 0,
-        True,
-    ),
-    Relationship(
-        13,
-        "transposed: padding, strides",
-        s * (i_ - 1) + k - 2 * p,
-        "s | i + 2p − k",
-        lambda i0, k0, s0, p0, d0: d0 == 1 and (i0 + 2 * p0 - k0) % s0 == 0,
-        True,
-    ),
-    Relationship(
-        14,
-        "transposed: padding, strides, odd",
-        s * (i_ - 1) + a + k - 2 * p,
-        "a = (i + 2p − k) mod s",
-        lambda i0, k0, s0, p0, d0: d0 == 1,
-        True,
-    ),
-    Relationship(
-        15,
-        "dilated convolution",
-        sp.floor((i + 2 * p - k - (k - 1) * (d - 1)) / s) + 1,
-        "dilation d",
-        _ALL,
-        dilated=True,
-    ),
-)
+#: Dumoulin & Visin's relationships: number, name, formula, the guide's conditions, the
+#: same conditions as equations, transposed.
+RELATIONSHIPS = tuple(
+    Relationship(*row)
+    for row in [
+        (1, "no padding, unit strides", i - k + 1, "s = 1, p = 0", {s: 1, p: 0, d: 1}),
+        (2, "arbitrary padding, unit strides", i - k + 2 * p + 1, "s = 1", {s: 1, d: 1}),
+        (3, "half (same) padding", i, "s = 1, k odd, p = ⌊k/2⌋", {s: 1, d: 1, k: 2 * p + 1}),
+        (4, "full padding", i + k - 1, "s = 1, p = k − 1", {s: 1, d: 1, p: k - 1}),
+        (5, "no padding, strides", sp.floor((i - k) / s) + 1, "p = 0", {p: 0, d: 1}),
+        (6, "padding and strides", sp.floor((i + 2 * p - k) / s) + 1, "any i, k, p, s", {d: 1}),
+        (7, "pooling", sp.floor((i - k) / s) + 1, "pooling window k, stride s, no padding",
+         {p: 0, d: 1}),
+        (8, "transposed: no padding, unit strides", i_ + k - 1, "forward s = 1, p = 0",
+         {s: 1, p: 0, a: 0, d: 1}, True),
+        (9, "transposed: padding, unit strides", i_ + k - 1 - 2 * p, "forward s = 1",
+         {s: 1, a: 0, d: 1}, True),
+        (10, "transposed: half padding", i_, "forward s = 1, k odd, p = ⌊k/2⌋",
+         {s: 1, a: 0, k: 2 * p + 1, d: 1}, True),
+        (11, "transposed: full padding", i_ - (k - 1), "forward s = 1, p = k − 1",
+         {s: 1, a: 0, p: k - 1, d: 1}, True),
+        (12, "transposed: no padding, strides", s * (i_ - 1) + k, "forward p = 0, s | i − k",
+         {p: 0, a: 0, d: 1}, True),
+        (13, "transposed: padding, strides", s * (i_ - 1) + k - 2 * p, "s | i + 2p − k",
+         {a: 0, d: 1}, True),
+        (14, "transposed: padding, strides, odd", s * (i_ - 1) + a + k - 2 * p,
+         "a = (i + 2p − k) mod s", {d: 1}, True),
+        (15, "dilated convolution", sp.floor((i + 2 * p - k - (k - 1) * (d - 1)) / s) + 1,
+         "dilation d", {}),
+    ]
+)  # fmt: skip
 
 
 def _forward_symbolic() -> sp.Expr:
@@ -203,16 +132,7 @@ def _symbolic_checks() -> list[tuple[int, bool, str, tuple]]:
     for r in RELATIONSHIPS:
         if not r.transposed:
             # Specialise the general length to the relationship's conditions, then compare.
-            special = {
-                1: {s: 1, p: 0, d: 1},
-                2: {s: 1, d: 1},
-                3: {s: 1, d: 1, k: 2 * p + 1},
-                4: {s: 1, d: 1, p: k - 1},
-                5: {p: 0, d: 1},
-                6: {d: 1},
-                7: {p: 0, d: 1},
-                15: {},
-            }[r.number]
+            special = r.given
             target = _forward_symbolic().xreplace(special)
             formula = r.formula.xreplace(special)
             ok = sp.simplify(target - formula) == 0
@@ -228,15 +148,7 @@ def _symbolic_checks() -> list[tuple[int, bool, str, tuple]]:
             )
             continue
         # o' = conv_transpose_length(i', k, (p, p), s, 1, a) with the relationship's conditions …
-        special = {
-            8: {s: 1, p: 0, a: 0},
-            9: {s: 1, a: 0},
-            10: {s: 1, a: 0, k: 2 * p + 1},
-            11: {s: 1, a: 0, p: k - 1},
-            12: {p: 0, a: 0},
-            13: {a: 0},
-            14: {},
-        }[r.number]
+        special = r.given
         length = sizes.conv_transpose_length(i_, k, (p, p), s, 1, a).xreplace(special)
         ok = sp.simplify(length - r.formula.xreplace(special)) == 0
         # … and it returns the forward input, i' = o(i) ↦ i, for every stride s at once:

@@ -13,6 +13,7 @@ from symconv.catalogue._common import (
     MODE_PARAM,
     N_RANGE,
     P_RANGE,
+    S_PARAM,
     at_least,
     hi,
     lo,
@@ -45,7 +46,7 @@ STRIDED_CONV = Entry(
     "decimated; "
     "for all n, m, s >= 1, lo, hi >= 0 with a non-empty output",
     source="Dumoulin & Visin (2016) §1 (strides as subsampling)",
-    params=(param("n", 7, "signal length"), M_PARAM, param("s", 2, "stride"), LO_PARAM, HI_PARAM),
+    params=(param("n", 7, "signal length"), M_PARAM, S_PARAM, LO_PARAM, HI_PARAM),
     sides=_strided_sides,
     chain=lambda **v: chain_from_script(_strided_sides(**v)[0], [("rule", "corr-stride")]),
     grid=lambda: grid(n=N_RANGE, m=range(1, 6), s=range(2, 5), lo=P_RANGE, hi=P_RANGE),

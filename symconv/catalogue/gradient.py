@@ -11,9 +11,7 @@ from sympy.polys.rings import PolyElement
 
 from symconv import kernels
 from symconv.catalogue._common import (
-    HI_PARAM,
-    LO_PARAM,
-    M_PARAM,
+    LAYER_PARAMS,
     N_RANGE,
     at_least,
     d,
@@ -106,14 +104,7 @@ def _chain(n: int, m: int, s: int, lo: int, hi: int, d: int) -> list:
     ]
 
 
-_PARAMS = (
-    param("n", 6, "input length"),
-    M_PARAM,
-    param("s", 2, "stride"),
-    LO_PARAM,
-    HI_PARAM,
-    param("d", 1, "dilation"),
-)
+_PARAMS = (param("n", 6, "input length"), *LAYER_PARAMS)
 
 
 def _matrix_calculus(**values: object) -> tuple[list, tuple[TierResult, ...]]:

@@ -22,7 +22,7 @@ import sympy as sp
 from sympy.matrices.expressions import MatMul
 
 from symconv import kernels
-from symconv.catalogue._common import K_RANGE, N_RANGE, at_least, param
+from symconv.catalogue._common import K_RANGE, N_RANGE, S_PARAM, at_least, param
 from symconv.catalogue.entry import Entry, argued, grid
 from symconv.derivation import Rule, Step, Tier
 from symconv.errors import SymconvError
@@ -45,7 +45,7 @@ __all__ = [
 _PARAMS = (
     param("n", 5, "input length"),
     param("k", 2, "kernel (window) size"),
-    param("s", 2, "stride"),
+    S_PARAM,
     param("lo", 0, "zero padding at the start, less than k", minimum=0),
     param("hi", 0, "zero padding at the end, less than k", minimum=0),
 )
@@ -331,38 +331,49 @@ def _row_argument(sides: Callable, shuffled: bool) -> Callable:
     return extra
 
 
-_SHUFFLE_BOUNDS = "n ≤ 5, m ≤ 3, r ≤ 3, lo, hi ≤ min(2, m − 1), c_in, c ≤ 2"
+def _shuffle_entry(
+    name: str, statement: str, source: str, sides: Callable, rule: Rule, shuffled: bool
+) -> Entry:
+    """An entry of the pixel (un)shuffle pair: the two sides, the rule that rewrites one
+    into the other, and the row argument of :func:`_row_argument` (both entries share
+    their parameters, grid and bounds)."""
+    return Entry(
+        name=name,
+        statement=statement,
+        source=source,
+        params=_SHUFFLE_PARAMS,
+        sides=sides,
+        chain=_replace(sides, rule),
+        grid=_shuffle_grid,
+        bounds="n ≤ 5, m ≤ 3, r ≤ 3, lo, hi ≤ min(2, m − 1), c_in, c ≤ 2",
+        extra=_row_argument(sides, shuffled),
+    )
 
-PIXEL_SHUFFLE_CONV = Entry(
-    name="pixel-shuffle-conv",
-    statement="pixel shuffle by r after a conv with weight w (r·c, c_in, m) and padding "
+
+PIXEL_SHUFFLE_CONV = _shuffle_entry(
+    "pixel-shuffle-conv",
+    "pixel shuffle by r after a conv with weight w (r·c, c_in, m) and padding "
     "(lo, hi) = the transposed conv with stride r, padding ((m−1−lo)·r, (m−1−hi)·r) and the "
     "kernel K[i, o, (m−1−t)·r + v] = w[o·r + v, i, t] (the sub-pixel convolution layer), "
     "for lo, hi <= m − 1",
-    source='Shi et al. (2016), "Is the deconvolution layer the same as a convolutional '
+    'Shi et al. (2016), "Is the deconvolution layer the same as a convolutional '
     'layer?"; Shi et al. (2016), "Real-time single image and video super-resolution using '
     'an efficient sub-pixel convolutional neural network"',
-    params=_SHUFFLE_PARAMS,
-    sides=_shuffle_sides,
-    chain=_replace(_shuffle_sides, _INTERLEAVE),
-    grid=_shuffle_grid,
-    bounds=_SHUFFLE_BOUNDS,
-    extra=_row_argument(_shuffle_sides, shuffled=True),
+    _shuffle_sides,
+    _INTERLEAVE,
+    shuffled=True,
 )
 
-PIXEL_UNSHUFFLE_CONV = Entry(
-    name="pixel-unshuffle-conv",
-    statement="a conv with weight w (c, c_in·r, m) and padding (lo, hi) after pixel "
-    "unshuffle by r = the conv with stride r, padding (lo·r, hi·r) and the kernel "
-    "K[o, i, t·r + v] = w[o, i·r + v, t] on the full-resolution input",
-    source='Shi et al. (2016), "Is the deconvolution layer the same as a convolutional '
+PIXEL_UNSHUFFLE_CONV = _shuffle_entry(
+    "pixel-unshuffle-conv",
+    "a conv with weight w (c, c_in·r, m) and padding (lo, hi) after pixel "
+    "unshuffle by r = the conv with stride r, padding (lo·r, hi·r) and the "
+    "kernel K[o, i, t·r + v] = w[o, i·r + v, t] on the full-resolution input",
+    'Shi et al. (2016), "Is the deconvolution layer the same as a convolutional '
     'layer?" (the inverse of the sub-pixel layer)',
-    params=_SHUFFLE_PARAMS,
-    sides=_unshuffle_sides,
-    chain=_replace(_unshuffle_sides, _INTERLEAVE_INPUT),
-    grid=_shuffle_grid,
-    bounds=_SHUFFLE_BOUNDS,
-    extra=_row_argument(_unshuffle_sides, shuffled=False),
+    _unshuffle_sides,
+    _INTERLEAVE_INPUT,
+    shuffled=False,
 )
 
 ENTRIES = (AVG_POOL_AS_STRIDED_CORR, PIXEL_SHUFFLE_CONV, PIXEL_UNSHUFFLE_CONV)

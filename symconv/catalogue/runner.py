@@ -147,6 +147,20 @@ def _run(pool, function: Callable, tasks: list, on_result: Callable) -> None:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _run_timed(label: str, jobs: int, function: Callable, tasks: list, on_result: Callable) -> None:
+    """:func:`_run` in a fresh pool of ``jobs`` workers (closed after), its wall time
+    recorded in ``TIMINGS[label]``."""
+    pool = _pool(jobs)
+    started = time.perf_counter()
+    try:
+        _run(pool, function, tasks, on_result)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    TIMINGS[label] = time.perf_counter() - started
+
+
 def prove_all(
     selected: list[str] | None = None, jobs: int | None = None, progress: TextIO | None = sys.stderr
 ) -> list[tuple[str, Derivation, float]]:
@@ -178,15 +192,7 @@ def prove_all(
             slice_results.setdefault(key[0], []).append((key[1], value))
             bar.step(f"grid {key[0]} ({key[1] + 1}/{key[2]})")
 
-    pool = _pool(jobs)
-    started = time.perf_counter()
-    try:
-        _run(pool, _task, tasks, collect)
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
-    TIMINGS["rules and grids"] = time.perf_counter() - started
+    _run_timed("rules and grids", jobs, _task, tasks, collect)
     for name, parts in slice_results.items():
         entry_module.preload_grid(get(name), [v for _, v in sorted(parts, key=lambda p: p[0])])
 
@@ -198,15 +204,8 @@ def prove_all(
         derived[name] = (name, derivation, seconds)
         bar.step(f"derivation {name}")
 
-    pool = _pool(jobs)  # forked now, so the workers inherit the results above
-    started = time.perf_counter()
     order = sorted(selected, key=lambda n: n not in SLOW_DERIVATIONS)
-    try:
-        _run(pool, _derive_task, order, keep)
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
-    TIMINGS["derivations"] = time.perf_counter() - started
+    # The pool is forked now, so the workers inherit the results above.
+    _run_timed("derivations", jobs, _derive_task, order, keep)
     _DERIVED.update(derived)
     return [derived[name] for name in selected]

@@ -13,10 +13,8 @@ from sympy.matrices.expressions import MatMul, Transpose
 
 from symconv import kernels, sizes
 from symconv.catalogue._common import (
-    D_PARAM,
-    HI_PARAM,
     K_PARAM,
-    LO_PARAM,
+    LAYER_PARAMS,
     M_PARAM,
     MODE_PARAM,
     N_RANGE,
@@ -270,11 +268,7 @@ TRANSPOSED_CONV_AS_DIRECT_CONV = Entry(
     "Dumoulin & Visin (2016), relationships 8–14",
     params=(
         param("n", 3, "input length"),
-        M_PARAM,
-        param("s", 2, "stride"),
-        LO_PARAM,
-        HI_PARAM,
-        D_PARAM,
+        *LAYER_PARAMS,
         param("a", 0, "output padding, 0 <= a < s", minimum=0),
     ),
     sides=_direct_sides,

@@ -71,7 +71,7 @@ def _axis(kernel: str, n: int, length: int, antialias: bool) -> sp.MatrixExpr:
     if n == length:
         return sp.Identity(n)
     if kernel == "area":
-        return AreaResample(n, length, coverage=True)
+        return AreaResample(n, length)
     scale, offset = source_map("half_pixel", n, length)
     if kernel == "nearest":
         return Resample(n, length, "nearest", scale, scale / 2)

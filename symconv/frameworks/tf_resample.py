@@ -18,8 +18,8 @@ half-pixel centres ``src = (i + ½)·s − ½`` (read from TensorFlow's ``image_
   of 1024 steps (t rounded to a multiple of 1/1024, ties to even), taps outside the image
   dropped and the remaining weights divided by their sum (PyTorch clamps the taps);
 - ``area``: each output averages the input over ``[i·s, (i + 1)·s)``, a pixel weighted by
-  the length of its overlap (:class:`~symconv.operators.resample.AreaResample` with
-  ``coverage=True``; PyTorch's ``area`` averages whole pixels instead).
+  the length of its overlap (:class:`~symconv.operators.resample.AreaResample`; PyTorch's
+  ``area`` averages whole pixels instead).
 
 With ``antialias=True`` bilinear and bicubic go through ``scale_and_translate`` with the
 ``triangle`` and ``keyscubic`` (a = −1/2) kernels: stretched by n/N on an axis that
@@ -59,7 +59,7 @@ METHODS = ("bilinear", "nearest", "bicubic", "area")
 
 def _axis(method: str, n: int, length: int, antialias: bool) -> Resample | AreaResample:
     if method == "area":
-        return AreaResample(n, length, coverage=True)
+        return AreaResample(n, length)
     if method == "nearest":
         s = sp.Rational(n, length)
         return Resample(n, length, "nearest", s, s / 2)

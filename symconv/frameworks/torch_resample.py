@@ -4,8 +4,8 @@ Same argument names, order and defaults as PyTorch, with the input tensor replac
 its spatial size ``input_size`` and a ``channels`` count; the operator acts on an
 (N, C, \*size) tensor flattened channel-major, ``x.reshape(N, -1)``. Resampling is
 separable: the operator is ``I_C ⊗ R_1 ⊗ … ⊗ R_d`` with one
-:class:`~symconv.operators.resample.Resample` (or
-:class:`~symconv.operators.resample.AreaResample`) per spatial axis.
+:class:`~symconv.operators.resample.Resample` (or, for ``area``,
+:class:`~symconv.operators.pooling.AdaptiveAvgPool`) per spatial axis.
 
 What PyTorch computes, per axis with input length n (read from ATen's ``UpSample.h``):
 
@@ -61,7 +61,8 @@ from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.frameworks._common import spatial
 from symconv.operators.grid import kron
-from symconv.operators.resample import AreaResample, Resample, source_map
+from symconv.operators.pooling import AdaptiveAvgPool
+from symconv.operators.resample import Resample, source_map
 
 __all__ = ["interpolate"]
 
@@ -131,10 +132,10 @@ def _axis(
     align_corners: bool,
     shortcuts: bool,
     antialias: bool = False,
-) -> Resample | AreaResample:
+) -> Resample | AdaptiveAvgPool:
     """The operator of one axis; ``shortcuts``: PyTorch's nearest copies at N = n, 2n."""
     if mode == "area":
-        return AreaResample(n, length)
+        return AdaptiveAvgPool(n, length)
     s = sp.Rational(n, length) if factor is None else _reciprocal(factor)
     if antialias and length == n:  # the antialiased kernels copy too, whatever the scale
         return Resample(n, length, "linear", 1, 0)

@@ -228,24 +228,16 @@ class Operator(MatrixExpr):
         return self.__rmul__(_validate.operand(other, matrix=True))
 
     def __mul__(self, other: object) -> MatrixExpr:
-        other = _validate.operand(other)
-        check_composable(self, other)
-        return sp.MatMul(self, other).doit()
+        return _combined(sp.MatMul, check_composable, self, _validate.operand(other))
 
     def __rmul__(self, other: object) -> MatrixExpr:
-        other = _validate.operand(other)
-        check_composable(other, self)
-        return sp.MatMul(other, self).doit()
+        return _combined(sp.MatMul, check_composable, _validate.operand(other), self)
 
     def __add__(self, other: object) -> MatrixExpr:
-        other = _validate.operand(other)
-        check_same_shape(self, other)
-        return sp.MatAdd(self, other).doit()
+        return _combined(sp.MatAdd, check_same_shape, self, _validate.operand(other))
 
     def __radd__(self, other: object) -> MatrixExpr:
-        other = _validate.operand(other)
-        check_same_shape(other, self)
-        return sp.MatAdd(other, self).doit()
+        return _combined(sp.MatAdd, check_same_shape, _validate.operand(other), self)
 
     def __sub__(self, other: object) -> MatrixExpr:
         return self.__add__(-_validate.operand(other))
@@ -284,6 +276,13 @@ class Operator(MatrixExpr):
         from symconv.printing.latex import latex
 
         return latex(self)
+
+
+def _combined(kind: type, check: object, left: object, right: object) -> MatrixExpr:
+    """``kind(left, right)`` (a product or a sum) evaluated, once ``check`` has found that
+    the shapes fit (it raises a clear error otherwise)."""
+    check(left, right)
+    return kind(left, right).doit()
 
 
 @functools.lru_cache(maxsize=4096)  # as_explicit() asks for every entry of a row in turn

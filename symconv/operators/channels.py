@@ -403,6 +403,18 @@ def _weight_for(
 # --- the operators ------------------------------------------------------------
 
 
+def _layer_parameters(
+    weight: object, size: object, stride: object, dilation: object, groups: object
+) -> tuple:
+    """The checked weight, size, stride, dilation (one per axis) and groups of a layer."""
+    w, size = _weight_for("weight", weight, size)
+    stride = _per_axis("stride", stride, len(size), _validate.size)
+    dilation = _per_axis("dilation", dilation, len(size), _validate.size)
+    groups = _validate.size("groups", groups)
+    _layer_shape(w, groups)
+    return w, size, stride, dilation, groups
+
+
 def _layer_terms(op: CorrNd | ConvTransposeNd, index: tuple, forward: bool) -> list[Term]:
     """Row ``(channel, i₁, …, i_N)`` of a layer: every weight tap of the channels it reads.
 
@@ -462,7 +474,46 @@ def _flat(guards: set) -> list:
     return [x for g in guards for x in g[1:]]
 
 
-class CorrNd(Operator):
+class _Layer:
+    """What :class:`CorrNd` and :class:`ConvTransposeNd` share: the weight, the per-axis
+    geometry (``args`` begins weight, size, padding, stride, dilation and ends with groups),
+    the shape from ``channels`` and ``output_size``, and the index map of
+    :func:`_layer_terms` (``_forward`` says which way the taps point)."""
+
+    _forward: bool
+
+    weight = property(lambda self: self.args[0])
+    size = property(lambda self: tuple(self.args[1]))
+    padding = property(lambda self: tuple(tuple(p) for p in self.args[2]))
+    stride = property(lambda self: tuple(self.args[3]))
+    dilation = property(lambda self: tuple(self.args[4]))
+    groups = property(lambda self: self.args[-1])
+    #: Every weight entry, flat (what :func:`symconv.matrices.domain_of` reads).
+    kernel = property(lambda self: tuple(flat(self.weight)))
+
+    @property
+    def kernel_size(self) -> tuple[int, ...]:
+        return tuple(self.weight.shape[2:])
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        c_out, c_in = self.channels
+        return c_out * sp.Mul(*self.output_size), c_in * sp.Mul(*self.size)
+
+    @property
+    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+        """The output axes (channels, then the output size) and the input axes (channels, size)."""
+        c_out, c_in = self.channels
+        return (c_out, *self.output_size), (c_in, *self.size)
+
+    def index_map(self, index: tuple) -> list[Term]:
+        return _layer_terms(self, index, forward=self._forward)
+
+    def _display_args(self) -> tuple:
+        return (sp.Tuple(*self.weight.shape), *self.args[1:])
+
+
+class CorrNd(_Layer, Operator):
     """An N-D convolution layer (cross-correlation), multi-channel and grouped, no bias.
 
     ``y[o, i] = Σ_c Σ_t w[o, c, t] · x[g·C_in/groups + c, i·s + t·d − lo]`` with
@@ -509,12 +560,9 @@ class CorrNd(Operator):
         dilation: object = 1,
         groups: object = 1,
     ) -> CorrNd:
-        w, size = _weight_for("weight", weight, size)
-        rank = len(size)
-        stride = _per_axis("stride", stride, rank, _validate.size)
-        dilation = _per_axis("dilation", dilation, rank, _validate.size)
-        groups = _validate.size("groups", groups)
-        _layer_shape(w, groups)
+        w, size, stride, dilation, groups = _layer_parameters(
+            weight, size, stride, dilation, groups
+        )
         kernel = w.shape[2:]
         pairs = _padding(padding, size, kernel, stride, dilation)
         for axis, (n, (lo, hi), m, d) in enumerate(zip(size, pairs, kernel, dilation)):
@@ -528,18 +576,7 @@ class CorrNd(Operator):
             )
         return super().__new__(cls, w, size, pairs, stride, dilation, groups)
 
-    weight = property(lambda self: self.args[0])
-    size = property(lambda self: tuple(self.args[1]))
-    padding = property(lambda self: tuple(tuple(p) for p in self.args[2]))
-    stride = property(lambda self: tuple(self.args[3]))
-    dilation = property(lambda self: tuple(self.args[4]))
-    groups = property(lambda self: self.args[5])
-    #: Every weight entry, flat (what :func:`symconv.matrices.domain_of` reads).
-    kernel = property(lambda self: tuple(flat(self.weight)))
-
-    @property
-    def kernel_size(self) -> tuple[int, ...]:
-        return tuple(self.weight.shape[2:])
+    _forward = True
 
     @property
     def channels(self) -> tuple[int, int]:
@@ -555,20 +592,6 @@ class CorrNd(Operator):
                 self.size, self.kernel_size, self.padding, self.stride, self.dilation
             )
         )
-
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        c_out, c_in = self.channels
-        return c_out * sp.Mul(*self.output_size), c_in * sp.Mul(*self.size)
-
-    @property
-    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
-        """The output axes (channels, then the output size) and the input axes (channels, size)."""
-        c_out, c_in = self.channels
-        return (c_out, *self.output_size), (c_in, *self.size)
-
-    def index_map(self, index: tuple) -> list[Term]:
-        return _layer_terms(self, index, forward=True)
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         out_size, in_size = self.output_size, self.size
@@ -620,11 +643,8 @@ class CorrNd(Operator):
             self.groups,
         )
 
-    def _display_args(self) -> tuple:
-        return (sp.Tuple(*self.weight.shape), *self.args[1:])
 
-
-class ConvTransposeNd(Operator):
+class ConvTransposeNd(_Layer, Operator):
     """An N-D transposed convolution layer: the transpose of a :class:`CorrNd`.
 
     Parameters
@@ -669,13 +689,10 @@ class ConvTransposeNd(Operator):
         output_padding: object = 0,
         groups: object = 1,
     ) -> ConvTransposeNd:
-        w, size = _weight_for("weight", weight, size)
-        rank = len(size)
-        stride = _per_axis("stride", stride, rank, _validate.size)
-        dilation = _per_axis("dilation", dilation, rank, _validate.size)
-        a = _per_axis("output_padding", output_padding, rank, _validate.amount)
-        groups = _validate.size("groups", groups)
-        _layer_shape(w, groups)
+        w, size, stride, dilation, groups = _layer_parameters(
+            weight, size, stride, dilation, groups
+        )
+        a = _per_axis("output_padding", output_padding, len(size), _validate.amount)
         if isinstance(padding, str) and padding.lower() != "valid":
             raise ParameterError(
                 "padding", padding, "'valid', an int, or one int or (lo, hi) per axis"
@@ -699,19 +716,8 @@ class ConvTransposeNd(Operator):
             )
         return self
 
-    weight = property(lambda self: self.args[0])
-    size = property(lambda self: tuple(self.args[1]))
-    padding = property(lambda self: tuple(tuple(p) for p in self.args[2]))
-    stride = property(lambda self: tuple(self.args[3]))
-    dilation = property(lambda self: tuple(self.args[4]))
+    _forward = False
     output_padding = property(lambda self: tuple(self.args[5]))
-    groups = property(lambda self: self.args[6])
-    #: Every weight entry, flat (what :func:`symconv.matrices.domain_of` reads).
-    kernel = property(lambda self: tuple(flat(self.weight)))
-
-    @property
-    def kernel_size(self) -> tuple[int, ...]:
-        return tuple(self.weight.shape[2:])
 
     @property
     def channels(self) -> tuple[int, int]:
@@ -733,20 +739,6 @@ class ConvTransposeNd(Operator):
             )
         )
 
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        c_out, c_in = self.channels
-        return c_out * sp.Mul(*self.output_size), c_in * sp.Mul(*self.size)
-
-    @property
-    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
-        """The output axes (channels, then the output size) and the input axes (channels, size)."""
-        c_out, c_in = self.channels
-        return (c_out, *self.output_size), (c_in, *self.size)
-
-    def index_map(self, index: tuple) -> list[Term]:
-        return _layer_terms(self, index, forward=False)
-
     def _eval_transpose(self) -> CorrNd:
         return CorrNd(
             self.weight, self.output_size, self.padding, self.stride, self.dilation, self.groups
@@ -754,9 +746,6 @@ class ConvTransposeNd(Operator):
 
     def _entry(self, i: object, j: object, **kwargs: object) -> sp.Expr:
         return self._eval_transpose()._entry(j, i)
-
-    def _display_args(self) -> tuple:
-        return (sp.Tuple(*self.weight.shape), *self.args[1:])
 
 
 # --- single-channel conveniences ------------------------------------------------

@@ -59,7 +59,18 @@ def _tap() -> sp.Dummy:
     return sp.Dummy("u_*", integer=True)
 
 
-class _PoolParams:
+class _Windows:
+    """A map from ℝⁿ to ℝᴸ, one output per window of the input (``n``, ``length``), or,
+    in a class with ``_transposed = True``, its transpose from ℝᴸ to ℝⁿ."""
+
+    _transposed = False
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        return (self.n, self.length) if self._transposed else (self.length, self.n)
+
+
+class _PoolParams(_Windows):
     """The parameters shared by :class:`AvgPool` and its transpose."""
 
     def __new__(
@@ -170,10 +181,6 @@ class AvgPool(_PoolParams, Operator):
     AvgPoolTranspose(4, 2, 2, 0, 0, False, 'padded')
     """
 
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return self.length, self.n
-
     def index_map(self, index: tuple) -> list[Term]:
         (i,) = index
         u = _tap()
@@ -205,9 +212,7 @@ class AvgPoolTranspose(_PoolParams, Operator):
     [  0, 1/2]])
     """
 
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return self.n, self.length
+    _transposed = True
 
     def index_map(self, index: tuple) -> list[Term]:
         (j,) = index
@@ -221,8 +226,10 @@ class AvgPoolTranspose(_PoolParams, Operator):
         return AvgPool(*self.args)
 
 
-class _AdaptiveParams:
-    """The parameters shared by :class:`AdaptiveAvgPool` and its transpose."""
+class _AdaptiveParams(_Windows):
+    """The cells ``[⌊i·n/L⌋, ⌈(i + 1)·n/L⌉)`` of ℝⁿ, one per output i < L: the windows of
+    :class:`AdaptiveAvgPool` and its transpose, and the cells of
+    :class:`~symconv.operators.resample.AreaResample`."""
 
     def __new__(cls, n: object, length: object) -> Operator:
         return Operator.__new__(cls, _validate.size("n", n), _validate.size("length", length))
@@ -237,6 +244,11 @@ class _AdaptiveParams:
     def end(self, i: sp.Expr) -> sp.Expr:
         """One past the last sample of window i: ⌈(i + 1)·n/L⌉."""
         return sp.ceiling((i + 1) * self.n / self.length)
+
+    def windows_of(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+        """The windows ``first <= i < stop`` that hold sample j: ⌊jL/n⌋ and ⌈(j + 1)L/n⌉
+        (from ⌊i·n/L⌋ <= j < ⌈(i + 1)·n/L⌉)."""
+        return sp.floor(j * self.length / self.n), sp.ceiling((j + 1) * self.length / self.n)
 
 
 class AdaptiveAvgPool(_AdaptiveParams, Operator):
@@ -266,10 +278,6 @@ class AdaptiveAvgPool(_AdaptiveParams, Operator):
     AdaptiveAvgPoolTranspose(5, 3)
     """
 
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return self.length, self.n
-
     def index_map(self, index: tuple) -> list[Term]:
         (i,) = index
         u = _tap()
@@ -286,7 +294,7 @@ class AdaptiveAvgPoolTranspose(_AdaptiveParams, Operator):
     Notes
     -----
     Sample j lies in the windows :math:`\lfloor jL/n \rfloor \le i < \lceil (j+1)L/n \rceil`
-    (from :math:`\lfloor i n/L \rfloor \le j < \lceil (i+1) n/L \rceil`); row j has the
+    (:meth:`windows_of`); row j has the
     weight :math:`1/(\text{end}_i - \text{start}_i)` at each of them.
 
     Examples
@@ -295,18 +303,15 @@ class AdaptiveAvgPoolTranspose(_AdaptiveParams, Operator):
     True
     """
 
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return self.n, self.length
+    _transposed = True
 
     def index_map(self, index: tuple) -> list[Term]:
         (j,) = index
         v = sp.Dummy("v", integer=True)
-        first = sp.floor(j * self.length / self.n)
-        count = sp.ceiling((j + 1) * self.length / self.n) - first
+        first, stop = self.windows_of(j)
         window = first + v
         width = self.end(window) - self.start(window)
-        return [(1 / width, (window,), {within(v, 0, count)})]
+        return [(1 / width, (window,), {within(v, 0, stop - first)})]
 
     def _eval_transpose(self) -> AdaptiveAvgPool:
         return AdaptiveAvgPool(self.n, self.length)

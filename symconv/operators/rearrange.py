@@ -222,6 +222,19 @@ class _BlockParams:
     def _image_dims(self) -> tuple[sp.Expr, ...]:
         return (self.channels, *self.size)
 
+    #: Unfold maps the image to the columns; Fold (``_transposed``) the columns to the image.
+    _transposed = False
+
+    @property
+    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+        dims = (self._columns_dims, self._image_dims)
+        return dims[::-1] if self._transposed else dims
+
+    @property
+    def shape(self) -> tuple[sp.Expr, sp.Expr]:
+        rows, cols = self.index_dims
+        return sp.Mul(*rows), sp.Mul(*cols)
+
 
 class Unfold(_BlockParams, Operator):
     r"""im2col: every sliding block of a zero-padded (C, n₁, …, n_d) image as a column.
@@ -256,14 +269,6 @@ class Unfold(_BlockParams, Operator):
     >>> Unfold((3,), (2,)).T
     Fold((3,), (2,), (1,), ((0, 0),), (1,), 1)
     """
-
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return sp.Mul(*self._columns_dims), sp.Mul(*self._image_dims)
-
-    @property
-    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
-        return self._columns_dims, self._image_dims
 
     def index_map(self, index: tuple) -> list[Term]:
         d = len(self.size)
@@ -304,13 +309,7 @@ class Fold(_BlockParams, Operator):
     [0, 0, 0, 1]])
     """
 
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return sp.Mul(*self._image_dims), sp.Mul(*self._columns_dims)
-
-    @property
-    def index_dims(self) -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
-        return self._image_dims, self._columns_dims
+    _transposed = True
 
     def index_map(self, index: tuple) -> list[Term]:
         c, *ys = index

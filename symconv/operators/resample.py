@@ -13,9 +13,10 @@ weights; they differ in three choices, each a parameter here:
   or ``renormalize`` (a tap outside gets weight 0 and the weights are divided by their sum,
   TensorFlow's ``bicubic`` and JAX).
 
-:class:`AreaResample` is PyTorch's ``area`` mode (adaptive average pooling), and
-:class:`ResampleTranspose` the transpose of either: row j collects the output samples
-whose weights touch input j.
+:class:`AreaResample` is TensorFlow's and JAX's ``area`` (each pixel weighted by its
+overlap with the output cell; PyTorch's ``area`` mode is adaptive average pooling,
+:class:`~symconv.operators.pooling.AdaptiveAvgPool`), and :class:`ResampleTranspose` the
+transpose of either: row j collects the output samples whose weights touch input j.
 
 Examples
 --------
@@ -43,6 +44,7 @@ from symconv import _validate
 from symconv.errors import ParameterError
 from symconv.operators.base import Operator
 from symconv.operators.index_map import Term, evaluate, within
+from symconv.operators.pooling import _AdaptiveParams
 
 __all__ = [
     "CONVENTIONS",
@@ -308,66 +310,41 @@ class Resample(Operator):
         return ResampleTranspose(self)
 
 
-class AreaResample(Operator):
-    r"""Area interpolation from ℝⁿ to ℝᴺ: each output averages the input over its cell.
+class AreaResample(_AdaptiveParams, Operator):
+    r"""Area interpolation from ℝⁿ to ℝᴺ: each output averages the input over its cell,
+    each input pixel weighted by its overlap with the cell (TensorFlow's and JAX's ``area``).
 
     Parameters
     ----------
     n, length : int or sympy integer expression
-    coverage : bool, default False
-        False: PyTorch's ``area`` mode, adaptive average pooling (whole pixels).
-        True: TensorFlow's ``area``, each pixel weighted by its overlap with the cell.
+        Input length n and output length N.
 
     Notes
     -----
     With s = n/N, output i covers ``[i·s, (i+1)·s)`` and reads the inputs
-    ``⌊i·s⌋ <= j < ⌈(i+1)·s⌉``: with weight ``1/(⌈(i+1)·s⌉ − ⌊i·s⌋)`` each
-    (``torch.nn.functional.adaptive_avg_pool1d``), or, with ``coverage``, the length
+    ``⌊i·s⌋ <= j < ⌈(i+1)·s⌉`` (the windows of adaptive average pooling), each with the length
     ``min(j + 1, (i+1)·s) − max(j, i·s)`` of its overlap divided by s
-    (``tf.image.resize(method="area")``). The windows overlap when N does not divide n.
+    (``tf.image.resize(method="area")``, ``jax.image.resize(method="area")``).
+    PyTorch's ``interpolate(mode="area")`` averages whole pixels instead: that is
+    adaptive average pooling, :class:`~symconv.operators.pooling.AdaptiveAvgPool`.
 
     Examples
     --------
-    >>> AreaResample(5, 3).as_explicit()
+    >>> AreaResample(3, 2).as_explicit()
     Matrix([
-    [1/2, 1/2,   0,   0,   0],
-    [  0, 1/3, 1/3, 1/3,   0],
-    [  0,   0,   0, 1/2, 1/2]])
-    >>> AreaResample(5, 3, coverage=True).as_explicit()
-    Matrix([
-    [3/5, 2/5,   0,   0,   0],
-    [  0, 1/5, 3/5, 1/5,   0],
-    [  0,   0,   0, 2/5, 3/5]])
+    [2/3, 1/3,   0],
+    [  0, 1/3, 2/3]])
     """
-
-    def __new__(cls, n: object, length: object, coverage: bool = False) -> AreaResample:
-        n, length = _validate.size("n", n), _validate.size("length", length)
-        if coverage not in (True, False):
-            raise ParameterError("coverage", coverage, "True or False")
-        return super().__new__(cls, n, length, sp.true if coverage else sp.false)
-
-    n = property(lambda self: self.args[0])
-    length = property(lambda self: self.args[1])
-    coverage = property(lambda self: bool(self.args[2]))
-
-    @property
-    def shape(self) -> tuple[sp.Expr, sp.Expr]:
-        return self.length, self.n
 
     def index_map(self, index: tuple) -> list[Term]:
         (i,) = index
         s = self.n / self.length
-        start, end = sp.floor(i * s), sp.ceiling((i + 1) * s)
         u = sp.Dummy("u", integer=True)
-        if self.coverage:
-            weight = (sp.Min(u + 1, (i + 1) * s) - sp.Max(u, i * s)) / s
-        else:
-            weight = 1 / (end - start)
-        return [(weight, (u,), {within(u, start, end)})]
+        weight = (sp.Min(u + 1, (i + 1) * s) - sp.Max(u, i * s)) / s
+        return [(weight, (u,), {within(u, self.start(i), self.end(i))})]
 
     def _rows_touching(self, j: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
-        # j < ⌈(i+1)n/N⌉ and ⌊i·n/N⌋ <= j  ⟺  j·N/n − 1 < i < (j + 1)·N/n.
-        return sp.floor(j * self.length / self.n), sp.ceiling((j + 1) * self.length / self.n)
+        return self.windows_of(j)
 
     def _eval_transpose(self) -> ResampleTranspose:
         return ResampleTranspose(self)

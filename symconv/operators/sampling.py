@@ -83,10 +83,8 @@ class Upsample(Operator):
 
     Parameters
     ----------
-    n : int or sympy integer expression
-        Input length.
-    k : int or sympy integer expression
-        Factor, at least 1.
+    n, k : int or sympy integer expression
+        Input length and factor (at least 1), as for :class:`Downsample`.
     length : int or sympy integer expression, optional
         Output length N, from k(n − 1) + 1 (no trailing zeros: SciPy
         ``upfirdn``, Dumoulin & Visin) to k·n (k − 1 trailing zeros: the

@@ -565,8 +565,7 @@ def _resample_form(expr: object, printer: SymconvLatexPrinter) -> str:
     set, so nothing user-given reaches the LaTeX unprinted)."""
     sizes = f"{printer.doprint(expr.n)} \\to {printer.doprint(expr.length)}"
     if isinstance(expr, ops.AreaResample):
-        kind = "coverage" if expr.coverage else "area"
-        return rf"\operatorname{{Resample}}^{{\mathrm{{{kind}}}}}_{{{sizes}}}"
+        return rf"\operatorname{{Resample}}^{{\mathrm{{area}}}}_{{{sizes}}}"
     i = sp.Symbol("i")
     details = [expr.kernel]
     if expr.kernel == "cubic":

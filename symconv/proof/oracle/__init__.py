@@ -357,10 +357,7 @@ def _sparse_map(op: object) -> fn.SparseMap:
     if isinstance(op, ops.ResampleTranspose):
         return _sparse_map(op.args[0])
     if isinstance(op, ops.AreaResample):
-        # Until AreaResample drops its ``coverage`` argument, its uniform form is
-        # PyTorch's adaptive pool; the coverage weights are TensorFlow's area resize.
-        area = fn.area_coverage_map if bool(op.args[2]) else fn.adaptive_avg_pool_map
-        return area(*_n_k(op))
+        return fn.area_coverage_map(*_n_k(op))
     n, length, kernel, scale, offset, a, border, table, width = op.args
     return fn.resample_matrix(
         _int(n), _int(length), kernel.name, _fraction(scale), _fraction(offset), _fraction(a),
