@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import singledispatch
 from typing import NamedTuple
 
@@ -46,7 +46,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 
-from symconv import _validate
+from symconv import _parallel, _validate
 from symconv.errors import ParameterError
 from symconv.matrices import derived_entries, explicit
 from symconv.operators.base import Operator, expand_power
@@ -672,6 +672,11 @@ def _(expr: ConvTranspose, params: _Parameters) -> Apply:
 #: C_in·(one tap's output) alone exceeds that. 2**20 float64 entries are 8 MB.
 LAYER_BLOCK = 2**20
 
+#: Layers with at least this many output entries (and more than one sample) run their
+#: chunks of samples on several threads, BLAS on one thread each (:mod:`symconv._parallel`);
+#: below it, starting a thread costs more than it saves.
+PARALLEL_OUTPUT = 2**16
+
 
 def _weight_values(weight: object, params: _Parameters) -> Callable[[Sequence[float]], np.ndarray]:
     """The weight's entries (row-major) as an array, given the parameters' values."""
@@ -720,19 +725,25 @@ class _Layer:
             for t, d, s, n in zip(taps, self.dilation, self.stride, lengths)
         )
 
-    def blocks(self, samples: int, per_tap: int, per_sample: int, output: int) -> tuple[int, int]:
-        """(samples, taps) per block.
+    def blocks(
+        self, samples: int, per_tap: int, per_sample: int, output: int
+    ) -> tuple[int, int, int]:
+        """(samples, taps) per block, and the threads that run the chunks of samples.
 
         ``per_tap``: the entries one tap of one sample needs; ``per_sample``: the
-        entries of one sample's padded input or uncropped result. Block and buffer
-        together stay within the budget (so the scratch is at most half the output's
-        size) unless a single tap of a single sample needs more.
+        entries of one sample's padded input or uncropped result. Each thread holds one
+        block and one buffer; all of them together stay within the budget (so the
+        scratch is at most half the output's size) unless a single tap of a single
+        sample needs more.
         """
-        budget = max(per_tap, min(LAYER_BLOCK, output // 2))
+        workers = _parallel.thread_budget() if output >= PARALLEL_OUTPUT and samples > 1 else 1
+        workers = min(workers, samples)
+        budget = max(per_tap, min(LAYER_BLOCK, output // 2) // workers)
         taps = max(1, min(len(self.taps), (budget - per_sample) // per_tap))
         if taps < len(self.taps):
-            return 1, taps
-        return max(1, min(samples, budget // (per_tap * taps + per_sample))), taps
+            return 1, taps, workers
+        chunk = max(1, min(samples, budget // (per_tap * taps + per_sample)))
+        return chunk, taps, min(workers, -(-samples // chunk))
 
 
 @_compile.register
@@ -750,26 +761,31 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
         grid = x.reshape(-1, g, c_in_g, *layer.size)
         samples = grid.shape[0]
         out = np.empty((samples, g, c_out_g, out_spatial), dtype=np.result_type(x, w, np.float64))
-        chunk, block = layer.blocks(
+        chunk, block, workers = layer.blocks(
             samples, layer.c_in * out_spatial, layer.c_in * math.prod(padded_size), out.size
         )
-        padded = np.zeros((chunk, g, c_in_g, *padded_size), dtype=np.result_type(x, np.float64))
-        columns = np.empty((chunk, g, block, c_in_g, *layer.output_size), dtype=padded.dtype)
-        for start in range(0, samples, chunk):
-            n = min(chunk, samples - start)
-            padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
-            target = out[start : start + n]
-            for first in range(0, len(layer.taps), block):
-                taps = layer.taps[first : first + block]
-                for j, tap in enumerate(taps):
-                    view = padded[(slice(n), Ellipsis, *layer.window(tap, layer.output_size))]
-                    columns[:n, :, j] = view
-                cols = columns[:n, :, : len(taps)].reshape(n, g, -1, out_spatial)
-                weights = w[..., first * c_in_g : (first + len(taps)) * c_in_g]
-                if first:
-                    target += weights @ cols
-                else:  # the first block writes the output in place, no temporary
-                    np.matmul(weights, cols, out=target)
+        dtype = np.result_type(x, np.float64)
+
+        def work(starts: Iterable[int]) -> None:
+            padded = np.zeros((chunk, g, c_in_g, *padded_size), dtype=dtype)
+            columns = np.empty((chunk, g, block, c_in_g, *layer.output_size), dtype=dtype)
+            for start in starts:
+                n = min(chunk, samples - start)
+                padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
+                target = out[start : start + n]
+                for first in range(0, len(layer.taps), block):
+                    taps = layer.taps[first : first + block]
+                    for j, tap in enumerate(taps):
+                        view = padded[(slice(n), Ellipsis, *layer.window(tap, layer.output_size))]
+                        columns[:n, :, j] = view
+                    cols = columns[:n, :, : len(taps)].reshape(n, g, -1, out_spatial)
+                    weights = w[..., first * c_in_g : (first + len(taps)) * c_in_g]
+                    if first:
+                        target += weights @ cols
+                    else:  # the first block writes the output in place, no temporary
+                        np.matmul(weights, cols, out=target)
+
+        _parallel.run_chunks(range(0, samples, chunk), work, workers)
         return out.reshape(*batch, -1)
 
     return apply
@@ -823,20 +839,24 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
         dtype = np.result_type(y, w, np.float64)
         out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
         uncropped = layer.c_in * math.prod(b * s for b, s in zip(phase_lengths, layer.stride))
-        chunk, block = layer.blocks(samples, layer.c_in * in_spatial, uncropped, out.size)
-        buffer = np.empty((chunk, g, c_in_g, *layer.stride, *phase_lengths), dtype=dtype)
-        for start in range(0, samples, chunk):
-            n = min(chunk, samples - start)
-            phases = buffer[:n]
-            phases[...] = 0
-            for first in range(0, len(layer.taps), block):
-                count = min(block, len(layer.taps) - first)
-                rows = w[:, first * c_in_g : (first + count) * c_in_g] @ grid[start : start + n]
-                rows = rows.reshape(n, g, count, c_in_g, *layer.size)
-                for j in range(count):
-                    phases[(Ellipsis, *windows[first + j])] += rows[:, :, j]
-            for target, source in gathers:
-                out[start : start + n][target] = phases[source]
+        chunk, block, workers = layer.blocks(samples, layer.c_in * in_spatial, uncropped, out.size)
+
+        def work(starts: Iterable[int]) -> None:
+            buffer = np.empty((chunk, g, c_in_g, *layer.stride, *phase_lengths), dtype=dtype)
+            for start in starts:
+                n = min(chunk, samples - start)
+                phases = buffer[:n]
+                phases[...] = 0
+                for first in range(0, len(layer.taps), block):
+                    count = min(block, len(layer.taps) - first)
+                    rows = w[:, first * c_in_g : (first + count) * c_in_g] @ grid[start : start + n]
+                    rows = rows.reshape(n, g, count, c_in_g, *layer.size)
+                    for j in range(count):
+                        phases[(Ellipsis, *windows[first + j])] += rows[:, :, j]
+                for target, source in gathers:
+                    out[start : start + n][target] = phases[source]
+
+        _parallel.run_chunks(range(0, samples, chunk), work, workers)
         return out.reshape(*batch, -1)
 
     return apply
