@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import singledispatch
 from typing import NamedTuple
 
@@ -178,6 +178,22 @@ def _dilated(q: np.ndarray, dilation: int) -> np.ndarray:
     return out
 
 
+def _tap_spans(
+    q: np.ndarray, lo: int, stride: int, dilation: int, steps: int, bound: int
+) -> Iterator[tuple[object, int, int, int]]:
+    """(tap, first, count, position) of each non-zero tap t of ``q``.
+
+    The steps i = first, …, first + count − 1 (of 0 … steps − 1) are those whose grid
+    position i·s + t·d − lo lies in [0, bound); ``position`` is that of the first.
+    Correlation reads the input there for output i; its transpose writes there.
+    """
+    for t, tap in _as_taps(q):
+        first = max(0, -(-(lo - t * dilation) // stride))
+        last = min(steps - 1, (bound - 1 + lo - t * dilation) // stride)
+        if last >= first:
+            yield tap, first, last - first + 1, first * stride + t * dilation - lo
+
+
 def _rows(x: np.ndarray) -> bool:
     """Whether ``x`` is one long row (or a few), best served by ``numpy.convolve``."""
     return x.shape[-1] >= LONG_ROW and x.size // x.shape[-1] <= 16
@@ -220,15 +236,8 @@ def correlate_strided(
         return _per_row(x, length, row)
     out = _zeros((*x.shape[:-1], length), x, q)
     scratch = np.empty_like(out)
-    for t, tap in _as_taps(q):
-        # Outputs i with 0 <= i·s + t·d − lo < n.
-        first = max(0, -(-(lo - t * dilation) // stride))
-        last = min(length - 1, (n - 1 + lo - t * dilation) // stride)
-        if last < first:
-            continue
-        j = first * stride + t * dilation - lo
-        count = last - first + 1
-        target = out[..., first : last + 1]
+    for tap, first, count, j in _tap_spans(q, lo, stride, dilation, length, n):
+        target = out[..., first : first + count]
         buffer = scratch[..., :count]
         np.multiply(x[..., j : j + stride * (count - 1) + 1 : stride], tap, out=buffer)
         np.add(target, buffer, out=target)
@@ -242,17 +251,10 @@ def scatter_transposed(
     n = y.shape[-1]
     out = _zeros((*y.shape[:-1], n_out), y, q)
     scratch = np.empty_like(y, dtype=out.dtype)  # in y's layout: no transposing copy
-    for t, tap in _as_taps(q):
-        # Inputs i with 0 <= i·s + t·d − lo < n_out.
-        first = max(0, -(-(lo - t * dilation) // stride))
-        last = min(n - 1, (n_out - 1 + lo - t * dilation) // stride)
-        if last < first:
-            continue
-        z = first * stride + t * dilation - lo
-        count = last - first + 1
+    for tap, first, count, z in _tap_spans(q, lo, stride, dilation, n, n_out):
         target = out[..., z : z + stride * (count - 1) + 1 : stride]
         buffer = scratch[..., :count]
-        np.multiply(y[..., first : last + 1], tap, out=buffer)
+        np.multiply(y[..., first : first + count], tap, out=buffer)
         np.add(target, buffer, out=target)
     return out
 
