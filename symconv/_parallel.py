@@ -4,10 +4,10 @@ A multi-channel layer (:mod:`symconv.numeric`) is many medium-sized matrix produ
 Left to themselves, OpenBLAS's threads split every product and wait for each other at
 its end by spinning; when the machine has more runnable processes than cores, one of
 them is often descheduled while the other spins, and a product takes several times
-longer than on one thread. Running whole chunks of samples on our own threads instead,
-each taking the next chunk when it is done, with BLAS on one thread for the duration,
-joins the threads once per call rather than once per product, and a descheduled thread
-just takes fewer chunks.
+longer than on one thread. Running whole chunks of samples on our own threads instead
+(the caller and a pool of helpers), each taking the next chunk when it is done, with
+BLAS on one thread for the duration, joins the threads once per call rather than once
+per product, and a descheduled thread just takes fewer chunks.
 
 BLAS's thread count is process-wide (OpenBLAS's ``openblas_set_num_threads_local`` is
 process-wide too), so while a parallel call runs, BLAS calls from other threads of the
@@ -31,6 +31,7 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 
 #: (getter, setter) symbol names of BLAS thread counts: OpenBLAS under the names NumPy's
@@ -144,32 +145,42 @@ class _Shared:
             return next(self._items)
 
 
+_executor_of_process: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The helper threads of this process (a new pool after a fork: the child has none of
+    its parent's threads)."""
+    global _executor_of_process
+    if _executor_of_process is None or _executor_of_process[0] != os.getpid():
+        pool = ThreadPoolExecutor(max(1, _cpus() - 1), thread_name_prefix="symconv-layer")
+        _executor_of_process = (os.getpid(), pool)
+    return _executor_of_process[1]
+
+
 def run_chunks(starts: Iterable[int], work: Callable[[Iterator[int]], None], workers: int) -> None:
     """``work(chunk starts)`` on ``workers`` threads (the caller is one) sharing ``starts``.
 
     Each call of ``work`` allocates its own scratch once and processes the chunk starts it
-    draws until none are left, so every start is processed exactly once. With one worker,
-    ``work`` runs on the calling thread with BLAS's threads as they are. An exception in
-    any worker is raised here after all of them have stopped.
+    draws until none are left, so every start is processed exactly once. The caller starts
+    at once; helpers join when they are scheduled, and one that has not started when the
+    caller runs out of chunks is cancelled rather than waited for (on a loaded machine that
+    wait would be the longest part of a small call). With one worker, ``work`` runs on the
+    calling thread with BLAS's threads as they are. An exception in any worker is raised
+    here after all of them have stopped.
     """
     if workers <= 1:
         work(iter(starts))
         return
     shared = _Shared(starts)
-    errors: list[BaseException] = []
-
-    def worker() -> None:
+    with single_threaded_blas():
+        helpers = [_executor().submit(work, shared) for _ in range(workers - 1)]
         try:
             work(shared)
-        except BaseException as error:  # re-raised on the calling thread
-            errors.append(error)
-
-    with single_threaded_blas():
-        threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers - 1)]
-        for thread in threads:
-            thread.start()
-        worker()
-        for thread in threads:
-            thread.join()
-    if errors:
-        raise errors[0]
+        finally:
+            # A cancelled future counts as done only once a pool thread has dequeued it.
+            started = [helper for helper in helpers if not helper.cancel()]
+            wait(started)
+    for helper in started:
+        if helper.exception() is not None:
+            raise helper.exception()

@@ -291,3 +291,32 @@ def test_blas_runs_on_one_thread_during_a_parallel_call_and_is_restored():
     thread.join()
     assert inside == [[1] * len(pairs)]
     assert [getter() for getter, _ in pairs] == before
+
+
+def test_a_helper_that_never_starts_is_not_waited_for():
+    # Every helper thread of the pool is busy until the call has returned: the caller must
+    # process every chunk itself and cancel its queued helper, not wait for it.
+    import threading
+    from concurrent.futures import wait
+
+    from symconv import _parallel
+
+    release = threading.Event()
+    pool = _parallel._executor()
+    blockers = [pool.submit(release.wait, 30) for _ in range(pool._max_workers)]
+    seen, threads = [], set()
+
+    def work(starts):
+        for start in starts:
+            threads.add(threading.get_ident())
+            seen.append(start)
+
+    caller = threading.Thread(target=_parallel.run_chunks, args=(range(0, 40, 4), work, 2))
+    caller.start()
+    caller.join(10)
+    finished = not caller.is_alive()
+    release.set()
+    wait(blockers)
+    assert finished
+    assert seen == list(range(0, 40, 4))
+    assert threads == {caller.ident}
