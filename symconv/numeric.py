@@ -669,9 +669,10 @@ def _(expr: ConvTranspose, params: _Parameters) -> Apply:
 #: Scratch budget of a layer's matrix products, in array entries: the block of
 #: im2col columns (forward) or of per-tap products (transposed) handled at once,
 #: with one chunk's padded input or uncropped result, holds at most this many
-#: entries and at most half the output's (but always at least one tap of one
-#: sample), so a call's peak stays below twice the output plus the weights unless
-#: C_in·(one tap's output) alone exceeds that. 2**20 float64 entries are 8 MB.
+#: entries and at most half the output's, summed over the threads of a call (but
+#: always at least one tap of one sample per thread), so a call's peak stays below
+#: twice the output plus the weights unless C_in·(one tap's output), once per
+#: thread, exceeds that. 2**20 float64 entries are 8 MB.
 LAYER_BLOCK = 2**20
 
 #: Layers with at least this many output entries (and more than one sample) run their
@@ -696,8 +697,9 @@ class _Layer:
     the contraction axis) times the (C_out/g, taps·C_in/g) weight; transposed,
     the (taps·C_in/g, C_out/g) weight times the input, each tap's rows then added
     into its window of the uncropped result (col2im). Samples and taps are cut
-    into blocks (:meth:`blocks`); beside the input, the weights and the output, a
-    call holds one block and the padded input (forward) or the uncropped result
+    into blocks (:meth:`blocks`); chunks of samples may run on several threads
+    (:mod:`symconv._parallel`). Beside the input, the weights and the output, each
+    thread holds one block and the padded input (forward) or the uncropped result
     (transposed) of one chunk of samples.
     """
 
