@@ -54,6 +54,17 @@ class _Controls:
         self.lock = threading.Lock()
         self.users = 0
         self.saved: list[int] = []
+        if hasattr(os, "register_at_fork"):  # POSIX
+            os.register_at_fork(after_in_child=self._after_fork)
+
+    def _after_fork(self) -> None:
+        # The child has only the forking thread: calls running on others never end there,
+        # so their hold on BLAS (and perhaps the lock) is released here.
+        self.lock = threading.Lock()
+        if self.users:
+            for (_, setter), count in zip(self.pairs, self.saved):
+                setter(count)
+            self.users = 0
 
 
 def _loaded_blas_paths() -> list[str]:

@@ -320,3 +320,24 @@ def test_a_helper_that_never_starts_is_not_waited_for():
     assert finished
     assert seen == list(range(0, 40, 4))
     assert threads == {caller.ident}
+
+
+def test_a_forked_child_gets_blas_threads_back():
+    # Forked while a parallel call holds BLAS on one thread (here: the guard, entered by
+    # this thread), the child, which has no such call, gets the counts back.
+    import os
+
+    from symconv import _parallel
+
+    controls = _parallel._controls()
+    if not controls.pairs or not hasattr(os, "fork"):
+        pytest.skip("needs fork and a BLAS library whose thread count can be read")
+    before = [getter() for getter, _ in controls.pairs]
+    with _parallel.single_threaded_blas():
+        pid = os.fork()
+        if pid == 0:  # the child: exit code 0 only if the counts and the guard are reset
+            ok = [g() for g, _ in controls.pairs] == before and controls.users == 0
+            os._exit(0 if ok else 1)
+        assert [getter() for getter, _ in controls.pairs] == [1] * len(before)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
