@@ -35,16 +35,7 @@ from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
-from sympy.matrices.expressions import (
-    Identity,
-    KroneckerProduct,
-    MatAdd,
-    MatMul,
-    MatPow,
-    MatrixExpr,
-    Transpose,
-    ZeroMatrix,
-)
+from sympy.matrices import expressions as mx
 
 from symconv import _parallel, _validate
 from symconv.errors import ParameterError
@@ -135,7 +126,7 @@ class _Parameters:
         return flat
 
 
-def _size(value: sp.Expr, expr: MatrixExpr) -> int:
+def _size(value: sp.Expr, expr: mx.MatrixExpr) -> int:
     if not sp.sympify(value).is_Integer:
         raise ParameterError(
             "expr", expr, f"concrete sizes for a numeric function, not {value}; substitute first"
@@ -399,13 +390,13 @@ def _(expr: Flip) -> _Linear:
 
 
 @_linear.register
-def _(expr: Identity) -> _Linear:
+def _(expr: mx.Identity) -> _Linear:
     n = _size(expr.rows, expr)
     return _linear_of(n, n, [(1, _copy(0, 1, 0, 1, n))])
 
 
 @_linear.register
-def _(expr: ZeroMatrix) -> _Linear:
+def _(expr: mx.ZeroMatrix) -> _Linear:
     return _linear_of(_size(expr.rows, expr), _size(expr.cols, expr), [])
 
 
@@ -451,7 +442,7 @@ def _(expr: Conv) -> _Linear:
 
 
 @_linear.register
-def _(expr: Transpose) -> _Linear | None:
+def _(expr: mx.Transpose) -> _Linear | None:
     evaluated = expr.doit()
     return None if evaluated == expr else _linear(evaluated)
 
@@ -469,7 +460,7 @@ def _product(outer: _Linear, inner: _Linear) -> _Linear | None:
 
 
 @_linear.register
-def _(expr: MatMul) -> _Linear | None:
+def _(expr: mx.MatMul) -> _Linear | None:
     coeff, factors = expr.as_coeff_matrices()
     result = _linear(factors[-1])
     for factor in reversed(factors[:-1]):
@@ -483,12 +474,12 @@ def _(expr: MatMul) -> _Linear | None:
 
 
 @_linear.register
-def _(expr: MatPow) -> _Linear | None:
-    return _linear(MatMul(*expand_power(expr)))
+def _(expr: mx.MatPow) -> _Linear | None:
+    return _linear(mx.MatMul(*expand_power(expr)))
 
 
 @_linear.register
-def _(expr: MatAdd) -> _Linear | None:
+def _(expr: mx.MatAdd) -> _Linear | None:
     parts = [_linear(arg) for arg in expr.args]
     if any(p is None for p in parts):
         return None
@@ -881,31 +872,31 @@ def _(expr: Permute, params: _Parameters) -> Apply:
 
 
 @_compile.register
-def _(expr: Identity, params: _Parameters) -> Apply:
+def _(expr: mx.Identity, params: _Parameters) -> Apply:
     return lambda x, values: x
 
 
 @_compile.register
-def _(expr: ZeroMatrix, params: _Parameters) -> Apply:
+def _(expr: mx.ZeroMatrix, params: _Parameters) -> Apply:
     rows = _size(expr.rows, expr)
     return lambda x, values: _zeros((*x.shape[:-1], rows), x)
 
 
 @_compile.register
-def _(expr: Transpose, params: _Parameters) -> Apply:
+def _(expr: mx.Transpose, params: _Parameters) -> Apply:
     # An unevaluated transpose (built with Transpose(..)); evaluate it to the
     # closed-form transposes of the operators inside.
     evaluated = expr.doit()
-    if isinstance(evaluated, Transpose) and evaluated == expr:
+    if isinstance(evaluated, mx.Transpose) and evaluated == expr:
         return _compile_dense(expr, params)
     return _compile(evaluated, params)
 
 
-def _fused_steps(factors: Sequence[MatrixExpr], params: _Parameters) -> list[Apply]:
+def _fused_steps(factors: Sequence[mx.MatrixExpr], params: _Parameters) -> list[Apply]:
     """The factors' functions, first applied first, fusing each run of factors whose
     product is a sum of copies into one pass (a lone factor keeps its own function)."""
     steps: list[Apply] = []
-    run: list[MatrixExpr] = []
+    run: list[mx.MatrixExpr] = []
     current: _Linear | None = None
 
     def flush() -> None:
@@ -932,7 +923,7 @@ def _fused_steps(factors: Sequence[MatrixExpr], params: _Parameters) -> list[App
 
 
 @_compile.register
-def _(expr: MatMul, params: _Parameters) -> Apply:
+def _(expr: mx.MatMul, params: _Parameters) -> Apply:
     coeff, factors = expr.as_coeff_matrices()
     steps = _fused_steps(factors, params)
     scale = params.compile([coeff])
@@ -946,12 +937,12 @@ def _(expr: MatMul, params: _Parameters) -> Apply:
 
 
 @_compile.register
-def _(expr: MatPow, params: _Parameters) -> Apply:
-    return _compile(MatMul(*expand_power(expr)), params)
+def _(expr: mx.MatPow, params: _Parameters) -> Apply:
+    return _compile(mx.MatMul(*expand_power(expr)), params)
 
 
 @_compile.register
-def _(expr: MatAdd, params: _Parameters) -> Apply:
+def _(expr: mx.MatAdd, params: _Parameters) -> Apply:
     linear = _linear(expr)
     if linear is not None:
         return _compile_linear(linear, params)
@@ -1003,11 +994,11 @@ def _(expr: Flip) -> tuple[int, slice, slice]:
 
 
 @_selection.register
-def _(expr: Identity) -> tuple[int, slice, slice]:
+def _(expr: mx.Identity) -> tuple[int, slice, slice]:
     return _size(expr.rows, expr), slice(None), slice(None)
 
 
-def _fused_selection(factors: Sequence[MatrixExpr]) -> Apply | None:
+def _fused_selection(factors: Sequence[mx.MatrixExpr]) -> Apply | None:
     """A Kronecker product of selections as one multi-axis strided copy (one pass)."""
     selections = [_selection(f) for f in factors]
     if any(s is None for s in selections):
@@ -1030,7 +1021,7 @@ IMAGE_BLOCK = 2**16
 
 
 @_compile.register
-def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
+def _(expr: mx.KroneckerProduct, params: _Parameters) -> Apply:
     # (A ⊗ B) vec(X) = vec(A X Bᵀ) for row-major X of shape (A.cols, B.cols): B acts
     # along the last axis, A along axis −2 through a swapped view (no transposed copy).
     fused = _fused_selection(expr.args)
@@ -1038,7 +1029,7 @@ def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
         return fused
     left = _compile(expr.args[0], params)
     rest = expr.args[1:]
-    right = _compile(rest[0] if len(rest) == 1 else KroneckerProduct(*rest), params)
+    right = _compile(rest[0] if len(rest) == 1 else mx.KroneckerProduct(*rest), params)
     outer, inner = (
         _size(expr.args[0].cols, expr),
         _size(expr.cols, expr) // _size(expr.args[0].cols, expr),
@@ -1077,7 +1068,7 @@ def _(expr: sp.MatrixBase, params: _Parameters) -> Apply:
 DENSE_LIMIT = 2**22
 
 
-def _compile_dense(expr: MatrixExpr, params: _Parameters) -> Apply:
+def _compile_dense(expr: mx.MatrixExpr, params: _Parameters) -> Apply:
     """x ↦ A x through the explicit matrix (the reference path, small sizes only)."""
     rows, cols = _size(expr.rows, expr), _size(expr.cols, expr)
     if rows * cols > DENSE_LIMIT:
@@ -1102,7 +1093,7 @@ def _compile_dense(expr: MatrixExpr, params: _Parameters) -> Apply:
     return apply
 
 
-def _function(expr: MatrixExpr, params: Sequence[object], apply_of: Callable) -> Callable:
+def _function(expr: mx.MatrixExpr, params: Sequence[object], apply_of: Callable) -> Callable:
     _validate.matrix_expression("expr", expr)
     parameters = _Parameters(params)
     cols = _size(expr.cols, expr)
@@ -1120,7 +1111,7 @@ def _function(expr: MatrixExpr, params: Sequence[object], apply_of: Callable) ->
     return function
 
 
-def lambdify(expr: MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
+def lambdify(expr: mx.MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
     """A matrix-free NumPy function computing ``x ↦ expr · x``.
 
     Parameters
@@ -1151,7 +1142,7 @@ def lambdify(expr: MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
     return _function(expr, params, _compile)
 
 
-def lambdify_explicit(expr: MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
+def lambdify_explicit(expr: mx.MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
     """Like :func:`symconv.lambdify`, but through the dense explicit matrix (small sizes only).
 
     Examples
