@@ -10,10 +10,12 @@ Rows (every timing in this run, on this machine; the load average is recorded):
   64→32-channel 4×4 float weight at 64×64 (absolute; the target is 0.3 s), against the
   same build from the weight as SymPy numbers (the path every weight took before).
 - the numeric time of three transposed-conv layers (batch 8, float64) against
-  ``torch.nn.functional.conv_transpose2d`` on CPU at PyTorch's default thread count, timed
-  round by round in one process; then symconv's function alone in a fresh process, with
-  NumPy's default BLAS threads and with one, against the same torch median; growth
-  exponent of time against the output size.
+  ``torch.nn.functional.conv_transpose2d`` on CPU at PyTorch's default thread count, and
+  symconv's function on one thread, all three timed round by round in one process (the
+  ratio is the median of the rounds' ratios; their range and the load average before and
+  after each layer are recorded); growth exponent of time against the output size.
+  (Every ratio divides times of the same rounds: a time from another process divided by
+  this torch time would compare two moments of a shared machine's load.)
 - ``import symconv`` against ``import sympy``: the minimum over fresh interpreters.
 - ``python -m symconv list`` in a fresh process (absolute; the target is 1 s).
 - ``prove`` of q∗(↑₂x) = (↓₂(q∗)ᵀ)ᵀx at 1-D n = 1024 … 8192 and 2-D 64×64, each in a fresh
@@ -135,77 +137,43 @@ def _layer_call(layer: tuple[int, ...], side: int | None = None, torch_check: bo
     return ours, theirs, theirs().numel()
 
 
-#: Times one layer's symconv function in a fresh process (no PyTorch threads in it):
-#: prints the minimum and the median of ``repeats`` calls.
-_ALONE = """
-import statistics, sys, time
-sys.path.insert(0, sys.argv[1])
-import bench_public
-ours, _, _ = bench_public._layer_call(tuple(map(int, sys.argv[2].split(","))), torch_check=False)
-ours()
-times = []
-for _ in range(int(sys.argv[3])):
-    start = time.perf_counter()
-    ours()
-    times.append(time.perf_counter() - start)
-print(min(times), statistics.median(times))
-"""
-
-
-def _alone(layer: tuple[int, ...], repeats: int, blas_threads: str | None) -> float:
-    """Median seconds of the layer's symconv function in a fresh process."""
-    env = dict(os.environ)
-    if blas_threads is not None:
-        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = blas_threads
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _ALONE,
-            str(ROOT / "bench"),
-            ",".join(map(str, layer)),
-            str(repeats),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return float(done.stdout.split()[1])
-
-
 def numeric_rows(quick: bool) -> dict[str, object]:
+    from symconv import _parallel
+
     repeats = 5 if quick else 11
     rows = []
     for layer in LAYERS:
+        load_before = os.getloadavg()[0]
         ours, theirs, _ = _layer_call(layer)
-        contenders = {"symconv": ours} if theirs is None else {"symconv": ours, "torch": theirs}
+
+        def one_thread(ours=ours) -> object:
+            # BLAS held to one thread, so symconv's layer runs on the calling thread only.
+            with _parallel.single_threaded_blas():
+                return ours()
+
+        contenders = {"symconv": ours, "symconv_1": one_thread}
+        if theirs is not None:
+            contenders["torch"] = theirs
         times = interleaved(contenders, repeats)
-        ratio = (
-            statistics.median(a / b for a, b in zip(times["symconv"], times["torch"]))
-            if theirs is not None
-            else None
-        )
         c_in, c_out, k, side, s, p = layer
-        torch_s = statistics.median(times["torch"]) if theirs else None
-        # The same function alone in a fresh process, with NumPy's default BLAS threads and
-        # with one: in one process with PyTorch, its spinning threads and OpenBLAS's compete
-        # for the cores. Ratios against the torch median above (a different process).
-        alone = _alone(layer, repeats, None)
-        alone_1 = _alone(layer, repeats, "1")
-        rows.append(
-            {
-                "layer": f"{c_in}→{c_out}, {k}×{k}, s={s}, p={p}, {side}²",
-                "symconv_s": statistics.median(times["symconv"]),
-                "torch_s": torch_s,
-                "ratio": ratio,
-                "alone_s": alone,
-                "alone_ratio": alone / torch_s if torch_s else None,
-                "alone_1blas_s": alone_1,
-                "alone_1blas_ratio": alone_1 / torch_s if torch_s else None,
-            }
-        )
+        row: dict[str, object] = {
+            "layer": f"{c_in}→{c_out}, {k}×{k}, s={s}, p={p}, {side}²",
+            "symconv_s": statistics.median(times["symconv"]),
+            "symconv_1thread_s": statistics.median(times["symconv_1"]),
+            "torch_s": statistics.median(times["torch"]) if theirs else None,
+            "ratio": None,
+            "ratio_range": None,
+            "ratio_1thread": None,
+        }
+        if theirs is not None:
+            rounds = [a / b for a, b in zip(times["symconv"], times["torch"])]
+            row["ratio"] = statistics.median(rounds)
+            row["ratio_range"] = (min(rounds), max(rounds))
+            row["ratio_1thread"] = statistics.median(
+                a / b for a, b in zip(times["symconv_1"], times["torch"])
+            )
+        row["load_average"] = (load_before, os.getloadavg()[0])
+        rows.append(row)
     # Growth: the 64→32 layer at growing sides (time against output entries).
     sides = [16, 32, 64] if quick else [16, 32, 64, 96]
     growth = []
@@ -218,6 +186,7 @@ def numeric_rows(quick: bool) -> dict[str, object]:
         "rows": rows,
         "torch": None if torch is None else torch.__version__,
         "torch_threads": None if torch is None else torch.get_num_threads(),
+        "symconv_threads": _parallel.thread_budget(),
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
         "growth": growth,
         "exponent": slope([g["outputs"] for g in growth], [g["symconv_s"] for g in growth]),
@@ -282,15 +251,18 @@ def run(quick: bool) -> dict[str, object]:
             r["symconv_s"],
             r["torch_s"],
             r["ratio"],
-            r["alone_ratio"],
-            r["alone_1blas_ratio"],
+            r["ratio_range"] and "–".join(f"{v:.2f}" for v in r["ratio_range"]),
+            r["ratio_1thread"],
+            "{:.2f} → {:.2f}".format(*r["load_average"]),
         ]
         for r in nu["rows"]
     ]
+    headers = ["layer (batch 8)", "symconv s", "torch s", "ratio", "rounds", "1 thread", "load"]
+    print(table(headers, rows))
     print(
-        table(["layer (batch 8)", "symconv s", "torch s", "ratio", "alone", "alone 1 BLAS"], rows)
+        f"  numeric growth exponent {nu['exponent']}; threads: torch {nu['torch_threads']},"
+        f" symconv {nu['symconv_threads']}"
     )
-    print(f"  numeric growth exponent {nu['exponent']}; torch threads {nu['torch_threads']}")
     print(
         f"import symconv {st['import_symconv_s']:.3g} s, sympy {st['import_sympy_s']:.3g} s;"
         f" symconv list {st['list_s']:.3g} s"

@@ -87,6 +87,10 @@ def tables(quick: bool) -> str:
     return "\n".join(parts)
 
 
+def _range(bounds: list[float] | None) -> str:
+    return "—" if not bounds else "–".join(cell(v, 2) for v in bounds)
+
+
 def _public_tables(public: dict) -> list[str]:
     """Issue 17's rows: the public API at real sizes, with the load of the run."""
     ex, build, nu = public["explicit"], public["build"], public["numeric"]
@@ -96,9 +100,9 @@ def _public_tables(public: dict) -> list[str]:
         *_heading("The public API at real sizes (issue 17)"),
         f"One run; 1-minute load average {load} on {public['machine']['cpus']} cores, so"
         " absolute times are inflated and the ratios (each contender timed in the same"
-        " rounds) are the meaningful numbers. For the numeric rows, *alone* is symconv's"
-        " function timed in a fresh process without PyTorch, with NumPy's default BLAS"
-        " threads and with ``OPENBLAS_NUM_THREADS=1``, divided by the same torch time.",
+        " rounds) are the meaningful numbers. For the numeric rows, the ratio is the median"
+        " of the rounds' ratios (their range follows it), and *1 thread* is symconv's"
+        " function with BLAS held to one thread, timed in the same rounds.",
         "",
         table(
             ["row", "symconv", "baseline", "baseline is"],
@@ -114,9 +118,9 @@ def _public_tables(public: dict) -> list[str]:
                         f"numeric, batch 8, {r['layer']}",
                         f"{cell(1e3 * r['symconv_s'])} ms",
                         "—" if r["torch_s"] is None else f"{cell(1e3 * r['torch_s'])} ms",
-                        f"torch, {nu['torch_threads']} threads (ratio {cell(r['ratio'], 2)}; "
-                        f"alone {cell(r.get('alone_ratio'), 2)}, "
-                        f"alone with 1 BLAS thread {cell(r.get('alone_1blas_ratio'), 2)})",
+                        f"torch, {nu['torch_threads']} threads (ratio {cell(r['ratio'], 2)}, "
+                        f"rounds {_range(r.get('ratio_range'))}; "
+                        f"1 thread {cell(r.get('ratio_1thread'), 2)})",
                     ]
                     for r in nu["rows"]
                 ],

@@ -29,24 +29,15 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import singledispatch
 from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
-from sympy.matrices.expressions import (
-    Identity,
-    KroneckerProduct,
-    MatAdd,
-    MatMul,
-    MatPow,
-    MatrixExpr,
-    Transpose,
-    ZeroMatrix,
-)
+from sympy.matrices import expressions as mx
 
-from symconv import _validate
+from symconv import _parallel, _validate
 from symconv.errors import ParameterError
 from symconv.matrices import derived_entries, explicit
 from symconv.operators.base import Operator, expand_power
@@ -135,7 +126,7 @@ class _Parameters:
         return flat
 
 
-def _size(value: sp.Expr, expr: MatrixExpr) -> int:
+def _size(value: sp.Expr, expr: mx.MatrixExpr) -> int:
     if not sp.sympify(value).is_Integer:
         raise ParameterError(
             "expr", expr, f"concrete sizes for a numeric function, not {value}; substitute first"
@@ -176,6 +167,22 @@ def _dilated(q: np.ndarray, dilation: int) -> np.ndarray:
     out = np.zeros(dilation * (len(q) - 1) + 1, dtype=np.asarray(q).dtype)
     out[::dilation] = q
     return out
+
+
+def _tap_spans(
+    q: np.ndarray, lo: int, stride: int, dilation: int, steps: int, bound: int
+) -> Iterator[tuple[object, int, int, int]]:
+    """(tap, first, count, position) of each non-zero tap t of ``q``.
+
+    The steps i = first, …, first + count − 1 (of 0 … steps − 1) are those whose grid
+    position i·s + t·d − lo lies in [0, bound); ``position`` is that of the first.
+    Correlation reads the input there for output i; its transpose writes there.
+    """
+    for t, tap in _as_taps(q):
+        first = max(0, -(-(lo - t * dilation) // stride))
+        last = min(steps - 1, (bound - 1 + lo - t * dilation) // stride)
+        if last >= first:
+            yield tap, first, last - first + 1, first * stride + t * dilation - lo
 
 
 def _rows(x: np.ndarray) -> bool:
@@ -220,15 +227,8 @@ def correlate_strided(
         return _per_row(x, length, row)
     out = _zeros((*x.shape[:-1], length), x, q)
     scratch = np.empty_like(out)
-    for t, tap in _as_taps(q):
-        # Outputs i with 0 <= i·s + t·d − lo < n.
-        first = max(0, -(-(lo - t * dilation) // stride))
-        last = min(length - 1, (n - 1 + lo - t * dilation) // stride)
-        if last < first:
-            continue
-        j = first * stride + t * dilation - lo
-        count = last - first + 1
-        target = out[..., first : last + 1]
+    for tap, first, count, j in _tap_spans(q, lo, stride, dilation, length, n):
+        target = out[..., first : first + count]
         buffer = scratch[..., :count]
         np.multiply(x[..., j : j + stride * (count - 1) + 1 : stride], tap, out=buffer)
         np.add(target, buffer, out=target)
@@ -242,17 +242,10 @@ def scatter_transposed(
     n = y.shape[-1]
     out = _zeros((*y.shape[:-1], n_out), y, q)
     scratch = np.empty_like(y, dtype=out.dtype)  # in y's layout: no transposing copy
-    for t, tap in _as_taps(q):
-        # Inputs i with 0 <= i·s + t·d − lo < n_out.
-        first = max(0, -(-(lo - t * dilation) // stride))
-        last = min(n - 1, (n_out - 1 + lo - t * dilation) // stride)
-        if last < first:
-            continue
-        z = first * stride + t * dilation - lo
-        count = last - first + 1
+    for tap, first, count, z in _tap_spans(q, lo, stride, dilation, n, n_out):
         target = out[..., z : z + stride * (count - 1) + 1 : stride]
         buffer = scratch[..., :count]
-        np.multiply(y[..., first : last + 1], tap, out=buffer)
+        np.multiply(y[..., first : first + count], tap, out=buffer)
         np.add(target, buffer, out=target)
     return out
 
@@ -397,13 +390,13 @@ def _(expr: Flip) -> _Linear:
 
 
 @_linear.register
-def _(expr: Identity) -> _Linear:
+def _(expr: mx.Identity) -> _Linear:
     n = _size(expr.rows, expr)
     return _linear_of(n, n, [(1, _copy(0, 1, 0, 1, n))])
 
 
 @_linear.register
-def _(expr: ZeroMatrix) -> _Linear:
+def _(expr: mx.ZeroMatrix) -> _Linear:
     return _linear_of(_size(expr.rows, expr), _size(expr.cols, expr), [])
 
 
@@ -449,7 +442,7 @@ def _(expr: Conv) -> _Linear:
 
 
 @_linear.register
-def _(expr: Transpose) -> _Linear | None:
+def _(expr: mx.Transpose) -> _Linear | None:
     evaluated = expr.doit()
     return None if evaluated == expr else _linear(evaluated)
 
@@ -467,7 +460,7 @@ def _product(outer: _Linear, inner: _Linear) -> _Linear | None:
 
 
 @_linear.register
-def _(expr: MatMul) -> _Linear | None:
+def _(expr: mx.MatMul) -> _Linear | None:
     coeff, factors = expr.as_coeff_matrices()
     result = _linear(factors[-1])
     for factor in reversed(factors[:-1]):
@@ -481,12 +474,12 @@ def _(expr: MatMul) -> _Linear | None:
 
 
 @_linear.register
-def _(expr: MatPow) -> _Linear | None:
-    return _linear(MatMul(*expand_power(expr)))
+def _(expr: mx.MatPow) -> _Linear | None:
+    return _linear(mx.MatMul(*expand_power(expr)))
 
 
 @_linear.register
-def _(expr: MatAdd) -> _Linear | None:
+def _(expr: mx.MatAdd) -> _Linear | None:
     parts = [_linear(arg) for arg in expr.args]
     if any(p is None for p in parts):
         return None
@@ -667,10 +660,16 @@ def _(expr: ConvTranspose, params: _Parameters) -> Apply:
 #: Scratch budget of a layer's matrix products, in array entries: the block of
 #: im2col columns (forward) or of per-tap products (transposed) handled at once,
 #: with one chunk's padded input or uncropped result, holds at most this many
-#: entries and at most half the output's (but always at least one tap of one
-#: sample), so a call's peak stays below twice the output plus the weights unless
-#: C_in·(one tap's output) alone exceeds that. 2**20 float64 entries are 8 MB.
+#: entries and at most half the output's, summed over the threads of a call (but
+#: always at least one tap of one sample per thread), so a call's peak stays below
+#: twice the output plus the weights unless C_in·(one tap's output), once per
+#: thread, exceeds that. 2**20 float64 entries are 8 MB.
 LAYER_BLOCK = 2**20
+
+#: Layers with at least this many output entries (and more than one sample) run their
+#: chunks of samples on several threads, BLAS on one thread each (:mod:`symconv._parallel`);
+#: below it, starting a thread costs more than it saves.
+PARALLEL_OUTPUT = 2**16
 
 
 def _weight_values(weight: object, params: _Parameters) -> Callable[[Sequence[float]], np.ndarray]:
@@ -689,8 +688,9 @@ class _Layer:
     the contraction axis) times the (C_out/g, taps·C_in/g) weight; transposed,
     the (taps·C_in/g, C_out/g) weight times the input, each tap's rows then added
     into its window of the uncropped result (col2im). Samples and taps are cut
-    into blocks (:meth:`blocks`); beside the input, the weights and the output, a
-    call holds one block and the padded input (forward) or the uncropped result
+    into blocks (:meth:`blocks`); chunks of samples may run on several threads
+    (:mod:`symconv._parallel`). Beside the input, the weights and the output, each
+    thread holds one block and the padded input (forward) or the uncropped result
     (transposed) of one chunk of samples.
     """
 
@@ -720,19 +720,25 @@ class _Layer:
             for t, d, s, n in zip(taps, self.dilation, self.stride, lengths)
         )
 
-    def blocks(self, samples: int, per_tap: int, per_sample: int, output: int) -> tuple[int, int]:
-        """(samples, taps) per block.
+    def blocks(
+        self, samples: int, per_tap: int, per_sample: int, output: int
+    ) -> tuple[int, int, int]:
+        """(samples, taps) per block, and the threads that run the chunks of samples.
 
         ``per_tap``: the entries one tap of one sample needs; ``per_sample``: the
-        entries of one sample's padded input or uncropped result. Block and buffer
-        together stay within the budget (so the scratch is at most half the output's
-        size) unless a single tap of a single sample needs more.
+        entries of one sample's padded input or uncropped result. Each thread holds one
+        block and one buffer; all of them together stay within the budget (so the
+        scratch is at most half the output's size) unless a single tap of a single
+        sample needs more.
         """
-        budget = max(per_tap, min(LAYER_BLOCK, output // 2))
+        workers = _parallel.thread_budget() if output >= PARALLEL_OUTPUT and samples > 1 else 1
+        workers = min(workers, samples)
+        budget = max(per_tap, min(LAYER_BLOCK, output // 2) // workers)
         taps = max(1, min(len(self.taps), (budget - per_sample) // per_tap))
         if taps < len(self.taps):
-            return 1, taps
-        return max(1, min(samples, budget // (per_tap * taps + per_sample))), taps
+            return 1, taps, workers
+        chunk = max(1, min(samples, budget // (per_tap * taps + per_sample)))
+        return chunk, taps, min(workers, -(-samples // chunk))
 
 
 @_compile.register
@@ -750,26 +756,31 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
         grid = x.reshape(-1, g, c_in_g, *layer.size)
         samples = grid.shape[0]
         out = np.empty((samples, g, c_out_g, out_spatial), dtype=np.result_type(x, w, np.float64))
-        chunk, block = layer.blocks(
+        chunk, block, workers = layer.blocks(
             samples, layer.c_in * out_spatial, layer.c_in * math.prod(padded_size), out.size
         )
-        padded = np.zeros((chunk, g, c_in_g, *padded_size), dtype=np.result_type(x, np.float64))
-        columns = np.empty((chunk, g, block, c_in_g, *layer.output_size), dtype=padded.dtype)
-        for start in range(0, samples, chunk):
-            n = min(chunk, samples - start)
-            padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
-            target = out[start : start + n]
-            for first in range(0, len(layer.taps), block):
-                taps = layer.taps[first : first + block]
-                for j, tap in enumerate(taps):
-                    view = padded[(slice(n), Ellipsis, *layer.window(tap, layer.output_size))]
-                    columns[:n, :, j] = view
-                cols = columns[:n, :, : len(taps)].reshape(n, g, -1, out_spatial)
-                weights = w[..., first * c_in_g : (first + len(taps)) * c_in_g]
-                if first:
-                    target += weights @ cols
-                else:  # the first block writes the output in place, no temporary
-                    np.matmul(weights, cols, out=target)
+        dtype = np.result_type(x, np.float64)
+
+        def work(starts: Iterable[int]) -> None:
+            padded = np.zeros((chunk, g, c_in_g, *padded_size), dtype=dtype)
+            columns = np.empty((chunk, g, block, c_in_g, *layer.output_size), dtype=dtype)
+            for start in starts:
+                n = min(chunk, samples - start)
+                padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
+                target = out[start : start + n]
+                for first in range(0, len(layer.taps), block):
+                    taps = layer.taps[first : first + block]
+                    for j, tap in enumerate(taps):
+                        view = padded[(slice(n), Ellipsis, *layer.window(tap, layer.output_size))]
+                        columns[:n, :, j] = view
+                    cols = columns[:n, :, : len(taps)].reshape(n, g, -1, out_spatial)
+                    weights = w[..., first * c_in_g : (first + len(taps)) * c_in_g]
+                    if first:
+                        target += weights @ cols
+                    else:  # the first block writes the output in place, no temporary
+                        np.matmul(weights, cols, out=target)
+
+        _parallel.run_chunks(range(0, samples, chunk), work, workers)
         return out.reshape(*batch, -1)
 
     return apply
@@ -823,20 +834,24 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
         dtype = np.result_type(y, w, np.float64)
         out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
         uncropped = layer.c_in * math.prod(b * s for b, s in zip(phase_lengths, layer.stride))
-        chunk, block = layer.blocks(samples, layer.c_in * in_spatial, uncropped, out.size)
-        buffer = np.empty((chunk, g, c_in_g, *layer.stride, *phase_lengths), dtype=dtype)
-        for start in range(0, samples, chunk):
-            n = min(chunk, samples - start)
-            phases = buffer[:n]
-            phases[...] = 0
-            for first in range(0, len(layer.taps), block):
-                count = min(block, len(layer.taps) - first)
-                rows = w[:, first * c_in_g : (first + count) * c_in_g] @ grid[start : start + n]
-                rows = rows.reshape(n, g, count, c_in_g, *layer.size)
-                for j in range(count):
-                    phases[(Ellipsis, *windows[first + j])] += rows[:, :, j]
-            for target, source in gathers:
-                out[start : start + n][target] = phases[source]
+        chunk, block, workers = layer.blocks(samples, layer.c_in * in_spatial, uncropped, out.size)
+
+        def work(starts: Iterable[int]) -> None:
+            buffer = np.empty((chunk, g, c_in_g, *layer.stride, *phase_lengths), dtype=dtype)
+            for start in starts:
+                n = min(chunk, samples - start)
+                phases = buffer[:n]
+                phases[...] = 0
+                for first in range(0, len(layer.taps), block):
+                    count = min(block, len(layer.taps) - first)
+                    rows = w[:, first * c_in_g : (first + count) * c_in_g] @ grid[start : start + n]
+                    rows = rows.reshape(n, g, count, c_in_g, *layer.size)
+                    for j in range(count):
+                        phases[(Ellipsis, *windows[first + j])] += rows[:, :, j]
+                for target, source in gathers:
+                    out[start : start + n][target] = phases[source]
+
+        _parallel.run_chunks(range(0, samples, chunk), work, workers)
         return out.reshape(*batch, -1)
 
     return apply
@@ -857,31 +872,31 @@ def _(expr: Permute, params: _Parameters) -> Apply:
 
 
 @_compile.register
-def _(expr: Identity, params: _Parameters) -> Apply:
+def _(expr: mx.Identity, params: _Parameters) -> Apply:
     return lambda x, values: x
 
 
 @_compile.register
-def _(expr: ZeroMatrix, params: _Parameters) -> Apply:
+def _(expr: mx.ZeroMatrix, params: _Parameters) -> Apply:
     rows = _size(expr.rows, expr)
     return lambda x, values: _zeros((*x.shape[:-1], rows), x)
 
 
 @_compile.register
-def _(expr: Transpose, params: _Parameters) -> Apply:
+def _(expr: mx.Transpose, params: _Parameters) -> Apply:
     # An unevaluated transpose (built with Transpose(..)); evaluate it to the
     # closed-form transposes of the operators inside.
     evaluated = expr.doit()
-    if isinstance(evaluated, Transpose) and evaluated == expr:
+    if isinstance(evaluated, mx.Transpose) and evaluated == expr:
         return _compile_dense(expr, params)
     return _compile(evaluated, params)
 
 
-def _fused_steps(factors: Sequence[MatrixExpr], params: _Parameters) -> list[Apply]:
+def _fused_steps(factors: Sequence[mx.MatrixExpr], params: _Parameters) -> list[Apply]:
     """The factors' functions, first applied first, fusing each run of factors whose
     product is a sum of copies into one pass (a lone factor keeps its own function)."""
     steps: list[Apply] = []
-    run: list[MatrixExpr] = []
+    run: list[mx.MatrixExpr] = []
     current: _Linear | None = None
 
     def flush() -> None:
@@ -908,7 +923,7 @@ def _fused_steps(factors: Sequence[MatrixExpr], params: _Parameters) -> list[App
 
 
 @_compile.register
-def _(expr: MatMul, params: _Parameters) -> Apply:
+def _(expr: mx.MatMul, params: _Parameters) -> Apply:
     coeff, factors = expr.as_coeff_matrices()
     steps = _fused_steps(factors, params)
     scale = params.compile([coeff])
@@ -922,12 +937,12 @@ def _(expr: MatMul, params: _Parameters) -> Apply:
 
 
 @_compile.register
-def _(expr: MatPow, params: _Parameters) -> Apply:
-    return _compile(MatMul(*expand_power(expr)), params)
+def _(expr: mx.MatPow, params: _Parameters) -> Apply:
+    return _compile(mx.MatMul(*expand_power(expr)), params)
 
 
 @_compile.register
-def _(expr: MatAdd, params: _Parameters) -> Apply:
+def _(expr: mx.MatAdd, params: _Parameters) -> Apply:
     linear = _linear(expr)
     if linear is not None:
         return _compile_linear(linear, params)
@@ -979,11 +994,11 @@ def _(expr: Flip) -> tuple[int, slice, slice]:
 
 
 @_selection.register
-def _(expr: Identity) -> tuple[int, slice, slice]:
+def _(expr: mx.Identity) -> tuple[int, slice, slice]:
     return _size(expr.rows, expr), slice(None), slice(None)
 
 
-def _fused_selection(factors: Sequence[MatrixExpr]) -> Apply | None:
+def _fused_selection(factors: Sequence[mx.MatrixExpr]) -> Apply | None:
     """A Kronecker product of selections as one multi-axis strided copy (one pass)."""
     selections = [_selection(f) for f in factors]
     if any(s is None for s in selections):
@@ -1006,7 +1021,7 @@ IMAGE_BLOCK = 2**16
 
 
 @_compile.register
-def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
+def _(expr: mx.KroneckerProduct, params: _Parameters) -> Apply:
     # (A ⊗ B) vec(X) = vec(A X Bᵀ) for row-major X of shape (A.cols, B.cols): B acts
     # along the last axis, A along axis −2 through a swapped view (no transposed copy).
     fused = _fused_selection(expr.args)
@@ -1014,7 +1029,7 @@ def _(expr: KroneckerProduct, params: _Parameters) -> Apply:
         return fused
     left = _compile(expr.args[0], params)
     rest = expr.args[1:]
-    right = _compile(rest[0] if len(rest) == 1 else KroneckerProduct(*rest), params)
+    right = _compile(rest[0] if len(rest) == 1 else mx.KroneckerProduct(*rest), params)
     outer, inner = (
         _size(expr.args[0].cols, expr),
         _size(expr.cols, expr) // _size(expr.args[0].cols, expr),
@@ -1053,7 +1068,7 @@ def _(expr: sp.MatrixBase, params: _Parameters) -> Apply:
 DENSE_LIMIT = 2**22
 
 
-def _compile_dense(expr: MatrixExpr, params: _Parameters) -> Apply:
+def _compile_dense(expr: mx.MatrixExpr, params: _Parameters) -> Apply:
     """x ↦ A x through the explicit matrix (the reference path, small sizes only)."""
     rows, cols = _size(expr.rows, expr), _size(expr.cols, expr)
     if rows * cols > DENSE_LIMIT:
@@ -1078,7 +1093,7 @@ def _compile_dense(expr: MatrixExpr, params: _Parameters) -> Apply:
     return apply
 
 
-def _function(expr: MatrixExpr, params: Sequence[object], apply_of: Callable) -> Callable:
+def _function(expr: mx.MatrixExpr, params: Sequence[object], apply_of: Callable) -> Callable:
     _validate.matrix_expression("expr", expr)
     parameters = _Parameters(params)
     cols = _size(expr.cols, expr)
@@ -1096,7 +1111,7 @@ def _function(expr: MatrixExpr, params: Sequence[object], apply_of: Callable) ->
     return function
 
 
-def lambdify(expr: MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
+def lambdify(expr: mx.MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
     """A matrix-free NumPy function computing ``x ↦ expr · x``.
 
     Parameters
@@ -1127,7 +1142,7 @@ def lambdify(expr: MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
     return _function(expr, params, _compile)
 
 
-def lambdify_explicit(expr: MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
+def lambdify_explicit(expr: mx.MatrixExpr, *params: object) -> Callable[..., np.ndarray]:
     """Like :func:`symconv.lambdify`, but through the dense explicit matrix (small sizes only).
 
     Examples

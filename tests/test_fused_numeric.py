@@ -188,3 +188,156 @@ def test_kronecker_products_of_a_batch_in_blocks(block, monkeypatch):
     b = ref.matrix_of(lambda c: ref.conv_transpose(v, c, 0, 0, 2, 1, 0), 3)
     x = rng.normal(size=(2, 3, 15))
     assert np.allclose(lambdify(expr)(x), x @ np.kron(a, b).T)
+
+
+# -- N-D layers: chunks of samples on several threads ------------------------------
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+@pytest.mark.parametrize(
+    "shape, size, pads, stride, dilation, groups",
+    [
+        ((4, 2, 3, 2), (5, 4), [(1, 2), (0, 1)], [2, 1], [1, 2], 2),
+        ((3, 2, 2, 2, 2), (3, 4, 3), [(1, 0), (0, 0), (1, 1)], [1, 2, 2], [1, 1, 1], 1),
+    ],
+)
+def test_layers_on_several_threads_match_the_loop_reference(
+    shape, size, pads, stride, dilation, groups, transposed, monkeypatch
+):
+    # Every layer call made parallel (3 threads sharing chunks of one sample each, one
+    # tap per product); the reference is the defining sum as plain loops.
+    from symconv import _parallel
+    from symconv.operators.channels import CorrNd
+
+    monkeypatch.setattr(numeric, "PARALLEL_OUTPUT", 0)
+    monkeypatch.setattr(numeric, "LAYER_BLOCK", 1)
+    monkeypatch.setattr(_parallel, "thread_budget", lambda: 3)
+    calls = []
+    run = _parallel.run_chunks
+    monkeypatch.setattr(_parallel, "run_chunks", lambda s, w, n: calls.append(n) or run(s, w, n))
+    rng = np.random.default_rng(11)
+    w = rng.standard_normal(shape)
+    op = CorrNd(w, size, pads, stride, dilation, groups)
+    samples = 7
+    if transposed:
+        y = rng.standard_normal((samples, op.shape[0]))
+        got = lambdify(op.T)(y)
+        grids = y.reshape(samples, shape[0], *op.output_size)
+        out_padding = [
+            n - ((m - 1) * s - lo - hi + d * (k - 1) + 1)
+            for n, m, s, (lo, hi), d, k in zip(
+                size, op.output_size, stride, pads, dilation, shape[2:]
+            )
+        ]
+        expected = [
+            ref.conv_transpose_nd(w, v, pads, stride, dilation, out_padding, groups) for v in grids
+        ]
+    else:
+        x = rng.standard_normal((samples, op.shape[1]))
+        got = lambdify(op)(x)
+        grids = x.reshape(samples, shape[1] * groups, *size)
+        expected = [ref.corr_nd(w, v, pads, stride, dilation, groups) for v in grids]
+    assert calls == [3]
+    np.testing.assert_allclose(got, np.reshape(expected, (samples, -1)), atol=1e-12)
+
+
+def test_chunks_are_shared_out_once_each_and_a_worker_error_is_raised():
+    import threading
+
+    from symconv._parallel import run_chunks
+
+    seen, threads = [], set()
+
+    def work(starts):
+        for start in starts:
+            threads.add(threading.get_ident())
+            seen.append(start)
+
+    run_chunks(range(0, 1000, 3), work, workers=3)
+    assert sorted(seen) == list(range(0, 1000, 3))
+
+    def fails(starts):
+        for start in starts:
+            if start == 6:
+                raise ValueError("chunk 6")
+
+    with pytest.raises(ValueError, match="chunk 6"):
+        run_chunks(range(0, 30, 3), fails, workers=2)
+
+
+def test_blas_runs_on_one_thread_during_a_parallel_call_and_is_restored():
+    import threading
+
+    from symconv import _parallel
+
+    pairs = _parallel._controls().pairs
+    if not pairs:
+        pytest.skip("no OpenBLAS or MKL library whose thread count can be read is loaded")
+    before = [getter() for getter, _ in pairs]
+    inside = []
+    entered, release = threading.Event(), threading.Event()
+
+    def other():  # a second, overlapping block from another thread
+        with _parallel.single_threaded_blas():
+            entered.set()
+            release.wait()
+
+    thread = threading.Thread(target=other)
+    with _parallel.single_threaded_blas():
+        thread.start()
+        entered.wait()
+    inside.append([getter() for getter, _ in pairs])  # the other block still runs
+    release.set()
+    thread.join()
+    assert inside == [[1] * len(pairs)]
+    assert [getter() for getter, _ in pairs] == before
+
+
+def test_a_helper_that_never_starts_is_not_waited_for():
+    # Every helper thread of the pool is busy until the call has returned: the caller must
+    # process every chunk itself and cancel its queued helper, not wait for it.
+    import threading
+    from concurrent.futures import wait
+
+    from symconv import _parallel
+
+    release = threading.Event()
+    pool = _parallel._executor()
+    blockers = [pool.submit(release.wait, 30) for _ in range(pool._max_workers)]
+    seen, threads = [], set()
+
+    def work(starts):
+        for start in starts:
+            threads.add(threading.get_ident())
+            seen.append(start)
+
+    caller = threading.Thread(target=_parallel.run_chunks, args=(range(0, 40, 4), work, 2))
+    caller.start()
+    caller.join(10)
+    finished = not caller.is_alive()
+    release.set()
+    wait(blockers)
+    assert finished
+    assert seen == list(range(0, 40, 4))
+    assert threads == {caller.ident}
+
+
+def test_a_forked_child_gets_blas_threads_back():
+    # Forked while a parallel call holds BLAS on one thread (here: the guard, entered by
+    # this thread), the child, which has no such call, gets the counts back.
+    import os
+
+    from symconv import _parallel
+
+    controls = _parallel._controls()
+    if not controls.pairs or not hasattr(os, "fork"):
+        pytest.skip("needs fork and a BLAS library whose thread count can be read")
+    before = [getter() for getter, _ in controls.pairs]
+    with _parallel.single_threaded_blas():
+        pid = os.fork()
+        if pid == 0:  # the child: exit code 0 only if the counts and the guard are reset
+            ok = [g() for g, _ in controls.pairs] == before and controls.users == 0
+            os._exit(0 if ok else 1)
+        assert [getter() for getter, _ in controls.pairs] == [1] * len(before)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
