@@ -96,11 +96,19 @@ def _public_tables(public: dict) -> list[str]:
     ex, build, nu = public["explicit"], public["build"], public["numeric"]
     start, prove = public["startup"], public["prove"]
     load = f"{public['load_average_start']:.2f} → {public['load_average_end']:.2f}"
+    cpus = public["machine"]["cpus"]
+    # A load above the core count means other jobs shared the cores during the run.
+    busy = max(public["load_average_start"], public["load_average_end"]) > cpus
     parts = [
         *_heading("The public API at real sizes (issue 17)"),
-        f"One run; 1-minute load average {load} on {public['machine']['cpus']} cores, so"
-        " absolute times are inflated and the ratios (each contender timed in the same"
-        " rounds) are the meaningful numbers. For the numeric rows, the ratio is the median"
+        f"One run; 1-minute load average {load} on {cpus} cores"
+        + (
+            ", so absolute times are inflated and the ratios (each contender timed in the"
+            " same rounds) are the meaningful numbers."
+            if busy
+            else " (no other jobs). Ratios time each contender in the same rounds."
+        )
+        + " For the numeric rows, the ratio is the median"
         " of the rounds' ratios (their range follows it), and *1 thread* is symconv's"
         " function with BLAS held to one thread, timed in the same rounds.",
         "",
