@@ -146,11 +146,17 @@ def test_fast_numeric_equals_the_derived_numeric(factory: Factory, data: st.Data
 @by_name
 @given(data=st.data())
 @settings(max_examples=20)
-def test_the_oracle_agrees_with_the_reference(factory: Factory, data: st.DataObject) -> None:
-    """The numeric tier's oracle, A and Aᵀ, against the test's own loop (integer taps).
+def test_the_oracle_reads_every_operator_as_its_reference_function(
+    factory: Factory, data: st.DataObject
+) -> None:
+    """The numeric tier's oracle, A and Aᵀ, read off an operator's arguments, against the
+    oracle function the registry names for it, called on plain arrays (integer taps).
 
-    Exact for integer and dyadic weights; rational weights such as the 1/3 of a resampling
-    are summed in another order by each side, so the two agree to rounding (1e-12).
+    Both sides are the one reference module, so this checks how ``REFERENCES`` reads an
+    operator's arguments and that each adjoint mirrors its apply; the functions themselves
+    are checked against NumPy/SciPy in tests/test_proof_oracle.py. Exact for integer and
+    dyadic weights; rational weights such as the 1/3 of a resampling are summed in another
+    order by each side, so the two agree to rounding (1e-12).
     """
     params, q, op = factory.draw(data)
     taps = np.array(data.draw(st.lists(st.integers(-9, 9), min_size=len(q), max_size=len(q))))
