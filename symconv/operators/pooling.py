@@ -294,7 +294,7 @@ class AdaptiveAvgPoolTranspose(_AdaptiveParams, Operator):
     Notes
     -----
     Sample j lies in the windows :math:`\lfloor jL/n \rfloor \le i < \lceil (j+1)L/n \rceil`
-    (:meth:`windows_of`); row j has the
+    (``windows_of``); row j has the
     weight :math:`1/(\text{end}_i - \text{start}_i)` at each of them.
 
     Examples

@@ -15,7 +15,8 @@ Two layers:
 - this module: :data:`REFERENCES`, which reads an operator through its constructor
   arguments (``op.args``) into those functions: its shape, its action ``A x`` (the
   function) and its transpose's action ``Aᵀ y`` (the function's mirrored scatter, e.g.
-  :func:`upsample` for :func:`downsample`, never a transposed matrix); and
+  :func:`~symconv.proof.oracle.functions.upsample` for
+  :func:`~symconv.proof.oracle.functions.downsample`, never a transposed matrix); and
   :func:`apply`, :func:`adjoint`, :func:`shape`, :func:`dense` on whole expressions.
 
 Nothing is materialised: applying ``A`` costs about as much as ``A`` has
