@@ -209,9 +209,8 @@ def test_layers_on_several_threads_match_the_loop_reference(
     from symconv import _parallel
     from symconv.operators.channels import CorrNd
 
-    monkeypatch.setattr(numeric, "PARALLEL_OUTPUT", 0)
-    monkeypatch.setattr(numeric, "LAYER_BLOCK", 1)
-    monkeypatch.setattr(_parallel, "thread_budget", lambda: 3)
+    # (Blocks forced: at these sizes the memory budget alone would allow one thread.)
+    monkeypatch.setattr(numeric._Layer, "blocks", lambda *args, **kwargs: (1, 1, 3))
     calls = []
     run = _parallel.run_chunks
     monkeypatch.setattr(_parallel, "run_chunks", lambda s, w, n: calls.append(n) or run(s, w, n))
