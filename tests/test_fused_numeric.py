@@ -340,3 +340,62 @@ def test_a_forked_child_gets_blas_threads_back():
         assert [getter() for getter, _ in controls.pairs] == [1] * len(before)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize("col2im_block", [1, 400, 2**30])
+@pytest.mark.parametrize(
+    "shape, size, pads, stride, dilation, output_padding, groups",
+    [
+        ((4, 3, 4, 4), (5, 6), [(1, 1), (2, 0)], [2, 2], [1, 1], [1, 0], 1),
+        ((4, 2, 3, 2), (4, 3), [(0, 2), (1, 1)], [3, 1], [2, 3], [2, 0], 2),
+        ((3, 2, 5), (7,), [(2, 1)], [4], [1], [3], 1),  # stride > kernel: a phase gets no tap
+        ((2, 3, 2, 3, 2), (3, 2, 4), [(1, 0), (0, 1), (1, 1)], [2, 1, 3], [1, 2, 1], [0, 0, 1], 1),
+    ],
+)
+def test_transposed_layer_runs_of_tap_products_match_the_scatter(
+    shape, size, pads, stride, dilation, output_padding, groups, col2im_block, monkeypatch
+):
+    # Each tap's products for all channels are added as one contiguous run into the
+    # phase-major buffer, the zero padding of one channel landing on the next: cut into
+    # blocks of one tap, of a few taps (at 400 entries, 16 taps of the first layer as five
+    # blocks of 3 and one of 1) and of all taps the budget allows.
+    from symconv.operators.channels import ConvTransposeNd
+
+    monkeypatch.setattr(numeric, "COL2IM_BLOCK", col2im_block)
+    rng = np.random.default_rng(col2im_block + len(size))
+    w = rng.standard_normal(shape)
+    op = ConvTransposeNd(w, size, pads, stride, dilation, output_padding, groups)
+    samples = 3
+    y = rng.standard_normal((samples, op.shape[1]))
+    expected = [
+        ref.conv_transpose_nd(w, v, pads, stride, dilation, output_padding, groups)
+        for v in y.reshape(samples, shape[0], *size)
+    ]
+    np.testing.assert_allclose(lambdify(op)(y), np.reshape(expected, (samples, -1)), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "args, threads, expected",
+    [
+        # Scratch up to the output's size: 2 threads × (3 taps + the buffers) fit in 262144.
+        ((8, 8712, 52272, 262144, 3), 2, (1, 3, 2)),
+        # Blocks of taps cut equal: room for 9 taps of 16 gives two blocks of 8.
+        ((8, 8712, 52272, 262144), 2, (1, 8, 2)),
+        # Two threads of one tap of one sample each would exceed the output: one thread.
+        ((8, 100, 200_000, 262144), 2, (1, 16, 1)),
+        # All taps and several samples per block when they fit.
+        ((8, 10, 100, 2**16), 1, (8, 16, 1)),
+    ],
+)
+def test_layer_blocks_keep_scratch_within_the_output(args, threads, expected, monkeypatch):
+    from types import SimpleNamespace
+
+    from symconv import _parallel
+
+    monkeypatch.setattr(_parallel, "thread_budget", lambda: threads)
+    layer = SimpleNamespace(taps=list(range(16)))  # a 4×4 kernel
+    chunk, taps, workers = numeric._Layer.blocks(layer, *args)
+    assert (chunk, taps, workers) == expected
+    _, per_tap, per_sample, output = args[:4]
+    scratch = workers * (chunk * (taps * per_tap + per_sample))
+    assert scratch <= max(output, per_tap + per_sample)
