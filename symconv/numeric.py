@@ -736,14 +736,18 @@ class _Layer:
         entries of one sample's scratch buffers (padded input, uncropped result). Each
         thread holds one block and one chunk's buffers; all of them together stay within
         the budget, at most the output's size (so output and scratch stay within twice the
-        output), with fewer threads if need be, unless one tap of one sample needs more.
+        output), with fewer threads if need be, unless one tap of one sample needs more
+        (then the threads are as many as otherwise).
         ``most_taps``, if given, caps the taps of a block (a block small enough to stay in
         cache). Blocks of taps are cut equal, so none is a sliver.
         """
         least = per_tap + per_sample  # one tap of one sample
         workers = _parallel.thread_budget() if output >= PARALLEL_OUTPUT and samples > 1 else 1
-        # Fewer threads rather than more scratch than the output itself.
-        workers = max(1, min(workers, samples, output // least))
+        workers = min(workers, samples)
+        if least <= output:  # fewer threads rather than more scratch than the output
+            workers = min(workers, output // least)
+        # (Where one tap of one sample alone needs more, fewer threads would not restore
+        # the bound, only slow the call.)
         budget = max(least, min(LAYER_BLOCK, output) // workers)
         taps = min(len(self.taps), (budget - per_sample) // per_tap)
         taps = max(1, taps if most_taps is None else min(taps, most_taps))
