@@ -728,7 +728,7 @@ class _Layer:
         )
 
     def blocks(
-        self, samples: int, per_tap: int, per_sample: int, output: int, most_taps: int | None = None
+        self, samples: int, per_tap: int, per_sample: int, output: int, cached: int | None = None
     ) -> tuple[int, int, int]:
         """(samples, taps) per block, and the threads that run the chunks of samples.
 
@@ -738,8 +738,9 @@ class _Layer:
         the budget, at most the output's size (so output and scratch stay within twice the
         output), with fewer threads if need be, unless one tap of one sample needs more
         (then the threads are as many as otherwise).
-        ``most_taps``, if given, caps the taps of a block (a block small enough to stay in
-        cache). Blocks of taps are cut equal, so none is a sliver.
+        ``cached``, if given, caps the entries of a block (samples × taps × ``per_tap``,
+        but at least one tap of one sample) so that it stays in cache. Blocks of taps are
+        cut equal, so none is a sliver.
         """
         least = per_tap + per_sample  # one tap of one sample
         workers = _parallel.thread_budget() if output >= PARALLEL_OUTPUT and samples > 1 else 1
@@ -749,11 +750,12 @@ class _Layer:
         # (Where one tap of one sample alone needs more, fewer threads would not restore
         # the bound, only slow the call.)
         budget = max(least, min(LAYER_BLOCK, output) // workers)
-        taps = min(len(self.taps), (budget - per_sample) // per_tap)
-        taps = max(1, taps if most_taps is None else min(taps, most_taps))
+        cached = budget if cached is None else cached
+        taps = max(1, min(len(self.taps), (budget - per_sample) // per_tap, cached // per_tap))
         if taps < len(self.taps):
             return 1, -(-len(self.taps) // -(-len(self.taps) // taps)), workers
-        chunk = max(1, min(samples, budget // (per_tap * taps + per_sample)))
+        chunk = budget // (per_tap * taps + per_sample)
+        chunk = max(1, min(samples, chunk, cached // (per_tap * taps)))
         return chunk, taps, min(workers, -(-samples // chunk))
 
 
@@ -861,9 +863,7 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
         out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
         per_sample = (layer.c_in * n_phases + layer.c_out) * grid_size
         per_tap = layer.c_in * grid_size
-        chunk, block, workers = layer.blocks(
-            samples, per_tap, per_sample, out.size, max(1, COL2IM_BLOCK // per_tap)
-        )
+        chunk, block, workers = layer.blocks(samples, per_tap, per_sample, out.size, COL2IM_BLOCK)
 
         def work(starts: Iterable[int]) -> None:
             buffer = np.empty((chunk, g, n_phases, c_in_g * grid_size), dtype=dtype)

@@ -377,16 +377,18 @@ def test_transposed_layer_runs_of_tap_products_match_the_scatter(
 @pytest.mark.parametrize(
     "args, threads, expected",
     [
-        # Scratch up to the output's size: 2 threads × (3 taps + the buffers) fit in 262144.
-        ((8, 8712, 52272, 262144, 3), 2, (1, 3, 2)),
+        # The 16→8, 4×4, s=2 layer at 32²: blocks of 3 taps stay in cache; 2 threads × (3
+        # taps + the buffers) fit in the output's size.
+        ((8, 8712, 52272, 262144, 2**15), 2, (1, 3, 2)),
         # Blocks of taps cut equal: room for 9 taps of 16 gives two blocks of 8.
         ((8, 8712, 52272, 262144), 2, (1, 8, 2)),
         # Two threads of one tap of one sample each would exceed the output: one thread.
         ((8, 100, 200_000, 262144), 2, (1, 16, 1)),
         # One tap of one sample exceeds the output whatever the threads: both threads run.
         ((8, 300_000, 1_000_000, 1_048_576), 2, (1, 1, 2)),
-        # All taps and several samples per block when they fit.
+        # All taps and several samples per block when they fit, as many as stay in cache.
         ((8, 10, 100, 2**16), 1, (8, 16, 1)),
+        ((8, 10, 100, 2**16, 500), 1, (3, 16, 1)),
     ],
 )
 def test_layer_blocks_keep_scratch_within_the_output(args, threads, expected, monkeypatch):
