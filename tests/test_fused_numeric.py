@@ -403,3 +403,40 @@ def test_layer_blocks_keep_scratch_within_the_output(args, threads, expected, mo
     _, per_tap, per_sample, output = args[:4]
     scratch = workers * (chunk * (taps * per_tap + per_sample))
     assert scratch <= output or chunk * taps == 1
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_small_layers_hold_blas_to_one_thread_large_single_samples_do_not(transposed, monkeypatch):
+    from contextlib import contextmanager
+
+    from symconv import _parallel
+    from symconv.operators.channels import CorrNd
+
+    held = []
+    real = _parallel.single_threaded_blas
+
+    @contextmanager
+    def recording():
+        held.append(True)
+        with real():
+            yield
+
+    monkeypatch.setattr(_parallel, "single_threaded_blas", recording)
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal((4, 3, 3, 2))
+    pads, stride, dilation = [(1, 1), (0, 1)], [2, 1], [1, 2]
+    forward = CorrNd(w, (6, 5), pads, stride, dilation)
+    op = forward.T if transposed else forward
+    x = rng.standard_normal((2, op.shape[1]))
+    if transposed:
+        out_padding = [1, 0]  # the sizes 6 and 5 from the forward output sizes 3 and 4
+        grids = x.reshape(2, 4, *forward.output_size)
+        expected = [ref.conv_transpose_nd(w, v, pads, stride, dilation, out_padding) for v in grids]
+    else:
+        expected = [ref.corr_nd(w, v, pads, stride, dilation) for v in x.reshape(2, 3, 6, 5)]
+    f = lambdify(op)
+    np.testing.assert_allclose(f(x), np.reshape(expected, (2, -1)), atol=1e-12)
+    assert held == [True]  # far below PARALLEL_OUTPUT
+    monkeypatch.setattr(numeric, "PARALLEL_OUTPUT", 1)
+    np.testing.assert_allclose(f(x[:1]), np.reshape(expected[:1], (1, -1)), atol=1e-12)
+    assert held == [True]  # one sample of a "large" layer: BLAS keeps its threads
