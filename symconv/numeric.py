@@ -678,6 +678,16 @@ PARALLEL_OUTPUT = 2**16
 #: 1.5 ms, all 16 taps at once (1.1 MB) 5–80× slower on a loaded machine.
 COL2IM_BLOCK = 2**15
 
+#: A transposed layer adds each tap's products as contiguous runs over a zero-padded
+#: input when (padded − unpadded input entries) · C_out/g < RUNS_PADDING · (unpadded
+#: entries), and into strided windows otherwise: a run saves ≈ 0.5 ns per entry added,
+#: the padding costs C_out/g multiply-adds of ≈ 0.06 ns per entry (one core of the
+#: 2-core machine measured). Of seven layers timed both ways (8 samples), runs were
+#: faster on the 16→8-channel 4×4 stride-2 layer at 32² (a padding of 6 %, C_out/g = 16:
+#: 1.5 against 2.1 ms) and the 3×3 layers at 64² and 128²; windows on a 7×7 layer at 16²
+#: (89 %, 32 channels) and the 256→128-channel 4×4 stride-2 layer at 8² (27 %).
+RUNS_PADDING = 8
+
 
 def _weight_values(weight: object, params: _Parameters) -> Callable[[Sequence[float]], np.ndarray]:
     """The weight's entries (row-major) as an array, given the parameters' values."""
@@ -824,16 +834,13 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
 def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
     layer = _Layer(expr, params)
     g, c_in_g, c_out_g = layer.groups, layer.c_in_g, layer.c_out_g
+    in_spatial = math.prod(layer.size)
     # The scatter buffer is phase-major: axis k of the full result, of extent at least
     # s(n − 1) + d(m − 1) + 1 and lo + the output, is stored as (s, P) with P = ⌈extent/s⌉,
-    # so position q·s + r sits at [r, q]. Tap t adds into phase t·d mod s, shifted by
-    # t·d // s. The input is zero-padded onto the same P-grid, so that shift is one
-    # offset into the flattened grid; and as the buffer holds each phase's channels one
-    # after another, the tap's products for all channels are one contiguous run added at
-    # one offset (a product's padding zeros land on the next channel's first entries,
-    # adding nothing). NumPy adds a contiguous run about three times faster per entry
-    # than a strided window. At the end one strided copy per phase puts the kept part of
-    # each phase in place.
+    # so position q·s + r sits at [r, q]; each phase holds its channels one after
+    # another. Tap t adds into phase t·d mod s, shifted by t·d // s, a window with unit
+    # stride along the last axis. At the end one strided copy per phase puts the kept
+    # part of each phase in place.
     phase_lengths = [
         -(-max(s * (n - 1) + d * (m - 1) + 1, lo + n_out) // s)
         for s, n, d, m, lo, n_out in zip(
@@ -842,16 +849,29 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
     ]
     grid_size = math.prod(phase_lengths)
     n_phases = math.prod(layer.stride)
+    # Runs: with the input zero-padded onto the P-grid, a tap's shift is one offset into
+    # the flattened grid, and its products for all channels are one contiguous run added
+    # at that offset (a product's padding zeros land on the next channel's first entries,
+    # adding nothing). NumPy adds a contiguous run about three times faster per entry
+    # than a strided window, but the products grow by the padding: see RUNS_PADDING.
+    runs = (grid_size - in_spatial) * c_out_g < RUNS_PADDING * in_spatial
+    columns = grid_size if runs else in_spatial
     # Flat offset in the P-grid of the input's last entry, plus one: a channel's run ends
     # there, so the last channel's run stays inside the buffer whatever the shift.
     last = int(np.ravel_multi_index([n - 1 for n in layer.size], phase_lengths)) + 1
     run = (c_in_g - 1) * grid_size + last
-    scatters = []  # (phase index, offset) of each tap
+    # Where each tap adds: its run in the flat buffer, or its window in the phase grid.
+    scatters = []
     for tap in layer.taps:
         phase = [t * d % s for t, d, s in zip(tap, layer.dilation, layer.stride)]
         shift = [t * d // s for t, d, s in zip(tap, layer.dilation, layer.stride)]
-        offset = int(np.ravel_multi_index(shift, phase_lengths))
-        scatters.append((int(np.ravel_multi_index(phase, layer.stride)), offset))
+        index = int(np.ravel_multi_index(phase, layer.stride))
+        if runs:
+            offset = int(np.ravel_multi_index(shift, phase_lengths))
+            scatters.append((slice(None), slice(None), index, slice(offset, offset + run)))
+        else:
+            window = tuple(slice(q, q + n) for q, n in zip(shift, layer.size))
+            scatters.append((slice(None), slice(None), index, Ellipsis, *window))
     inner = tuple(slice(0, n) for n in layer.size)
     # Output position i of an axis is full position lo + i = q·s + r: per phase r, the
     # outputs i₀, i₀ + s, … with i₀ = (r − lo) mod s, read from q = (lo + i₀) // s on.
@@ -877,31 +897,38 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
         samples = grid.shape[0]
         dtype = np.result_type(y, w, np.float64)
         out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
-        per_sample = (layer.c_in * n_phases + layer.c_out) * grid_size
-        per_tap = layer.c_in * grid_size
+        per_sample = (layer.c_in * n_phases + (layer.c_out if runs else 0)) * grid_size
+        per_tap = layer.c_in * columns
         chunk, block, workers = layer.blocks(samples, per_tap, per_sample, out.size, COL2IM_BLOCK)
 
         def work(starts: Iterable[int]) -> None:
             buffer = np.empty((chunk, g, n_phases, c_in_g * grid_size), dtype=dtype)
-            padded = np.zeros((chunk, g, c_out_g, *phase_lengths), dtype=dtype)
-            products = np.empty((chunk, g, block * c_in_g, grid_size), dtype=dtype)
+            padded = np.zeros((chunk, g, c_out_g, *phase_lengths), dtype=dtype) if runs else None
+            products = np.empty((chunk, g, block * c_in_g, columns), dtype=dtype)
             for start in starts:
                 n = min(chunk, samples - start)
                 phases = buffer[:n]
                 phases[...] = 0
-                padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
-                source = padded[:n].reshape(n, g, c_out_g, grid_size)
+                grids = phases.reshape(n, g, n_phases, c_in_g, *phase_lengths)
+                if runs:
+                    padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
+                    source = padded[:n].reshape(n, g, c_out_g, grid_size)
+                else:
+                    source = grid[start : start + n].reshape(n, g, c_out_g, in_spatial)
                 for first in range(0, len(layer.taps), block):
                     count = min(block, len(layer.taps) - first)
                     rows = products[:n, :, : count * c_in_g]
                     np.matmul(w[:, first * c_in_g : (first + count) * c_in_g], source, out=rows)
-                    rows = rows.reshape(n, g, count, c_in_g * grid_size)
+                    if runs:
+                        rows = rows.reshape(n, g, count, c_in_g * columns)[..., :run]
+                        target = phases
+                    else:
+                        rows = rows.reshape(n, g, count, c_in_g, *layer.size)
+                        target = grids
                     for j in range(count):
-                        phase, offset = scatters[first + j]
-                        phases[:, :, phase, offset : offset + run] += rows[:, :, j, :run]
-                phases = phases.reshape(n, g, n_phases, c_in_g, *phase_lengths)
+                        target[scatters[first + j]] += rows[:, :, j]
                 for target, source_ in gathers:
-                    out[start : start + n][target] = phases[source_]
+                    out[start : start + n][target] = grids[source_]
 
         _run_chunks(range(0, samples, chunk), work, workers, out.size)
         return out.reshape(*batch, -1)

@@ -342,6 +342,7 @@ def test_a_forked_child_gets_blas_threads_back():
     assert os.waitstatus_to_exitcode(status) == 0
 
 
+@pytest.mark.parametrize("runs", [False, True])
 @pytest.mark.parametrize("col2im_block", [1, 400, 2**30])
 @pytest.mark.parametrize(
     "shape, size, pads, stride, dilation, output_padding, groups",
@@ -353,15 +354,17 @@ def test_a_forked_child_gets_blas_threads_back():
     ],
 )
 def test_transposed_layer_runs_of_tap_products_match_the_scatter(
-    shape, size, pads, stride, dilation, output_padding, groups, col2im_block, monkeypatch
+    shape, size, pads, stride, dilation, output_padding, groups, col2im_block, runs, monkeypatch
 ):
     # Each tap's products for all channels are added as one contiguous run into the
     # phase-major buffer, the zero padding of one channel landing on the next: cut into
     # blocks of one tap, of a few taps (at 400 entries, 16 taps of the first layer as five
-    # blocks of 3 and one of 1) and of all taps the budget allows.
+    # blocks of 3 and one of 1) and of all taps the budget allows. Or (runs False) each
+    # tap's products are added into a strided window.
     from symconv.operators.channels import ConvTransposeNd
 
     monkeypatch.setattr(numeric, "COL2IM_BLOCK", col2im_block)
+    monkeypatch.setattr(numeric, "RUNS_PADDING", 10**9 if runs else 0)
     rng = np.random.default_rng(col2im_block + len(size))
     w = rng.standard_normal(shape)
     op = ConvTransposeNd(w, size, pads, stride, dilation, output_padding, groups)
