@@ -674,8 +674,9 @@ PARALLEL_OUTPUT = 2**16
 #: A transposed layer's block of per-tap products holds at most this many entries (but at
 #: least one tap of one sample): 256 KB of float64, so the products are still in the core's
 #: cache when they are added into the result buffer. Measured on the 16→8-channel 4×4
-#: stride-2 layer at 32² (products of 8712 entries per tap): blocks of 2–4 taps ran in
-#: 1.5 ms, all 16 taps at once (1.1 MB) 5–80× slower on a loaded machine.
+#: stride-2 layer at 32² (products of 8712 entries per tap), on one thread of a loaded
+#: machine: blocks of 2–6 taps ran in 1.5–1.7 ms each time; 8 or 16 taps at once (0.6 or
+#: 1.1 MB) about as fast in some runs and 3–150× slower in others.
 COL2IM_BLOCK = 2**15
 
 #: A transposed layer adds each tap's products as contiguous runs over a zero-padded
@@ -707,8 +708,8 @@ class _Layer:
     into its window of the uncropped result (col2im). Samples and taps are cut
     into blocks (:meth:`blocks`); chunks of samples may run on several threads
     (:mod:`symconv._parallel`). Beside the input, the weights and the output, each
-    thread holds one block and the padded input (forward) or the uncropped result
-    (transposed) of one chunk of samples.
+    thread holds one block and the padded input (forward) or the uncropped result and
+    perhaps the padded input (transposed) of one chunk of samples.
     """
 
     def __init__(self, expr: CorrNd | ConvTransposeNd, params: _Parameters) -> None:
