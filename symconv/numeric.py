@@ -676,7 +676,7 @@ PARALLEL_OUTPUT = 2**16
 #: cache when they are added into the result buffer. Measured on the 16→8-channel 4×4
 #: stride-2 layer at 32² (products of 8712 entries per tap), on one thread of a loaded
 #: machine: blocks of 2–6 taps ran in 1.5–1.7 ms each time; 8 or 16 taps at once (0.6 or
-#: 1.1 MB) about as fast in some runs and 3–150× slower in others.
+#: 1.1 MB) about as fast in some runs and 3–170× slower in others.
 COL2IM_BLOCK = 2**15
 
 #: A transposed layer adds each tap's products as contiguous runs over a zero-padded
