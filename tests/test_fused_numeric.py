@@ -209,9 +209,8 @@ def test_layers_on_several_threads_match_the_loop_reference(
     from symconv import _parallel
     from symconv.operators.channels import CorrNd
 
-    monkeypatch.setattr(numeric, "PARALLEL_OUTPUT", 0)
-    monkeypatch.setattr(numeric, "LAYER_BLOCK", 1)
-    monkeypatch.setattr(_parallel, "thread_budget", lambda: 3)
+    # (Blocks forced: at these sizes the memory budget alone would allow one thread.)
+    monkeypatch.setattr(numeric._Layer, "blocks", lambda *args, **kwargs: (1, 1, 3))
     calls = []
     run = _parallel.run_chunks
     monkeypatch.setattr(_parallel, "run_chunks", lambda s, w, n: calls.append(n) or run(s, w, n))
@@ -341,3 +340,106 @@ def test_a_forked_child_gets_blas_threads_back():
         assert [getter() for getter, _ in controls.pairs] == [1] * len(before)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize("runs", [False, True])
+@pytest.mark.parametrize("col2im_block", [1, 400, 2**30])
+@pytest.mark.parametrize(
+    "shape, size, pads, stride, dilation, output_padding, groups",
+    [
+        ((4, 3, 4, 4), (5, 6), [(1, 1), (2, 0)], [2, 2], [1, 1], [1, 0], 1),
+        ((4, 2, 3, 2), (4, 3), [(0, 2), (1, 1)], [3, 1], [2, 3], [2, 0], 2),
+        ((3, 2, 5), (7,), [(2, 1)], [4], [1], [3], 1),  # stride > kernel: a phase gets no tap
+        ((2, 3, 2, 3, 2), (3, 2, 4), [(1, 0), (0, 1), (1, 1)], [2, 1, 3], [1, 2, 1], [0, 0, 1], 1),
+    ],
+)
+def test_transposed_layer_runs_of_tap_products_match_the_scatter(
+    shape, size, pads, stride, dilation, output_padding, groups, col2im_block, runs, monkeypatch
+):
+    # Each tap's products for all channels are added as one contiguous run into the
+    # phase-major buffer, the zero padding of one channel landing on the next: cut into
+    # blocks of one tap, of a few taps (at 400 entries, 16 taps of the first layer as five
+    # blocks of 3 and one of 1) and of all taps the budget allows. Or (runs False) each
+    # tap's products are added into a strided window.
+    from symconv.operators.channels import ConvTransposeNd
+
+    monkeypatch.setattr(numeric, "COL2IM_BLOCK", col2im_block)
+    monkeypatch.setattr(numeric, "RUNS_PADDING", 10**9 if runs else 0)
+    rng = np.random.default_rng(col2im_block + len(size))
+    w = rng.standard_normal(shape)
+    op = ConvTransposeNd(w, size, pads, stride, dilation, output_padding, groups)
+    samples = 3
+    y = rng.standard_normal((samples, op.shape[1]))
+    expected = [
+        ref.conv_transpose_nd(w, v, pads, stride, dilation, output_padding, groups)
+        for v in y.reshape(samples, shape[0], *size)
+    ]
+    np.testing.assert_allclose(lambdify(op)(y), np.reshape(expected, (samples, -1)), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "args, threads, expected",
+    [
+        # The 16→8, 4×4, s=2 layer at 32²: blocks of 3 taps stay in cache; 2 threads × (3
+        # taps + the buffers) fit in the output's size.
+        ((8, 8712, 52272, 262144, 2**15), 2, (1, 3, 2)),
+        # Blocks of taps cut equal: room for 9 taps of 16 gives two blocks of 8.
+        ((8, 8712, 52272, 262144), 2, (1, 8, 2)),
+        # Two threads of one tap of one sample each would exceed the output: one thread.
+        ((8, 100, 200_000, 262144), 2, (1, 16, 1)),
+        # One tap of one sample exceeds the output whatever the threads: both threads run.
+        ((8, 300_000, 1_000_000, 1_048_576), 2, (1, 1, 2)),
+        # All taps and several samples per block when they fit, as many as stay in cache.
+        ((8, 10, 100, 2**16), 1, (8, 16, 1)),
+        ((8, 10, 100, 2**16, 500), 1, (3, 16, 1)),
+    ],
+)
+def test_layer_blocks_keep_scratch_within_the_output(args, threads, expected, monkeypatch):
+    from types import SimpleNamespace
+
+    from symconv import _parallel
+
+    monkeypatch.setattr(_parallel, "thread_budget", lambda: threads)
+    layer = SimpleNamespace(taps=list(range(16)))  # a 4×4 kernel
+    chunk, taps, workers = numeric._Layer.blocks(layer, *args)
+    assert (chunk, taps, workers) == expected
+    _, per_tap, per_sample, output = args[:4]
+    scratch = workers * (chunk * (taps * per_tap + per_sample))
+    assert scratch <= output or chunk * taps == 1
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_small_layers_hold_blas_to_one_thread_large_single_samples_do_not(transposed, monkeypatch):
+    from contextlib import contextmanager
+
+    from symconv import _parallel
+    from symconv.operators.channels import CorrNd
+
+    held = []
+    real = _parallel.single_threaded_blas
+
+    @contextmanager
+    def recording():
+        held.append(True)
+        with real():
+            yield
+
+    monkeypatch.setattr(_parallel, "single_threaded_blas", recording)
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal((4, 3, 3, 2))
+    pads, stride, dilation = [(1, 1), (0, 1)], [2, 1], [1, 2]
+    forward = CorrNd(w, (6, 5), pads, stride, dilation)
+    op = forward.T if transposed else forward
+    x = rng.standard_normal((2, op.shape[1]))
+    if transposed:
+        out_padding = [1, 0]  # the sizes 6 and 5 from the forward output sizes 3 and 4
+        grids = x.reshape(2, 4, *forward.output_size)
+        expected = [ref.conv_transpose_nd(w, v, pads, stride, dilation, out_padding) for v in grids]
+    else:
+        expected = [ref.corr_nd(w, v, pads, stride, dilation) for v in x.reshape(2, 3, 6, 5)]
+    f = lambdify(op)
+    np.testing.assert_allclose(f(x), np.reshape(expected, (2, -1)), atol=1e-12)
+    assert held == [True]  # far below PARALLEL_OUTPUT
+    monkeypatch.setattr(numeric, "PARALLEL_OUTPUT", 1)
+    np.testing.assert_allclose(f(x[:1]), np.reshape(expected[:1], (1, -1)), atol=1e-12)
+    assert held == [True]  # one sample of a "large" layer: BLAS keeps its threads
