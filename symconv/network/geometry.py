@@ -457,9 +457,9 @@ class Network:
             INPUT: (AffineMap(sp.Integer(1), sp.Integer(0)), sp.Integer(0))
         }
         unaligned: dict[str, str] = {}
+        resampling = set(self.resample_layers())
         for node in self.nodes:
-            behind_resample = isinstance(node.op, Layer) and node.op.kind == "resample"
-            if behind_resample or any(fields[name] is None for name in node.inputs):
+            if node.name in resampling or any(fields[name] is None for name in node.inputs):
                 fields[node.name] = None
                 continue
             if isinstance(node.op, Layer):
