@@ -67,6 +67,14 @@ def test_transpose_twice_is_the_same_map(factory: Factory, data: st.DataObject) 
     assert sc.explicit(twice) == sc.explicit(op)
 
 
+def test_a_stride_1_transposed_conv_with_same_padding_comes_back_as_conv_same() -> None:
+    """An even kernel's "same" crop is unequal, (0, 1) for m = 2: op.T.T is that Conv."""
+    op = sc.ConvTranspose(sc.kernel("q", 2), 2, (0, 1))
+    twice = op.T.T
+    assert sc.Conv(sc.kernel("q", 2), 2, "same") == twice
+    assert sc.explicit(twice) == sc.explicit(op)
+
+
 @by_name
 @given(data=st.data())
 def test_dot_test(factory: Factory, data: st.DataObject) -> None:
