@@ -738,36 +738,51 @@ class _Layer:
             for t, d, s, n in zip(taps, self.dilation, self.stride, lengths)
         )
 
-    def blocks(
-        self, samples: int, per_tap: int, per_sample: int, output: int, cached: int | None = None
-    ) -> tuple[int, int, int]:
-        """(samples, taps) per block, and the threads that run the chunks of samples.
 
-        ``per_tap``: the entries one tap of one sample needs; ``per_sample``: the
-        entries of one sample's scratch buffers (padded input, uncropped result). Each
-        thread holds one block and one chunk's buffers; all of them together stay within
-        the budget, at most the output's size (so output and scratch stay within twice the
-        output), with fewer threads if need be, unless one tap of one sample needs more
-        (then the threads are as many as otherwise).
-        ``cached``, if given, caps the entries of a block (samples × taps × ``per_tap``,
-        but at least one tap of one sample) so that it stays in cache. Blocks of taps are
-        cut equal, so none is a sliver.
-        """
-        least = per_tap + per_sample  # one tap of one sample
-        workers = _parallel.thread_budget() if output >= PARALLEL_OUTPUT and samples > 1 else 1
-        workers = min(workers, samples)
-        if least <= output:  # fewer threads rather than more scratch than the output
-            workers = min(workers, output // least)
-        # (Where one tap of one sample alone needs more, fewer threads would not restore
-        # the bound, only slow the call.)
-        budget = max(least, min(LAYER_BLOCK, output) // workers)
-        cached = budget if cached is None else cached
-        taps = max(1, min(len(self.taps), (budget - per_sample) // per_tap, cached // per_tap))
-        if taps < len(self.taps):
-            return 1, -(-len(self.taps) // -(-len(self.taps) // taps)), workers
-        chunk = budget // (per_tap * taps + per_sample)
-        chunk = max(1, min(samples, chunk, cached // (per_tap * taps)))
-        return chunk, taps, min(workers, -(-samples // chunk))
+def _blocks(
+    units: int,
+    samples: int,
+    per_unit: int,
+    per_sample: int,
+    output: int,
+    cached: int | None = None,
+) -> tuple[int, int, int]:
+    """(samples, units) per block, and the threads that run the chunks of samples.
+
+    A layer's products are cut into blocks of ``units`` (kernel taps, or rows of the
+    output) and of samples. ``per_unit``: the entries one unit of one sample needs;
+    ``per_sample``: the entries of one sample's scratch buffers (padded input, uncropped
+    result). Each thread holds one block and one chunk's buffers; all of them together
+    stay within the budget, at most the output's size (so output and scratch stay within
+    twice the output), with fewer threads if need be, unless one unit of one sample needs
+    more (then the threads are as many as otherwise).
+    ``cached``, if given, caps the entries of a block (samples × units × ``per_unit``, but
+    at least one unit of one sample) so that it stays in cache. Blocks of units are cut
+    equal, so none is a sliver.
+
+    Examples
+    --------
+    Eight samples of 16 units each, 100 entries a unit: with room for all of them, one
+    block of every unit and every sample, on one thread (a small output):
+
+    >>> _blocks(16, 8, per_unit=100, per_sample=10, output=20_000)
+    (8, 16, 1)
+    """
+    least = per_unit + per_sample  # one unit of one sample
+    workers = _parallel.thread_budget() if output >= PARALLEL_OUTPUT and samples > 1 else 1
+    workers = min(workers, samples)
+    if least <= output:  # fewer threads rather than more scratch than the output
+        workers = min(workers, output // least)
+    # (Where one unit of one sample alone needs more, fewer threads would not restore
+    # the bound, only slow the call.)
+    budget = max(least, min(LAYER_BLOCK, output) // workers)
+    cached = budget if cached is None else cached
+    block = max(1, min(units, (budget - per_sample) // per_unit, cached // per_unit))
+    if block < units:
+        return 1, -(-units // -(-units // block)), workers
+    chunk = budget // (per_unit * units + per_sample)
+    chunk = max(1, min(samples, chunk, cached // (per_unit * units)))
+    return chunk, units, min(workers, -(-samples // chunk))
 
 
 def _run_chunks(
@@ -786,6 +801,39 @@ def _run_chunks(
         _parallel.run_chunks(starts, work, workers)
 
 
+def _im2col_product(
+    target: np.ndarray,
+    padded: np.ndarray,
+    weight: np.ndarray,
+    windows: Sequence[tuple[slice, ...]],
+    block: int,
+    columns: np.ndarray,
+    scratch: np.ndarray,
+) -> None:
+    """``target`` = Σ over windows of the weight's column block times that window of ``padded``.
+
+    ``padded`` is (n, g, K, *grid); window j selects a (n, g, K, *shape) view whose
+    entries meet the weight's columns j·K … (j + 1)·K; ``weight`` is (g, M, windows·K);
+    ``target`` and ``scratch`` are (n, g, M, prod(shape)). The views of ``block``
+    windows at a time are stacked into ``columns`` (≥ n, g, block, K, *shape) along the
+    contraction axis (im2col), and each block is one batched BLAS product: the first
+    written into ``target``, the others through ``scratch`` (a product cannot add into
+    its output) and added.
+    """
+    n, k = target.shape[0], padded.shape[2]
+    for first in range(0, len(windows), block):
+        count = min(block, len(windows) - first)
+        for j, window in enumerate(windows[first : first + count]):
+            columns[:n, :, j] = padded[(slice(n), slice(None), slice(None), *window)]
+        cols = columns[:n, :, :count].reshape(n, columns.shape[1], count * k, -1)
+        weights = weight[..., first * k : (first + count) * k]
+        if first:
+            np.matmul(weights, cols, out=scratch[:n])
+            target += scratch[:n]
+        else:
+            np.matmul(weights, cols, out=target)
+
+
 @_compile.register
 def _(expr: CorrNd, params: _Parameters) -> Apply:
     layer = _Layer(expr, params)
@@ -793,6 +841,7 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
     out_spatial = math.prod(layer.output_size)
     padded_size = [n + lo + hi for n, lo, hi in zip(layer.size, layer.lows, layer.highs)]
     inner = tuple(slice(lo, lo + n) for lo, n in zip(layer.lows, layer.size))
+    windows = [layer.window(tap, layer.output_size) for tap in layer.taps]
 
     def apply(x: np.ndarray, values: Sequence[float]) -> np.ndarray:
         # (g, C_out/g, taps·C_in/g): column block (tap, c) meets weight entry w[o, c, tap].
@@ -801,29 +850,170 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
         grid = x.reshape(-1, g, c_in_g, *layer.size)
         samples = grid.shape[0]
         out = np.empty((samples, g, c_out_g, out_spatial), dtype=np.result_type(x, w, np.float64))
-        chunk, block, workers = layer.blocks(
-            samples, layer.c_in * out_spatial, layer.c_in * math.prod(padded_size), out.size
-        )
+        per_tap = layer.c_in * out_spatial
+        per_sample = layer.c_in * math.prod(padded_size)
+        chunk, block, workers = _blocks(len(windows), samples, per_tap, per_sample, out.size)
+        if block < len(windows):  # the later blocks' products go through a scratch buffer
+            per_sample += out.size // samples
+            chunk, block, workers = _blocks(len(windows), samples, per_tap, per_sample, out.size)
         dtype = np.result_type(x, np.float64)
 
         def work(starts: Iterable[int]) -> None:
             padded = np.zeros((chunk, g, c_in_g, *padded_size), dtype=dtype)
             columns = np.empty((chunk, g, block, c_in_g, *layer.output_size), dtype=dtype)
+            scratch = np.empty((chunk, *out.shape[1:]), out.dtype) if block < len(windows) else None
             for start in starts:
                 n = min(chunk, samples - start)
                 padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
-                target = out[start : start + n]
-                for first in range(0, len(layer.taps), block):
-                    taps = layer.taps[first : first + block]
-                    for j, tap in enumerate(taps):
-                        view = padded[(slice(n), Ellipsis, *layer.window(tap, layer.output_size))]
-                        columns[:n, :, j] = view
-                    cols = columns[:n, :, : len(taps)].reshape(n, g, -1, out_spatial)
-                    weights = w[..., first * c_in_g : (first + len(taps)) * c_in_g]
-                    if first:
-                        target += weights @ cols
-                    else:  # the first block writes the output in place, no temporary
-                        np.matmul(weights, cols, out=target)
+                _im2col_product(out[start : start + n], padded, w, windows, block, columns, scratch)
+
+        _run_chunks(range(0, samples, chunk), work, workers, out.size)
+        return out.reshape(*batch, -1)
+
+    return apply
+
+
+class _Polyphase(NamedTuple):
+    """A transposed layer as a stride-1 correlation per output phase (sub-pixel form).
+
+    Full result position q·s + r of an axis with stride s is phase r; tap t adds input
+    entry q − σ at phase r = t·d mod s, shift σ = t·d // s. Per axis the taps cover
+    ``phases`` × ``shifts`` (every phase that has taps has all shifts: the dense case,
+    e.g. stride 1, or kernel a multiple of stride at dilation 1), so phase r is the
+    correlation of the input with the sub-kernel of its taps, and all phases read the
+    same windows (one per combination of shifts) of the input, zero-padded in front by
+    the largest shift: one im2col, one product per block of windows, no scatter.
+    """
+
+    phases: list[list[int]]  # per axis, the phases that have taps
+    shifts: list[list[int]]  # per axis, the shifts, the same for each such phase
+    first: list[int]  # per axis, the first phase position q the output reads
+    extent: list[int]  # per axis, the positions q computed
+
+
+def _polyphase(layer: _Layer) -> _Polyphase | None:
+    """The layer's polyphase plan, or None where some phase lacks a shift (then the
+    dense product would multiply zero weights: col2im does less work)."""
+    phases, shifts, first, extent = [], [], [], []
+    for s, d, m, lo, n_out in zip(
+        layer.stride, layer.dilation, layer.kernel, layer.lows, layer.output_size
+    ):
+        axis_phases = sorted({t * d % s for t in range(m)})
+        axis_shifts = sorted({t * d // s for t in range(m)})
+        if len(axis_phases) * len(axis_shifts) != m:
+            return None
+        # Output i sits at full position lo + i = q·s + r: phase r holds the outputs
+        # i ≡ r − lo (mod s), at q from (lo + i₀) // s on.
+        starts = [((r - lo) % s, (lo + (r - lo) % s) // s) for r in axis_phases]
+        reads = [(q, q + len(range(i0, n_out, s))) for i0, q in starts if i0 < n_out]
+        low = min(a for a, _ in reads)
+        if not reads:  # no output reads a phase that has taps: col2im writes the zeros
+            return None
+        phases.append(axis_phases)
+        shifts.append(axis_shifts)
+        first.append(low)
+        extent.append(max(b for _, b in reads) - low)
+    return _Polyphase(phases, shifts, first, extent)
+
+
+def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
+    """The layer as its phases' correlations (:class:`_Polyphase`), where one sample's
+    im2col of all windows fits the memory budget; ``col2im`` otherwise, where blocks of
+    windows would add partial products that col2im's per-tap blocks avoid less dearly."""
+    g, c_in_g, c_out_g = layer.groups, layer.c_in_g, layer.c_out_g
+    largest = [max(shifts) for shifts in plan.shifts]
+    # The input sits at the largest shift, so that position q − σ of the input is q − σ +
+    # that shift of the padded grid, and the grid is long enough for the last window.
+    padded_size = [
+        top + max(n, a + e) for top, n, a, e in zip(largest, layer.size, plan.first, plan.extent)
+    ]
+    inner = tuple(slice(top, top + n) for top, n in zip(largest, layer.size))
+    windows = [
+        tuple(
+            slice(a - σ + top, a - σ + top + e, 1)
+            for a, σ, top, e in zip(plan.first, shift, largest, plan.extent)
+        )
+        for shift in itertools.product(*plan.shifts)
+    ]
+    # Tap of each (phases, shifts) pair: t·d = σ·s + r along every axis.
+    taps = np.array(
+        [
+            [
+                np.ravel_multi_index(
+                    [
+                        (σ * s + r) // d
+                        for σ, s, r, d in zip(shift, layer.stride, phase, layer.dilation)
+                    ],
+                    layer.kernel,
+                )
+                for shift in itertools.product(*plan.shifts)
+            ]
+            for phase in itertools.product(*plan.phases)
+        ]
+    )
+    n_phases = math.prod(map(len, plan.phases))
+    computed = math.prod(plan.extent)
+    # With stride 1 there is one phase, computed exactly where the output is: the
+    # products go straight into the output. Otherwise the phases are computed into a
+    # buffer and interleaved by one strided copy per phase.
+    direct = all(s == 1 for s in layer.stride)
+    gathers = []
+    for phase in itertools.product(*map(range, layer.stride)):
+        starts = [(r - lo) % s for r, lo, s in zip(phase, layer.lows, layer.stride)]
+        counts = [len(range(i0, n, s)) for i0, n, s in zip(starts, layer.output_size, layer.stride)]
+        if direct or 0 in counts:
+            continue
+        target = (Ellipsis, *(slice(i0, None, s) for i0, s in zip(starts, layer.stride)))
+        if all(r in rs for r, rs in zip(phase, plan.phases)):
+            index = int(
+                np.ravel_multi_index(
+                    [rs.index(r) for r, rs in zip(phase, plan.phases)],
+                    [len(rs) for rs in plan.phases],
+                )
+            )
+            source = tuple(
+                slice((lo + i0) // s - a, (lo + i0) // s - a + c)
+                for i0, lo, s, a, c in zip(starts, layer.lows, layer.stride, plan.first, counts)
+            )
+            gathers.append((target, (slice(None), slice(None), index, Ellipsis, *source)))
+        else:  # a phase that no tap reaches
+            gathers.append((target, None))
+
+    # Scratch: one sample's im2col column per window, and its padded input and phases.
+    per_window = layer.c_out * computed
+    per_sample = layer.c_out * math.prod(padded_size)
+    if not direct:
+        per_sample += layer.c_in * n_phases * computed
+
+    def apply(y: np.ndarray, values: Sequence[float]) -> np.ndarray:
+        batch = y.shape[:-1]
+        grid = y.reshape(-1, g, c_out_g, *layer.size)
+        samples = grid.shape[0]
+        output = samples * layer.c_in * math.prod(layer.output_size)
+        chunk, block, workers = _blocks(len(windows), samples, per_window, per_sample, output)
+        if block < len(windows):
+            return col2im(y, values)
+        w = layer.weight(values)[..., taps]  # (g, C_out/g, C_in/g, phases, shifts)
+        w = w.transpose(0, 3, 2, 4, 1).reshape(g, n_phases * c_in_g, -1)
+        dtype = np.result_type(y, w, np.float64)
+        out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
+
+        def work(starts: Iterable[int]) -> None:
+            padded = np.zeros((chunk, g, c_out_g, *padded_size), dtype=dtype)
+            columns = np.empty((chunk, g, len(windows), c_out_g, *plan.extent), dtype=dtype)
+            products = (chunk, g, n_phases * c_in_g, computed)
+            phased = None if direct else np.empty(products, dtype=dtype)
+            for start in starts:
+                n = min(chunk, samples - start)
+                padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
+                if direct:
+                    target = out[start : start + n].reshape(n, g, c_in_g, computed)
+                    _im2col_product(target, padded, w, windows, block, columns, None)
+                    continue
+                _im2col_product(phased[:n], padded, w, windows, block, columns, None)
+                grids = phased[:n].reshape(n, g, n_phases, c_in_g, *plan.extent)
+                for into, source in gathers:
+                    out[start : start + n][into] = 0 if source is None else grids[source]
 
         _run_chunks(range(0, samples, chunk), work, workers, out.size)
         return out.reshape(*batch, -1)
@@ -834,6 +1024,12 @@ def _(expr: CorrNd, params: _Parameters) -> Apply:
 @_compile.register
 def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
     layer = _Layer(expr, params)
+    col2im = _compile_col2im(layer)
+    plan = _polyphase(layer)
+    return col2im if plan is None else _compile_polyphase(layer, plan, col2im)
+
+
+def _compile_col2im(layer: _Layer) -> Apply:
     g, c_in_g, c_out_g = layer.groups, layer.c_in_g, layer.c_out_g
     in_spatial = math.prod(layer.size)
     # The scatter buffer is phase-major: axis k of the full result, of extent at least
@@ -900,7 +1096,9 @@ def _(expr: ConvTransposeNd, params: _Parameters) -> Apply:
         out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
         per_sample = (layer.c_in * n_phases + (layer.c_out if runs else 0)) * grid_size
         per_tap = layer.c_in * columns
-        chunk, block, workers = layer.blocks(samples, per_tap, per_sample, out.size, COL2IM_BLOCK)
+        chunk, block, workers = _blocks(
+            len(layer.taps), samples, per_tap, per_sample, out.size, COL2IM_BLOCK
+        )
 
         def work(starts: Iterable[int]) -> None:
             buffer = np.empty((chunk, g, n_phases, c_in_g * grid_size), dtype=dtype)

@@ -22,6 +22,7 @@ from symconv import (
     lambdify,
     numeric,
 )
+from symconv.operators.channels import ConvTransposeNd
 from symconv.proof import oracle as ref
 
 
@@ -205,12 +206,12 @@ def test_layers_on_several_threads_match_the_loop_reference(
     shape, size, pads, stride, dilation, groups, transposed, monkeypatch
 ):
     # Every layer call made parallel (3 threads sharing chunks of one sample each, one
-    # tap per product); the reference is the defining sum as plain loops.
+    # tap or one row per product); the reference is the defining sum as plain loops.
     from symconv import _parallel
     from symconv.operators.channels import CorrNd
 
     # (Blocks forced: at these sizes the memory budget alone would allow one thread.)
-    monkeypatch.setattr(numeric._Layer, "blocks", lambda *args, **kwargs: (1, 1, 3))
+    monkeypatch.setattr(numeric, "_blocks", lambda *args, **kwargs: (1, 1, 3))
     calls = []
     run = _parallel.run_chunks
     monkeypatch.setattr(_parallel, "run_chunks", lambda s, w, n: calls.append(n) or run(s, w, n))
@@ -361,8 +362,7 @@ def test_transposed_layer_runs_of_tap_products_match_the_scatter(
     # blocks of one tap, of a few taps (at 400 entries, 16 taps of the first layer as five
     # blocks of 3 and one of 1) and of all taps the budget allows. Or (runs False) each
     # tap's products are added into a strided window.
-    from symconv.operators.channels import ConvTransposeNd
-
+    monkeypatch.setattr(numeric, "_polyphase", lambda layer: None)  # col2im for every layer
     monkeypatch.setattr(numeric, "COL2IM_BLOCK", col2im_block)
     monkeypatch.setattr(numeric, "RUNS_PADDING", 10**9 if runs else 0)
     rng = np.random.default_rng(col2im_block + len(size))
@@ -375,6 +375,95 @@ def test_transposed_layer_runs_of_tap_products_match_the_scatter(
         for v in y.reshape(samples, shape[0], *size)
     ]
     np.testing.assert_allclose(lambdify(op)(y), np.reshape(expected, (samples, -1)), atol=1e-12)
+
+
+# Transposed layers whose every phase has every shift (stride 1; kernel a multiple of the
+# stride at dilation 1; dilation a multiple of the stride): (weight shape, input size,
+# pads, stride, dilation, output padding, groups).
+PHASE_LAYERS = [
+    ((8, 8, 4, 4), (6, 5), [(1, 1), (1, 1)], [2, 2], [1, 1], [0, 0], 1),  # sub-pixel 4×4/2
+    ((4, 6, 3, 3), (5, 6), [(1, 1), (2, 0)], [1, 1], [1, 2], [0, 0], 2),  # stride 1: direct
+    ((3, 2, 3), (7,), [(2, 1)], [2], [2], [1], 1),  # dilation 2, stride 2: odd phase empty
+    ((3, 2, 2), (7,), [(0, 0)], [3], [1], [2], 1),  # stride > kernel: phase 2 gets no tap
+    ((2, 3, 4), (4,), [(5, 4)], [2], [1], [1], 1),  # pads beyond the kernel crop inputs away
+    ((2, 4, 2, 4, 2), (3, 2, 4), [(1, 0), (0, 1), (1, 1)], [2, 1, 2], [1, 2, 1], [0, 0, 1], 2),
+]
+
+
+@pytest.mark.parametrize("chunk, threads", [(5, 1), (2, 3)])
+@pytest.mark.parametrize("shape, size, pads, stride, dilation, output_padding, groups", PHASE_LAYERS)
+def test_transposed_layers_as_phase_correlations_match_the_reference(
+    shape, size, pads, stride, dilation, output_padding, groups, chunk, threads, monkeypatch
+):
+    # Each output phase is a stride-1 correlation of the input with its taps: one im2col
+    # of the shifted windows, one product, no scatter; all 5 samples at once, or chunks of
+    # 2 shared by 3 threads (forced: at these sizes the budget would choose col2im).
+    products = []
+    real = numeric._im2col_product
+    monkeypatch.setattr(
+        numeric, "_im2col_product", lambda *args: products.append(1) or real(*args)
+    )
+    monkeypatch.setattr(numeric, "_blocks", lambda units, *args: (chunk, units, threads))
+    calls = []
+    run = numeric._parallel.run_chunks
+    monkeypatch.setattr(
+        numeric._parallel, "run_chunks", lambda s, w, n: calls.append(n) or run(s, w, n)
+    )
+    rng = np.random.default_rng(len(size) + shape[-1])
+    w = rng.standard_normal(shape)
+    op = ConvTransposeNd(w, size, pads, stride, dilation, output_padding, groups)
+    samples = 5
+    y = rng.standard_normal((samples, op.shape[1]))
+    expected = [
+        ref.conv_transpose_nd(w, v, pads, stride, dilation, output_padding, groups)
+        for v in y.reshape(samples, shape[0], *size)
+    ]
+    np.testing.assert_allclose(lambdify(op)(y), np.reshape(expected, (samples, -1)), atol=1e-12)
+    assert products  # the phase form ran, not col2im
+    assert calls == ([threads] if threads > 1 else [])
+
+
+def test_phase_form_where_it_fits_col2im_where_it_does_not(monkeypatch):
+    # The 8→8-channel 4×4 stride-2 layer at 6×5, 5 samples: one sample's im2col (4
+    # windows × 8 channels × 7·6 positions) with its padded input and phases fits within
+    # the output, so the phase form runs; with a budget of 2,000 entries it does not, and
+    # col2im (blocks of taps) runs instead. Same values either way.
+    products = []
+    real = numeric._im2col_product
+    monkeypatch.setattr(
+        numeric, "_im2col_product", lambda *args: products.append(1) or real(*args)
+    )
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((8, 8, 4, 4))
+    op = ConvTransposeNd(w, (6, 5), padding=1, stride=2)
+    y = rng.standard_normal((5, op.shape[1]))
+    grids = y.reshape(5, 8, 6, 5)
+    expected = [ref.conv_transpose_nd(w, v, [(1, 1)] * 2, [2, 2], [1, 1], [0, 0]) for v in grids]
+    f = lambdify(op)
+    np.testing.assert_allclose(f(y), np.reshape(expected, (5, -1)), atol=1e-12)
+    assert products
+    products.clear()
+    monkeypatch.setattr(numeric, "LAYER_BLOCK", 2000)
+    np.testing.assert_allclose(f(y), np.reshape(expected, (5, -1)), atol=1e-12)
+    assert not products
+
+
+def test_phase_plans_of_layers():
+    def plan(kernel, size, pads, stride, dilation=1, output_padding=0):
+        w = np.ones((1, 1, kernel))
+        op = ConvTransposeNd(w, (size,), [pads], [stride], [dilation], [output_padding])
+        return numeric._polyphase(numeric._Layer(op, numeric._Parameters([])))
+
+    # 4 taps at stride 2: phases 0, 1 each with shifts 0, 1; 8 inputs give full positions
+    # 0 … 17, and padding 1 keeps 1 … 16, read at q = 0 … 8 (phase 1 from q = 0, phase 0
+    # from q = 1).
+    assert plan(4, 8, (1, 1), 2) == ([[0, 1]], [[0, 1]], [1 - 1], [9])
+    # 3 taps at stride 2: phase 0 has shifts 0, 1, phase 1 only shift 0: col2im.
+    assert plan(3, 8, (0, 0), 2) is None
+    # Dilation 2 at stride 2: every tap in phase 0, shifts 0, 1, 2.
+    assert plan(3, 5, (0, 0), 2, dilation=2)[:2] == ([[0]], [[0, 1, 2]])
+    # Stride 1: one phase, computed exactly where the output is (q = lo + i).
+    assert plan(3, 6, (2, 1), 1) == ([[0]], [[0, 1, 2]], [2], [5])
 
 
 @pytest.mark.parametrize(
@@ -395,13 +484,10 @@ def test_transposed_layer_runs_of_tap_products_match_the_scatter(
     ],
 )
 def test_layer_blocks_keep_scratch_within_the_output(args, threads, expected, monkeypatch):
-    from types import SimpleNamespace
-
     from symconv import _parallel
 
     monkeypatch.setattr(_parallel, "thread_budget", lambda: threads)
-    layer = SimpleNamespace(taps=list(range(16)))  # a 4×4 kernel
-    chunk, taps, workers = numeric._Layer.blocks(layer, *args)
+    chunk, taps, workers = numeric._blocks(16, *args)  # 16 units: the taps of a 4×4 kernel
     assert (chunk, taps, workers) == expected
     _, per_tap, per_sample, output = args[:4]
     scratch = workers * (chunk * (taps * per_tap + per_sample))
