@@ -749,10 +749,10 @@ def _blocks(
 ) -> tuple[int, int, int]:
     """(samples, units) per block, and the threads that run the chunks of samples.
 
-    A layer's products are cut into blocks of ``units`` (kernel taps, or rows of the
-    output) and of samples. ``per_unit``: the entries one unit of one sample needs;
+    A layer's products are cut into blocks of ``units`` (kernel taps, or the input
+    windows of the phase form) and of samples. ``per_unit``: the entries one unit of one sample needs;
     ``per_sample``: the entries of one sample's scratch buffers (padded input, uncropped
-    result). Each thread holds one block and one chunk's buffers; all of them together
+    result or phases). Each thread holds one block and one chunk's buffers; all of them together
     stay within the budget, at most the output's size (so output and scratch stay within
     twice the output), with fewer threads if need be, unless one unit of one sample needs
     more (then the threads are as many as otherwise).
@@ -882,7 +882,7 @@ class _Polyphase(NamedTuple):
     e.g. stride 1, or kernel a multiple of stride at dilation 1), so phase r is the
     correlation of the input with the sub-kernel of its taps, and all phases read the
     same windows (one per combination of shifts) of the input, zero-padded in front by
-    the largest shift: one im2col, one product per block of windows, no scatter.
+    the largest shift: one im2col and one product compute every phase, nothing is added.
     """
 
     phases: list[list[int]]  # per axis, the phases that have taps
@@ -906,9 +906,9 @@ def _polyphase(layer: _Layer) -> _Polyphase | None:
         # i ≡ r − lo (mod s), at q from (lo + i₀) // s on.
         starts = [((r - lo) % s, (lo + (r - lo) % s) // s) for r in axis_phases]
         reads = [(q, q + len(range(i0, n_out, s))) for i0, q in starts if i0 < n_out]
-        low = min(a for a, _ in reads)
         if not reads:  # no output reads a phase that has taps: col2im writes the zeros
             return None
+        low = min(a for a, _ in reads)
         phases.append(axis_phases)
         shifts.append(axis_shifts)
         first.append(low)
@@ -917,9 +917,10 @@ def _polyphase(layer: _Layer) -> _Polyphase | None:
 
 
 def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
-    """The layer as its phases' correlations (:class:`_Polyphase`), where one sample's
-    im2col of all windows fits the memory budget; ``col2im`` otherwise, where blocks of
-    windows would add partial products that col2im's per-tap blocks avoid less dearly."""
+    """The layer as its phases' correlations (:class:`_Polyphase`) where one sample's
+    im2col of all windows fits the memory budget, ``col2im`` otherwise: cut into blocks
+    of windows, this form would add a partial product of the whole result per block,
+    on top of the work col2im does."""
     g, c_in_g, c_out_g = layer.groups, layer.c_in_g, layer.c_out_g
     largest = [max(shifts) for shifts in plan.shifts]
     # The input sits at the largest shift, so that position q − σ of the input is q − σ +

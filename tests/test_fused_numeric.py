@@ -462,6 +462,9 @@ def test_phase_plans_of_layers():
     assert plan(3, 8, (0, 0), 2) is None
     # Dilation 2 at stride 2: every tap in phase 0, shifts 0, 1, 2.
     assert plan(3, 5, (0, 0), 2, dilation=2)[:2] == ([[0]], [[0, 1, 2]])
+    # One tap at stride 2, one output at odd position 1: no output is in a phase with a
+    # tap (col2im writes the zero).
+    assert plan(1, 1, (1, 0), 2, output_padding=1) is None
     # Stride 1: one phase, computed exactly where the output is (q = lo + i).
     assert plan(3, 6, (2, 1), 1) == ([[0]], [[0, 1, 2]], [2], [5])
 
