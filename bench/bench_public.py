@@ -11,9 +11,11 @@ Rows (every timing in this run, on this machine; the load average is recorded):
   same build from the weight as SymPy numbers (the path every weight took before).
 - the numeric time of three transposed-conv layers (batch 8, float64) against
   ``torch.nn.functional.conv_transpose2d`` on CPU at PyTorch's default thread count, and
-  symconv's function on one thread, all three timed round by round in one process (the
-  ratio is the median of the rounds' ratios; their range and the load average before and
-  after each layer are recorded); growth exponent of time against the output size.
+  symconv's function on one thread, all three timed round by round in one process, each
+  turn as many calls back to back as fill ``TURN`` seconds (the ratio is the median of the
+  rounds' ratios; their range and the load average before and after each layer are
+  recorded); and symconv against PyTorch in rounds of single calls (each call then
+  follows the other's: a cold call); growth exponent of time against the output size.
   (Every ratio divides times of the same rounds: a time from another process divided by
   this torch time would compare two moments of a shared machine's load.)
 - ``import symconv`` against ``import sympy``: the minimum over fresh interpreters.
@@ -43,6 +45,8 @@ except ImportError:  # the numeric rows then say so
 #: (C_in, C_out, kernel, side, stride, padding) of the transposed-conv layers (batch 8).
 LAYERS = [(16, 8, 4, 32, 2, 1), (64, 32, 4, 64, 2, 1), (32, 32, 3, 64, 1, 1)]
 BATCH = 8
+#: Seconds of back-to-back calls in one turn of a numeric row (see ``common.interleaved``).
+TURN = 0.02
 #: Seconds after which the dense SymPy baseline of ``explicit`` is abandoned.
 DENSE_BUDGET = 60.0
 
@@ -154,7 +158,7 @@ def numeric_rows(quick: bool) -> dict[str, object]:
         contenders = {"symconv": ours, "symconv_1": one_thread}
         if theirs is not None:
             contenders["torch"] = theirs
-        times = interleaved(contenders, repeats)
+        times = interleaved(contenders, repeats, TURN)
         c_in, c_out, k, side, s, p = layer
         row: dict[str, object] = {
             "layer": f"{c_in}→{c_out}, {k}×{k}, s={s}, p={p}, {side}²",
@@ -164,6 +168,8 @@ def numeric_rows(quick: bool) -> dict[str, object]:
             "ratio": None,
             "ratio_range": None,
             "ratio_1thread": None,
+            "ratio_single_call": None,
+            "ratio_single_call_range": None,
         }
         if theirs is not None:
             rounds = [a / b for a, b in zip(times["symconv"], times["torch"])]
@@ -172,6 +178,10 @@ def numeric_rows(quick: bool) -> dict[str, object]:
             row["ratio_1thread"] = statistics.median(
                 a / b for a, b in zip(times["symconv_1"], times["torch"])
             )
+            single = interleaved({"symconv": ours, "torch": theirs}, repeats)
+            rounds = [a / b for a, b in zip(single["symconv"], single["torch"])]
+            row["ratio_single_call"] = statistics.median(rounds)
+            row["ratio_single_call_range"] = (min(rounds), max(rounds))
         row["load_average"] = (load_before, os.getloadavg()[0])
         rows.append(row)
     # Growth: the 64→32 layer at growing sides (time against output entries).
@@ -186,6 +196,7 @@ def numeric_rows(quick: bool) -> dict[str, object]:
         "rows": rows,
         "torch": None if torch is None else torch.__version__,
         "torch_threads": None if torch is None else torch.get_num_threads(),
+        "turn_s": TURN,
         "symconv_threads": _parallel.thread_budget(),
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
         "growth": growth,
@@ -253,11 +264,13 @@ def run(quick: bool) -> dict[str, object]:
             r["ratio"],
             r["ratio_range"] and "–".join(f"{v:.2f}" for v in r["ratio_range"]),
             r["ratio_1thread"],
+            r["ratio_single_call"],
             "{:.2f} → {:.2f}".format(*r["load_average"]),
         ]
         for r in nu["rows"]
     ]
-    headers = ["layer (batch 8)", "symconv s", "torch s", "ratio", "rounds", "1 thread", "load"]
+    headers = ["layer (batch 8)", "symconv s", "torch s", "ratio", "rounds", "1 thread"]
+    headers += ["single calls", "load"]
     print(table(headers, rows))
     print(
         f"  numeric growth exponent {nu['exponent']}; threads: torch {nu['torch_threads']},"

@@ -108,9 +108,13 @@ def _public_tables(public: dict) -> list[str]:
             if busy
             else " (no other jobs). Ratios time each contender in the same rounds."
         )
-        + " For the numeric rows, the ratio is the median"
-        " of the rounds' ratios (their range follows it), and *1 thread* is symconv's"
-        " function with BLAS held to one thread, timed in the same rounds.",
+        + " For the numeric rows, each turn of a round calls a function back to back for"
+        f" about {cell(nu.get('turn_s'))} s (the time a call takes in a loop of calls); the"
+        " ratio is the median of the rounds' ratios (their range follows it), and *1 thread*"
+        " is symconv's function with BLAS held to one thread, timed in the same rounds."
+        " *Single calls* is the median ratio of rounds of one call each (their range"
+        " follows it): each call then follows the other's, on cold caches and often an idle"
+        " core.",
         "",
         table(
             ["row", "symconv", "baseline", "baseline is"],
@@ -128,7 +132,9 @@ def _public_tables(public: dict) -> list[str]:
                         "—" if r["torch_s"] is None else f"{cell(1e3 * r['torch_s'])} ms",
                         f"torch, {nu['torch_threads']} threads (ratio {cell(r['ratio'], 2)}, "
                         f"rounds {_range(r.get('ratio_range'))}; "
-                        f"1 thread {cell(r.get('ratio_1thread'), 2)})",
+                        f"1 thread {cell(r.get('ratio_1thread'), 2)}; single calls "
+                        f"{cell(r.get('ratio_single_call'), 2)}, rounds "
+                        f"{_range(r.get('ratio_single_call_range'))})",
                     ]
                     for r in nu["rows"]
                 ],
