@@ -45,8 +45,9 @@ except ImportError:  # the numeric rows then say so
 #: (C_in, C_out, kernel, side, stride, padding) of the transposed-conv layers (batch 8).
 LAYERS = [(16, 8, 4, 32, 2, 1), (64, 32, 4, 64, 2, 1), (32, 32, 3, 64, 1, 1)]
 BATCH = 8
-#: Seconds of back-to-back calls in one turn of a numeric row (see ``common.interleaved``).
-TURN = 0.02
+#: Seconds of back-to-back calls in one turn of a numeric row (see ``common.interleaved``):
+#: long enough that the milliseconds PyTorch's threads spin after its turn are a small part.
+TURN = 0.2
 #: Seconds after which the dense SymPy baseline of ``explicit`` is abandoned.
 DENSE_BUDGET = 60.0
 

@@ -51,7 +51,10 @@ def interleaved(
     the 16→8-channel transposed layer). With ``turn`` > 0 a turn calls the function
     back to back as often as fills about ``turn`` seconds (at least once; its warm-up
     call's time decides) and records the mean, the time a call takes in a loop of
-    calls, as ``timeit`` and ``torch.utils.benchmark`` measure it.
+    calls, as ``timeit`` measures it. Turns of 20 ms are too short next to PyTorch:
+    its OpenMP threads spin for some milliseconds after each call, on the core the
+    next contender's threads need (the same layer in turns of 12 calls after
+    PyTorch's: 1.9 ms a call, 1.2 ms alone, 1.4 ms with ``OMP_WAIT_POLICY=PASSIVE``).
     """
     numbers = {}
     for name, function in functions.items():
