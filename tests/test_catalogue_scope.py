@@ -233,9 +233,9 @@ def test_the_text_says_verdict_scope_and_the_entrys_note() -> None:
 
     entry = _fake("fake-text", symbolic=lambda k, **_: (*_sides(N, k), ""))
     text = format_derivation(entry.derivation(), "a test", ("k is fixed: no rule for all k yet",))
-    assert "  symbolic   passed  scope: for all N, at k = 2\n" in text
-    assert "  rewrite    n/a     scope: n/a\n" in text
-    assert "  exhaustive passed  scope: bounded\n" in text
+    assert "  symbolic   passed     scope: for all N, at k = 2\n" in text
+    assert "  rewrite    n/a        scope: n/a\n" in text
+    assert "  exhaustive passed     scope: bounded\n" in text
     assert "verdict: verified (- s E N) — the symbolic argument fixes k = 2\n" in text
     assert text.endswith("note: k is fixed: no rule for all k yet\n")
 

@@ -26,7 +26,7 @@ def test_prove_one_identity_prints_steps_tiers_scope_and_verdict(
     derivation = catalogue.get("down-up-identity").derivation(n=3, k=2)
     assert status == {"proven": 0, "verified": 3}[derivation.verdict.value]
     assert "Downsample(6, 2)*Upsample(3, 2, 6)" in out and "[down-up:" in out
-    assert "rewrite    passed  scope: " in out and "exhaustive passed  scope: bounded" in out
+    assert "rewrite    passed     scope: " in out and "exhaustive passed     scope: bounded" in out
     assert f"verdict: {derivation.verdict.value} (" in out
 
 

@@ -45,6 +45,14 @@ def test_true_identity_the_rules_do_not_reach_is_marked_not_shown() -> None:
     ]
     assert "[ ?  ] rewrite: normal forms differ" in str(proof)
     assert "rewrite not shown" in repr(proof) and "failed" not in repr(proof)
+    # The long text keeps its columns: every tier's scope starts where the others' do.
+    from symconv.derivation import Derivation
+    from symconv.printing.text import format_derivation
+
+    text = format_derivation(Derivation("up-up", "↑₂↑₂ = ↑₄", (), proof.tiers))
+    rows = [line for line in text.splitlines() if "  scope: " in line]
+    assert len(rows) == 4 and len({row.index("scope:") for row in rows}) == 1
+    assert rows[0].startswith("  rewrite    not shown  scope: ")
 
 
 def test_a_counterexample_is_still_marked_failed() -> None:

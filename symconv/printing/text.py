@@ -113,7 +113,7 @@ def format_derivation(derivation: Derivation, source: str = "", notes: Sequence[
             lines.append(f"     {step.note}")
     lines += ["", "tiers:"]
     for t in derivation.tiers:
-        lines.append(f"  {t.tier.value:<10} {t.result:<6}  scope: {t.scope_text()}")
+        lines.append(f"  {t.tier.value:<10} {t.result:<9}  scope: {t.scope_text()}")  # "not shown"
         lines.append(f"      {_detail(t)}")
     lines += ["", verdict_line(derivation)]
     lines += [f"note: {note}" for note in notes]
