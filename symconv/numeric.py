@@ -750,12 +750,13 @@ def _blocks(
     """(samples, units) per block, and the threads that run the chunks of samples.
 
     A layer's products are cut into blocks of ``units`` (kernel taps, or the input
-    windows of the phase form) and of samples. ``per_unit``: the entries one unit of one sample needs;
-    ``per_sample``: the entries of one sample's scratch buffers (padded input, uncropped
-    result or phases). Each thread holds one block and one chunk's buffers; all of them together
-    stay within the budget, at most the output's size (so output and scratch stay within
-    twice the output), with fewer threads if need be, unless one unit of one sample needs
-    more (then the threads are as many as otherwise).
+    windows of the phase form) and of samples. ``per_unit``: the entries one unit of
+    one sample needs; ``per_sample``: the entries of one sample's scratch buffers
+    (padded input, uncropped result or phases). Each thread holds one block and one
+    chunk's buffers; all of them together stay within the budget, at most the
+    output's size (so output and scratch stay within twice the output), with fewer
+    threads if need be, unless one unit of one sample needs more (then the threads
+    are as many as otherwise).
     ``cached``, if given, caps the entries of a block (samples × units × ``per_unit``, but
     at least one unit of one sample) so that it stays in cache. Blocks of units are cut
     equal, so none is a sliver.

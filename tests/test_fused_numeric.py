@@ -391,7 +391,9 @@ PHASE_LAYERS = [
 
 
 @pytest.mark.parametrize("chunk, threads", [(5, 1), (2, 3)])
-@pytest.mark.parametrize("shape, size, pads, stride, dilation, output_padding, groups", PHASE_LAYERS)
+@pytest.mark.parametrize(
+    "shape, size, pads, stride, dilation, output_padding, groups", PHASE_LAYERS
+)
 def test_transposed_layers_as_phase_correlations_match_the_reference(
     shape, size, pads, stride, dilation, output_padding, groups, chunk, threads, monkeypatch
 ):

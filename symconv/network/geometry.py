@@ -690,6 +690,8 @@ class Network:
         Only for networks whose every layer is linear and that carry weights
         (built by :meth:`from_torch` or :meth:`from_onnx`); biases and BatchNorm
         shifts are left out, so the operator is the linear part x ↦ f(x) − f(0).
+        A layer that has no symconv operator at its sizes raises
+        :class:`~symconv.errors.ParameterError` naming the layer and the parameter.
         """
         if not self.linear:
             raise ParameterError(
@@ -710,11 +712,15 @@ class Network:
         channels = {INPUT: self.channels}
         for node in self.nodes:
             spatial = [tuple(p.sizes[name] for p in passes) for name in node.inputs]
-            op, c = node.build(
-                [ops[name] for name in node.inputs],
-                [channels[name] for name in node.inputs],
-                spatial,
-            )
+            try:
+                op, c = node.build(
+                    [ops[name] for name in node.inputs],
+                    [channels[name] for name in node.inputs],
+                    spatial,
+                )
+            except ParameterError as error:  # an adapter's refusal, at this layer's sizes
+                value = f"{error.value} of layer {node.name!r}"
+                raise ParameterError(error.name, value, error.allowed) from error
             ops[node.name], channels[node.name] = op, c
         result = ops[self.output]
         if result is None:

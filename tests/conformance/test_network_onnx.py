@@ -347,6 +347,22 @@ def test_ceil_mode_is_accepted_where_the_windows_fit(onnx, ort):
         Network.from_onnx(model, 10)  # ceil mode: 5 windows, floor mode 4
 
 
+def test_a_layer_the_adapter_refuses_at_its_sizes_is_named_by_operator(onnx, ort):
+    # A dilated average pool whose edge windows hold fewer elements (count_include_pad=0)
+    # has no symconv operator: the geometry is read, and operator() says which layer and
+    # which attribute; without the dilation the same network builds and matches onnxruntime.
+    def model(dilation):
+        pool = _node(onnx, "AveragePool", ["x"], "blur", kernel_shape=[2], pads=[1, 1],
+                     dilations=[dilation], count_include_pad=0)  # fmt: skip
+        return _model(onnx, [pool], 1, ["L"], {})
+
+    net = Network.from_onnx(model(2), 8)
+    assert net.layer_sizes()[-1] == ("blur", (8,))
+    with pytest.raises(ParameterError, match=r"dilations=\"\(2,\) of layer 'blur'\""):
+        net.operator()
+    _assert_operator_matches(ort, Network.from_onnx(model(1), 8), model(1))
+
+
 # --- a classifier: the network up to a chosen output ---------------------------------------
 
 
