@@ -390,21 +390,35 @@ PHASE_LAYERS = [
 ]
 
 
+@pytest.fixture
+def products(monkeypatch):
+    """Grows by one each time a layer runs an im2col product (the phase form, not col2im)."""
+    calls = []
+    real = numeric._im2col_product
+    monkeypatch.setattr(numeric, "_im2col_product", lambda *args: calls.append(1) or real(*args))
+    return calls
+
+
 @pytest.mark.parametrize("chunk, threads", [(5, 1), (2, 3)])
 @pytest.mark.parametrize(
     "shape, size, pads, stride, dilation, output_padding, groups", PHASE_LAYERS
 )
 def test_transposed_layers_as_phase_correlations_match_the_reference(
-    shape, size, pads, stride, dilation, output_padding, groups, chunk, threads, monkeypatch
+    shape,
+    size,
+    pads,
+    stride,
+    dilation,
+    output_padding,
+    groups,
+    chunk,
+    threads,
+    products,
+    monkeypatch,
 ):
     # Each output phase is a stride-1 correlation of the input with its taps: one im2col
     # of the shifted windows, one product, no scatter; all 5 samples at once, or chunks of
     # 2 shared by 3 threads (forced: at these sizes the budget would choose col2im).
-    products = []
-    real = numeric._im2col_product
-    monkeypatch.setattr(
-        numeric, "_im2col_product", lambda *args: products.append(1) or real(*args)
-    )
     monkeypatch.setattr(numeric, "_blocks", lambda units, *args: (chunk, units, threads))
     calls = []
     run = numeric._parallel.run_chunks
@@ -425,16 +439,11 @@ def test_transposed_layers_as_phase_correlations_match_the_reference(
     assert calls == ([threads] if threads > 1 else [])
 
 
-def test_phase_form_where_it_fits_col2im_where_it_does_not(monkeypatch):
+def test_phase_form_where_it_fits_col2im_where_it_does_not(products, monkeypatch):
     # The 8→8-channel 4×4 stride-2 layer at 6×5, 5 samples: one sample's im2col (4
     # windows × 8 channels × 7·6 positions) with its padded input and phases fits within
     # the output, so the phase form runs; with a budget of 2,000 entries it does not, and
     # col2im (blocks of taps) runs instead. Same values either way.
-    products = []
-    real = numeric._im2col_product
-    monkeypatch.setattr(
-        numeric, "_im2col_product", lambda *args: products.append(1) or real(*args)
-    )
     rng = np.random.default_rng(3)
     w = rng.standard_normal((8, 8, 4, 4))
     op = ConvTransposeNd(w, (6, 5), padding=1, stride=2)
