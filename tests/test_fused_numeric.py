@@ -343,6 +343,19 @@ def test_a_forked_child_gets_blas_threads_back():
     assert os.waitstatus_to_exitcode(status) == 0
 
 
+def assert_transposed_layer_matches(
+    w, size, pads, stride, dilation, output_padding, groups, rng, samples
+):
+    """The compiled ConvTransposeNd of ``w`` equals the oracle on random samples."""
+    op = ConvTransposeNd(w, size, pads, stride, dilation, output_padding, groups)
+    y = rng.standard_normal((samples, op.shape[1]))
+    expected = [
+        ref.conv_transpose_nd(w, v, pads, stride, dilation, output_padding, groups)
+        for v in y.reshape(samples, w.shape[0], *size)
+    ]
+    np.testing.assert_allclose(lambdify(op)(y), np.reshape(expected, (samples, -1)), atol=1e-12)
+
+
 @pytest.mark.parametrize("runs", [False, True])
 @pytest.mark.parametrize("col2im_block", [1, 400, 2**30])
 @pytest.mark.parametrize(
@@ -366,15 +379,8 @@ def test_transposed_layer_runs_of_tap_products_match_the_scatter(
     monkeypatch.setattr(numeric, "COL2IM_BLOCK", col2im_block)
     monkeypatch.setattr(numeric, "RUNS_PADDING", 10**9 if runs else 0)
     rng = np.random.default_rng(col2im_block + len(size))
-    w = rng.standard_normal(shape)
-    op = ConvTransposeNd(w, size, pads, stride, dilation, output_padding, groups)
-    samples = 3
-    y = rng.standard_normal((samples, op.shape[1]))
-    expected = [
-        ref.conv_transpose_nd(w, v, pads, stride, dilation, output_padding, groups)
-        for v in y.reshape(samples, shape[0], *size)
-    ]
-    np.testing.assert_allclose(lambdify(op)(y), np.reshape(expected, (samples, -1)), atol=1e-12)
+    layer = (size, pads, stride, dilation, output_padding, groups)
+    assert_transposed_layer_matches(rng.standard_normal(shape), *layer, rng, samples=3)
 
 
 # Transposed layers whose every phase has every shift (stride 1; kernel a multiple of the
@@ -426,15 +432,8 @@ def test_transposed_layers_as_phase_correlations_match_the_reference(
         numeric._parallel, "run_chunks", lambda s, w, n: calls.append(n) or run(s, w, n)
     )
     rng = np.random.default_rng(len(size) + shape[-1])
-    w = rng.standard_normal(shape)
-    op = ConvTransposeNd(w, size, pads, stride, dilation, output_padding, groups)
-    samples = 5
-    y = rng.standard_normal((samples, op.shape[1]))
-    expected = [
-        ref.conv_transpose_nd(w, v, pads, stride, dilation, output_padding, groups)
-        for v in y.reshape(samples, shape[0], *size)
-    ]
-    np.testing.assert_allclose(lambdify(op)(y), np.reshape(expected, (samples, -1)), atol=1e-12)
+    layer = (size, pads, stride, dilation, output_padding, groups)
+    assert_transposed_layer_matches(rng.standard_normal(shape), *layer, rng, samples=5)
     assert products  # the phase form ran, not col2im
     assert calls == ([threads] if threads > 1 else [])
 
