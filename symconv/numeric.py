@@ -4,8 +4,10 @@
 function: every operator becomes slicing, zero insertion or a tap loop over
 strided views (never a dense matrix), vectorised over leading batch axes. An
 N-D layer (:class:`~symconv.operators.channels.CorrNd`) runs as BLAS matrix
-products over blocks of kernel taps (im2col / col2im); a Kronecker product applies each factor
-along its own axis of the reshaped input.
+products over blocks of kernel taps (im2col); its transpose either as one product that
+computes every output phase from an im2col of shifted input windows, or as products per
+block of taps added into place (col2im). A Kronecker product applies each factor along
+its own axis of the reshaped input.
 :func:`lambdify_explicit` is the reference path through the exact matrix, for
 small sizes and tests.
 
@@ -993,7 +995,7 @@ def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
         samples = grid.shape[0]
         output = samples * layer.c_in * math.prod(layer.output_size)
         chunk, block, workers = _blocks(len(windows), samples, per_window, per_sample, output)
-        if block < len(windows):
+        if block < len(windows):  # one sample's windows do not fit in one block
             return col2im(y, values)
         w = layer.weight(values)[..., taps]  # (g, C_out/g, C_in/g, phases, shifts)
         w = w.transpose(0, 3, 2, 4, 1).reshape(g, n_phases * c_in_g, -1)
