@@ -939,6 +939,10 @@ def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
         )
         for shift in itertools.product(*plan.shifts)
     ]
+    # One window that is the input itself (a kernel no longer than the stride, and no
+    # input position outside the output's reach, as in 2×2 stride-2 layers): the product
+    # reads the input, with no padded copy and no im2col.
+    reads_input = windows == [tuple(slice(0, n, 1) for n in layer.size)]
     # Tap of each (phases, shifts) pair: t·d = σ·s + r along every axis.
     taps = np.array(
         [
@@ -983,7 +987,8 @@ def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
         else:  # a phase that no tap reaches
             gathers.append((target, None))
 
-    # Scratch: one sample's im2col column per window, and its padded input and phases.
+    # Scratch: one sample's im2col column per window, and its padded input and phases
+    # (counted also where the product reads the input: then a bound, not the need).
     per_window = layer.c_out * computed
     per_sample = layer.c_out * math.prod(padded_size)
     if not direct:
@@ -1003,21 +1008,25 @@ def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
         out = np.empty((samples, g, c_in_g, *layer.output_size), dtype=dtype)
 
         def work(starts: Iterable[int]) -> None:
-            padded = np.zeros((chunk, g, c_out_g, *padded_size), dtype=dtype)
-            columns = np.empty((chunk, g, len(windows), c_out_g, *plan.extent), dtype=dtype)
+            if not reads_input:
+                padded = np.zeros((chunk, g, c_out_g, *padded_size), dtype=dtype)
+                columns = np.empty((chunk, g, len(windows), c_out_g, *plan.extent), dtype=dtype)
             products = (chunk, g, n_phases * c_in_g, computed)
             phased = None if direct else np.empty(products, dtype=dtype)
             for start in starts:
                 n = min(chunk, samples - start)
-                padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
-                if direct:
-                    target = out[start : start + n].reshape(n, g, c_in_g, computed)
+                chunk_out = out[start : start + n]
+                target = chunk_out.reshape(n, g, c_in_g, computed) if direct else phased[:n]
+                if reads_input:
+                    inputs = grid[start : start + n].reshape(n, g, c_out_g, computed)
+                    np.matmul(w, inputs, out=target)
+                else:
+                    padded[(slice(n), Ellipsis, *inner)] = grid[start : start + n]
                     _im2col_product(target, padded, w, windows, block, columns, None)
-                    continue
-                _im2col_product(phased[:n], padded, w, windows, block, columns, None)
-                grids = phased[:n].reshape(n, g, n_phases, c_in_g, *plan.extent)
-                for into, source in gathers:
-                    out[start : start + n][into] = 0 if source is None else grids[source]
+                if not direct:
+                    grids = phased[:n].reshape(n, g, n_phases, c_in_g, *plan.extent)
+                    for into, source in gathers:
+                        chunk_out[into] = 0 if source is None else grids[source]
 
         _run_chunks(range(0, samples, chunk), work, workers, out.size)
         return out.reshape(*batch, -1)

@@ -393,15 +393,23 @@ PHASE_LAYERS = [
     ((3, 2, 2), (7,), [(0, 0)], [3], [1], [2], 1),  # stride > kernel: phase 2 gets no tap
     ((2, 3, 4), (4,), [(5, 4)], [2], [1], [1], 1),  # pads beyond the kernel crop inputs away
     ((2, 4, 2, 4, 2), (3, 2, 4), [(1, 0), (0, 1), (1, 1)], [2, 1, 2], [1, 2, 1], [0, 0, 1], 2),
+    ((4, 3, 2, 2), (3, 4), [(0, 0), (0, 0)], [2, 2], [1, 1], [0, 0], 2),  # 2×2/2: the input
+    ((4, 3, 2, 2), (3, 4), [(0, 0), (0, 0)], [2, 2], [1, 1], [1, 0], 1),  # … and one more row
+    ((3, 2, 1), (5,), [(0, 0)], [1], [1], [0], 1),  # 1×1, stride 1: input to output directly
 ]
 
 
 @pytest.fixture
-def products(monkeypatch):
-    """Grows by one each time a layer runs an im2col product (the phase form, not col2im)."""
+def col2im_runs(monkeypatch):
+    """Grows by one each time a transposed layer runs as col2im, not as phase correlations."""
     calls = []
-    real = numeric._im2col_product
-    monkeypatch.setattr(numeric, "_im2col_product", lambda *args: calls.append(1) or real(*args))
+    real = numeric._compile_col2im
+
+    def compile_col2im(layer):
+        apply = real(layer)
+        return lambda y, values: calls.append(1) or apply(y, values)
+
+    monkeypatch.setattr(numeric, "_compile_col2im", compile_col2im)
     return calls
 
 
@@ -419,7 +427,7 @@ def test_transposed_layers_as_phase_correlations_match_the_reference(
     groups,
     chunk,
     threads,
-    products,
+    col2im_runs,
     monkeypatch,
 ):
     # Each output phase is a stride-1 correlation of the input with its taps: one im2col
@@ -434,11 +442,11 @@ def test_transposed_layers_as_phase_correlations_match_the_reference(
     rng = np.random.default_rng(len(size) + shape[-1])
     layer = (size, pads, stride, dilation, output_padding, groups)
     assert_transposed_layer_matches(rng.standard_normal(shape), *layer, rng, samples=5)
-    assert products  # the phase form ran, not col2im
+    assert not col2im_runs  # the phase form ran
     assert calls == ([threads] if threads > 1 else [])
 
 
-def test_phase_form_where_it_fits_col2im_where_it_does_not(products, monkeypatch):
+def test_phase_form_where_it_fits_col2im_where_it_does_not(col2im_runs, monkeypatch):
     # The 8→8-channel 4×4 stride-2 layer at 6×5, 5 samples: one sample's im2col (4
     # windows × 8 channels × 7·6 positions) with its padded input and phases fits within
     # the output, so the phase form runs; with a budget of 2,000 entries it does not, and
@@ -451,11 +459,10 @@ def test_phase_form_where_it_fits_col2im_where_it_does_not(products, monkeypatch
     expected = [ref.conv_transpose_nd(w, v, [(1, 1)] * 2, [2, 2], [1, 1], [0, 0]) for v in grids]
     f = lambdify(op)
     np.testing.assert_allclose(f(y), np.reshape(expected, (5, -1)), atol=1e-12)
-    assert products
-    products.clear()
+    assert not col2im_runs
     monkeypatch.setattr(numeric, "LAYER_BLOCK", 2000)
     np.testing.assert_allclose(f(y), np.reshape(expected, (5, -1)), atol=1e-12)
-    assert not products
+    assert col2im_runs
 
 
 def test_phase_plans_of_layers():
