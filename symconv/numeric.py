@@ -939,9 +939,9 @@ def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
         )
         for shift in itertools.product(*plan.shifts)
     ]
-    # One window that is the input itself (a kernel no longer than the stride, and no
-    # input position outside the output's reach, as in 2×2 stride-2 layers): the product
-    # reads the input, with no padded copy and no im2col.
+    # One window that is the input itself (the kernel's span within the stride, and
+    # phases that read exactly the input's positions, as in 2×2 stride-2 layers without
+    # padding): the product reads the input, with no padded copy and no im2col.
     reads_input = windows == [tuple(slice(0, n, 1) for n in layer.size)]
     # Tap of each (phases, shifts) pair: t·d = σ·s + r along every axis.
     taps = np.array(
@@ -1011,8 +1011,8 @@ def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
             if not reads_input:
                 padded = np.zeros((chunk, g, c_out_g, *padded_size), dtype=dtype)
                 columns = np.empty((chunk, g, len(windows), c_out_g, *plan.extent), dtype=dtype)
-            products = (chunk, g, n_phases * c_in_g, computed)
-            phased = None if direct else np.empty(products, dtype=dtype)
+            phases = (chunk, g, n_phases * c_in_g, computed)
+            phased = None if direct else np.empty(phases, dtype=dtype)
             for start in starts:
                 n = min(chunk, samples - start)
                 chunk_out = out[start : start + n]
