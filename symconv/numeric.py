@@ -700,6 +700,25 @@ def _weight_values(weight: object, params: _Parameters) -> Callable[[Sequence[fl
     return params.compile(flat(weight))
 
 
+def _phase_reads(r: int, s: int, lo: int, n_out: int) -> tuple[int, int, int]:
+    """(i₀, q₀, count) of phase r of a transposed layer's axis (stride s, low padding lo,
+    n_out outputs).
+
+    Output i sits at full position lo + i = q·s + r: phase r holds the outputs i₀, i₀ + s,
+    … with i₀ = (r − lo) mod s, count of them, read from phase position q₀ = (lo + i₀) // s
+    on.
+
+    Examples
+    --------
+    Stride 2, padding 1, 4 outputs: phase 1 holds outputs 0 and 2, at q = 0 and 1.
+
+    >>> _phase_reads(1, 2, 1, 4)
+    (0, 0, 2)
+    """
+    i0 = (r - lo) % s
+    return i0, (lo + i0) // s, len(range(i0, n_out, s))
+
+
 class _Layer:
     """The integers and the weight function of a CorrNd/ConvTransposeNd at concrete sizes.
 
@@ -708,7 +727,7 @@ class _Layer:
     the contraction axis) times the (C_out/g, taps·C_in/g) weight; transposed,
     the (taps·C_in/g, C_out/g) weight times the input, each tap's rows then added
     into its window of the uncropped result (col2im). Samples and taps are cut
-    into blocks (:meth:`blocks`); chunks of samples may run on several threads
+    into blocks (:func:`_blocks`); chunks of samples may run on several threads
     (:mod:`symconv._parallel`). Beside the input, the weights and the output, each
     thread holds one block and the padded input (forward) or the uncropped result and
     perhaps the padded input (transposed) of one chunk of samples.
@@ -739,6 +758,21 @@ class _Layer:
             slice(t * d, t * d + s * (n - 1) + 1, s)
             for t, d, s, n in zip(taps, self.dilation, self.stride, lengths)
         )
+
+    def phase_outputs(
+        self,
+    ) -> Iterator[tuple[tuple[int, ...], tuple[slice, ...], list[tuple[int, int]]]]:
+        """Of the transposed layer, each phase (one r per axis) that holds outputs: the
+        phase, its outputs (a strided slice per axis) and per axis the phase positions
+        it is read from, as (q₀, count) (:func:`_phase_reads`)."""
+        for phase in itertools.product(*map(range, self.stride)):
+            axes = [
+                _phase_reads(r, s, lo, n)
+                for r, s, lo, n in zip(phase, self.stride, self.lows, self.output_size)
+            ]
+            if all(count for _, _, count in axes):
+                outputs = tuple(slice(i0, None, s) for (i0, _, _), s in zip(axes, self.stride))
+                yield phase, outputs, [(q0, count) for _, q0, count in axes]
 
 
 def _blocks(
@@ -811,7 +845,7 @@ def _im2col_product(
     windows: Sequence[tuple[slice, ...]],
     block: int,
     columns: np.ndarray,
-    scratch: np.ndarray,
+    scratch: np.ndarray | None,
 ) -> None:
     """``target`` = Σ over windows of the weight's column block times that window of ``padded``.
 
@@ -905,10 +939,11 @@ def _polyphase(layer: _Layer) -> _Polyphase | None:
         axis_shifts = sorted({t * d // s for t in range(m)})
         if len(axis_phases) * len(axis_shifts) != m:
             return None
-        # Output i sits at full position lo + i = q·s + r: phase r holds the outputs
-        # i ≡ r − lo (mod s), at q from (lo + i₀) // s on.
-        starts = [((r - lo) % s, (lo + (r - lo) % s) // s) for r in axis_phases]
-        reads = [(q, q + len(range(i0, n_out, s))) for i0, q in starts if i0 < n_out]
+        reads = [
+            (q0, q0 + count)
+            for _, q0, count in (_phase_reads(r, s, lo, n_out) for r in axis_phases)
+            if count
+        ]
         if not reads:  # no output reads a phase that has taps: col2im writes the zeros
             return None
         low = min(a for a, _ in reads)
@@ -966,12 +1001,7 @@ def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
     # buffer and interleaved by one strided copy per phase.
     direct = all(s == 1 for s in layer.stride)
     gathers = []
-    for phase in itertools.product(*map(range, layer.stride)):
-        starts = [(r - lo) % s for r, lo, s in zip(phase, layer.lows, layer.stride)]
-        counts = [len(range(i0, n, s)) for i0, n, s in zip(starts, layer.output_size, layer.stride)]
-        if direct or 0 in counts:
-            continue
-        target = (Ellipsis, *(slice(i0, None, s) for i0, s in zip(starts, layer.stride)))
+    for phase, outputs, reads in [] if direct else layer.phase_outputs():
         if all(r in rs for r, rs in zip(phase, plan.phases)):
             index = int(
                 np.ravel_multi_index(
@@ -979,13 +1009,12 @@ def _compile_polyphase(layer: _Layer, plan: _Polyphase, col2im: Apply) -> Apply:
                     [len(rs) for rs in plan.phases],
                 )
             )
-            source = tuple(
-                slice((lo + i0) // s - a, (lo + i0) // s - a + c)
-                for i0, lo, s, a, c in zip(starts, layer.lows, layer.stride, plan.first, counts)
+            source = tuple(slice(q0 - a, q0 - a + c) for (q0, c), a in zip(reads, plan.first))
+            gathers.append(
+                ((Ellipsis, *outputs), (slice(None), slice(None), index, Ellipsis, *source))
             )
-            gathers.append((target, (slice(None), slice(None), index, Ellipsis, *source)))
         else:  # a phase that no tap reaches
-            gathers.append((target, None))
+            gathers.append(((Ellipsis, *outputs), None))
 
     # Scratch: one sample's im2col column per window, and its padded input and phases
     # (counted also where the product reads the input: then a bound, not the need).
@@ -1083,21 +1112,11 @@ def _compile_col2im(layer: _Layer) -> Apply:
             window = tuple(slice(q, q + n) for q, n in zip(shift, layer.size))
             scatters.append((slice(None), slice(None), index, Ellipsis, *window))
     inner = tuple(slice(0, n) for n in layer.size)
-    # Output position i of an axis is full position lo + i = q·s + r: per phase r, the
-    # outputs i₀, i₀ + s, … with i₀ = (r − lo) mod s, read from q = (lo + i₀) // s on.
     gathers = []
-    for phase in itertools.product(*map(range, layer.stride)):
-        starts = [(r - lo) % s for r, lo, s in zip(phase, layer.lows, layer.stride)]
-        counts = [len(range(i0, n, s)) for i0, n, s in zip(starts, layer.output_size, layer.stride)]
-        if 0 in counts:
-            continue
-        target = tuple(slice(i0, None, s) for i0, s in zip(starts, layer.stride))
-        source = tuple(
-            slice((lo + i0) // s, (lo + i0) // s + c)
-            for i0, lo, s, c in zip(starts, layer.lows, layer.stride, counts)
-        )
+    for phase, outputs, reads in layer.phase_outputs():
         index = int(np.ravel_multi_index(phase, layer.stride))
-        gathers.append(((Ellipsis, *target), (slice(None), slice(None), index, Ellipsis, *source)))
+        source = tuple(slice(q0, q0 + c) for q0, c in reads)
+        gathers.append(((Ellipsis, *outputs), (slice(None), slice(None), index, Ellipsis, *source)))
 
     def apply(y: np.ndarray, values: Sequence[float]) -> np.ndarray:
         # (g, taps·C_in/g, C_out/g): row block (tap, c) holds weight entries w[:, c, tap].
