@@ -142,6 +142,12 @@ def _layer_call(layer: tuple[int, ...], side: int | None = None, torch_check: bo
     return ours, theirs, theirs().numel()
 
 
+def _ratios(ours: list[float], theirs: list[float]) -> tuple[float, tuple[float, float]]:
+    """The median of the rounds' time ratios, and their range."""
+    rounds = [a / b for a, b in zip(ours, theirs)]
+    return statistics.median(rounds), (min(rounds), max(rounds))
+
+
 def numeric_rows(quick: bool) -> dict[str, object]:
     from symconv import _parallel
 
@@ -173,16 +179,12 @@ def numeric_rows(quick: bool) -> dict[str, object]:
             "ratio_single_call_range": None,
         }
         if theirs is not None:
-            rounds = [a / b for a, b in zip(times["symconv"], times["torch"])]
-            row["ratio"] = statistics.median(rounds)
-            row["ratio_range"] = (min(rounds), max(rounds))
-            row["ratio_1thread"] = statistics.median(
-                a / b for a, b in zip(times["symconv_1"], times["torch"])
-            )
+            row["ratio"], row["ratio_range"] = _ratios(times["symconv"], times["torch"])
+            row["ratio_1thread"], _ = _ratios(times["symconv_1"], times["torch"])
             single = interleaved({"symconv": ours, "torch": theirs}, repeats)
-            rounds = [a / b for a, b in zip(single["symconv"], single["torch"])]
-            row["ratio_single_call"] = statistics.median(rounds)
-            row["ratio_single_call_range"] = (min(rounds), max(rounds))
+            row["ratio_single_call"], row["ratio_single_call_range"] = _ratios(
+                single["symconv"], single["torch"]
+            )
         row["load_average"] = (load_before, os.getloadavg()[0])
         rows.append(row)
     # Growth: the 64→32 layer at growing sides (time against output entries).
